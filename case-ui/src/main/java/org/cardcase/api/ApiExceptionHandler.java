@@ -1,0 +1,75 @@
+package org.cardcase.api;
+
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.cardcase.cases.CaseConflict;
+import org.cardcase.cases.CaseNotFound;
+import org.cardcase.cases.FieldErrors;
+import org.cardcase.tasks.TaskStore;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** Every refusal as JSON with a message a channel developer can act on. */
+@RestControllerAdvice(basePackageClasses = ApiExceptionHandler.class)
+public class ApiExceptionHandler {
+
+  @ExceptionHandler(FieldErrors.class)
+  ResponseEntity<Map<String, Object>> fields(FieldErrors e) {
+    return ResponseEntity.badRequest().body(Map.of("error", "invalid input", "fields", e.errors()));
+  }
+
+  @ExceptionHandler(HttpMessageNotReadableException.class)
+  ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+    Throwable c = e.getCause();
+    if (c instanceof UnrecognizedPropertyException u) {
+      return ResponseEntity.badRequest().body(Map.of("error", "invalid input",
+          "fields", Map.of(u.getPropertyName(), "unknown field; expected one of " + u.getKnownPropertyIds())));
+    }
+    if (c instanceof InvalidFormatException | c instanceof MismatchedInputException) {
+      MismatchedInputException m = (MismatchedInputException) c;
+      String field = m.getPath().isEmpty() ? "(body)" : m.getPath().get(m.getPath().size() - 1).getFieldName();
+      return ResponseEntity.badRequest().body(Map.of("error", "invalid input",
+          "fields", Map.of(field == null ? "(body)" : field, "wrong type: expected " + m.getTargetType().getSimpleName())));
+    }
+    String detail = c == null ? e.getMessage() : c.getMessage();
+    return ResponseEntity.badRequest().body(Map.of("error", "the body is not valid JSON: "
+        + (detail == null ? "empty body" : detail.lines().findFirst().orElse(""))));
+  }
+
+  @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+  ResponseEntity<Map<String, Object>> mediaType(HttpMediaTypeNotSupportedException e) {
+    return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).body(Map.of("error", "send Content-Type: application/json"));
+  }
+
+  @ExceptionHandler(MissingServletRequestParameterException.class)
+  ResponseEntity<Map<String, Object>> missingParam(MissingServletRequestParameterException e) {
+    return ResponseEntity.badRequest().body(Map.of("error", "invalid input",
+        "fields", Map.of(e.getParameterName(), "required")));
+  }
+
+  @ExceptionHandler(CaseConflict.class)
+  ResponseEntity<Map<String, Object>> conflict(CaseConflict e) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", e.getMessage());
+    body.put("openCaseNumber", e.openCaseNumber());
+    return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
+  }
+
+  @ExceptionHandler({CaseNotFound.class, TaskStore.TaskNotFound.class})
+  ResponseEntity<Map<String, Object>> notFound(RuntimeException e) {
+    return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
+  }
+
+  @ExceptionHandler(TaskStore.TaskNotAllowed.class)
+  ResponseEntity<Map<String, Object>> notAllowed(TaskStore.TaskNotAllowed e) {
+    return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
+  }
+}

@@ -1,0 +1,103 @@
+package org.cardcase.security;
+
+import com.vaadin.flow.spring.security.VaadinWebSecurity;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.cardcase.access.Accounts;
+import org.cardcase.ui.LoginView;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Two doors. {@code /api/**}: channel and partner systems (and staff tools) with HTTP Basic
+ * credentials, no session. Everything else: the Vaadin workspace for staff, with a login form.
+ */
+@Configuration
+@EnableWebSecurity
+public class SecurityConfiguration {
+  /** Request attribute naming the authenticated caller, read by the API call log. */
+  public static final String CALLER = "cardcase.caller";
+
+  @Bean
+  PasswordEncoder passwordEncoder() {
+    return Accounts.ENCODER;
+  }
+
+  @Bean
+  UserDetailsService userDetailsService(Accounts accounts) {
+    return name -> accounts.find(name)
+        .map(a -> User.withUsername(a.name()).password(a.passwordHash())
+            .roles(a.roles().toArray(String[]::new)).build())
+        .orElseThrow(() -> new UsernameNotFoundException(name));
+  }
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain api(HttpSecurity http) throws Exception {
+    http.securityMatcher("/api/**")
+        .authorizeHttpRequests(a -> a
+            .requestMatchers(HttpMethod.POST, "/api/applications").hasRole("CHANNEL")
+            .requestMatchers(HttpMethod.GET, "/api/cases/**").hasAnyRole("CHANNEL", "CLERK", "SUPERVISOR", "ADMIN")
+            .requestMatchers("/api/tasks/**").hasAnyRole("CLERK", "SUPERVISOR")
+            .requestMatchers("/api/callbacks/**").hasRole("PARTNER")
+            .requestMatchers("/api/admin/**").hasRole("ADMIN")
+            .anyRequest().denyAll())
+        .httpBasic(b -> b.authenticationEntryPoint((req, res, ex) ->
+            ApiErrors.write(res, 401, "authentication required: send the channel's credentials (HTTP Basic)")))
+        .exceptionHandling(e -> e.accessDeniedHandler((req, res, ex) ->
+            ApiErrors.write(res, 403, "your credentials do not allow " + req.getMethod() + " " + req.getRequestURI())))
+        .addFilterAfter(new CallerAttribute(), BasicAuthenticationFilter.class)
+        .csrf(c -> c.disable())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+    return http.build();
+  }
+
+  @Bean
+  @Order(2)
+  SecurityFilterChain actuator(HttpSecurity http) throws Exception {
+    http.securityMatcher("/actuator/**")
+        .authorizeHttpRequests(a -> a.requestMatchers("/actuator/health/**", "/actuator/health", "/actuator/info").permitAll()
+            .anyRequest().denyAll())
+        .csrf(c -> c.disable());
+    return http.build();
+  }
+
+  @Configuration
+  static class Workspace extends VaadinWebSecurity {
+    @Override
+    protected void configure(HttpSecurity http) throws Exception {
+      super.configure(http);
+      setLoginView(http, LoginView.class);
+    }
+  }
+
+  /** Puts the authenticated caller's name on the request so the call log can record it. */
+  static class CallerAttribute extends OncePerRequestFilter {
+    @Override
+    protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+        throws ServletException, IOException {
+      Authentication a = SecurityContextHolder.getContext().getAuthentication();
+      if (a != null && a.isAuthenticated()) {
+        req.setAttribute(CALLER, a.getName());
+      }
+      chain.doFilter(req, res);
+    }
+  }
+}

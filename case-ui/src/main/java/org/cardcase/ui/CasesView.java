@@ -1,0 +1,65 @@
+package org.cardcase.ui;
+
+import com.vaadin.flow.component.Key;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import jakarta.annotation.security.RolesAllowed;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.List;
+import org.cardcase.search.CaseHit;
+import org.cardcase.search.CaseIndex;
+
+/** All cases, newest first, searchable by name, case number or ID number. Personal data masked. */
+@Route(value = "", layout = MainLayout.class)
+@PageTitle("CardCase")
+@RolesAllowed({"CLERK", "SUPERVISOR", "ANALYST", "ADMIN"})
+public class CasesView extends VerticalLayout {
+  private final CaseIndex index;
+  private final Grid<CaseHit> grid = new Grid<>(CaseHit.class, false);
+  private final TextField search = new TextField();
+  private final Span status = new Span();
+
+  public CasesView(CaseIndex index) {
+    this.index = index;
+    setSizeFull();
+    search.setId("case-search");
+    search.setPlaceholder(getTranslation("cases.search.placeholder"));
+    search.setWidth("32em");
+    search.setClearButtonVisible(true);
+    search.setValueChangeMode(ValueChangeMode.LAZY);
+    search.addValueChangeListener(e -> refresh());
+    search.addKeyPressListener(Key.ENTER, e -> refresh());
+    DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(getLocale())
+        .withZone(ZoneId.of("Asia/Shanghai"));
+    grid.setId("cases");
+    grid.addColumn(CaseHit::caseNumber).setHeader(getTranslation("cases.col.caseNumber")).setAutoWidth(true);
+    grid.addColumn(CaseHit::applicantNameMasked).setHeader(getTranslation("cases.col.name")).setAutoWidth(true);
+    grid.addColumn(CaseHit::idNumberMasked).setHeader(getTranslation("cases.col.idNumber")).setAutoWidth(true);
+    grid.addColumn(h -> getTranslation("case.type." + h.caseType())).setHeader(getTranslation("cases.col.type"));
+    grid.addColumn(h -> getTranslation("case.status." + h.status())).setHeader(getTranslation("cases.col.status"));
+    grid.addColumn(h -> getTranslation("step." + h.currentStep())).setHeader(getTranslation("cases.col.step"));
+    grid.addColumn(h -> getTranslation("channel." + h.channel())).setHeader(getTranslation("cases.col.channel"));
+    grid.addColumn(h -> when.format(h.createdAt())).setHeader(getTranslation("cases.col.created")).setAutoWidth(true);
+    add(search, status, grid);
+    expand(grid);
+    refresh();
+  }
+
+  void refresh() {
+    try {
+      List<CaseHit> hits = index.search(search.getValue(), 200);
+      grid.setItems(hits);
+      status.setText(getTranslation("cases.count", hits.size()));
+    } catch (RuntimeException e) {
+      grid.setItems(List.of());
+      status.setText(getTranslation("cases.search.unavailable"));
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package org.cardcase.ui;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.applayout.AppLayout;
+import com.vaadin.flow.component.applayout.DrawerToggle;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.sidenav.SideNav;
+import com.vaadin.flow.component.sidenav.SideNavItem;
+import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.spring.security.AuthenticationContext;
+import java.util.Locale;
+
+/** The workspace frame: navigation, language switch, who is signed in. */
+public class MainLayout extends AppLayout {
+  public static final Locale ZH = Locale.SIMPLIFIED_CHINESE;
+
+  public MainLayout(AuthenticationContext auth) {
+    H1 title = new H1(getTranslation("app.title"));
+    title.getStyle().set("font-size", "var(--lumo-font-size-l)").set("margin", "0");
+    Select<Locale> language = new Select<>();
+    language.setItems(ZH, Locale.ENGLISH);
+    language.setItemLabelGenerator(l -> l.getLanguage().equals("zh") ? "简体中文" : "English");
+    language.setValue(getLocale().getLanguage().equals("zh") ? ZH : Locale.ENGLISH);
+    language.setId("language");
+    language.addValueChangeListener(e -> {
+      VaadinSession.getCurrent().setLocale(e.getValue());
+      UI.getCurrent().getPage().reload();
+    });
+    String user = auth.getPrincipalName().orElse("");
+    Button logout = new Button(getTranslation("nav.logout"), e -> auth.logout());
+    HorizontalLayout header = new HorizontalLayout(new DrawerToggle(), title, new Span(user), language, logout);
+    header.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
+    header.expand(title);
+    header.setWidthFull();
+    header.getStyle().set("padding", "0 var(--lumo-space-m)");
+    addToNavbar(header);
+    SideNav nav = new SideNav();
+    nav.addItem(new SideNavItem(getTranslation("nav.cases"), CasesView.class));
+    addToDrawer(nav);
+  }
+}

@@ -1,0 +1,118 @@
+package org.cardcase.forms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A form-js form definition from {@code forms/<id>.form}. The same file drives the task screen and
+ * the server-side check of what is submitted, so the two cannot disagree.
+ */
+public final class FormDefinition {
+  private static final Set<String> INPUT_TYPES =
+      Set.of("textfield", "textarea", "number", "radio", "select", "checkbox", "datetime", "checklist");
+
+  /** One input field of the form. */
+  public record Field(String key, String type, String label, boolean required, Integer minLength, Integer maxLength,
+      String pattern, List<String> values, String hiddenUnlessKey, String hiddenUnlessValue) {}
+
+  private final String id;
+  private final List<Field> fields;
+
+  private FormDefinition(String id, List<Field> fields) {
+    this.id = id;
+    this.fields = List.copyOf(fields);
+  }
+
+  /** Loads the form named by a task's form key ({@code cardcase:<id>}). */
+  public static FormDefinition forFormKey(String formKey) {
+    String id = formKey.startsWith("cardcase:") ? formKey.substring("cardcase:".length()) : formKey;
+    if (!id.matches("[a-z0-9-]+")) {
+      throw new IllegalArgumentException("bad form key " + formKey);
+    }
+    try (InputStream in = FormDefinition.class.getResourceAsStream("/forms/" + id + ".form")) {
+      if (in == null) {
+        throw new IllegalArgumentException("no form " + id);
+      }
+      return parse(new ObjectMapper().readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static FormDefinition parse(JsonNode root) {
+    List<Field> fields = new ArrayList<>();
+    for (JsonNode c : root.path("components")) {
+      String type = c.path("type").asText();
+      if (!INPUT_TYPES.contains(type)) {
+        continue;
+      }
+      JsonNode v = c.path("validate");
+      List<String> values = new ArrayList<>();
+      c.path("values").forEach(x -> values.add(x.path("value").asText()));
+      // only the simple condition form `=key != "VALUE"` is understood: shown only when key = VALUE
+      String hide = c.path("conditional").path("hide").asText("");
+      String unlessKey = null;
+      String unlessValue = null;
+      var m = java.util.regex.Pattern.compile("=\\s*(\\w+)\\s*!=\\s*\"([^\"]*)\"").matcher(hide);
+      if (m.matches()) {
+        unlessKey = m.group(1);
+        unlessValue = m.group(2);
+      }
+      fields.add(new Field(c.path("key").asText(), type, c.path("label").asText(), v.path("required").asBoolean(false),
+          v.has("minLength") ? v.get("minLength").asInt() : null, v.has("maxLength") ? v.get("maxLength").asInt() : null,
+          v.has("pattern") ? v.get("pattern").asText() : null, values, unlessKey, unlessValue));
+    }
+    return new FormDefinition(root.path("id").asText(), fields);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public List<Field> fields() {
+    return fields;
+  }
+
+  /** Field key -> message for every field the submission gets wrong; empty when it may be completed. */
+  public Map<String, String> validate(Map<String, Object> submitted) {
+    Map<String, String> errors = new LinkedHashMap<>();
+    for (String key : submitted.keySet()) {
+      if (fields.stream().noneMatch(f -> f.key().equals(key))) {
+        errors.put(key, "this form has no field '" + key + "'");
+      }
+    }
+    for (Field f : fields) {
+      boolean shown = f.hiddenUnlessKey() == null
+          || f.hiddenUnlessValue().equals(String.valueOf(submitted.get(f.hiddenUnlessKey())));
+      Object value = submitted.get(f.key());
+      String text = value == null ? "" : String.valueOf(value).strip();
+      if (!shown) {
+        continue;
+      }
+      if (text.isEmpty()) {
+        if (f.required()) { // a hidden field is never required (form-js behaves the same)
+          errors.put(f.key(), f.label() + ": required");
+        }
+        continue;
+      }
+      if (!f.values().isEmpty() && !f.values().contains(text)) {
+        errors.put(f.key(), f.label() + ": must be one of " + f.values());
+      } else if (f.minLength() != null && text.length() < f.minLength()) {
+        errors.put(f.key(), f.label() + ": at least " + f.minLength() + " characters");
+      } else if (f.maxLength() != null && text.length() > f.maxLength()) {
+        errors.put(f.key(), f.label() + ": at most " + f.maxLength() + " characters");
+      } else if (f.pattern() != null && !text.matches(f.pattern())) {
+        errors.put(f.key(), f.label() + ": wrong format");
+      }
+    }
+    return errors;
+  }
+}

@@ -1,0 +1,66 @@
+package org.cardcase.infra.search;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.apache.http.HttpHost;
+import org.apache.http.auth.AuthScope;
+import org.apache.http.auth.UsernamePasswordCredentials;
+import org.apache.http.impl.client.BasicCredentialsProvider;
+import org.cardcase.infra.InfraProperties;
+import org.elasticsearch.client.RestClient;
+import org.elasticsearch.client.RestClientBuilder;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Elasticsearch, the search and dashboard read model. Embedded by default (a child node from the
+ * official distribution); with {@code cardcase.search.mode=external} it connects to
+ * {@code cardcase.search.url}.
+ */
+@AutoConfiguration(before = ElasticsearchRestClientAutoConfiguration.class)
+@EnableConfigurationProperties(InfraProperties.class)
+public class SearchConfiguration {
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnProperty(name = "cardcase.search.mode", havingValue = "embedded", matchIfMissing = true)
+  EmbeddedElasticsearch embeddedElasticsearch(InfraProperties props) {
+    return new EmbeddedElasticsearch(props);
+  }
+
+  @Bean(destroyMethod = "close")
+  RestClient searchRestClient(InfraProperties props, ObjectProvider<EmbeddedElasticsearch> embedded) {
+    EmbeddedElasticsearch local = embedded.getIfAvailable();
+    InfraProperties.Search s = props.getSearch();
+    String url = local != null ? local.url() : s.getUrl();
+    if (url == null || url.isBlank()) {
+      throw new IllegalStateException("cardcase.search.mode=external needs cardcase.search.url");
+    }
+    RestClientBuilder b = RestClient.builder(HttpHost.create(url));
+    if (local == null && s.getUsername() != null && !s.getUsername().isBlank()) {
+      BasicCredentialsProvider creds = new BasicCredentialsProvider();
+      creds.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(s.getUsername(), s.getPassword()));
+      b.setHttpClientConfigCallback(h -> h.setDefaultCredentialsProvider(creds));
+    }
+    return b.build();
+  }
+
+  @Bean
+  ElasticsearchClient elasticsearchClient(RestClient searchRestClient) {
+    ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    return new ElasticsearchClient(new RestClientTransport(searchRestClient, new JacksonJsonpMapper(mapper)));
+  }
+
+  @Bean
+  SearchHealthIndicator searchHealthIndicator(ElasticsearchClient client) {
+    return new SearchHealthIndicator(client);
+  }
+}

@@ -1,0 +1,36 @@
+package org.cardcase;
+
+import java.time.Clock;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+@Configuration
+@EnableScheduling
+@EnableConfigurationProperties(WorkersConfiguration.Deadlines.class)
+public class WorkersConfiguration {
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  WorkingDayCalendar workingDayCalendar() {
+    return WorkingDayCalendar.official();
+  }
+
+  /** Every deadline in working days; turned into absolute instants when a step starts. */
+  @ConfigurationProperties("cardcase.deadlines")
+  public static class Deadlines {
+    private int reviewWorkingDays = 2;
+    private int productionWorkingDays = 10;
+    public int getReviewWorkingDays() { return reviewWorkingDays; }
+    public void setReviewWorkingDays(int v) { this.reviewWorkingDays = v; }
+    public int getProductionWorkingDays() { return productionWorkingDays; }
+    public void setProductionWorkingDays(int v) { this.productionWorkingDays = v; }
+  }
+}

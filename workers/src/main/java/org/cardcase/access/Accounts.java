@@ -1,0 +1,79 @@
+package org.cardcase.access;
+
+import java.sql.Array;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.cardcase.reference.Channels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Component;
+
+/** Channel systems and staff, with BCrypt-hashed secrets, from PostgreSQL. */
+@Component
+public class Accounts {
+  private static final Logger log = LoggerFactory.getLogger(Accounts.class);
+  public static final PasswordEncoder ENCODER = new BCryptPasswordEncoder();
+  private final JdbcClient jdbc;
+  private final boolean seedDemo;
+
+  public Accounts(JdbcClient jdbc, @Value("${cardcase.demo-accounts:true}") boolean seedDemo) {
+    this.jdbc = jdbc;
+    this.seedDemo = seedDemo;
+  }
+
+  public Optional<Account> find(String name) {
+    Optional<Account> channel = jdbc.sql("select channel, secret_hash, kind from channel_client where channel = ? and enabled")
+        .param(name).query((rs, i) -> new Account(rs.getString(1), rs.getString(2),
+            List.of(rs.getString(3)), List.of(), rs.getString(3))).optional();
+    if (channel.isPresent()) {
+      return channel;
+    }
+    return jdbc.sql("select username, password_hash, roles, work_groups from staff_user where username = ? and enabled")
+        .param(name).query((rs, i) -> new Account(rs.getString(1), rs.getString(2), strings(rs.getArray(3)),
+            strings(rs.getArray(4)), "STAFF")).optional();
+  }
+
+  /** Demo accounts for a first run (README lists them); disable with cardcase.demo-accounts=false. */
+  @jakarta.annotation.PostConstruct
+  public void seedDemoAccounts() {
+    if (!seedDemo) {
+      return;
+    }
+    for (String ch : Channels.ALL) {
+      addChannel(ch, ch, ch + "-demo", "CHANNEL");
+    }
+    addChannel(Channels.CARD_PRODUCTION, "Provincial card centre and banks", Channels.CARD_PRODUCTION + "-demo", "PARTNER");
+    addStaff("clerk", "窗口办事员 Clerk", "clerk-demo", List.of("CLERK"), List.of("verification", "counter"));
+    addStaff("clerk2", "制卡中心办事员 Card centre clerk", "clerk2-demo", List.of("CLERK"), List.of("card-centre"));
+    addStaff("supervisor", "科长 Supervisor", "supervisor-demo", List.of("SUPERVISOR"),
+        List.of("supervisors", "verification", "counter", "card-centre"));
+    addStaff("analyst", "业务分析员 Analyst", "analyst-demo", List.of("ANALYST"), List.of());
+    addStaff("admin", "系统管理员 Administrator", "admin-demo", List.of("ADMIN"), List.of());
+  }
+
+  private void addChannel(String channel, String display, String secret, String kind) {
+    int n = jdbc.sql("""
+        insert into channel_client (channel, display_name, secret_hash, kind) values (?, ?, ?, ?)
+        on conflict (channel) do nothing""").params(channel, display, ENCODER.encode(secret), kind).update();
+    if (n > 0) {
+      log.info("created demo credentials for channel {}", channel);
+    }
+  }
+
+  private void addStaff(String user, String display, String password, List<String> roles, List<String> groups) {
+    jdbc.sql("""
+        insert into staff_user (username, display_name, password_hash, roles, work_groups) values (?, ?, ?, ?, ?)
+        on conflict (username) do nothing""")
+        .params(user, display, ENCODER.encode(password), roles.toArray(String[]::new), groups.toArray(String[]::new)).update();
+  }
+
+  private static List<String> strings(Array a) throws SQLException {
+    return a == null ? List.of() : Arrays.asList((String[]) a.getArray());
+  }
+}

@@ -1,0 +1,62 @@
+package org.cardcase.flow;
+
+import io.camunda.client.api.response.ActivatedJob;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.processes.CaseFlow;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Start listener of every wait state: records in PostgreSQL the element the case now waits in and
+ * the variables it had, so that an engine that lost its state can be given the case back there.
+ */
+@Component
+public class CheckpointWorker implements CaseJobHandler {
+  private final ProcessLinks links;
+  private final CaseRepository cases;
+  private final MessageInbox inbox;
+
+  public CheckpointWorker(ProcessLinks links, CaseRepository cases, MessageInbox inbox) {
+    this.links = links;
+    this.cases = cases;
+    this.inbox = inbox;
+  }
+
+  @Override
+  public String jobType() {
+    return CaseFlow.CHECKPOINT_LISTENER;
+  }
+
+  @Override
+  @Transactional
+  public Optional<Map<String, Object>> handle(ActivatedJob job) {
+    String caseNumber = CaseJobHandler.caseNumber(job);
+    Map<String, Object> vars = new HashMap<>(job.getVariablesAsMap());
+    ProcessLink link = links.find(caseNumber).orElseThrow(() -> new IllegalStateException("no process link for " + caseNumber));
+    Object resumeSeq = vars.remove(CaseFlow.VAR_RESUME_SEQ);
+    boolean resumedHere = resumeSeq instanceof Number n && n.intValue() == link.waitSeq()
+        && job.getElementId().equals(link.waitElement());
+    boolean redelivered = !resumedHere && job.getElementId().equals(link.waitElement())
+        && link.processInstanceKey() != null && link.processInstanceKey() == job.getProcessInstanceKey()
+        && Long.valueOf(job.getElementInstanceKey()).equals(toLong(link.variables().get("_checkpointElementInstance")));
+    if (!redelivered) {
+      // keys restart in a fresh engine, so remember this engine's key even when resuming
+      vars.put("_checkpointElementInstance", job.getElementInstanceKey());
+      links.recordWait(caseNumber, job.getElementId(), job.getProcessInstanceKey(), vars, !resumedHere);
+      cases.moveTo(caseNumber, job.getElementId());
+    }
+    inbox.markConsumed(vars.get(CaseFlow.VAR_CONSUMED_MESSAGE_ID));
+    Map<String, Object> out = new HashMap<>();
+    if (resumeSeq != null) {
+      out.put(CaseFlow.VAR_RESUME_SEQ, null);
+    }
+    return Optional.of(out);
+  }
+
+  private static Long toLong(Object o) {
+    return o instanceof Number n ? n.longValue() : null;
+  }
+}

@@ -1,0 +1,66 @@
+package org.cardcase.flow;
+
+import io.camunda.client.CamundaClient;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.cardcase.processes.CaseFlow;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Messages from outside (production callbacks, branch confirmations). Each is stored before it is
+ * published, once per sender's message id, so a duplicate callback moves nothing twice and a
+ * message is not lost when the engine restarts: unconsumed messages are published again on resume.
+ */
+@Component
+public class MessageInbox {
+  /** Long enough to cover the gap between an early callback and the case reaching its wait state. */
+  static final Duration TTL = Duration.ofDays(30);
+  private final JdbcClient jdbc;
+  private final CamundaClient client;
+  private final ProcessLinks links;
+
+  public MessageInbox(JdbcClient jdbc, CamundaClient client, ProcessLinks links) {
+    this.jdbc = jdbc;
+    this.client = client;
+    this.links = links;
+  }
+
+  /** Stores and publishes the message; returns false for a duplicate (already received, nothing done). */
+  public boolean receive(String messageId, String name, String caseNumber, Map<String, Object> variables) {
+    int inserted = jdbc.sql("""
+        insert into inbound_message (message_id, name, case_number, variables) values (?, ?, ?, ?::jsonb)
+        on conflict (message_id) do nothing""")
+        .params(messageId, name, caseNumber, links.write(variables)).update();
+    if (inserted == 0) {
+      return false;
+    }
+    publish(messageId, name, caseNumber, variables);
+    return true;
+  }
+
+  /** Publishes again every message of the case that no wait state has consumed yet. */
+  public void republishUnconsumed(String caseNumber) {
+    List<Map<String, Object>> rows = jdbc.sql(
+        "select message_id, name, variables::text as variables from inbound_message where case_number = ? and consumed_seq is null order by received_at")
+        .param(caseNumber).query().listOfRows();
+    for (Map<String, Object> r : rows) {
+      publish((String) r.get("message_id"), (String) r.get("name"), caseNumber, links.read((String) r.get("variables")));
+    }
+  }
+
+  void markConsumed(Object messageId) {
+    if (messageId instanceof String id) {
+      jdbc.sql("update inbound_message set consumed_seq = 0 where message_id = ? and consumed_seq is null").param(id).update();
+    }
+  }
+
+  private void publish(String messageId, String name, String caseNumber, Map<String, Object> variables) {
+    Map<String, Object> vars = new HashMap<>(variables);
+    vars.put(CaseFlow.VAR_CONSUMED_MESSAGE_ID, messageId);
+    client.newPublishMessageCommand().messageName(name).correlationKey(caseNumber).messageId(messageId)
+        .timeToLive(TTL).variables(vars).send().join();
+  }
+}

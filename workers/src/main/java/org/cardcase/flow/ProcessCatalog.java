@@ -1,0 +1,75 @@
+package org.cardcase.flow;
+
+import io.camunda.client.CamundaClient;
+import io.camunda.client.api.command.DeployResourceCommandStep1;
+import io.camunda.client.api.response.DeploymentEvent;
+import io.camunda.zeebe.model.bpmn.Bpmn;
+import io.camunda.zeebe.model.bpmn.BpmnModelInstance;
+import io.camunda.zeebe.model.bpmn.instance.FlowElement;
+import io.camunda.zeebe.model.bpmn.instance.Process;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+
+/** Every BPMN model under {@code classpath*:bpmn/}: deployed at start, and the source of step names. */
+@Component
+public class ProcessCatalog {
+  private static final Logger log = LoggerFactory.getLogger(ProcessCatalog.class);
+  private final CamundaClient client;
+  private final Map<String, byte[]> resources = new LinkedHashMap<>();
+  private final Map<String, String> elementNames = new HashMap<>();
+
+  public ProcessCatalog(CamundaClient client) {
+    this.client = client;
+    try {
+      for (Resource r : new PathMatchingResourcePatternResolver().getResources("classpath*:bpmn/*.bpmn")) {
+        try (InputStream in = r.getInputStream()) {
+          byte[] bytes = in.readAllBytes();
+          resources.put(r.getFilename(), bytes);
+          BpmnModelInstance model = Bpmn.readModelFromStream(new java.io.ByteArrayInputStream(bytes));
+          for (Process p : model.getModelElementsByType(Process.class)) {
+            elementNames.put(p.getId() + "/" + p.getId(), p.getName());
+            for (FlowElement e : p.getFlowElements()) {
+              elementNames.put(p.getId() + "/" + e.getId(), e.getName());
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deploys all models; the engine keeps the version if a model is unchanged. */
+  public DeploymentEvent deployAll() {
+    DeployResourceCommandStep1 cmd = client.newDeployResourceCommand();
+    DeployResourceCommandStep1.DeployResourceCommandStep2 step = null;
+    for (var e : resources.entrySet()) {
+      step = step == null ? cmd.addResourceBytes(e.getValue(), e.getKey()) : step.addResourceBytes(e.getValue(), e.getKey());
+    }
+    if (step == null) {
+      throw new IllegalStateException("no BPMN models on the classpath under bpmn/");
+    }
+    DeploymentEvent d = step.send().join();
+    d.getProcesses().forEach(p -> log.info("deployed {} version {}", p.getBpmnProcessId(), p.getVersion()));
+    return d;
+  }
+
+  /** The element's name from the model (e.g. "Review application"), or the id if it has none. */
+  public String stepName(String bpmnProcessId, String elementId) {
+    String name = elementNames.get(bpmnProcessId + "/" + elementId);
+    return name == null || name.isBlank() ? elementId : name;
+  }
+
+  public byte[] model(String fileName) {
+    return resources.get(fileName);
+  }
+}

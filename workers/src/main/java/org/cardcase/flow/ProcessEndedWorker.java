@@ -1,0 +1,34 @@
+package org.cardcase.flow;
+
+import io.camunda.client.api.response.ActivatedJob;
+import java.util.Map;
+import java.util.Optional;
+import org.cardcase.processes.CaseFlow;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/** End listener of every case process: the case has nothing left to resume. */
+@Component
+public class ProcessEndedWorker implements CaseJobHandler {
+  private final ProcessLinks links;
+  private final MessageInbox inbox;
+
+  public ProcessEndedWorker(ProcessLinks links, MessageInbox inbox) {
+    this.links = links;
+    this.inbox = inbox;
+  }
+
+  @Override
+  public String jobType() {
+    return CaseFlow.PROCESS_ENDED_LISTENER;
+  }
+
+  @Override
+  @Transactional
+  public Optional<Map<String, Object>> handle(ActivatedJob job) {
+    String caseNumber = CaseJobHandler.caseNumber(job);
+    inbox.markConsumed(job.getVariablesAsMap().get(CaseFlow.VAR_CONSUMED_MESSAGE_ID));
+    links.recordEnded(caseNumber);
+    return Optional.of(Map.of());
+  }
+}

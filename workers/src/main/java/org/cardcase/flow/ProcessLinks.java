@@ -1,0 +1,107 @@
+package org.cardcase.flow;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** process_link rows: what the system needs to start, or resume, each open case's process. */
+@Repository
+public class ProcessLinks {
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private final JdbcClient jdbc;
+  private final ObjectMapper json;
+
+  public ProcessLinks(JdbcClient jdbc, ObjectMapper json) {
+    this.jdbc = jdbc;
+    this.json = json;
+  }
+
+  public void create(String caseNumber, String bpmnProcessId, Map<String, Object> variables) {
+    jdbc.sql("insert into process_link (case_number, bpmn_process_id, variables) values (?, ?, ?::jsonb)")
+        .params(caseNumber, bpmnProcessId, write(variables)).update();
+  }
+
+  public Optional<ProcessLink> find(String caseNumber) {
+    return jdbc.sql("select * from process_link where case_number = ?").param(caseNumber).query(this::map).optional();
+  }
+
+  /**
+   * Takes the right to start the case's instance: only one caller wins, and a start that was
+   * claimed but never recorded (the JVM died in between) can be claimed again after 30 s.
+   */
+  public boolean claimStart(String caseNumber) {
+    return jdbc.sql("""
+        update process_link set started_at = now(), updated_at = now()
+        where case_number = ? and process_instance_key is null and ended_at is null
+          and (started_at is null or started_at < now() - interval '30 seconds')""")
+        .param(caseNumber).update() == 1;
+  }
+
+  public void recordInstance(String caseNumber, long processInstanceKey) {
+    jdbc.sql("update process_link set process_instance_key = ?, updated_at = now() where case_number = ?")
+        .params(processInstanceKey, caseNumber).update();
+  }
+
+  public void recordResumed(String caseNumber, long processInstanceKey) {
+    jdbc.sql("""
+        update process_link set process_instance_key = ?, resumed_count = resumed_count + 1, updated_at = now()
+        where case_number = ?""").params(processInstanceKey, caseNumber).update();
+  }
+
+  /** A new wait state was entered: remember it and the variables to resume it with. */
+  public int recordWait(String caseNumber, String element, long processInstanceKey, Map<String, Object> variables,
+      boolean newWait) {
+    return jdbc.sql("""
+        update process_link set wait_element = ?, wait_seq = wait_seq + ?, process_instance_key = ?,
+          variables = ?::jsonb, updated_at = now()
+        where case_number = ? returning wait_seq""")
+        .params(element, newWait ? 1 : 0, processInstanceKey, write(variables), caseNumber).query(Integer.class).single();
+  }
+
+  public void recordEnded(String caseNumber) {
+    jdbc.sql("update process_link set ended_at = now(), updated_at = now() where case_number = ? and ended_at is null")
+        .param(caseNumber).update();
+  }
+
+  /** Open cases whose instance was never started (or whose start was not recorded). */
+  public List<String> unstarted() {
+    return jdbc.sql("""
+        select case_number from process_link where process_instance_key is null and ended_at is null
+          and (started_at is null or started_at < now() - interval '30 seconds') order by case_number""")
+        .query(String.class).list();
+  }
+
+  public List<ProcessLink> open() {
+    return jdbc.sql("select * from process_link where ended_at is null and process_instance_key is not null order by case_number")
+        .query(this::map).list();
+  }
+
+  private ProcessLink map(ResultSet rs, int row) throws SQLException {
+    long key = rs.getLong("process_instance_key");
+    return new ProcessLink(rs.getString("case_number"), rs.getString("bpmn_process_id"),
+        rs.wasNull() ? null : key, rs.getString("wait_element"), rs.getInt("wait_seq"), read(rs.getString("variables")));
+  }
+
+  String write(Map<String, Object> variables) {
+    try {
+      return json.writeValueAsString(variables);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  Map<String, Object> read(String s) {
+    try {
+      return json.readValue(s, MAP);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package org.cardcase.search;
+
+import java.time.Instant;
+import org.cardcase.cases.CaseRecord;
+import org.cardcase.privacy.Masking;
+
+/**
+ * A case as the search index holds it. Full name and ID number are indexed so staff can find a
+ * case by them, but only masked values are stored for display (the index never shows them whole).
+ */
+public record CaseDocument(
+    String caseNumber, String caseType, String status, String currentStep, String channel,
+    String applicantName, String idNumber, String applicantNameMasked, String idNumberMasked, String phoneMasked,
+    String issuingBank, Instant createdAt, Instant updatedAt, boolean closed) {
+
+  static CaseDocument of(CaseRecord c) {
+    return new CaseDocument(c.caseNumber(), c.caseType(), c.status(), c.currentStep(), c.channel(),
+        c.applicantName(), c.idNumber(), Masking.name(c.applicantName()), Masking.idNumber(c.idNumber()),
+        Masking.phone(c.phone()), c.issuingBank(), c.createdAt(), c.updatedAt(), c.closedAt() != null);
+  }
+}

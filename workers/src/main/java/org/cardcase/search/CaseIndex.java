@@ -1,0 +1,115 @@
+package org.cardcase.search;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch._types.query_dsl.Operator;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+import org.cardcase.infra.InfraProperties;
+import org.springframework.stereotype.Component;
+
+/** The cases index in Elasticsearch: a read model only, rebuilt from PostgreSQL at will. */
+@Component
+public class CaseIndex {
+  // Only analyzers the minimal distribution has (standard, keyword) so local and production match.
+  private static final String MAPPING = """
+      {"properties": {
+        "caseNumber": {"type": "keyword"},
+        "caseType": {"type": "keyword"},
+        "status": {"type": "keyword"},
+        "currentStep": {"type": "keyword"},
+        "channel": {"type": "keyword"},
+        "applicantName": {"type": "text", "analyzer": "standard", "store": false},
+        "idNumber": {"type": "keyword"},
+        "applicantNameMasked": {"type": "keyword", "index": false},
+        "idNumberMasked": {"type": "keyword", "index": false},
+        "phoneMasked": {"type": "keyword", "index": false},
+        "issuingBank": {"type": "keyword"},
+        "createdAt": {"type": "date"},
+        "updatedAt": {"type": "date"},
+        "closed": {"type": "boolean"}
+      }}""";
+
+  private final ElasticsearchClient es;
+  private final String index;
+
+  public CaseIndex(ElasticsearchClient es, InfraProperties props) {
+    this.es = es;
+    this.index = props.getSearch().getIndexPrefix() + "-cases";
+  }
+
+  public String name() {
+    return index;
+  }
+
+  public void createIfMissing() {
+    try {
+      if (!es.indices().exists(e -> e.index(index)).value()) {
+        es.indices().create(c -> c.index(index)
+            .settings(s -> s.numberOfShards("1").numberOfReplicas("0"))
+            .mappings(m -> m.withJson(new StringReader(MAPPING))));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
+      if (!"resource_already_exists_exception".equals(e.error().type())) {
+        throw e;
+      }
+    }
+  }
+
+  public void deleteIndex() {
+    try {
+      es.indices().delete(d -> d.index(index).ignoreUnavailable(true));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void index(List<CaseDocument> docs) {
+    if (docs.isEmpty()) {
+      return;
+    }
+    BulkRequest.Builder b = new BulkRequest.Builder().refresh(co.elastic.clients.elasticsearch._types.Refresh.True);
+    for (CaseDocument d : docs) {
+      b.operations(op -> op.index(i -> i.index(index).id(d.caseNumber()).document(d)));
+    }
+    try {
+      BulkResponse r = es.bulk(b.build());
+      if (r.errors()) {
+        throw new IllegalStateException("indexing failed: " + r.items().stream()
+            .filter(i -> i.error() != null).map(i -> i.id() + ": " + i.error().reason()).toList());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Cases matching a name, case number or ID number; newest first when the query is empty. */
+  public List<CaseHit> search(String text, int size) {
+    String q = text == null ? "" : text.strip();
+    Query query = q.isEmpty() ? Query.of(x -> x.matchAll(m -> m)) : Query.of(x -> x.bool(b -> b
+        .should(s -> s.match(m -> m.field("applicantName").query(q).operator(Operator.And)))
+        .should(s -> s.term(t -> t.field("caseNumber").value(q.toUpperCase(Locale.ROOT)).boost(5f)))
+        .should(s -> s.prefix(p -> p.field("caseNumber").value(q.toUpperCase(Locale.ROOT))))
+        .should(s -> s.term(t -> t.field("idNumber").value(q.toUpperCase(Locale.ROOT)).boost(5f)))
+        .minimumShouldMatch("1")));
+    try {
+      SearchResponse<CaseDocument> r = es.search(s -> s.index(index).query(query).size(size)
+          .sort(o -> o.score(sc -> sc.order(SortOrder.Desc)))
+          .sort(o -> o.field(f -> f.field("createdAt").order(SortOrder.Desc))), CaseDocument.class);
+      return r.hits().hits().stream().map(h -> h.source()).map(d -> new CaseHit(d.caseNumber(), d.caseType(),
+          d.status(), d.currentStep(), d.channel(), d.applicantNameMasked(), d.idNumberMasked(), d.createdAt(),
+          d.updatedAt())).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package org.cardcase.search;
+
+import java.util.List;
+import java.util.Map;
+import org.cardcase.cases.CaseRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Feeds the search index from PostgreSQL. Each case change queues a row (in the change's own
+ * transaction); this indexes the case's current row and marks the queue entries done. If
+ * Elasticsearch is down, rows wait and are indexed when it is back.
+ */
+@Component
+public class SearchOutbox {
+  private static final Logger log = LoggerFactory.getLogger(SearchOutbox.class);
+  private final JdbcClient jdbc;
+  private final CaseRepository cases;
+  private final CaseIndex index;
+  private volatile boolean indexReady;
+
+  public SearchOutbox(JdbcClient jdbc, CaseRepository cases, CaseIndex index) {
+    this.jdbc = jdbc;
+    this.cases = cases;
+    this.index = index;
+  }
+
+  @Scheduled(fixedDelayString = "${cardcase.search.outbox-interval:500ms}")
+  public void drainQuietly() {
+    try {
+      drain();
+    } catch (RuntimeException e) {
+      log.warn("search indexing paused: {}", e.getMessage());
+      indexReady = false;
+    }
+  }
+
+  /** Indexes what is queued; returns the number of cases indexed. */
+  public synchronized int drain() {
+    if (!indexReady) {
+      index.createIfMissing();
+      indexReady = true;
+    }
+    int total = 0;
+    while (true) {
+      List<Map<String, Object>> batch = jdbc.sql("""
+          select case_number, max(id) as max_id from search_outbox where indexed_at is null
+          group by case_number order by max(id) limit 200""").query().listOfRows();
+      if (batch.isEmpty()) {
+        return total;
+      }
+      List<String> numbers = batch.stream().map(r -> (String) r.get("case_number")).toList();
+      index.index(numbers.stream().map(cases::find).flatMap(java.util.Optional::stream).map(CaseDocument::of).toList());
+      for (Map<String, Object> r : batch) {
+        jdbc.sql("update search_outbox set indexed_at = now() where case_number = ? and id <= ? and indexed_at is null")
+            .params(r.get("case_number"), r.get("max_id")).update();
+      }
+      total += batch.size();
+    }
+  }
+
+  /** Drops the index and queues every case again; the index is whole again once drained. */
+  public synchronized int rebuild() {
+    index.deleteIndex();
+    indexReady = false;
+    int queued = jdbc.sql("insert into search_outbox (case_number) select case_number from card_case").update();
+    drain();
+    return queued;
+  }
+}
