@@ -12,7 +12,10 @@ import org.cardcase.cases.CaseRepository;
 import org.cardcase.cases.CaseService;
 import org.cardcase.flow.ProcessCatalog;
 import org.cardcase.flow.ProcessLinks;
+import org.cardcase.search.CaseHit;
+import org.cardcase.search.CaseIndex;
 import org.cardcase.tasks.TaskStore;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,8 +32,11 @@ public class CaseApi {
   private final ProcessLinks links;
   private final ProcessCatalog catalog;
   private final TaskStore tasks;
+  private final CaseIndex index;
 
-  public CaseApi(CaseService service, CaseRepository cases, ProcessLinks links, ProcessCatalog catalog, TaskStore tasks) {
+  public CaseApi(CaseService service, CaseRepository cases, ProcessLinks links, ProcessCatalog catalog, TaskStore tasks,
+      CaseIndex index) {
+    this.index = index;
     this.service = service;
     this.cases = cases;
     this.links = links;
@@ -51,6 +57,15 @@ public class CaseApi {
     String cn = service.applyForCard(body, channel.getName());
     ApiRequests.caseNumber(req, cn);
     return ResponseEntity.created(URI.create("/api/cases/" + cn)).body(new Created(cn, "RECEIVED"));
+  }
+
+  /** Staff search across cases (name, case number, ID number), served by the search index; masked. */
+  @GetMapping("/api/cases")
+  List<CaseHit> search(@RequestParam(defaultValue = "") String q) {
+    if (q.length() > 100) {
+      throw org.cardcase.cases.FieldErrors.of("q", "at most 100 characters");
+    }
+    return index.search(q, 50);
   }
 
   @GetMapping("/api/cases/{caseNumber}")

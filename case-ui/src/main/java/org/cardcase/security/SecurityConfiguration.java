@@ -54,6 +54,7 @@ public class SecurityConfiguration {
     http.securityMatcher("/api/**")
         .authorizeHttpRequests(a -> a
             .requestMatchers(HttpMethod.POST, "/api/applications").hasRole("CHANNEL")
+            .requestMatchers(HttpMethod.GET, "/api/cases").hasAnyRole("CLERK", "SUPERVISOR", "ANALYST", "ADMIN")
             .requestMatchers(HttpMethod.GET, "/api/cases/**").hasAnyRole("CHANNEL", "CLERK", "SUPERVISOR", "ADMIN")
             .requestMatchers("/api/tasks/**").hasAnyRole("CLERK", "SUPERVISOR")
             .requestMatchers("/api/callbacks/**").hasRole("PARTNER")

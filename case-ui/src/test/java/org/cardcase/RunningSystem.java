@@ -1,0 +1,140 @@
+package org.cardcase;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The packaged application started as its own process, exactly as the README's run command starts
+ * it, on free ports and a data directory of its own. {@link #kill()} is a hard stop (SIGKILL).
+ */
+final class RunningSystem implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+  final Path dataDir;
+  final int httpPort = freePort();
+  final int pgPort = freePort();
+  final int enginePort = freePort();
+  final int esPort = freePort();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Process process;
+  private Path log;
+
+  RunningSystem(String name) throws IOException {
+    Path work = Path.of(System.getProperty("cardcase.it.work", "target/it"));
+    this.dataDir = work.resolve(name + "-" + System.currentTimeMillis());
+    Files.createDirectories(dataDir);
+  }
+
+  RunningSystem start() throws Exception {
+    log = dataDir.resolve("app-" + System.nanoTime() + ".log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    process = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", System.getProperty("cardcase.it.jar"),
+        "--server.port=" + httpPort,
+        "--cardcase.data-dir=" + dataDir,
+        "--cardcase.postgres.port=" + pgPort,
+        "--cardcase.engine.port=" + enginePort,
+        "--cardcase.search.port=" + esPort,
+        "--cardcase.search.distribution=" + System.getProperty("cardcase.it.es-distribution"),
+        "--cardcase.recovery.sweep-interval=2s"))
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the application exited: " + tail());
+      }
+      try {
+        if (get("/actuator/health/readiness", null).statusCode() == 200) {
+          return this;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("not ready in 240 s: " + tail());
+  }
+
+  /** Hard stop: no shutdown hooks, children left behind, nothing flushed. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      process.waitFor();
+    }
+  }
+
+  String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  HttpResponse<String> get(String path, String credentials) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).GET(), credentials);
+  }
+
+  HttpResponse<String> post(String path, String credentials, String json) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)), credentials);
+  }
+
+  JsonNode json(HttpResponse<String> r) throws IOException {
+    return JSON.readTree(r.body());
+  }
+
+  Connection db() throws SQLException {
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/cardcase", "postgres", "");
+  }
+
+  long count(String sql, Object... params) throws SQLException {
+    try (Connection c = db(); var st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
+      var rs = st.executeQuery();
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + httpPort + path);
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder b, String credentials) throws IOException, InterruptedException {
+    if (credentials != null) {
+      b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+    }
+    return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
