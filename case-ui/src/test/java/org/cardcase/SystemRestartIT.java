@@ -97,6 +97,30 @@ class SystemRestartIT {
       assertThat(sys.count("select resumed_count from process_link where case_number = ?", a)).isEqualTo(1);
       assertThat(sys.count("select count(*) from process_link where ended_at is null")).isZero();
 
+      // the audit trail: each event once (the duplicate callback wrote nothing), chain intact
+      JsonNode trail = sys.json(sys.get("/api/audit/cases/" + a, "supervisor:supervisor-demo"));
+      java.util.List<String> actions = new java.util.ArrayList<>();
+      trail.forEach(e -> actions.add(e.get("action").asText()));
+      assertThat(actions).startsWith("CASE_RECEIVED").contains("CASE_RESUMED", "TASK_COMPLETED", "STATUS_CHANGED");
+      assertThat(actions.stream().filter("MESSAGE_RECEIVED"::equals).count()).isEqualTo(1);
+      assertThat(sys.json(sys.get("/api/audit/cases/" + a + "/verify", "supervisor:supervisor-demo")).get("intact").asBoolean())
+          .isTrue();
+      assertThat(sys.get("/api/audit/cases/" + a, CLERK).statusCode()).isEqualTo(403);
+
+      // rules a channel can check before submitting
+      JsonNode ok = sys.json(sys.post("/api/validation/id-number", PORTAL, "{\"idNumber\":\"11010519491231002x\"}"));
+      assertThat(ok.get("valid").asBoolean()).isTrue();
+      assertThat(ok.get("birthDate").asText()).isEqualTo("1949-12-31");
+      assertThat(ok.get("sex").asText()).isEqualTo("FEMALE");
+      JsonNode no = sys.json(sys.post("/api/validation/id-number", PORTAL, "{\"idNumber\":\"110105194912310021\"}"));
+      assertThat(no.get("valid").asBoolean()).isFalse();
+      assertThat(no.get("errors").get(0).asText()).contains("check character");
+      JsonNode due = sys.json(sys.get("/api/calendar/working-days/add?from=2026-02-02&days=15", PORTAL));
+      assertThat(due.get("date").asText()).isEqualTo("2026-02-28");
+      assertThat(due.get("provisional").asBoolean()).isFalse();
+      assertThat(sys.get("/api/calendar/working-days/add?from=2026-02-30&days=1", PORTAL).statusCode()).isEqualTo(400);
+      assertThat(sys.get("/api/calendar/working-days/add?from=2026-02-02&days=-1", PORTAL).body()).contains("negative");
+
       sys.close();
       // a normal stop takes the child servers with it
       assertThat(alive(sys.dataDir.resolve("elasticsearch/node.pid"))).as("Elasticsearch still running").isFalse();

@@ -47,7 +47,7 @@ public class PartnerApi {
       vars.put("cardNumber", body.cardNumber());
     }
     boolean first = inbox.receive("card-produced:" + body.callbackId(), CardApplicationProcess.MSG_CARD_PRODUCED,
-        body.caseNumber(), vars);
+        body.caseNumber(), req.getUserPrincipal().getName(), vars);
     return Map.of("accepted", true, "duplicate", !first);
   }
 }

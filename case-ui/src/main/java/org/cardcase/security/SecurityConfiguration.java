@@ -56,8 +56,11 @@ public class SecurityConfiguration {
             .requestMatchers(HttpMethod.POST, "/api/applications").hasRole("CHANNEL")
             .requestMatchers(HttpMethod.GET, "/api/cases").hasAnyRole("CLERK", "SUPERVISOR", "ANALYST", "ADMIN")
             .requestMatchers(HttpMethod.GET, "/api/cases/**").hasAnyRole("CHANNEL", "CLERK", "SUPERVISOR", "ADMIN")
+            .requestMatchers(HttpMethod.POST, "/api/validation/**").hasAnyRole("CHANNEL", "CLERK", "SUPERVISOR", "ADMIN")
+            .requestMatchers(HttpMethod.GET, "/api/calendar/**").hasAnyRole("CHANNEL", "PARTNER", "CLERK", "SUPERVISOR", "ANALYST", "ADMIN")
             .requestMatchers("/api/tasks/**").hasAnyRole("CLERK", "SUPERVISOR")
             .requestMatchers("/api/callbacks/**").hasRole("PARTNER")
+            .requestMatchers(HttpMethod.GET, "/api/audit/**").hasAnyRole("SUPERVISOR", "ADMIN")
             .requestMatchers("/api/admin/**").hasRole("ADMIN")
             .anyRequest().denyAll())
         .httpBasic(b -> b.authenticationEntryPoint((req, res, ex) ->

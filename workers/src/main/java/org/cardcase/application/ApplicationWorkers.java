@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.cardcase.WorkersConfiguration.Deadlines;
+import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseRepository;
 import org.cardcase.flow.CaseJobHandler;
@@ -37,8 +38,15 @@ public class ApplicationWorkers {
     }
   }
 
+  /** Sets the status and audits the change once, however often the step is delivered. */
+  static void status(CaseRepository cases, AuditTrail audit, String cn, String status) {
+    cases.setStatus(cn, status);
+    audit.append(AuditTrail.ofCase(cn), "status:" + status, "system", null, "STATUS_CHANGED", Map.of("status", status));
+  }
+
   @Bean
-  CaseJobHandler registerApplication(CaseRepository cases, ProcessLinks links, CamundaClient client, TransactionTemplate tx) {
+  CaseJobHandler registerApplication(CaseRepository cases, ProcessLinks links, CamundaClient client, TransactionTemplate tx,
+      AuditTrail audit) {
     return new Step(CardApplicationProcess.JOB_REGISTER, (job, cn) -> {
       ProcessLink link = links.find(cn).orElseThrow();
       if (link.processInstanceKey() != null && link.processInstanceKey() != job.getProcessInstanceKey()) {
@@ -51,7 +59,7 @@ public class ApplicationWorkers {
         if (link.processInstanceKey() == null) {
           links.recordInstance(cn, job.getProcessInstanceKey());
         }
-        cases.setStatus(cn, "IN_PROGRESS");
+        status(cases, audit, cn, "IN_PROGRESS");
         cases.moveTo(cn, CardApplicationProcess.REGISTER);
       });
       return Map.of();
@@ -60,14 +68,14 @@ public class ApplicationWorkers {
 
   @Bean
   CaseJobHandler requestProduction(CaseRepository cases, WorkingDayCalendar calendar, Deadlines deadlines, Clock clock,
-      TransactionTemplate tx) {
+      TransactionTemplate tx, AuditTrail audit) {
     return new Step(CardApplicationProcess.JOB_REQUEST_PRODUCTION, (job, cn) -> {
       Object existing = job.getVariablesAsMap().get(CardApplicationProcess.VAR_PRODUCTION_DUE_AT);
       // a redelivered job keeps the deadline computed the first time
       String due = existing instanceof String s && !s.isBlank() ? s
           : calendar.deadline(clock.instant(), deadlines.getProductionWorkingDays()).toString();
       tx.executeWithoutResult(s -> {
-        cases.setStatus(cn, "IN_PRODUCTION");
+        status(cases, audit, cn, "IN_PRODUCTION");
         cases.moveTo(cn, CardApplicationProcess.REQUEST_PRODUCTION);
       });
       return Map.of(CardApplicationProcess.VAR_PRODUCTION_DUE_AT, due);
@@ -86,10 +94,10 @@ public class ApplicationWorkers {
   }
 
   @Bean
-  CaseJobHandler notifyCardReady(CaseRepository cases, TransactionTemplate tx) {
+  CaseJobHandler notifyCardReady(CaseRepository cases, TransactionTemplate tx, AuditTrail audit) {
     return new Step(CardApplicationProcess.JOB_NOTIFY_CARD_READY, (job, cn) -> {
       tx.executeWithoutResult(s -> {
-        cases.setStatus(cn, "CARD_READY");
+        status(cases, audit, cn, "CARD_READY");
         cases.close(cn, CardApplicationProcess.END_COMPLETED);
       });
       return Map.of();
@@ -97,10 +105,10 @@ public class ApplicationWorkers {
   }
 
   @Bean
-  CaseJobHandler rejectApplication(CaseRepository cases, TransactionTemplate tx) {
+  CaseJobHandler rejectApplication(CaseRepository cases, TransactionTemplate tx, AuditTrail audit) {
     return new Step(CardApplicationProcess.JOB_REJECT, (job, cn) -> {
       tx.executeWithoutResult(s -> {
-        cases.setStatus(cn, "REJECTED");
+        status(cases, audit, cn, "REJECTED");
         cases.close(cn, CardApplicationProcess.END_REJECTED);
       });
       return Map.of();

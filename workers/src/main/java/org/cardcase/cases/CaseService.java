@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import org.cardcase.WorkersConfiguration.Deadlines;
+import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.flow.ProcessLinks;
 import org.cardcase.flow.ProcessStarter;
@@ -26,9 +27,11 @@ public class CaseService {
   private final WorkingDayCalendar calendar;
   private final Deadlines deadlines;
   private final Clock clock;
+  private final AuditTrail audit;
 
   public CaseService(CaseRepository cases, ProcessLinks links, ProcessStarter starter, TransactionTemplate tx,
-      WorkingDayCalendar calendar, Deadlines deadlines, Clock clock) {
+      WorkingDayCalendar calendar, Deadlines deadlines, Clock clock, AuditTrail audit) {
+    this.audit = audit;
     this.cases = cases;
     this.links = links;
     this.starter = starter;
@@ -57,6 +60,8 @@ public class CaseService {
       vars.put(CaseFlow.VAR_CASE_NUMBER, cn);
       vars.put(CardApplicationProcess.VAR_REVIEW_DUE_AT, calendar.deadline(now, deadlines.getReviewWorkingDays()).toString());
       links.create(cn, CardApplicationProcess.PROCESS_ID, vars);
+      audit.append(AuditTrail.ofCase(cn), "received", app.channel(), app.channel(), "CASE_RECEIVED",
+          Map.of("caseType", TYPE_CARD_APPLICATION, "issuingBank", app.issuingBank()));
       return cn;
     });
     starter.start(caseNumber);

@@ -4,6 +4,7 @@ import io.camunda.client.api.response.ActivatedJob;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.cardcase.audit.AuditTrail;
 import org.cardcase.cases.CaseRepository;
 import org.cardcase.processes.CaseFlow;
 import org.springframework.stereotype.Component;
@@ -18,8 +19,10 @@ public class CheckpointWorker implements CaseJobHandler {
   private final ProcessLinks links;
   private final CaseRepository cases;
   private final MessageInbox inbox;
+  private final AuditTrail audit;
 
-  public CheckpointWorker(ProcessLinks links, CaseRepository cases, MessageInbox inbox) {
+  public CheckpointWorker(ProcessLinks links, CaseRepository cases, MessageInbox inbox, AuditTrail audit) {
+    this.audit = audit;
     this.links = links;
     this.cases = cases;
     this.inbox = inbox;
@@ -45,8 +48,10 @@ public class CheckpointWorker implements CaseJobHandler {
     if (!redelivered) {
       // keys restart in a fresh engine, so remember this engine's key even when resuming
       vars.put("_checkpointElementInstance", job.getElementInstanceKey());
-      links.recordWait(caseNumber, job.getElementId(), job.getProcessInstanceKey(), vars, !resumedHere);
+      int seq = links.recordWait(caseNumber, job.getElementId(), job.getProcessInstanceKey(), vars, !resumedHere);
       cases.moveTo(caseNumber, job.getElementId());
+      audit.append(AuditTrail.ofCase(caseNumber), "step:" + job.getElementId() + ":" + seq, "system", null,
+          "STEP_ENTERED", Map.of("step", job.getElementId()));
     }
     inbox.markConsumed(vars.get(CaseFlow.VAR_CONSUMED_MESSAGE_ID));
     Map<String, Object> out = new HashMap<>();

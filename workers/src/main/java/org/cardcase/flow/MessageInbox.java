@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cardcase.audit.AuditTrail;
 import org.cardcase.processes.CaseFlow;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -21,20 +23,31 @@ public class MessageInbox {
   private final JdbcClient jdbc;
   private final CamundaClient client;
   private final ProcessLinks links;
+  private final AuditTrail audit;
+  private final TransactionTemplate tx;
 
-  public MessageInbox(JdbcClient jdbc, CamundaClient client, ProcessLinks links) {
+  public MessageInbox(JdbcClient jdbc, CamundaClient client, ProcessLinks links, AuditTrail audit, TransactionTemplate tx) {
+    this.audit = audit;
+    this.tx = tx;
     this.jdbc = jdbc;
     this.client = client;
     this.links = links;
   }
 
   /** Stores and publishes the message; returns false for a duplicate (already received, nothing done). */
-  public boolean receive(String messageId, String name, String caseNumber, Map<String, Object> variables) {
-    int inserted = jdbc.sql("""
+  public boolean receive(String messageId, String name, String caseNumber, String sender, Map<String, Object> variables) {
+    Integer inserted = tx.execute(s -> {
+      int n = jdbc.sql("""
         insert into inbound_message (message_id, name, case_number, variables) values (?, ?, ?, ?::jsonb)
         on conflict (message_id) do nothing""")
         .params(messageId, name, caseNumber, links.write(variables)).update();
-    if (inserted == 0) {
+      if (n > 0) {
+        audit.append(AuditTrail.ofCase(caseNumber), "message:" + messageId, sender, sender, "MESSAGE_RECEIVED",
+            Map.of("message", name, "messageId", messageId));
+      }
+      return n;
+    });
+    if (inserted == null || inserted == 0) {
       return false;
     }
     publish(messageId, name, caseNumber, variables);

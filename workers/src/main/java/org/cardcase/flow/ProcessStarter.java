@@ -7,6 +7,7 @@ import io.grpc.Status;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.cardcase.audit.AuditTrail;
 import org.cardcase.processes.CaseFlow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,8 +20,10 @@ public class ProcessStarter {
   private final CamundaClient client;
   private final ProcessLinks links;
   private final MessageInbox inbox;
+  private final AuditTrail audit;
 
-  public ProcessStarter(CamundaClient client, ProcessLinks links, MessageInbox inbox) {
+  public ProcessStarter(CamundaClient client, ProcessLinks links, MessageInbox inbox, AuditTrail audit) {
+    this.audit = audit;
     this.client = client;
     this.links = links;
     this.inbox = inbox;
@@ -74,6 +77,8 @@ public class ProcessStarter {
       pi = cmd.variables(vars).startBeforeElement(link.waitElement()).send().join();
     }
     links.recordResumed(link.caseNumber(), pi.getProcessInstanceKey());
+    audit.append(AuditTrail.ofCase(link.caseNumber()), "resume:" + Instant.now(), "system", null, "CASE_RESUMED",
+        Map.of("step", String.valueOf(link.waitElement())));
     inbox.republishUnconsumed(link.caseNumber());
     log.info("resumed case {} at {} as instance {}", link.caseNumber(),
         link.waitElement() == null ? "the start" : link.waitElement(), pi.getProcessInstanceKey());

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.cardcase.audit.AuditTrail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -30,8 +31,10 @@ public class TaskStore {
   private final CamundaClient client;
   private final ObjectMapper json;
   private final TransactionTemplate tx;
+  private final AuditTrail audit;
 
-  public TaskStore(JdbcClient jdbc, CamundaClient client, ObjectMapper json, TransactionTemplate tx) {
+  public TaskStore(JdbcClient jdbc, CamundaClient client, ObjectMapper json, TransactionTemplate tx, AuditTrail audit) {
+    this.audit = audit;
     this.jdbc = jdbc;
     this.client = client;
     this.json = json;
@@ -77,9 +80,16 @@ public class TaskStore {
     if (t.assignee() != null && !t.assignee().equals(user)) {
       throw new TaskNotAllowed("task " + id + " is claimed by " + t.assignee());
     }
-    Boolean done = tx.execute(s -> jdbc.sql("""
-        update human_task set state = 'COMPLETED', result = ?::jsonb, completed_by = ?, completed_at = now()
-        where id = ? and state = 'OPEN'""").params(write(result), user, id).update() == 1);
+    Boolean done = tx.execute(s -> {
+      boolean updated = jdbc.sql("""
+          update human_task set state = 'COMPLETED', result = ?::jsonb, completed_by = ?, completed_at = now()
+          where id = ? and state = 'OPEN'""").params(write(result), user, id).update() == 1;
+      if (updated) {
+        audit.append(AuditTrail.ofCase(t.caseNumber()), "task:" + id, user, null, "TASK_COMPLETED",
+            Map.of("task", id, "step", t.elementId(), "result", result));
+      }
+      return updated;
+    });
     if (!Boolean.TRUE.equals(done)) {
       throw new TaskNotAllowed("task " + id + " is already completed");
     }

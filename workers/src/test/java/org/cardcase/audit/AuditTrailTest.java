@@ -1,0 +1,85 @@
+package org.cardcase.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The audit trail on a real PostgreSQL with the real migrations. */
+class AuditTrailTest {
+  static EmbeddedPostgres pg;
+  static JdbcClient jdbc;
+  static AuditTrail audit;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pg = EmbeddedPostgres.builder().setDataDirectory(Files.createTempDirectory("audit-pg")).start();
+    Flyway.configure().dataSource(pg.getPostgresDatabase()).locations("classpath:db/migration").load().migrate();
+    jdbc = JdbcClient.create(pg.getPostgresDatabase());
+    audit = new AuditTrail(jdbc, Clock.systemUTC());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    pg.close();
+  }
+
+  @Test
+  void entriesChainAndARetriedStepWritesNothingTwice() {
+    String s = AuditTrail.ofCase("SC-A1");
+    assertThat(audit.append(s, "received", "web-portal", "web-portal", "CASE_RECEIVED", Map.of("bank", "ICBC"))).isTrue();
+    assertThat(audit.append(s, "status:IN_PROGRESS", "system", null, "STATUS_CHANGED", Map.of("status", "IN_PROGRESS"))).isTrue();
+    assertThat(audit.append(s, "status:IN_PROGRESS", "system", null, "STATUS_CHANGED", Map.of("status", "IN_PROGRESS"))).isFalse();
+    var entries = audit.entries(s);
+    assertThat(entries).extracting(AuditTrail.Entry::seq).containsExactly(1, 2);
+    assertThat(entries.get(0).prevHash()).isEqualTo(AuditTrail.GENESIS);
+    assertThat(entries.get(1).prevHash()).isEqualTo(entries.get(0).hash());
+    assertThat(audit.verify(s)).isEqualTo(new AuditTrail.Verification(true, 2, null, null));
+  }
+
+  @Test
+  void theTableRefusesUpdatesAndDeletes() {
+    String s = AuditTrail.ofCase("SC-A2");
+    audit.append(s, "received", "counter", "counter", "CASE_RECEIVED", Map.of());
+    assertThatThrownBy(() -> jdbc.sql("update audit_entry set actor = 'someone' where subject = ?").param(s).update())
+        .hasMessageContaining("append-only");
+    assertThatThrownBy(() -> jdbc.sql("delete from audit_entry where subject = ?").param(s).update())
+        .hasMessageContaining("append-only");
+  }
+
+  @Test
+  void aChangedOrDeletedEntryIsDetected() {
+    String s = AuditTrail.ofCase("SC-A3");
+    for (int i = 1; i <= 4; i++) {
+      audit.append(s, "k" + i, "clerk", null, "TASK_COMPLETED", Map.of("n", i));
+    }
+    // someone with database owner rights goes around the trigger
+    jdbc.sql("alter table audit_entry disable trigger audit_entry_append_only").update();
+    try {
+      jdbc.sql("update audit_entry set detail = '{\"n\": 99}' where subject = ? and seq = 2").param(s).update();
+      AuditTrail.Verification changed = audit.verify(s);
+      assertThat(changed.intact()).isFalse();
+      assertThat(changed.firstBrokenSeq()).isEqualTo(2);
+      assertThat(changed.problem()).contains("changed");
+
+      String s2 = AuditTrail.ofCase("SC-A4");
+      for (int i = 1; i <= 3; i++) {
+        audit.append(s2, "k" + i, "clerk", null, "TASK_COMPLETED", Map.of("n", i));
+      }
+      jdbc.sql("delete from audit_entry where subject = ? and seq = 2").param(s2).update();
+      assertThat(audit.verify(s2).firstBrokenSeq()).isEqualTo(2);
+      assertThat(audit.verify(s2).problem()).contains("missing");
+    } finally {
+      jdbc.sql("alter table audit_entry enable trigger audit_entry_append_only").update();
+    }
+  }
+}
