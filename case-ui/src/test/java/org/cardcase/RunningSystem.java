@@ -32,6 +32,7 @@ final class RunningSystem implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private Process process;
   private Path log;
+  private final List<String> extraArgs = new java.util.ArrayList<>();
 
   RunningSystem(String name) throws IOException {
     Path work = Path.of(System.getProperty("cardcase.it.work", "target/it"));
@@ -39,17 +40,30 @@ final class RunningSystem implements AutoCloseable {
     Files.createDirectories(dataDir);
   }
 
+  /** An extra {@code --name=value} for every start, e.g. a deadline setting. */
+  RunningSystem with(String arg) {
+    extraArgs.add(arg);
+    return this;
+  }
+
+  /** Everything the application printed in its current run. */
+  String logText() throws IOException {
+    return Files.readString(log);
+  }
+
   RunningSystem start() throws Exception {
     log = dataDir.resolve("app-" + System.nanoTime() + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    process = new ProcessBuilder(List.of(java, "-Xmx512m", "-jar", System.getProperty("cardcase.it.jar"),
+    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-jar", System.getProperty("cardcase.it.jar"),
         "--server.port=" + httpPort,
         "--cardcase.data-dir=" + dataDir,
         "--cardcase.postgres.port=" + pgPort,
         "--cardcase.engine.port=" + enginePort,
         "--cardcase.search.port=" + esPort,
         "--cardcase.search.distribution=" + System.getProperty("cardcase.it.es-distribution"),
-        "--cardcase.recovery.sweep-interval=2s"))
+        "--cardcase.recovery.sweep-interval=2s"));
+    cmd.addAll(extraArgs);
+    process = new ProcessBuilder(cmd)
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
     while (System.nanoTime() < deadline) {
@@ -95,6 +109,11 @@ final class RunningSystem implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri(path)).GET(), credentials);
   }
 
+  HttpResponse<String> put(String path, String credentials, String json) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)), credentials);
+  }
+
   HttpResponse<String> post(String path, String credentials, String json) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)), credentials);
@@ -116,6 +135,16 @@ final class RunningSystem implements AutoCloseable {
       var rs = st.executeQuery();
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  String value(String sql, Object... params) throws SQLException {
+    try (Connection c = db(); var st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
+      var rs = st.executeQuery();
+      return rs.next() ? rs.getString(1) : null;
     }
   }
 

@@ -1,7 +1,6 @@
 package org.cardcase;
 
 import java.time.Clock;
-import org.cardcase.calendar.WorkingDayCalendar;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -16,11 +15,6 @@ public class WorkersConfiguration {
   @Bean
   Clock clock() {
     return Clock.systemUTC();
-  }
-
-  @Bean
-  WorkingDayCalendar workingDayCalendar() {
-    return WorkingDayCalendar.official();
   }
 
   /** Every deadline in working days; turned into absolute instants when a step starts. */

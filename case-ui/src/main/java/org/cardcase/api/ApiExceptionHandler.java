@@ -63,13 +63,19 @@ public class ApiExceptionHandler {
     return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
   }
 
-  @ExceptionHandler({CaseNotFound.class, TaskStore.TaskNotFound.class})
+  @ExceptionHandler(org.cardcase.cards.IllegalCardTransition.class)
+  ResponseEntity<Map<String, Object>> illegalTransition(RuntimeException e) {
+    return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
+  }
+
+  @ExceptionHandler({CaseNotFound.class, TaskStore.TaskNotFound.class, org.cardcase.cards.CardNotFound.class})
   ResponseEntity<Map<String, Object>> notFound(RuntimeException e) {
     return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
   }
 
   @ExceptionHandler(TaskStore.TaskNotAllowed.class)
   ResponseEntity<Map<String, Object>> notAllowed(TaskStore.TaskNotAllowed e) {
-    return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
+    HttpStatus status = e.forbidden() ? HttpStatus.FORBIDDEN : HttpStatus.CONFLICT;
+    return ResponseEntity.status(status).body(Map.of("error", e.getMessage()));
   }
 }

@@ -33,4 +33,16 @@ public class AuditApi {
     cases.find(caseNumber).orElseThrow(() -> new CaseNotFound(caseNumber));
     return audit.verify(AuditTrail.ofCase(caseNumber));
   }
+
+  /** A card's own trail: every state it went through, across the cases that touched it. */
+  @GetMapping("/api/audit/cards/{cardId}")
+  List<AuditTrail.Entry> card(@PathVariable String cardId) {
+    return audit.entries(org.cardcase.cards.CardLifecycle.subject(cardId));
+  }
+
+  /** Who added or corrected a year of the working-day calendar, when and why. */
+  @GetMapping("/api/audit/calendar/{year}")
+  List<AuditTrail.Entry> calendarYear(@PathVariable int year) {
+    return audit.entries(org.cardcase.calendar.CalendarStore.subject(year));
+  }
 }

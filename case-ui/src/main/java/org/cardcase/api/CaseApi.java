@@ -5,6 +5,7 @@ import java.net.URI;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.cardcase.cases.CardApplication;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRecord;
@@ -33,9 +34,16 @@ public class CaseApi {
   private final ProcessCatalog catalog;
   private final TaskStore tasks;
   private final CaseIndex index;
+  private final org.cardcase.cases.PersonalData personalData;
+  private final org.cardcase.cards.CardLifecycle cards;
+  private final org.cardcase.deadlines.CaseDeadlines caseDeadlines;
 
   public CaseApi(CaseService service, CaseRepository cases, ProcessLinks links, ProcessCatalog catalog, TaskStore tasks,
-      CaseIndex index) {
+      CaseIndex index, org.cardcase.cases.PersonalData personalData, org.cardcase.cards.CardLifecycle cards,
+      org.cardcase.deadlines.CaseDeadlines caseDeadlines) {
+    this.cards = cards;
+    this.caseDeadlines = caseDeadlines;
+    this.personalData = personalData;
     this.index = index;
     this.service = service;
     this.cases = cases;
@@ -49,7 +57,13 @@ public class CaseApi {
   public record OpenTask(String step, String stepName, Instant dueAt) {}
 
   public record CaseStatus(String caseNumber, String caseType, String status, String currentStep, String currentStepName,
-      String channel, Instant createdAt, Instant updatedAt, Instant closedAt, List<OpenTask> openTasks) {}
+      String channel, Instant createdAt, Instant updatedAt, Instant closedAt, List<OpenTask> openTasks, CardSummary card,
+      List<DeadlineView> deadlines) {}
+
+  public record CardSummary(String cardId, String state, String cardNumber) {}
+
+  /** A deadline with the working days left (negative: overdue); provisional until its year's calendar is loaded. */
+  public record DeadlineView(String name, Instant dueAt, int workingDaysLeft, boolean provisional) {}
 
   /** 201 only once the case and its process start instruction are committed to PostgreSQL. */
   @PostMapping(path = "/api/applications", consumes = "application/json")
@@ -68,6 +82,23 @@ public class CaseApi {
     return index.search(q, 50);
   }
 
+  /**
+   * The applicant's personal data in full, for staff whose work needs it. Every call is in the
+   * case's audit trail, with who asked and the reason they gave.
+   */
+  @GetMapping("/api/cases/{caseNumber}/personal-data")
+  Map<String, Object> personalData(@PathVariable String caseNumber, @RequestParam(defaultValue = "") String reason,
+      Principal staff, HttpServletRequest req) {
+    ApiRequests.caseNumber(req, caseNumber);
+    if (reason.isBlank()) {
+      throw org.cardcase.cases.FieldErrors.of("reason", "say why you need the unmasked personal data (it is audited)");
+    }
+    if (reason.length() > 200) {
+      throw org.cardcase.cases.FieldErrors.of("reason", "at most 200 characters");
+    }
+    return personalData.reveal(caseNumber, staff.getName(), "staff-api", reason.strip());
+  }
+
   @GetMapping("/api/cases/{caseNumber}")
   CaseStatus status(@PathVariable String caseNumber, Authentication caller, HttpServletRequest req) {
     ApiRequests.caseNumber(req, caseNumber);
@@ -79,8 +110,12 @@ public class CaseApi {
     String process = links.find(caseNumber).map(l -> l.bpmnProcessId()).orElse("");
     List<OpenTask> open = tasks.open(caseNumber).stream()
         .map(t -> new OpenTask(t.elementId(), catalog.stepName(process, t.elementId()), t.dueAt())).toList();
+    CardSummary card = cards.byCase(caseNumber).map(k -> new CardSummary(k.cardId(), k.state().name(),
+        k.cardNumber() == null ? null : org.cardcase.privacy.Masking.cardNumber(k.cardNumber()))).orElse(null);
+    List<DeadlineView> due = caseDeadlines.of(caseNumber).stream()
+        .map(d -> new DeadlineView(d.name(), d.dueAt(), caseDeadlines.workingDaysLeft(d.dueAt()), d.provisional())).toList();
     return new CaseStatus(c.caseNumber(), c.caseType(), c.status(), c.currentStep(),
-        catalog.stepName(process, c.currentStep()), c.channel(), c.createdAt(), c.updatedAt(), c.closedAt(), open);
+        catalog.stepName(process, c.currentStep()), c.channel(), c.createdAt(), c.updatedAt(), c.closedAt(), open, card, due);
   }
 
 }

@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.cardcase.calendar.CalendarStore;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.FieldErrors;
 import org.cardcase.identity.IdNumber;
@@ -19,10 +20,10 @@ import org.springframework.web.bind.annotation.RestController;
 public class RulesApi {
   /** More working days than any rule needs; keeps a request from looping for years. */
   static final int MAX_DAYS = 3650;
-  private final WorkingDayCalendar calendar;
+  private final CalendarStore calendar;
   private final Clock clock;
 
-  public RulesApi(WorkingDayCalendar calendar, Clock clock) {
+  public RulesApi(CalendarStore calendar, Clock clock) {
     this.calendar = calendar;
     this.clock = clock;
   }
@@ -63,7 +64,7 @@ public class RulesApi {
     if (!errors.isEmpty()) {
       throw new FieldErrors(errors);
     }
-    WorkingDayCalendar.Result r = calendar.addWorkingDays(start, n);
+    WorkingDayCalendar.Result r = calendar.current().addWorkingDays(start, n);
     return Map.of("date", r.date().toString(), "provisional", r.provisional());
   }
 }

@@ -55,7 +55,11 @@ public class SecurityConfiguration {
         .authorizeHttpRequests(a -> a
             .requestMatchers(HttpMethod.POST, "/api/applications").hasRole("CHANNEL")
             .requestMatchers(HttpMethod.GET, "/api/cases").hasAnyRole("CLERK", "SUPERVISOR", "ANALYST", "ADMIN")
+            .requestMatchers(HttpMethod.GET, "/api/cases/*/personal-data").hasAnyRole("CLERK", "SUPERVISOR")
             .requestMatchers(HttpMethod.GET, "/api/cases/**").hasAnyRole("CHANNEL", "CLERK", "SUPERVISOR", "ADMIN")
+            .requestMatchers(HttpMethod.GET, "/api/cards/**").hasAnyRole("CLERK", "SUPERVISOR", "ADMIN")
+            .requestMatchers(HttpMethod.POST, "/api/cards/*/transitions").hasAnyRole("SUPERVISOR", "ADMIN")
+            .requestMatchers(HttpMethod.GET, "/api/reference", "/api/reference/**").authenticated()
             .requestMatchers(HttpMethod.POST, "/api/validation/**").hasAnyRole("CHANNEL", "CLERK", "SUPERVISOR", "ADMIN")
             .requestMatchers(HttpMethod.GET, "/api/calendar/**").hasAnyRole("CHANNEL", "PARTNER", "CLERK", "SUPERVISOR", "ANALYST", "ADMIN")
             .requestMatchers("/api/tasks/**").hasAnyRole("CLERK", "SUPERVISOR")

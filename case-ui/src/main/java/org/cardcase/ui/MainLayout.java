@@ -41,6 +41,7 @@ public class MainLayout extends AppLayout {
     addToNavbar(header);
     SideNav nav = new SideNav();
     nav.addItem(new SideNavItem(getTranslation("nav.cases"), CasesView.class));
+    nav.addItem(new SideNavItem(getTranslation("nav.calendar"), CalendarView.class));
     addToDrawer(nav);
   }
 }

@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.cardcase.WorkersConfiguration.Deadlines;
 import org.cardcase.audit.AuditTrail;
-import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.cards.CardLifecycle;
+import org.cardcase.cards.CardState;
+import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.cases.CaseRepository;
 import org.cardcase.flow.CaseJobHandler;
 import org.cardcase.flow.ProcessLink;
@@ -67,16 +69,17 @@ public class ApplicationWorkers {
   }
 
   @Bean
-  CaseJobHandler requestProduction(CaseRepository cases, WorkingDayCalendar calendar, Deadlines deadlines, Clock clock,
-      TransactionTemplate tx, AuditTrail audit) {
+  CaseJobHandler requestProduction(CaseRepository cases, CaseDeadlines caseDeadlines, CardLifecycle cards,
+      Deadlines deadlines, Clock clock, TransactionTemplate tx, AuditTrail audit) {
     return new Step(CardApplicationProcess.JOB_REQUEST_PRODUCTION, (job, cn) -> {
-      Object existing = job.getVariablesAsMap().get(CardApplicationProcess.VAR_PRODUCTION_DUE_AT);
-      // a redelivered job keeps the deadline computed the first time
-      String due = existing instanceof String s && !s.isBlank() ? s
-          : calendar.deadline(clock.instant(), deadlines.getProductionWorkingDays()).toString();
-      tx.executeWithoutResult(s -> {
+      String due = tx.execute(s -> {
         status(cases, audit, cn, "IN_PRODUCTION");
         cases.moveTo(cn, CardApplicationProcess.REQUEST_PRODUCTION);
+        cards.byCase(cn).ifPresent(c -> cards.move(c.cardId(), CardState.IN_PRODUCTION, "system", null,
+            "approved data sent for production", "production-requested"));
+        // a redelivered job gets the deadline recorded the first time
+        return caseDeadlines.once(cn, CardApplicationProcess.VAR_PRODUCTION_DUE_AT, clock.instant(),
+            deadlines.getProductionWorkingDays()).toString();
       });
       return Map.of(CardApplicationProcess.VAR_PRODUCTION_DUE_AT, due);
     });
@@ -94,9 +97,16 @@ public class ApplicationWorkers {
   }
 
   @Bean
-  CaseJobHandler notifyCardReady(CaseRepository cases, TransactionTemplate tx, AuditTrail audit) {
+  CaseJobHandler notifyCardReady(CaseRepository cases, CardLifecycle cards, TransactionTemplate tx, AuditTrail audit) {
     return new Step(CardApplicationProcess.JOB_NOTIFY_CARD_READY, (job, cn) -> {
+      Object cardNumber = job.getVariablesAsMap().get("cardNumber");
       tx.executeWithoutResult(s -> {
+        cards.byCase(cn).ifPresent(c -> {
+          cards.move(c.cardId(), CardState.PRODUCED, "system", null, "the producer reported the card made", "produced");
+          cards.recordNumbers(c.cardId(), cardNumber == null ? null : cardNumber.toString(), null);
+          cards.move(c.cardId(), CardState.AWAITING_ACTIVATION, "system", null, "ready for collection at the bank branch",
+              "ready-notified");
+        });
         status(cases, audit, cn, "CARD_READY");
         cases.close(cn, CardApplicationProcess.END_COMPLETED);
       });
@@ -105,9 +115,12 @@ public class ApplicationWorkers {
   }
 
   @Bean
-  CaseJobHandler rejectApplication(CaseRepository cases, TransactionTemplate tx, AuditTrail audit) {
+  CaseJobHandler rejectApplication(CaseRepository cases, CardLifecycle cards, TransactionTemplate tx, AuditTrail audit) {
     return new Step(CardApplicationProcess.JOB_REJECT, (job, cn) -> {
+      Object why = job.getVariablesAsMap().get("rejectReason");
       tx.executeWithoutResult(s -> {
+        cards.byCase(cn).ifPresent(c -> cards.move(c.cardId(), CardState.CANCELLED, "system", null,
+            "application rejected: " + (why == null ? "no reason given" : why), "rejected"));
         status(cases, audit, cn, "REJECTED");
         cases.close(cn, CardApplicationProcess.END_REJECTED);
       });

@@ -4,7 +4,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cardcase.identity.IdNumber;
-import org.cardcase.reference.Banks;
+import java.util.List;
 import org.cardcase.reference.Channels;
 
 /** A social security card application as a channel submits it. */
@@ -15,7 +15,7 @@ public record CardApplication(
    * Checks every field and throws {@link FieldErrors} listing each one that is wrong, so a channel
    * can show all problems at once. Returns the application with the ID number normalised.
    */
-  public CardApplication validated(String authenticatedChannel, LocalDate today) {
+  public CardApplication validated(String authenticatedChannel, LocalDate today, List<String> banks) {
     Map<String, String> errors = new LinkedHashMap<>();
     String name = applicantName == null ? "" : applicantName.strip();
     if (name.isEmpty()) {
@@ -42,9 +42,9 @@ public record CardApplication(
       errors.put("phone", "phone must be an 11-digit mainland mobile number starting with 13-19");
     }
     if (issuingBank == null || issuingBank.isBlank()) {
-      errors.put("issuingBank", "issuing bank is required; one of " + Banks.CODES);
-    } else if (!Banks.CODES.contains(issuingBank)) {
-      errors.put("issuingBank", "unknown issuing bank '" + issuingBank + "'; one of " + Banks.CODES);
+      errors.put("issuingBank", "issuing bank is required; one of " + banks);
+    } else if (!banks.contains(issuingBank)) {
+      errors.put("issuingBank", "unknown issuing bank '" + issuingBank + "'; one of " + banks);
     }
     if (channel == null || channel.isBlank()) {
       errors.put("channel", "channel is required; one of " + Channels.APPLICATION_CHANNELS);

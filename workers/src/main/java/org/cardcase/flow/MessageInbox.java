@@ -57,7 +57,7 @@ public class MessageInbox {
   /** Publishes again every message of the case that no wait state has consumed yet. */
   public void republishUnconsumed(String caseNumber) {
     List<Map<String, Object>> rows = jdbc.sql(
-        "select message_id, name, variables::text as variables from inbound_message where case_number = ? and consumed_seq is null order by received_at")
+        "select message_id, name, variables::text as variables from inbound_message where case_number = ? and not consumed order by received_at")
         .param(caseNumber).query().listOfRows();
     for (Map<String, Object> r : rows) {
       publish((String) r.get("message_id"), (String) r.get("name"), caseNumber, links.read((String) r.get("variables")));
@@ -66,7 +66,7 @@ public class MessageInbox {
 
   void markConsumed(Object messageId) {
     if (messageId instanceof String id) {
-      jdbc.sql("update inbound_message set consumed_seq = 0 where message_id = ? and consumed_seq is null").param(id).update();
+      jdbc.sql("update inbound_message set consumed = true where message_id = ? and not consumed").param(id).update();
     }
   }
 

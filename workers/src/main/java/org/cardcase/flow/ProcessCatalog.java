@@ -10,7 +10,13 @@ import io.camunda.zeebe.model.bpmn.instance.Process;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import io.camunda.zeebe.model.bpmn.instance.BoundaryEvent;
+import io.camunda.zeebe.model.bpmn.instance.TimerEventDefinition;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -26,6 +32,9 @@ public class ProcessCatalog {
   private final CamundaClient client;
   private final Map<String, byte[]> resources = new LinkedHashMap<>();
   private final Map<String, String> elementNames = new HashMap<>();
+  /** processId/elementId -> the variables its boundary timers read (e.g. productionDueAt). */
+  private final Map<String, Set<String>> timerVariables = new HashMap<>();
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   public ProcessCatalog(CamundaClient client) {
     this.client = client;
@@ -39,6 +48,15 @@ public class ProcessCatalog {
             elementNames.put(p.getId() + "/" + p.getId(), p.getName());
             for (FlowElement e : p.getFlowElements()) {
               elementNames.put(p.getId() + "/" + e.getId(), e.getName());
+              if (e instanceof BoundaryEvent b) {
+                for (TimerEventDefinition t : b.getChildElementsByType(TimerEventDefinition.class)) {
+                  String expr = t.getTimeDate() != null ? t.getTimeDate().getTextContent() : "";
+                  Matcher m = NAME.matcher(expr);
+                  while (m.find()) {
+                    timerVariables.computeIfAbsent(p.getId() + "/" + b.getAttachedTo().getId(), k -> new HashSet<>()).add(m.group());
+                  }
+                }
+              }
             }
           }
         }
@@ -67,6 +85,11 @@ public class ProcessCatalog {
   public String stepName(String bpmnProcessId, String elementId) {
     String name = elementNames.get(bpmnProcessId + "/" + elementId);
     return name == null || name.isBlank() ? elementId : name;
+  }
+
+  /** The variables read by the timers attached to this element: a change to one needs the timer re-armed. */
+  public Set<String> timerVariables(String bpmnProcessId, String elementId) {
+    return timerVariables.getOrDefault(bpmnProcessId + "/" + elementId, Set.of());
   }
 
   public byte[] model(String fileName) {

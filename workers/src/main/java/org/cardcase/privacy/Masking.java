@@ -29,4 +29,12 @@ public final class Masking {
     }
     return phone.substring(0, 3) + "*".repeat(phone.length() - 7) + phone.substring(phone.length() - 4);
   }
+
+  /** A card or medical insurance number: only the last four, A12345678 -> *****5678. */
+  public static String cardNumber(String number) {
+    if (number == null || number.length() < 6) {
+      return "****";
+    }
+    return "*".repeat(number.length() - 4) + number.substring(number.length() - 4);
+  }
 }

@@ -47,7 +47,8 @@ public class TaskStore {
     String result = jdbc.sql("""
         insert into human_task (case_number, element_id, wait_seq, job_key, form_key, candidate_group, state, due_at)
         values (?, ?, ?, ?, ?, ?, 'OPEN', ?)
-        on conflict (case_number, element_id, wait_seq) do update set job_key = excluded.job_key
+        on conflict (case_number, element_id, wait_seq) do update set job_key = excluded.job_key,
+          due_at = case when human_task.state = 'OPEN' then excluded.due_at else human_task.due_at end
         returning case when state = 'COMPLETED' then result::text end""")
         .params(caseNumber, elementId, waitSeq, jobKey, formKey, candidateGroup, dueAt == null ? null : Timestamp.from(dueAt))
         .query(String.class).optional().orElse(null);
@@ -75,7 +76,7 @@ public class TaskStore {
   public HumanTask complete(long id, String user, List<String> userGroups, Map<String, Object> result) {
     HumanTask t = find(id).orElseThrow(() -> new TaskNotFound(id));
     if (!userGroups.contains(t.candidateGroup())) {
-      throw new TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup());
+      throw new TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true);
     }
     if (t.assignee() != null && !t.assignee().equals(user)) {
       throw new TaskNotAllowed("task " + id + " is claimed by " + t.assignee());
@@ -136,9 +137,21 @@ public class TaskStore {
     }
   }
 
+  /** Refused: either not the caller's to do at all (forbidden) or not now (claimed by another, done). */
   public static class TaskNotAllowed extends RuntimeException {
+    private final boolean forbidden;
+
     public TaskNotAllowed(String m) {
+      this(m, false);
+    }
+
+    public TaskNotAllowed(String m, boolean forbidden) {
       super(m);
+      this.forbidden = forbidden;
+    }
+
+    public boolean forbidden() {
+      return forbidden;
     }
   }
 }

@@ -3,34 +3,22 @@ package org.cardcase.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
+import org.cardcase.TestDatabase;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The audit trail on a real PostgreSQL with the real migrations. */
 class AuditTrailTest {
-  static EmbeddedPostgres pg;
   static JdbcClient jdbc;
   static AuditTrail audit;
 
   @BeforeAll
-  static void start() throws Exception {
-    pg = EmbeddedPostgres.builder().setDataDirectory(Files.createTempDirectory("audit-pg")).start();
-    Flyway.configure().dataSource(pg.getPostgresDatabase()).locations("classpath:db/migration").load().migrate();
-    jdbc = JdbcClient.create(pg.getPostgresDatabase());
+  static void start() {
+    jdbc = TestDatabase.jdbc();
     audit = new AuditTrail(jdbc, Clock.systemUTC());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    pg.close();
   }
 
   @Test

@@ -1,0 +1,148 @@
+package org.cardcase.cards;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.cardcase.audit.AuditTrail;
+import org.cardcase.cases.CaseRepository;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Cards and their lifecycle. Each move is checked against {@link CardState#next()}, recorded as a
+ * transition (who, when, channel, why) and in the card's and the case's audit trail, once per
+ * event key: a redelivered step moves nothing twice.
+ */
+@Service
+public class CardLifecycle {
+  private final JdbcClient jdbc;
+  private final AuditTrail audit;
+  private final CaseRepository cases;
+  private final Clock clock;
+
+  public CardLifecycle(JdbcClient jdbc, AuditTrail audit, CaseRepository cases, Clock clock) {
+    this.jdbc = jdbc;
+    this.audit = audit;
+    this.cases = cases;
+    this.clock = clock;
+  }
+
+  public static String subject(String cardId) {
+    return "card:" + cardId;
+  }
+
+  /** The card a case is about, created APPLIED the first time (idempotent per case). */
+  @Transactional(propagation = Propagation.REQUIRED)
+  public Card openFor(String caseNumber, String holderIdNumber, String holderName, String issuingBank, String replacesCardId,
+      String actor, String channel) {
+    Optional<Card> existing = byCase(caseNumber);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    long seq = jdbc.sql("select nextval('card_id_seq')").query(Long.class).single();
+    String id = String.format("CD%08d", seq);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    jdbc.sql("""
+        insert into card (card_id, case_number, holder_id_number, holder_name, issuing_bank, state, replaces_card_id, created_at, updated_at)
+        values (?, ?, ?, ?, ?, 'APPLIED', ?, ?, ?)""")
+        .params(id, caseNumber, holderIdNumber, holderName, issuingBank, replacesCardId, Timestamp.from(now), Timestamp.from(now))
+        .update();
+    record(id, null, CardState.APPLIED, actor, channel, "application received", "opened", now);
+    audit.append(AuditTrail.ofCase(caseNumber), "card-opened:" + id, actor, channel, "CARD_OPENED", Map.of("card", id));
+    return byCase(caseNumber).orElseThrow();
+  }
+
+  /**
+   * Moves the card to {@code to}. Returns false if this event was already applied (a retried
+   * step); throws {@link IllegalCardTransition} if the lifecycle does not allow the move.
+   */
+  @Transactional(propagation = Propagation.REQUIRED)
+  public boolean move(String cardId, CardState to, String actor, String channel, String reason, String eventKey) {
+    if (reason == null || reason.isBlank()) {
+      throw new IllegalArgumentException("a card transition needs a reason");
+    }
+    // row lock: two moves of one card never interleave
+    Card card = jdbc.sql("select * from card where card_id = ? for update").param(cardId).query(CardLifecycle::map)
+        .optional().orElseThrow(() -> new CardNotFound(cardId));
+    boolean done = jdbc.sql("select count(*) from card_transition where card_id = ? and event_key = ?")
+        .params(cardId, eventKey).query(Long.class).single() > 0;
+    if (done) {
+      return false;
+    }
+    if (!card.state().canMoveTo(to)) {
+      throw new IllegalCardTransition(cardId, card.state(), to);
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    jdbc.sql("update card set state = ?, updated_at = ? where card_id = ?").params(to.name(), Timestamp.from(now), cardId).update();
+    record(cardId, card.state(), to, actor, channel, reason, eventKey, now);
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("card", cardId);
+    detail.put("from", card.state().name());
+    detail.put("to", to.name());
+    detail.put("reason", reason);
+    audit.append(AuditTrail.ofCase(card.caseNumber()), "card:" + cardId + ":" + eventKey, actor, channel, "CARD_STATE_CHANGED", detail);
+    cases.queueForSearch(card.caseNumber());
+    return true;
+  }
+
+  /** Records the numbers printed on / issued for the card; set once, never overwritten by a duplicate callback. */
+  @Transactional(propagation = Propagation.REQUIRED)
+  public void recordNumbers(String cardId, String cardNumber, String medicalInsuranceNumber) {
+    jdbc.sql("""
+        update card set card_number = coalesce(card_number, ?), medical_insurance_number = coalesce(medical_insurance_number, ?),
+          updated_at = now() where card_id = ?""").params(cardNumber, medicalInsuranceNumber, cardId).update();
+  }
+
+  public Optional<Card> find(String cardId) {
+    return jdbc.sql("select * from card where card_id = ?").param(cardId).query(CardLifecycle::map).optional();
+  }
+
+  public Optional<Card> byCase(String caseNumber) {
+    return jdbc.sql("select * from card where case_number = ?").param(caseNumber).query(CardLifecycle::map).optional();
+  }
+
+  /** The holder's cards, newest first. */
+  public List<Card> ofHolder(String idNumber) {
+    return jdbc.sql("select * from card where holder_id_number = ? order by created_at desc, card_id desc").param(idNumber)
+        .query(CardLifecycle::map).list();
+  }
+
+  public List<CardTransition> history(String cardId) {
+    return jdbc.sql("select * from card_transition where card_id = ? order by id").param(cardId)
+        .query((rs, i) -> new CardTransition(rs.getString("card_id"),
+            rs.getString("from_state") == null ? null : CardState.valueOf(rs.getString("from_state")),
+            CardState.valueOf(rs.getString("to_state")), rs.getString("actor"), rs.getString("channel"),
+            rs.getString("reason"), rs.getTimestamp("at").toInstant()))
+        .list();
+  }
+
+  private void record(String cardId, CardState from, CardState to, String actor, String channel, String reason,
+      String eventKey, Instant at) {
+    jdbc.sql("""
+        insert into card_transition (card_id, from_state, to_state, actor, channel, reason, at, event_key)
+        values (?, ?, ?, ?, ?, ?, ?, ?)""")
+        .params(cardId, from == null ? null : from.name(), to.name(), actor, channel, reason, Timestamp.from(at), eventKey)
+        .update();
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("from", from == null ? "" : from.name());
+    detail.put("to", to.name());
+    detail.put("reason", reason);
+    audit.append(subject(cardId), eventKey, actor, channel, "CARD_STATE_CHANGED", detail);
+  }
+
+  static Card map(ResultSet rs, int i) throws SQLException {
+    return new Card(rs.getString("card_id"), rs.getString("case_number"), rs.getString("holder_id_number"),
+        rs.getString("holder_name"), rs.getString("issuing_bank"), rs.getString("card_number"),
+        rs.getString("medical_insurance_number"), CardState.valueOf(rs.getString("state")),
+        rs.getString("replaces_card_id"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
+  }
+}
