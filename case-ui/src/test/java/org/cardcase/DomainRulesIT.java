@@ -1,15 +1,7 @@
 package org.cardcase;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.cardcase.SystemRestartIT.CLERK;
-import static org.cardcase.SystemRestartIT.PARTNER;
-import static org.cardcase.SystemRestartIT.PORTAL;
-import static org.cardcase.SystemRestartIT.application;
-import static org.cardcase.SystemRestartIT.await;
-import static org.cardcase.SystemRestartIT.completeReview;
-import static org.cardcase.SystemRestartIT.created;
-import static org.cardcase.SystemRestartIT.id;
-import static org.cardcase.SystemRestartIT.step;
+import static org.cardcase.Scenarios.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -23,8 +15,6 @@ import org.junit.jupiter.api.Test;
  * armed timer re-armed in the engine), the card lifecycle, and audited views of personal data.
  */
 class DomainRulesIT {
-  static final String ADMIN = "admin:admin-demo";
-  static final String SUPERVISOR = "supervisor:supervisor-demo";
 
   static final String YEAR_2027 = """
       {"source": "国务院办公厅关于2027年部分节假日安排的通知 (test copy)", "reason": "the 2027 arrangement was published",
@@ -62,12 +52,12 @@ class DomainRulesIT {
       assertThat(sys.json(unknownBank).at("/fields/issuingBank").asText()).contains("unknown issuing bank 'HSBC'");
 
       // an application opens its card; approval sends it to production with a provisional deadline
-      String cn = created(sys.post("/api/applications", PORTAL, application("孙悟空", id("11010519800101001"), "MALE")));
+      String cn = created(sys.post("/api/applications", PORTAL, application("孙悟空", id("11010519800101981"), "MALE")));
       JsonNode received = sys.json(sys.get("/api/cases/" + cn, PORTAL));
       assertThat(received.at("/card/state").asText()).isEqualTo("APPLIED");
       String cardId = received.at("/card/cardId").asText();
-      await("waits for review", () -> step(sys, cn).equals("review-application"));
-      completeReview(sys, cn, "{\"reviewOutcome\":\"APPROVED\"}");
+      await("waits for the photo comparison", () -> step(sys, cn).equals("compare-photos"));
+      comparePhotos(sys, cn, "{\"photoDecision\":\"APPROVE\"}");
       await("waits for the card", () -> step(sys, cn).equals("wait-card-produced"));
       JsonNode waiting = sys.json(sys.get("/api/cases/" + cn, PORTAL));
       assertThat(waiting.at("/card/state").asText()).isEqualTo("IN_PRODUCTION");
@@ -138,7 +128,7 @@ class DomainRulesIT {
       assertThat(sys.get("/api/cases/" + cn + "/personal-data?reason=x", PORTAL).statusCode()).isEqualTo(403);
       JsonNode full = sys.json(sys.get("/api/cases/" + cn + "/personal-data?reason=citizen%20at%20the%20counter", CLERK));
       assertThat(full.get("applicantName").asText()).isEqualTo("孙悟空");
-      assertThat(full.get("idNumber").asText()).isEqualTo(id("11010519800101001"));
+      assertThat(full.get("idNumber").asText()).isEqualTo(id("11010519800101981"));
       JsonNode viewed = null;
       for (JsonNode e : sys.json(sys.get("/api/audit/cases/" + cn, SUPERVISOR))) {
         if (e.get("action").asText().equals("PERSONAL_DATA_VIEWED")) {

@@ -21,7 +21,16 @@ public class WorkersConfiguration {
   @ConfigurationProperties("cardcase.deadlines")
   public static class Deadlines {
     private int reviewWorkingDays = 2;
+    private int resubmissionWorkingDays = 20;
     private int productionWorkingDays = 10;
+    private int collectionReminderWorkingDays = 10;
+    private int collectionFinalWorkingDays = 60;
+    public int getResubmissionWorkingDays() { return resubmissionWorkingDays; }
+    public void setResubmissionWorkingDays(int v) { this.resubmissionWorkingDays = v; }
+    public int getCollectionReminderWorkingDays() { return collectionReminderWorkingDays; }
+    public void setCollectionReminderWorkingDays(int v) { this.collectionReminderWorkingDays = v; }
+    public int getCollectionFinalWorkingDays() { return collectionFinalWorkingDays; }
+    public void setCollectionFinalWorkingDays(int v) { this.collectionFinalWorkingDays = v; }
     public int getReviewWorkingDays() { return reviewWorkingDays; }
     public void setReviewWorkingDays(int v) { this.reviewWorkingDays = v; }
     public int getProductionWorkingDays() { return productionWorkingDays; }

@@ -37,10 +37,12 @@ public class CaseApi {
   private final org.cardcase.cases.PersonalData personalData;
   private final org.cardcase.cards.CardLifecycle cards;
   private final org.cardcase.deadlines.CaseDeadlines caseDeadlines;
+  private final org.cardcase.documents.CaseDocuments documents;
 
   public CaseApi(CaseService service, CaseRepository cases, ProcessLinks links, ProcessCatalog catalog, TaskStore tasks,
       CaseIndex index, org.cardcase.cases.PersonalData personalData, org.cardcase.cards.CardLifecycle cards,
-      org.cardcase.deadlines.CaseDeadlines caseDeadlines) {
+      org.cardcase.deadlines.CaseDeadlines caseDeadlines, org.cardcase.documents.CaseDocuments documents) {
+    this.documents = documents;
     this.cards = cards;
     this.caseDeadlines = caseDeadlines;
     this.personalData = personalData;
@@ -97,6 +99,38 @@ public class CaseApi {
       throw org.cardcase.cases.FieldErrors.of("reason", "at most 200 characters");
     }
     return personalData.reveal(caseNumber, staff.getName(), "staff-api", reason.strip());
+  }
+
+  /** New photos for an application that was not verified; only while the case waits for them. */
+  @PostMapping(path = "/api/applications/{caseNumber}/resubmission", consumes = "application/json")
+  Map<String, Object> resubmit(@PathVariable String caseNumber, @RequestBody org.cardcase.cases.CaseService.Resubmission body,
+      Principal channel, HttpServletRequest req) {
+    ApiRequests.caseNumber(req, caseNumber);
+    int round = service.resubmit(caseNumber, body, channel.getName());
+    return Map.of("caseNumber", caseNumber, "verificationRound", round, "accepted", true);
+  }
+
+  /** What documents a case holds (no content); staff. */
+  @GetMapping("/api/cases/{caseNumber}/documents")
+  List<org.cardcase.documents.CaseDocuments.Document> documents(@PathVariable String caseNumber, HttpServletRequest req) {
+    ApiRequests.caseNumber(req, caseNumber);
+    cases.find(caseNumber).orElseThrow(() -> new CaseNotFound(caseNumber));
+    return documents.all(caseNumber);
+  }
+
+  /** A document's content (a photo is personal data): staff, with a reason, audited like any unmasked view. */
+  @GetMapping("/api/cases/{caseNumber}/documents/{documentId}/content")
+  ResponseEntity<byte[]> document(@PathVariable String caseNumber, @PathVariable long documentId,
+      @RequestParam(defaultValue = "") String reason, Principal staff, HttpServletRequest req) {
+    ApiRequests.caseNumber(req, caseNumber);
+    if (reason.isBlank()) {
+      throw org.cardcase.cases.FieldErrors.of("reason", "say why you open the document (it is audited)");
+    }
+    var doc = documents.all(caseNumber).stream().filter(d -> d.id() == documentId).findFirst()
+        .orElseThrow(() -> new CaseNotFound(caseNumber + " document " + documentId));
+    byte[] bytes = personalData.openDocument(caseNumber, doc.id(), doc.kind(), staff.getName(), "staff-api", reason.strip());
+    return ResponseEntity.ok().contentType(org.springframework.http.MediaType.parseMediaType(doc.contentType()))
+        .header("Cache-Control", "no-store").body(bytes);
   }
 
   @GetMapping("/api/cases/{caseNumber}")

@@ -50,4 +50,31 @@ public class PartnerApi {
         body.caseNumber(), req.getUserPrincipal().getName(), vars);
     return Map.of("accepted", true, "duplicate", !first);
   }
+
+  public record CardActivated(String callbackId, String caseNumber, String branch) {}
+
+  /** The bank branch confirms the card was collected and activated by its holder (ID card checked). */
+  @PostMapping(path = "/api/callbacks/card-activated", consumes = "application/json")
+  Map<String, Object> cardActivated(@RequestBody CardActivated body, HttpServletRequest req) {
+    Map<String, String> errors = new LinkedHashMap<>();
+    if (body.callbackId() == null || !body.callbackId().matches("[A-Za-z0-9._:-]{1,100}")) {
+      errors.put("callbackId", "required: the sender's unique id of this callback (letters, digits, . _ : -)");
+    }
+    if (body.caseNumber() == null || body.caseNumber().isBlank()) {
+      errors.put("caseNumber", "required");
+    }
+    if (body.branch() == null || body.branch().isBlank()) {
+      errors.put("branch", "required: the branch where the card was handed over");
+    } else if (body.branch().length() > 100) {
+      errors.put("branch", "at most 100 characters");
+    }
+    if (!errors.isEmpty()) {
+      throw new FieldErrors(errors);
+    }
+    ApiRequests.caseNumber(req, body.caseNumber());
+    cases.find(body.caseNumber()).orElseThrow(() -> new CaseNotFound(body.caseNumber()));
+    boolean first = inbox.receive("card-activated:" + body.callbackId(), CardApplicationProcess.MSG_CARD_ACTIVATED,
+        body.caseNumber(), req.getUserPrincipal().getName(), Map.of("branch", body.branch().strip()));
+    return Map.of("accepted", true, "duplicate", !first);
+  }
 }

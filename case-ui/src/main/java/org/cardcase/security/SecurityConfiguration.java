@@ -53,7 +53,9 @@ public class SecurityConfiguration {
   SecurityFilterChain api(HttpSecurity http) throws Exception {
     http.securityMatcher("/api/**")
         .authorizeHttpRequests(a -> a
-            .requestMatchers(HttpMethod.POST, "/api/applications").hasRole("CHANNEL")
+            .requestMatchers(HttpMethod.POST, "/api/applications", "/api/applications/*/resubmission").hasRole("CHANNEL")
+            .requestMatchers(HttpMethod.GET, "/api/progress").hasRole("CHANNEL")
+            .requestMatchers(HttpMethod.GET, "/api/cases/*/documents", "/api/cases/*/documents/**").hasAnyRole("CLERK", "SUPERVISOR")
             .requestMatchers(HttpMethod.GET, "/api/cases").hasAnyRole("CLERK", "SUPERVISOR", "ANALYST", "ADMIN")
             .requestMatchers(HttpMethod.GET, "/api/cases/*/personal-data").hasAnyRole("CLERK", "SUPERVISOR")
             .requestMatchers(HttpMethod.GET, "/api/cases/**").hasAnyRole("CHANNEL", "CLERK", "SUPERVISOR", "ADMIN")

@@ -21,7 +21,7 @@ public final class FormDefinition {
 
   /** One input field of the form. */
   public record Field(String key, String type, String label, boolean required, Integer minLength, Integer maxLength,
-      String pattern, List<String> values, String hiddenUnlessKey, String hiddenUnlessValue) {}
+      String pattern, List<String> values, String hiddenUnlessKey, String hiddenUnlessValue, boolean hiddenWhenEqual) {}
 
   private final String id;
   private final List<Field> fields;
@@ -57,18 +57,24 @@ public final class FormDefinition {
       JsonNode v = c.path("validate");
       List<String> values = new ArrayList<>();
       c.path("values").forEach(x -> values.add(x.path("value").asText()));
-      // only the simple condition form `=key != "VALUE"` is understood: shown only when key = VALUE
+      // only the simple conditions `=key != "VALUE"` (shown only when key = VALUE) and
+      // `=key = "VALUE"` (hidden when key = VALUE) are understood
       String hide = c.path("conditional").path("hide").asText("");
       String unlessKey = null;
       String unlessValue = null;
-      var m = java.util.regex.Pattern.compile("=\\s*(\\w+)\\s*!=\\s*\"([^\"]*)\"").matcher(hide);
+      boolean whenEqual = false;
+      var m = java.util.regex.Pattern.compile("=\\s*(\\w+)\\s*(!=|=)\\s*\"([^\"]*)\"").matcher(hide);
       if (m.matches()) {
         unlessKey = m.group(1);
-        unlessValue = m.group(2);
+        whenEqual = m.group(2).equals("=");
+        unlessValue = m.group(3);
+      } else if (!hide.isBlank()) {
+        throw new IllegalArgumentException("form " + root.path("id").asText() + ": condition '" + hide + "' of " + c.path("key").asText()
+            + " is not of the form =key = \"VALUE\" or =key != \"VALUE\"");
       }
       fields.add(new Field(c.path("key").asText(), type, c.path("label").asText(), v.path("required").asBoolean(false),
           v.has("minLength") ? v.get("minLength").asInt() : null, v.has("maxLength") ? v.get("maxLength").asInt() : null,
-          v.has("pattern") ? v.get("pattern").asText() : null, values, unlessKey, unlessValue));
+          v.has("pattern") ? v.get("pattern").asText() : null, values, unlessKey, unlessValue, whenEqual));
     }
     return new FormDefinition(root.path("id").asText(), fields);
   }
@@ -91,7 +97,7 @@ public final class FormDefinition {
     }
     for (Field f : fields) {
       boolean shown = f.hiddenUnlessKey() == null
-          || f.hiddenUnlessValue().equals(String.valueOf(submitted.get(f.hiddenUnlessKey())));
+          || f.hiddenWhenEqual() != f.hiddenUnlessValue().equals(String.valueOf(submitted.get(f.hiddenUnlessKey())));
       Object value = submitted.get(f.key());
       String text = value == null ? "" : String.valueOf(value).strip();
       if (!shown) {

@@ -10,14 +10,16 @@ import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
 import io.camunda.zeebe.process.test.extension.ZeebeProcessTest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The card application model on the real engine, with the test standing in for the workers:
- * it checks the paths the model allows, not what the workers do (the workers module does that).
+ * The card application and verification models on the real engine, with the test standing in for
+ * the workers: it checks the paths the models allow (the workers module runs them with the real
+ * workers and PostgreSQL).
  */
 @ZeebeProcessTest
 class CardApplicationProcessTest {
@@ -26,15 +28,21 @@ class CardApplicationProcessTest {
 
   @BeforeEach
   void deploy() {
-    client.newDeployResourceCommand().addResourceFromClasspath(CardApplicationProcess.RESOURCE).send().join();
+    client.newDeployResourceCommand().addResourceFromClasspath(CardApplicationProcess.RESOURCE)
+        .addResourceFromClasspath(RealNameVerificationProcess.RESOURCE).send().join();
   }
 
-  private ProcessInstanceEvent start(Instant productionDueAt) {
+  private ProcessInstanceEvent start() {
+    Map<String, Object> vars = new HashMap<>();
+    vars.put("caseNumber", "SC-TEST-1");
+    vars.put(CardApplicationProcess.VAR_REVIEW_DUE_AT, in(3));
+    vars.put(CardApplicationProcess.VAR_RESUBMISSION_DUE_AT, in(20));
     return client.newCreateInstanceCommand().bpmnProcessId(CardApplicationProcess.PROCESS_ID).latestVersion()
-        .variables(Map.of("caseNumber", "SC-TEST-1",
-            CardApplicationProcess.VAR_REVIEW_DUE_AT, Instant.now().plus(Duration.ofDays(3)).toString(),
-            CardApplicationProcess.VAR_PRODUCTION_DUE_AT, productionDueAt.toString()))
-        .send().join();
+        .variables(vars).send().join();
+  }
+
+  private static String in(int days) {
+    return Instant.now().plus(Duration.ofDays(days)).toString();
   }
 
   private ActivatedJob complete(String type, Map<String, Object> vars) throws Exception {
@@ -46,31 +54,76 @@ class CardApplicationProcessTest {
     return jobs.get(0);
   }
 
-  @Test
-  void approvedApplicationWaitsForProductionThenNotifiesTheApplicant() throws Exception {
-    ProcessInstanceEvent pi = start(Instant.now().plus(Duration.ofDays(30)));
-    complete(CardApplicationProcess.JOB_REGISTER, Map.of());
-    ActivatedJob checkpoint = complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
-    assertThat(checkpoint.getElementId()).isEqualTo(CardApplicationProcess.REVIEW);
-    ActivatedJob review = complete(CaseFlow.USER_TASK_JOB, Map.of(CardApplicationProcess.VAR_REVIEW_OUTCOME, "APPROVED"));
-    assertThat(review.getCustomHeaders()).containsEntry("io.camunda.zeebe:candidateGroups", "[\"verification\"]");
-    complete(CardApplicationProcess.JOB_REQUEST_PRODUCTION, Map.of());
-    complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
-    assertThat(pi).isWaitingAtElements(CardApplicationProcess.WAIT_CARD_PRODUCED);
+  private void publish(String message) throws Exception {
+    client.newPublishMessageCommand().messageName(message).correlationKey("SC-TEST-1").send().join();
+    engine.waitForIdleState(Duration.ofSeconds(5));
+  }
 
-    client.newPublishMessageCommand().messageName(CardApplicationProcess.MSG_CARD_PRODUCED)
-        .correlationKey("SC-TEST-1").send().join();
-    complete(CardApplicationProcess.JOB_NOTIFY_CARD_READY, Map.of());
+  /** Registry inconclusive, a clerk decides. */
+  private void verifyByClerk(String decision) throws Exception {
+    complete(RealNameVerificationProcess.JOB_CHECK_DOCUMENTS, Map.of(RealNameVerificationProcess.VAR_DOCUMENTS_OK, true));
+    complete(RealNameVerificationProcess.JOB_QUERY_REGISTRY,
+        Map.of(RealNameVerificationProcess.VAR_OUTCOME, RealNameVerificationProcess.INCONCLUSIVE));
+    assertThat(complete(CaseFlow.CHECKPOINT_LISTENER, Map.of()).getElementId()).isEqualTo(RealNameVerificationProcess.COMPARE_PHOTOS);
+    ActivatedJob task = complete(CaseFlow.USER_TASK_JOB, Map.of(RealNameVerificationProcess.VAR_PHOTO_DECISION, decision));
+    assertThat(task.getCustomHeaders()).containsEntry("io.camunda.zeebe:candidateGroups", "[\"verification\"]")
+        .containsEntry("io.camunda.zeebe:formKey", "cardcase:compare-photos");
+    complete(RealNameVerificationProcess.JOB_RECORD_OUTCOME, Map.of(RealNameVerificationProcess.VAR_OUTCOME,
+        decision.equals("APPROVE") ? RealNameVerificationProcess.VERIFIED : RealNameVerificationProcess.REJECTED,
+        "photoDecision", decision));
+  }
+
+  private void produceAndNotify() throws Exception {
+    complete(CardApplicationProcess.JOB_REQUEST_PRODUCTION, Map.of(CardApplicationProcess.VAR_PRODUCTION_DUE_AT, in(14)));
+    complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
+    publish(CardApplicationProcess.MSG_CARD_PRODUCED);
+    complete(CardApplicationProcess.JOB_NOTIFY_CARD_READY, Map.of(CardApplicationProcess.VAR_COLLECTION_REMINDER_AT, in(14),
+        CardApplicationProcess.VAR_COLLECTION_FINAL_DUE_AT, in(90)));
+    complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
+  }
+
+  @Test
+  void verifiedApplicationIsProducedCollectedAndActivated() throws Exception {
+    ProcessInstanceEvent pi = start();
+    complete(CardApplicationProcess.JOB_REGISTER, Map.of());
+    verifyByClerk("APPROVE");
+    produceAndNotify();
+    assertThat(pi).isWaitingAtElements(CardApplicationProcess.WAIT_CARD_ACTIVATED);
+    publish(CardApplicationProcess.MSG_CARD_ACTIVATED);
+    complete(CardApplicationProcess.JOB_ACTIVATE_CARD, Map.of());
     complete(CaseFlow.PROCESS_ENDED_LISTENER, Map.of());
     assertThat(pi).hasPassedElement(CardApplicationProcess.END_COMPLETED).isCompleted();
   }
 
   @Test
-  void rejectedApplicationEndsWithoutProduction() throws Exception {
-    ProcessInstanceEvent pi = start(Instant.now().plus(Duration.ofDays(30)));
+  void aRejectedApplicantCanResubmitAndTheCaseContinues() throws Exception {
+    ProcessInstanceEvent pi = start();
     complete(CardApplicationProcess.JOB_REGISTER, Map.of());
+    verifyByClerk("REJECT");
+    complete(CardApplicationProcess.JOB_NOTIFY_REJECTION, Map.of());
     complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
-    complete(CaseFlow.USER_TASK_JOB, Map.of(CardApplicationProcess.VAR_REVIEW_OUTCOME, "REJECTED"));
+    assertThat(pi).isWaitingAtElements(CardApplicationProcess.WAIT_RESUBMISSION);
+    publish(CardApplicationProcess.MSG_RESUBMITTED);
+    // the second round: documents and registry conclusive this time
+    complete(RealNameVerificationProcess.JOB_CHECK_DOCUMENTS, Map.of(RealNameVerificationProcess.VAR_DOCUMENTS_OK, true));
+    complete(RealNameVerificationProcess.JOB_QUERY_REGISTRY,
+        Map.of(RealNameVerificationProcess.VAR_OUTCOME, RealNameVerificationProcess.VERIFIED));
+    complete(RealNameVerificationProcess.JOB_RECORD_OUTCOME, Map.of(RealNameVerificationProcess.VAR_OUTCOME,
+        RealNameVerificationProcess.VERIFIED));
+    complete(CardApplicationProcess.JOB_REQUEST_PRODUCTION, Map.of(CardApplicationProcess.VAR_PRODUCTION_DUE_AT, in(14)));
+    assertThat(pi).hasPassedElement(CardApplicationProcess.WAIT_RESUBMISSION).hasPassedElement(CardApplicationProcess.REQUEST_PRODUCTION);
+  }
+
+  @Test
+  void unusableDocumentsSkipTheRegistryAndNoResubmissionClosesTheCase() throws Exception {
+    ProcessInstanceEvent pi = start();
+    complete(CardApplicationProcess.JOB_REGISTER, Map.of());
+    complete(RealNameVerificationProcess.JOB_CHECK_DOCUMENTS, Map.of(RealNameVerificationProcess.VAR_DOCUMENTS_OK, false));
+    complete(RealNameVerificationProcess.JOB_RECORD_OUTCOME, Map.of(RealNameVerificationProcess.VAR_OUTCOME,
+        RealNameVerificationProcess.REJECTED));
+    complete(CardApplicationProcess.JOB_NOTIFY_REJECTION, Map.of());
+    complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
+    engine.increaseTime(Duration.ofDays(21));
     complete(CardApplicationProcess.JOB_REJECT, Map.of());
     complete(CaseFlow.PROCESS_ENDED_LISTENER, Map.of());
     assertThat(pi).hasPassedElement(CardApplicationProcess.END_REJECTED)
@@ -78,17 +131,25 @@ class CardApplicationProcessTest {
   }
 
   @Test
-  void productionDeadlineAlertsWithoutCancellingTheWait() throws Exception {
-    ProcessInstanceEvent pi = start(Instant.now().plus(Duration.ofDays(10)));
+  void lateProductionAlertsAndAnUncollectedCardIsRemindedThenEscalated() throws Exception {
+    ProcessInstanceEvent pi = start();
     complete(CardApplicationProcess.JOB_REGISTER, Map.of());
+    verifyByClerk("APPROVE");
+    complete(CardApplicationProcess.JOB_REQUEST_PRODUCTION, Map.of(CardApplicationProcess.VAR_PRODUCTION_DUE_AT, in(14)));
     complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
-    complete(CaseFlow.USER_TASK_JOB, Map.of(CardApplicationProcess.VAR_REVIEW_OUTCOME, "APPROVED"));
-    complete(CardApplicationProcess.JOB_REQUEST_PRODUCTION, Map.of());
-    complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
-
-    engine.increaseTime(Duration.ofDays(11));
+    engine.increaseTime(Duration.ofDays(15));
     complete(CardApplicationProcess.JOB_PRODUCTION_OVERDUE, Map.of());
-    assertThat(pi).hasPassedElement(CardApplicationProcess.ALERT_PRODUCTION_OVERDUE)
-        .isWaitingAtElements(CardApplicationProcess.WAIT_CARD_PRODUCED);
+    assertThat(pi).isWaitingAtElements(CardApplicationProcess.WAIT_CARD_PRODUCED);
+    publish(CardApplicationProcess.MSG_CARD_PRODUCED);
+    complete(CardApplicationProcess.JOB_NOTIFY_CARD_READY, Map.of(CardApplicationProcess.VAR_COLLECTION_REMINDER_AT, in(30),
+        CardApplicationProcess.VAR_COLLECTION_FINAL_DUE_AT, in(90)));
+    complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
+    engine.increaseTime(Duration.ofDays(20));
+    complete(CardApplicationProcess.JOB_REMIND_COLLECTION, Map.of());
+    assertThat(pi).isWaitingAtElements(CardApplicationProcess.WAIT_CARD_ACTIVATED);
+    engine.increaseTime(Duration.ofDays(60));
+    complete(CardApplicationProcess.JOB_ESCALATE_UNCOLLECTED, Map.of());
+    complete(CaseFlow.PROCESS_ENDED_LISTENER, Map.of());
+    assertThat(pi).hasPassedElement(CardApplicationProcess.END_UNCOLLECTED).isCompleted();
   }
 }

@@ -26,48 +26,94 @@ class ModelConsistencyTest {
     return model;
   }
 
+  /** A model and the constants class that names its parts. */
+  record Model(String resource, Class<?> constants, List<String> jobTypes, List<String> waitStates) {}
+
+  static final List<Model> MODELS = List.of(
+      new Model(CardApplicationProcess.RESOURCE, CardApplicationProcess.class, CardApplicationProcess.JOB_TYPES,
+          CardApplicationProcess.WAIT_STATES),
+      new Model(RealNameVerificationProcess.RESOURCE, RealNameVerificationProcess.class, RealNameVerificationProcess.JOB_TYPES,
+          RealNameVerificationProcess.WAIT_STATES));
+
+  /** Constants that are not element ids: job types, messages, variables, groups, forms, outcomes. */
+  static boolean isElementConstant(String name) {
+    return !name.startsWith("JOB_") && !name.startsWith("MSG_") && !name.startsWith("VAR_") && !name.startsWith("GROUP_")
+        && !name.startsWith("FORM_") && !name.startsWith("DECISION_") && !name.equals("RESOURCE")
+        && !Set.of("VERIFIED", "REJECTED", "INCONCLUSIVE", "NEW_PHOTO_REQUESTED").contains(name);
+  }
+
   @Test
-  void cardApplicationServiceTasksUseExactlyTheDeclaredJobTypes() {
-    BpmnModelInstance model = load(CardApplicationProcess.RESOURCE);
-    Set<String> types = model.getModelElementsByType(ServiceTask.class).stream()
-        .map(t -> t.getSingleExtensionElement(ZeebeTaskDefinition.class).getType())
-        .collect(Collectors.toSet());
-    assertThat(types).containsExactlyInAnyOrderElementsOf(CardApplicationProcess.JOB_TYPES);
+  void serviceTasksUseExactlyTheDeclaredJobTypes() {
+    for (Model m : MODELS) {
+      Set<String> types = load(m.resource()).getModelElementsByType(ServiceTask.class).stream()
+          .map(t -> t.getSingleExtensionElement(ZeebeTaskDefinition.class).getType())
+          .collect(Collectors.toSet());
+      assertThat(types).as(m.resource()).containsExactlyInAnyOrderElementsOf(m.jobTypes());
+    }
   }
 
   @Test
   void everyDeclaredElementExists() throws IllegalAccessException {
-    BpmnModelInstance model = load(CardApplicationProcess.RESOURCE);
-    for (var f : CardApplicationProcess.class.getFields()) {
-      String name = f.getName();
-      boolean isElement = !name.startsWith("JOB_") && !name.startsWith("MSG_") && !name.startsWith("VAR_")
-          && !name.startsWith("GROUP_") && !name.startsWith("FORM_") && f.getType() == String.class
-          && !name.equals("RESOURCE");
-      if (isElement) {
-        String id = (String) f.get(null);
-        assertThat((Object) model.getModelElementById(id)).as("element %s (%s)", id, name).isNotNull();
+    for (Model m : MODELS) {
+      BpmnModelInstance model = load(m.resource());
+      for (var f : m.constants().getFields()) {
+        if (f.getType() == String.class && isElementConstant(f.getName())) {
+          String id = (String) f.get(null);
+          assertThat((Object) model.getModelElementById(id)).as("%s: element %s (%s)", m.resource(), id, f.getName()).isNotNull();
+        }
       }
     }
   }
 
   @Test
   void everyWaitStateRecordsACheckpointAndNothingElseDoes() {
-    BpmnModelInstance model = load(CardApplicationProcess.RESOURCE);
-    List<String> withCheckpoint = model.getModelElementsByType(ZeebeExecutionListener.class).stream()
-        .filter(l -> l.getType().equals(CaseFlow.CHECKPOINT_LISTENER))
-        .map(l -> ((BaseElement) l.getParentElement().getParentElement().getParentElement()).getId())
-        .toList();
-    assertThat(withCheckpoint).containsExactlyInAnyOrderElementsOf(CardApplicationProcess.WAIT_STATES);
+    for (Model m : MODELS) {
+      List<String> withCheckpoint = load(m.resource()).getModelElementsByType(ZeebeExecutionListener.class).stream()
+          .filter(l -> l.getType().equals(CaseFlow.CHECKPOINT_LISTENER))
+          .map(l -> ((BaseElement) l.getParentElement().getParentElement().getParentElement()).getId())
+          .toList();
+      assertThat(withCheckpoint).as(m.resource()).containsExactlyInAnyOrderElementsOf(m.waitStates());
+    }
+  }
+
+  @Test
+  void onlyTheCaseProcessMarksTheCaseEnded() {
+    // the called verification ends inside a running case: it must not close the case's link
+    assertThat(load(RealNameVerificationProcess.RESOURCE).getModelElementsByType(ZeebeExecutionListener.class).stream()
+        .filter(l -> l.getType().equals(CaseFlow.PROCESS_ENDED_LISTENER))).isEmpty();
+    assertThat(load(CardApplicationProcess.RESOURCE).getModelElementsByType(ZeebeExecutionListener.class).stream()
+        .filter(l -> l.getType().equals(CaseFlow.PROCESS_ENDED_LISTENER))).hasSize(1);
   }
 
   @Test
   void userTasksAreJobWorkerTasksWithADueDateVariable() {
-    BpmnModelInstance model = load(CardApplicationProcess.RESOURCE);
-    for (UserTask t : model.getModelElementsByType(UserTask.class)) {
-      // a zeebe:userTask extension would make it a Camunda user task, which needs the REST API
-      assertThat(t.getExtensionElements().getElementsQuery()
-          .filterByType(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeUserTask.class).list())
-          .as(t.getId()).isEmpty();
+    for (Model m : MODELS) {
+      for (UserTask t : load(m.resource()).getModelElementsByType(UserTask.class)) {
+        // a zeebe:userTask extension would make it a Camunda user task, which needs the REST API
+        assertThat(t.getExtensionElements().getElementsQuery()
+            .filterByType(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeUserTask.class).list())
+            .as(t.getId()).isEmpty();
+        assertThat(t.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeTaskSchedule.class))
+            .as(t.getId() + " due date").isNotNull();
+      }
+    }
+  }
+
+  @Test
+  void everyShapeHasADiagramElementSoTheModelOpensInTheModeler() {
+    for (Model m : MODELS) {
+      BpmnModelInstance model = load(m.resource());
+      Set<String> drawn = model.getModelElementsByType(io.camunda.zeebe.model.bpmn.instance.bpmndi.BpmnShape.class).stream()
+          .map(sh -> sh.getBpmnElement().getId()).collect(Collectors.toSet());
+      Set<String> edges = model.getModelElementsByType(io.camunda.zeebe.model.bpmn.instance.bpmndi.BpmnEdge.class).stream()
+          .map(e -> e.getBpmnElement().getId()).collect(Collectors.toSet());
+      for (var n : model.getModelElementsByType(io.camunda.zeebe.model.bpmn.instance.FlowNode.class)) {
+        assertThat(drawn).as(m.resource() + " shape of " + n.getId()).contains(n.getId());
+        assertThat(n.getName()).as(m.resource() + " label of " + n.getId()).isNotBlank();
+      }
+      for (var f : model.getModelElementsByType(io.camunda.zeebe.model.bpmn.instance.SequenceFlow.class)) {
+        assertThat(edges).as(m.resource() + " edge of " + f.getId()).contains(f.getId());
+      }
     }
   }
 }

@@ -1,55 +1,81 @@
 package org.cardcase.application;
 
 import io.camunda.client.CamundaClient;
-import io.camunda.client.api.response.ActivatedJob;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.cardcase.WorkersConfiguration.Deadlines;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.cards.Card;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cards.CardState;
-import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.documents.CaseDocuments;
 import org.cardcase.flow.CaseJobHandler;
 import org.cardcase.flow.ProcessLink;
 import org.cardcase.flow.ProcessLinks;
-import org.cardcase.processes.CardApplicationProcess;
+import org.cardcase.flow.Step;
+import org.cardcase.notifications.Notifications;
+import org.cardcase.production.CardOrder;
+import org.cardcase.production.IssuingBank;
+import org.cardcase.production.ProvincialCentre;
+import org.cardcase.reference.ReferenceData;
 import org.cardcase.tasks.TaskStore;
+import org.cardcase.verification.Verification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The automated steps of the card application process: thin glue over the case store. */
+import static org.cardcase.processes.CardApplicationProcess.*;
+import static org.cardcase.processes.RealNameVerificationProcess.NEW_PHOTO_REQUESTED;
+import static org.cardcase.processes.RealNameVerificationProcess.VAR_OUTCOME;
+import static org.cardcase.processes.RealNameVerificationProcess.VAR_REASON;
+
+/**
+ * The automated steps of the card application: thin glue over the case store, the card
+ * lifecycle, the deadlines and the adapters. Every step is safe to run twice.
+ */
 @Configuration
 public class ApplicationWorkers {
   private static final Logger log = LoggerFactory.getLogger(ApplicationWorkers.class);
 
-  /** A handler written as a lambda: job type plus what to do. */
-  record Step(String jobType, Body body) implements CaseJobHandler {
-    interface Body {
-      Map<String, Object> run(ActivatedJob job, String caseNumber) throws Exception;
+  /**
+   * Sets the status once per event ({@code occasion} tells repeated visits apart): the audit entry
+   * is the record that it happened, so a redelivered step, even one that comes after the case has
+   * moved on, changes nothing. Returns whether this call made the change.
+   */
+  public static boolean status(CaseRepository cases, AuditTrail audit, String cn, String status, String occasion) {
+    if (!audit.append(AuditTrail.ofCase(cn), "status:" + status + ":" + occasion, "system", null, "STATUS_CHANGED",
+        Map.of("status", status))) {
+      return false;
     }
-
-    @Override
-    public Optional<Map<String, Object>> handle(ActivatedJob job) throws Exception {
-      return Optional.of(body.run(job, CaseJobHandler.caseNumber(job)));
-    }
+    cases.setStatus(cn, status);
+    return true;
   }
 
-  /** Sets the status and audits the change once, however often the step is delivered. */
-  static void status(CaseRepository cases, AuditTrail audit, String cn, String status) {
-    cases.setStatus(cn, status);
-    audit.append(AuditTrail.ofCase(cn), "status:" + status, "system", null, "STATUS_CHANGED", Map.of("status", status));
+  static String day(Instant due) {
+    return LocalDate.ofInstant(due, WorkingDayCalendar.ZONE).toString();
+  }
+
+  static Card card(CardLifecycle cards, String cn) {
+    return cards.byCase(cn).orElseThrow(() -> new IllegalStateException("case " + cn + " has no card"));
+  }
+
+  static String bankName(ReferenceData reference, String code) {
+    return reference.find(ReferenceData.Kind.BANK, code).map(ReferenceData.Item::nameZh).orElse(code);
   }
 
   @Bean
   CaseJobHandler registerApplication(CaseRepository cases, ProcessLinks links, CamundaClient client, TransactionTemplate tx,
       AuditTrail audit) {
-    return new Step(CardApplicationProcess.JOB_REGISTER, (job, cn) -> {
+    return new Step(JOB_REGISTER, (job, cn) -> {
       ProcessLink link = links.find(cn).orElseThrow();
       if (link.processInstanceKey() != null && link.processInstanceKey() != job.getProcessInstanceKey()) {
         // a second instance for the same case (a start whose key was never recorded): stop it
@@ -61,70 +87,167 @@ public class ApplicationWorkers {
         if (link.processInstanceKey() == null) {
           links.recordInstance(cn, job.getProcessInstanceKey());
         }
-        status(cases, audit, cn, "IN_PROGRESS");
-        cases.moveTo(cn, CardApplicationProcess.REGISTER);
+        if (status(cases, audit, cn, "IN_PROGRESS", "registered")) {
+          cases.moveTo(cn, REGISTER);
+        }
       });
+      return Map.of();
+    });
+  }
+
+  @Bean
+  CaseJobHandler notifyRejection(CaseRepository cases, Verification verification, CaseDeadlines caseDeadlines,
+      Notifications notifications, Deadlines deadlines, Clock clock, TransactionTemplate tx, AuditTrail audit) {
+    return new Step(JOB_NOTIFY_REJECTION, (job, cn) -> {
+      Map<String, Object> v = job.getVariablesAsMap();
+      String reason = String.valueOf(v.getOrDefault(VAR_REASON, "not verified"));
+      boolean newPhoto = NEW_PHOTO_REQUESTED.equals(v.get(VAR_OUTCOME));
+      CaseRecord c = cases.get(cn);
+      int round = verification.currentRound(cn);
+      Instant due = tx.execute(s -> {
+        status(cases, audit, cn, "AWAITING_RESUBMISSION", "round-" + round);
+        return caseDeadlines.again(cn, VAR_RESUBMISSION_DUE_AT, clock.instant(), deadlines.getResubmissionWorkingDays());
+      });
+      notifications.send(cn, cn + ":not-verified:" + round, c.phone(), newPhoto ? "new-photo-requested" : "verification-rejected",
+          Map.of("caseNumber", cn, "reason", reason, "dueDate", day(due)));
+      return Map.of(VAR_RESUBMISSION_DUE_AT, due.toString());
+    });
+  }
+
+  @Bean
+  CaseJobHandler rejectApplication(CaseRepository cases, CardLifecycle cards, Notifications notifications,
+      TransactionTemplate tx, AuditTrail audit) {
+    return new Step(JOB_REJECT, (job, cn) -> {
+      Object why = job.getVariablesAsMap().get(VAR_REASON);
+      CaseRecord c = cases.get(cn);
+      tx.executeWithoutResult(s -> {
+        cards.move(card(cards, cn).cardId(), CardState.CANCELLED, "system", null,
+            "application closed: not verified and not resubmitted in time (" + (why == null ? "no reason given" : why) + ")",
+            "rejected");
+        if (status(cases, audit, cn, "REJECTED", "closed")) {
+          cases.close(cn, END_REJECTED);
+        }
+      });
+      notifications.send(cn, cn + ":rejected", c.phone(), "application-rejected", Map.of("caseNumber", cn));
       return Map.of();
     });
   }
 
   @Bean
   CaseJobHandler requestProduction(CaseRepository cases, CaseDeadlines caseDeadlines, CardLifecycle cards,
-      Deadlines deadlines, Clock clock, TransactionTemplate tx, AuditTrail audit) {
-    return new Step(CardApplicationProcess.JOB_REQUEST_PRODUCTION, (job, cn) -> {
+      CaseDocuments documents, ProvincialCentre provincialCentre, IssuingBank bank, Deadlines deadlines, Clock clock,
+      TransactionTemplate tx, AuditTrail audit) {
+    return new Step(JOB_REQUEST_PRODUCTION, (job, cn) -> {
+      CaseRecord c = cases.get(cn);
+      Card card = card(cards, cn);
       String due = tx.execute(s -> {
-        status(cases, audit, cn, "IN_PRODUCTION");
-        cases.moveTo(cn, CardApplicationProcess.REQUEST_PRODUCTION);
-        cards.byCase(cn).ifPresent(c -> cards.move(c.cardId(), CardState.IN_PRODUCTION, "system", null,
-            "approved data sent for production", "production-requested"));
+        cards.move(card.cardId(), CardState.IN_PRODUCTION, "system", null, "verified data sent for production",
+            "production-requested");
+        if (status(cases, audit, cn, "IN_PRODUCTION", "requested")) {
+          cases.moveTo(cn, REQUEST_PRODUCTION);
+        }
         // a redelivered job gets the deadline recorded the first time
-        return caseDeadlines.once(cn, CardApplicationProcess.VAR_PRODUCTION_DUE_AT, clock.instant(),
-            deadlines.getProductionWorkingDays()).toString();
+        return caseDeadlines.once(cn, VAR_PRODUCTION_DUE_AT, clock.instant(), deadlines.getProductionWorkingDays()).toString();
       });
-      return Map.of(CardApplicationProcess.VAR_PRODUCTION_DUE_AT, due);
+      String miNumber = tx.execute(s -> cards.issueMedicalInsuranceNumber(card.cardId()));
+      byte[] portrait = documents.latest(cn, "PORTRAIT_PHOTO").map(d -> documents.bytes(d.id())).orElse(new byte[0]);
+      CardOrder order = new CardOrder(cn, card.cardId(), c.applicantName(), c.idNumber(), c.issuingBank(), miNumber, portrait);
+      // both are idempotent by card id: a retry re-sends, neither makes a second card
+      String receipt = provincialCentre.submit(order);
+      String bankOrder = bank.order(order);
+      tx.executeWithoutResult(s -> audit.append(AuditTrail.ofCase(cn), "production-ordered", "system", null, "PRODUCTION_ORDERED",
+          Map.of("provincialReceipt", receipt, "bankOrder", bankOrder, "card", card.cardId())));
+      return Map.of(VAR_PRODUCTION_DUE_AT, due);
     });
   }
 
   @Bean
-  CaseJobHandler productionOverdue(TaskStore tasks, ProcessLinks links) {
-    return new Step(CardApplicationProcess.JOB_PRODUCTION_OVERDUE, (job, cn) -> {
+  CaseJobHandler productionOverdue(TaskStore tasks, ProcessLinks links, Clock clock) {
+    return new Step(JOB_PRODUCTION_OVERDUE, (job, cn) -> {
       // a supervisor follows up; the case keeps waiting for the card
       int seq = links.find(cn).orElseThrow().waitSeq();
-      tasks.upsert(cn, CardApplicationProcess.ALERT_PRODUCTION_OVERDUE, seq, 0L, "cardcase:production-overdue",
-          "supervisors", Instant.now());
+      tasks.upsert(cn, ALERT_PRODUCTION_OVERDUE, seq, 0L, "cardcase:" + FORM_PRODUCTION_OVERDUE, GROUP_SUPERVISORS, clock.instant());
       return Map.of();
     });
   }
 
   @Bean
-  CaseJobHandler notifyCardReady(CaseRepository cases, CardLifecycle cards, TransactionTemplate tx, AuditTrail audit) {
-    return new Step(CardApplicationProcess.JOB_NOTIFY_CARD_READY, (job, cn) -> {
-      Object cardNumber = job.getVariablesAsMap().get("cardNumber");
+  CaseJobHandler notifyCardReady(CaseRepository cases, CardLifecycle cards, CaseDeadlines caseDeadlines,
+      Notifications notifications, ReferenceData reference, Deadlines deadlines, Clock clock, TransactionTemplate tx,
+      AuditTrail audit) {
+    return new Step(JOB_NOTIFY_CARD_READY, (job, cn) -> {
+      Object cardNumber = job.getVariablesAsMap().get(VAR_CARD_NUMBER);
+      CaseRecord c = cases.get(cn);
+      Map<String, Object> out = tx.execute(s -> {
+        Card card = card(cards, cn);
+        cards.move(card.cardId(), CardState.PRODUCED, "system", "card-production", "the bank reported the card made", "produced");
+        cards.recordNumbers(card.cardId(), cardNumber == null ? null : cardNumber.toString(), null);
+        cards.move(card.cardId(), CardState.AWAITING_ACTIVATION, "system", null, "ready for collection at the bank branch",
+            "ready-notified");
+        status(cases, audit, cn, "CARD_READY", "produced");
+        Instant now = clock.instant();
+        Map<String, Object> vars = new HashMap<>();
+        vars.put(VAR_COLLECTION_REMINDER_AT,
+            caseDeadlines.once(cn, VAR_COLLECTION_REMINDER_AT, now, deadlines.getCollectionReminderWorkingDays()).toString());
+        vars.put(VAR_COLLECTION_FINAL_DUE_AT,
+            caseDeadlines.once(cn, VAR_COLLECTION_FINAL_DUE_AT, now, deadlines.getCollectionFinalWorkingDays()).toString());
+        return vars;
+      });
+      notifications.send(cn, cn + ":card-ready", c.phone(), "card-ready",
+          Map.of("caseNumber", cn, "bank", bankName(reference, c.issuingBank())));
+      return out;
+    });
+  }
+
+  @Bean
+  CaseJobHandler remindCollection(CaseRepository cases, Notifications notifications, ReferenceData reference) {
+    return new Step(JOB_REMIND_COLLECTION, (job, cn) -> {
+      CaseRecord c = cases.get(cn);
+      Object finalDue = job.getVariablesAsMap().get(VAR_COLLECTION_FINAL_DUE_AT);
+      notifications.send(cn, cn + ":collection-reminder", c.phone(), "collection-reminder",
+          Map.of("bank", bankName(reference, c.issuingBank()), "dueDate", finalDue == null ? "" : day(Instant.parse(finalDue.toString()))));
+      return Map.of();
+    });
+  }
+
+  @Bean
+  CaseJobHandler escalateUncollected(CaseRepository cases, TaskStore tasks, ProcessLinks links, Clock clock,
+      TransactionTemplate tx, AuditTrail audit) {
+    return new Step(JOB_ESCALATE_UNCOLLECTED, (job, cn) -> {
+      int seq = links.find(cn).orElseThrow().waitSeq();
       tx.executeWithoutResult(s -> {
-        cards.byCase(cn).ifPresent(c -> {
-          cards.move(c.cardId(), CardState.PRODUCED, "system", null, "the producer reported the card made", "produced");
-          cards.recordNumbers(c.cardId(), cardNumber == null ? null : cardNumber.toString(), null);
-          cards.move(c.cardId(), CardState.AWAITING_ACTIVATION, "system", null, "ready for collection at the bank branch",
-              "ready-notified");
-        });
-        status(cases, audit, cn, "CARD_READY");
-        cases.close(cn, CardApplicationProcess.END_COMPLETED);
+        // a supervisor decides: contact the citizen, or cancel the card
+        tasks.upsert(cn, ESCALATE_UNCOLLECTED, seq, 0L, "cardcase:" + FORM_CARD_UNCOLLECTED, GROUP_SUPERVISORS, clock.instant());
+        if (status(cases, audit, cn, "UNCOLLECTED", "final-deadline")) {
+          cases.close(cn, END_UNCOLLECTED);
+        }
       });
       return Map.of();
     });
   }
 
   @Bean
-  CaseJobHandler rejectApplication(CaseRepository cases, CardLifecycle cards, TransactionTemplate tx, AuditTrail audit) {
-    return new Step(CardApplicationProcess.JOB_REJECT, (job, cn) -> {
-      Object why = job.getVariablesAsMap().get("rejectReason");
-      tx.executeWithoutResult(s -> {
-        cards.byCase(cn).ifPresent(c -> cards.move(c.cardId(), CardState.CANCELLED, "system", null,
-            "application rejected: " + (why == null ? "no reason given" : why), "rejected"));
-        status(cases, audit, cn, "REJECTED");
-        cases.close(cn, CardApplicationProcess.END_REJECTED);
+  CaseJobHandler activateCard(CaseRepository cases, CardLifecycle cards, Notifications notifications, TransactionTemplate tx,
+      AuditTrail audit) {
+    return new Step(JOB_ACTIVATE_CARD, (job, cn) -> {
+      Map<String, Object> v = job.getVariablesAsMap();
+      String branch = String.valueOf(v.getOrDefault("branch", "bank branch"));
+      CaseRecord c = cases.get(cn);
+      Card card = tx.execute(s -> {
+        Card k = card(cards, cn);
+        cards.move(k.cardId(), CardState.ACTIVE, branch, BRANCH_CHANNEL, "collected and activated at " + branch, "activated");
+        if (status(cases, audit, cn, "ACTIVE", "activated")) {
+          cases.close(cn, END_COMPLETED);
+        }
+        return cards.find(k.cardId()).orElseThrow();
       });
+      String number = card.cardNumber() == null ? "" : card.cardNumber();
+      notifications.send(cn, cn + ":activated", c.phone(), "card-activated",
+          Map.of("cardTail", number.length() >= 4 ? number.substring(number.length() - 4) : number));
       return Map.of();
     });
   }
+
+  /** The channel a branch confirmation comes through. */
+  static final String BRANCH_CHANNEL = "bank-branch";
 }

@@ -9,7 +9,26 @@ import org.cardcase.reference.Channels;
 
 /** A social security card application as a channel submits it. */
 public record CardApplication(
-    String applicantName, String idNumber, String sex, String phone, String issuingBank, String channel) {
+    String applicantName, String idNumber, String sex, String phone, String issuingBank, String channel,
+    String portraitPhoto, String idCardPhoto) {
+
+  /** The field that carries each required document (base64 of the file's bytes). */
+  public static final Map<String, String> DOCUMENT_FIELDS = Map.of("portraitPhoto", "PORTRAIT_PHOTO", "idCardPhoto", "ID_CARD_FRONT");
+
+  /** Decodes a base64 document field; a missing or undecodable one is reported under its field name. */
+  public static byte[] decode(String field, String base64, Map<String, String> errors) {
+    if (base64 == null || base64.isBlank()) {
+      errors.put(field, field + " is required (the file's bytes, base64-encoded)");
+      return null;
+    }
+    try {
+      String b = base64.contains(",") && base64.startsWith("data:") ? base64.substring(base64.indexOf(',') + 1) : base64;
+      return java.util.Base64.getMimeDecoder().decode(b);
+    } catch (IllegalArgumentException e) {
+      errors.put(field, field + " is not valid base64");
+      return null;
+    }
+  }
 
   /**
    * Checks every field and throws {@link FieldErrors} listing each one that is wrong, so a channel
@@ -56,6 +75,6 @@ public record CardApplication(
     if (!errors.isEmpty()) {
       throw new FieldErrors(errors);
     }
-    return new CardApplication(name, id.idNumber().value(), sex, phone, issuingBank, channel);
+    return new CardApplication(name, id.idNumber().value(), sex, phone, issuingBank, channel, portraitPhoto, idCardPhoto);
   }
 }

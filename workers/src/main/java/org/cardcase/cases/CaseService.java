@@ -11,6 +11,10 @@ import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.reference.ReferenceData;
+import org.cardcase.documents.CaseDocuments;
+import org.cardcase.flow.MessageInbox;
+import org.cardcase.flow.ProcessLink;
+import org.cardcase.verification.Verification;
 import org.cardcase.flow.ProcessLinks;
 import org.cardcase.flow.ProcessStarter;
 import org.cardcase.processes.CardApplicationProcess;
@@ -30,12 +34,19 @@ public class CaseService {
   private final CaseDeadlines caseDeadlines;
   private final CardLifecycle cards;
   private final ReferenceData reference;
+  private final CaseDocuments documents;
+  private final Verification verification;
+  private final MessageInbox inbox;
   private final Deadlines deadlines;
   private final Clock clock;
   private final AuditTrail audit;
 
   public CaseService(CaseRepository cases, ProcessLinks links, ProcessStarter starter, TransactionTemplate tx,
-      CaseDeadlines caseDeadlines, CardLifecycle cards, Deadlines deadlines, Clock clock, AuditTrail audit, ReferenceData reference) {
+      CaseDeadlines caseDeadlines, CardLifecycle cards, Deadlines deadlines, Clock clock, AuditTrail audit, ReferenceData reference,
+      CaseDocuments documents, Verification verification, MessageInbox inbox) {
+    this.documents = documents;
+    this.verification = verification;
+    this.inbox = inbox;
     this.reference = reference;
     this.caseDeadlines = caseDeadlines;
     this.cards = cards;
@@ -55,8 +66,21 @@ public class CaseService {
    */
   public String applyForCard(CardApplication input, String authenticatedChannel) {
     Instant now = clock.instant();
-    CardApplication app = input.validated(authenticatedChannel, LocalDate.ofInstant(now, WorkingDayCalendar.ZONE),
-        reference.codes(ReferenceData.Kind.BANK));
+    // every field and every file is checked before anything is stored, and all problems reported at once
+    Map<String, String> errors = new java.util.LinkedHashMap<>();
+    CardApplication checked = null;
+    try {
+      checked = input.validated(authenticatedChannel, LocalDate.ofInstant(now, WorkingDayCalendar.ZONE),
+          reference.codes(ReferenceData.Kind.BANK));
+    } catch (FieldErrors e) {
+      errors.putAll(e.errors());
+    }
+    Map<String, byte[]> files = checkFiles(Map.of("portraitPhoto", String.valueOf(input.portraitPhoto()),
+        "idCardPhoto", String.valueOf(input.idCardPhoto())), errors, true);
+    if (!errors.isEmpty()) {
+      throw new FieldErrors(errors);
+    }
+    CardApplication app = checked;
     String caseNumber = tx.execute(s -> {
       cases.openCaseOf(app.idNumber(), TYPE_CARD_APPLICATION).ifPresent(open -> {
         throw new CaseConflict("this person already has an open card application: " + open, open);
@@ -72,9 +96,88 @@ public class CaseService {
       audit.append(AuditTrail.ofCase(cn), "received", app.channel(), app.channel(), "CASE_RECEIVED",
           Map.of("caseType", TYPE_CARD_APPLICATION, "issuingBank", app.issuingBank()));
       cards.openFor(cn, app.idNumber(), app.applicantName(), app.issuingBank(), null, app.channel(), app.channel());
+      files.forEach((field, bytes) -> documents.store(cn, field, CardApplication.DOCUMENT_FIELDS.get(field), bytes, app.channel()));
       return cn;
     });
     starter.start(caseNumber);
     return caseNumber;
+  }
+
+  /** A resubmission: new photos for a case that waits for them. */
+  public record Resubmission(String resubmissionId, String portraitPhoto, String idCardPhoto) {}
+
+  /**
+   * Stores the new documents as new versions, opens the next verification round and moves the
+   * case on (message {@code application-resubmitted}). Refused unless the case waits for it.
+   */
+  public int resubmit(String caseNumber, Resubmission r, String channel) {
+    CaseRecord c = cases.get(caseNumber);
+    if (!c.channel().equals(channel)) {
+      throw new CaseNotFound(caseNumber); // another channel's case: as if it did not exist
+    }
+    if (r.resubmissionId() != null && inbox.known("resubmission:" + caseNumber + ":" + r.resubmissionId())) {
+      return verification.currentRound(caseNumber); // a retry of one already taken: same answer, nothing done
+    }
+    String waiting = links.find(caseNumber).map(ProcessLink::waitElement).orElse(null);
+    if (c.closedAt() != null || !CardApplicationProcess.WAIT_RESUBMISSION.equals(waiting)) {
+      throw new CaseConflict("case " + caseNumber + " is not waiting for a resubmission (status " + c.status() + ")", caseNumber);
+    }
+    Map<String, String> errors = new java.util.LinkedHashMap<>();
+    if (r.resubmissionId() == null || !r.resubmissionId().matches("[A-Za-z0-9._:-]{1,100}")) {
+      errors.put("resubmissionId", "required: your unique id of this resubmission (letters, digits, . _ : -), so a retry is not taken twice");
+    }
+    Map<String, String> given = new java.util.LinkedHashMap<>();
+    if (r.portraitPhoto() != null) {
+      given.put("portraitPhoto", r.portraitPhoto());
+    }
+    if (r.idCardPhoto() != null) {
+      given.put("idCardPhoto", r.idCardPhoto());
+    }
+    if (given.isEmpty()) {
+      errors.put("portraitPhoto", "send a new portraitPhoto, idCardPhoto or both");
+    }
+    Map<String, byte[]> files = checkFiles(given, errors, false);
+    if (!errors.isEmpty()) {
+      throw new FieldErrors(errors);
+    }
+    String messageId = "resubmission:" + caseNumber + ":" + r.resubmissionId();
+    Instant now = clock.instant();
+    // the message is stored with the documents it announces, and published only after they commit,
+    // so the verification that it starts reads the new documents
+    Integer round = tx.execute(s -> {
+      Instant reviewDue = caseDeadlines.again(caseNumber, CardApplicationProcess.VAR_REVIEW_DUE_AT, now, deadlines.getReviewWorkingDays());
+      if (!inbox.store(messageId, CardApplicationProcess.MSG_RESUBMITTED, caseNumber, channel,
+          Map.of(CardApplicationProcess.VAR_REVIEW_DUE_AT, reviewDue.toString()))) {
+        s.setRollbackOnly();
+        return null; // a retry of a resubmission already taken
+      }
+      files.forEach((field, bytes) -> documents.store(caseNumber, field, CardApplication.DOCUMENT_FIELDS.get(field), bytes, channel));
+      int next = verification.nextRound(caseNumber);
+      audit.append(AuditTrail.ofCase(caseNumber), messageId, channel, channel, "APPLICATION_RESUBMITTED",
+          Map.of("round", next, "documents", String.join(",", files.keySet())));
+      return next;
+    });
+    if (round == null) {
+      return verification.currentRound(caseNumber);
+    }
+    inbox.publishStored(messageId);
+    return round;
+  }
+
+  private Map<String, byte[]> checkFiles(Map<String, String> fields, Map<String, String> errors, boolean required) {
+    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    fields.forEach((field, base64) -> {
+      byte[] bytes = CardApplication.decode(field, "null".equals(base64) ? null : base64, errors);
+      if (bytes == null) {
+        return;
+      }
+      var result = documents.check(field, CardApplication.DOCUMENT_FIELDS.get(field), bytes);
+      if (!result.ok()) {
+        errors.put(field, String.join("; ", result.problems()));
+      } else {
+        files.put(field, bytes);
+      }
+    });
+    return files;
   }
 }

@@ -15,8 +15,10 @@ import org.springframework.transaction.annotation.Transactional;
 public class PersonalData {
   private final CaseRepository cases;
   private final AuditTrail audit;
+  private final org.cardcase.documents.CaseDocuments documents;
 
-  public PersonalData(CaseRepository cases, AuditTrail audit) {
+  public PersonalData(CaseRepository cases, AuditTrail audit, org.cardcase.documents.CaseDocuments documents) {
+    this.documents = documents;
     this.cases = cases;
     this.audit = audit;
   }
@@ -34,5 +36,13 @@ public class PersonalData {
     out.put("sex", c.sex());
     out.put("phone", c.phone());
     return out;
+  }
+
+  /** A document's bytes for a person who gave a reason; audited in the same transaction. */
+  @Transactional
+  public byte[] openDocument(String caseNumber, long documentId, String kind, String user, String channel, String reason) {
+    audit.append(AuditTrail.ofCase(caseNumber), "view:" + UUID.randomUUID(), user, channel, "DOCUMENT_VIEWED",
+        Map.of("document", documentId, "kind", kind, "reason", reason));
+    return documents.bytes(documentId);
   }
 }

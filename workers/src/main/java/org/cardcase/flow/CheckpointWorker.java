@@ -20,8 +20,10 @@ public class CheckpointWorker implements CaseJobHandler {
   private final CaseRepository cases;
   private final MessageInbox inbox;
   private final AuditTrail audit;
+  private final ProcessCatalog catalog;
 
-  public CheckpointWorker(ProcessLinks links, CaseRepository cases, MessageInbox inbox, AuditTrail audit) {
+  public CheckpointWorker(ProcessLinks links, CaseRepository cases, MessageInbox inbox, AuditTrail audit, ProcessCatalog catalog) {
+    this.catalog = catalog;
     this.audit = audit;
     this.links = links;
     this.cases = cases;
@@ -40,17 +42,20 @@ public class CheckpointWorker implements CaseJobHandler {
     Map<String, Object> vars = new HashMap<>(job.getVariablesAsMap());
     ProcessLink link = links.find(caseNumber).orElseThrow(() -> new IllegalStateException("no process link for " + caseNumber));
     Object resumeSeq = vars.remove(CaseFlow.VAR_RESUME_SEQ);
-    boolean resumedHere = resumeSeq instanceof Number n && n.intValue() == link.waitSeq()
-        && job.getElementId().equals(link.waitElement());
-    boolean redelivered = !resumedHere && job.getElementId().equals(link.waitElement())
-        && link.processInstanceKey() != null && link.processInstanceKey() == job.getProcessInstanceKey()
+    // a wait inside a called process (verification) is recorded as callActivity/element
+    boolean inCaseProcess = job.getBpmnProcessId().equals(link.bpmnProcessId());
+    String waitId = catalog.waitId(link.bpmnProcessId(), job.getBpmnProcessId(), job.getElementId());
+    boolean resumedHere = resumeSeq instanceof Number n && n.intValue() == link.waitSeq() && waitId.equals(link.waitElement());
+    boolean redelivered = !resumedHere && waitId.equals(link.waitElement())
         && Long.valueOf(job.getElementInstanceKey()).equals(toLong(link.variables().get("_checkpointElementInstance")));
     if (!redelivered) {
       // keys restart in a fresh engine, so remember this engine's key even when resuming
       vars.put("_checkpointElementInstance", job.getElementInstanceKey());
-      int seq = links.recordWait(caseNumber, job.getElementId(), job.getProcessInstanceKey(), vars, !resumedHere);
+      // the case's instance is the caller's, never the called process's
+      long caseInstance = inCaseProcess || link.processInstanceKey() == null ? job.getProcessInstanceKey() : link.processInstanceKey();
+      int seq = links.recordWait(caseNumber, waitId, caseInstance, vars, !resumedHere);
       cases.moveTo(caseNumber, job.getElementId());
-      audit.append(AuditTrail.ofCase(caseNumber), "step:" + job.getElementId() + ":" + seq, "system", null,
+      audit.append(AuditTrail.ofCase(caseNumber), "step:" + waitId + ":" + seq, "system", null,
           "STEP_ENTERED", Map.of("step", job.getElementId()));
     }
     inbox.markConsumed(vars.get(CaseFlow.VAR_CONSUMED_MESSAGE_ID));

@@ -21,7 +21,11 @@ public class JobWorkers implements AutoCloseable {
   private final List<CaseJobHandler> handlers;
   private final List<JobWorker> open = new ArrayList<>();
 
-  public JobWorkers(CamundaClient client, List<CaseJobHandler> handlers) {
+  private final Duration backoff;
+
+  public JobWorkers(CamundaClient client, List<CaseJobHandler> handlers,
+      @org.springframework.beans.factory.annotation.Value("${cardcase.jobs.retry-backoff:5s}") Duration backoff) {
+    this.backoff = backoff;
     this.client = client;
     this.handlers = handlers;
   }
@@ -45,7 +49,10 @@ public class JobWorkers implements AutoCloseable {
     } catch (Exception e) {
       int retries = Math.max(job.getRetries() - 1, 0);
       log.warn("job {} ({}) at {} failed, {} retries left: {}", job.getKey(), job.getType(), job.getElementId(), retries, e.toString());
-      jc.newFailCommand(job).retries(retries).retryBackoff(Duration.ofSeconds(Math.min(60, 2L << Math.min(5, 5 - retries + 1))))
+      // doubling backoff per failed attempt, at most a minute
+      long factor = 1L << Math.min(6, Math.max(0, 5 - retries));
+      Duration wait = backoff.multipliedBy(factor).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : backoff.multipliedBy(factor);
+      jc.newFailCommand(job).retries(retries).retryBackoff(wait)
           .errorMessage(String.valueOf(e.getMessage())).send();
       return;
     }

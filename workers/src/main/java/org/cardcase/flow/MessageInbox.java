@@ -36,22 +36,62 @@ public class MessageInbox {
 
   /** Stores and publishes the message; returns false for a duplicate (already received, nothing done). */
   public boolean receive(String messageId, String name, String caseNumber, String sender, Map<String, Object> variables) {
-    Integer inserted = tx.execute(s -> {
-      int n = jdbc.sql("""
-        insert into inbound_message (message_id, name, case_number, variables) values (?, ?, ?, ?::jsonb)
-        on conflict (message_id) do nothing""")
-        .params(messageId, name, caseNumber, links.write(variables)).update();
-      if (n > 0) {
-        audit.append(AuditTrail.ofCase(caseNumber), "message:" + messageId, sender, sender, "MESSAGE_RECEIVED",
-            Map.of("message", name, "messageId", messageId));
-      }
-      return n;
-    });
-    if (inserted == null || inserted == 0) {
+    Boolean stored = tx.execute(s -> store(messageId, name, caseNumber, sender, variables));
+    if (!Boolean.TRUE.equals(stored)) {
       return false;
     }
-    publish(messageId, name, caseNumber, variables);
+    publishStored(messageId);
     return true;
+  }
+
+  /**
+   * Stores the message in the caller's transaction (with the change that goes with it); publish
+   * it with {@link #publishStored} after the commit. Returns false for a duplicate.
+   */
+  public boolean store(String messageId, String name, String caseNumber, String sender, Map<String, Object> variables) {
+    int n = jdbc.sql("""
+      insert into inbound_message (message_id, name, case_number, variables) values (?, ?, ?, ?::jsonb)
+      on conflict (message_id) do nothing""")
+      .params(messageId, name, caseNumber, links.write(variables)).update();
+    if (n > 0) {
+      audit.append(AuditTrail.ofCase(caseNumber), "message:" + messageId, sender, sender, "MESSAGE_RECEIVED",
+          Map.of("message", name, "messageId", messageId));
+    }
+    return n > 0;
+  }
+
+  public boolean known(String messageId) {
+    return jdbc.sql("select count(*) from inbound_message where message_id = ?").param(messageId).query(Long.class).single() > 0;
+  }
+
+  /** Publishes a stored message and notes that the engine has it. */
+  public void publishStored(String messageId) {
+    Map<String, Object> r = jdbc.sql("select name, case_number, variables::text as variables from inbound_message where message_id = ?")
+        .param(messageId).query().singleRow();
+    publish(messageId, (String) r.get("name"), (String) r.get("case_number"), links.read((String) r.get("variables")));
+    jdbc.sql("update inbound_message set published_at = now() where message_id = ? and published_at is null").param(messageId).update();
+  }
+
+  /**
+   * Messages stored but never published (the engine was down, or the JVM died in between).
+   * Only these: a published message may have been correlated already, and publishing it again
+   * could move a case twice.
+   */
+  public int publishPending() {
+    List<String> ids = jdbc.sql("""
+        select m.message_id from inbound_message m join process_link l on l.case_number = m.case_number
+        where m.published_at is null and l.ended_at is null and l.process_instance_key is not null
+          and m.received_at < now() - interval '5 seconds' order by m.received_at limit 100""").query(String.class).list();
+    int n = 0;
+    for (String id : ids) {
+      try {
+        publishStored(id);
+        n++;
+      } catch (RuntimeException e) {
+        return n; // the engine is still away; the next sweep tries again
+      }
+    }
+    return n;
   }
 
   /** Publishes again every message of the case that no wait state has consumed yet. */

@@ -34,6 +34,8 @@ public class ProcessCatalog {
   private final Map<String, String> elementNames = new HashMap<>();
   /** processId/elementId -> the variables its boundary timers read (e.g. productionDueAt). */
   private final Map<String, Set<String>> timerVariables = new HashMap<>();
+  /** parentProcessId/calledProcessId -> the call activity's id in the parent. */
+  private final Map<String, String> callActivities = new HashMap<>();
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   public ProcessCatalog(CamundaClient client) {
@@ -48,6 +50,12 @@ public class ProcessCatalog {
             elementNames.put(p.getId() + "/" + p.getId(), p.getName());
             for (FlowElement e : p.getFlowElements()) {
               elementNames.put(p.getId() + "/" + e.getId(), e.getName());
+              if (e instanceof io.camunda.zeebe.model.bpmn.instance.CallActivity ca) {
+                var called = ca.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeCalledElement.class);
+                if (called != null) {
+                  callActivities.put(p.getId() + "/" + called.getProcessId(), ca.getId());
+                }
+              }
               if (e instanceof BoundaryEvent b) {
                 for (TimerEventDefinition t : b.getChildElementsByType(TimerEventDefinition.class)) {
                   String expr = t.getTimeDate() != null ? t.getTimeDate().getTextContent() : "";
@@ -81,10 +89,39 @@ public class ProcessCatalog {
     return d;
   }
 
-  /** The element's name from the model (e.g. "Review application"), or the id if it has none. */
+  /**
+   * The element's name from the model (e.g. "Compare photos"), or the id if it has none. An element
+   * of a called process is found too (a case's step may be inside its verification).
+   */
   public String stepName(String bpmnProcessId, String elementId) {
-    String name = elementNames.get(bpmnProcessId + "/" + elementId);
-    return name == null || name.isBlank() ? elementId : name;
+    String id = elementId.contains("/") ? elementId.substring(elementId.indexOf('/') + 1) : elementId;
+    String name = elementNames.get(bpmnProcessId + "/" + id);
+    if (name == null) {
+      name = elementNames.entrySet().stream().filter(e -> e.getKey().endsWith("/" + id)).map(Map.Entry::getValue)
+          .findFirst().orElse(null);
+    }
+    return name == null || name.isBlank() ? id : name;
+  }
+
+  /**
+   * How a case's process records a wait state: the element id if it is in the case's own
+   * process, or {@code callActivity/element} if it is inside a process the case's process calls,
+   * so that a resume can start before that call activity.
+   */
+  public String waitId(String caseProcessId, String jobProcessId, String elementId) {
+    if (caseProcessId.equals(jobProcessId)) {
+      return elementId;
+    }
+    String ca = callActivities.get(caseProcessId + "/" + jobProcessId);
+    if (ca == null) {
+      throw new IllegalStateException(caseProcessId + " does not call " + jobProcessId);
+    }
+    return ca + "/" + elementId;
+  }
+
+  /** The element of the case's own process to resume before (the call activity for a wait inside it). */
+  public static String resumeElement(String waitId) {
+    return waitId.contains("/") ? waitId.substring(0, waitId.indexOf('/')) : waitId;
   }
 
   /** The variables read by the timers attached to this element: a change to one needs the timer re-armed. */

@@ -74,7 +74,9 @@ public class ProcessStarter {
       pi = cmd.variables(vars).send().join();
     } else {
       vars.put(CaseFlow.VAR_RESUME_SEQ, link.waitSeq());
-      pi = cmd.variables(vars).startBeforeElement(link.waitElement()).send().join();
+      // a wait inside a called process resumes before its call activity: the called process runs
+      // its automated steps again (idempotent) and its checkpoint finds the same visit
+      pi = cmd.variables(vars).startBeforeElement(ProcessCatalog.resumeElement(link.waitElement())).send().join();
     }
     links.recordResumed(link.caseNumber(), pi.getProcessInstanceKey());
     audit.append(AuditTrail.ofCase(link.caseNumber()), "resume:" + Instant.now(), "system", null, "CASE_RESUMED",

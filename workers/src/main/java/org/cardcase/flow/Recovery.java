@@ -19,9 +19,11 @@ public class Recovery implements SmartLifecycle {
   private final ProcessLinks links;
   private final ProcessStarter starter;
   private final JobWorkers workers;
+  private final MessageInbox inbox;
   private volatile boolean running;
 
-  public Recovery(ProcessCatalog catalog, ProcessLinks links, ProcessStarter starter, JobWorkers workers) {
+  public Recovery(ProcessCatalog catalog, ProcessLinks links, ProcessStarter starter, JobWorkers workers, MessageInbox inbox) {
+    this.inbox = inbox;
     this.catalog = catalog;
     this.links = links;
     this.starter = starter;
@@ -57,6 +59,8 @@ public class Recovery implements SmartLifecycle {
         n++;
       }
     }
+    // and messages whose publish never reached the engine
+    inbox.publishPending();
     return n;
   }
 

@@ -34,6 +34,11 @@ public class EmbeddedEngine implements AutoCloseable {
     engine.increaseTime(by);
   }
 
+  /** Everything the engine recorded (incidents, timers, ...): for tests and diagnostics. */
+  public io.camunda.zeebe.process.test.api.RecordStreamSource recordStream() {
+    return engine.getRecordStreamSource();
+  }
+
   @Override
   public void close() {
     engine.stop();

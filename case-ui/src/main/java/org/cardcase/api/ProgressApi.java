@@ -1,0 +1,105 @@
+package org.cardcase.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.MissingResourceException;
+import java.util.ResourceBundle;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.cards.CardLifecycle;
+import org.cardcase.cases.CaseNotFound;
+import org.cardcase.cases.CaseRecord;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.FieldErrors;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.identity.IdNumber;
+import org.cardcase.privacy.Masking;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Progress and number lookup for citizens, through any channel (web portal, phone line, terminal):
+ * the case's current step in words, its deadlines in working days, and the card's masked numbers.
+ * Answered only when the ID number and the case number belong together; a wrong pair learns
+ * nothing, not even which of the two was wrong.
+ */
+@RestController
+public class ProgressApi {
+  static final String NO_MATCH = "no case matches this ID number and case number";
+  private final CaseRepository cases;
+  private final CardLifecycle cards;
+  private final CaseDeadlines deadlines;
+  private final Clock clock;
+
+  public ProgressApi(CaseRepository cases, CardLifecycle cards, CaseDeadlines deadlines, Clock clock) {
+    this.cases = cases;
+    this.cards = cards;
+    this.deadlines = deadlines;
+    this.clock = clock;
+  }
+
+  @GetMapping("/api/progress")
+  Map<String, Object> progress(@RequestParam(defaultValue = "") String idNumber, @RequestParam(defaultValue = "") String caseNumber,
+      HttpServletRequest req) {
+    Map<String, String> errors = new LinkedHashMap<>();
+    IdNumber.Check id = IdNumber.check(idNumber, LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
+    if (!id.valid()) {
+      errors.put("idNumber", String.join("; ", id.errors()));
+    }
+    if (!caseNumber.matches("[A-Z0-9-]{4,40}")) {
+      errors.put("caseNumber", "required: the case number on the receipt, e.g. SC20261122000001");
+    }
+    if (!errors.isEmpty()) {
+      throw new FieldErrors(errors);
+    }
+    CaseRecord c = cases.find(caseNumber).filter(k -> k.idNumber().equals(id.idNumber().value()))
+        .orElseThrow(() -> new CaseNotFound(NO_MATCH));
+    ApiRequests.caseNumber(req, caseNumber);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("caseNumber", c.caseNumber());
+    out.put("applicantName", Masking.name(c.applicantName()));
+    out.put("status", words("case.status." + c.status(), c.status()));
+    out.put("currentStep", words("step." + c.currentStep(), c.currentStep()));
+    out.put("closed", c.closedAt() != null);
+    List<Map<String, Object>> due = deadlines.of(caseNumber).stream().filter(d -> c.closedAt() == null).map(d -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("deadline", words("deadline." + d.name(), d.name()));
+      m.put("date", LocalDate.ofInstant(d.dueAt(), WorkingDayCalendar.ZONE).toString());
+      m.put("workingDaysLeft", deadlines.workingDaysLeft(d.dueAt()));
+      m.put("provisional", d.provisional());
+      return m;
+    }).toList();
+    out.put("deadlines", due);
+    cards.byCase(caseNumber).ifPresent(k -> {
+      Map<String, Object> card = new LinkedHashMap<>();
+      card.put("state", words("card.state." + k.state(), k.state().name()));
+      card.put("cardNumber", k.cardNumber() == null ? null : Masking.cardNumber(k.cardNumber()));
+      card.put("medicalInsuranceNumber", k.medicalInsuranceNumber() == null ? null : Masking.cardNumber(k.medicalInsuranceNumber()));
+      out.put("card", card);
+    });
+    return out;
+  }
+
+  /** The code with its words in Chinese and English, from the workspace's translations. */
+  static Map<String, String> words(String key, String code) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("code", code);
+    m.put("zh", text(key, Locale.SIMPLIFIED_CHINESE, code));
+    m.put("en", text(key, Locale.ENGLISH, code));
+    return m;
+  }
+
+  private static String text(String key, Locale locale, String fallback) {
+    try {
+      return ResourceBundle.getBundle("vaadin-i18n/translations", locale,
+          ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES)).getString(key);
+    } catch (MissingResourceException e) {
+      return fallback;
+    }
+  }
+}

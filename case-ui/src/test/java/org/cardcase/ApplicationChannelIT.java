@@ -1,0 +1,119 @@
+package org.cardcase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.cardcase.Scenarios.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A card application through the channel API as a citizen's channel, a clerk and the bank see it:
+ * photo checks at intake, the clerk's request for a new photo, the resubmission, progress lookup
+ * by ID number and case number, the card made by the bank simulator and activated at a branch.
+ */
+class ApplicationChannelIT {
+  static final String ALIPAY = "alipay:alipay-demo";
+
+  @Test
+  void applyResubmitFollowProgressAndActivate() throws Exception {
+    try (RunningSystem sys = new RunningSystem("channel").with("--cardcase.simulators.bank.produce-after=1s")) {
+      sys.start();
+      String idNumber = id("11010519900303002");
+
+      // files are checked at intake: specific errors, nothing stored
+      HttpResponse<String> bad = sys.post("/api/applications", PORTAL, application("赵敏", idNumber, "FEMALE")
+          .replace(PORTRAIT, png(120, 160)).replace(ID_CARD, java.util.Base64.getEncoder().encodeToString("not an image".getBytes())));
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(sys.json(bad).at("/fields/portraitPhoto").asText()).contains("120×160").contains("at least 358×441");
+      assertThat(sys.json(bad).at("/fields/idCardPhoto").asText()).contains("not a JPEG, PNG or PDF");
+      assertThat(sys.count("select count(*) from card_case")).isZero();
+
+      String cn = created(sys.post("/api/applications", PORTAL, application("赵敏", idNumber, "FEMALE")));
+      await("photo comparison", () -> step(sys, cn).equals("compare-photos"));
+
+      // the clerk sees the documents; opening one needs a reason and is audited
+      JsonNode docs = sys.json(sys.get("/api/cases/" + cn + "/documents", CLERK));
+      assertThat(docs).hasSize(2);
+      long portraitId = docs.get(0).get("kind").asText().equals("PORTRAIT_PHOTO") ? docs.get(0).get("id").asLong() : docs.get(1).get("id").asLong();
+      assertThat(sys.get("/api/cases/" + cn + "/documents/" + portraitId + "/content", CLERK).statusCode()).isEqualTo(400);
+      HttpResponse<String> photo = sys.get("/api/cases/" + cn + "/documents/" + portraitId + "/content?reason=compare%20photos", CLERK);
+      assertThat(photo.statusCode()).isEqualTo(200);
+      assertThat(photo.headers().firstValue("Content-Type").orElse("")).isEqualTo("image/png");
+      assertThat(sys.get("/api/cases/" + cn + "/documents", PORTAL).statusCode()).isEqualTo(403);
+
+      // an invalid decision is refused next to its field; a valid one asks for a new photo
+      JsonNode task = sys.json(sys.get("/api/tasks?caseNumber=" + cn, CLERK)).get(0);
+      HttpResponse<String> noReason = sys.post("/api/tasks/" + task.get("id").asLong() + "/complete", CLERK,
+          "{\"photoDecision\":\"REQUEST_NEW_PHOTO\"}");
+      assertThat(noReason.statusCode()).isEqualTo(400);
+      assertThat(sys.json(noReason).at("/fields/decisionReason").asText()).contains("required");
+      comparePhotos(sys, cn, "{\"photoDecision\":\"REQUEST_NEW_PHOTO\",\"decisionReason\":\"照片背景不是白色\"}");
+      await("waits for new photos", () -> step(sys, cn).equals("wait-resubmission"));
+
+      // progress lookup: only the right pair answers, and in words
+      JsonNode progress = sys.json(sys.get("/api/progress?idNumber=" + idNumber + "&caseNumber=" + cn, "phone-line:phone-line-demo"));
+      assertThat(progress.at("/status/zh").asText()).isEqualTo("待申请人重新提交");
+      assertThat(progress.at("/currentStep/en").asText()).isEqualTo("Waiting for new photos from the applicant");
+      assertThat(progress.at("/applicantName").asText()).isEqualTo("赵*");
+      JsonNode resubmitBy = null;
+      for (JsonNode d : progress.get("deadlines")) {
+        if (d.at("/deadline/code").asText().equals("resubmissionDueAt")) {
+          resubmitBy = d;
+        }
+      }
+      assertThat(resubmitBy).isNotNull();
+      assertThat(resubmitBy.get("workingDaysLeft").asInt()).isEqualTo(20);
+      HttpResponse<String> wrongPair = sys.get("/api/progress?idNumber=" + id("11010519491231002") + "&caseNumber=" + cn, PORTAL);
+      HttpResponse<String> noCase = sys.get("/api/progress?idNumber=" + idNumber + "&caseNumber=SC19990101000001", PORTAL);
+      assertThat(wrongPair.statusCode()).isEqualTo(404);
+      assertThat(noCase.statusCode()).isEqualTo(404);
+      assertThat(wrongPair.body()).as("a wrong pair learns nothing").isEqualTo(noCase.body()).doesNotContain(cn);
+      assertThat(sys.get("/api/progress?idNumber=123&caseNumber=" + cn, PORTAL).statusCode()).isEqualTo(400);
+      assertThat(sys.value("select text from notification where case_number = ? and template = 'new-photo-requested'", cn))
+          .contains("照片背景不是白色");
+
+      // the resubmission continues the same case; a retry is answered, not repeated; other channels see nothing
+      String resubmission = "{\"resubmissionId\":\"rs-1\",\"portraitPhoto\":\"" + png(420, 520) + "\"}";
+      assertThat(sys.post("/api/applications/" + cn + "/resubmission", ALIPAY, resubmission).statusCode()).isEqualTo(404);
+      HttpResponse<String> taken = sys.post("/api/applications/" + cn + "/resubmission", PORTAL, resubmission);
+      assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+      assertThat(sys.json(taken).get("verificationRound").asInt()).isEqualTo(2);
+      assertThat(sys.json(sys.post("/api/applications/" + cn + "/resubmission", PORTAL, resubmission)).get("verificationRound").asInt())
+          .isEqualTo(2);
+      await("photo comparison again", () -> step(sys, cn).equals("compare-photos"));
+      assertThat(sys.post("/api/applications/" + cn + "/resubmission", PORTAL, resubmission.replace("rs-1", "rs-2")).statusCode())
+          .as("not waiting for photos now").isEqualTo(409);
+      comparePhotos(sys, cn, "{\"photoDecision\":\"APPROVE\"}");
+
+      // the bank simulator makes the card (and reports it twice); one card, numbers masked in the lookup
+      await("card ready", () -> status(sys, cn).equals("CARD_READY"));
+      Thread.sleep(1500);
+      JsonNode ready = sys.json(sys.get("/api/progress?idNumber=" + idNumber + "&caseNumber=" + cn, "terminal:terminal-demo"));
+      assertThat(ready.at("/card/state/zh").asText()).isEqualTo("待领取激活");
+      assertThat(ready.at("/card/cardNumber").asText()).matches("\\*{5}\\d{4}");
+      assertThat(ready.at("/card/medicalInsuranceNumber").asText()).matches("\\*{7}\\d{4}");
+      assertThat(sys.count("select count(*) from card_transition t join card c on c.card_id = t.card_id where c.case_number = ? and t.to_state = 'PRODUCED'", cn))
+          .isEqualTo(1);
+
+      // the branch confirms pickup and activation
+      String activated = "{\"callbackId\":\"branch-77\",\"caseNumber\":\"" + cn + "\",\"branch\":\"ICBC Xicheng branch\"}";
+      assertThat(sys.post("/api/callbacks/card-activated", PARTNER, "{\"callbackId\":\"x\",\"caseNumber\":\"" + cn + "\"}").statusCode())
+          .isEqualTo(400);
+      assertThat(sys.json(sys.post("/api/callbacks/card-activated", PARTNER, activated)).get("duplicate").asBoolean()).isFalse();
+      assertThat(sys.json(sys.post("/api/callbacks/card-activated", PARTNER, activated)).get("duplicate").asBoolean()).isTrue();
+      await("active", () -> status(sys, cn).equals("ACTIVE"));
+      JsonNode done = sys.json(sys.get("/api/progress?idNumber=" + idNumber + "&caseNumber=" + cn, PORTAL));
+      assertThat(done.at("/card/state/en").asText()).isEqualTo("Active");
+      assertThat(done.get("closed").asBoolean()).isTrue();
+      assertThat(done.get("deadlines")).isEmpty();
+      assertThat(sys.count("select count(*) from notification where case_number = ?", cn)).isEqualTo(3);
+
+      JsonNode trail = sys.json(sys.get("/api/audit/cases/" + cn, SUPERVISOR));
+      java.util.List<String> actions = new java.util.ArrayList<>();
+      trail.forEach(e -> actions.add(e.get("action").asText()));
+      assertThat(actions).contains("DOCUMENT_VIEWED", "APPLICATION_RESUBMITTED", "VERIFICATION_DECIDED", "NOTIFICATION_SENT");
+      assertThat(sys.json(sys.get("/api/audit/cases/" + cn + "/verify", SUPERVISOR)).get("intact").asBoolean()).isTrue();
+    }
+  }
+}

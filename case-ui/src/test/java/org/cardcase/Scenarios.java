@@ -1,0 +1,111 @@
+package org.cardcase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+
+/** What the system tests do through the API, as a channel, a clerk or a partner would. */
+final class Scenarios {
+  static final String PORTAL = "web-portal:web-portal-demo";
+  static final String CLERK = "clerk:clerk-demo";
+  static final String PARTNER = "card-production:card-production-demo";
+  static final String SUPERVISOR = "supervisor:supervisor-demo";
+  static final String ADMIN = "admin:admin-demo";
+
+  private Scenarios() {}
+
+  /** A portrait and an ID card photo that pass the file checks. */
+  static final String PORTRAIT = png(400, 500);
+  static final String ID_CARD = png(700, 450);
+
+  static String application(String name, String idNumber, String sex) {
+    return """
+        {"applicantName":"%s","idNumber":"%s","sex":"%s","phone":"13812345678","issuingBank":"ICBC","channel":"web-portal",
+         "portraitPhoto":"%s","idCardPhoto":"%s"}"""
+        .formatted(name, idNumber, sex, PORTRAIT, ID_CARD);
+  }
+
+  /**
+   * A valid ID number: the GB 11643 check character appended to 17 digits. The last three of
+   * them choose the simulators' behaviour (981-984: the bank does not call back by itself, so the
+   * test sends the callbacks; 999: the registry matches clearly; others: a clerk compares photos).
+   */
+  static String id(String first17) {
+    return first17 + org.cardcase.identity.IdNumber.checkCharacter(first17);
+  }
+
+  static String png(int w, int h) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, w, h);
+    g.setColor(Color.GRAY);
+    g.fillOval(w / 4, h / 6, w / 2, h / 2);
+    g.dispose();
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ImageIO.write(img, "png", out);
+      return Base64.getEncoder().encodeToString(out.toByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String created(HttpResponse<String> r) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return RunningSystem.JSON.readTree(r.body()).get("caseNumber").asText();
+  }
+
+  static String step(RunningSystem sys, String cn) throws Exception {
+    return sys.json(sys.get("/api/cases/" + cn, cn.startsWith("SC-") ? CLERK : PORTAL)).get("currentStep").asText();
+  }
+
+  static String status(RunningSystem sys, String cn) throws Exception {
+    return sys.json(sys.get("/api/cases/" + cn, PORTAL)).get("status").asText();
+  }
+
+  /** The clerk's photo comparison, through the task API (validated against forms/compare-photos.form). */
+  static void comparePhotos(RunningSystem sys, String cn, String form) throws Exception {
+    JsonNode tasks = sys.json(sys.get("/api/tasks?caseNumber=" + cn, CLERK));
+    assertThat(tasks).hasSize(1);
+    assertThat(tasks.get(0).get("step").asText()).isEqualTo("compare-photos");
+    HttpResponse<String> r = sys.post("/api/tasks/" + tasks.get(0).get("id").asLong() + "/complete", CLERK, form);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  static void await(String what, Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (condition.call()) {
+          return;
+        }
+      } catch (Exception | AssertionError e) {
+        // not yet
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("timed out waiting until: " + what);
+  }
+
+  static boolean alive(Path pidFile) throws Exception {
+    if (!Files.exists(pidFile)) {
+      return false;
+    }
+    String pid = Files.readAllLines(pidFile).get(0).trim();
+    return ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+  }
+}

@@ -1,0 +1,87 @@
+package org.cardcase.documents;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.cardcase.audit.AuditTrail;
+import org.cardcase.cases.FieldErrors;
+import org.cardcase.reference.ReferenceData;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** The documents of each case, kept in PostgreSQL; a new upload of a kind is a new version. */
+@Component
+public class CaseDocuments {
+  public record Document(long id, String caseNumber, String kind, int version, String contentType, int sizeBytes,
+      Integer width, Integer height, String sha256, String uploadedBy) {}
+
+  private final JdbcClient jdbc;
+  private final ReferenceData reference;
+  private final AuditTrail audit;
+
+  public CaseDocuments(JdbcClient jdbc, ReferenceData reference, AuditTrail audit) {
+    this.jdbc = jdbc;
+    this.reference = reference;
+    this.audit = audit;
+  }
+
+  /** Runs the file checks of the kind; the problems, if any, are named after {@code field}. */
+  public FileCheck.Result check(String field, String kind, byte[] bytes) {
+    ReferenceData.Item k = reference.find(ReferenceData.Kind.DOCUMENT_KIND, kind)
+        .orElseThrow(() -> new IllegalArgumentException("unknown document kind " + kind));
+    return FileCheck.check(bytes, k.attributes());
+  }
+
+  /** Checks and stores (in the caller's transaction); throws {@link FieldErrors} naming the field. */
+  public Document store(String caseNumber, String field, String kind, byte[] bytes, String uploadedBy) {
+    FileCheck.Result r = check(field, kind, bytes);
+    if (!r.ok()) {
+      throw FieldErrors.of(field, String.join("; ", r.problems()));
+    }
+    int version = jdbc.sql("select coalesce(max(version), 0) + 1 from case_document where case_number = ? and kind = ?")
+        .params(caseNumber, kind).query(Integer.class).single();
+    String sha = sha256(bytes);
+    long id = jdbc.sql("""
+        insert into case_document (case_number, kind, version, content_type, bytes, size_bytes, width, height, sha256, uploaded_by)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id""")
+        .params(caseNumber, kind, version, r.contentType(), bytes, bytes.length, r.width(), r.height(), sha, uploadedBy)
+        .query(Long.class).single();
+    audit.append(AuditTrail.ofCase(caseNumber), "document:" + kind + ":" + version, uploadedBy, null, "DOCUMENT_ADDED",
+        Map.of("kind", kind, "version", version, "sha256", sha, "bytes", bytes.length));
+    return latest(caseNumber, kind).filter(d -> d.id() == id).orElseThrow();
+  }
+
+  public Optional<Document> latest(String caseNumber, String kind) {
+    return jdbc.sql("""
+        select id, case_number, kind, version, content_type, size_bytes, width, height, sha256, uploaded_by
+        from case_document where case_number = ? and kind = ? order by version desc limit 1""")
+        .params(caseNumber, kind).query(CaseDocuments::map).optional();
+  }
+
+  public List<Document> all(String caseNumber) {
+    return jdbc.sql("""
+        select id, case_number, kind, version, content_type, size_bytes, width, height, sha256, uploaded_by
+        from case_document where case_number = ? order by kind, version""").param(caseNumber).query(CaseDocuments::map).list();
+  }
+
+  public byte[] bytes(long documentId) {
+    return jdbc.sql("select bytes from case_document where id = ?").param(documentId).query(byte[].class).single();
+  }
+
+  static Document map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+    return new Document(rs.getLong("id"), rs.getString("case_number"), rs.getString("kind"), rs.getInt("version"),
+        rs.getString("content_type"), rs.getInt("size_bytes"), (Integer) rs.getObject("width"), (Integer) rs.getObject("height"),
+        rs.getString("sha256"), rs.getString("uploaded_by"));
+  }
+
+  static String sha256(byte[] b) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package org.cardcase.notifications;
+
+import java.util.Map;
+import org.cardcase.audit.AuditTrail;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Messages to citizens. Each has an event key: a retried step finds the message already sent and
+ * sends nothing twice. Texts are in Chinese, as citizens receive them.
+ */
+@Service
+public class Notifications {
+  /** Template id -> text with {name} placeholders. */
+  static final Map<String, String> TEMPLATES = Map.of(
+      "verification-rejected", "【社保卡】您的社会保障卡申请（{caseNumber}）未通过实名核验：{reason}。请于{dueDate}前重新提交。",
+      "new-photo-requested", "【社保卡】您的社会保障卡申请（{caseNumber}）需要重新上传照片：{reason}。请于{dueDate}前提交。",
+      "application-rejected", "【社保卡】您的社会保障卡申请（{caseNumber}）因未在期限内重新提交已终止。如需办卡请重新申请。",
+      "card-ready", "【社保卡】您的社会保障卡已制作完成，请携带身份证到{bank}网点领取并激活（申请号{caseNumber}）。",
+      "collection-reminder", "【社保卡】您的社会保障卡尚未领取，请于{dueDate}前携带身份证到{bank}网点领取并激活。",
+      "card-activated", "【社保卡】您的社会保障卡（尾号{cardTail}）已激活，可用于就医结算。");
+
+  private final JdbcClient jdbc;
+  private final SmsGateway gateway;
+  private final AuditTrail audit;
+
+  public Notifications(JdbcClient jdbc, SmsGateway gateway, AuditTrail audit) {
+    this.jdbc = jdbc;
+    this.gateway = gateway;
+    this.audit = audit;
+  }
+
+  /** Sends once per event key; returns false if it had been sent already. */
+  public boolean send(String caseNumber, String eventKey, String phone, String template, Map<String, String> values) {
+    boolean sent = jdbc.sql("select count(*) from notification where event_key = ?").param(eventKey).query(Long.class).single() > 0;
+    if (sent) {
+      return false;
+    }
+    String text = render(template, values);
+    // the gateway first: if it fails, nothing is recorded and the step is retried
+    String providerId = gateway.send(phone, text);
+    int n = jdbc.sql("""
+        insert into notification (case_number, event_key, recipient, medium, template, text, provider_id)
+        values (?, ?, ?, 'SMS', ?, ?, ?) on conflict (event_key) do nothing""")
+        .params(caseNumber, eventKey, phone, template, text, providerId).update();
+    if (n > 0 && caseNumber != null) {
+      audit.append(AuditTrail.ofCase(caseNumber), "notification:" + eventKey, "system", "sms", "NOTIFICATION_SENT",
+          Map.of("template", template));
+    }
+    return n > 0;
+  }
+
+  public java.util.List<Map<String, Object>> of(String caseNumber) {
+    return jdbc.sql("select template, text, sent_at, provider_id from notification where case_number = ? order by id")
+        .param(caseNumber).query().listOfRows();
+  }
+
+  static String render(String template, Map<String, String> values) {
+    String t = TEMPLATES.get(template);
+    if (t == null) {
+      throw new IllegalArgumentException("no notification template " + template);
+    }
+    for (var e : values.entrySet()) {
+      t = t.replace("{" + e.getKey() + "}", e.getValue() == null ? "" : e.getValue());
+    }
+    return t;
+  }
+}

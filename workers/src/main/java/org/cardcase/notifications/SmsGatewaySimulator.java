@@ -1,0 +1,42 @@
+package org.cardcase.notifications;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.cardcase.privacy.Masking;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * SIMULATOR of the SMS gateway: nothing leaves this machine. It answers like a gateway (a message
+ * id, after a short delay) and can refuse every n-th message to exercise retries. What was "sent"
+ * is in table {@code notification}.
+ */
+@Component
+public class SmsGatewaySimulator implements SmsGateway {
+  private static final Logger log = LoggerFactory.getLogger(SmsGatewaySimulator.class);
+  private final AtomicLong sent = new AtomicLong();
+  private final long delayMs;
+  private final int failEvery;
+
+  public SmsGatewaySimulator(@Value("${cardcase.simulators.sms.delay:50ms}") java.time.Duration delay,
+      @Value("${cardcase.simulators.sms.fail-every:0}") int failEvery) {
+    this.delayMs = delay.toMillis();
+    this.failEvery = failEvery;
+  }
+
+  @Override
+  public String send(String phone, String text) {
+    long n = sent.incrementAndGet();
+    try {
+      Thread.sleep(delayMs);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (failEvery > 0 && n % failEvery == 0) {
+      throw new IllegalStateException("SMS gateway simulator: temporarily unavailable (message " + n + ")");
+    }
+    log.info("SMS gateway simulator: message {} to {} ({} characters)", n, Masking.phone(phone), text.length());
+    return "SIM-SMS-" + n;
+  }
+}

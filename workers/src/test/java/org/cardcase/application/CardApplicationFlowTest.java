@@ -1,0 +1,180 @@
+package org.cardcase.application;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.cardcase.audit.AuditTrail;
+import org.cardcase.cards.Card;
+import org.cardcase.cards.CardState;
+import org.cardcase.cases.CaseService;
+import org.cardcase.cases.FieldErrors;
+import org.cardcase.tasks.HumanTask;
+import org.junit.jupiter.api.Test;
+
+/** Every path of the card application, with real workers, simulators and PostgreSQL. */
+class CardApplicationFlowTest extends FlowTest {
+
+  @Test
+  void aClerkApprovesThePhotosTheCardIsMadeOnceCollectedAndActivated() throws Exception {
+    String cn = apply("王小明", id("19800101", "001"), "MALE");
+    HumanTask review = awaitTask(cn, "compare-photos");
+    assertThat(review.candidateGroup()).isEqualTo("verification");
+    assertThat(review.dueAt()).as("due date from the working-day calendar").isNotNull();
+    tasks.complete(review.id(), "clerk", CLERK_GROUPS, Map.of("photoDecision", "APPROVE"));
+
+    // the bank simulator reports the card made twice: one card, one PRODUCED transition, one message
+    await("card ready", () -> card(cn).state() == CardState.AWAITING_ACTIVATION);
+    Thread.sleep(1000); // let the duplicate callback arrive
+    assertThat(jdbc.sql("select count(*) from card where case_number = ?").param(cn).query(Long.class).single()).isEqualTo(1);
+    assertThat(transitions(cn)).containsExactly("APPLIED", "IN_PRODUCTION", "PRODUCED", "AWAITING_ACTIVATION");
+    assertThat(notifications(cn)).containsExactly("card-ready");
+    Card card = card(cn);
+    assertThat(card.cardNumber()).matches("A\\d{8}");
+    assertThat(card.medicalInsuranceNumber()).as("issued by the system, with a Luhn check digit").matches("11\\d{9}");
+    assertThat(luhnValid(card.medicalInsuranceNumber())).isTrue();
+    assertThat(step(cn)).isEqualTo("wait-card-activated");
+
+    assertThat(inbox.receive("branch-1", "card-activated", cn, "card-production", Map.of("branch", "ICBC Xicheng branch"))).isTrue();
+    await("case closed as active", () -> cases.get(cn).closedAt() != null);
+    assertThat(cases.get(cn).status()).isEqualTo("ACTIVE");
+    assertThat(card(cn).state()).isEqualTo(CardState.ACTIVE);
+    assertThat(cards.history(card.cardId()).getLast().actor()).isEqualTo("ICBC Xicheng branch");
+    assertThat(notifications(cn)).containsExactly("card-ready", "card-activated");
+    assertThat(actions(cn)).contains("CASE_RECEIVED", "DOCUMENT_ADDED", "DOCUMENTS_CHECKED", "REGISTRY_CHECKED",
+        "TASK_COMPLETED", "VERIFICATION_DECIDED", "PRODUCTION_ORDERED", "CARD_STATE_CHANGED", "NOTIFICATION_SENT");
+    assertThat(audit.verify(AuditTrail.ofCase(cn)).intact()).isTrue();
+    await("process ended", () -> jdbc.sql("select ended_at is not null from process_link where case_number = ?").param(cn)
+        .query(Boolean.class).single());
+  }
+
+  @Test
+  void aClearRegistryMatchNeedsNoClerk() throws Exception {
+    String cn = apply("李华", id("19850202", "999"), "FEMALE");
+    await("sent to production", () -> card(cn).state().ordinal() >= CardState.IN_PRODUCTION.ordinal());
+    assertThat(jdbc.sql("select count(*) from human_task where case_number = ?").param(cn).query(Long.class).single()).isZero();
+    assertThat(jdbc.sql("select outcome from verification_round where case_number = ? and round = 1").param(cn)
+        .query(String.class).single()).isEqualTo("VERIFIED");
+  }
+
+  @Test
+  void aRequestForANewPhotoIsResubmittedAndTheSameCaseContinues() throws Exception {
+    String cn = apply("赵敏", id("19900303", "002"), "FEMALE");
+    HumanTask first = awaitTask(cn, "compare-photos");
+    tasks.complete(first.id(), "clerk", CLERK_GROUPS, Map.of("photoDecision", "REQUEST_NEW_PHOTO",
+        "decisionReason", "照片背景不是白色"));
+    await("waits for resubmission", () -> step(cn).equals("wait-resubmission"));
+    assertThat(cases.get(cn).status()).isEqualTo("AWAITING_RESUBMISSION");
+    assertThat(notifications(cn)).containsExactly("new-photo-requested");
+    assertThat(notificationText(cn, "new-photo-requested")).contains("照片背景不是白色").contains(cn);
+
+    // bad input changes nothing; a good one continues the case in round 2
+    try {
+      service.resubmit(cn, new CaseService.Resubmission("r-1", png(100, 100), null), "web-portal");
+      throw new AssertionError("a 100×100 photo was accepted");
+    } catch (FieldErrors e) {
+      assertThat(e.errors().get("portraitPhoto")).contains("at least 358×441");
+    }
+    assertThat(service.resubmit(cn, new CaseService.Resubmission("r-2", png(400, 500), null), "web-portal")).isEqualTo(2);
+    assertThat(service.resubmit(cn, new CaseService.Resubmission("r-2", png(400, 500), null), "web-portal"))
+        .as("a retried resubmission is taken once").isEqualTo(2);
+    HumanTask second = awaitTask(cn, "compare-photos");
+    assertThat(second.id()).isNotEqualTo(first.id());
+    tasks.complete(second.id(), "clerk", CLERK_GROUPS, Map.of("photoDecision", "APPROVE"));
+    await("sent to production", () -> card(cn).state().ordinal() >= CardState.IN_PRODUCTION.ordinal());
+    assertThat(jdbc.sql("select max(version) from case_document where case_number = ? and kind = 'PORTRAIT_PHOTO'").param(cn)
+        .query(Integer.class).single()).isEqualTo(2);
+    assertThat(jdbc.sql("select outcome from verification_round where case_number = ? order by round").param(cn)
+        .query(String.class).list()).containsExactly("NEW_PHOTO_REQUESTED", "VERIFIED");
+    assertThat(jdbc.sql("select decided_by from verification_round where case_number = ? and round = 2").param(cn)
+        .query(String.class).single()).isEqualTo("clerk");
+  }
+
+  @Test
+  void documentsThatNoLongerPassTheChecksAreRejectedWithTheReason() throws Exception {
+    String cn = apply("周芷若", id("19910404", "003"), "FEMALE");
+    HumanTask t = awaitTask(cn, "compare-photos");
+    tasks.complete(t.id(), "clerk", CLERK_GROUPS, Map.of("photoDecision", "REQUEST_NEW_PHOTO", "decisionReason", "请上传新的身份证照片"));
+    await("waits for resubmission", () -> step(cn).equals("wait-resubmission"));
+    // a portrait scanned at a counter that no longer passes the rules (stored behind the intake check)
+    jdbc.sql("""
+        insert into case_document (case_number, kind, version, content_type, bytes, size_bytes, width, height, sha256, uploaded_by)
+        values (?, 'PORTRAIT_PHOTO', 9, 'image/png', ?, 10, 10, 10, 'x', 'counter')""")
+        .params(cn, Base64.getDecoder().decode(png(10, 10))).update();
+    service.resubmit(cn, new CaseService.Resubmission("r-1", null, png(700, 450)), "web-portal");
+    await("rejected again, told why", () -> notifications(cn).size() == 2);
+    assertThat(notificationText(cn, "verification-rejected")).contains("PORTRAIT_PHOTO").contains("at least 358×441");
+    assertThat(jdbc.sql("select registry_result from verification_round where case_number = ? and round = 2").param(cn)
+        .query(String.class).optional()).as("the registry is not asked about unusable documents").isEmpty();
+  }
+
+  @Test
+  void noSuchResidentAndNoResubmissionClosesTheCaseAsRejected() throws Exception {
+    String cn = apply("张无忌", id("19920505", "990"), "MALE");
+    await("waits for resubmission", () -> step(cn).equals("wait-resubmission"));
+    assertThat(notificationText(cn, "verification-rejected")).contains("population registry has no resident");
+    letTimePass(Duration.ofDays(45)); // past the resubmission deadline (20 working days)
+    await("closed", () -> cases.get(cn).closedAt() != null);
+    assertThat(cases.get(cn).status()).isEqualTo("REJECTED");
+    assertThat(card(cn).state()).isEqualTo(CardState.CANCELLED);
+    assertThat(notifications(cn)).containsExactly("verification-rejected", "application-rejected");
+  }
+
+  @Test
+  void anUnavailableRegistryIsRetriedAndThenRaisesAnIncident() throws Exception {
+    String transientCase = apply("杨过", id("19930606", "998"), "MALE");
+    String downCase = apply("小龙女", id("19930606", "995"), "FEMALE");
+    // a transient outage: two failures, then verified on the third attempt
+    await("verified after retries", () -> card(transientCase).state().ordinal() >= CardState.IN_PRODUCTION.ordinal());
+    // a lasting outage: three attempts, then an incident for an operator; the case waits there
+    await("incident raised", () -> incidents().stream().anyMatch(i -> i.getElementId().equals("query-registry")
+        && i.getErrorMessage().contains("unavailable")));
+    assertThat(cases.get(downCase).closedAt()).isNull();
+    assertThat(card(downCase).state()).isEqualTo(CardState.APPLIED);
+    assertThat(audit.entries(AuditTrail.ofCase(downCase))).noneMatch(e -> e.action().equals("REGISTRY_CHECKED"));
+  }
+
+  @Test
+  void lateProductionAlertsASupervisorAndTheCaseKeepsWaiting() throws Exception {
+    String cn = apply("郭靖", id("19940707", "980"), "MALE"); // the bank will not call back by itself
+    HumanTask t = awaitTask(cn, "compare-photos");
+    tasks.complete(t.id(), "clerk", CLERK_GROUPS, Map.of("photoDecision", "APPROVE"));
+    await("waits for the card", () -> step(cn).equals("wait-card-produced"));
+    letTimePass(Duration.ofDays(20)); // past the production deadline (10 working days)
+    HumanTask alert = awaitTask(cn, "alert-production-overdue");
+    assertThat(alert.candidateGroup()).isEqualTo("supervisors");
+    assertThat(alert.formKey()).isEqualTo("cardcase:production-overdue");
+    assertThat(step(cn)).isEqualTo("wait-card-produced");
+    inbox.receive("late-1", "card-produced", cn, "card-production", Map.of("cardNumber", "B12345678"));
+    await("card ready", () -> card(cn).state() == CardState.AWAITING_ACTIVATION);
+    assertThat(card(cn).cardNumber()).isEqualTo("B12345678");
+  }
+
+  @Test
+  void anUncollectedCardIsRemindedThenEscalated() throws Exception {
+    String cn = apply("黄蓉", id("19950808", "999"), "FEMALE");
+    await("card ready", () -> card(cn).state() == CardState.AWAITING_ACTIVATION);
+    await("waits at the branch", () -> step(cn).equals("wait-card-activated"));
+    letTimePass(Duration.ofDays(20)); // past the reminder (10 working days)
+    await("reminded", () -> notifications(cn).contains("collection-reminder"));
+    assertThat(cases.get(cn).closedAt()).isNull();
+    letTimePass(Duration.ofDays(80)); // past the final deadline (60 working days)
+    HumanTask escalation = awaitTask(cn, "escalate-uncollected");
+    assertThat(escalation.candidateGroup()).isEqualTo("supervisors");
+    assertThat(cases.get(cn).status()).isEqualTo("UNCOLLECTED");
+    assertThat(notifications(cn)).containsExactly("card-ready", "collection-reminder");
+  }
+
+  @Test
+  void oneOpenApplicationPerPerson() throws Exception {
+    String idNumber = id("19960909", "004");
+    String cn = apply("令狐冲", idNumber, "MALE");
+    try {
+      apply("令狐冲", idNumber, "MALE");
+      throw new AssertionError("a second application was accepted");
+    } catch (org.cardcase.cases.CaseConflict e) {
+      assertThat(e.openCaseNumber()).isEqualTo(cn);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package org.cardcase.application;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.camunda.zeebe.protocol.record.Record;
+import io.camunda.zeebe.protocol.record.ValueType;
+import io.camunda.zeebe.protocol.record.intent.IncidentIntent;
+import io.camunda.zeebe.protocol.record.value.IncidentRecordValue;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.cardcase.FlowTestApplication;
+import org.cardcase.FlowTestApplication.MovableClock;
+import org.cardcase.audit.AuditTrail;
+import org.cardcase.cards.Card;
+import org.cardcase.cards.CardLifecycle;
+import org.cardcase.cards.CardState;
+import org.cardcase.cases.CardApplication;
+import org.cardcase.cases.CaseRecord;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.CaseService;
+import org.cardcase.cases.FieldErrors;
+import org.cardcase.flow.MessageInbox;
+import org.cardcase.identity.IdNumber;
+import org.cardcase.infra.engine.EmbeddedEngine;
+import org.cardcase.tasks.HumanTask;
+import org.cardcase.tasks.TaskStore;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The workers on the in-process engine with the real adapters' simulators and a real PostgreSQL
+ * (one Spring context for every flow test). The simulators pick their behaviour from the ID
+ * number's sequence code (see PopulationRegistrySimulator and IssuingBankSimulator).
+ */
+@SpringBootTest(classes = FlowTestApplication.class, properties = {
+    "cardcase.search.mode=external", "cardcase.search.url=http://127.0.0.1:9", "cardcase.search.outbox-interval=1h",
+    "cardcase.simulators.registry.delay=20ms", "cardcase.simulators.bank.produce-after=500ms",
+    "cardcase.simulators.provincial-centre.delay=10ms", "cardcase.simulators.sms.delay=1ms",
+    "cardcase.jobs.retry-backoff=100ms", "cardcase.recovery.sweep-interval=1s", "cardcase.demo-accounts=true"})
+abstract class FlowTest {
+  static final List<String> CLERK_GROUPS = List.of("verification", "counter");
+
+  @DynamicPropertySource
+  static void ports(DynamicPropertyRegistry r) throws Exception {
+    r.add("cardcase.data-dir", () -> Path.of("target", "flow-test-" + System.nanoTime()).toString());
+    r.add("cardcase.postgres.port", FlowTest::freePort);
+    r.add("cardcase.engine.port", FlowTest::freePort);
+  }
+
+  @Autowired CaseService service;
+  @Autowired CaseRepository cases;
+  @Autowired CardLifecycle cards;
+  @Autowired TaskStore tasks;
+  @Autowired MessageInbox inbox;
+  @Autowired JdbcClient jdbc;
+  @Autowired AuditTrail audit;
+  @Autowired EmbeddedEngine engine;
+  @Autowired MovableClock clock;
+
+  // ---- helpers ----
+
+  /** Applies through the web portal; the sex is the one the ID number says (odd 17th digit: male). */
+  String apply(String name, String idNumber, String ignoredSex) throws Exception {
+    String sex = IdNumber.check(idNumber, java.time.LocalDate.now()).idNumber().sex().name();
+    return service.applyForCard(new CardApplication(name, idNumber, sex, "13812345678", "ICBC", "web-portal",
+        png(400, 500), png(700, 450)), "web-portal");
+  }
+
+  static String id(String birth, String seq) {
+    String first17 = "110105" + birth + seq;
+    return first17 + IdNumber.checkCharacter(first17);
+  }
+
+  static String png(int w, int h) throws Exception {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, w, h);
+    g.setColor(Color.DARK_GRAY);
+    g.fillOval(w / 4, h / 6, w / 2, h / 2);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", out);
+    return Base64.getEncoder().encodeToString(out.toByteArray());
+  }
+
+  void letTimePass(Duration d) {
+    clock.advance(d);
+    engine.increaseTime(d);
+  }
+
+  Card card(String cn) {
+    return cards.byCase(cn).orElseThrow();
+  }
+
+  String step(String cn) {
+    return cases.get(cn).currentStep();
+  }
+
+  List<String> transitions(String cn) {
+    return cards.history(card(cn).cardId()).stream().map(t -> t.to().name()).toList();
+  }
+
+  List<String> notifications(String cn) {
+    return jdbc.sql("select template from notification where case_number = ? order by id").param(cn).query(String.class).list();
+  }
+
+  String notificationText(String cn, String template) {
+    return jdbc.sql("select text from notification where case_number = ? and template = ? order by id desc limit 1")
+        .params(cn, template).query(String.class).single();
+  }
+
+  List<String> actions(String cn) {
+    return audit.entries(AuditTrail.ofCase(cn)).stream().map(AuditTrail.Entry::action).toList();
+  }
+
+  HumanTask awaitTask(String cn, String element) throws Exception {
+    HumanTask[] found = new HumanTask[1];
+    await("task " + element + " of " + cn, () -> {
+      found[0] = tasks.open(cn).stream().filter(t -> t.elementId().equals(element)).findFirst().orElse(null);
+      return found[0] != null;
+    });
+    return found[0];
+  }
+
+  List<IncidentRecordValue> incidents() {
+    List<IncidentRecordValue> out = new ArrayList<>();
+    for (Record<?> r : engine.recordStream().getRecords()) {
+      if (r.getValueType() == ValueType.INCIDENT && r.getIntent() == IncidentIntent.CREATED) {
+        out.add((IncidentRecordValue) r.getValue());
+      }
+    }
+    return out;
+  }
+
+  static boolean luhnValid(String number) {
+    int sum = 0;
+    boolean dbl = false;
+    for (int i = number.length() - 1; i >= 0; i--) {
+      int d = number.charAt(i) - '0';
+      if (dbl) {
+        d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+      }
+      sum += d;
+      dbl = !dbl;
+    }
+    return sum % 10 == 0;
+  }
+
+  static void await(String what, Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    Throwable last = null;
+    while (System.nanoTime() < deadline) {
+      try {
+        if (Boolean.TRUE.equals(condition.call())) {
+          return;
+        }
+      } catch (Exception | AssertionError e) {
+        last = e;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("timed out waiting until: " + what + (last == null ? "" : " (last: " + last + ")"));
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

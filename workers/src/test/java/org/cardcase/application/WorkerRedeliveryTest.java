@@ -1,0 +1,98 @@
+package org.cardcase.application;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.cardcase.flow.CaseJobHandler;
+import org.cardcase.flow.ProcessLink;
+import org.cardcase.flow.ProcessLinks;
+import org.cardcase.processes.CardApplicationProcess;
+import org.cardcase.processes.RealNameVerificationProcess;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Zeebe delivers at least once. Each step is run again, as a redelivered job, on a case where the
+ * engine already ran it (or run twice in a row): the second run changes nothing a user could see
+ * (no second card, notification, transition, task, document or audit entry).
+ */
+class WorkerRedeliveryTest extends FlowTest {
+  @Autowired List<CaseJobHandler> handlers;
+  @Autowired ProcessLinks links;
+
+  /** Everything about a case that a redelivered step could duplicate or change. */
+  Map<String, Object> snapshot(String cn) {
+    Map<String, Object> s = new HashMap<>();
+    s.put("audit", audit.entries(org.cardcase.audit.AuditTrail.ofCase(cn)).size());
+    s.put("case", jdbc.sql("select status, current_step, closed_at is not null as closed from card_case where case_number = ?")
+        .param(cn).query().singleRow());
+    s.put("cards", jdbc.sql("select card_id, state, card_number, medical_insurance_number from card where case_number = ?")
+        .param(cn).query().listOfRows());
+    s.put("transitions", jdbc.sql("select count(*) from card_transition t join card c on c.card_id = t.card_id where c.case_number = ?")
+        .param(cn).query(Long.class).single());
+    s.put("notifications", notifications(cn));
+    s.put("documents", jdbc.sql("select count(*) from case_document where case_number = ?").param(cn).query(Long.class).single());
+    s.put("tasks", jdbc.sql("select count(*) from human_task where case_number = ?").param(cn).query(Long.class).single());
+    s.put("rounds", jdbc.sql("select * from verification_round where case_number = ? order by round").param(cn).query().listOfRows()
+        .stream().map(r -> { var m = new HashMap<>(r); m.remove("updated_at"); return m; }).toList());
+    s.put("deadlines", jdbc.sql("select name, due_at from case_deadline where case_number = ? order by name").param(cn).query().listOfRows());
+    return s;
+  }
+
+  Map<String, Object> redeliver(String cn, String jobType, Map<String, Object> extraVars) throws Exception {
+    ProcessLink link = links.find(cn).orElseThrow();
+    Map<String, Object> vars = new HashMap<>(link.variables());
+    vars.put("caseNumber", cn);
+    vars.putAll(extraVars);
+    boolean verification = RealNameVerificationProcess.JOB_TYPES.contains(jobType);
+    CaseJobHandler h = handlers.stream().filter(x -> x.jobType().equals(jobType)).findFirst().orElseThrow();
+    return h.handle(new RedeliveredJob(jobType, link.processInstanceKey(),
+        verification ? RealNameVerificationProcess.PROCESS_ID : CardApplicationProcess.PROCESS_ID, jobType, vars)).orElseThrow();
+  }
+
+  /** Runs the step twice; the second run must leave the case exactly as the first left it. */
+  void twice(String cn, String jobType, Map<String, Object> vars) throws Exception {
+    redeliver(cn, jobType, vars);
+    Map<String, Object> once = snapshot(cn);
+    redeliver(cn, jobType, vars);
+    assertThat(snapshot(cn)).as(jobType + " delivered again").isEqualTo(once);
+  }
+
+  @Test
+  void theStepsOfAVerifiedAndProducedCardRunAgainChangeNothing() throws Exception {
+    String cn = apply("欧阳锋", id("19700101", "999"), "MALE");
+    await("at the branch", () -> step(cn).equals("wait-card-activated"));
+    Thread.sleep(1000); // the bank simulator's duplicate callback
+    Map<String, Object> before = snapshot(cn);
+    // steps the engine already ran for this case, delivered once more
+    for (String type : List.of(CardApplicationProcess.JOB_REGISTER, RealNameVerificationProcess.JOB_CHECK_DOCUMENTS,
+        RealNameVerificationProcess.JOB_QUERY_REGISTRY, CardApplicationProcess.JOB_REQUEST_PRODUCTION,
+        CardApplicationProcess.JOB_NOTIFY_CARD_READY)) {
+      redeliver(cn, type, Map.of("documentsOk", true, "verificationOutcome", "VERIFIED", "cardNumber", "A99999999"));
+      assertThat(snapshot(cn)).as(type + " delivered again").isEqualTo(before);
+    }
+    assertThat(card(cn).cardNumber()).as("a late duplicate callback does not renumber the card").doesNotContain("99999999");
+    // steps run twice in a row
+    twice(cn, RealNameVerificationProcess.JOB_RECORD_OUTCOME, Map.of("verificationOutcome", "VERIFIED"));
+    twice(cn, CardApplicationProcess.JOB_REMIND_COLLECTION, Map.of());
+    twice(cn, CardApplicationProcess.JOB_PRODUCTION_OVERDUE, Map.of());
+    twice(cn, CardApplicationProcess.JOB_ACTIVATE_CARD, Map.of("branch", "ICBC Haidian"));
+    assertThat(notifications(cn)).containsExactly("card-ready", "collection-reminder", "card-activated");
+    assertThat(transitions(cn)).containsExactly("APPLIED", "IN_PRODUCTION", "PRODUCED", "AWAITING_ACTIVATION", "ACTIVE");
+  }
+
+  @Test
+  void theStepsOfARejectionRunAgainChangeNothing() throws Exception {
+    String cn = apply("洪七公", id("19700202", "992"), "MALE");
+    await("waits for resubmission", () -> step(cn).equals("wait-resubmission"));
+    Map<String, Object> before = snapshot(cn);
+    redeliver(cn, CardApplicationProcess.JOB_NOTIFY_REJECTION, Map.of("verificationReason", "no such resident"));
+    assertThat(snapshot(cn)).isEqualTo(before);
+    twice(cn, CardApplicationProcess.JOB_REJECT, Map.of());
+    twice(cn, CardApplicationProcess.JOB_ESCALATE_UNCOLLECTED, Map.of());
+    assertThat(notifications(cn)).containsExactly("verification-rejected", "application-rejected");
+    assertThat(transitions(cn)).containsExactly("APPLIED", "CANCELLED");
+  }
+}
