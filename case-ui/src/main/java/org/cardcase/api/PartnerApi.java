@@ -46,7 +46,7 @@ public class PartnerApi {
     if (body.cardNumber() != null) {
       vars.put("cardNumber", body.cardNumber());
     }
-    boolean first = inbox.receive("card-produced:" + body.callbackId(), CardApplicationProcess.MSG_CARD_PRODUCED,
+    boolean first = inbox.receive("card-produced:" + body.callbackId(), org.cardcase.processes.CardProductionProcess.MSG_CARD_PRODUCED,
         body.caseNumber(), req.getUserPrincipal().getName(), vars);
     return Map.of("accepted", true, "duplicate", !first);
   }

@@ -18,10 +18,8 @@ public final class CardApplicationProcess {
   public static final String WAIT_RESUBMISSION = "wait-resubmission";
   public static final String RESUBMISSION_EXPIRED = "resubmission-expired";
   public static final String REJECT = "reject-application";
-  public static final String REQUEST_PRODUCTION = "request-production";
-  public static final String WAIT_CARD_PRODUCED = "wait-card-produced";
-  public static final String PRODUCTION_OVERDUE_TIMER = "production-overdue";
-  public static final String ALERT_PRODUCTION_OVERDUE = "alert-production-overdue";
+  /** Call activity: {@link CardProductionProcess}. */
+  public static final String PRODUCE_CARD = "produce-card";
   public static final String NOTIFY_CARD_READY = "notify-card-ready";
   public static final String WAIT_CARD_ACTIVATED = "wait-card-activated";
   public static final String COLLECTION_REMINDER_TIMER = "collection-reminder-due";
@@ -37,8 +35,6 @@ public final class CardApplicationProcess {
   public static final String JOB_REGISTER = "application.register";
   public static final String JOB_NOTIFY_REJECTION = "application.notify-rejection";
   public static final String JOB_REJECT = "application.reject";
-  public static final String JOB_REQUEST_PRODUCTION = "card.request-production";
-  public static final String JOB_PRODUCTION_OVERDUE = "card.production-overdue";
   public static final String JOB_NOTIFY_CARD_READY = "card.notify-ready";
   public static final String JOB_REMIND_COLLECTION = "card.remind-collection";
   public static final String JOB_ESCALATE_UNCOLLECTED = "card.escalate-uncollected";
@@ -46,24 +42,20 @@ public final class CardApplicationProcess {
 
   // messages (all correlated by caseNumber)
   public static final String MSG_RESUBMITTED = "application-resubmitted";
-  public static final String MSG_CARD_PRODUCED = "card-produced";
   public static final String MSG_CARD_ACTIVATED = "card-activated";
 
   // variables: deadlines are absolute instants (ISO-8601), computed with the working-day calendar
   public static final String VAR_REVIEW_DUE_AT = "reviewDueAt";
   public static final String VAR_RESUBMISSION_DUE_AT = "resubmissionDueAt";
-  public static final String VAR_PRODUCTION_DUE_AT = "productionDueAt";
   public static final String VAR_COLLECTION_REMINDER_AT = "collectionReminderAt";
   public static final String VAR_COLLECTION_FINAL_DUE_AT = "collectionFinalDueAt";
-  public static final String VAR_CARD_NUMBER = "cardNumber";
 
   // supervisor alerts (task-store tasks without a job) and their forms
   public static final String GROUP_SUPERVISORS = "supervisors";
-  public static final String FORM_PRODUCTION_OVERDUE = "production-overdue";
   public static final String FORM_CARD_UNCOLLECTED = "card-uncollected";
 
-  public static final List<String> JOB_TYPES = List.of(JOB_REGISTER, JOB_NOTIFY_REJECTION, JOB_REJECT, JOB_REQUEST_PRODUCTION,
-      JOB_PRODUCTION_OVERDUE, JOB_NOTIFY_CARD_READY, JOB_REMIND_COLLECTION, JOB_ESCALATE_UNCOLLECTED, JOB_ACTIVATE_CARD);
-  public static final List<String> WAIT_STATES = List.of(WAIT_RESUBMISSION, WAIT_CARD_PRODUCED, WAIT_CARD_ACTIVATED);
-  public static final List<String> MESSAGES = List.of(MSG_RESUBMITTED, MSG_CARD_PRODUCED, MSG_CARD_ACTIVATED);
+  public static final List<String> JOB_TYPES = List.of(JOB_REGISTER, JOB_NOTIFY_REJECTION, JOB_REJECT,
+      JOB_NOTIFY_CARD_READY, JOB_REMIND_COLLECTION, JOB_ESCALATE_UNCOLLECTED, JOB_ACTIVATE_CARD);
+  public static final List<String> WAIT_STATES = List.of(WAIT_RESUBMISSION, WAIT_CARD_ACTIVATED);
+  public static final List<String> MESSAGES = List.of(MSG_RESUBMITTED, MSG_CARD_ACTIVATED);
 }

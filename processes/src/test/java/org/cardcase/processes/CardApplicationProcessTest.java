@@ -29,7 +29,8 @@ class CardApplicationProcessTest {
   @BeforeEach
   void deploy() {
     client.newDeployResourceCommand().addResourceFromClasspath(CardApplicationProcess.RESOURCE)
-        .addResourceFromClasspath(RealNameVerificationProcess.RESOURCE).send().join();
+        .addResourceFromClasspath(RealNameVerificationProcess.RESOURCE)
+        .addResourceFromClasspath(CardProductionProcess.RESOURCE).send().join();
   }
 
   private ProcessInstanceEvent start() {
@@ -74,9 +75,9 @@ class CardApplicationProcessTest {
   }
 
   private void produceAndNotify() throws Exception {
-    complete(CardApplicationProcess.JOB_REQUEST_PRODUCTION, Map.of(CardApplicationProcess.VAR_PRODUCTION_DUE_AT, in(14)));
+    complete(CardProductionProcess.JOB_REQUEST_PRODUCTION, Map.of(CardProductionProcess.VAR_PRODUCTION_DUE_AT, in(14)));
     complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
-    publish(CardApplicationProcess.MSG_CARD_PRODUCED);
+    publish(CardProductionProcess.MSG_CARD_PRODUCED);
     complete(CardApplicationProcess.JOB_NOTIFY_CARD_READY, Map.of(CardApplicationProcess.VAR_COLLECTION_REMINDER_AT, in(14),
         CardApplicationProcess.VAR_COLLECTION_FINAL_DUE_AT, in(90)));
     complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
@@ -110,8 +111,8 @@ class CardApplicationProcessTest {
         Map.of(RealNameVerificationProcess.VAR_OUTCOME, RealNameVerificationProcess.VERIFIED));
     complete(RealNameVerificationProcess.JOB_RECORD_OUTCOME, Map.of(RealNameVerificationProcess.VAR_OUTCOME,
         RealNameVerificationProcess.VERIFIED));
-    complete(CardApplicationProcess.JOB_REQUEST_PRODUCTION, Map.of(CardApplicationProcess.VAR_PRODUCTION_DUE_AT, in(14)));
-    assertThat(pi).hasPassedElement(CardApplicationProcess.WAIT_RESUBMISSION).hasPassedElement(CardApplicationProcess.REQUEST_PRODUCTION);
+    complete(CardProductionProcess.JOB_REQUEST_PRODUCTION, Map.of(CardProductionProcess.VAR_PRODUCTION_DUE_AT, in(14)));
+    assertThat(pi).hasPassedElement(CardApplicationProcess.WAIT_RESUBMISSION).isWaitingAtElements(CardApplicationProcess.PRODUCE_CARD);
   }
 
   @Test
@@ -127,7 +128,7 @@ class CardApplicationProcessTest {
     complete(CardApplicationProcess.JOB_REJECT, Map.of());
     complete(CaseFlow.PROCESS_ENDED_LISTENER, Map.of());
     assertThat(pi).hasPassedElement(CardApplicationProcess.END_REJECTED)
-        .hasNotPassedElement(CardApplicationProcess.REQUEST_PRODUCTION).isCompleted();
+        .hasNotPassedElement(CardApplicationProcess.PRODUCE_CARD).isCompleted();
   }
 
   @Test
@@ -135,12 +136,12 @@ class CardApplicationProcessTest {
     ProcessInstanceEvent pi = start();
     complete(CardApplicationProcess.JOB_REGISTER, Map.of());
     verifyByClerk("APPROVE");
-    complete(CardApplicationProcess.JOB_REQUEST_PRODUCTION, Map.of(CardApplicationProcess.VAR_PRODUCTION_DUE_AT, in(14)));
+    complete(CardProductionProcess.JOB_REQUEST_PRODUCTION, Map.of(CardProductionProcess.VAR_PRODUCTION_DUE_AT, in(14)));
     complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
     engine.increaseTime(Duration.ofDays(15));
-    complete(CardApplicationProcess.JOB_PRODUCTION_OVERDUE, Map.of());
-    assertThat(pi).isWaitingAtElements(CardApplicationProcess.WAIT_CARD_PRODUCED);
-    publish(CardApplicationProcess.MSG_CARD_PRODUCED);
+    complete(CardProductionProcess.JOB_PRODUCTION_OVERDUE, Map.of());
+    assertThat(pi).isWaitingAtElements(CardApplicationProcess.PRODUCE_CARD);
+    publish(CardProductionProcess.MSG_CARD_PRODUCED);
     complete(CardApplicationProcess.JOB_NOTIFY_CARD_READY, Map.of(CardApplicationProcess.VAR_COLLECTION_REMINDER_AT, in(30),
         CardApplicationProcess.VAR_COLLECTION_FINAL_DUE_AT, in(90)));
     complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());

@@ -33,7 +33,9 @@ class ModelConsistencyTest {
       new Model(CardApplicationProcess.RESOURCE, CardApplicationProcess.class, CardApplicationProcess.JOB_TYPES,
           CardApplicationProcess.WAIT_STATES),
       new Model(RealNameVerificationProcess.RESOURCE, RealNameVerificationProcess.class, RealNameVerificationProcess.JOB_TYPES,
-          RealNameVerificationProcess.WAIT_STATES));
+          RealNameVerificationProcess.WAIT_STATES),
+      new Model(CardProductionProcess.RESOURCE, CardProductionProcess.class, CardProductionProcess.JOB_TYPES,
+          CardProductionProcess.WAIT_STATES));
 
   /** Constants that are not element ids: job types, messages, variables, groups, forms, outcomes. */
   static boolean isElementConstant(String name) {
@@ -77,10 +79,23 @@ class ModelConsistencyTest {
   }
 
   @Test
+  void everyDecisionHasAConditionalWayOutBesideItsDefault() {
+    for (Model m : MODELS) {
+      for (var g : load(m.resource()).getModelElementsByType(io.camunda.zeebe.model.bpmn.instance.ExclusiveGateway.class)) {
+        assertThat(g.getDefault()).as(m.resource() + " " + g.getId() + " default").isNotNull();
+        assertThat(g.getOutgoing().stream().filter(f -> f.getConditionExpression() != null))
+            .as(m.resource() + " " + g.getId() + " conditional flows").isNotEmpty();
+      }
+    }
+  }
+
+  @Test
   void onlyTheCaseProcessMarksTheCaseEnded() {
-    // the called verification ends inside a running case: it must not close the case's link
-    assertThat(load(RealNameVerificationProcess.RESOURCE).getModelElementsByType(ZeebeExecutionListener.class).stream()
-        .filter(l -> l.getType().equals(CaseFlow.PROCESS_ENDED_LISTENER))).isEmpty();
+    // a called process ends inside a running case: it must not close the case's link
+    for (String called : List.of(RealNameVerificationProcess.RESOURCE, CardProductionProcess.RESOURCE)) {
+      assertThat(load(called).getModelElementsByType(ZeebeExecutionListener.class).stream()
+          .filter(l -> l.getType().equals(CaseFlow.PROCESS_ENDED_LISTENER))).as(called).isEmpty();
+    }
     assertThat(load(CardApplicationProcess.RESOURCE).getModelElementsByType(ZeebeExecutionListener.class).stream()
         .filter(l -> l.getType().equals(CaseFlow.PROCESS_ENDED_LISTENER))).hasSize(1);
   }

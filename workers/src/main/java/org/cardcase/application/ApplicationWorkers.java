@@ -64,7 +64,7 @@ public class ApplicationWorkers {
     return LocalDate.ofInstant(due, WorkingDayCalendar.ZONE).toString();
   }
 
-  static Card card(CardLifecycle cards, String cn) {
+  public static Card card(CardLifecycle cards, String cn) {
     return cards.byCase(cn).orElseThrow(() -> new IllegalStateException("case " + cn + " has no card"));
   }
 
@@ -134,49 +134,11 @@ public class ApplicationWorkers {
   }
 
   @Bean
-  CaseJobHandler requestProduction(CaseRepository cases, CaseDeadlines caseDeadlines, CardLifecycle cards,
-      CaseDocuments documents, ProvincialCentre provincialCentre, IssuingBank bank, Deadlines deadlines, Clock clock,
-      TransactionTemplate tx, AuditTrail audit) {
-    return new Step(JOB_REQUEST_PRODUCTION, (job, cn) -> {
-      CaseRecord c = cases.get(cn);
-      Card card = card(cards, cn);
-      String due = tx.execute(s -> {
-        cards.move(card.cardId(), CardState.IN_PRODUCTION, "system", null, "verified data sent for production",
-            "production-requested");
-        if (status(cases, audit, cn, "IN_PRODUCTION", "requested")) {
-          cases.moveTo(cn, REQUEST_PRODUCTION);
-        }
-        // a redelivered job gets the deadline recorded the first time
-        return caseDeadlines.once(cn, VAR_PRODUCTION_DUE_AT, clock.instant(), deadlines.getProductionWorkingDays()).toString();
-      });
-      String miNumber = tx.execute(s -> cards.issueMedicalInsuranceNumber(card.cardId()));
-      byte[] portrait = documents.latest(cn, "PORTRAIT_PHOTO").map(d -> documents.bytes(d.id())).orElse(new byte[0]);
-      CardOrder order = new CardOrder(cn, card.cardId(), c.applicantName(), c.idNumber(), c.issuingBank(), miNumber, portrait);
-      // both are idempotent by card id: a retry re-sends, neither makes a second card
-      String receipt = provincialCentre.submit(order);
-      String bankOrder = bank.order(order);
-      tx.executeWithoutResult(s -> audit.append(AuditTrail.ofCase(cn), "production-ordered", "system", null, "PRODUCTION_ORDERED",
-          Map.of("provincialReceipt", receipt, "bankOrder", bankOrder, "card", card.cardId())));
-      return Map.of(VAR_PRODUCTION_DUE_AT, due);
-    });
-  }
-
-  @Bean
-  CaseJobHandler productionOverdue(TaskStore tasks, ProcessLinks links, Clock clock) {
-    return new Step(JOB_PRODUCTION_OVERDUE, (job, cn) -> {
-      // a supervisor follows up; the case keeps waiting for the card
-      int seq = links.find(cn).orElseThrow().waitSeq();
-      tasks.upsert(cn, ALERT_PRODUCTION_OVERDUE, seq, 0L, "cardcase:" + FORM_PRODUCTION_OVERDUE, GROUP_SUPERVISORS, clock.instant());
-      return Map.of();
-    });
-  }
-
-  @Bean
   CaseJobHandler notifyCardReady(CaseRepository cases, CardLifecycle cards, CaseDeadlines caseDeadlines,
       Notifications notifications, ReferenceData reference, Deadlines deadlines, Clock clock, TransactionTemplate tx,
       AuditTrail audit) {
     return new Step(JOB_NOTIFY_CARD_READY, (job, cn) -> {
-      Object cardNumber = job.getVariablesAsMap().get(VAR_CARD_NUMBER);
+      Object cardNumber = job.getVariablesAsMap().get(org.cardcase.processes.CardProductionProcess.VAR_CARD_NUMBER);
       CaseRecord c = cases.get(cn);
       Map<String, Object> out = tx.execute(s -> {
         Card card = card(cards, cn);

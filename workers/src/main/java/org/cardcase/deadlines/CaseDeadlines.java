@@ -166,17 +166,20 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
     try {
       Map<String, Object> vars = new HashMap<>();
       vars.put(d.name(), d.dueAt().toString());
-      boolean rearm = link.waitElement() != null
-          && catalog.timerVariables(link.bpmnProcessId(), link.waitElement()).contains(d.name())
+      // the wait may be inside a called process (production): its timer reads the called instance's copy
+      String inner = link.waitElement() == null ? null : ProcessCatalog.innerElement(link.waitElement());
+      Object process = link.variables().getOrDefault("_checkpointProcess", link.bpmnProcessId());
+      long instance = link.variables().get("_checkpointInstance") instanceof Number n ? n.longValue() : link.processInstanceKey();
+      boolean rearm = inner != null && catalog.timerVariables(String.valueOf(process), inner).contains(d.name())
           && link.variables().get("_checkpointElementInstance") instanceof Number;
-      if (rearm) {
-        vars.put(CaseFlow.VAR_RESUME_SEQ, link.waitSeq());
-      }
       client.newSetVariablesCommand(link.processInstanceKey()).variables(vars).local(false).send().join();
       if (rearm) {
+        Map<String, Object> here = new HashMap<>(vars);
+        here.put(CaseFlow.VAR_RESUME_SEQ, link.waitSeq());
+        client.newSetVariablesCommand(instance).variables(here).local(false).send().join();
         long elementInstance = ((Number) link.variables().get("_checkpointElementInstance")).longValue();
-        client.newModifyProcessInstanceCommand(link.processInstanceKey())
-            .terminateElement(elementInstance).and().activateElement(link.waitElement()).send().join();
+        client.newModifyProcessInstanceCommand(instance)
+            .terminateElement(elementInstance).and().activateElement(inner).send().join();
         log.info("case {}: {} moved to {}; timer on {} re-armed", d.caseNumber(), d.name(), d.dueAt(), link.waitElement());
       }
     } catch (RuntimeException e) {

@@ -51,6 +51,9 @@ public class CheckpointWorker implements CaseJobHandler {
     if (!redelivered) {
       // keys restart in a fresh engine, so remember this engine's key even when resuming
       vars.put("_checkpointElementInstance", job.getElementInstanceKey());
+      // the instance and process the wait is in (a called process's, for a wait inside a call activity)
+      vars.put("_checkpointInstance", job.getProcessInstanceKey());
+      vars.put("_checkpointProcess", job.getBpmnProcessId());
       // the case's instance is the caller's, never the called process's
       long caseInstance = inCaseProcess || link.processInstanceKey() == null ? job.getProcessInstanceKey() : link.processInstanceKey();
       int seq = links.recordWait(caseNumber, waitId, caseInstance, vars, !resumedHere);

@@ -119,6 +119,11 @@ public class ProcessCatalog {
     return ca + "/" + elementId;
   }
 
+  /** The element itself, without the call activity in front of it. */
+  public static String innerElement(String waitId) {
+    return waitId.contains("/") ? waitId.substring(waitId.indexOf('/') + 1) : waitId;
+  }
+
   /** The element of the case's own process to resume before (the call activity for a wait inside it). */
   public static String resumeElement(String waitId) {
     return waitId.contains("/") ? waitId.substring(0, waitId.indexOf('/')) : waitId;

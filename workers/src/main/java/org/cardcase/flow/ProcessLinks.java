@@ -84,9 +84,11 @@ public class ProcessLinks {
   }
 
   private ProcessLink map(ResultSet rs, int row) throws SQLException {
+    // wasNull() speaks of the last column read, so ask it right after reading the key
     long key = rs.getLong("process_instance_key");
+    Long instance = rs.wasNull() ? null : key;
     return new ProcessLink(rs.getString("case_number"), rs.getString("bpmn_process_id"),
-        rs.wasNull() ? null : key, rs.getString("wait_element"), rs.getInt("wait_seq"), read(rs.getString("variables")));
+        instance, rs.getString("wait_element"), rs.getInt("wait_seq"), read(rs.getString("variables")));
   }
 
   String write(Map<String, Object> variables) {

@@ -8,7 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.cardcase.flow.MessageInbox;
-import org.cardcase.processes.CardApplicationProcess;
+import org.cardcase.processes.CardProductionProcess;
 import org.cardcase.reference.Channels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +67,8 @@ public class IssuingBankSimulator implements IssuingBank {
     String cardNumber = "A" + order.cardId().replaceAll("\\D", "").substring(0, 8);
     Runnable callback = () -> {
       try {
-        inbox.receive("bank-" + ref, CardApplicationProcess.MSG_CARD_PRODUCED, order.caseNumber(), Channels.CARD_PRODUCTION,
-            Map.of(CardApplicationProcess.VAR_CARD_NUMBER, cardNumber, "bankOrder", ref));
+        inbox.receive("bank-" + ref, CardProductionProcess.MSG_CARD_PRODUCED, order.caseNumber(), Channels.CARD_PRODUCTION,
+            Map.of(CardProductionProcess.VAR_CARD_NUMBER, cardNumber, "bankOrder", ref));
       } catch (RuntimeException e) {
         log.warn("issuing bank simulator: callback for {} failed: {}", ref, e.getMessage());
       }

@@ -118,6 +118,7 @@ class CardApplicationFlowTest extends FlowTest {
     await("closed", () -> cases.get(cn).closedAt() != null);
     assertThat(cases.get(cn).status()).isEqualTo("REJECTED");
     assertThat(card(cn).state()).isEqualTo(CardState.CANCELLED);
+    await("told", () -> notifications(cn).size() == 2);
     assertThat(notifications(cn)).containsExactly("verification-rejected", "application-rejected");
   }
 

@@ -68,7 +68,7 @@ class WorkerRedeliveryTest extends FlowTest {
     Map<String, Object> before = snapshot(cn);
     // steps the engine already ran for this case, delivered once more
     for (String type : List.of(CardApplicationProcess.JOB_REGISTER, RealNameVerificationProcess.JOB_CHECK_DOCUMENTS,
-        RealNameVerificationProcess.JOB_QUERY_REGISTRY, CardApplicationProcess.JOB_REQUEST_PRODUCTION,
+        RealNameVerificationProcess.JOB_QUERY_REGISTRY, org.cardcase.processes.CardProductionProcess.JOB_REQUEST_PRODUCTION,
         CardApplicationProcess.JOB_NOTIFY_CARD_READY)) {
       redeliver(cn, type, Map.of("documentsOk", true, "verificationOutcome", "VERIFIED", "cardNumber", "A99999999"));
       assertThat(snapshot(cn)).as(type + " delivered again").isEqualTo(before);
@@ -77,7 +77,7 @@ class WorkerRedeliveryTest extends FlowTest {
     // steps run twice in a row
     twice(cn, RealNameVerificationProcess.JOB_RECORD_OUTCOME, Map.of("verificationOutcome", "VERIFIED"));
     twice(cn, CardApplicationProcess.JOB_REMIND_COLLECTION, Map.of());
-    twice(cn, CardApplicationProcess.JOB_PRODUCTION_OVERDUE, Map.of());
+    twice(cn, org.cardcase.processes.CardProductionProcess.JOB_PRODUCTION_OVERDUE, Map.of());
     twice(cn, CardApplicationProcess.JOB_ACTIVATE_CARD, Map.of("branch", "ICBC Haidian"));
     assertThat(notifications(cn)).containsExactly("card-ready", "collection-reminder", "card-activated");
     assertThat(transitions(cn)).containsExactly("APPLIED", "IN_PRODUCTION", "PRODUCED", "AWAITING_ACTIVATION", "ACTIVE");
