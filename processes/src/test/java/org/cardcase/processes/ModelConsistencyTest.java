@@ -35,13 +35,18 @@ class ModelConsistencyTest {
       new Model(RealNameVerificationProcess.RESOURCE, RealNameVerificationProcess.class, RealNameVerificationProcess.JOB_TYPES,
           RealNameVerificationProcess.WAIT_STATES),
       new Model(CardProductionProcess.RESOURCE, CardProductionProcess.class, CardProductionProcess.JOB_TYPES,
-          CardProductionProcess.WAIT_STATES));
+          CardProductionProcess.WAIT_STATES),
+      new Model(LossReportProcess.RESOURCE, LossReportProcess.class, LossReportProcess.JOB_TYPES, LossReportProcess.WAIT_STATES),
+      new Model(ReissueProcess.RESOURCE, ReissueProcess.class, ReissueProcess.JOB_TYPES, ReissueProcess.WAIT_STATES),
+      new Model(FamilyBindingProcess.RESOURCE, FamilyBindingProcess.class, FamilyBindingProcess.JOB_TYPES,
+          FamilyBindingProcess.WAIT_STATES),
+      new Model(ChildCardProcess.RESOURCE, ChildCardProcess.class, ChildCardProcess.JOB_TYPES, ChildCardProcess.WAIT_STATES));
 
   /** Constants that are not element ids: job types, messages, variables, groups, forms, outcomes. */
   static boolean isElementConstant(String name) {
     return !name.startsWith("JOB_") && !name.startsWith("MSG_") && !name.startsWith("VAR_") && !name.startsWith("GROUP_")
         && !name.startsWith("FORM_") && !name.startsWith("DECISION_") && !name.equals("RESOURCE")
-        && !Set.of("VERIFIED", "REJECTED", "INCONCLUSIVE", "NEW_PHOTO_REQUESTED").contains(name);
+        && !Set.of("VERIFIED", "REJECTED", "INCONCLUSIVE", "NEW_PHOTO_REQUESTED", "WITHDRAWN", "FORMALISED").contains(name);
   }
 
   @Test
@@ -96,8 +101,11 @@ class ModelConsistencyTest {
       assertThat(load(called).getModelElementsByType(ZeebeExecutionListener.class).stream()
           .filter(l -> l.getType().equals(CaseFlow.PROCESS_ENDED_LISTENER))).as(called).isEmpty();
     }
-    assertThat(load(CardApplicationProcess.RESOURCE).getModelElementsByType(ZeebeExecutionListener.class).stream()
-        .filter(l -> l.getType().equals(CaseFlow.PROCESS_ENDED_LISTENER))).hasSize(1);
+    for (String caseProcess : List.of(CardApplicationProcess.RESOURCE, LossReportProcess.RESOURCE, ReissueProcess.RESOURCE,
+        FamilyBindingProcess.RESOURCE, ChildCardProcess.RESOURCE)) {
+      assertThat(load(caseProcess).getModelElementsByType(ZeebeExecutionListener.class).stream()
+          .filter(l -> l.getType().equals(CaseFlow.PROCESS_ENDED_LISTENER))).as(caseProcess).hasSize(1);
+    }
   }
 
   @Test

@@ -75,6 +75,15 @@ public class CaseRepository {
     }
   }
 
+  /** Merges case-specific data (delegate, relationship, ...) into the case's {@code data}. */
+  public void putData(String caseNumber, String json) {
+    jdbc.sql("update card_case set data = data || ?::jsonb, updated_at = now() where case_number = ?").params(json, caseNumber).update();
+  }
+
+  public String data(String caseNumber) {
+    return jdbc.sql("select data::text from card_case where case_number = ?").param(caseNumber).query(String.class).single();
+  }
+
   public List<CaseRecord> recent(int limit) {
     return jdbc.sql("select * from card_case order by created_at desc limit ?").param(limit).query(CaseRepository::map).list();
   }

@@ -11,6 +11,7 @@ import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.reference.ReferenceData;
+import org.cardcase.identity.IdNumber;
 import org.cardcase.documents.CaseDocuments;
 import org.cardcase.flow.MessageInbox;
 import org.cardcase.flow.ProcessLink;
@@ -179,5 +180,29 @@ public class CaseService {
       }
     });
     return files;
+  }
+
+  /**
+   * Opens a case of any type in one transaction with its process start instruction and whatever
+   * the caller stores with it ({@code inTransaction}, given the new case number), then starts the
+   * process. The answer to the channel means "safely stored"; the sweeper starts it if this start fails.
+   */
+  public String open(String caseType, String processId, String channel, String name, String idNumber, String phone,
+      String issuingBank, Map<String, Object> variables, java.util.function.Consumer<String> inTransaction) {
+    Instant now = clock.instant();
+    String sex = IdNumber.check(idNumber, LocalDate.ofInstant(now, WorkingDayCalendar.ZONE)).idNumber().sex().name();
+    String caseNumber = tx.execute(s -> {
+      String cn = cases.nextCaseNumber(now);
+      cases.insert(new CaseRecord(cn, caseType, "RECEIVED", "received", channel, name, idNumber, sex, phone, issuingBank,
+          now, now, null));
+      Map<String, Object> vars = new HashMap<>(variables);
+      vars.put(CaseFlow.VAR_CASE_NUMBER, cn);
+      links.create(cn, processId, vars);
+      audit.append(AuditTrail.ofCase(cn), "received", channel, channel, "CASE_RECEIVED", Map.of("caseType", caseType));
+      inTransaction.accept(cn);
+      return cn;
+    });
+    starter.start(caseNumber);
+    return caseNumber;
   }
 }

@@ -54,6 +54,19 @@ public class CaseDocuments {
     return latest(caseNumber, kind).filter(d -> d.id() == id).orElseThrow();
   }
 
+  /** Stores a document the system made itself (a generated letter): no upload checks, still versioned and audited. */
+  public Document storeGenerated(String caseNumber, String kind, String contentType, byte[] bytes, String madeFor) {
+    int version = jdbc.sql("select coalesce(max(version), 0) + 1 from case_document where case_number = ? and kind = ?")
+        .params(caseNumber, kind).query(Integer.class).single();
+    String sha = sha256(bytes);
+    jdbc.sql("""
+        insert into case_document (case_number, kind, version, content_type, bytes, size_bytes, sha256, uploaded_by)
+        values (?, ?, ?, ?, ?, ?, ?, ?)""").params(caseNumber, kind, version, contentType, bytes, bytes.length, sha, madeFor).update();
+    audit.append(AuditTrail.ofCase(caseNumber), "document:" + kind + ":" + version, madeFor, null, "DOCUMENT_ADDED",
+        Map.of("kind", kind, "version", version, "sha256", sha, "bytes", bytes.length, "generated", true));
+    return latest(caseNumber, kind).orElseThrow();
+  }
+
   public Optional<Document> latest(String caseNumber, String kind) {
     return jdbc.sql("""
         select id, case_number, kind, version, content_type, size_bytes, width, height, sha256, uploaded_by
@@ -77,7 +90,7 @@ public class CaseDocuments {
         rs.getString("sha256"), rs.getString("uploaded_by"));
   }
 
-  static String sha256(byte[] b) {
+  public static String sha256(byte[] b) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     } catch (NoSuchAlgorithmException e) {

@@ -12,13 +12,24 @@ import org.springframework.stereotype.Service;
 @Service
 public class Notifications {
   /** Template id -> text with {name} placeholders. */
-  static final Map<String, String> TEMPLATES = Map.of(
-      "verification-rejected", "【社保卡】您的社会保障卡申请（{caseNumber}）未通过实名核验：{reason}。请于{dueDate}前重新提交。",
-      "new-photo-requested", "【社保卡】您的社会保障卡申请（{caseNumber}）需要重新上传照片：{reason}。请于{dueDate}前提交。",
-      "application-rejected", "【社保卡】您的社会保障卡申请（{caseNumber}）因未在期限内重新提交已终止。如需办卡请重新申请。",
-      "card-ready", "【社保卡】您的社会保障卡已制作完成，请携带身份证到{bank}网点领取并激活（申请号{caseNumber}）。",
-      "collection-reminder", "【社保卡】您的社会保障卡尚未领取，请于{dueDate}前携带身份证到{bank}网点领取并激活。",
-      "card-activated", "【社保卡】您的社会保障卡（尾号{cardTail}）已激活，可用于就医结算。");
+  static final Map<String, String> TEMPLATES = Map.ofEntries(
+      Map.entry("loss-reported", "【社保卡】您的社会保障卡（尾号{cardTail}）已临时挂失，医保结算功能已停止。挂失单号{caseNumber}。请于{dueDate}前携带身份证到服务网点办理正式挂失补卡；如找到卡片可撤销挂失。"),
+      Map.entry("formal-report-reminder", "【社保卡】您临时挂失的社会保障卡（挂失单号{caseNumber}）尚未办理正式挂失，请携带身份证到服务网点办理补卡。"),
+      Map.entry("loss-withdrawn", "【社保卡】挂失单{caseNumber}已撤销，您的社会保障卡恢复医保结算。"),
+      Map.entry("reissue-accepted", "【社保卡】补卡申请{caseNumber}已受理。领卡凭证号{certificate}，领卡前可作为临时就医凭证。领卡日期：{pickupDate}。"),
+      Map.entry("replacement-ready", "【社保卡】您的新社会保障卡已制作完成，请于{pickupDate}起携带身份证和领卡凭证{certificate}到服务网点领取。"),
+      Map.entry("pickup-delayed", "【社保卡】抱歉，您的新社会保障卡未能按期制作完成，新的领卡日期为{pickupDate}。领卡凭证{certificate}继续作为临时就医凭证使用。"),
+      Map.entry("replacement-collected", "【社保卡】您已领取新社会保障卡（尾号{cardTail}），领卡凭证{certificate}已停止使用，原卡已注销。"),
+      Map.entry("family-linked", "【社保卡】{holderName}已将您的医保个人账户绑定为家庭共济成员（关系：{relationship}）。如有异议请联系服务网点。"),
+      Map.entry("family-refused", "【社保卡】家庭共济绑定申请{caseNumber}未通过：{reason}。"),
+      Map.entry("child-card-issued", "【社保卡】{childName}的医保电子凭证已发放至您的家庭账户，凭证号{eCard}。"),
+      Map.entry("child-card-refused", "【社保卡】{childName}的医保电子凭证申请{caseNumber}未通过：{reason}。"),
+      Map.entry("verification-rejected", "【社保卡】您的社会保障卡申请（{caseNumber}）未通过实名核验：{reason}。请于{dueDate}前重新提交。"),
+      Map.entry("new-photo-requested", "【社保卡】您的社会保障卡申请（{caseNumber}）需要重新上传照片：{reason}。请于{dueDate}前提交。"),
+      Map.entry("application-rejected", "【社保卡】您的社会保障卡申请（{caseNumber}）因未在期限内重新提交已终止。如需办卡请重新申请。"),
+      Map.entry("card-ready", "【社保卡】您的社会保障卡已制作完成，请携带身份证到{bank}网点领取并激活（申请号{caseNumber}）。"),
+      Map.entry("collection-reminder", "【社保卡】您的社会保障卡尚未领取，请于{dueDate}前携带身份证到{bank}网点领取并激活。"),
+      Map.entry("card-activated", "【社保卡】您的社会保障卡（尾号{cardTail}）已激活，可用于就医结算。"));
 
   private final JdbcClient jdbc;
   private final SmsGateway gateway;

@@ -81,6 +81,27 @@ abstract class FlowTest {
         png(400, 500), png(700, 450)), "web-portal");
   }
 
+  /**
+   * A holder with an active card: applied for, verified (a clerk approves if the registry is not
+   * clear), produced (by the bank simulator, or by a callback sent here for a late bank), activated.
+   */
+  String activeCardHolder(String name, String idNumber) throws Exception {
+    String cn = apply(name, idNumber, null);
+    await("verified or waiting for a clerk", () -> !tasks.open(cn).isEmpty() || card(cn).state() != CardState.APPLIED);
+    tasks.open(cn).stream().filter(t -> t.elementId().equals("compare-photos")).findFirst()
+        .ifPresent(t -> tasks.complete(t.id(), "clerk", List.of("verification"), Map.of("photoDecision", "APPROVE")));
+    await("waits for the card", () -> cases.get(cn).currentStep().equals("wait-card-produced")
+        || card(cn).state() == CardState.AWAITING_ACTIVATION);
+    int seq = Integer.parseInt(idNumber.substring(14, 17));
+    if (seq >= 980 && seq <= 984) {
+      inbox.receive("test-produced-" + cn, "card-produced", cn, "card-production", Map.of("cardNumber", "C" + idNumber.substring(6, 14)));
+    }
+    await("at the branch", () -> cases.get(cn).currentStep().equals("wait-card-activated"));
+    inbox.receive("test-activated-" + cn, "card-activated", cn, "card-production", Map.of("branch", "test branch"));
+    await("active", () -> card(cn).state() == CardState.ACTIVE);
+    return cn;
+  }
+
   static String id(String birth, String seq) {
     String first17 = "110105" + birth + seq;
     return first17 + IdNumber.checkCharacter(first17);

@@ -20,6 +20,11 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class WorkerRedeliveryTest extends FlowTest {
   @Autowired List<CaseJobHandler> handlers;
+  @Autowired org.cardcase.loss.LossReports lossReports;
+  @Autowired org.cardcase.reissue.Reissues reissues;
+  @Autowired org.cardcase.family.FamilyBindings families;
+  @Autowired org.cardcase.children.ChildCards childCards;
+  @Autowired org.cardcase.settlement.MedicalSettlementSimulator settlement;
   @Autowired ProcessLinks links;
 
   /** Everything about a case that a redelivered step could duplicate or change. */
@@ -94,5 +99,52 @@ class WorkerRedeliveryTest extends FlowTest {
     twice(cn, CardApplicationProcess.JOB_ESCALATE_UNCOLLECTED, Map.of());
     assertThat(notifications(cn)).containsExactly("verification-rejected", "application-rejected");
     assertThat(transitions(cn)).containsExactly("APPLIED", "CANCELLED");
+  }
+
+  @Test
+  void theStepsOfLossReissueFamilyAndChildCardRunAgainChangeNothing() throws Exception {
+    String holder = id("19710303", "031");
+    activeCardHolder("石破天", holder);
+    org.cardcase.loss.LossReports.Reported report = lossReports.report(
+        new org.cardcase.loss.LossReports.Report(holder, null, "石破天", "13500000000"), "terminal");
+    await("report waits", () -> step(report.reportNumber()).equals("wait-loss-resolution"));
+    int stops = settlement.stopsMade();
+    Map<String, Object> before = snapshot(report.reportNumber());
+    redeliver(report.reportNumber(), org.cardcase.processes.LossReportProcess.JOB_STOP_SETTLEMENT, Map.of());
+    assertThat(snapshot(report.reportNumber())).isEqualTo(before);
+    assertThat(settlement.stopsMade()).as("the card is not stopped twice").isEqualTo(stops);
+    twice(report.reportNumber(), org.cardcase.processes.LossReportProcess.JOB_REMIND_FORMAL_REPORT, Map.of());
+
+    var accepted = reissues.accept(new org.cardcase.reissue.Reissues.Request(holder, "石破天", "13500000000", null, "HOLDER", null,
+        null, true, null, png(700, 450), null, png(800, 1000), "clerk"), "counter");
+    String rc = accepted.caseNumber();
+    await("replacement ready", () -> step(rc).equals("wait-pickup"));
+    Map<String, Object> ready = snapshot(rc);
+    for (String type : List.of(org.cardcase.processes.ReissueProcess.JOB_STOP_OLD_CARD,
+        org.cardcase.processes.ReissueProcess.JOB_NOTIFY_READY)) {
+      redeliver(rc, type, Map.of());
+      assertThat(snapshot(rc)).as(type + " delivered again").isEqualTo(ready);
+    }
+    twice(rc, org.cardcase.processes.ReissueProcess.JOB_PICKUP_LATE, Map.of());
+    twice(rc, org.cardcase.processes.ReissueProcess.JOB_HAND_OVER, Map.of("handedOverBy", "clerk2"));
+    assertThat(jdbc.sql("select count(*) from card where case_number = ?").param(rc).query(Long.class).single()).isEqualTo(1);
+
+    String binding = families.request(new org.cardcase.family.FamilyBindings.Request(holder, holder, "石破天", "13500000000",
+        id("19720404", "032"), id("19720404", "032"), "阿绣", "13500000001", "SPOUSE"), "counter");
+    await("linked", () -> cases.get(binding).closedAt() != null);
+    twice(binding, org.cardcase.processes.FamilyBindingProcess.JOB_LINK, Map.of());
+    twice(binding, org.cardcase.processes.FamilyBindingProcess.JOB_REFUSE, Map.of("refusalReason", "test"));
+    assertThat(families.links(holder)).hasSize(1);
+
+    String kid = id("20190505", "033");
+    var letter = childCards.letter(holder, "石破天", "石中玉", kid);
+    String childCase = childCards.request(new org.cardcase.children.ChildCards.Request(holder, "石破天", "13500000000", "石中玉", kid,
+        png(900, 700), true, org.cardcase.children.ChildCards.NOTICE_VERSION, letter.sha256(), "石破天"), "alipay");
+    var review = awaitTask(childCase, "review-child-card");
+    tasks.complete(review.id(), "clerk", List.of("verification"), Map.of("childReviewOutcome", "APPROVED"));
+    await("issued", () -> cases.get(childCase).closedAt() != null);
+    twice(childCase, org.cardcase.processes.ChildCardProcess.JOB_ISSUE, Map.of());
+    twice(childCase, org.cardcase.processes.ChildCardProcess.JOB_CHECK, Map.of());
+    assertThat(families.links(holder)).as("one e-card, one link for the child").hasSize(2);
   }
 }

@@ -1,0 +1,149 @@
+package org.cardcase.api;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.security.Principal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cardcase.cases.CaseNotFound;
+import org.cardcase.cases.FieldErrors;
+import org.cardcase.children.ChildCards;
+import org.cardcase.family.FamilyBindings;
+import org.cardcase.loss.LossReports;
+import org.cardcase.privacy.Masking;
+import org.cardcase.reissue.Reissues;
+import org.cardcase.reissue.Vouchers;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The channel API for the services after a card exists: loss reports, reissue with its pickup
+ * certificate (and the hospitals' voucher check), family binding and the child e-card.
+ */
+@RestController
+public class ServiceRequestsApi {
+  private final LossReports lossReports;
+  private final Reissues reissues;
+  private final Vouchers vouchers;
+  private final FamilyBindings families;
+  private final ChildCards childCards;
+
+  public ServiceRequestsApi(LossReports lossReports, Reissues reissues, Vouchers vouchers, FamilyBindings families,
+      ChildCards childCards) {
+    this.lossReports = lossReports;
+    this.reissues = reissues;
+    this.vouchers = vouchers;
+    this.families = families;
+    this.childCards = childCards;
+  }
+
+  // ---- loss reports ----
+
+  @PostMapping(path = "/api/loss-reports", consumes = "application/json")
+  ResponseEntity<LossReports.Reported> reportLoss(@RequestBody LossReports.Report body, Principal channel, HttpServletRequest req) {
+    LossReports.Reported r = lossReports.report(body, channel.getName());
+    ApiRequests.caseNumber(req, r.reportNumber());
+    return ResponseEntity.created(URI.create("/api/cases/" + r.reportNumber())).body(r);
+  }
+
+  public record Withdrawal(String idNumber, String reason) {}
+
+  @PostMapping(path = "/api/loss-reports/{reportNumber}/withdrawal", consumes = "application/json")
+  Map<String, Object> withdraw(@PathVariable String reportNumber, @RequestBody Withdrawal body, Principal channel,
+      HttpServletRequest req) {
+    ApiRequests.caseNumber(req, reportNumber);
+    lossReports.withdraw(reportNumber, body.idNumber() == null ? "" : body.idNumber().strip().toUpperCase(), body.reason(),
+        channel.getName());
+    return Map.of("reportNumber", reportNumber, "withdrawn", true);
+  }
+
+  // ---- formal loss report and reissue ----
+
+  @PostMapping(path = "/api/reissues", consumes = "application/json")
+  ResponseEntity<Reissues.Accepted> reissue(@RequestBody Reissues.Request body, Principal channel, HttpServletRequest req) {
+    Reissues.Accepted a = reissues.accept(body, channel.getName());
+    ApiRequests.caseNumber(req, a.caseNumber());
+    return ResponseEntity.created(URI.create("/api/cases/" + a.caseNumber())).body(a);
+  }
+
+  @PostMapping(path = "/api/reissues/{caseNumber}/pickup", consumes = "application/json")
+  Map<String, Object> pickUp(@PathVariable String caseNumber, @RequestBody Reissues.Pickup body, Principal channel,
+      HttpServletRequest req) {
+    ApiRequests.caseNumber(req, caseNumber);
+    reissues.pickUp(caseNumber, body, channel.getName());
+    return Map.of("caseNumber", caseNumber, "handedOver", true);
+  }
+
+  /** For hospitals: is this card pickup certificate a valid temporary medical voucher now? */
+  @GetMapping("/api/vouchers/{number}")
+  Map<String, Object> voucher(@PathVariable String number) {
+    if (!Vouchers.wellFormed(number)) {
+      throw FieldErrors.of("number", "not a pickup certificate number (LK followed by 15 digits, last one a check digit)");
+    }
+    Vouchers.Voucher v = vouchers.find(number).orElseThrow(() -> new CaseNotFound("certificate " + number));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("number", v.number());
+    out.put("valid", v.state() == Vouchers.State.VALID);
+    out.put("state", v.state());
+    out.put("holderName", Masking.name(v.holderName()));
+    out.put("holderIdNumber", Masking.idNumber(v.holderIdNumber()));
+    out.put("issuedAt", v.issuedAt());
+    out.put("pickupDate", v.pickupDate().toString());
+    out.put("endedAt", v.endedAt());
+    return out;
+  }
+
+  // ---- family binding ----
+
+  @PostMapping(path = "/api/family-bindings", consumes = "application/json")
+  ResponseEntity<Map<String, Object>> bind(@RequestBody FamilyBindings.Request body, Principal channel, HttpServletRequest req) {
+    String cn = families.request(body, channel.getName());
+    ApiRequests.caseNumber(req, cn);
+    return ResponseEntity.created(URI.create("/api/cases/" + cn)).body(Map.of("caseNumber", cn, "status", "RECEIVED"));
+  }
+
+  @GetMapping("/api/family-bindings")
+  List<Map<String, Object>> familyAccount(@RequestParam(defaultValue = "") String holderIdNumber) {
+    if (!holderIdNumber.matches("\\d{17}[\\dXx]")) {
+      throw FieldErrors.of("holderIdNumber", "the holder's 18-character ID number");
+    }
+    return families.links(holderIdNumber.toUpperCase()).stream().map(l -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", l.id());
+      m.put("memberName", Masking.name(l.memberName()));
+      m.put("memberIdNumber", Masking.idNumber(l.memberIdNumber()));
+      m.put("relationship", l.relationship());
+      m.put("childECard", l.childECard() == null ? null : Masking.cardNumber(l.childECard()));
+      m.put("linkedAt", l.createdAt());
+      return m;
+    }).toList();
+  }
+
+  @DeleteMapping("/api/family-bindings/{id}")
+  Map<String, Object> unbind(@PathVariable long id, @RequestParam(defaultValue = "") String holderIdNumber, Principal channel) {
+    families.remove(id, holderIdNumber.toUpperCase(), channel.getName(), channel.getName());
+    return Map.of("removed", id);
+  }
+
+  // ---- child electronic medical insurance card ----
+
+  @GetMapping("/api/child-cards/commitment-letter")
+  ChildCards.Letter letter(@RequestParam(defaultValue = "") String parentIdNumber, @RequestParam(defaultValue = "") String parentName,
+      @RequestParam(defaultValue = "") String childName, @RequestParam(defaultValue = "") String childIdNumber) {
+    return childCards.letter(parentIdNumber, parentName, childName, childIdNumber);
+  }
+
+  @PostMapping(path = "/api/child-cards", consumes = "application/json")
+  ResponseEntity<Map<String, Object>> childCard(@RequestBody ChildCards.Request body, Principal channel, HttpServletRequest req) {
+    String cn = childCards.request(body, channel.getName());
+    ApiRequests.caseNumber(req, cn);
+    return ResponseEntity.created(URI.create("/api/cases/" + cn)).body(Map.of("caseNumber", cn, "status", "RECEIVED"));
+  }
+}

@@ -1,0 +1,168 @@
+package org.cardcase.children;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cardcase.WorkersConfiguration.Deadlines;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.cases.CardApplication;
+import org.cardcase.cases.CaseConflict;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.CaseService;
+import org.cardcase.cases.FieldErrors;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.documents.CaseDocuments;
+import org.cardcase.identity.IdNumber;
+import org.cardcase.processes.ChildCardProcess;
+import org.cardcase.reference.Channels;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * The child electronic medical insurance card: a real-name-verified parent adds a minor with the
+ * household register photo, accepts the notice and e-signs the personal commitment letter the
+ * system generates for exactly these two persons; a clerk reviews.
+ */
+@Service
+public class ChildCards {
+  public static final String TYPE = "CHILD_E_CARD";
+  public static final String NOTICE_VERSION = "2026-01";
+  static final List<String> CHANNELS = List.of(Channels.WEB_PORTAL, Channels.ALIPAY, Channels.WECHAT);
+
+  public record Letter(String text, String sha256, String noticeVersion) {}
+
+  public record Request(String parentIdNumber, String parentName, String phone, String childName, String childIdNumber,
+      String householdRegisterPhoto, Boolean noticeAccepted, String noticeVersion, String letterSha256, String signedName) {}
+
+  private final CaseService service;
+  private final CaseRepository cases;
+  private final CaseDocuments documents;
+  private final CaseDeadlines caseDeadlines;
+  private final Deadlines deadlines;
+  private final JdbcClient jdbc;
+  private final Clock clock;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public ChildCards(CaseService service, CaseRepository cases, CaseDocuments documents, CaseDeadlines caseDeadlines,
+      Deadlines deadlines, JdbcClient jdbc, Clock clock) {
+    this.service = service;
+    this.cases = cases;
+    this.documents = documents;
+    this.caseDeadlines = caseDeadlines;
+    this.deadlines = deadlines;
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  /** The commitment letter for this parent and child; the parent signs its SHA-256. */
+  public Letter letter(String parentIdNumber, String parentName, String childName, String childIdNumber) {
+    LocalDate today = LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE));
+    Map<String, String> errors = new LinkedHashMap<>();
+    IdNumber.Check parent = IdNumber.check(parentIdNumber, today);
+    IdNumber.Check child = IdNumber.check(childIdNumber, today);
+    if (!parent.valid()) {
+      errors.put("parentIdNumber", String.join("; ", parent.errors()));
+    }
+    if (!child.valid()) {
+      errors.put("childIdNumber", String.join("; ", child.errors()));
+    } else if (child.idNumber().ageOn(today) >= 18) {
+      errors.put("childIdNumber", "the child is " + child.idNumber().ageOn(today) + "; the child e-card is for minors (under 18)");
+    }
+    if (parentName == null || parentName.isBlank()) {
+      errors.put("parentName", "required");
+    }
+    if (childName == null || childName.isBlank()) {
+      errors.put("childName", "required");
+    }
+    if (!errors.isEmpty()) {
+      throw new FieldErrors(errors);
+    }
+    String text = """
+        个人承诺书 / Personal commitment letter (notice %s)
+
+        本人 %s（身份证号 %s）为 %s（身份证号 %s）的监护人，承诺所提交的户口簿信息真实有效，
+        并对代为申领医保电子凭证及家庭共济使用承担法律责任。
+
+        I, %s (ID %s), am the guardian of %s (ID %s). I declare that the household register I submit
+        is true and complete, and I take legal responsibility for applying for the child's electronic
+        medical insurance voucher and for its use in the family account.
+        """.formatted(NOTICE_VERSION, parentName.strip(), parent.idNumber().value(), childName.strip(), child.idNumber().value(),
+        parentName.strip(), parent.idNumber().value(), childName.strip(), child.idNumber().value());
+    return new Letter(text, CaseDocuments.sha256(text.getBytes(StandardCharsets.UTF_8)), NOTICE_VERSION);
+  }
+
+  public String request(Request r, String channel) {
+    Map<String, String> errors = new LinkedHashMap<>();
+    if (!CHANNELS.contains(channel)) {
+      errors.put("channel", "the child e-card is applied for online: web portal, Alipay or WeChat");
+    }
+    Letter letter = null;
+    try {
+      letter = letter(r.parentIdNumber(), r.parentName(), r.childName(), r.childIdNumber());
+    } catch (FieldErrors e) {
+      errors.putAll(e.errors());
+    }
+    if (r.phone() == null || !r.phone().matches("1[3-9]\\d{9}")) {
+      errors.put("phone", "the parent's 11-digit mainland mobile number");
+    }
+    if (!Boolean.TRUE.equals(r.noticeAccepted())) {
+      errors.put("noticeAccepted", "the parent must read and accept the notice");
+    } else if (!NOTICE_VERSION.equals(r.noticeVersion())) {
+      errors.put("noticeVersion", "the notice accepted must be the current one, " + NOTICE_VERSION);
+    }
+    if (letter != null && !letter.sha256().equals(r.letterSha256())) {
+      errors.put("letterSha256", "is not the SHA-256 of the commitment letter for these persons; fetch it again and sign that");
+    }
+    if (r.signedName() == null || r.parentName() == null || !r.signedName().strip().equals(r.parentName().strip())) {
+      errors.put("signedName", "the e-signature must be the parent's own name");
+    }
+    byte[] register = CardApplication.decode("householdRegisterPhoto", r.householdRegisterPhoto(), errors);
+    if (register != null) {
+      var check = documents.check("householdRegisterPhoto", "HOUSEHOLD_REGISTER", register);
+      if (!check.ok()) {
+        errors.put("householdRegisterPhoto", String.join("; ", check.problems()));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new FieldErrors(errors);
+    }
+    LocalDate today = LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE));
+    String parent = IdNumber.check(r.parentIdNumber(), today).idNumber().value();
+    String child = IdNumber.check(r.childIdNumber(), today).idNumber().value();
+    jdbc.sql("select case_number from card_case where case_type = ? and closed_at is null and data->>'childIdNumber' = ?")
+        .params(TYPE, child).query(String.class).optional().ifPresent(open -> {
+          throw new CaseConflict("an application for this child is already open: " + open, open);
+        });
+    Letter signed = letter;
+    Instant now = clock.instant();
+    return service.open(TYPE, ChildCardProcess.PROCESS_ID, channel, r.parentName().strip(), parent, r.phone(), null, Map.of(), cn -> {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("childName", r.childName().strip());
+      data.put("childIdNumber", child);
+      data.put("noticeVersion", r.noticeVersion());
+      data.put("letterSha256", signed.sha256());
+      data.put("signedName", r.signedName().strip());
+      data.put("signedAt", now.toString());
+      cases.putData(cn, write(data));
+      documents.store(cn, "householdRegisterPhoto", "HOUSEHOLD_REGISTER", register, channel);
+      documents.storeGenerated(cn, "COMMITMENT_LETTER", "text/plain; charset=utf-8", signed.text().getBytes(StandardCharsets.UTF_8),
+          r.signedName().strip());
+      Instant due = caseDeadlines.once(cn, "reviewDueAt", now, deadlines.getReviewWorkingDays());
+      jdbc.sql("update process_link set variables = variables || ?::jsonb where case_number = ?")
+          .params(write(Map.of("reviewDueAt", due.toString())), cn).update();
+    });
+  }
+
+  private String write(Map<String, Object> m) {
+    try {
+      return json.writeValueAsString(m);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}

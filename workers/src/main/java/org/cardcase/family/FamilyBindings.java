@@ -1,0 +1,169 @@
+package org.cardcase.family;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.cardcase.audit.AuditTrail;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.cases.CaseConflict;
+import org.cardcase.cases.CaseNotFound;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.CaseService;
+import org.cardcase.cases.FieldErrors;
+import org.cardcase.identity.IdNumber;
+import org.cardcase.processes.FamilyBindingProcess;
+import org.cardcase.reference.Channels;
+import org.cardcase.reference.ReferenceData;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Family binding: a holder links family members' personal medical accounts (web portal, counter,
+ * or a hospital's insurance office). The social security number is the ID number (Social
+ * Insurance Law), so both are asked for and must agree.
+ */
+@Service
+public class FamilyBindings {
+  public static final String TYPE = "FAMILY_BINDING";
+  static final List<String> CHANNELS = List.of(Channels.WEB_PORTAL, Channels.COUNTER, Channels.HOSPITAL);
+
+  public record Request(String holderIdNumber, String holderSocialSecurityNumber, String holderName, String phone,
+      String memberIdNumber, String memberSocialSecurityNumber, String memberName, String memberPhone, String relationship) {}
+
+  public record Link(long id, String holderIdNumber, String memberIdNumber, String memberName, String relationship,
+      String channel, String caseNumber, String childECard, Instant createdAt) {}
+
+  private final CaseService service;
+  private final CaseRepository cases;
+  private final ReferenceData reference;
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+  private final AuditTrail audit;
+  private final Clock clock;
+  private final int maxMembers;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public FamilyBindings(CaseService service, CaseRepository cases, ReferenceData reference, JdbcClient jdbc, TransactionTemplate tx,
+      AuditTrail audit, Clock clock, @Value("${cardcase.family.max-members:5}") int maxMembers) {
+    this.service = service;
+    this.cases = cases;
+    this.reference = reference;
+    this.jdbc = jdbc;
+    this.tx = tx;
+    this.audit = audit;
+    this.clock = clock;
+    this.maxMembers = maxMembers;
+  }
+
+  public int maxMembers() {
+    return maxMembers;
+  }
+
+  public String request(Request r, String channel) {
+    LocalDate today = LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE));
+    Map<String, String> errors = new LinkedHashMap<>();
+    if (!CHANNELS.contains(channel)) {
+      errors.put("channel", "family binding is done through the web portal, a counter or a hospital insurance office");
+    }
+    String holder = person("holder", r.holderIdNumber(), r.holderSocialSecurityNumber(), today, errors);
+    String member = person("member", r.memberIdNumber(), r.memberSocialSecurityNumber(), today, errors);
+    if (r.holderName() == null || r.holderName().isBlank()) {
+      errors.put("holderName", "required");
+    }
+    if (r.memberName() == null || r.memberName().isBlank()) {
+      errors.put("memberName", "required");
+    }
+    if (r.phone() == null || !r.phone().matches("1[3-9]\\d{9}")) {
+      errors.put("phone", "the holder's 11-digit mainland mobile number");
+    }
+    if (r.memberPhone() == null || !r.memberPhone().matches("1[3-9]\\d{9}")) {
+      errors.put("memberPhone", "the member's 11-digit mainland mobile number (the member is told of the link)");
+    }
+    Optional<ReferenceData.Item> rel = r.relationship() == null ? Optional.empty()
+        : reference.find(ReferenceData.Kind.RELATIONSHIP, r.relationship());
+    List<String> bindable = reference.items(ReferenceData.Kind.RELATIONSHIP).stream().filter(i -> i.flag("bindable"))
+        .map(ReferenceData.Item::code).toList();
+    if (rel.isEmpty()) {
+      errors.put("relationship", "one of " + bindable);
+    } else if (!rel.get().flag("bindable")) {
+      errors.put("relationship", rel.get().nameEn() + " cannot share a personal medical account; allowed: " + bindable);
+    }
+    if (holder != null && holder.equals(member)) {
+      errors.put("memberIdNumber", "a holder cannot link their own account");
+    }
+    if (!errors.isEmpty()) {
+      throw new FieldErrors(errors);
+    }
+    activeLink(holder, member).ifPresent(l -> {
+      throw new CaseConflict("this member is already linked to this holder", l.caseNumber());
+    });
+    if (links(holder).size() >= maxMembers) {
+      throw new CaseConflict("the holder already has " + maxMembers + " linked members, the most allowed", null);
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("memberIdNumber", member);
+    data.put("memberName", r.memberName().strip());
+    data.put("memberPhone", r.memberPhone());
+    data.put("relationship", r.relationship());
+    return service.open(TYPE, FamilyBindingProcess.PROCESS_ID, channel, r.holderName().strip(), holder, r.phone(), null, Map.of(),
+        cn -> cases.putData(cn, write(data)));
+  }
+
+  /** Active links of a holder, oldest first. */
+  public List<Link> links(String holderIdNumber) {
+    return jdbc.sql("select * from family_link where holder_id_number = ? and removed_at is null order by id").param(holderIdNumber)
+        .query(FamilyBindings::map).list();
+  }
+
+  public Optional<Link> activeLink(String holder, String member) {
+    return jdbc.sql("select * from family_link where holder_id_number = ? and member_id_number = ? and removed_at is null")
+        .params(holder, member).query(FamilyBindings::map).optional();
+  }
+
+  /** Removes a link of this holder; audited on the case that made it. */
+  public void remove(long linkId, String holderIdNumber, String by, String channel) {
+    Link l = jdbc.sql("select * from family_link where id = ? and removed_at is null").param(linkId).query(FamilyBindings::map)
+        .optional().filter(x -> x.holderIdNumber().equals(holderIdNumber)).orElseThrow(() -> new CaseNotFound("family link " + linkId));
+    tx.executeWithoutResult(s -> {
+      jdbc.sql("update family_link set removed_at = now(), removed_by = ? where id = ? and removed_at is null").params(by, linkId).update();
+      if (l.caseNumber() != null) {
+        audit.append(AuditTrail.ofCase(l.caseNumber()), "link-removed:" + linkId, by, channel, "FAMILY_LINK_REMOVED",
+            Map.of("link", linkId));
+      }
+    });
+  }
+
+  private static String person(String who, String idNumber, String ssn, LocalDate today, Map<String, String> errors) {
+    IdNumber.Check id = IdNumber.check(idNumber, today);
+    if (!id.valid()) {
+      errors.put(who + "IdNumber", String.join("; ", id.errors()));
+      return null;
+    }
+    String v = id.idNumber().value();
+    if (ssn == null || !v.equals(ssn.strip().toUpperCase())) {
+      errors.put(who + "SocialSecurityNumber", "must be the same as the ID number (the social security number is the ID number)");
+    }
+    return v;
+  }
+
+  static Link map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+    return new Link(rs.getLong("id"), rs.getString("holder_id_number"), rs.getString("member_id_number"), rs.getString("member_name"),
+        rs.getString("relationship"), rs.getString("channel"), rs.getString("case_number"), rs.getString("child_e_card"),
+        rs.getTimestamp("created_at").toInstant());
+  }
+
+  private String write(Map<String, Object> m) {
+    try {
+      return json.writeValueAsString(m);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package org.cardcase.family;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * SIMULATOR of the insurance enrolment: everyone is insured except identity numbers whose
+ * sequence code (digits 15-17) is 970-979, the simulator's "not insured" test identities.
+ */
+@Component
+public class InsuredPersonsSimulator implements InsuredPersons {
+  @Override
+  public boolean insured(String idNumber) {
+    int seq = Integer.parseInt(idNumber.substring(14, 17));
+    return seq < 970 || seq > 979;
+  }
+}

@@ -1,0 +1,152 @@
+package org.cardcase.loss;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.cards.Card;
+import org.cardcase.cards.CardLifecycle;
+import org.cardcase.cards.CardNotFound;
+import org.cardcase.cards.CardState;
+import org.cardcase.cases.CaseConflict;
+import org.cardcase.cases.CaseNotFound;
+import org.cardcase.cases.CaseRecord;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.CaseService;
+import org.cardcase.cases.FieldErrors;
+import org.cardcase.flow.MessageInbox;
+import org.cardcase.flow.ProcessLinks;
+import org.cardcase.identity.IdNumber;
+import org.cardcase.processes.LossReportProcess;
+import org.cardcase.reference.Channels;
+import org.cardcase.settlement.MedicalSettlement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Provisional loss reports: by the 24-hour phone line, in writing at a service point (counter) or
+ * at a self-service terminal. The card's settlement is stopped at once; the citizen gets the
+ * report number and can withdraw the report when the card turns up.
+ */
+@Service
+public class LossReports {
+  public static final String TYPE = "LOSS_REPORT";
+  static final List<String> CHANNELS = List.of(Channels.PHONE_LINE, Channels.COUNTER, Channels.TERMINAL);
+  private static final Logger log = LoggerFactory.getLogger(LossReports.class);
+
+  public record Report(String idNumber, String cardNumber, String holderName, String phone) {}
+
+  public record Reported(String reportNumber, String cardState, boolean settlementStopped) {}
+
+  private final CaseService service;
+  private final CaseRepository cases;
+  private final CardLifecycle cards;
+  private final MedicalSettlement settlement;
+  private final MessageInbox inbox;
+  private final ProcessLinks links;
+  private final JdbcClient jdbc;
+  private final Clock clock;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public LossReports(CaseService service, CaseRepository cases, CardLifecycle cards, MedicalSettlement settlement,
+      MessageInbox inbox, ProcessLinks links, JdbcClient jdbc, Clock clock) {
+    this.service = service;
+    this.cases = cases;
+    this.cards = cards;
+    this.settlement = settlement;
+    this.inbox = inbox;
+    this.links = links;
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  public Reported report(Report r, String channel) {
+    Map<String, String> errors = new LinkedHashMap<>();
+    if (!CHANNELS.contains(channel)) {
+      errors.put("channel", "a loss is reported by phone line, at a counter or at a terminal, not through " + channel);
+    }
+    IdNumber.Check id = IdNumber.check(r.idNumber(), LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
+    if (!id.valid()) {
+      errors.put("idNumber", String.join("; ", id.errors()));
+    }
+    if (r.cardNumber() != null && !r.cardNumber().isBlank() && !r.cardNumber().matches("[A-Z0-9]{9}")) {
+      errors.put("cardNumber", "a social security card number has 9 letters or digits");
+    }
+    if (r.holderName() == null || r.holderName().isBlank()) {
+      errors.put("holderName", "the holder's name is required (it is checked against the card)");
+    }
+    if (r.phone() == null || !r.phone().matches("1[3-9]\\d{9}")) {
+      errors.put("phone", "an 11-digit mainland mobile number is required to send the report number");
+    }
+    if (!errors.isEmpty()) {
+      throw new FieldErrors(errors);
+    }
+    String idNumber = id.idNumber().value();
+    Card card = cards.ofHolder(idNumber).stream()
+        .filter(c -> r.cardNumber() == null || r.cardNumber().isBlank() || r.cardNumber().equals(c.cardNumber()))
+        .filter(c -> c.state() == CardState.ACTIVE || c.state() == CardState.SUSPENDED)
+        .findFirst().orElseThrow(() -> new CardNotFound("in use for this ID number" + (r.cardNumber() == null ? "" : " and card number")));
+    if (!card.holderName().equals(r.holderName().strip())) {
+      throw FieldErrors.of("holderName", "does not match the card's holder");
+    }
+    if (card.state() == CardState.SUSPENDED) {
+      String open = openReportOf(card.cardId()).orElse(null);
+      throw new CaseConflict("the card is already provisionally reported lost" + (open == null ? "" : ": report " + open), open);
+    }
+    String cn = service.open(TYPE, LossReportProcess.PROCESS_ID, channel, card.holderName(), idNumber, r.phone(), card.issuingBank(),
+        Map.of(LossReportProcess.VAR_CARD_ID, card.cardId()), number -> {
+          cases.putData(number, write(Map.of("cardId", card.cardId(), "reportedVia", channel)));
+          cards.move(card.cardId(), CardState.SUSPENDED, channel, channel, "provisional loss report " + number + " via " + channel,
+              "provisional-loss:" + number);
+        });
+    // stop settlement now, in this request; the process's first step repeats it (idempotent) if this fails
+    boolean stopped;
+    try {
+      settlement.stop(card.cardId(), "provisional loss report " + cn);
+      stopped = true;
+    } catch (RuntimeException e) {
+      log.warn("settlement stop for report {} not confirmed yet: {}", cn, e.getMessage());
+      stopped = false;
+    }
+    return new Reported(cn, CardState.SUSPENDED.name(), stopped);
+  }
+
+  /** The citizen found the card: settlement resumes. Only an open report, through the same kinds of channel. */
+  public void withdraw(String reportNumber, String idNumber, String reason, String channel) {
+    CaseRecord c = cases.find(reportNumber).filter(k -> k.caseType().equals(TYPE)).filter(k -> k.idNumber().equals(idNumber))
+        .orElseThrow(() -> new CaseNotFound(reportNumber));
+    if (!CHANNELS.contains(channel)) {
+      throw FieldErrors.of("channel", "a report is withdrawn by phone line, at a counter or at a terminal");
+    }
+    if (reason == null || reason.isBlank() || reason.length() > 200) {
+      throw FieldErrors.of("reason", "say why (e.g. the card was found), at most 200 characters");
+    }
+    String waiting = links.find(reportNumber).map(l -> l.waitElement()).orElse(null);
+    if (c.closedAt() != null || !LossReportProcess.WAIT_RESOLUTION.equals(waiting)) {
+      throw new CaseConflict("report " + reportNumber + " can no longer be withdrawn (status " + c.status() + ")", reportNumber);
+    }
+    inbox.receive("withdraw:" + reportNumber, LossReportProcess.MSG_RESOLVED, reportNumber, channel,
+        Map.of(LossReportProcess.VAR_RESOLUTION, LossReportProcess.WITHDRAWN, "withdrawReason", reason.strip()));
+  }
+
+  /** The open provisional report of a card, if any. */
+  public Optional<String> openReportOf(String cardId) {
+    return jdbc.sql("""
+        select case_number from card_case where case_type = ? and closed_at is null and data->>'cardId' = ?
+        order by created_at desc limit 1""").params(TYPE, cardId).query(String.class).optional();
+  }
+
+  private String write(Map<String, Object> m) {
+    try {
+      return json.writeValueAsString(m);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}

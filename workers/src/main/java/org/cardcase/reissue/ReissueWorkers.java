@@ -1,0 +1,136 @@
+package org.cardcase.reissue;
+
+import static org.cardcase.processes.ReissueProcess.*;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import org.cardcase.WorkersConfiguration.Deadlines;
+import org.cardcase.application.ApplicationWorkers;
+import org.cardcase.audit.AuditTrail;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.cards.Card;
+import org.cardcase.cards.CardLifecycle;
+import org.cardcase.cards.CardState;
+import org.cardcase.cases.CaseRecord;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.flow.CaseJobHandler;
+import org.cardcase.flow.MessageInbox;
+import org.cardcase.flow.ProcessLinks;
+import org.cardcase.flow.Step;
+import org.cardcase.loss.LossReports;
+import org.cardcase.notifications.Notifications;
+import org.cardcase.processes.CardProductionProcess;
+import org.cardcase.processes.LossReportProcess;
+import org.cardcase.settlement.MedicalSettlement;
+import org.cardcase.tasks.TaskStore;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The steps of a reissue. Each is safe to run twice. */
+@Configuration
+public class ReissueWorkers {
+
+  static String oldCardId(Map<String, Object> vars) {
+    Object id = vars.get(VAR_OLD_CARD_ID);
+    if (id == null) {
+      throw new IllegalStateException("the reissue has no oldCardId variable");
+    }
+    return id.toString();
+  }
+
+  static String tail(Card c) {
+    String n = c.cardNumber() == null ? c.cardId() : c.cardNumber();
+    return n.substring(Math.max(0, n.length() - 4));
+  }
+
+  @Bean
+  CaseJobHandler stopOldCard(CardLifecycle cards, MedicalSettlement settlement, LossReports lossReports, MessageInbox inbox,
+      TransactionTemplate tx) {
+    return new Step(JOB_STOP_OLD_CARD, (job, cn) -> {
+      String oldCard = oldCardId(job.getVariablesAsMap());
+      settlement.stop(oldCard, "formally lost, reissue " + cn); // a card already stopped by a provisional report stays stopped
+      tx.executeWithoutResult(s -> cards.move(oldCard, CardState.REPLACED, "system", null,
+          "replacement ordered in reissue " + cn, "replacement-ordered:" + cn));
+      // a provisional report of this card is now formal: it closes
+      lossReports.openReportOf(oldCard).ifPresent(report -> inbox.receive("formalised:" + report, LossReportProcess.MSG_RESOLVED,
+          report, "system", Map.of(LossReportProcess.VAR_RESOLUTION, LossReportProcess.FORMALISED, "reissueCase", cn)));
+      return Map.of();
+    });
+  }
+
+  @Bean
+  CaseJobHandler pickupLate(CaseRepository cases, TaskStore tasks, ProcessLinks links, Vouchers vouchers, CaseDeadlines caseDeadlines,
+      Notifications notifications, Deadlines deadlines, Clock clock, TransactionTemplate tx, AuditTrail audit) {
+    return new Step(JOB_PICKUP_LATE, (job, cn) -> {
+      CaseRecord c = cases.get(cn);
+      Vouchers.Voucher v = vouchers.ofCase(cn).orElseThrow();
+      int seq = links.find(cn).orElseThrow().waitSeq();
+      Instant newDue = tx.execute(s -> {
+        tasks.upsert(cn, ALERT_PICKUP_LATE, seq, 0L, "cardcase:" + FORM_PICKUP_LATE, GROUP_SUPERVISORS, clock.instant());
+        Instant due = caseDeadlines.once(cn, "pickupDelayedTo", clock.instant(), deadlines.getReissueDelayWorkingDays());
+        LocalDate day = LocalDate.ofInstant(due, WorkingDayCalendar.ZONE);
+        if (!day.equals(v.pickupDate())) {
+          vouchers.movePickupDate(v.number(), day);
+          audit.append(AuditTrail.ofCase(cn), "pickup-moved:" + day, "system", null, "PICKUP_DATE_MOVED",
+              Map.of("from", v.pickupDate().toString(), "to", day.toString()));
+        }
+        return due;
+      });
+      notifications.send(cn, cn + ":pickup-delayed", c.phone(), "pickup-delayed", Map.of("certificate", v.number(),
+          "pickupDate", LocalDate.ofInstant(newDue, WorkingDayCalendar.ZONE).toString()));
+      return Map.of();
+    });
+  }
+
+  @Bean
+  CaseJobHandler notifyReplacementReady(CaseRepository cases, CardLifecycle cards, Vouchers vouchers, Notifications notifications,
+      TransactionTemplate tx, AuditTrail audit) {
+    return new Step(JOB_NOTIFY_READY, (job, cn) -> {
+      Object cardNumber = job.getVariablesAsMap().get(CardProductionProcess.VAR_CARD_NUMBER);
+      CaseRecord c = cases.get(cn);
+      tx.executeWithoutResult(s -> {
+        Card card = ApplicationWorkers.card(cards, cn);
+        cards.move(card.cardId(), CardState.PRODUCED, "system", "card-production", "the bank reported the replacement made", "produced");
+        cards.recordNumbers(card.cardId(), cardNumber == null ? null : cardNumber.toString(), null);
+        cards.move(card.cardId(), CardState.AWAITING_ACTIVATION, "system", null, "ready for pickup at the counter", "ready-notified");
+        ApplicationWorkers.status(cases, audit, cn, "CARD_READY", "produced");
+      });
+      Vouchers.Voucher v = vouchers.ofCase(cn).orElseThrow();
+      notifications.send(cn, cn + ":replacement-ready", c.phone(), "replacement-ready",
+          Map.of("certificate", v.number(), "pickupDate", v.pickupDate().toString()));
+      return Map.of();
+    });
+  }
+
+  @Bean
+  CaseJobHandler handOver(CaseRepository cases, CardLifecycle cards, Vouchers vouchers, Notifications notifications,
+      TransactionTemplate tx, AuditTrail audit) {
+    return new Step(JOB_HAND_OVER, (job, cn) -> {
+      Map<String, Object> v = job.getVariablesAsMap();
+      String clerk = String.valueOf(v.getOrDefault("handedOverBy", "clerk"));
+      String oldCard = oldCardId(v);
+      CaseRecord c = cases.get(cn);
+      Vouchers.Voucher voucher = vouchers.ofCase(cn).orElseThrow();
+      Card card = tx.execute(s -> {
+        Card k = ApplicationWorkers.card(cards, cn);
+        cards.move(k.cardId(), CardState.ACTIVE, clerk, "counter", "handed over at the counter, ID card and certificate checked",
+            "handed-over");
+        if (vouchers.use(voucher.number())) {
+          audit.append(AuditTrail.ofCase(cn), "voucher-used", clerk, "counter", "VOUCHER_ENDED", Map.of("certificate", voucher.number()));
+        }
+        cards.move(oldCard, CardState.CANCELLED, clerk, "counter", "replacement " + k.cardId() + " collected", "replacement-collected:" + cn);
+        if (ApplicationWorkers.status(cases, audit, cn, "COMPLETED", "handed-over")) {
+          cases.close(cn, END_COMPLETED);
+        }
+        return cards.find(k.cardId()).orElseThrow();
+      });
+      notifications.send(cn, cn + ":collected", c.phone(), "replacement-collected",
+          Map.of("certificate", voucher.number(), "cardTail", tail(card)));
+      return Map.of();
+    });
+  }
+}

@@ -1,0 +1,249 @@
+package org.cardcase.reissue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cardcase.WorkersConfiguration.Deadlines;
+import org.cardcase.calendar.CalendarStore;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.cards.Card;
+import org.cardcase.cards.CardLifecycle;
+import org.cardcase.cards.CardNotFound;
+import org.cardcase.cards.CardState;
+import org.cardcase.cases.CardApplication;
+import org.cardcase.cases.CaseConflict;
+import org.cardcase.cases.CaseNotFound;
+import org.cardcase.cases.CaseRecord;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.CaseService;
+import org.cardcase.cases.FieldErrors;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.documents.CaseDocuments;
+import org.cardcase.flow.MessageInbox;
+import org.cardcase.flow.ProcessLinks;
+import org.cardcase.identity.IdNumber;
+import org.cardcase.notifications.Notifications;
+import org.cardcase.privacy.Masking;
+import org.cardcase.processes.ReissueProcess;
+import org.cardcase.reference.Channels;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+/**
+ * Formal loss report and reissue, at a counter, by the holder or a delegate. Accepting it makes the
+ * old card formally lost, opens the replacement card, and issues the card pickup certificate that
+ * serves as a temporary medical voucher until the new card is handed over, 15 working days later.
+ */
+@Service
+public class Reissues {
+  public static final String TYPE = "REISSUE";
+
+  public record Request(String holderIdNumber, String holderName, String phone, String cardNumber, String applicant,
+      String delegateName, String delegateIdNumber, Boolean holderIdOriginalChecked, Boolean delegateIdOriginalChecked,
+      String holderIdCopy, String delegateIdCopy, String replacementForm, String acceptedBy) {}
+
+  public record Accepted(String caseNumber, String certificateNumber, String pickupDate, int pickupWorkingDays,
+      boolean pickupDateProvisional, String oldCardState) {}
+
+  public record Pickup(String certificateNumber, String idNumber, Boolean idCardChecked, String handedOverBy) {}
+
+  private final CaseService service;
+  private final CaseRepository cases;
+  private final CardLifecycle cards;
+  private final CaseDocuments documents;
+  private final CaseDeadlines caseDeadlines;
+  private final CalendarStore calendar;
+  private final Vouchers vouchers;
+  private final Notifications notifications;
+  private final MessageInbox inbox;
+  private final ProcessLinks links;
+  private final Deadlines deadlines;
+  private final JdbcClient jdbc;
+  private final Clock clock;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public Reissues(CaseService service, CaseRepository cases, CardLifecycle cards, CaseDocuments documents,
+      CaseDeadlines caseDeadlines, CalendarStore calendar, Vouchers vouchers, Notifications notifications, MessageInbox inbox,
+      ProcessLinks links, Deadlines deadlines, JdbcClient jdbc, Clock clock) {
+    this.service = service;
+    this.cases = cases;
+    this.cards = cards;
+    this.documents = documents;
+    this.caseDeadlines = caseDeadlines;
+    this.calendar = calendar;
+    this.vouchers = vouchers;
+    this.notifications = notifications;
+    this.inbox = inbox;
+    this.links = links;
+    this.deadlines = deadlines;
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  public Accepted accept(Request r, String channel) {
+    Instant now = clock.instant();
+    LocalDate today = LocalDate.ofInstant(now, WorkingDayCalendar.ZONE);
+    Map<String, String> errors = new LinkedHashMap<>();
+    if (!Channels.COUNTER.equals(channel)) {
+      errors.put("channel", "a formal loss report and reissue is made in person at a counter, not through " + channel);
+    }
+    IdNumber.Check holder = IdNumber.check(r.holderIdNumber(), today);
+    if (!holder.valid()) {
+      errors.put("holderIdNumber", String.join("; ", holder.errors()));
+    }
+    if (r.holderName() == null || r.holderName().isBlank()) {
+      errors.put("holderName", "required");
+    }
+    if (r.phone() == null || !r.phone().matches("1[3-9]\\d{9}")) {
+      errors.put("phone", "an 11-digit mainland mobile number is required for the pickup notice");
+    }
+    boolean delegate = "DELEGATE".equals(r.applicant());
+    if (!"HOLDER".equals(r.applicant()) && !delegate) {
+      errors.put("applicant", "HOLDER (the holder in person) or DELEGATE (someone on the holder's behalf)");
+    }
+    if (!Boolean.TRUE.equals(r.holderIdOriginalChecked())) {
+      errors.put("holderIdOriginalChecked", "the clerk must have seen the original of the holder's ID card");
+    }
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    file("holderIdCopy", "ID_CARD_COPY", r.holderIdCopy(), files, errors);
+    file("replacementForm", "REPLACEMENT_FORM", r.replacementForm(), files, errors);
+    if (delegate) {
+      IdNumber.Check d = IdNumber.check(r.delegateIdNumber(), today);
+      if (!d.valid()) {
+        errors.put("delegateIdNumber", String.join("; ", d.errors()));
+      } else if (holder.valid() && d.idNumber().value().equals(holder.idNumber().value())) {
+        errors.put("delegateIdNumber", "is the holder's own ID number; choose applicant HOLDER");
+      }
+      if (r.delegateName() == null || r.delegateName().isBlank()) {
+        errors.put("delegateName", "required for a delegate");
+      }
+      if (!Boolean.TRUE.equals(r.delegateIdOriginalChecked())) {
+        errors.put("delegateIdOriginalChecked", "the clerk must have seen the original of the delegate's ID card");
+      }
+      file("delegateIdCopy", "DELEGATE_ID_COPY", r.delegateIdCopy(), files, errors);
+    }
+    if (r.acceptedBy() == null || !r.acceptedBy().matches("[a-z0-9._-]{2,40}")) {
+      errors.put("acceptedBy", "the user name of the clerk at the counter");
+    }
+    if (!errors.isEmpty()) {
+      throw new FieldErrors(errors);
+    }
+    String holderId = holder.idNumber().value();
+    Card old = cards.ofHolder(holderId).stream()
+        .filter(c -> r.cardNumber() == null || r.cardNumber().isBlank() || r.cardNumber().equals(c.cardNumber()))
+        .filter(c -> c.state() == CardState.ACTIVE || c.state() == CardState.SUSPENDED || c.state() == CardState.AWAITING_ACTIVATION)
+        .findFirst().orElseThrow(() -> new CardNotFound("that can be reported lost for this holder"));
+    if (!old.holderName().equals(r.holderName().strip())) {
+      throw FieldErrors.of("holderName", "does not match the card's holder");
+    }
+    jdbc.sql("select case_number from card_case where case_type = ? and id_number = ? and closed_at is null")
+        .params(TYPE, holderId).query(String.class).optional().ifPresent(open -> {
+          throw new CaseConflict("a reissue for this holder is already open: " + open, open);
+        });
+    WorkingDayCalendar.Result pickup = calendar.current().addWorkingDays(today, deadlines.getReissuePickupWorkingDays());
+    String[] certificate = new String[1];
+    Map<String, Object> vars = Map.of(ReissueProcess.VAR_OLD_CARD_ID, old.cardId());
+    String applicantLabel = delegate ? "delegate " + Masking.name(r.delegateName()) : "holder in person";
+    String cn = service.open(TYPE, ReissueProcess.PROCESS_ID, channel, old.holderName(), holderId, r.phone(), old.issuingBank(), vars,
+        number -> {
+          cards.move(old.cardId(), CardState.LOST, r.acceptedBy(), channel,
+              "formal loss report " + number + " accepted at the counter (" + applicantLabel + ")", "formal-loss:" + number);
+          Card replacement = cards.openFor(number, holderId, old.holderName(), old.issuingBank(), old.cardId(), r.acceptedBy(), channel);
+          Instant due = caseDeadlines.once(number, ReissueProcess.VAR_PICKUP_DUE_AT, now, deadlines.getReissuePickupWorkingDays());
+          jdbc.sql("update process_link set variables = variables || ?::jsonb where case_number = ?")
+              .params(write(Map.of(ReissueProcess.VAR_PICKUP_DUE_AT, due.toString())), number).update();
+          certificate[0] = vouchers.issue(number, holderId, old.holderName(), old.cardId(), replacement.cardId(), today, pickup.date(),
+              r.acceptedBy());
+          files.forEach((field, bytes) -> documents.store(number, field, kindOf(field), bytes, r.acceptedBy()));
+          Map<String, Object> data = new LinkedHashMap<>();
+          data.put("applicant", r.applicant());
+          data.put("acceptedBy", r.acceptedBy());
+          data.put("oldCardId", old.cardId());
+          data.put("newCardId", replacement.cardId());
+          data.put("certificateNumber", certificate[0]);
+          if (delegate) {
+            data.put("delegateName", r.delegateName().strip());
+            data.put("delegateIdNumber", IdNumber.check(r.delegateIdNumber(), today).idNumber().value());
+          }
+          cases.putData(number, write(data));
+        });
+    notifications.send(cn, cn + ":accepted", r.phone(), "reissue-accepted",
+        Map.of("caseNumber", cn, "certificate", certificate[0], "pickupDate", pickup.date().toString()));
+    return new Accepted(cn, certificate[0], pickup.date().toString(), deadlines.getReissuePickupWorkingDays(), pickup.provisional(),
+        CardState.LOST.name());
+  }
+
+  /** At the counter: the clerk checked the holder's ID card and the certificate; the new card is handed over. */
+  public void pickUp(String caseNumber, Pickup p, String channel) {
+    CaseRecord c = cases.find(caseNumber).filter(k -> k.caseType().equals(TYPE)).orElseThrow(() -> new CaseNotFound(caseNumber));
+    Map<String, String> errors = new LinkedHashMap<>();
+    if (!Channels.COUNTER.equals(channel)) {
+      errors.put("channel", "the new card is handed over at a counter");
+    }
+    if (!Vouchers.wellFormed(p.certificateNumber())) {
+      errors.put("certificateNumber", "not a pickup certificate number (LK followed by 15 digits, last one a check digit)");
+    }
+    if (!Boolean.TRUE.equals(p.idCardChecked())) {
+      errors.put("idCardChecked", "the clerk must check the holder's ID card");
+    }
+    if (p.handedOverBy() == null || !p.handedOverBy().matches("[a-z0-9._-]{2,40}")) {
+      errors.put("handedOverBy", "the user name of the clerk handing over the card");
+    }
+    if (!errors.isEmpty()) {
+      throw new FieldErrors(errors);
+    }
+    Vouchers.Voucher v = vouchers.ofCase(caseNumber).orElseThrow(() -> new CaseNotFound(caseNumber));
+    if (!v.number().equals(p.certificateNumber())) {
+      throw FieldErrors.of("certificateNumber", "is not the certificate of this reissue");
+    }
+    if (!c.idNumber().equals(p.idNumber() == null ? "" : p.idNumber().strip().toUpperCase())) {
+      throw FieldErrors.of("idNumber", "is not the holder's ID number");
+    }
+    if (inbox.known("pickup:" + caseNumber)) {
+      return; // already handed over: a repeated click
+    }
+    String waiting = links.find(caseNumber).map(l -> l.waitElement()).orElse(null);
+    if (!ReissueProcess.WAIT_PICKUP.equals(waiting)) {
+      throw new CaseConflict("the new card is not ready for pickup yet; pickup date " + v.pickupDate(), caseNumber);
+    }
+    inbox.receive("pickup:" + caseNumber, ReissueProcess.MSG_PICKED_UP, caseNumber, channel,
+        Map.of("handedOverBy", p.handedOverBy()));
+  }
+
+  private void file(String field, String kind, String base64, Map<String, byte[]> files, Map<String, String> errors) {
+    byte[] bytes = CardApplication.decode(field, base64, errors);
+    if (bytes == null) {
+      return;
+    }
+    var r = documents.check(field, kind, bytes);
+    if (!r.ok()) {
+      errors.put(field, String.join("; ", r.problems()));
+    } else {
+      files.put(field, bytes);
+    }
+  }
+
+  static String kindOf(String field) {
+    return switch (field) {
+      case "holderIdCopy" -> "ID_CARD_COPY";
+      case "delegateIdCopy" -> "DELEGATE_ID_COPY";
+      default -> "REPLACEMENT_FORM";
+    };
+  }
+
+  private String write(Map<String, Object> m) {
+    try {
+      return json.writeValueAsString(m);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  public static List<String> fields() {
+    return List.of("holderIdCopy", "delegateIdCopy", "replacementForm");
+  }
+}

@@ -1,0 +1,86 @@
+package org.cardcase.reissue;
+
+import java.sql.Date;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Card pickup certificates. The number is printed on the certificate and read out by hospitals
+ * to check it as a temporary medical voucher: "LK", the issue date, a serial and a check digit.
+ */
+@Repository
+public class Vouchers {
+  public enum State { VALID, USED, REVOKED }
+
+  public record Voucher(String number, String caseNumber, String holderIdNumber, String holderName, String oldCardId,
+      String newCardId, State state, LocalDate pickupDate, String issuedBy, Instant issuedAt, Instant endedAt) {}
+
+  private final JdbcClient jdbc;
+
+  public Vouchers(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public String issue(String caseNumber, String holderIdNumber, String holderName, String oldCardId, String newCardId,
+      LocalDate issued, LocalDate pickupDate, String issuedBy) {
+    long serial = jdbc.sql("select nextval('voucher_seq')").query(Long.class).single();
+    String body = issued.toString().replace("-", "") + String.format("%06d", serial);
+    String number = "LK" + body + checkDigit(body);
+    jdbc.sql("""
+        insert into voucher (number, case_number, holder_id_number, holder_name, old_card_id, new_card_id, state, pickup_date, issued_by)
+        values (?, ?, ?, ?, ?, ?, 'VALID', ?, ?)""")
+        .params(number, caseNumber, holderIdNumber, holderName, oldCardId, newCardId, Date.valueOf(pickupDate), issuedBy).update();
+    return number;
+  }
+
+  public Optional<Voucher> find(String number) {
+    return jdbc.sql("select * from voucher where number = ?").param(number).query(Vouchers::map).optional();
+  }
+
+  public Optional<Voucher> ofCase(String caseNumber) {
+    return jdbc.sql("select * from voucher where case_number = ?").param(caseNumber).query(Vouchers::map).optional();
+  }
+
+  /** Ends a valid voucher (the new card was handed over); false if it was not valid any more. */
+  public boolean use(String number) {
+    return jdbc.sql("update voucher set state = 'USED', ended_at = now() where number = ? and state = 'VALID'").param(number).update() == 1;
+  }
+
+  public void movePickupDate(String number, LocalDate date) {
+    jdbc.sql("update voucher set pickup_date = ? where number = ?").params(Date.valueOf(date), number).update();
+  }
+
+  /** Mod-10 (Luhn) check digit, so a misread number is refused rather than matched to another. */
+  static int checkDigit(String digits) {
+    int sum = 0;
+    boolean dbl = true;
+    for (int i = digits.length() - 1; i >= 0; i--) {
+      int d = digits.charAt(i) - '0';
+      if (dbl) {
+        d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+      }
+      sum += d;
+      dbl = !dbl;
+    }
+    return (10 - sum % 10) % 10;
+  }
+
+  public static boolean wellFormed(String number) {
+    if (number == null || !number.matches("LK\\d{15}")) {
+      return false;
+    }
+    String body = number.substring(2, 16);
+    return checkDigit(body) == number.charAt(16) - '0';
+  }
+
+  static Voucher map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+    java.sql.Timestamp ended = rs.getTimestamp("ended_at");
+    return new Voucher(rs.getString("number"), rs.getString("case_number"), rs.getString("holder_id_number"),
+        rs.getString("holder_name"), rs.getString("old_card_id"), rs.getString("new_card_id"), State.valueOf(rs.getString("state")),
+        rs.getDate("pickup_date").toLocalDate(), rs.getString("issued_by"), rs.getTimestamp("issued_at").toInstant(),
+        ended == null ? null : ended.toInstant());
+  }
+}

@@ -1,0 +1,132 @@
+package org.cardcase.application;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.cardcase.cards.CardState;
+import org.cardcase.cases.CaseConflict;
+import org.cardcase.cases.CaseNotFound;
+import org.cardcase.cases.FieldErrors;
+import org.cardcase.children.ChildCards;
+import org.cardcase.family.FamilyBindings;
+import org.cardcase.tasks.HumanTask;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Family binding and the child e-card with the real workers, simulators and PostgreSQL. */
+class FamilyAndChildFlowTest extends FlowTest {
+  @Autowired FamilyBindings families;
+  @Autowired ChildCards childCards;
+
+  FamilyBindings.Request binding(String holder, String member, String memberName, String relationship) {
+    return new FamilyBindings.Request(holder, holder, "胡斐", "13700000000", member, member, memberName, "13700000001", relationship);
+  }
+
+  @Test
+  void aSpouseIsLinkedToldAndCanBeRemoved() throws Exception {
+    String holder = id("19760101", "011");
+    String spouse = id("19780202", "012");
+    String cn = families.request(binding(holder, spouse, "程灵素", "SPOUSE"), "web-portal");
+    await("linked", () -> cases.get(cn).closedAt() != null);
+    assertThat(cases.get(cn).status()).isEqualTo("LINKED");
+    assertThat(families.links(holder)).singleElement().satisfies(l -> {
+      assertThat(l.memberIdNumber()).isEqualTo(spouse);
+      assertThat(l.relationship()).isEqualTo("SPOUSE");
+    });
+    await("member told", () -> notifications(cn).contains("family-linked"));
+    assertThat(jdbc.sql("select recipient from notification where case_number = ?").param(cn).query(String.class).single())
+        .as("the member, not the holder, is told").isEqualTo("13700000001");
+
+    assertThatThrownBy(() -> families.request(binding(holder, spouse, "程灵素", "SPOUSE"), "hospital"))
+        .isInstanceOfSatisfying(CaseConflict.class, e -> assertThat(e.getMessage()).contains("already linked"));
+    long linkId = families.links(holder).get(0).id();
+    assertThatThrownBy(() -> families.remove(linkId, spouse, "web-portal", "web-portal")).as("only the holder removes")
+        .isInstanceOf(CaseNotFound.class);
+    families.remove(linkId, holder, "web-portal", "web-portal");
+    assertThat(families.links(holder)).isEmpty();
+    assertThat(actions(cn)).contains("FAMILY_LINKED", "FAMILY_LINK_REMOVED");
+  }
+
+  @Test
+  void badRequestsAreRefusedWithTheRuleAndRefusalsAreExplained() throws Exception {
+    String holder = id("19760303", "013");
+    assertThatThrownBy(() -> families.request(binding(holder, id("19900101", "014"), "胡一刀", "SIBLING"), "web-portal"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("relationship")).contains("cannot share"));
+    assertThatThrownBy(() -> families.request(new FamilyBindings.Request(holder, id("19760303", "015"), "胡斐", "13700000000",
+        id("19900101", "014"), id("19900101", "014"), "胡一刀", "13700000001", "PARENT"), "web-portal"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("holderSocialSecurityNumber"));
+    assertThatThrownBy(() -> families.request(binding(holder, holder, "胡斐", "SPOUSE"), "counter"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("memberIdNumber"));
+    assertThatThrownBy(() -> families.request(binding(holder, id("19900101", "014"), "胡一刀", "PARENT"), "alipay"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("channel"));
+
+    String notInsured = families.request(binding(holder, id("19500505", "975"), "胡夫人", "PARENT"), "counter");
+    await("refused", () -> cases.get(notInsured).closedAt() != null);
+    assertThat(cases.get(notInsured).status()).isEqualTo("REFUSED");
+    await("holder told why", () -> notifications(notInsured).contains("family-refused"));
+    assertThat(notificationText(notInsured, "family-refused")).contains("not insured");
+    assertThat(families.links(holder)).isEmpty();
+  }
+
+  @Test
+  void noMoreThanTheConfiguredNumberOfMembers() throws Exception {
+    String holder = id("19700707", "017");
+    for (int i = 0; i < families.maxMembers(); i++) {
+      String cn = families.request(binding(holder, id("20000101", String.format("%03d", 100 + i * 2)), "子女" + i, "CHILD"), "web-portal");
+      await("linked " + cn, () -> cases.get(cn).closedAt() != null);
+    }
+    assertThat(families.links(holder)).hasSize(families.maxMembers());
+    assertThatThrownBy(() -> families.request(binding(holder, id("20000101", "200"), "子女x", "CHILD"), "web-portal"))
+        .isInstanceOfSatisfying(CaseConflict.class, e -> assertThat(e.getMessage()).contains("most allowed"));
+  }
+
+  ChildCards.Request child(String parent, String parentName, String childId, String childName, String letterHash) throws Exception {
+    return new ChildCards.Request(parent, parentName, "13600000000", childName, childId, png(900, 700), true,
+        ChildCards.NOTICE_VERSION, letterHash, parentName);
+  }
+
+  @Test
+  void aVerifiedParentGetsTheChildsECardInTheFamilyAccountAfterAClerkReview() throws Exception {
+    String parent = id("19880808", "999");
+    String applied = apply("苗若兰", parent, null);
+    await("parent verified", () -> card(applied).state().ordinal() >= CardState.IN_PRODUCTION.ordinal());
+    String kid = id("20200202", "021");
+    ChildCards.Letter letter = childCards.letter(parent, "苗若兰", "苗小兰", kid);
+    assertThat(letter.text()).contains("苗若兰").contains(kid);
+
+    assertThatThrownBy(() -> childCards.request(child(parent, "苗若兰", kid, "苗小兰", "0".repeat(64)), "wechat"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("letterSha256"));
+    assertThatThrownBy(() -> childCards.request(child(parent, "苗若兰", id("19900101", "022"), "苗大兰", letter.sha256()), "wechat"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("childIdNumber")).contains("under 18"));
+
+    String cn = childCards.request(child(parent, "苗若兰", kid, "苗小兰", letter.sha256()), "wechat");
+    HumanTask review = awaitTask(cn, "review-child-card");
+    assertThat(review.formKey()).isEqualTo("cardcase:review-child-card");
+    tasks.complete(review.id(), "clerk", List.of("verification"), Map.of("childReviewOutcome", "APPROVED"));
+    await("issued", () -> cases.get(cn).closedAt() != null);
+    assertThat(cases.get(cn).status()).isEqualTo("ISSUED");
+    assertThat(families.links(parent)).singleElement().satisfies(l -> {
+      assertThat(l.memberIdNumber()).isEqualTo(kid);
+      assertThat(l.relationship()).isEqualTo("CHILD");
+      assertThat(l.childECard()).startsWith("EC");
+    });
+    await("parent told", () -> notifications(cn).contains("child-card-issued"));
+    assertThat(jdbc.sql("select kind from case_document where case_number = ? order by kind").param(cn).query(String.class).list())
+        .containsExactly("COMMITMENT_LETTER", "HOUSEHOLD_REGISTER");
+  }
+
+  @Test
+  void aParentWithoutRealNameVerificationIsRefusedWithTheReason() throws Exception {
+    String parent = id("19890909", "023");
+    String kid = id("20210303", "024");
+    ChildCards.Letter letter = childCards.letter(parent, "田青文", "田小文", kid);
+    String cn = childCards.request(child(parent, "田青文", kid, "田小文", letter.sha256()), "web-portal");
+    await("refused", () -> cases.get(cn).closedAt() != null);
+    assertThat(cases.get(cn).status()).isEqualTo("REFUSED");
+    await("parent told", () -> notifications(cn).contains("child-card-refused"));
+    assertThat(notificationText(cn, "child-card-refused")).contains("real-name verification");
+    assertThat(jdbc.sql("select count(*) from human_task where case_number = ?").param(cn).query(Long.class).single()).isZero();
+  }
+}
