@@ -31,6 +31,7 @@ public class CasesView extends VerticalLayout {
     setSizeFull();
     search.setId("case-search");
     search.setPlaceholder(getTranslation("cases.search.placeholder"));
+    search.focus();
     search.setWidth("32em");
     search.setClearButtonVisible(true);
     search.setValueChangeMode(ValueChangeMode.LAZY);
@@ -39,9 +40,20 @@ public class CasesView extends VerticalLayout {
     DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(getLocale())
         .withZone(ZoneId.of("Asia/Shanghai"));
     grid.setId("cases");
-    grid.addColumn(CaseHit::caseNumber).setHeader(getTranslation("cases.col.caseNumber")).setAutoWidth(true);
-    grid.addColumn(CaseHit::applicantNameMasked).setHeader(getTranslation("cases.col.name")).setAutoWidth(true);
-    grid.addColumn(CaseHit::idNumberMasked).setHeader(getTranslation("cases.col.idNumber")).setAutoWidth(true);
+    // the field the search matched is highlighted; masked values stay masked
+    grid.addComponentColumn(h -> {
+      var link = new com.vaadin.flow.router.RouterLink(h.caseNumber(), CaseView.class, h.caseNumber());
+      if (h.matched().contains("caseNumber")) {
+        link.getElement().getStyle().set("background", "var(--lumo-warning-color-50pct, #ffe58f)");
+      }
+      return link;
+    }).setHeader(getTranslation("cases.col.caseNumber")).setAutoWidth(true);
+    grid.addComponentColumn(h -> mark(h.applicantNameMasked(), h.matched().contains("name")))
+        .setHeader(getTranslation("cases.col.name")).setAutoWidth(true);
+    grid.addComponentColumn(h -> mark(h.idNumberMasked(), h.matched().contains("idNumber")))
+        .setHeader(getTranslation("cases.col.idNumber")).setAutoWidth(true);
+    grid.addComponentColumn(h -> mark(String.join(", ", h.cardNumbersMasked()), h.matched().contains("cardNumber")))
+        .setHeader(getTranslation("cases.col.cardNumber")).setAutoWidth(true);
     grid.addColumn(h -> getTranslation("case.type." + h.caseType())).setHeader(getTranslation("cases.col.type"));
     grid.addColumn(h -> getTranslation("case.status." + h.status())).setHeader(getTranslation("cases.col.status"));
     grid.addColumn(h -> getTranslation("step." + h.currentStep())).setHeader(getTranslation("cases.col.step"));
@@ -50,6 +62,15 @@ public class CasesView extends VerticalLayout {
     add(search, status, grid);
     expand(grid);
     refresh();
+  }
+
+  static Span mark(String text, boolean matched) {
+    Span s = new Span(text);
+    if (matched) {
+      s.getElement().setAttribute("matched", "");
+      s.getStyle().set("background", "var(--lumo-warning-color-50pct, #ffe58f)").set("font-weight", "600");
+    }
+    return s;
   }
 
   void refresh() {

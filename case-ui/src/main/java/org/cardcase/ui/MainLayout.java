@@ -19,7 +19,7 @@ import java.util.Locale;
 public class MainLayout extends AppLayout {
   public static final Locale ZH = Locale.SIMPLIFIED_CHINESE;
 
-  public MainLayout(AuthenticationContext auth) {
+  public MainLayout(AuthenticationContext auth, org.cardcase.access.Accounts accounts) {
     H1 title = new H1(getTranslation("app.title"));
     title.getStyle().set("font-size", "var(--lumo-font-size-l)").set("margin", "0");
     Select<Locale> language = new Select<>();
@@ -28,6 +28,7 @@ public class MainLayout extends AppLayout {
     language.setValue(getLocale().getLanguage().equals("zh") ? ZH : Locale.ENGLISH);
     language.setId("language");
     language.addValueChangeListener(e -> {
+      auth.getPrincipalName().ifPresent(n -> accounts.setLocale(n, e.getValue().toLanguageTag()));
       VaadinSession.getCurrent().setLocale(e.getValue());
       UI.getCurrent().getPage().reload();
     });
@@ -40,7 +41,14 @@ public class MainLayout extends AppLayout {
     header.getStyle().set("padding", "0 var(--lumo-space-m)");
     addToNavbar(header);
     SideNav nav = new SideNav();
+    // the menu shows what the role may open; the views themselves are guarded on the server
+    if (auth.hasAnyRole("CLERK", "SUPERVISOR")) {
+      nav.addItem(new SideNavItem(getTranslation("nav.tasks"), TasksView.class));
+    }
     nav.addItem(new SideNavItem(getTranslation("nav.cases"), CasesView.class));
+    if (auth.hasRole("SUPERVISOR")) {
+      nav.addItem(new SideNavItem(getTranslation("nav.supervision"), SupervisionView.class));
+    }
     nav.addItem(new SideNavItem(getTranslation("nav.calendar"), CalendarView.class));
     addToDrawer(nav);
   }

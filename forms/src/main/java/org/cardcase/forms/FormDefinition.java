@@ -21,7 +21,24 @@ public final class FormDefinition {
 
   /** One input field of the form. */
   public record Field(String key, String type, String label, boolean required, Integer minLength, Integer maxLength,
-      String pattern, List<String> values, String hiddenUnlessKey, String hiddenUnlessValue, boolean hiddenWhenEqual) {}
+      String pattern, List<String> values, String hiddenUnlessKey, String hiddenUnlessValue, boolean hiddenWhenEqual,
+      List<String> valueLabels) {
+
+    /** Whether the field is shown (and so can be required) given the values entered so far. */
+    public boolean shown(Map<String, Object> entered) {
+      return hiddenUnlessKey == null
+          || hiddenWhenEqual != hiddenUnlessValue.equals(String.valueOf(entered.get(hiddenUnlessKey)));
+    }
+
+    /** Labels are written "English / 中文": the part for the language asked. */
+    public static String inLanguage(String bilingual, boolean chinese) {
+      int i = bilingual.indexOf(" / ");
+      if (i < 0) {
+        return bilingual;
+      }
+      return chinese ? bilingual.substring(i + 3).strip() : bilingual.substring(0, i).strip();
+    }
+  }
 
   private final String id;
   private final List<Field> fields;
@@ -56,7 +73,11 @@ public final class FormDefinition {
       }
       JsonNode v = c.path("validate");
       List<String> values = new ArrayList<>();
-      c.path("values").forEach(x -> values.add(x.path("value").asText()));
+      List<String> valueLabels = new ArrayList<>();
+      c.path("values").forEach(x -> {
+        values.add(x.path("value").asText());
+        valueLabels.add(x.path("label").asText(x.path("value").asText()));
+      });
       // only the simple conditions `=key != "VALUE"` (shown only when key = VALUE) and
       // `=key = "VALUE"` (hidden when key = VALUE) are understood
       String hide = c.path("conditional").path("hide").asText("");
@@ -74,7 +95,7 @@ public final class FormDefinition {
       }
       fields.add(new Field(c.path("key").asText(), type, c.path("label").asText(), v.path("required").asBoolean(false),
           v.has("minLength") ? v.get("minLength").asInt() : null, v.has("maxLength") ? v.get("maxLength").asInt() : null,
-          v.has("pattern") ? v.get("pattern").asText() : null, values, unlessKey, unlessValue, whenEqual));
+          v.has("pattern") ? v.get("pattern").asText() : null, values, unlessKey, unlessValue, whenEqual, valueLabels));
     }
     return new FormDefinition(root.path("id").asText(), fields);
   }
@@ -97,7 +118,7 @@ public final class FormDefinition {
     }
     for (Field f : fields) {
       boolean shown = f.hiddenUnlessKey() == null
-          || f.hiddenWhenEqual() != f.hiddenUnlessValue().equals(String.valueOf(submitted.get(f.hiddenUnlessKey())));
+          || f.shown(submitted);
       Object value = submitted.get(f.key());
       String text = value == null ? "" : String.valueOf(value).strip();
       if (!shown) {

@@ -39,6 +39,18 @@ public class Accounts {
             strings(rs.getArray(4)), "STAFF")).optional();
   }
 
+  /** The language a member of staff chose (a BCP 47 tag such as zh-CN or en). */
+  public Optional<String> locale(String username) {
+    return jdbc.sql("select locale from staff_user where username = ?").param(username).query(String.class).optional();
+  }
+
+  public void setLocale(String username, String tag) {
+    if (!tag.matches("[a-z]{2}(-[A-Z]{2})?")) {
+      throw new IllegalArgumentException("not a language tag: " + tag);
+    }
+    jdbc.sql("update staff_user set locale = ? where username = ?").params(tag, username).update();
+  }
+
   /** Demo accounts for a first run (README lists them); disable with cardcase.demo-accounts=false. */
   @jakarta.annotation.PostConstruct
   public void seedDemoAccounts() {

@@ -32,6 +32,8 @@ public class ProcessCatalog {
   private final CamundaClient client;
   private final Map<String, byte[]> resources = new LinkedHashMap<>();
   private final Map<String, String> elementNames = new HashMap<>();
+  /** processId -> resource file name. */
+  private final Map<String, String> files = new HashMap<>();
   /** processId/elementId -> the variables its boundary timers read (e.g. productionDueAt). */
   private final Map<String, Set<String>> timerVariables = new HashMap<>();
   /** parentProcessId/calledProcessId -> the call activity's id in the parent. */
@@ -48,6 +50,7 @@ public class ProcessCatalog {
           BpmnModelInstance model = Bpmn.readModelFromStream(new java.io.ByteArrayInputStream(bytes));
           for (Process p : model.getModelElementsByType(Process.class)) {
             elementNames.put(p.getId() + "/" + p.getId(), p.getName());
+            files.put(p.getId(), r.getFilename());
             for (FlowElement e : p.getFlowElements()) {
               elementNames.put(p.getId() + "/" + e.getId(), e.getName());
               if (e instanceof io.camunda.zeebe.model.bpmn.instance.CallActivity ca) {
@@ -132,6 +135,12 @@ public class ProcessCatalog {
   /** The variables read by the timers attached to this element: a change to one needs the timer re-armed. */
   public Set<String> timerVariables(String bpmnProcessId, String elementId) {
     return timerVariables.getOrDefault(bpmnProcessId + "/" + elementId, Set.of());
+  }
+
+  /** The BPMN XML of a process, for the diagram on the case file. */
+  public byte[] modelOf(String processId) {
+    String file = files.get(processId);
+    return file == null ? null : resources.get(file);
   }
 
   public byte[] model(String fileName) {

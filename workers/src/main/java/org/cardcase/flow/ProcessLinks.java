@@ -88,7 +88,8 @@ public class ProcessLinks {
     long key = rs.getLong("process_instance_key");
     Long instance = rs.wasNull() ? null : key;
     return new ProcessLink(rs.getString("case_number"), rs.getString("bpmn_process_id"),
-        instance, rs.getString("wait_element"), rs.getInt("wait_seq"), read(rs.getString("variables")));
+        instance, rs.getString("wait_element"), rs.getInt("wait_seq"), read(rs.getString("variables")),
+        rs.getTimestamp("ended_at") != null);
   }
 
   String write(Map<String, Object> variables) {

@@ -11,11 +11,13 @@ import org.cardcase.privacy.Masking;
 public record CaseDocument(
     String caseNumber, String caseType, String status, String currentStep, String channel,
     String applicantName, String idNumber, String applicantNameMasked, String idNumberMasked, String phoneMasked,
-    String issuingBank, Instant createdAt, Instant updatedAt, boolean closed) {
+    String issuingBank, Instant createdAt, Instant updatedAt, boolean closed, java.util.List<String> cardNumbers,
+    java.util.List<String> cardNumbersMasked) {
 
-  static CaseDocument of(CaseRecord c) {
+  static CaseDocument of(CaseRecord c, java.util.List<String> cardNumbers) {
     return new CaseDocument(c.caseNumber(), c.caseType(), c.status(), c.currentStep(), c.channel(),
         c.applicantName(), c.idNumber(), Masking.name(c.applicantName()), Masking.idNumber(c.idNumber()),
-        Masking.phone(c.phone()), c.issuingBank(), c.createdAt(), c.updatedAt(), c.closedAt() != null);
+        Masking.phone(c.phone()), c.issuingBank(), c.createdAt(), c.updatedAt(), c.closedAt() != null, cardNumbers,
+        cardNumbers.stream().map(Masking::cardNumber).toList());
   }
 }

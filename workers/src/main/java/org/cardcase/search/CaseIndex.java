@@ -34,34 +34,42 @@ public class CaseIndex {
         "issuingBank": {"type": "keyword"},
         "createdAt": {"type": "date"},
         "updatedAt": {"type": "date"},
-        "closed": {"type": "boolean"}
+        "closed": {"type": "boolean"},
+        "cardNumbers": {"type": "keyword"},
+        "cardNumbersMasked": {"type": "keyword", "index": false}
       }}""";
+  /** Bumped when the mapping changes: a new index is created and filled from PostgreSQL. */
+  static final String VERSION = "v2";
 
   private final ElasticsearchClient es;
   private final String index;
 
   public CaseIndex(ElasticsearchClient es, InfraProperties props) {
     this.es = es;
-    this.index = props.getSearch().getIndexPrefix() + "-cases";
+    this.index = props.getSearch().getIndexPrefix() + "-cases-" + VERSION;
   }
 
   public String name() {
     return index;
   }
 
-  public void createIfMissing() {
+  /** Creates the index if it is not there; true if it was created (it then needs filling). */
+  public boolean createIfMissing() {
     try {
       if (!es.indices().exists(e -> e.index(index)).value()) {
         es.indices().create(c -> c.index(index)
             .settings(s -> s.numberOfShards("1").numberOfReplicas("0"))
             .mappings(m -> m.withJson(new StringReader(MAPPING))));
+        return true;
       }
+      return false;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (co.elastic.clients.elasticsearch._types.ElasticsearchException e) {
       if (!"resource_already_exists_exception".equals(e.error().type())) {
         throw e;
       }
+      return false;
     }
   }
 
@@ -95,19 +103,25 @@ public class CaseIndex {
   /** Cases matching a name, case number or ID number; newest first when the query is empty. */
   public List<CaseHit> search(String text, int size) {
     String q = text == null ? "" : text.strip();
+    String upper = q.toUpperCase(Locale.ROOT);
+    // named queries tell which field matched, so the screen can highlight it without unmasking it
     Query query = q.isEmpty() ? Query.of(x -> x.matchAll(m -> m)) : Query.of(x -> x.bool(b -> b
-        .should(s -> s.match(m -> m.field("applicantName").query(q).operator(Operator.And)))
-        .should(s -> s.term(t -> t.field("caseNumber").value(q.toUpperCase(Locale.ROOT)).boost(5f)))
-        .should(s -> s.prefix(p -> p.field("caseNumber").value(q.toUpperCase(Locale.ROOT))))
-        .should(s -> s.term(t -> t.field("idNumber").value(q.toUpperCase(Locale.ROOT)).boost(5f)))
+        .should(s -> s.match(m -> m.field("applicantName").query(q).operator(Operator.And).queryName("name")))
+        .should(s -> s.term(t -> t.field("caseNumber").value(upper).boost(5f).queryName("caseNumber")))
+        .should(s -> s.prefix(p -> p.field("caseNumber").value(upper).queryName("caseNumber")))
+        .should(s -> s.term(t -> t.field("idNumber").value(upper).boost(5f).queryName("idNumber")))
+        .should(s -> s.term(t -> t.field("cardNumbers").value(upper).boost(5f).queryName("cardNumber")))
         .minimumShouldMatch("1")));
     try {
       SearchResponse<CaseDocument> r = es.search(s -> s.index(index).query(query).size(size)
           .sort(o -> o.score(sc -> sc.order(SortOrder.Desc)))
           .sort(o -> o.field(f -> f.field("createdAt").order(SortOrder.Desc))), CaseDocument.class);
-      return r.hits().hits().stream().map(h -> h.source()).map(d -> new CaseHit(d.caseNumber(), d.caseType(),
-          d.status(), d.currentStep(), d.channel(), d.applicantNameMasked(), d.idNumberMasked(), d.createdAt(),
-          d.updatedAt())).toList();
+      return r.hits().hits().stream().map(h -> {
+        CaseDocument d = h.source();
+        return new CaseHit(d.caseNumber(), d.caseType(), d.status(), d.currentStep(), d.channel(), d.applicantNameMasked(),
+            d.idNumberMasked(), d.createdAt(), d.updatedAt(), d.cardNumbersMasked() == null ? List.of() : d.cardNumbersMasked(),
+            h.matchedQueries() == null ? List.of() : h.matchedQueries().stream().distinct().toList());
+      }).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

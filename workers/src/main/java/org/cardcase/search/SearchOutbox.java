@@ -41,7 +41,11 @@ public class SearchOutbox {
   /** Indexes what is queued; returns the number of cases indexed. */
   public synchronized int drain() {
     if (!indexReady) {
-      index.createIfMissing();
+      if (index.createIfMissing()) {
+        // a new index (first start, or a new mapping version): fill it from the system of record
+        int queued = jdbc.sql("insert into search_outbox (case_number) select case_number from card_case").update();
+        log.info("search index {} created; {} cases queued for it", index.name(), queued);
+      }
       indexReady = true;
     }
     int total = 0;
@@ -53,13 +57,19 @@ public class SearchOutbox {
         return total;
       }
       List<String> numbers = batch.stream().map(r -> (String) r.get("case_number")).toList();
-      index.index(numbers.stream().map(cases::find).flatMap(java.util.Optional::stream).map(CaseDocument::of).toList());
+      index.index(numbers.stream().map(cases::find).flatMap(java.util.Optional::stream)
+          .map(c -> CaseDocument.of(c, cardNumbers(c.caseNumber()))).toList());
       for (Map<String, Object> r : batch) {
         jdbc.sql("update search_outbox set indexed_at = now() where case_number = ? and id <= ? and indexed_at is null")
             .params(r.get("case_number"), r.get("max_id")).update();
       }
       total += batch.size();
     }
+  }
+
+  private List<String> cardNumbers(String caseNumber) {
+    return jdbc.sql("select card_number from card where case_number = ? and card_number is not null").param(caseNumber)
+        .query(String.class).list();
   }
 
   /** Drops the index and queues every case again; the index is whole again once drained. */

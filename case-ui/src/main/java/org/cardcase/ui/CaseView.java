@@ -1,0 +1,242 @@
+package org.cardcase.ui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.BeforeEvent;
+import com.vaadin.flow.router.HasUrlParameter;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.server.StreamResource;
+import jakarta.annotation.security.RolesAllowed;
+import java.io.ByteArrayInputStream;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.cardcase.audit.AuditTrail;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.cards.CardLifecycle;
+import org.cardcase.cards.CardTransition;
+import org.cardcase.cases.CaseRecord;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.PersonalData;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.documents.CaseDocuments;
+import org.cardcase.flow.ProcessCatalog;
+import org.cardcase.flow.ProcessLink;
+import org.cardcase.flow.ProcessLinks;
+import org.cardcase.privacy.Masking;
+import org.cardcase.tasks.TaskStore;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The case file: the case's data (personal data masked until someone with a reason asks, which
+ * is audited), deadlines in working days, documents, the card's lifecycle, the audit trail as a
+ * timeline, and the process diagram with the step the case is at highlighted. Opening it is
+ * itself recorded in the audit trail.
+ */
+@Route(value = "case", layout = MainLayout.class)
+@PageTitle("CardCase")
+@RolesAllowed({"CLERK", "SUPERVISOR", "ADMIN"})
+public class CaseView extends VerticalLayout implements HasUrlParameter<String> {
+  private final CaseRepository cases;
+  private final PersonalData personalData;
+  private final CaseDocuments documents;
+  private final CardLifecycle cards;
+  private final CaseDeadlines deadlines;
+  private final ProcessLinks links;
+  private final ProcessCatalog catalog;
+  private final TaskStore tasks;
+  private final AuditTrail audit;
+  private final TransactionTemplate tx;
+  private final Staff staff;
+
+  public CaseView(CaseRepository cases, PersonalData personalData, CaseDocuments documents, CardLifecycle cards,
+      CaseDeadlines deadlines, ProcessLinks links, ProcessCatalog catalog, TaskStore tasks, AuditTrail audit, TransactionTemplate tx,
+      Staff staff) {
+    this.cases = cases;
+    this.personalData = personalData;
+    this.documents = documents;
+    this.cards = cards;
+    this.deadlines = deadlines;
+    this.links = links;
+    this.catalog = catalog;
+    this.tasks = tasks;
+    this.audit = audit;
+    this.tx = tx;
+    this.staff = staff;
+  }
+
+  @Override
+  public void setParameter(BeforeEvent event, String caseNumber) {
+    removeAll();
+    CaseRecord c = cases.find(caseNumber).orElse(null);
+    if (c == null) {
+      add(new Paragraph(getTranslation("case.notFound", caseNumber)));
+      return;
+    }
+    String me = staff.person().name();
+    tx.executeWithoutResult(s -> audit.append(AuditTrail.ofCase(caseNumber), "viewed:" + UUID.randomUUID(), me, "workspace",
+        "CASE_VIEWED", Map.of("masked", true)));
+    DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(getLocale())
+        .withZone(ZoneId.of("Asia/Shanghai"));
+    H2 title = new H2(c.caseNumber() + " · " + getTranslation("case.type." + c.caseType()));
+    Span status = new Span(getTranslation("case.status." + c.status()));
+    status.setId("case-status");
+    status.getElement().getThemeList().add("badge");
+    Span step = new Span(getTranslation("cases.col.step") + ": " + getTranslation("step." + c.currentStep()));
+    step.setId("case-step");
+    add(title, new HorizontalLayout(status, step, new Span(getTranslation("channel." + c.channel())),
+        new Span(getTranslation("cases.col.created") + " " + when.format(c.createdAt()))));
+
+    // personal data: masked, and in full only with a reason
+    Span name = new Span(Masking.name(c.applicantName()));
+    name.setId("case-name");
+    Span id = new Span(Masking.idNumber(c.idNumber()));
+    id.setId("case-id-number");
+    Span phone = new Span(Masking.phone(c.phone()));
+    Button reveal = new Button(getTranslation("case.reveal"), e -> askReason(c, name, id, phone));
+    reveal.setId("reveal-personal-data");
+    reveal.setVisible(staff.has("CLERK") || staff.has("SUPERVISOR"));
+    add(section("case.section.person"), new HorizontalLayout(name, id, phone, reveal));
+
+    add(section("case.section.deadlines"));
+    if (c.closedAt() == null) {
+      for (var d : deadlines.of(caseNumber)) {
+        int left = deadlines.workingDaysLeft(d.dueAt());
+        add(new Span(getTranslation("deadline." + d.name()) + ": " + LocalDate.ofInstant(d.dueAt(), WorkingDayCalendar.ZONE) + " · "
+            + (left < 0 ? getTranslation("tasks.due.overdue", -left) : getTranslation("tasks.due.left", left))
+            + (d.provisional() ? " · " + getTranslation("case.provisional") : "")));
+      }
+    } else {
+      add(new Span(getTranslation("case.closed", when.format(c.closedAt()))));
+    }
+
+    VerticalLayout open = new VerticalLayout();
+    open.setPadding(false);
+    tasks.open(caseNumber).forEach(t -> open.add(new RouterLink(getTranslation("step." + t.elementId()) + " · "
+        + (t.assignee() == null ? getTranslation("task.unclaimed") : t.assignee()), TaskView.class, t.id())));
+    add(section("case.section.tasks"), open);
+
+    add(section("case.section.documents"));
+    for (var d : documents.all(caseNumber)) {
+      StreamResource res = new StreamResource(d.kind().toLowerCase() + "-v" + d.version(), () -> new ByteArrayInputStream(
+          personalData.openDocument(caseNumber, d.id(), d.kind(), me, "workspace", "case file")));
+      Anchor a = new Anchor(res, getTranslation("document." + d.kind()) + " v" + d.version() + " (" + d.contentType() + ", "
+          + d.sizeBytes() / 1024 + " KB)");
+      a.setTarget("_blank");
+      add(a);
+    }
+
+    cards.byCase(caseNumber).ifPresent(card -> {
+      add(section("case.section.card"), new Span(card.cardId() + " · " + getTranslation("card.state." + card.state())
+          + (card.cardNumber() == null ? "" : " · " + Masking.cardNumber(card.cardNumber()))));
+      Grid<CardTransition> history = new Grid<>();
+      history.setId("card-history");
+      history.addColumn(t -> when.format(t.at())).setHeader(getTranslation("case.col.when")).setAutoWidth(true);
+      history.addColumn(t -> getTranslation("card.state." + t.to())).setHeader(getTranslation("case.col.state")).setAutoWidth(true);
+      history.addColumn(CardTransition::actor).setHeader(getTranslation("case.col.who")).setAutoWidth(true);
+      history.addColumn(t -> t.channel() == null ? "" : t.channel()).setHeader(getTranslation("cases.col.channel")).setAutoWidth(true);
+      history.addColumn(CardTransition::reason).setHeader(getTranslation("case.col.why"));
+      history.setItems(cards.history(card.cardId()));
+      history.setAllRowsVisible(true);
+      add(history);
+    });
+
+    add(section("case.section.diagram"), diagrams(caseNumber));
+
+    add(section("case.section.audit"));
+    Grid<AuditTrail.Entry> trail = new Grid<>();
+    trail.setId("audit-timeline");
+    trail.addColumn(e -> when.format(e.at())).setHeader(getTranslation("case.col.when")).setAutoWidth(true);
+    trail.addColumn(AuditTrail.Entry::actor).setHeader(getTranslation("case.col.who")).setAutoWidth(true);
+    trail.addColumn(e -> getTranslation("audit." + e.action())).setHeader(getTranslation("case.col.what")).setAutoWidth(true);
+    if (staff.has("SUPERVISOR") || staff.has("ADMIN")) {
+      trail.addColumn(e -> e.detail().toString()).setHeader(getTranslation("case.col.detail"));
+    }
+    trail.setItems(audit.entries(AuditTrail.ofCase(caseNumber)));
+    trail.setAllRowsVisible(true);
+    add(trail);
+  }
+
+  private Component diagrams(String caseNumber) {
+    VerticalLayout box = new VerticalLayout();
+    box.setPadding(false);
+    ProcessLink link = links.find(caseNumber).orElse(null);
+    if (link == null) {
+      return box;
+    }
+    String wait = link.waitElement();
+    Set<String> here = new HashSet<>();
+    if (link.ended()) {
+      here.add("__none__");
+    } else if (wait != null) {
+      here.add(ProcessCatalog.resumeElement(wait));
+    }
+    box.add(svg(catalog.modelOf(link.bpmnProcessId()), here, "diagram-" + link.bpmnProcessId()));
+    // a step inside a called process (verification, production): show that process too
+    if (wait != null && wait.contains("/") && !link.ended()) {
+      Object called = link.variables().get("_checkpointProcess");
+      if (called != null && catalog.modelOf(called.toString()) != null) {
+        box.add(new Span(getTranslation("case.inside", catalog.stepName(link.bpmnProcessId(), ProcessCatalog.resumeElement(wait)))));
+        box.add(svg(catalog.modelOf(called.toString()), Set.of(ProcessCatalog.innerElement(wait)), "diagram-" + called));
+      }
+    }
+    return box;
+  }
+
+  private static Div svg(byte[] xml, Set<String> highlighted, String id) {
+    Div d = new Div();
+    d.setId(id);
+    d.setWidthFull();
+    if (xml != null) {
+      d.getElement().setProperty("innerHTML", BpmnDiagram.svg(xml, highlighted));
+    }
+    return d;
+  }
+
+  private void askReason(CaseRecord c, Span name, Span id, Span phone) {
+    Dialog dialog = new Dialog();
+    dialog.setHeaderTitle(getTranslation("case.reveal"));
+    TextField reason = new TextField(getTranslation("case.reveal.reason"));
+    reason.setId("reveal-reason");
+    reason.setWidthFull();
+    Button show = new Button(getTranslation("case.reveal.show"), e -> {
+      if (reason.getValue().isBlank() || reason.getValue().length() > 200) {
+        reason.setInvalid(true);
+        reason.setErrorMessage(getTranslation("case.reveal.reasonRequired"));
+        return;
+      }
+      Map<String, Object> full = personalData.reveal(c.caseNumber(), staff.person().name(), "workspace", reason.getValue().strip());
+      name.setText(String.valueOf(full.get("applicantName")));
+      id.setText(String.valueOf(full.get("idNumber")));
+      phone.setText(String.valueOf(full.get("phone")));
+      dialog.close();
+    });
+    show.setId("reveal-confirm");
+    dialog.add(reason);
+    dialog.getFooter().add(show);
+    dialog.open();
+    reason.focus();
+  }
+
+  private H3 section(String key) {
+    return new H3(getTranslation(key));
+  }
+}

@@ -1,0 +1,33 @@
+package org.cardcase.ui;
+
+import com.vaadin.flow.server.ServiceInitEvent;
+import com.vaadin.flow.server.VaadinServiceInitListener;
+import java.util.Locale;
+import org.cardcase.access.Accounts;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+
+/** Each member of staff works in the language they chose last (kept in PostgreSQL, not in a cookie). */
+@Component
+public class LocalePreference implements VaadinServiceInitListener {
+  private final Accounts accounts;
+
+  public LocalePreference(Accounts accounts) {
+    this.accounts = accounts;
+  }
+
+  @Override
+  public void serviceInit(ServiceInitEvent event) {
+    event.getSource().addUIInitListener(e -> {
+      Authentication a = SecurityContextHolder.getContext().getAuthentication();
+      if (a != null && a.isAuthenticated() && !"anonymousUser".equals(a.getName())) {
+        accounts.locale(a.getName()).ifPresent(tag -> {
+          Locale l = Locale.forLanguageTag(tag);
+          e.getUI().setLocale(l);
+          e.getUI().getSession().setLocale(l);
+        });
+      }
+    });
+  }
+}

@@ -1,0 +1,64 @@
+package org.cardcase.ui;
+
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import jakarta.annotation.security.RolesAllowed;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.cardcase.tasks.TaskQueue;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * What a supervisor watches: open tasks per step with how many are overdue (in working days), and
+ * open cases per type and status. Supervisors only; the server refuses everyone else.
+ */
+@Route(value = "supervision", layout = MainLayout.class)
+@PageTitle("CardCase")
+@RolesAllowed("SUPERVISOR")
+public class SupervisionView extends VerticalLayout {
+  public record StepLoad(String step, long open, long overdue, long unclaimed) {}
+
+  public record CaseLoad(String caseType, String status, long count) {}
+
+  public SupervisionView(TaskQueue queue, Staff staff, JdbcClient jdbc) {
+    setSizeFull();
+    Map<String, long[]> perStep = new TreeMap<>();
+    for (TaskQueue.Item i : queue.list(staff.person(), TaskQueue.Filter.of(TaskQueue.Scope.ALL))) {
+      long[] n = perStep.computeIfAbsent(i.task().elementId(), k -> new long[3]);
+      n[0]++;
+      if (i.overdue()) {
+        n[1]++;
+      }
+      if (i.task().assignee() == null) {
+        n[2]++;
+      }
+    }
+    Grid<StepLoad> steps = new Grid<>();
+    steps.setId("sla-steps");
+    steps.addColumn(s -> getTranslation("step." + s.step())).setHeader(getTranslation("tasks.col.step"));
+    steps.addColumn(StepLoad::open).setHeader(getTranslation("supervision.open"));
+    steps.addColumn(StepLoad::overdue).setHeader(getTranslation("supervision.overdue"));
+    steps.addColumn(StepLoad::unclaimed).setHeader(getTranslation("supervision.unclaimed"));
+    steps.setItems(perStep.entrySet().stream().map(e -> new StepLoad(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]))
+        .toList());
+    steps.setAllRowsVisible(true);
+
+    List<CaseLoad> load = jdbc.sql("""
+        select case_type, status, count(*) as n from card_case where closed_at is null group by case_type, status order by 1, 2""")
+        .query((rs, i) -> new CaseLoad(rs.getString(1), rs.getString(2), rs.getLong(3))).list();
+    Grid<CaseLoad> open = new Grid<>();
+    open.setId("sla-cases");
+    open.addColumn(c -> getTranslation("case.type." + c.caseType())).setHeader(getTranslation("cases.col.type"));
+    open.addColumn(c -> getTranslation("case.status." + c.status())).setHeader(getTranslation("cases.col.status"));
+    open.addColumn(CaseLoad::count).setHeader(getTranslation("supervision.cases"));
+    open.setItems(load);
+    open.setAllRowsVisible(true);
+    add(new H2(getTranslation("nav.supervision")), new H3(getTranslation("supervision.tasks")), steps,
+        new H3(getTranslation("supervision.openCases")), open);
+  }
+}

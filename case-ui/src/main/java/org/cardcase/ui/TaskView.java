@@ -1,0 +1,251 @@
+package org.cardcase.ui;
+
+import com.vaadin.flow.component.AbstractField;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.HasValue;
+import com.vaadin.flow.component.Key;
+import com.vaadin.flow.component.KeyModifier;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.radiobutton.RadioGroupVariant;
+import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.BeforeEvent;
+import com.vaadin.flow.router.HasUrlParameter;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
+import com.vaadin.flow.server.StreamResource;
+import jakarta.annotation.security.RolesAllowed;
+import java.io.ByteArrayInputStream;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cardcase.cases.CaseRecord;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.PersonalData;
+import org.cardcase.documents.CaseDocuments;
+import org.cardcase.forms.FormDefinition;
+import org.cardcase.privacy.Masking;
+import org.cardcase.tasks.HumanTask;
+import org.cardcase.tasks.TaskQueue;
+import org.cardcase.tasks.TaskStore;
+
+/**
+ * One task: the case's photos and documents beside the form that completes it. The form is built
+ * from the same form-js definition the server validates against; a refused value is shown next to
+ * its field and completes nothing. Ctrl+Enter completes.
+ */
+@Route(value = "task", layout = MainLayout.class)
+@PageTitle("CardCase")
+@RolesAllowed({"CLERK", "SUPERVISOR"})
+public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
+  /** Documents a person compares for each kind of task. */
+  static final List<String> SHOWN_KINDS = List.of("PORTRAIT_PHOTO", "ID_CARD_FRONT", "HOUSEHOLD_REGISTER");
+  private final TaskStore tasks;
+  private final TaskQueue queue;
+  private final CaseRepository cases;
+  private final CaseDocuments documents;
+  private final PersonalData personalData;
+  private final Staff staff;
+  private final Map<String, Component> inputs = new LinkedHashMap<>();
+  private FormDefinition form;
+  private HumanTask task;
+
+  public TaskView(TaskStore tasks, TaskQueue queue, CaseRepository cases, CaseDocuments documents, PersonalData personalData,
+      Staff staff) {
+    this.tasks = tasks;
+    this.queue = queue;
+    this.cases = cases;
+    this.documents = documents;
+    this.personalData = personalData;
+    this.staff = staff;
+    setSizeFull();
+  }
+
+  @Override
+  public void setParameter(BeforeEvent event, Long id) {
+    removeAll();
+    TaskQueue.Person me = staff.person();
+    task = tasks.find(id).orElse(null);
+    // a task of another group is not shown at all (the server decides, not the menu)
+    if (task == null || (!me.groups().contains(task.candidateGroup()) && !me.supervisor())) {
+      Paragraph p = new Paragraph(getTranslation("task.forbidden"));
+      p.setId("task-forbidden");
+      add(p, new RouterLink(getTranslation("nav.tasks"), TasksView.class));
+      return;
+    }
+    CaseRecord c = cases.get(task.caseNumber());
+    H2 title = new H2(getTranslation("step." + task.elementId()));
+    Span who = new Span(getTranslation("task.case", c.caseNumber(), Masking.name(c.applicantName()), Masking.idNumber(c.idNumber()),
+        getTranslation("channel." + c.channel())));
+    RouterLink caseLink = new RouterLink(getTranslation("task.caseFile"), CaseView.class, c.caseNumber());
+    Span state = new Span(task.open() ? (task.assignee() == null ? getTranslation("task.unclaimed")
+        : getTranslation("task.claimedBy", task.assignee())) : getTranslation("task.done"));
+    state.setId("task-state");
+    add(title, new HorizontalLayout(who, caseLink), state);
+
+    Component docs = documentsPanel(c);
+    Component formPanel = formPanel();
+    // photos beside the form on a wide screen, above it on a narrow one
+    docs.getElement().getStyle().set("flex", "1 1 32em");
+    formPanel.getElement().getStyle().set("flex", "1 1 24em");
+    FlexLayout body = new FlexLayout(docs, formPanel);
+    body.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+    body.setAlignItems(Alignment.START);
+    body.getStyle().set("gap", "var(--lumo-space-l)");
+    body.setWidthFull();
+    add(body);
+  }
+
+  private Component documentsPanel(CaseRecord c) {
+    HorizontalLayout photos = new HorizontalLayout();
+    photos.setId("task-documents");
+    for (String kind : SHOWN_KINDS) {
+      documents.latest(c.caseNumber(), kind).ifPresent(d -> {
+        // opening the task shows the photos: that is a view of personal data, and audited
+        StreamResource res = new StreamResource(kind.toLowerCase() + "-" + d.version() + ".img", () -> new ByteArrayInputStream(
+            personalData.openDocument(c.caseNumber(), d.id(), kind, staff.person().name(), "workspace", "task " + task.id())));
+        Image img = new Image(res, getTranslation("document." + kind));
+        img.setMaxWidth("300px");
+        img.setMaxHeight("340px");
+        img.getStyle().set("border", "1px solid var(--lumo-contrast-20pct)");
+        VerticalLayout box = new VerticalLayout(new Span(getTranslation("document." + kind) + " · v" + d.version()), img);
+        box.setPadding(false);
+        photos.add(box);
+      });
+    }
+    if (photos.getComponentCount() == 0) {
+      photos.add(new Span(getTranslation("task.noDocuments")));
+    }
+    return photos;
+  }
+
+  private Component formPanel() {
+    VerticalLayout panel = new VerticalLayout();
+    panel.setPadding(false);
+    panel.setMaxWidth("36em");
+    if (task.formKey() == null) {
+      return panel;
+    }
+    form = FormDefinition.forFormKey(task.formKey());
+    boolean zh = getLocale().getLanguage().equals("zh");
+    for (FormDefinition.Field f : form.fields()) {
+      String label = FormDefinition.Field.inLanguage(f.label(), zh);
+      Component input;
+      if (f.type().equals("radio") || f.type().equals("select")) {
+        RadioButtonGroup<String> g = new RadioButtonGroup<>(label);
+        g.setItems(f.values());
+        g.setItemLabelGenerator(v -> FormDefinition.Field.inLanguage(f.valueLabels().get(f.values().indexOf(v)), zh));
+        g.addThemeVariants(RadioGroupVariant.LUMO_VERTICAL);
+        g.setRequiredIndicatorVisible(f.required());
+        input = g;
+      } else if (f.type().equals("textarea")) {
+        TextArea a = new TextArea(label);
+        a.setWidthFull();
+        a.setRequiredIndicatorVisible(f.required());
+        input = a;
+      } else {
+        TextField t = new TextField(label);
+        t.setWidthFull();
+        t.setRequiredIndicatorVisible(f.required());
+        input = t;
+      }
+      input.setId("field-" + f.key());
+      inputs.put(f.key(), input);
+      ((HasValue<?, ?>) input).addValueChangeListener(e -> showOrHide());
+      panel.add(input);
+    }
+    showOrHide();
+    Div formError = new Div();
+    formError.setId("form-error");
+    formError.getStyle().set("color", "var(--lumo-error-text-color)");
+    Button complete = new Button(getTranslation("task.complete"), e -> complete(formError));
+    complete.setId("complete-task");
+    complete.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    complete.addClickShortcut(Key.ENTER, KeyModifier.CONTROL);
+    complete.setEnabled(task.open());
+    Button claim = new Button(getTranslation("tasks.claim"), e -> {
+      try {
+        queue.claim(task.id(), staff.person());
+        getUI().ifPresent(ui -> ui.navigate(TaskView.class, task.id()));
+      } catch (TaskStore.TaskNotAllowed ex) {
+        formError.setText(ex.getMessage());
+      }
+    });
+    claim.setId("claim-task");
+    claim.setVisible(task.open() && task.assignee() == null);
+    panel.add(formError, new HorizontalLayout(claim, complete));
+    return panel;
+  }
+
+  private Map<String, Object> values() {
+    Map<String, Object> v = new HashMap<>();
+    inputs.forEach((k, c) -> {
+      Object value = ((HasValue<?, ?>) c).getValue();
+      if (value != null && !(value instanceof String s && s.isBlank())) {
+        v.put(k, value);
+      }
+    });
+    return v;
+  }
+
+  private void showOrHide() {
+    Map<String, Object> v = values();
+    for (FormDefinition.Field f : form.fields()) {
+      inputs.get(f.key()).setVisible(f.shown(v));
+    }
+  }
+
+  private void complete(Div formError) {
+    Map<String, Object> v = values();
+    // only what is shown is submitted, exactly as form-js does
+    form.fields().stream().filter(f -> !f.shown(v)).forEach(f -> v.remove(f.key()));
+    Map<String, String> errors = form.validate(v);
+    boolean zh = getLocale().getLanguage().equals("zh");
+    for (FormDefinition.Field f : form.fields()) {
+      String message = errors.get(f.key());
+      if (message != null && message.startsWith(f.label() + ": ")) {
+        // the field shows its own label: keep only the rule, in the user's language
+        String rule = message.substring(f.label().length() + 2);
+        message = rule.equals("required") ? getTranslation("form.required") : rule;
+      }
+      setError(inputs.get(f.key()), message);
+    }
+    if (!errors.isEmpty()) {
+      return;
+    }
+    try {
+      tasks.complete(task.id(), staff.person().name(), staff.person().groups(), v);
+      Notification.show(getTranslation("task.completed"), 3000, Notification.Position.BOTTOM_START);
+      getUI().ifPresent(ui -> ui.navigate(CaseView.class, task.caseNumber()));
+    } catch (TaskStore.TaskNotAllowed e) {
+      formError.setText(e.getMessage());
+    }
+  }
+
+  private static void setError(Component c, String message) {
+    if (c instanceof RadioButtonGroup<?> g) {
+      g.setInvalid(message != null);
+      g.setErrorMessage(message);
+    } else if (c instanceof TextArea a) {
+      a.setInvalid(message != null);
+      a.setErrorMessage(message);
+    } else if (c instanceof TextField t) {
+      t.setInvalid(message != null);
+      t.setErrorMessage(message);
+    }
+  }
+}

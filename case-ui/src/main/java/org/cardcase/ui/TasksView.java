@@ -1,0 +1,248 @@
+package org.cardcase.ui;
+
+import com.vaadin.flow.component.Key;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.component.tabs.Tab;
+import com.vaadin.flow.component.tabs.Tabs;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
+import jakarta.annotation.security.RolesAllowed;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.ArrayList;
+import java.util.List;
+import org.cardcase.cases.FieldErrors;
+import org.cardcase.tasks.TaskQueue;
+import org.cardcase.tasks.TaskQueue.Filter;
+import org.cardcase.tasks.TaskQueue.Item;
+import org.cardcase.tasks.TaskQueue.Scope;
+import org.cardcase.tasks.TaskStore;
+
+/**
+ * The task queues: my tasks, my groups' unassigned tasks, all tasks (supervisors). Overdue first,
+ * deadlines in working days; claim, release, reassign; filters saved by name and shared with a group.
+ * Keyboard: arrows to move, Enter to open the selected task.
+ */
+@Route(value = "tasks", layout = MainLayout.class)
+@PageTitle("CardCase")
+@RolesAllowed({"CLERK", "SUPERVISOR"})
+public class TasksView extends VerticalLayout {
+  private final TaskQueue queue;
+  private final Staff staff;
+  private final Tabs scopes = new Tabs();
+  private final List<Scope> scopeOfTab = new ArrayList<>();
+  private final ComboBox<String> process = new ComboBox<>();
+  private final ComboBox<String> step = new ComboBox<>();
+  private final ComboBox<String> channel = new ComboBox<>();
+  private final Select<TaskQueue.Sort> sort = new Select<>();
+  private final ComboBox<TaskQueue.SavedFilter> saved = new ComboBox<>();
+  private final Grid<Item> grid = new Grid<>();
+  private final Span count = new Span();
+
+  public TasksView(TaskQueue queue, Staff staff) {
+    this.queue = queue;
+    this.staff = staff;
+    setSizeFull();
+    addTab("tasks.scope.mine", Scope.MINE);
+    addTab("tasks.scope.groups", Scope.GROUPS);
+    if (staff.has("SUPERVISOR")) {
+      addTab("tasks.scope.all", Scope.ALL);
+    }
+    scopes.setId("task-scopes");
+    scopes.addSelectedChangeListener(e -> refresh());
+    scopes.setSelectedIndex(staff.has("SUPERVISOR") ? 2 : 1);
+
+    process.setId("filter-process");
+    process.setPlaceholder(getTranslation("tasks.filter.process"));
+    process.setItems("card-application", "real-name-verification", "card-production", "card-reissue", "child-e-card");
+    process.setItemLabelGenerator(p -> getTranslation("process." + p));
+    step.setId("filter-step");
+    step.setPlaceholder(getTranslation("tasks.filter.step"));
+    step.setItems("compare-photos", "review-child-card", "alert-production-overdue", "alert-pickup-late", "escalate-uncollected");
+    step.setItemLabelGenerator(s -> getTranslation("step." + s));
+    channel.setId("filter-channel");
+    channel.setPlaceholder(getTranslation("tasks.filter.channel"));
+    channel.setItems("web-portal", "alipay", "wechat", "phone-line", "counter", "terminal", "hospital");
+    channel.setItemLabelGenerator(c -> getTranslation("channel." + c));
+    sort.setId("filter-sort");
+    sort.setItems(TaskQueue.Sort.values());
+    sort.setItemLabelGenerator(s -> getTranslation("tasks.sort." + s));
+    sort.setValue(TaskQueue.Sort.DUE);
+    for (var c : List.of(process, step, channel)) {
+      c.setClearButtonVisible(true);
+      c.addValueChangeListener(e -> refresh());
+    }
+    sort.addValueChangeListener(e -> refresh());
+
+    saved.setId("saved-filters");
+    saved.setPlaceholder(getTranslation("tasks.saved"));
+    saved.setItemLabelGenerator(f -> f.name() + (f.sharedGroup() == null ? "" : " · " + f.sharedGroup()));
+    saved.addValueChangeListener(e -> {
+      if (e.getValue() != null) {
+        apply(e.getValue().filter());
+      }
+    });
+    TextField filterName = new TextField();
+    filterName.setId("filter-name");
+    filterName.setPlaceholder(getTranslation("tasks.saved.name"));
+    ComboBox<String> share = new ComboBox<>();
+    share.setId("filter-share");
+    share.setPlaceholder(getTranslation("tasks.saved.share"));
+    share.setItems(staff.groups());
+    share.setClearButtonVisible(true);
+    Button save = new Button(getTranslation("tasks.saved.save"), e -> {
+      try {
+        queue.saveFilter(staff.person(), filterName.getValue(), filter(), share.getValue());
+        filterName.setInvalid(false);
+        loadSaved();
+        Notification.show(getTranslation("tasks.saved.done", filterName.getValue()), 3000, Notification.Position.BOTTOM_START);
+      } catch (FieldErrors ex) {
+        filterName.setInvalid(true);
+        filterName.setErrorMessage(String.join("; ", ex.errors().values()));
+      }
+    });
+    save.setId("filter-save");
+    loadSaved();
+
+    DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(getLocale())
+        .withZone(ZoneId.of("Asia/Shanghai"));
+    grid.setId("tasks");
+    // actions first and frozen: always in reach, however wide the grid
+    grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFrozen(true);
+    grid.addComponentColumn(this::dueBadge).setHeader(getTranslation("tasks.col.due")).setAutoWidth(true).setFlexGrow(0);
+    grid.addColumn(i -> i.priority() > 1 ? getTranslation("tasks.priority.high") : getTranslation("tasks.priority.normal"))
+        .setHeader(getTranslation("tasks.col.priority")).setAutoWidth(true).setFlexGrow(0);
+    grid.addComponentColumn(i -> new RouterLink(i.task().caseNumber(), CaseView.class, i.task().caseNumber()))
+        .setHeader(getTranslation("cases.col.caseNumber")).setAutoWidth(true);
+    grid.addColumn(i -> getTranslation("step." + i.task().elementId())).setHeader(getTranslation("tasks.col.step")).setAutoWidth(true);
+    grid.addColumn(i -> getTranslation("case.type." + i.caseType())).setHeader(getTranslation("cases.col.type")).setAutoWidth(true);
+    grid.addColumn(i -> getTranslation("channel." + i.channel())).setHeader(getTranslation("cases.col.channel")).setAutoWidth(true);
+    grid.addColumn(i -> i.task().candidateGroup()).setHeader(getTranslation("tasks.col.group")).setAutoWidth(true);
+    grid.addColumn(i -> i.task().assignee() == null ? "" : i.task().assignee()).setHeader(getTranslation("tasks.col.assignee"));
+    grid.addColumn(i -> when.format(i.task().createdAt())).setHeader(getTranslation("cases.col.created")).setAutoWidth(true);
+    grid.addItemDoubleClickListener(e -> open(e.getItem()));
+    grid.addSelectionListener(e -> { });
+    grid.getElement().addEventListener("keydown", e -> grid.getSelectedItems().stream().findFirst().ifPresent(this::open))
+        .setFilter("event.key === 'Enter'");
+
+    HorizontalLayout filters = new HorizontalLayout(process, step, channel, sort, saved, filterName, share, save);
+    filters.setWrap(true);
+    add(scopes, filters, count, grid);
+    expand(grid);
+    refresh();
+  }
+
+  private void addTab(String key, Scope scope) {
+    Tab t = new Tab(getTranslation(key));
+    t.setId("scope-" + scope.name().toLowerCase());
+    scopes.add(t);
+    scopeOfTab.add(scope);
+  }
+
+  private Filter filter() {
+    Scope scope = scopeOfTab.get(Math.max(0, scopes.getSelectedIndex()));
+    return new Filter(scope, value(process), value(step), value(channel), sort.getValue() == null ? TaskQueue.Sort.DUE : sort.getValue());
+  }
+
+  private static String value(ComboBox<String> c) {
+    return c.getValue() == null ? "" : c.getValue();
+  }
+
+  private void apply(Filter f) {
+    int i = scopeOfTab.indexOf(f.scope());
+    if (i >= 0) {
+      scopes.setSelectedIndex(i);
+    }
+    process.setValue(f.process().isBlank() ? null : f.process());
+    step.setValue(f.step().isBlank() ? null : f.step());
+    channel.setValue(f.channel().isBlank() ? null : f.channel());
+    sort.setValue(f.sort());
+    refresh();
+  }
+
+  private void loadSaved() {
+    saved.setItems(queue.filters(staff.person()));
+  }
+
+  void refresh() {
+    try {
+      List<Item> items = queue.list(staff.person(), filter());
+      grid.setItems(items);
+      count.setText(getTranslation("tasks.count", items.size(), items.stream().filter(Item::overdue).count()));
+    } catch (TaskStore.TaskNotAllowed e) {
+      grid.setItems(List.of());
+      count.setText(e.getMessage());
+    }
+  }
+
+  private Span dueBadge(Item i) {
+    Span s = new Span();
+    if (i.workingDaysLeft() == null) {
+      return s;
+    }
+    int left = i.workingDaysLeft();
+    s.setText(left < 0 ? getTranslation("tasks.due.overdue", -left) : left == 0 ? getTranslation("tasks.due.today")
+        : getTranslation("tasks.due.left", left));
+    s.getElement().getThemeList().add(left < 0 ? "badge error" : left <= 1 ? "badge contrast" : "badge success");
+    return s;
+  }
+
+  private HorizontalLayout actions(Item i) {
+    HorizontalLayout h = new HorizontalLayout();
+    String me = staff.person().name();
+    if (i.task().assignee() == null) {
+      Button claim = new Button(getTranslation("tasks.claim"), e -> act(() -> queue.claim(i.task().id(), staff.person())));
+      claim.setId("claim-" + i.task().id());
+      claim.addThemeVariants(ButtonVariant.LUMO_SMALL);
+      h.add(claim);
+    } else if (i.task().assignee().equals(me) || staff.has("SUPERVISOR")) {
+      Button release = new Button(getTranslation("tasks.release"), e -> act(() -> queue.unclaim(i.task().id(), staff.person())));
+      release.setId("release-" + i.task().id());
+      release.addThemeVariants(ButtonVariant.LUMO_SMALL);
+      h.add(release);
+    }
+    Button open = new Button(getTranslation("tasks.open"), e -> open(i));
+    open.setId("open-" + i.task().id());
+    open.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_PRIMARY);
+    h.add(open);
+    if (staff.has("SUPERVISOR")) {
+      ComboBox<String> to = new ComboBox<>();
+      to.setPlaceholder(getTranslation("tasks.reassign"));
+      to.setItems(queue.groupMembers(i.task().candidateGroup()));
+      to.setWidth("9em");
+      to.addValueChangeListener(e -> {
+        if (e.getValue() != null) {
+          act(() -> queue.reassign(i.task().id(), e.getValue(), staff.person()));
+        }
+      });
+      h.add(to);
+    }
+    return h;
+  }
+
+  private void open(Item i) {
+    getUI().ifPresent(ui -> ui.navigate(TaskView.class, i.task().id()));
+  }
+
+  private void act(Runnable r) {
+    try {
+      r.run();
+    } catch (TaskStore.TaskNotAllowed | FieldErrors e) {
+      Notification.show(e instanceof FieldErrors f ? String.join("; ", f.errors().values()) : e.getMessage(), 5000,
+          Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+    }
+    refresh();
+  }
+}

@@ -1,0 +1,162 @@
+package org.cardcase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.cardcase.Scenarios.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The workspace in real headless Chromium against the packaged application: a clerk signs in,
+ * claims the photo comparison of a real application, completes its form and sees the case move on;
+ * a clerk of another group cannot open that task, and a clerk cannot open the supervisors' view.
+ * Screenshots of the main screens are saved under target/screenshots.
+ */
+class WorkspaceBrowserIT {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path SHOTS = Path.of("target", "screenshots");
+  WebDriver browser;
+  Path profile;
+
+  @BeforeEach
+  void browser() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+        "Chromium and ChromeDriver are installed by .ci/run (apt: chromium chromium-driver)");
+    profile = Files.createTempDirectory("chromium-profile");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1440,1000",
+        "--user-data-dir=" + profile, "--lang=zh-CN");
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+    Files.createDirectories(SHOTS);
+  }
+
+  @AfterEach
+  void close() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void aClerkClaimsAndCompletesARealNameReviewAndOthersCannot() throws Exception {
+    try (RunningSystem sys = new RunningSystem("browser")) {
+      sys.start();
+      String cn = created(sys.post("/api/applications", PORTAL, application("萧峰", id("11010519830303011"), "MALE")));
+      await("photo comparison", () -> step(sys, cn).equals("compare-photos"));
+      long taskId = sys.json(sys.get("/api/tasks?caseNumber=" + cn, CLERK)).get(0).get("id").asLong();
+      String base = "http://127.0.0.1:" + sys.httpPort;
+
+      // a clerk of the card centre: not this group's task, and no supervisor view
+      signIn(base, "clerk2", "clerk2-demo");
+      browser.get(base + "/task/" + taskId);
+      waitFor(By.id("task-forbidden"));
+      assertThat(browser.findElements(By.id("complete-task"))).isEmpty();
+      assertThat(browser.getPageSource()).doesNotContain("萧峰");
+      browser.get(base + "/supervision");
+      Thread.sleep(1500);
+      assertThat(browser.findElements(By.id("sla-steps"))).as("supervisor view refused").isEmpty();
+      shot("clerk-denied-supervision");
+      signOut(base);
+
+      // the verification clerk: group queue, claim, open, complete through the form
+      signIn(base, "clerk", "clerk-demo");
+      browser.get(base + "/tasks");
+      waitFor(By.id("tasks"));
+      WebElement claim = waitFor(By.id("claim-" + taskId));
+      shot("task-queue");
+      ((JavascriptExecutor) browser).executeScript("arguments[0].click();", claim);
+      await("claimed", () -> sys.json(sys.get("/api/tasks?caseNumber=" + cn, CLERK)).get(0).get("assignee").asText().equals("clerk"));
+      browser.get(base + "/task/" + taskId);
+      waitFor(By.id("field-photoDecision"));
+      waitFor(By.cssSelector("#task-documents img"));
+      shot("task-compare-photos");
+      // a refusal without a reason is shown next to the field and completes nothing
+      choose("field-photoDecision", 1); // reject
+
+      click("complete-task");
+      WebElement reason = waitFor(By.id("field-decisionReason"));
+      new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> reason.getAttribute("invalid") != null);
+      assertThat(sys.json(sys.get("/api/tasks?caseNumber=" + cn, CLERK))).hasSize(1);
+      shot("task-form-error");
+      choose("field-photoDecision", 0); // approve
+      click("complete-task");
+      // the case file opens and the case has moved on
+      waitFor(By.id("case-step"));
+      await("case moved on", () -> !step(sys, cn).equals("compare-photos"));
+      new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.findElements(By.id("diagram-card-application")).size() == 1);
+      shot("case-file");
+      JsonNode audit = sys.json(sys.get("/api/audit/cases/" + cn, SUPERVISOR));
+      List<String> actions = new java.util.ArrayList<>();
+      audit.forEach(e -> actions.add(e.get("action").asText()));
+      assertThat(actions).contains("TASK_CLAIMED", "DOCUMENT_VIEWED", "TASK_COMPLETED", "CASE_VIEWED");
+
+      // search: matched field highlighted, personal data masked
+      browser.get(base + "/");
+      WebElement search = waitFor(By.id("case-search"));
+      ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];"
+          + "arguments[0].dispatchEvent(new CustomEvent('change'));", search, "萧峰");
+      new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.getPageSource().contains(cn));
+      assertThat(browser.getPageSource()).contains("萧*").doesNotContain("萧峰</");
+      shot("case-search");
+      browser.get(base + "/calendar");
+      waitFor(By.id("calendar-years"));
+      shot("calendar");
+    }
+  }
+
+  void signIn(String base, String user, String password) {
+    browser.get(base + "/login");
+    WebElement name = waitFor(By.name("username"));
+    name.sendKeys(user);
+    browser.findElement(By.name("password")).sendKeys(password + org.openqa.selenium.Keys.ENTER);
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.getCurrentUrl().contains("/login"));
+  }
+
+  void signOut(String base) {
+    browser.manage().deleteAllCookies();
+    browser.get(base + "/login");
+  }
+
+  /** Clicks the n-th option of a radio group, as a person would. */
+  void choose(String id, int option) {
+    WebElement radio = waitFor(By.cssSelector("#" + id + " vaadin-radio-button:nth-of-type(" + (option + 1) + ")"));
+    ((JavascriptExecutor) browser).executeScript("arguments[0].click();", radio);
+  }
+
+  void click(String id) {
+    ((JavascriptExecutor) browser).executeScript("arguments[0].click();", waitFor(By.id(id)));
+  }
+
+  WebElement waitFor(By by) {
+    return new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> {
+      List<WebElement> found = d.findElements(by);
+      return found.isEmpty() || !found.get(0).isDisplayed() ? null : found.get(0);
+    });
+  }
+
+  void shot(String name) throws Exception {
+    Path file = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(file, SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+}

@@ -1,0 +1,226 @@
+package org.cardcase.tasks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.cardcase.audit.AuditTrail;
+import org.cardcase.cases.FieldErrors;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The task queues people work from: my tasks, my groups' unassigned tasks, and all tasks for a
+ * supervisor, with claiming, unclaiming and reassigning. Every rule is checked here, on the
+ * server, whatever the screen shows.
+ */
+@Service
+public class TaskQueue {
+  public enum Scope { MINE, GROUPS, ALL }
+
+  public enum Sort { DUE, PRIORITY, CREATED }
+
+  /** What a queue shows; empty strings mean "any". */
+  public record Filter(Scope scope, String process, String step, String channel, Sort sort) {
+    public static Filter of(Scope scope) {
+      return new Filter(scope, "", "", "", Sort.DUE);
+    }
+  }
+
+  /** A task with what the queue sorts and filters by. Priority 2 is an alert for a supervisor. */
+  public record Item(HumanTask task, String caseType, String process, String channel, int priority, Integer workingDaysLeft) {
+    public boolean overdue() {
+      return workingDaysLeft != null && workingDaysLeft < 0;
+    }
+  }
+
+  public record SavedFilter(long id, String owner, String name, String sharedGroup, Filter filter) {}
+
+  /** The person asking: name, roles and work groups, as signed in. */
+  public record Person(String name, List<String> roles, List<String> groups) {
+    public boolean supervisor() {
+      return roles.contains("SUPERVISOR");
+    }
+  }
+
+  private final JdbcClient jdbc;
+  private final CaseDeadlines deadlines;
+  private final AuditTrail audit;
+  private final TransactionTemplate tx;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public TaskQueue(JdbcClient jdbc, CaseDeadlines deadlines, AuditTrail audit, TransactionTemplate tx) {
+    this.jdbc = jdbc;
+    this.deadlines = deadlines;
+    this.audit = audit;
+    this.tx = tx;
+  }
+
+  public List<Item> list(Person who, Filter f) {
+    StringBuilder sql = new StringBuilder("""
+        select t.*, c.case_type, c.channel as case_channel, l.bpmn_process_id,
+          case when t.job_key = 0 then 2 else 1 end as priority
+        from human_task t join card_case c on c.case_number = t.case_number
+        left join process_link l on l.case_number = t.case_number
+        where t.state = 'OPEN'""");
+    List<Object> params = new ArrayList<>();
+    switch (f.scope()) {
+      case MINE -> {
+        sql.append(" and t.assignee = ?");
+        params.add(who.name());
+      }
+      case GROUPS -> {
+        if (who.groups().isEmpty()) {
+          return List.of();
+        }
+        sql.append(" and t.assignee is null and t.candidate_group = any(?)");
+        params.add(who.groups().toArray(String[]::new));
+      }
+      case ALL -> {
+        if (!who.supervisor()) {
+          throw new TaskStore.TaskNotAllowed("only a supervisor sees all tasks", true);
+        }
+      }
+    }
+    if (!f.process().isBlank()) {
+      sql.append(" and l.bpmn_process_id = ?");
+      params.add(f.process());
+    }
+    if (!f.step().isBlank()) {
+      sql.append(" and t.element_id = ?");
+      params.add(f.step());
+    }
+    if (!f.channel().isBlank()) {
+      sql.append(" and c.channel = ?");
+      params.add(f.channel());
+    }
+    sql.append(" limit 500");
+    List<Item> items = jdbc.sql(sql.toString()).params(params).query((rs, i) -> {
+      HumanTask t = TaskStore.map(rs, i);
+      return new Item(t, rs.getString("case_type"), rs.getString("bpmn_process_id"), rs.getString("case_channel"),
+          rs.getInt("priority"), t.dueAt() == null ? null : deadlines.workingDaysLeft(t.dueAt()));
+    }).list();
+    Comparator<Item> byDue = Comparator.comparing((Item x) -> x.task().dueAt(), Comparator.nullsLast(Comparator.naturalOrder()));
+    Comparator<Item> order = switch (f.sort()) {
+      // overdue first, then the nearest deadline
+      case DUE -> byDue;
+      case PRIORITY -> Comparator.comparingInt((Item x) -> -x.priority()).thenComparing(byDue);
+      case CREATED -> Comparator.comparing((Item x) -> x.task().createdAt());
+    };
+    return items.stream().sorted(order).toList();
+  }
+
+  /** Takes an unassigned task of one of your groups (or keeps your own). */
+  public HumanTask claim(long id, Person who) {
+    HumanTask t = open(id);
+    if (!who.groups().contains(t.candidateGroup())) {
+      throw new TaskStore.TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true);
+    }
+    if (t.assignee() != null && !t.assignee().equals(who.name())) {
+      throw new TaskStore.TaskNotAllowed("task " + id + " is claimed by " + t.assignee());
+    }
+    assign(t, who.name(), who.name(), "TASK_CLAIMED");
+    return open(id);
+  }
+
+  /** Gives a task back to its group: your own, or any as a supervisor. */
+  public HumanTask unclaim(long id, Person who) {
+    HumanTask t = open(id);
+    if (t.assignee() == null) {
+      return t;
+    }
+    if (!t.assignee().equals(who.name()) && !who.supervisor()) {
+      throw new TaskStore.TaskNotAllowed("task " + id + " is claimed by " + t.assignee() + "; only they or a supervisor can release it", true);
+    }
+    assign(t, null, who.name(), "TASK_UNCLAIMED");
+    return open(id);
+  }
+
+  /** A supervisor gives a task to a member of its group. */
+  public HumanTask reassign(long id, String to, Person who) {
+    if (!who.supervisor()) {
+      throw new TaskStore.TaskNotAllowed("only a supervisor reassigns tasks", true);
+    }
+    HumanTask t = open(id);
+    List<String> groups = jdbc.sql("select unnest(work_groups) from staff_user where username = ? and enabled").param(to)
+        .query(String.class).list();
+    if (!groups.contains(t.candidateGroup())) {
+      throw FieldErrors.of("assignee", to + " is not a member of group " + t.candidateGroup());
+    }
+    assign(t, to, who.name(), "TASK_REASSIGNED");
+    return open(id);
+  }
+
+  public List<String> groupMembers(String group) {
+    return jdbc.sql("select username from staff_user where enabled and ? = any(work_groups) order by username").param(group)
+        .query(String.class).list();
+  }
+
+  public SavedFilter saveFilter(Person who, String name, Filter f, String sharedGroup) {
+    if (name == null || name.isBlank() || name.length() > 60) {
+      throw FieldErrors.of("name", "a name of at most 60 characters");
+    }
+    if (sharedGroup != null && !sharedGroup.isBlank() && !who.groups().contains(sharedGroup)) {
+      throw FieldErrors.of("sharedGroup", "you can share only with a group you belong to");
+    }
+    if (f.scope() == Scope.ALL && !who.supervisor()) {
+      throw FieldErrors.of("scope", "only a supervisor can save a filter over all tasks");
+    }
+    String group = sharedGroup == null || sharedGroup.isBlank() ? null : sharedGroup;
+    jdbc.sql("""
+        insert into task_filter (owner, name, shared_group, criteria) values (?, ?, ?, ?::jsonb)
+        on conflict (owner, name) do update set shared_group = excluded.shared_group, criteria = excluded.criteria""")
+        .params(who.name(), name.strip(), group, write(f)).update();
+    return filters(who).stream().filter(s -> s.owner().equals(who.name()) && s.name().equals(name.strip())).findFirst().orElseThrow();
+  }
+
+  /** Your filters and those shared with one of your groups. */
+  public List<SavedFilter> filters(Person who) {
+    return jdbc.sql("select * from task_filter where owner = ? or shared_group = any(?) order by name, owner")
+        .params(who.name(), who.groups().toArray(String[]::new))
+        .query((rs, i) -> new SavedFilter(rs.getLong("id"), rs.getString("owner"), rs.getString("name"), rs.getString("shared_group"),
+            read(rs.getString("criteria")))).list();
+  }
+
+  private void assign(HumanTask t, String assignee, String by, String action) {
+    tx.executeWithoutResult(s -> {
+      int n = jdbc.sql("update human_task set assignee = ?, claimed_at = ? where id = ? and state = 'OPEN'")
+          .params(assignee, assignee == null ? null : Timestamp.from(Instant.now()), t.id()).update();
+      if (n == 0) {
+        throw new TaskStore.TaskNotAllowed("task " + t.id() + " is already completed");
+      }
+      audit.append(AuditTrail.ofCase(t.caseNumber()), "assign:" + t.id() + ":" + java.util.UUID.randomUUID(), by, null, action,
+          Map.of("task", t.id(), "step", t.elementId(), "assignee", assignee == null ? "" : assignee));
+    });
+  }
+
+  private HumanTask open(long id) {
+    HumanTask t = jdbc.sql("select * from human_task where id = ?").param(id).query(TaskStore::map).optional()
+        .orElseThrow(() -> new TaskStore.TaskNotFound(id));
+    if (!t.open()) {
+      throw new TaskStore.TaskNotAllowed("task " + id + " is already completed");
+    }
+    return t;
+  }
+
+  private String write(Filter f) {
+    try {
+      return json.writeValueAsString(f);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private Filter read(String s) {
+    try {
+      return json.readValue(s, Filter.class);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
