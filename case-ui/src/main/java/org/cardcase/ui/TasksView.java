@@ -120,7 +120,7 @@ public class TasksView extends VerticalLayout {
         .withZone(ZoneId.of("Asia/Shanghai"));
     grid.setId("tasks");
     // actions first and frozen: always in reach, however wide the grid
-    grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFrozen(true);
+    grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFrozen(true).setKey("actions");
     grid.addComponentColumn(this::dueBadge).setHeader(getTranslation("tasks.col.due")).setAutoWidth(true).setFlexGrow(0);
     grid.addColumn(i -> i.priority() > 1 ? getTranslation("tasks.priority.high") : getTranslation("tasks.priority.normal"))
         .setHeader(getTranslation("tasks.col.priority")).setAutoWidth(true).setFlexGrow(0);

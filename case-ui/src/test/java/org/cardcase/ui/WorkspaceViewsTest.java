@@ -1,0 +1,218 @@
+package org.cardcase.ui;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.mvysny.fakeservlet.FakeRequest;
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.github.mvysny.kaributesting.v10.Routes;
+import com.github.mvysny.kaributesting.v10.spring.MockSpringServlet;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.server.VaadinServletRequest;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import org.cardcase.CardCaseApplication;
+import org.cardcase.access.Accounts;
+import org.cardcase.cases.CardApplication;
+import org.cardcase.cases.CaseService;
+import org.cardcase.identity.IdNumber;
+import org.cardcase.tasks.HumanTask;
+import org.cardcase.tasks.TaskStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The workspace views without a browser (Karibu-Testing), on the real application context: real
+ * engine, PostgreSQL, workers and access rules. Search is pointed at nothing: these views read
+ * PostgreSQL.
+ */
+@SpringBootTest(classes = CardCaseApplication.class, properties = {
+    "cardcase.search.mode=external", "cardcase.search.url=http://127.0.0.1:9", "cardcase.search.outbox-interval=1h",
+    "cardcase.simulators.registry.delay=10ms", "cardcase.simulators.bank.produce-after=1h"})
+class WorkspaceViewsTest {
+  @DynamicPropertySource
+  static void ports(DynamicPropertyRegistry r) {
+    r.add("cardcase.data-dir", () -> Path.of("target", "views-test-" + System.nanoTime()).toString());
+    r.add("cardcase.postgres.port", WorkspaceViewsTest::freePort);
+    r.add("cardcase.engine.port", WorkspaceViewsTest::freePort);
+  }
+
+  @Autowired ApplicationContext ctx;
+  @Autowired CaseService service;
+  @Autowired TaskStore tasks;
+  @Autowired Accounts accounts;
+  @Autowired JdbcClient jdbc;
+
+  @BeforeEach
+  void vaadin() {
+    Routes routes = new Routes().autoDiscoverViews("org.cardcase.ui");
+    MockVaadin.setup(UI::new, new MockSpringServlet(routes, ctx, UI::new));
+  }
+
+  @AfterEach
+  void tearDown() {
+    MockVaadin.tearDown();
+    SecurityContextHolder.clearContext();
+  }
+
+  /** Signs in as Spring Security would, for both the security context and the request Vaadin checks roles on. */
+  void signIn(String user) {
+    var account = accounts.find(user).orElseThrow();
+    var authorities = account.roles().stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r)).toList();
+    var auth = new UsernamePasswordAuthenticationToken(new User(user, "", authorities), null, authorities);
+    SecurityContextHolder.getContext().setAuthentication(auth);
+    FakeRequest request = (FakeRequest) VaadinServletRequest.getCurrent().getRequest();
+    request.setUserPrincipalInt(auth);
+    request.setUserInRole((principal, role) -> account.roles().contains(role));
+    UI.getCurrent().setLocale(Locale.ENGLISH);
+  }
+
+  HumanTask awaitReview() throws Exception {
+    String first17 = "11010519900404" + String.format("%03d", 100 + (int) (System.nanoTime() % 400) * 2);
+    String idNumber = first17 + IdNumber.checkCharacter(first17);
+    String sex = IdNumber.check(idNumber, java.time.LocalDate.now()).idNumber().sex().name();
+    String cn = service.applyForCard(new CardApplication("段誉", idNumber, sex, "13812345678", "ICBC", "web-portal",
+        png(400, 500), png(700, 450)), "web-portal");
+    HumanTask[] t = new HumanTask[1];
+    await(() -> {
+      t[0] = tasks.open(cn).stream().filter(x -> x.elementId().equals("compare-photos")).findFirst().orElse(null);
+      return t[0] != null;
+    });
+    return t[0];
+  }
+
+  @Test
+  void aClerkClaimsFromTheGroupQueueAndAnInvalidFormCompletesNothing() throws Exception {
+    HumanTask task = awaitReview();
+    signIn("clerk");
+    UI.getCurrent().navigate(TasksView.class);
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.tasks.TaskQueue.Item> grid = _get(Grid.class, spec -> spec.withId("tasks"));
+    List<org.cardcase.tasks.TaskQueue.Item> rows = grid.getGenericDataView().getItems().toList();
+    int row = rows.stream().map(i -> i.task().id()).toList().indexOf(task.id());
+    assertThat(row).as("the task is in the group queue").isGreaterThanOrEqualTo(0);
+    assertThat(rows.get(0).task().dueAt()).as("earliest deadline first").isBeforeOrEqualTo(rows.get(rows.size() - 1).task().dueAt());
+    var cell = com.github.mvysny.kaributesting.v10.GridKt._getCellComponent(grid, row, "actions");
+    _click(_get(cell, Button.class, spec -> spec.withId("claim-" + task.id())));
+    assertThat(tasks.find(task.id()).orElseThrow().assignee()).isEqualTo("clerk");
+
+    UI.getCurrent().navigate(TaskView.class, task.id());
+    @SuppressWarnings("unchecked")
+    RadioButtonGroup<String> decision = _get(RadioButtonGroup.class, spec -> spec.withId("field-photoDecision"));
+    decision.setValue("REQUEST_NEW_PHOTO");
+    TextArea reason = _get(TextArea.class, spec -> spec.withId("field-decisionReason"));
+    assertThat(reason.isVisible()).as("the reason shows for a request for a new photo").isTrue();
+    _click(_get(Button.class, spec -> spec.withId("complete-task")));
+    assertThat(reason.isInvalid()).isTrue();
+    assertThat(reason.getErrorMessage()).isEqualTo("required");
+    assertThat(tasks.find(task.id()).orElseThrow().open()).as("nothing completed").isTrue();
+
+    decision.setValue("APPROVE");
+    assertThat(reason.isVisible()).as("no reason needed to approve").isFalse();
+    _click(_get(Button.class, spec -> spec.withId("complete-task")));
+    assertThat(tasks.find(task.id()).orElseThrow().state()).isEqualTo("COMPLETED");
+    assertThat(_find(Span.class, spec -> spec.withId("case-status"))).as("the case file opens").hasSize(1);
+  }
+
+  @Test
+  void aClerkOfAnotherGroupSeesNothingOfTheTaskAndNoSupervisorView() throws Exception {
+    HumanTask task = awaitReview();
+    signIn("clerk2");
+    UI.getCurrent().navigate(TaskView.class, task.id());
+    assertThat(_find(Paragraph.class, spec -> spec.withId("task-forbidden"))).hasSize(1);
+    assertThat(_find(Button.class, spec -> spec.withId("complete-task"))).isEmpty();
+    try {
+      UI.getCurrent().navigate(SupervisionView.class);
+    } catch (RuntimeException refused) {
+      // Karibu surfaces the access refusal as an exception; either way the view must not show
+    }
+    assertThat(_find(Grid.class, spec -> spec.withId("sla-steps"))).isEmpty();
+    UI.getCurrent().navigate(TasksView.class);
+    assertThat(_find(com.vaadin.flow.component.tabs.Tab.class, spec -> spec.withId("scope-all"))).as("no 'all tasks' for a clerk").isEmpty();
+  }
+
+  @Test
+  void theCaseFileShowsPersonalDataMaskedUntilAReasonIsGivenAndAuditsIt() throws Exception {
+    HumanTask task = awaitReview();
+    signIn("supervisor");
+    UI.getCurrent().navigate(CaseView.class, task.caseNumber());
+    Span name = _get(Span.class, spec -> spec.withId("case-name"));
+    assertThat(name.getText()).isEqualTo("段*");
+    _click(_get(Button.class, spec -> spec.withId("reveal-personal-data")));
+    TextField reason = _get(TextField.class, spec -> spec.withId("reveal-reason"));
+    _click(_get(Button.class, spec -> spec.withId("reveal-confirm")));
+    assertThat(reason.isInvalid()).as("a reason is required").isTrue();
+    assertThat(name.getText()).isEqualTo("段*");
+    reason.setValue("citizen on the phone asked to confirm the spelling");
+    _click(_get(Button.class, spec -> spec.withId("reveal-confirm")));
+    assertThat(name.getText()).isEqualTo("段誉");
+    List<String> actions = jdbc.sql("select action from audit_entry where subject = ? order by seq").param("case:" + task.caseNumber())
+        .query(String.class).list();
+    assertThat(actions).contains("CASE_VIEWED", "PERSONAL_DATA_VIEWED");
+    assertThat(_find(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("diagram-card-application"))).hasSize(1);
+    assertThat(_find(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("diagram-real-name-verification")))
+        .as("the step inside the verification is shown in that process").hasSize(1);
+  }
+
+  static String png(int w, int h) throws Exception {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, w, h);
+    g.setColor(Color.GRAY);
+    g.fillOval(w / 4, h / 6, w / 2, h / 2);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", out);
+    return Base64.getEncoder().encodeToString(out.toByteArray());
+  }
+
+  static void await(Callable<Boolean> c) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Boolean.TRUE.equals(c.call())) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("timed out");
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
