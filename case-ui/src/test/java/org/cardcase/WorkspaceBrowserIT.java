@@ -104,7 +104,9 @@ class WorkspaceBrowserIT {
       // the case file opens and the case has moved on
       waitFor(By.id("case-step"));
       await("case moved on", () -> !step(sys, cn).equals("compare-photos"));
-      new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.findElements(By.id("diagram-card-application")).size() == 1);
+      // the bpmn-js viewer draws the deployed model with the case's step marked
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElements(
+          By.cssSelector("bpmn-viewer#diagram-card-application[rendered] .cardcase-current")).size() == 1);
       shot("case-file");
       JsonNode audit = sys.json(sys.get("/api/audit/cases/" + cn, SUPERVISOR));
       List<String> actions = new java.util.ArrayList<>();

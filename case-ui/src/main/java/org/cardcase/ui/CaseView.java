@@ -201,14 +201,13 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
     return box;
   }
 
-  private static Div svg(byte[] xml, Set<String> highlighted, String id) {
-    Div d = new Div();
-    d.setId(id);
-    d.setWidthFull();
-    if (xml != null) {
-      d.getElement().setProperty("innerHTML", BpmnDiagram.svg(xml, highlighted));
+  private static Component svg(byte[] xml, Set<String> highlighted, String id) {
+    if (xml == null) {
+      return new Div();
     }
-    return d;
+    BpmnViewer viewer = new BpmnViewer(xml, highlighted);
+    viewer.setId(id);
+    return viewer;
   }
 
   private void askReason(CaseRecord c, Span name, Span id, Span phone) {

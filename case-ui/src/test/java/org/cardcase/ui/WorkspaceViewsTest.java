@@ -179,9 +179,10 @@ class WorkspaceViewsTest {
     List<String> actions = jdbc.sql("select action from audit_entry where subject = ? order by seq").param("case:" + task.caseNumber())
         .query(String.class).list();
     assertThat(actions).contains("CASE_VIEWED", "PERSONAL_DATA_VIEWED");
-    assertThat(_find(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("diagram-card-application"))).hasSize(1);
-    assertThat(_find(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("diagram-real-name-verification")))
-        .as("the step inside the verification is shown in that process").hasSize(1);
+    BpmnViewer main = _get(BpmnViewer.class, spec -> spec.withId("diagram-card-application"));
+    assertThat(main.getElement().getAttribute("data-highlight")).isEqualTo("verify-identity");
+    BpmnViewer inner = _get(BpmnViewer.class, spec -> spec.withId("diagram-real-name-verification"));
+    assertThat(inner.getElement().getAttribute("data-highlight")).as("the step inside the verification").isEqualTo("compare-photos");
   }
 
   static String png(int w, int h) throws Exception {
