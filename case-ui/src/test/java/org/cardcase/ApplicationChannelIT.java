@@ -107,7 +107,8 @@ class ApplicationChannelIT {
       assertThat(done.at("/card/state/en").asText()).isEqualTo("Active");
       assertThat(done.get("closed").asBoolean()).isTrue();
       assertThat(done.get("deadlines")).isEmpty();
-      assertThat(sys.count("select count(*) from notification where case_number = ?", cn)).isEqualTo(3);
+      // the activation message is sent once the case is closed
+      await("told", () -> sys.count("select count(*) from notification where case_number = ?", cn) == 3);
 
       JsonNode trail = sys.json(sys.get("/api/audit/cases/" + cn, SUPERVISOR));
       java.util.List<String> actions = new java.util.ArrayList<>();

@@ -46,26 +46,16 @@ import static org.cardcase.processes.RealNameVerificationProcess.VAR_REASON;
 public class ApplicationWorkers {
   private static final Logger log = LoggerFactory.getLogger(ApplicationWorkers.class);
 
-  /**
-   * Sets the status once per event ({@code occasion} tells repeated visits apart): the audit entry
-   * is the record that it happened, so a redelivered step, even one that comes after the case has
-   * moved on, changes nothing. Returns whether this call made the change.
-   */
-  public static boolean status(CaseRepository cases, AuditTrail audit, String cn, String status, String occasion) {
-    if (!audit.append(AuditTrail.ofCase(cn), "status:" + status + ":" + occasion, "system", null, "STATUS_CHANGED",
-        Map.of("status", status))) {
-      return false;
-    }
-    cases.setStatus(cn, status);
-    return true;
+  static boolean status(CaseRepository cases, AuditTrail audit, String cn, String status, String occasion) {
+    return org.cardcase.cases.Statuses.change(cases, audit, cn, status, occasion);
   }
 
   static String day(Instant due) {
     return LocalDate.ofInstant(due, WorkingDayCalendar.ZONE).toString();
   }
 
-  public static Card card(CardLifecycle cards, String cn) {
-    return cards.byCase(cn).orElseThrow(() -> new IllegalStateException("case " + cn + " has no card"));
+  static Card card(CardLifecycle cards, String cn) {
+    return cards.ofCase(cn);
   }
 
   static String bankName(ReferenceData reference, String code) {

@@ -141,6 +141,11 @@ public class CardLifecycle {
     return jdbc.sql("select * from card where card_id = ?").param(cardId).query(CardLifecycle::map).optional();
   }
 
+  /** The card of a case that has one (an application, a reissue); a step that needs it fails loudly otherwise. */
+  public Card ofCase(String caseNumber) {
+    return byCase(caseNumber).orElseThrow(() -> new IllegalStateException("case " + caseNumber + " has no card"));
+  }
+
   public Optional<Card> byCase(String caseNumber) {
     return jdbc.sql("select * from card where case_number = ?").param(caseNumber).query(CardLifecycle::map).optional();
   }

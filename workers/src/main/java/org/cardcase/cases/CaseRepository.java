@@ -75,8 +75,16 @@ public class CaseRepository {
     }
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   /** Merges case-specific data (delegate, relationship, ...) into the case's {@code data}. */
-  public void putData(String caseNumber, String json) {
+  public void putData(String caseNumber, java.util.Map<String, Object> data) {
+    String json;
+    try {
+      json = JSON.writeValueAsString(data);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
     jdbc.sql("update card_case set data = data || ?::jsonb, updated_at = now() where case_number = ?").params(json, caseNumber).update();
   }
 

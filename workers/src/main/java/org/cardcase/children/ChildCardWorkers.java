@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.cardcase.application.ApplicationWorkers;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseRecord;
@@ -98,7 +97,7 @@ public class ChildCardWorkers {
             do update set child_e_card = excluded.child_e_card, case_number = excluded.case_number""")
             .params(c.idNumber(), child, d.get("childName").asText(), c.channel(), cn, number).update();
         audit.append(AuditTrail.ofCase(cn), "e-card-issued", "system", null, "CHILD_E_CARD_ISSUED", Map.of("eCard", number));
-        if (ApplicationWorkers.status(cases, audit, cn, "ISSUED", "issued")) {
+        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "ISSUED", "issued")) {
           cases.close(cn, END_ISSUED);
         }
         return number;
@@ -118,7 +117,7 @@ public class ChildCardWorkers {
       String reason = String.valueOf(Boolean.FALSE.equals(v.get(VAR_CHECKS_OK)) ? v.get(VAR_CHECK_PROBLEM)
           : v.getOrDefault(VAR_REVIEW_REASON, "not approved"));
       tx.executeWithoutResult(s -> {
-        if (ApplicationWorkers.status(cases, audit, cn, "REFUSED", "refused")) {
+        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "REFUSED", "refused")) {
           audit.append(AuditTrail.ofCase(cn), "refusal", "system", null, "CHILD_E_CARD_REFUSED", Map.of("reason", reason));
           cases.close(cn, END_REFUSED);
         }

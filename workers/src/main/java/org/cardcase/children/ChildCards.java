@@ -1,6 +1,5 @@
 package org.cardcase.children;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,11 +44,12 @@ public class ChildCards {
   private final CaseDeadlines caseDeadlines;
   private final Deadlines deadlines;
   private final JdbcClient jdbc;
+  private final org.cardcase.flow.ProcessLinks links;
   private final Clock clock;
-  private final ObjectMapper json = new ObjectMapper();
 
   public ChildCards(CaseService service, CaseRepository cases, CaseDocuments documents, CaseDeadlines caseDeadlines,
-      Deadlines deadlines, JdbcClient jdbc, Clock clock) {
+      Deadlines deadlines, JdbcClient jdbc, org.cardcase.flow.ProcessLinks links, Clock clock) {
+    this.links = links;
     this.service = service;
     this.cases = cases;
     this.documents = documents;
@@ -148,21 +148,13 @@ public class ChildCards {
       data.put("letterSha256", signed.sha256());
       data.put("signedName", r.signedName().strip());
       data.put("signedAt", now.toString());
-      cases.putData(cn, write(data));
+      cases.putData(cn, data);
       documents.store(cn, "householdRegisterPhoto", "HOUSEHOLD_REGISTER", register, channel);
       documents.storeGenerated(cn, "COMMITMENT_LETTER", "text/plain; charset=utf-8", signed.text().getBytes(StandardCharsets.UTF_8),
           r.signedName().strip());
       Instant due = caseDeadlines.once(cn, "reviewDueAt", now, deadlines.getReviewWorkingDays());
-      jdbc.sql("update process_link set variables = variables || ?::jsonb where case_number = ?")
-          .params(write(Map.of("reviewDueAt", due.toString())), cn).update();
+      links.putVariables(cn, Map.of("reviewDueAt", due.toString()));
     });
   }
 
-  private String write(Map<String, Object> m) {
-    try {
-      return json.writeValueAsString(m);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
 }

@@ -1,6 +1,5 @@
 package org.cardcase.family;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -48,7 +47,6 @@ public class FamilyBindings {
   private final AuditTrail audit;
   private final Clock clock;
   private final int maxMembers;
-  private final ObjectMapper json = new ObjectMapper();
 
   public FamilyBindings(CaseService service, CaseRepository cases, ReferenceData reference, JdbcClient jdbc, TransactionTemplate tx,
       AuditTrail audit, Clock clock, @Value("${cardcase.family.max-members:5}") int maxMembers) {
@@ -113,7 +111,7 @@ public class FamilyBindings {
     data.put("memberPhone", r.memberPhone());
     data.put("relationship", r.relationship());
     return service.open(TYPE, FamilyBindingProcess.PROCESS_ID, channel, r.holderName().strip(), holder, r.phone(), null, Map.of(),
-        cn -> cases.putData(cn, write(data)));
+        cn -> cases.putData(cn, data));
   }
 
   /** Active links of a holder, oldest first. */
@@ -159,11 +157,4 @@ public class FamilyBindings {
         rs.getTimestamp("created_at").toInstant());
   }
 
-  private String write(Map<String, Object> m) {
-    try {
-      return json.writeValueAsString(m);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.HashMap;
 import java.util.Map;
-import org.cardcase.application.ApplicationWorkers;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
@@ -75,7 +74,7 @@ public class FamilyWorkers {
           audit.append(AuditTrail.ofCase(cn), "linked", c.channel(), c.channel(), "FAMILY_LINKED",
               Map.of("relationship", d.get("relationship").asText()));
         }
-        if (ApplicationWorkers.status(cases, audit, cn, "LINKED", "linked")) {
+        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "LINKED", "linked")) {
           cases.close(cn, END_LINKED);
         }
       });
@@ -93,7 +92,7 @@ public class FamilyWorkers {
       CaseRecord c = cases.get(cn);
       String reason = String.valueOf(job.getVariablesAsMap().getOrDefault(VAR_REFUSAL, "not allowed"));
       tx.executeWithoutResult(s -> {
-        if (ApplicationWorkers.status(cases, audit, cn, "REFUSED", "refused")) {
+        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "REFUSED", "refused")) {
           audit.append(AuditTrail.ofCase(cn), "refusal", "system", null, "FAMILY_BINDING_REFUSED", Map.of("reason", reason));
           cases.close(cn, END_REFUSED);
         }

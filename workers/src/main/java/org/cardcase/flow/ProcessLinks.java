@@ -28,6 +28,12 @@ public class ProcessLinks {
         .params(caseNumber, bpmnProcessId, write(variables)).update();
   }
 
+  /** Adds variables to a case's start instruction (before the start, or for a resume). */
+  public void putVariables(String caseNumber, Map<String, Object> variables) {
+    jdbc.sql("update process_link set variables = variables || ?::jsonb, updated_at = now() where case_number = ?")
+        .params(write(variables), caseNumber).update();
+  }
+
   public Optional<ProcessLink> find(String caseNumber) {
     return jdbc.sql("select * from process_link where case_number = ?").param(caseNumber).query(this::map).optional();
   }

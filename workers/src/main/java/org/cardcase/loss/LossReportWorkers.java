@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
 import org.cardcase.WorkersConfiguration.Deadlines;
-import org.cardcase.application.ApplicationWorkers;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.Card;
@@ -51,7 +50,7 @@ public class LossReportWorkers {
       CaseRecord c = cases.get(cn);
       Card card = cards.find(cardId).orElseThrow();
       Instant remindAt = tx.execute(s -> {
-        if (ApplicationWorkers.status(cases, audit, cn, "SETTLEMENT_STOPPED", "stopped")) {
+        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "SETTLEMENT_STOPPED", "stopped")) {
           audit.append(AuditTrail.ofCase(cn), "settlement-stopped", "system", "settlement", "SETTLEMENT_STOPPED",
               Map.of("card", cardId, "reference", ref));
         }
@@ -84,7 +83,7 @@ public class LossReportWorkers {
       tx.executeWithoutResult(s -> {
         cards.move(cardId, CardState.ACTIVE, "citizen", c.channel(),
             "provisional loss report " + cn + " withdrawn: " + why, "withdrawn:" + cn);
-        if (ApplicationWorkers.status(cases, audit, cn, "WITHDRAWN", "withdrawn")) {
+        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "WITHDRAWN", "withdrawn")) {
           cases.close(cn, END_WITHDRAWN);
         }
       });
@@ -97,7 +96,7 @@ public class LossReportWorkers {
   CaseJobHandler closeFormalised(CaseRepository cases, TransactionTemplate tx, AuditTrail audit) {
     return new Step(JOB_CLOSE_FORMALISED, (job, cn) -> {
       tx.executeWithoutResult(s -> {
-        if (ApplicationWorkers.status(cases, audit, cn, "FORMALISED", "formalised")) {
+        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "FORMALISED", "formalised")) {
           cases.close(cn, END_FORMALISED);
         }
       });

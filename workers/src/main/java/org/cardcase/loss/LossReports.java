@@ -1,6 +1,5 @@
 package org.cardcase.loss;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -52,7 +51,6 @@ public class LossReports {
   private final ProcessLinks links;
   private final JdbcClient jdbc;
   private final Clock clock;
-  private final ObjectMapper json = new ObjectMapper();
 
   public LossReports(CaseService service, CaseRepository cases, CardLifecycle cards, MedicalSettlement settlement,
       MessageInbox inbox, ProcessLinks links, JdbcClient jdbc, Clock clock) {
@@ -101,7 +99,7 @@ public class LossReports {
     }
     String cn = service.open(TYPE, LossReportProcess.PROCESS_ID, channel, card.holderName(), idNumber, r.phone(), card.issuingBank(),
         Map.of(LossReportProcess.VAR_CARD_ID, card.cardId()), number -> {
-          cases.putData(number, write(Map.of("cardId", card.cardId(), "reportedVia", channel)));
+          cases.putData(number, Map.of("cardId", card.cardId(), "reportedVia", channel));
           cards.move(card.cardId(), CardState.SUSPENDED, channel, channel, "provisional loss report " + number + " via " + channel,
               "provisional-loss:" + number);
         });
@@ -142,11 +140,4 @@ public class LossReports {
         order by created_at desc limit 1""").params(TYPE, cardId).query(String.class).optional();
   }
 
-  private String write(Map<String, Object> m) {
-    try {
-      return json.writeValueAsString(m);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
 }

@@ -5,7 +5,6 @@ import static org.cardcase.processes.CardProductionProcess.*;
 import java.time.Clock;
 import java.util.Map;
 import org.cardcase.WorkersConfiguration.Deadlines;
-import org.cardcase.application.ApplicationWorkers;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardLifecycle;
@@ -32,11 +31,11 @@ public class ProductionWorkers {
       TransactionTemplate tx, AuditTrail audit) {
     return new Step(JOB_REQUEST_PRODUCTION, (job, cn) -> {
       CaseRecord c = cases.get(cn);
-      Card card = ApplicationWorkers.card(cards, cn);
+      Card card = cards.ofCase(cn);
       String due = tx.execute(s -> {
         cards.move(card.cardId(), CardState.IN_PRODUCTION, "system", null, "verified data sent for production",
             "production-requested");
-        if (ApplicationWorkers.status(cases, audit, cn, "IN_PRODUCTION", "requested")) {
+        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "IN_PRODUCTION", "requested")) {
           cases.moveTo(cn, REQUEST_PRODUCTION);
         }
         // a redelivered job gets the deadline recorded the first time

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
 import org.cardcase.WorkersConfiguration.Deadlines;
-import org.cardcase.application.ApplicationWorkers;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.Card;
@@ -93,11 +92,11 @@ public class ReissueWorkers {
       Object cardNumber = job.getVariablesAsMap().get(CardProductionProcess.VAR_CARD_NUMBER);
       CaseRecord c = cases.get(cn);
       tx.executeWithoutResult(s -> {
-        Card card = ApplicationWorkers.card(cards, cn);
+        Card card = cards.ofCase(cn);
         cards.move(card.cardId(), CardState.PRODUCED, "system", "card-production", "the bank reported the replacement made", "produced");
         cards.recordNumbers(card.cardId(), cardNumber == null ? null : cardNumber.toString(), null);
         cards.move(card.cardId(), CardState.AWAITING_ACTIVATION, "system", null, "ready for pickup at the counter", "ready-notified");
-        ApplicationWorkers.status(cases, audit, cn, "CARD_READY", "produced");
+        org.cardcase.cases.Statuses.change(cases, audit, cn, "CARD_READY", "produced");
       });
       Vouchers.Voucher v = vouchers.ofCase(cn).orElseThrow();
       notifications.send(cn, cn + ":replacement-ready", c.phone(), "replacement-ready",
@@ -116,14 +115,14 @@ public class ReissueWorkers {
       CaseRecord c = cases.get(cn);
       Vouchers.Voucher voucher = vouchers.ofCase(cn).orElseThrow();
       Card card = tx.execute(s -> {
-        Card k = ApplicationWorkers.card(cards, cn);
+        Card k = cards.ofCase(cn);
         cards.move(k.cardId(), CardState.ACTIVE, clerk, "counter", "handed over at the counter, ID card and certificate checked",
             "handed-over");
         if (vouchers.use(voucher.number())) {
           audit.append(AuditTrail.ofCase(cn), "voucher-used", clerk, "counter", "VOUCHER_ENDED", Map.of("certificate", voucher.number()));
         }
         cards.move(oldCard, CardState.CANCELLED, clerk, "counter", "replacement " + k.cardId() + " collected", "replacement-collected:" + cn);
-        if (ApplicationWorkers.status(cases, audit, cn, "COMPLETED", "handed-over")) {
+        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "COMPLETED", "handed-over")) {
           cases.close(cn, END_COMPLETED);
         }
         return cards.find(k.cardId()).orElseThrow();

@@ -1,6 +1,5 @@
 package org.cardcase.reissue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -64,7 +63,6 @@ public class Reissues {
   private final Deadlines deadlines;
   private final JdbcClient jdbc;
   private final Clock clock;
-  private final ObjectMapper json = new ObjectMapper();
 
   public Reissues(CaseService service, CaseRepository cases, CardLifecycle cards, CaseDocuments documents,
       CaseDeadlines caseDeadlines, CalendarStore calendar, Vouchers vouchers, Notifications notifications, MessageInbox inbox,
@@ -154,8 +152,7 @@ public class Reissues {
               "formal loss report " + number + " accepted at the counter (" + applicantLabel + ")", "formal-loss:" + number);
           Card replacement = cards.openFor(number, holderId, old.holderName(), old.issuingBank(), old.cardId(), r.acceptedBy(), channel);
           Instant due = caseDeadlines.once(number, ReissueProcess.VAR_PICKUP_DUE_AT, now, deadlines.getReissuePickupWorkingDays());
-          jdbc.sql("update process_link set variables = variables || ?::jsonb where case_number = ?")
-              .params(write(Map.of(ReissueProcess.VAR_PICKUP_DUE_AT, due.toString())), number).update();
+          links.putVariables(number, Map.of(ReissueProcess.VAR_PICKUP_DUE_AT, due.toString()));
           certificate[0] = vouchers.issue(number, holderId, old.holderName(), old.cardId(), replacement.cardId(), today, pickup.date(),
               r.acceptedBy());
           files.forEach((field, bytes) -> documents.store(number, field, kindOf(field), bytes, r.acceptedBy()));
@@ -169,7 +166,7 @@ public class Reissues {
             data.put("delegateName", r.delegateName().strip());
             data.put("delegateIdNumber", IdNumber.check(r.delegateIdNumber(), today).idNumber().value());
           }
-          cases.putData(number, write(data));
+          cases.putData(number, data);
         });
     notifications.send(cn, cn + ":accepted", r.phone(), "reissue-accepted",
         Map.of("caseNumber", cn, "certificate", certificate[0], "pickupDate", pickup.date().toString()));
@@ -235,13 +232,6 @@ public class Reissues {
     };
   }
 
-  private String write(Map<String, Object> m) {
-    try {
-      return json.writeValueAsString(m);
-    } catch (Exception e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
 
   public static List<String> fields() {
     return List.of("holderIdCopy", "delegateIdCopy", "replacementForm");

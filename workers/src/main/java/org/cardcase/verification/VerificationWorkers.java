@@ -141,7 +141,7 @@ public class VerificationWorkers {
         }
         audit.append(AuditTrail.ofCase(cn), "verification:" + round, who, null, "VERIFICATION_DECIDED", detail);
         if (VERIFIED.equals(outcome)) {
-          org.cardcase.application.ApplicationWorkers.status(cases, audit, cn, "VERIFIED", "round-" + round);
+          org.cardcase.cases.Statuses.change(cases, audit, cn, "VERIFIED", "round-" + round);
         }
       });
       Map<String, Object> out = new HashMap<>();

@@ -41,6 +41,7 @@ class CardApplicationFlowTest extends FlowTest {
     assertThat(cases.get(cn).status()).isEqualTo("ACTIVE");
     assertThat(card(cn).state()).isEqualTo(CardState.ACTIVE);
     assertThat(cards.history(card.cardId()).getLast().actor()).isEqualTo("ICBC Xicheng branch");
+    await("told", () -> notifications(cn).size() == 2);
     assertThat(notifications(cn)).containsExactly("card-ready", "card-activated");
     assertThat(actions(cn)).contains("CASE_RECEIVED", "DOCUMENT_ADDED", "DOCUMENTS_CHECKED", "REGISTRY_CHECKED",
         "TASK_COMPLETED", "VERIFICATION_DECIDED", "PRODUCTION_ORDERED", "CARD_STATE_CHANGED", "NOTIFICATION_SENT");

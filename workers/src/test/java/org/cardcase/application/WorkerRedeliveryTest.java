@@ -46,6 +46,11 @@ class WorkerRedeliveryTest extends FlowTest {
     return s;
   }
 
+  /** The case's process has ended: nothing the engine runs can change it under the test any more. */
+  boolean settled(String cn) {
+    return jdbc.sql("select ended_at is not null from process_link where case_number = ?").param(cn).query(Boolean.class).single();
+  }
+
   Map<String, Object> redeliver(String cn, String jobType, Map<String, Object> extraVars) throws Exception {
     ProcessLink link = links.find(cn).orElseThrow();
     Map<String, Object> vars = new HashMap<>(link.variables());
@@ -131,7 +136,7 @@ class WorkerRedeliveryTest extends FlowTest {
 
     String binding = families.request(new org.cardcase.family.FamilyBindings.Request(holder, holder, "石破天", "13500000000",
         id("19720404", "032"), id("19720404", "032"), "阿绣", "13500000001", "SPOUSE"), "counter");
-    await("linked", () -> cases.get(binding).closedAt() != null);
+    await("linked and settled", () -> settled(binding) && notifications(binding).contains("family-linked"));
     twice(binding, org.cardcase.processes.FamilyBindingProcess.JOB_LINK, Map.of());
     twice(binding, org.cardcase.processes.FamilyBindingProcess.JOB_REFUSE, Map.of("refusalReason", "test"));
     assertThat(families.links(holder)).hasSize(1);
@@ -142,7 +147,7 @@ class WorkerRedeliveryTest extends FlowTest {
         png(900, 700), true, org.cardcase.children.ChildCards.NOTICE_VERSION, letter.sha256(), "石破天"), "alipay");
     var review = awaitTask(childCase, "review-child-card");
     tasks.complete(review.id(), "clerk", List.of("verification"), Map.of("childReviewOutcome", "APPROVED"));
-    await("issued", () -> cases.get(childCase).closedAt() != null);
+    await("issued and settled", () -> settled(childCase) && notifications(childCase).contains("child-card-issued"));
     twice(childCase, org.cardcase.processes.ChildCardProcess.JOB_ISSUE, Map.of());
     twice(childCase, org.cardcase.processes.ChildCardProcess.JOB_CHECK, Map.of());
     assertThat(families.links(holder)).as("one e-card, one link for the child").hasSize(2);
