@@ -185,6 +185,39 @@ class WorkspaceViewsTest {
     assertThat(inner.getElement().getAttribute("data-highlight")).as("the step inside the verification").isEqualTo("compare-photos");
   }
 
+  @Test
+  void anAdministratorAddsACalendarYearAndABadLineChangesNothing() {
+    signIn("admin");
+    UI.getCurrent().navigate(CalendarView.class);
+    com.vaadin.flow.component.textfield.IntegerField year = _get(com.vaadin.flow.component.textfield.IntegerField.class,
+        spec -> spec.withId("calendar-year"));
+    TextArea days = _get(TextArea.class, spec -> spec.withId("calendar-days"));
+    TextField source = _get(TextField.class, spec -> spec.withId("calendar-source"));
+    TextField reason = _get(TextField.class, spec -> spec.withId("calendar-reason"));
+    year.setValue(2031);
+    days.setValue("2031-01-01,holiday,New Year\n2031-01-07,workday,New Year");
+    source.setValue("test notice");
+    reason.setValue("test");
+    _click(_get(Button.class, spec -> spec.withId("calendar-save")));
+    com.vaadin.flow.component.html.Div errors = _get(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("calendar-errors"));
+    assertThat(errors.getText()).contains("days.2031-01-07").contains("Saturday or Sunday");
+    assertThat(jdbc.sql("select count(*) from calendar_year where year = 2031").query(Long.class).single()).isZero();
+
+    days.setValue("2031-01-01,holiday,New Year\n2031-01-04,workday,New Year");
+    _click(_get(Button.class, spec -> spec.withId("calendar-save")));
+    assertThat(errors.getText()).isEmpty();
+    assertThat(jdbc.sql("select count(*) from calendar_day where year = 2031").query(Long.class).single()).isEqualTo(2);
+    assertThat(jdbc.sql("select actor from audit_entry where subject = 'calendar:2031'").query(String.class).list()).containsExactly("admin");
+  }
+
+  @Test
+  void aClerkSeesTheCalendarButCannotChangeIt() {
+    signIn("clerk");
+    UI.getCurrent().navigate(CalendarView.class);
+    assertThat(_find(Grid.class, spec -> spec.withId("calendar-years"))).hasSize(1);
+    assertThat(_find(Button.class, spec -> spec.withId("calendar-save"))).isEmpty();
+  }
+
   static String png(int w, int h) throws Exception {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
