@@ -43,6 +43,7 @@ class ApplicationChannelIT {
       assertThat(sys.get("/api/cases/" + cn + "/documents", PORTAL).statusCode()).isEqualTo(403);
 
       // an invalid decision is refused next to its field; a valid one asks for a new photo
+      await("the task", () -> sys.json(sys.get("/api/tasks?caseNumber=" + cn, CLERK)).size() == 1);
       JsonNode task = sys.json(sys.get("/api/tasks?caseNumber=" + cn, CLERK)).get(0);
       HttpResponse<String> noReason = sys.post("/api/tasks/" + task.get("id").asLong() + "/complete", CLERK,
           "{\"photoDecision\":\"REQUEST_NEW_PHOTO\"}");

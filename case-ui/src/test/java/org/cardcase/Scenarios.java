@@ -79,6 +79,8 @@ final class Scenarios {
 
   /** The clerk's photo comparison, through the task API (validated against forms/compare-photos.form). */
   static void comparePhotos(RunningSystem sys, String cn, String form) throws Exception {
+    // the step is recorded by the checkpoint, the task a moment later by the user task worker
+    await("the task of " + cn, () -> sys.json(sys.get("/api/tasks?caseNumber=" + cn, CLERK)).size() == 1);
     JsonNode tasks = sys.json(sys.get("/api/tasks?caseNumber=" + cn, CLERK));
     assertThat(tasks).hasSize(1);
     assertThat(tasks.get(0).get("step").asText()).isEqualTo("compare-photos");
