@@ -76,8 +76,10 @@ public class CaseService {
     } catch (FieldErrors e) {
       errors.putAll(e.errors());
     }
-    Map<String, byte[]> files = checkFiles(Map.of("portraitPhoto", String.valueOf(input.portraitPhoto()),
-        "idCardPhoto", String.valueOf(input.idCardPhoto())), errors, true);
+    Map<String, String> uploads = new java.util.LinkedHashMap<>();
+    uploads.put("portraitPhoto", input.portraitPhoto());
+    uploads.put("idCardPhoto", input.idCardPhoto());
+    Map<String, byte[]> files = acceptFiles(uploads, errors);
     if (!errors.isEmpty()) {
       throw new FieldErrors(errors);
     }
@@ -137,7 +139,7 @@ public class CaseService {
     if (given.isEmpty()) {
       errors.put("portraitPhoto", "send a new portraitPhoto, idCardPhoto or both");
     }
-    Map<String, byte[]> files = checkFiles(given, errors, false);
+    Map<String, byte[]> files = acceptFiles(given, errors);
     if (!errors.isEmpty()) {
       throw new FieldErrors(errors);
     }
@@ -165,17 +167,11 @@ public class CaseService {
     return round;
   }
 
-  private Map<String, byte[]> checkFiles(Map<String, String> fields, Map<String, String> errors, boolean required) {
+  private Map<String, byte[]> acceptFiles(Map<String, String> uploads, Map<String, String> errors) {
     Map<String, byte[]> files = new java.util.LinkedHashMap<>();
-    fields.forEach((field, base64) -> {
-      byte[] bytes = CardApplication.decode(field, "null".equals(base64) ? null : base64, errors);
-      if (bytes == null) {
-        return;
-      }
-      var result = documents.check(field, CardApplication.DOCUMENT_FIELDS.get(field), bytes);
-      if (!result.ok()) {
-        errors.put(field, String.join("; ", result.problems()));
-      } else {
+    uploads.forEach((field, base64) -> {
+      byte[] bytes = documents.accept(field, CardApplication.DOCUMENT_FIELDS.get(field), base64, errors);
+      if (bytes != null) {
         files.put(field, bytes);
       }
     });

@@ -58,7 +58,7 @@ public class ChildCardWorkers {
       if (register.isEmpty()) {
         problems.add("the household register photo is missing");
       } else {
-        FileCheck.Result r = documents.check("householdRegisterPhoto", "HOUSEHOLD_REGISTER", documents.bytes(register.get().id()));
+        FileCheck.Result r = documents.check("HOUSEHOLD_REGISTER", documents.bytes(register.get().id()));
         if (!r.ok()) {
           problems.add("household register photo: " + String.join("; ", r.problems()));
         }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.cardcase.WorkersConfiguration.Deadlines;
 import org.cardcase.calendar.WorkingDayCalendar;
-import org.cardcase.cases.CardApplication;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseRepository;
 import org.cardcase.cases.CaseService;
@@ -121,13 +120,7 @@ public class ChildCards {
     if (r.signedName() == null || r.parentName() == null || !r.signedName().strip().equals(r.parentName().strip())) {
       errors.put("signedName", "the e-signature must be the parent's own name");
     }
-    byte[] register = CardApplication.decode("householdRegisterPhoto", r.householdRegisterPhoto(), errors);
-    if (register != null) {
-      var check = documents.check("householdRegisterPhoto", "HOUSEHOLD_REGISTER", register);
-      if (!check.ok()) {
-        errors.put("householdRegisterPhoto", String.join("; ", check.problems()));
-      }
-    }
+    byte[] register = documents.accept("householdRegisterPhoto", "HOUSEHOLD_REGISTER", r.householdRegisterPhoto(), errors);
     if (!errors.isEmpty()) {
       throw new FieldErrors(errors);
     }

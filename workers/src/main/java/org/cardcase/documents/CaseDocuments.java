@@ -28,16 +28,33 @@ public class CaseDocuments {
     this.audit = audit;
   }
 
-  /** Runs the file checks of the kind; the problems, if any, are named after {@code field}. */
-  public FileCheck.Result check(String field, String kind, byte[] bytes) {
+  /** Runs the file checks of a document kind. */
+  public FileCheck.Result check(String kind, byte[] bytes) {
     ReferenceData.Item k = reference.find(ReferenceData.Kind.DOCUMENT_KIND, kind)
         .orElseThrow(() -> new IllegalArgumentException("unknown document kind " + kind));
     return FileCheck.check(bytes, k.attributes());
   }
 
+  /**
+   * An upload from a person or a channel: decodes the base64 field and runs the file checks of its
+   * kind. Returns the bytes, or null with the problem put under the field's name.
+   */
+  public byte[] accept(String field, String kind, String base64, Map<String, String> errors) {
+    byte[] bytes = org.cardcase.cases.CardApplication.decode(field, base64, errors);
+    if (bytes == null) {
+      return null;
+    }
+    FileCheck.Result r = check(kind, bytes);
+    if (!r.ok()) {
+      errors.put(field, String.join("; ", r.problems()));
+      return null;
+    }
+    return bytes;
+  }
+
   /** Checks and stores (in the caller's transaction); throws {@link FieldErrors} naming the field. */
   public Document store(String caseNumber, String field, String kind, byte[] bytes, String uploadedBy) {
-    FileCheck.Result r = check(field, kind, bytes);
+    FileCheck.Result r = check(kind, bytes);
     if (!r.ok()) {
       throw FieldErrors.of(field, String.join("; ", r.problems()));
     }

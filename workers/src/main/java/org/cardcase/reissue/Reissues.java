@@ -13,7 +13,6 @@ import org.cardcase.cards.Card;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cards.CardNotFound;
 import org.cardcase.cards.CardState;
-import org.cardcase.cases.CardApplication;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRecord;
@@ -212,14 +211,8 @@ public class Reissues {
   }
 
   private void file(String field, String kind, String base64, Map<String, byte[]> files, Map<String, String> errors) {
-    byte[] bytes = CardApplication.decode(field, base64, errors);
-    if (bytes == null) {
-      return;
-    }
-    var r = documents.check(field, kind, bytes);
-    if (!r.ok()) {
-      errors.put(field, String.join("; ", r.problems()));
-    } else {
+    byte[] bytes = documents.accept(field, kind, base64, errors);
+    if (bytes != null) {
       files.put(field, bytes);
     }
   }

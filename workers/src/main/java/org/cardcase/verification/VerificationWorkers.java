@@ -45,7 +45,7 @@ public class VerificationWorkers {
           problems.add(kind + ": missing");
           continue;
         }
-        FileCheck.Result r = documents.check(kind, kind, documents.bytes(doc.get().id()));
+        FileCheck.Result r = documents.check(kind, documents.bytes(doc.get().id()));
         if (!r.ok()) {
           problems.add(kind + ": " + String.join("; ", r.problems()));
         }
