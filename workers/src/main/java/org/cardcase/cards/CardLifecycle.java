@@ -115,27 +115,11 @@ public class CardLifecycle {
     }
     long serial = jdbc.sql("select nextval('medical_insurance_number_seq')").query(Long.class).single();
     String body = card.holderIdNumber().substring(0, 2) + String.format("%08d", serial);
-    String number = body + luhn(body);
+    String number = body + org.cardcase.identity.CheckDigits.luhn(body);
     jdbc.sql("update card set medical_insurance_number = ?, updated_at = now() where card_id = ?").params(number, cardId).update();
     return number;
   }
 
-  static int luhn(String digits) {
-    int sum = 0;
-    boolean dbl = true;
-    for (int i = digits.length() - 1; i >= 0; i--) {
-      int d = digits.charAt(i) - '0';
-      if (dbl) {
-        d *= 2;
-        if (d > 9) {
-          d -= 9;
-        }
-      }
-      sum += d;
-      dbl = !dbl;
-    }
-    return (10 - sum % 10) % 10;
-  }
 
   public Optional<Card> find(String cardId) {
     return jdbc.sql("select * from card where card_id = ?").param(cardId).query(CardLifecycle::map).optional();

@@ -27,11 +27,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration
 public class LossReportWorkers {
 
-  static String tail(Card c) {
-    String n = c.cardNumber() == null ? c.cardId() : c.cardNumber();
-    return n.substring(Math.max(0, n.length() - 4));
-  }
-
   static String cardId(Map<String, Object> vars) {
     Object id = vars.get(VAR_CARD_ID);
     if (id == null) {
@@ -56,7 +51,7 @@ public class LossReportWorkers {
         }
         return caseDeadlines.once(cn, VAR_FORMAL_REMINDER_AT, clock.instant(), deadlines.getFormalReportReminderWorkingDays());
       });
-      notifications.send(cn, cn + ":loss-reported", c.phone(), "loss-reported", Map.of("caseNumber", cn, "cardTail", tail(card),
+      notifications.send(cn, cn + ":loss-reported", c.phone(), "loss-reported", Map.of("caseNumber", cn, "cardTail", card.lastFour(),
           "dueDate", LocalDate.ofInstant(remindAt, WorkingDayCalendar.ZONE).toString()));
       return Map.of(VAR_FORMAL_REMINDER_AT, remindAt.toString());
     });

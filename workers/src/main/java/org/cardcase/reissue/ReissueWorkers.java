@@ -41,11 +41,6 @@ public class ReissueWorkers {
     return id.toString();
   }
 
-  static String tail(Card c) {
-    String n = c.cardNumber() == null ? c.cardId() : c.cardNumber();
-    return n.substring(Math.max(0, n.length() - 4));
-  }
-
   @Bean
   CaseJobHandler stopOldCard(CardLifecycle cards, MedicalSettlement settlement, LossReports lossReports, MessageInbox inbox,
       TransactionTemplate tx) {
@@ -128,7 +123,7 @@ public class ReissueWorkers {
         return cards.find(k.cardId()).orElseThrow();
       });
       notifications.send(cn, cn + ":collected", c.phone(), "replacement-collected",
-          Map.of("certificate", voucher.number(), "cardTail", tail(card)));
+          Map.of("certificate", voucher.number(), "cardTail", card.lastFour()));
       return Map.of();
     });
   }

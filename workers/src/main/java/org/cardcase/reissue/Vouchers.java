@@ -4,6 +4,7 @@ import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Optional;
+import org.cardcase.identity.CheckDigits;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -28,7 +29,7 @@ public class Vouchers {
       LocalDate issued, LocalDate pickupDate, String issuedBy) {
     long serial = jdbc.sql("select nextval('voucher_seq')").query(Long.class).single();
     String body = issued.toString().replace("-", "") + String.format("%06d", serial);
-    String number = "LK" + body + checkDigit(body);
+    String number = "LK" + body + CheckDigits.luhn(body);
     jdbc.sql("""
         insert into voucher (number, case_number, holder_id_number, holder_name, old_card_id, new_card_id, state, pickup_date, issued_by)
         values (?, ?, ?, ?, ?, ?, 'VALID', ?, ?)""")
@@ -53,27 +54,12 @@ public class Vouchers {
     jdbc.sql("update voucher set pickup_date = ? where number = ?").params(Date.valueOf(date), number).update();
   }
 
-  /** Mod-10 (Luhn) check digit, so a misread number is refused rather than matched to another. */
-  static int checkDigit(String digits) {
-    int sum = 0;
-    boolean dbl = true;
-    for (int i = digits.length() - 1; i >= 0; i--) {
-      int d = digits.charAt(i) - '0';
-      if (dbl) {
-        d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-      }
-      sum += d;
-      dbl = !dbl;
-    }
-    return (10 - sum % 10) % 10;
-  }
-
   public static boolean wellFormed(String number) {
     if (number == null || !number.matches("LK\\d{15}")) {
       return false;
     }
     String body = number.substring(2, 16);
-    return checkDigit(body) == number.charAt(16) - '0';
+    return CheckDigits.luhn(body) == number.charAt(16) - '0';
   }
 
   static Voucher map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
