@@ -14,6 +14,7 @@ import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Statuses;
 import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.documents.CaseDocuments;
 import org.cardcase.flow.CaseJobHandler;
@@ -46,16 +47,8 @@ import static org.cardcase.processes.RealNameVerificationProcess.VAR_REASON;
 public class ApplicationWorkers {
   private static final Logger log = LoggerFactory.getLogger(ApplicationWorkers.class);
 
-  static boolean status(CaseRepository cases, AuditTrail audit, String cn, String status, String occasion) {
-    return org.cardcase.cases.Statuses.change(cases, audit, cn, status, occasion);
-  }
-
   static String day(Instant due) {
     return LocalDate.ofInstant(due, WorkingDayCalendar.ZONE).toString();
-  }
-
-  static Card card(CardLifecycle cards, String cn) {
-    return cards.ofCase(cn);
   }
 
   static String bankName(ReferenceData reference, String code) {
@@ -77,7 +70,7 @@ public class ApplicationWorkers {
         if (link.processInstanceKey() == null) {
           links.recordInstance(cn, job.getProcessInstanceKey());
         }
-        if (status(cases, audit, cn, "IN_PROGRESS", "registered")) {
+        if (Statuses.change(cases, audit, cn, "IN_PROGRESS", "registered")) {
           cases.moveTo(cn, REGISTER);
         }
       });
@@ -95,7 +88,7 @@ public class ApplicationWorkers {
       CaseRecord c = cases.get(cn);
       int round = verification.currentRound(cn);
       Instant due = tx.execute(s -> {
-        status(cases, audit, cn, "AWAITING_RESUBMISSION", "round-" + round);
+        Statuses.change(cases, audit, cn, "AWAITING_RESUBMISSION", "round-" + round);
         return caseDeadlines.again(cn, VAR_RESUBMISSION_DUE_AT, clock.instant(), deadlines.getResubmissionWorkingDays());
       });
       notifications.send(cn, cn + ":not-verified:" + round, c.phone(), newPhoto ? "new-photo-requested" : "verification-rejected",
@@ -111,10 +104,10 @@ public class ApplicationWorkers {
       Object why = job.getVariablesAsMap().get(VAR_REASON);
       CaseRecord c = cases.get(cn);
       tx.executeWithoutResult(s -> {
-        cards.move(card(cards, cn).cardId(), CardState.CANCELLED, "system", null,
+        cards.move(cards.ofCase(cn).cardId(), CardState.CANCELLED, "system", null,
             "application closed: not verified and not resubmitted in time (" + (why == null ? "no reason given" : why) + ")",
             "rejected");
-        if (status(cases, audit, cn, "REJECTED", "closed")) {
+        if (Statuses.change(cases, audit, cn, "REJECTED", "closed")) {
           cases.close(cn, END_REJECTED);
         }
       });
@@ -131,12 +124,12 @@ public class ApplicationWorkers {
       Object cardNumber = job.getVariablesAsMap().get(org.cardcase.processes.CardProductionProcess.VAR_CARD_NUMBER);
       CaseRecord c = cases.get(cn);
       Map<String, Object> out = tx.execute(s -> {
-        Card card = card(cards, cn);
+        Card card = cards.ofCase(cn);
         cards.move(card.cardId(), CardState.PRODUCED, "system", "card-production", "the bank reported the card made", "produced");
         cards.recordNumbers(card.cardId(), cardNumber == null ? null : cardNumber.toString(), null);
         cards.move(card.cardId(), CardState.AWAITING_ACTIVATION, "system", null, "ready for collection at the bank branch",
             "ready-notified");
-        status(cases, audit, cn, "CARD_READY", "produced");
+        Statuses.change(cases, audit, cn, "CARD_READY", "produced");
         Instant now = clock.instant();
         Map<String, Object> vars = new HashMap<>();
         vars.put(VAR_COLLECTION_REMINDER_AT,
@@ -170,7 +163,7 @@ public class ApplicationWorkers {
       tx.executeWithoutResult(s -> {
         // a supervisor decides: contact the citizen, or cancel the card
         tasks.upsert(cn, ESCALATE_UNCOLLECTED, seq, 0L, "cardcase:" + FORM_CARD_UNCOLLECTED, GROUP_SUPERVISORS, clock.instant());
-        if (status(cases, audit, cn, "UNCOLLECTED", "final-deadline")) {
+        if (Statuses.change(cases, audit, cn, "UNCOLLECTED", "final-deadline")) {
           cases.close(cn, END_UNCOLLECTED);
         }
       });
@@ -186,9 +179,9 @@ public class ApplicationWorkers {
       String branch = String.valueOf(v.getOrDefault("branch", "bank branch"));
       CaseRecord c = cases.get(cn);
       Card card = tx.execute(s -> {
-        Card k = card(cards, cn);
+        Card k = cards.ofCase(cn);
         cards.move(k.cardId(), CardState.ACTIVE, branch, BRANCH_CHANNEL, "collected and activated at " + branch, "activated");
-        if (status(cases, audit, cn, "ACTIVE", "activated")) {
+        if (Statuses.change(cases, audit, cn, "ACTIVE", "activated")) {
           cases.close(cn, END_COMPLETED);
         }
         return cards.find(k.cardId()).orElseThrow();
