@@ -50,6 +50,9 @@ public class TasksView extends VerticalLayout {
   private final ComboBox<TaskQueue.SavedFilter> saved = new ComboBox<>();
   private final Grid<Item> grid = new Grid<>();
   private final Span count = new Span();
+  /** Who is looking, read once per refresh: every row's buttons need it. */
+  private TaskQueue.Person me;
+  private final java.util.Map<String, List<String>> membersOfGroup = new java.util.HashMap<>();
 
   public TasksView(TaskQueue queue, Staff staff) {
     this.queue = queue;
@@ -177,8 +180,10 @@ public class TasksView extends VerticalLayout {
   }
 
   void refresh() {
+    me = staff.person();
+    membersOfGroup.clear();
     try {
-      List<Item> items = queue.list(staff.person(), filter());
+      List<Item> items = queue.list(me, filter());
       grid.setItems(items);
       count.setText(getTranslation("tasks.count", items.size(), items.stream().filter(Item::overdue).count()));
     } catch (TaskStore.TaskNotAllowed e) {
@@ -201,14 +206,13 @@ public class TasksView extends VerticalLayout {
 
   private HorizontalLayout actions(Item i) {
     HorizontalLayout h = new HorizontalLayout();
-    String me = staff.person().name();
     if (i.task().assignee() == null) {
-      Button claim = new Button(getTranslation("tasks.claim"), e -> act(() -> queue.claim(i.task().id(), staff.person())));
+      Button claim = new Button(getTranslation("tasks.claim"), e -> act(() -> queue.claim(i.task().id(), me)));
       claim.setId("claim-" + i.task().id());
       claim.addThemeVariants(ButtonVariant.LUMO_SMALL);
       h.add(claim);
-    } else if (i.task().assignee().equals(me) || staff.has("SUPERVISOR")) {
-      Button release = new Button(getTranslation("tasks.release"), e -> act(() -> queue.unclaim(i.task().id(), staff.person())));
+    } else if (i.task().assignee().equals(me.name()) || me.supervisor()) {
+      Button release = new Button(getTranslation("tasks.release"), e -> act(() -> queue.unclaim(i.task().id(), me)));
       release.setId("release-" + i.task().id());
       release.addThemeVariants(ButtonVariant.LUMO_SMALL);
       h.add(release);
@@ -217,14 +221,14 @@ public class TasksView extends VerticalLayout {
     open.setId("open-" + i.task().id());
     open.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_PRIMARY);
     h.add(open);
-    if (staff.has("SUPERVISOR")) {
+    if (me.supervisor()) {
       ComboBox<String> to = new ComboBox<>();
       to.setPlaceholder(getTranslation("tasks.reassign"));
-      to.setItems(queue.groupMembers(i.task().candidateGroup()));
+      to.setItems(membersOfGroup.computeIfAbsent(i.task().candidateGroup(), queue::groupMembers));
       to.setWidth("9em");
       to.addValueChangeListener(e -> {
         if (e.getValue() != null) {
-          act(() -> queue.reassign(i.task().id(), e.getValue(), staff.person()));
+          act(() -> queue.reassign(i.task().id(), e.getValue(), me));
         }
       });
       h.add(to);
