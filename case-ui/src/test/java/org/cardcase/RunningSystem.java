@@ -22,7 +22,7 @@ import java.util.List;
  * The packaged application started as its own process, exactly as the README's run command starts
  * it, on free ports and a data directory of its own. {@link #kill()} is a hard stop (SIGKILL).
  */
-final class RunningSystem implements AutoCloseable {
+public final class RunningSystem implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   final Path dataDir;
   final int httpPort = freePort();
@@ -159,7 +159,7 @@ final class RunningSystem implements AutoCloseable {
     return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {

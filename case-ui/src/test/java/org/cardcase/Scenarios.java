@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 
 /** What the system tests do through the API, as a channel, a clerk or a partner would. */
-final class Scenarios {
+public final class Scenarios {
   static final String PORTAL = "web-portal:web-portal-demo";
   static final String CLERK = "clerk:clerk-demo";
   static final String PARTNER = "card-production:card-production-demo";
@@ -47,7 +47,7 @@ final class Scenarios {
     return first17 + org.cardcase.identity.IdNumber.checkCharacter(first17);
   }
 
-  static String png(int w, int h) {
+  public static String png(int w, int h) {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     g.setColor(Color.WHITE);
@@ -88,7 +88,7 @@ final class Scenarios {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
   }
 
-  static void await(String what, Callable<Boolean> condition) throws Exception {
+  public static void await(String what, Callable<Boolean> condition) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       try {

@@ -18,18 +18,9 @@ import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.server.VaadinServletRequest;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import org.cardcase.CardCaseApplication;
 import org.cardcase.access.Accounts;
 import org.cardcase.cases.CardApplication;
@@ -63,8 +54,8 @@ class WorkspaceViewsTest {
   @DynamicPropertySource
   static void ports(DynamicPropertyRegistry r) {
     r.add("cardcase.data-dir", () -> Path.of("target", "views-test-" + System.nanoTime()).toString());
-    r.add("cardcase.postgres.port", WorkspaceViewsTest::freePort);
-    r.add("cardcase.engine.port", WorkspaceViewsTest::freePort);
+    r.add("cardcase.postgres.port", org.cardcase.RunningSystem::freePort);
+    r.add("cardcase.engine.port", org.cardcase.RunningSystem::freePort);
   }
 
   @Autowired ApplicationContext ctx;
@@ -102,9 +93,9 @@ class WorkspaceViewsTest {
     String idNumber = first17 + IdNumber.checkCharacter(first17);
     String sex = IdNumber.check(idNumber, java.time.LocalDate.now()).idNumber().sex().name();
     String cn = service.applyForCard(new CardApplication("段誉", idNumber, sex, "13812345678", "ICBC", "web-portal",
-        png(400, 500), png(700, 450)), "web-portal");
+        org.cardcase.Scenarios.png(400, 500), org.cardcase.Scenarios.png(700, 450)), "web-portal");
     HumanTask[] t = new HumanTask[1];
-    await(() -> {
+    org.cardcase.Scenarios.await("the photo comparison task", () -> {
       t[0] = tasks.open(cn).stream().filter(x -> x.elementId().equals("compare-photos")).findFirst().orElse(null);
       return t[0] != null;
     });
@@ -216,37 +207,5 @@ class WorkspaceViewsTest {
     UI.getCurrent().navigate(CalendarView.class);
     assertThat(_find(Grid.class, spec -> spec.withId("calendar-years"))).hasSize(1);
     assertThat(_find(Button.class, spec -> spec.withId("calendar-save"))).isEmpty();
-  }
-
-  static String png(int w, int h) throws Exception {
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = img.createGraphics();
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, w, h);
-    g.setColor(Color.GRAY);
-    g.fillOval(w / 4, h / 6, w / 2, h / 2);
-    g.dispose();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(img, "png", out);
-    return Base64.getEncoder().encodeToString(out.toByteArray());
-  }
-
-  static void await(Callable<Boolean> c) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (Boolean.TRUE.equals(c.call())) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("timed out");
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
