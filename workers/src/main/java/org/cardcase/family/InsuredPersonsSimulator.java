@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 public class InsuredPersonsSimulator implements InsuredPersons {
   @Override
   public boolean insured(String idNumber) {
-    int seq = Integer.parseInt(idNumber.substring(14, 17));
+    int seq = org.cardcase.identity.IdNumber.sequenceCode(idNumber);
     return seq < 970 || seq > 979;
   }
 }

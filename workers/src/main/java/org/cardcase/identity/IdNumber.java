@@ -83,6 +83,14 @@ public record IdNumber(String value, LocalDate birthDate, Sex sex) {
     return CHECK[sum % 11];
   }
 
+  /**
+   * The three-digit sequence code (digits 15-17) of a well-formed ID number; the simulators pick
+   * their test behaviour by it.
+   */
+  public static int sequenceCode(String idNumber) {
+    return Integer.parseInt(idNumber.substring(14, 17));
+  }
+
   public int ageOn(LocalDate date) {
     return Period.between(birthDate, date).getYears();
   }

@@ -51,7 +51,7 @@ public class IssuingBankSimulator implements IssuingBank {
 
   @Override
   public String order(CardOrder order) {
-    int seq = Integer.parseInt(order.idNumber().substring(14, 17));
+    int seq = org.cardcase.identity.IdNumber.sequenceCode(order.idNumber());
     if (seq >= 985 && seq <= 989) {
       throw new IllegalStateException("issuing bank simulator: " + order.issuingBank() + " refused the order (test identity " + seq + ")");
     }

@@ -46,7 +46,7 @@ public class PopulationRegistrySimulator implements PopulationRegistry {
       Thread.currentThread().interrupt();
       throw new Unavailable("interrupted");
     }
-    int seq = Integer.parseInt(idNumber.substring(14, 17));
+    int seq = org.cardcase.identity.IdNumber.sequenceCode(idNumber);
     log.info("population registry simulator: {} call {} (sequence {})", Masking.idNumber(idNumber), call, seq);
     if (seq >= 995 && seq <= 997) {
       throw new Unavailable("population registry simulator: service unavailable (test identity " + seq + ")");
