@@ -46,6 +46,12 @@ public class FlowTestApplication {
     return new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules();
   }
 
+  /** The application wires the in-process engine the same way (case-ui's EngineWiring). */
+  @Bean
+  org.cardcase.flow.EngineHost engineHost(org.cardcase.infra.engine.EmbeddedEngine engine) {
+    return org.cardcase.flow.EngineHost.inProcess(engine::start, engine::failure, engine::onFailure, engine::injectFault);
+  }
+
   @Bean
   @Primary
   MovableClock movableClock() {

@@ -53,8 +53,10 @@ public class TaskApi {
     if (!errors.isEmpty()) {
       throw new FieldErrors(errors);
     }
-    tasks.complete(id, user.getName(), groups(user), form);
-    return Map.of("completed", id, "caseNumber", t.caseNumber());
+    TaskStore.Completion done = tasks.complete(id, user.getName(), groups(user), form);
+    return Map.of("completed", id, "caseNumber", t.caseNumber(), "caseContinued", done.caseContinued(),
+        "message", done.caseContinued() ? "completed; the case moves on"
+            : "saved; the case continues when the workflow engine is back");
   }
 
   private List<String> groups(Authentication user) {

@@ -72,6 +72,7 @@ public class SecurityConfiguration {
             .requestMatchers("/api/tasks/**").hasAnyRole("CLERK", "SUPERVISOR")
             .requestMatchers("/api/callbacks/**").hasRole("PARTNER")
             .requestMatchers(HttpMethod.GET, "/api/audit/**").hasAnyRole("SUPERVISOR", "ADMIN")
+            .requestMatchers(HttpMethod.GET, "/api/engine").hasAnyRole("SUPERVISOR", "ADMIN")
             .requestMatchers("/api/admin/**").hasRole("ADMIN")
             .anyRequest().denyAll())
         .httpBasic(b -> b.authenticationEntryPoint((req, res, ex) ->

@@ -19,7 +19,10 @@ import java.util.Locale;
 public class MainLayout extends AppLayout {
   public static final Locale ZH = Locale.SIMPLIFIED_CHINESE;
 
-  public MainLayout(AuthenticationContext auth, org.cardcase.access.Accounts accounts) {
+  private final Span engineBanner = new Span();
+
+  public MainLayout(AuthenticationContext auth, org.cardcase.access.Accounts accounts,
+      org.cardcase.flow.EngineSupervisor engine) {
     H1 title = new H1(getTranslation("app.title"));
     title.getStyle().set("font-size", "var(--lumo-font-size-l)").set("margin", "0");
     Select<Locale> language = new Select<>();
@@ -34,7 +37,10 @@ public class MainLayout extends AppLayout {
     });
     String user = auth.getPrincipalName().orElse("");
     Button logout = new Button(getTranslation("nav.logout"), e -> auth.logout());
-    HorizontalLayout header = new HorizontalLayout(new DrawerToggle(), title, new Span(user), language, logout);
+    engineBanner.setId("engine-status");
+    engineBanner.getElement().getThemeList().add("badge error");
+    showEngine(engine.status());
+    HorizontalLayout header = new HorizontalLayout(new DrawerToggle(), title, engineBanner, new Span(user), language, logout);
     header.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
     header.expand(title);
     header.setWidthFull();
@@ -51,5 +57,30 @@ public class MainLayout extends AppLayout {
     }
     nav.addItem(new SideNavItem(getTranslation("nav.calendar"), CalendarView.class));
     addToDrawer(nav);
+    // the engine's state reaches every open page within seconds, not on the next click
+    addAttachListener(e -> {
+      e.getUI().setPollInterval(5_000);
+      var poll = e.getUI().addPollListener(p -> showEngine(engine.status()));
+      addDetachListener(d -> {
+        poll.remove();
+        d.unregisterListener();
+      });
+    });
+    if (auth.hasAnyRole("SUPERVISOR", "ADMIN")) {
+      nav.addItem(new SideNavItem(getTranslation("engine.title"), EngineView.class));
+    }
+  }
+
+  /** Hidden while the engine works; otherwise says what is wrong and what happens to people's work. */
+  private void showEngine(org.cardcase.flow.EngineSupervisor.Status s) {
+    String text = switch (s.state()) {
+      case DOWN -> getTranslation("engine.down", java.time.format.DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.MEDIUM)
+          .withLocale(getLocale()).withZone(org.cardcase.calendar.WorkingDayCalendar.ZONE).format(s.since()));
+      case HEALING -> getTranslation("engine.healing");
+      default -> s.resuming() ? getTranslation("engine.resuming", s.resumed(), s.toResume()) : null;
+    };
+    engineBanner.setVisible(text != null);
+    engineBanner.setText(text == null ? "" : text);
+    engineBanner.getElement().getThemeList().set("error", s.state() != org.cardcase.flow.EngineSupervisor.State.UP);
   }
 }

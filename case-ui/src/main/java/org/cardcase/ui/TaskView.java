@@ -228,8 +228,10 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
       return;
     }
     try {
-      tasks.complete(task.id(), staff.person().name(), staff.person().groups(), v);
-      Notification.show(getTranslation("task.completed"), 3000, Notification.Position.BOTTOM_START);
+      boolean continued = tasks.complete(task.id(), staff.person().name(), staff.person().groups(), v).caseContinued();
+      // the truth about what happened: stored always, moved on only if the engine took it
+      Notification.show(getTranslation(continued ? "task.completed" : "task.completedSaved"), continued ? 3000 : 8000,
+          Notification.Position.BOTTOM_START);
       getUI().ifPresent(ui -> ui.navigate(CaseView.class, task.caseNumber()));
     } catch (TaskStore.TaskNotAllowed e) {
       formError.setText(e.getMessage());

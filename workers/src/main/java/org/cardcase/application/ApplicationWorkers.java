@@ -20,6 +20,8 @@ import org.cardcase.documents.CaseDocuments;
 import org.cardcase.flow.CaseJobHandler;
 import org.cardcase.flow.ProcessLink;
 import org.cardcase.flow.ProcessLinks;
+import org.cardcase.flow.CurrentEngine;
+import org.cardcase.flow.ProcessStarter;
 import org.cardcase.flow.Step;
 import org.cardcase.notifications.Notifications;
 import org.cardcase.production.CardOrder;
@@ -57,18 +59,22 @@ public class ApplicationWorkers {
 
   @Bean
   CaseJobHandler registerApplication(CaseRepository cases, ProcessLinks links, CamundaClient client, TransactionTemplate tx,
-      AuditTrail audit) {
+      AuditTrail audit, CurrentEngine engine) {
     return new Step(JOB_REGISTER, (job, cn) -> {
       ProcessLink link = links.find(cn).orElseThrow();
-      if (link.processInstanceKey() != null && link.processInstanceKey() != job.getProcessInstanceKey()) {
-        // a second instance for the same case (a start whose key was never recorded): stop it
+      Object token = job.getVariablesAsMap().get(ProcessStarter.VAR_START_TOKEN);
+      // the start token tells the instance the case runs as from one the engine took twice
+      boolean duplicate = token != null ? !token.equals(link.startToken())
+          : link.processInstanceKey() != null && link.processInstanceKey() != job.getProcessInstanceKey();
+      if (duplicate) {
+        // a second instance for the same case (a start the engine took although its answer was lost): stop it
         log.warn("case {} already runs as instance {}; cancelling duplicate {}", cn, link.processInstanceKey(), job.getProcessInstanceKey());
         client.newCancelInstanceCommand(job.getProcessInstanceKey()).send().join();
         return Map.of();
       }
       tx.executeWithoutResult(s -> {
         if (link.processInstanceKey() == null) {
-          links.recordInstance(cn, job.getProcessInstanceKey());
+          links.recordInstance(cn, job.getProcessInstanceKey(), engine.generation());
         }
         if (Statuses.change(cases, audit, cn, "IN_PROGRESS", "registered")) {
           cases.moveTo(cn, REGISTER);
@@ -77,6 +83,7 @@ public class ApplicationWorkers {
       return Map.of();
     });
   }
+
 
   @Bean
   CaseJobHandler notifyRejection(CaseRepository cases, Verification verification, CaseDeadlines caseDeadlines,

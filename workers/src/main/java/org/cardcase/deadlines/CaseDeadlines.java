@@ -42,11 +42,13 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
   private final ProcessLinks links;
   private final ProcessCatalog catalog;
   private final CamundaClient client;
+  private final org.cardcase.flow.CurrentEngine engine;
   private final AuditTrail audit;
   private final Clock clock;
 
   public CaseDeadlines(JdbcClient jdbc, CalendarStore calendar, ProcessLinks links, ProcessCatalog catalog,
-      CamundaClient client, AuditTrail audit, Clock clock) {
+      CamundaClient client, AuditTrail audit, Clock clock, org.cardcase.flow.CurrentEngine engine) {
+    this.engine = engine;
     this.jdbc = jdbc;
     this.calendar = calendar;
     this.links = links;
@@ -162,6 +164,9 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
     ProcessLink link = links.find(d.caseNumber()).orElse(null);
     if (link == null || link.processInstanceKey() == null) {
       return; // not started yet: it starts with the stored variables
+    }
+    if (!engine.accepting() || link.engineGeneration() != engine.generation()) {
+      return; // the engine is away or lost the instance: the resume starts it with the stored variables
     }
     try {
       Map<String, Object> vars = new HashMap<>();

@@ -21,8 +21,11 @@ public class CheckpointWorker implements CaseJobHandler {
   private final MessageInbox inbox;
   private final AuditTrail audit;
   private final ProcessCatalog catalog;
+  private final CurrentEngine engine;
 
-  public CheckpointWorker(ProcessLinks links, CaseRepository cases, MessageInbox inbox, AuditTrail audit, ProcessCatalog catalog) {
+  public CheckpointWorker(ProcessLinks links, CaseRepository cases, MessageInbox inbox, AuditTrail audit, ProcessCatalog catalog,
+      CurrentEngine engine) {
+    this.engine = engine;
     this.catalog = catalog;
     this.audit = audit;
     this.links = links;
@@ -42,6 +45,7 @@ public class CheckpointWorker implements CaseJobHandler {
     Map<String, Object> vars = new HashMap<>(job.getVariablesAsMap());
     ProcessLink link = links.find(caseNumber).orElseThrow(() -> new IllegalStateException("no process link for " + caseNumber));
     Object resumeSeq = vars.remove(CaseFlow.VAR_RESUME_SEQ);
+    vars.remove(ProcessStarter.VAR_START_TOKEN); // belongs to one start, not to the case
     // a wait inside a called process (verification) is recorded as callActivity/element
     boolean inCaseProcess = job.getBpmnProcessId().equals(link.bpmnProcessId());
     String waitId = catalog.waitId(link.bpmnProcessId(), job.getBpmnProcessId(), job.getElementId());
@@ -56,7 +60,7 @@ public class CheckpointWorker implements CaseJobHandler {
       vars.put("_checkpointProcess", job.getBpmnProcessId());
       // the case's instance is the caller's, never the called process's
       long caseInstance = inCaseProcess || link.processInstanceKey() == null ? job.getProcessInstanceKey() : link.processInstanceKey();
-      int seq = links.recordWait(caseNumber, waitId, caseInstance, vars, !resumedHere);
+      int seq = links.recordWait(caseNumber, waitId, caseInstance, engine.generation(), vars, !resumedHere);
       cases.moveTo(caseNumber, job.getElementId());
       audit.append(AuditTrail.ofCase(caseNumber), "step:" + waitId + ":" + seq, "system", null,
           "STEP_ENTERED", Map.of("step", job.getElementId()));

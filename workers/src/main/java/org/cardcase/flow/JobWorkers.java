@@ -9,25 +9,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-/** Opens one Zeebe job worker per {@link CaseJobHandler} bean, with uniform failure handling. */
+/**
+ * Opens one Zeebe job worker per {@link CaseJobHandler} bean, with uniform failure handling. Jobs
+ * are pushed by the engine as they are created (job streaming); polling is only the fallback for
+ * jobs that time out. Handlers run on virtual threads (see the client's configuration), so a step
+ * that waits for an outside system does not hold up the others.
+ */
 @Component
 public class JobWorkers implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JobWorkers.class);
   private final CamundaClient client;
   private final List<CaseJobHandler> handlers;
   private final List<JobWorker> open = new ArrayList<>();
-
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final Duration backoff;
+  private final int maxJobsActive;
+  private final Duration pollInterval;
 
   public JobWorkers(CamundaClient client, List<CaseJobHandler> handlers,
-      @org.springframework.beans.factory.annotation.Value("${cardcase.jobs.retry-backoff:5s}") Duration backoff) {
+      @Value("${cardcase.jobs.retry-backoff:5s}") Duration backoff,
+      @Value("${cardcase.jobs.max-active-per-type:32}") int maxJobsActive,
+      @Value("${cardcase.jobs.poll-interval:5s}") Duration pollInterval) {
     this.backoff = backoff;
     this.client = client;
     this.handlers = handlers;
+    this.maxJobsActive = maxJobsActive;
+    this.pollInterval = pollInterval;
   }
 
   public synchronized void openAll() {
@@ -36,27 +49,62 @@ public class JobWorkers implements AutoCloseable {
     }
     for (CaseJobHandler h : handlers) {
       open.add(client.newWorker().jobType(h.jobType()).handler((jc, job) -> run(h, jc, job))
-          .name("cardcase-" + h.jobType()).timeout(h.timeout()).maxJobsActive(4)
-          .pollInterval(Duration.ofMillis(200)).open());
+          .name("cardcase-" + h.jobType()).timeout(h.timeout()).maxJobsActive(maxJobsActive)
+          .streamEnabled(true).pollInterval(pollInterval).open());
     }
     log.info("opened {} job workers: {}", open.size(), handlers.stream().map(CaseJobHandler::jobType).toList());
   }
 
   private void run(CaseJobHandler h, JobClient jc, ActivatedJob job) {
-    Optional<Map<String, Object>> result;
+    inFlight.incrementAndGet();
     try {
-      result = h.handle(job);
-    } catch (Exception e) {
-      int retries = Math.max(job.getRetries() - 1, 0);
-      log.warn("job {} ({}) at {} failed, {} retries left: {}", job.getKey(), job.getType(), job.getElementId(), retries, e.toString());
-      // doubling backoff per failed attempt, at most a minute
-      long factor = 1L << Math.min(6, Math.max(0, 5 - retries));
-      Duration wait = backoff.multipliedBy(factor).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : backoff.multipliedBy(factor);
-      jc.newFailCommand(job).retries(retries).retryBackoff(wait)
-          .errorMessage(String.valueOf(e.getMessage())).send();
-      return;
+      Optional<Map<String, Object>> result;
+      try {
+        result = h.handle(job);
+      } catch (Exception e) {
+        int retries = Math.max(job.getRetries() - 1, 0);
+        log.warn("job {} ({}) at {} failed, {} retries left: {}", job.getKey(), job.getType(), job.getElementId(), retries, e.toString());
+        // doubling backoff per failed attempt, at most a minute
+        long factor = 1L << Math.min(6, Math.max(0, 5 - retries));
+        Duration wait = backoff.multipliedBy(factor).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : backoff.multipliedBy(factor);
+        jc.newFailCommand(job).retries(retries).retryBackoff(wait)
+            .errorMessage(String.valueOf(e.getMessage())).send();
+        return;
+      }
+      if (result.isPresent()) {
+        try {
+          jc.newCompleteCommand(job).variables(result.get()).send().join();
+        } catch (RuntimeException e) {
+          // the step's effect is stored; the engine delivers the job again (or a resume does) and
+          // the idempotent handler finds it done
+          log.info("job {} ({}) done but its completion was not taken: {}", job.getKey(), job.getType(), e.getMessage());
+        }
+      }
+    } finally {
+      inFlight.decrementAndGet();
     }
-    result.ifPresent(vars -> jc.newCompleteCommand(job).variables(vars).send().join());
+  }
+
+  /**
+   * Stops taking jobs and waits for the handlers still running, so that nothing from an engine
+   * about to be replaced writes to PostgreSQL after the replacement has begun.
+   */
+  public synchronized boolean closeAndDrain(Duration timeout) {
+    close();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return inFlight.get() == 0;
+  }
+
+  public int inFlight() {
+    return inFlight.get();
   }
 
   @Override

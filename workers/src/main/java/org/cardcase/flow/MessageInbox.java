@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import io.camunda.client.api.command.ClientStatusException;
+import io.grpc.Status;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.processes.CaseFlow;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -18,6 +21,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class MessageInbox {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MessageInbox.class);
   /** Long enough to cover the gap between an early callback and the case reaching its wait state. */
   static final Duration TTL = Duration.ofDays(30);
   private final JdbcClient jdbc;
@@ -26,7 +30,11 @@ public class MessageInbox {
   private final AuditTrail audit;
   private final TransactionTemplate tx;
 
-  public MessageInbox(JdbcClient jdbc, CamundaClient client, ProcessLinks links, AuditTrail audit, TransactionTemplate tx) {
+  private final CurrentEngine engine;
+
+  public MessageInbox(JdbcClient jdbc, CamundaClient client, ProcessLinks links, AuditTrail audit, TransactionTemplate tx,
+      CurrentEngine engine) {
+    this.engine = engine;
     this.audit = audit;
     this.tx = tx;
     this.jdbc = jdbc;
@@ -34,13 +42,21 @@ public class MessageInbox {
     this.links = links;
   }
 
-  /** Stores and publishes the message; returns false for a duplicate (already received, nothing done). */
+  /**
+   * Stores the message and hands it to the engine without waiting for it; returns false for a
+   * duplicate (already received, nothing done). Once stored it is safe: if the engine is away it is
+   * published by the sweeper when the engine is back.
+   */
   public boolean receive(String messageId, String name, String caseNumber, String sender, Map<String, Object> variables) {
     Boolean stored = tx.execute(s -> store(messageId, name, caseNumber, sender, variables));
     if (!Boolean.TRUE.equals(stored)) {
       return false;
     }
-    publishStored(messageId);
+    publishStored(messageId).exceptionally(e -> {
+      log.info("message {} is stored; the engine did not take it yet ({}), the sweeper sends it again", messageId,
+          e.getMessage());
+      return null;
+    });
     return true;
   }
 
@@ -64,12 +80,19 @@ public class MessageInbox {
     return jdbc.sql("select count(*) from inbound_message where message_id = ?").param(messageId).query(Long.class).single() > 0;
   }
 
-  /** Publishes a stored message and notes that the engine has it. */
-  public void publishStored(String messageId) {
+  /**
+   * Publishes a stored message and notes that the engine has it, without waiting on the caller's
+   * thread. The future fails if the engine did not take it (the sweeper publishes it later).
+   */
+  public CompletableFuture<Void> publishStored(String messageId) {
+    if (!engine.accepting()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the engine is away; the message waits for it"));
+    }
     Map<String, Object> r = jdbc.sql("select name, case_number, variables::text as variables from inbound_message where message_id = ?")
         .param(messageId).query().singleRow();
-    publish(messageId, (String) r.get("name"), (String) r.get("case_number"), links.read((String) r.get("variables")));
-    jdbc.sql("update inbound_message set published_at = now() where message_id = ? and published_at is null").param(messageId).update();
+    return publish(messageId, (String) r.get("name"), (String) r.get("case_number"), links.read((String) r.get("variables")))
+        .thenRunAsync(() -> jdbc.sql("update inbound_message set published_at = now() where message_id = ? and published_at is null")
+            .param(messageId).update(), ProcessStarter.AFTER_ENGINE);
   }
 
   /**
@@ -85,7 +108,7 @@ public class MessageInbox {
     int n = 0;
     for (String id : ids) {
       try {
-        publishStored(id);
+        publishStored(id).join();
         n++;
       } catch (RuntimeException e) {
         return n; // the engine is still away; the next sweep tries again
@@ -100,7 +123,7 @@ public class MessageInbox {
         "select message_id, name, variables::text as variables from inbound_message where case_number = ? and not consumed order by received_at")
         .param(caseNumber).query().listOfRows();
     for (Map<String, Object> r : rows) {
-      publish((String) r.get("message_id"), (String) r.get("name"), caseNumber, links.read((String) r.get("variables")));
+      publish((String) r.get("message_id"), (String) r.get("name"), caseNumber, links.read((String) r.get("variables"))).join();
     }
   }
 
@@ -110,10 +133,18 @@ public class MessageInbox {
     }
   }
 
-  private void publish(String messageId, String name, String caseNumber, Map<String, Object> variables) {
+  /** Publishes; a message the engine already holds (same id, published before) counts as published. */
+  private CompletableFuture<Void> publish(String messageId, String name, String caseNumber, Map<String, Object> variables) {
     Map<String, Object> vars = new HashMap<>(variables);
     vars.put(CaseFlow.VAR_CONSUMED_MESSAGE_ID, messageId);
-    client.newPublishMessageCommand().messageName(name).correlationKey(caseNumber).messageId(messageId)
-        .timeToLive(TTL).variables(vars).send().join();
+    return client.newPublishMessageCommand().messageName(name).correlationKey(caseNumber).messageId(messageId)
+        .timeToLive(TTL).variables(vars).send().toCompletableFuture()
+        .handle((ok, error) -> {
+          Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : error;
+          if (cause == null || (cause instanceof ClientStatusException e && e.getStatusCode() == Status.Code.ALREADY_EXISTS)) {
+            return null;
+          }
+          throw cause instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(cause);
+        });
   }
 }

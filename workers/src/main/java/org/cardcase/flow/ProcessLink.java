@@ -5,4 +5,4 @@ import java.util.Map;
 /** Where a case is in its process instance, as PostgreSQL remembers it (table process_link). */
 public record ProcessLink(
     String caseNumber, String bpmnProcessId, Long processInstanceKey, String waitElement, int waitSeq,
-    Map<String, Object> variables, boolean ended) {}
+    Map<String, Object> variables, boolean ended, long engineGeneration, String startToken) {}

@@ -39,36 +39,60 @@ public class ProcessLinks {
   }
 
   /**
-   * Takes the right to start the case's instance: only one caller wins, and a start that was
-   * claimed but never recorded (the JVM died in between) can be claimed again after 30 s.
+   * Takes the right to start the case's instance and returns the token the instance must carry, or
+   * null if another caller has it. A start that was claimed but never recorded (the JVM died in
+   * between) can be claimed again after 30 s; an instance started with an older token is a
+   * duplicate and stops itself at its first step.
    */
-  public boolean claimStart(String caseNumber) {
-    return jdbc.sql("""
-        update process_link set started_at = now(), updated_at = now()
+  public String claimStart(String caseNumber) {
+    String token = java.util.UUID.randomUUID().toString();
+    int n = jdbc.sql("""
+        update process_link set started_at = now(), start_token = ?, updated_at = now()
         where case_number = ? and process_instance_key is null and ended_at is null
           and (started_at is null or started_at < now() - interval '30 seconds')""")
-        .param(caseNumber).update() == 1;
+        .params(token, caseNumber).update();
+    return n == 1 ? token : null;
   }
 
-  public void recordInstance(String caseNumber, long processInstanceKey) {
-    jdbc.sql("update process_link set process_instance_key = ?, updated_at = now() where case_number = ?")
-        .params(processInstanceKey, caseNumber).update();
-  }
-
-  public void recordResumed(String caseNumber, long processInstanceKey) {
+  /** The start failed before the engine took it: the sweeper may try again at once. */
+  public void releaseStart(String caseNumber, String token) {
     jdbc.sql("""
-        update process_link set process_instance_key = ?, resumed_count = resumed_count + 1, updated_at = now()
-        where case_number = ?""").params(processInstanceKey, caseNumber).update();
+        update process_link set started_at = null, updated_at = now()
+        where case_number = ? and start_token = ? and process_instance_key is null""").params(caseNumber, token).update();
+  }
+
+  /** A new token for a resume: instances of the case started before it are duplicates. */
+  public String newStartToken(String caseNumber) {
+    String token = java.util.UUID.randomUUID().toString();
+    jdbc.sql("update process_link set start_token = ?, updated_at = now() where case_number = ?").params(token, caseNumber)
+        .update();
+    return token;
+  }
+
+  /** Records the instance the engine started for the case (first record wins). */
+  public void recordInstance(String caseNumber, long processInstanceKey, long generation) {
+    jdbc.sql("""
+        update process_link set process_instance_key = ?, engine_generation = ?, updated_at = now()
+        where case_number = ? and process_instance_key is null""")
+        .params(processInstanceKey, generation, caseNumber).update();
+  }
+
+  public void recordResumed(String caseNumber, long processInstanceKey, long generation) {
+    jdbc.sql("""
+        update process_link set process_instance_key = ?, engine_generation = ?, resumed_count = resumed_count + 1,
+          updated_at = now()
+        where case_number = ?""").params(processInstanceKey, generation, caseNumber).update();
   }
 
   /** A new wait state was entered: remember it and the variables to resume it with. */
-  public int recordWait(String caseNumber, String element, long processInstanceKey, Map<String, Object> variables,
-      boolean newWait) {
+  public int recordWait(String caseNumber, String element, long processInstanceKey, long generation,
+      Map<String, Object> variables, boolean newWait) {
     return jdbc.sql("""
         update process_link set wait_element = ?, wait_seq = wait_seq + ?, process_instance_key = ?,
-          variables = ?::jsonb, updated_at = now()
+          engine_generation = ?, variables = ?::jsonb, updated_at = now()
         where case_number = ? returning wait_seq""")
-        .params(element, newWait ? 1 : 0, processInstanceKey, write(variables), caseNumber).query(Integer.class).single();
+        .params(element, newWait ? 1 : 0, processInstanceKey, generation, write(variables), caseNumber)
+        .query(Integer.class).single();
   }
 
   public void recordEnded(String caseNumber) {
@@ -80,13 +104,29 @@ public class ProcessLinks {
   public List<String> unstarted() {
     return jdbc.sql("""
         select case_number from process_link where process_instance_key is null and ended_at is null
-          and (started_at is null or started_at < now() - interval '30 seconds') order by case_number""")
+          and (started_at is null or started_at < now() - interval '30 seconds') order by case_number limit 1000""")
         .query(String.class).list();
   }
 
-  public List<ProcessLink> open() {
-    return jdbc.sql("select * from process_link where ended_at is null and process_instance_key is not null order by case_number")
-        .query(this::map).list();
+  /** Open cases whose instance lives in an earlier engine generation, after a case number (pages). */
+  public List<ProcessLink> toResume(long generation, String after, int limit) {
+    return jdbc.sql("""
+        select * from process_link where ended_at is null and process_instance_key is not null
+          and engine_generation < ? and case_number > ? order by case_number limit ?""")
+        .params(generation, after, limit).query(this::map).list();
+  }
+
+  public int countToResume(long generation) {
+    return jdbc.sql("""
+        select count(*) from process_link where ended_at is null and process_instance_key is not null
+          and engine_generation < ?""").param(generation).query(Integer.class).single();
+  }
+
+  /** Open started cases after a case number (pages), for the check against an external engine. */
+  public List<ProcessLink> open(String after, int limit) {
+    return jdbc.sql("""
+        select * from process_link where ended_at is null and process_instance_key is not null and case_number > ?
+        order by case_number limit ?""").params(after, limit).query(this::map).list();
   }
 
   private ProcessLink map(ResultSet rs, int row) throws SQLException {
@@ -95,7 +135,7 @@ public class ProcessLinks {
     Long instance = rs.wasNull() ? null : key;
     return new ProcessLink(rs.getString("case_number"), rs.getString("bpmn_process_id"),
         instance, rs.getString("wait_element"), rs.getInt("wait_seq"), read(rs.getString("variables")),
-        rs.getTimestamp("ended_at") != null);
+        rs.getTimestamp("ended_at") != null, rs.getLong("engine_generation"), rs.getString("start_token"));
   }
 
   String write(Map<String, Object> variables) {

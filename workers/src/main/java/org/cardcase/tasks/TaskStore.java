@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.flow.CurrentEngine;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,7 +35,13 @@ public class TaskStore {
   private final TransactionTemplate tx;
   private final AuditTrail audit;
 
-  public TaskStore(JdbcClient jdbc, CamundaClient client, ObjectMapper json, TransactionTemplate tx, AuditTrail audit) {
+  /** How long a person waits for the engine before being told their completion is saved and waits for it. */
+  private static final java.time.Duration COMPLETION_WAIT = java.time.Duration.ofSeconds(3);
+  private final CurrentEngine engine;
+
+  public TaskStore(JdbcClient jdbc, CamundaClient client, ObjectMapper json, TransactionTemplate tx, AuditTrail audit,
+      CurrentEngine engine) {
+    this.engine = engine;
     this.audit = audit;
     this.jdbc = jdbc;
     this.client = client;
@@ -48,7 +56,10 @@ public class TaskStore {
         insert into human_task (case_number, element_id, wait_seq, job_key, form_key, candidate_group, state, due_at)
         values (?, ?, ?, ?, ?, ?, 'OPEN', ?)
         on conflict (case_number, element_id, wait_seq) do update set job_key = excluded.job_key,
-          due_at = case when human_task.state = 'OPEN' then excluded.due_at else human_task.due_at end
+          due_at = case when human_task.state = 'OPEN' then excluded.due_at else human_task.due_at end,
+          -- a resumed job for a task already done completes with the stored result; the sweeper
+          -- makes sure of it if that completion does not reach the engine
+          completion_pending = human_task.completion_pending or human_task.state = 'COMPLETED'
         returning case when state = 'COMPLETED' then result::text end""")
         .params(caseNumber, elementId, waitSeq, jobKey, formKey, candidateGroup, dueAt == null ? null : Timestamp.from(dueAt))
         .query(String.class).optional().orElse(null);
@@ -69,11 +80,16 @@ public class TaskStore {
     return jdbc.sql("select * from human_task where id = ?").param(id).query(TaskStore::map).optional();
   }
 
+  /** What became of a completion: stored always; taken by the engine now, or when it is back. */
+  public record Completion(HumanTask task, boolean caseContinued) {}
+
   /**
-   * Completes the task for a person: stored first (the system of record), then told to the engine.
-   * If the engine has lost the job, the resumed case's job finds the stored result and completes.
+   * Completes the task for a person: stored first (the system of record), then told to the engine,
+   * waiting a few seconds at most. If the engine does not take it now, the completion stays pending
+   * and is sent again until it does (or a resumed case's job finds the stored result): the answer
+   * says which, so the person is told the truth.
    */
-  public HumanTask complete(long id, String user, List<String> userGroups, Map<String, Object> result) {
+  public Completion complete(long id, String user, List<String> userGroups, Map<String, Object> result) {
     HumanTask t = find(id).orElseThrow(() -> new TaskNotFound(id));
     if (!userGroups.contains(t.candidateGroup())) {
       throw new TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true);
@@ -81,10 +97,12 @@ public class TaskStore {
     if (t.assignee() != null && !t.assignee().equals(user)) {
       throw new TaskNotAllowed("task " + id + " is claimed by " + t.assignee());
     }
+    boolean backedByJob = t.jobKey() != null && t.jobKey() != 0L;
     Boolean done = tx.execute(s -> {
       boolean updated = jdbc.sql("""
-          update human_task set state = 'COMPLETED', result = ?::jsonb, completed_by = ?, completed_at = now()
-          where id = ? and state = 'OPEN'""").params(write(result), user, id).update() == 1;
+          update human_task set state = 'COMPLETED', result = ?::jsonb, completed_by = ?, completed_at = now(),
+            completion_pending = ?
+          where id = ? and state = 'OPEN'""").params(write(result), user, backedByJob, id).update() == 1;
       if (updated) {
         audit.append(AuditTrail.ofCase(t.caseNumber()), "task:" + id, user, null, "TASK_COMPLETED",
             Map.of("task", id, "step", t.elementId(), "result", result));
@@ -94,16 +112,59 @@ public class TaskStore {
     if (!Boolean.TRUE.equals(done)) {
       throw new TaskNotAllowed("task " + id + " is already completed");
     }
-    if (t.jobKey() == null || t.jobKey() == 0L) {
-      return t; // an alert for a person, not backed by a job
+    if (!backedByJob) {
+      return new Completion(t, true); // an alert for a person, not backed by a job
+    }
+    return new Completion(t, sendCompletion(id, t.jobKey(), result));
+  }
+
+  /** Tells the engine; true once it took the completion (or no longer has the job: a resume takes the stored result). */
+  private boolean sendCompletion(long id, long jobKey, Map<String, Object> result) {
+    if (!engine.accepting()) {
+      return false;
     }
     try {
-      client.newCompleteCommand(t.jobKey()).variables(result).send().join();
+      client.newCompleteCommand(jobKey).variables(result).requestTimeout(COMPLETION_WAIT).send().join();
+      markSent(id);
+      return true;
     } catch (ClientStatusException e) {
-      log.warn("engine did not take the completion of task {} (job {}): {}; it is kept and replayed on resume",
-          id, t.jobKey(), e.getStatusCode());
+      if (e.getStatusCode() == io.grpc.Status.Code.NOT_FOUND) {
+        // the job is gone with an earlier engine: the resumed case's job finds the stored result
+        markSent(id);
+        return false;
+      }
+      log.warn("engine did not take the completion of task {} (job {}): {}; it is kept and sent again",
+          id, jobKey, e.getStatusCode());
+      return false;
+    } catch (RuntimeException e) {
+      log.warn("engine did not take the completion of task {} (job {}): {}; it is kept and sent again", id, jobKey,
+          e.toString());
+      return false;
     }
-    return t;
+  }
+
+  private void markSent(long id) {
+    jdbc.sql("update human_task set completion_pending = false where id = ?").param(id).update();
+  }
+
+  /** Completions stored while the engine was away, sent again once it is back. */
+  @Scheduled(fixedDelayString = "${cardcase.recovery.sweep-interval:10s}", initialDelayString = "${cardcase.recovery.sweep-interval:10s}")
+  public int sendPendingCompletions() {
+    if (!engine.accepting()) {
+      return 0;
+    }
+    int n = 0;
+    for (HumanTask t : jdbc.sql("select * from human_task where completion_pending order by id limit 200")
+        .query(TaskStore::map).list()) {
+      Map<String, Object> result = jdbc.sql("select result::text from human_task where id = ?").param(t.id())
+          .query(String.class).optional().map(this::read).orElse(Map.of());
+      if (sendCompletion(t.id(), t.jobKey(), result)) {
+        n++;
+      } else if (!engine.accepting()) {
+        break;
+      }
+    }
+    return n;
   }
 
   static HumanTask map(ResultSet rs, int row) throws SQLException {

@@ -51,7 +51,8 @@ import org.springframework.test.context.DynamicPropertySource;
     "cardcase.search.mode=external", "cardcase.search.url=http://127.0.0.1:9", "cardcase.search.outbox-interval=1h",
     "cardcase.simulators.registry.delay=20ms", "cardcase.simulators.bank.produce-after=500ms",
     "cardcase.simulators.provincial-centre.delay=10ms", "cardcase.simulators.sms.delay=1ms",
-    "cardcase.jobs.retry-backoff=100ms", "cardcase.recovery.sweep-interval=1s", "cardcase.demo-accounts=true"})
+    "cardcase.jobs.retry-backoff=100ms", "cardcase.recovery.sweep-interval=1s", "cardcase.demo-accounts=true",
+    "cardcase.engine.keep-records=true", "cardcase.jobs.poll-interval=500ms"})
 abstract class FlowTest {
   static final List<String> CLERK_GROUPS = List.of("verification", "counter");
 

@@ -44,7 +44,7 @@ class CaseDeadlinesTest {
     List<CalendarStore.YearChanged> listeners = new ArrayList<>();
     calendar = new CalendarStore(jdbc, TestDatabase.tx(), audit, listeners);
     deadlines = new CaseDeadlines(jdbc, calendar, new ProcessLinks(jdbc, new ObjectMapper()), new ProcessCatalog(null), null,
-        audit, CLOCK);
+        audit, CLOCK, new org.cardcase.flow.CurrentEngine());
     listeners.add(deadlines);
   }
 

@@ -16,7 +16,7 @@ class ProcessLinksTest {
     TestDatabase.insertCase("SC-LINK-1", "110105194912310029");
     links.create("SC-LINK-1", "card-application", Map.of("caseNumber", "SC-LINK-1"));
     assertThat(links.find("SC-LINK-1").orElseThrow().processInstanceKey()).isNull();
-    links.recordInstance("SC-LINK-1", 2251799813685249L);
+    links.recordInstance("SC-LINK-1", 2251799813685249L, 1);
     assertThat(links.find("SC-LINK-1").orElseThrow().processInstanceKey()).isEqualTo(2251799813685249L);
   }
 }

@@ -1,46 +1,323 @@
 package org.cardcase.infra.engine;
 
-import io.camunda.zeebe.process.test.api.ZeebeTestEngine;
-import io.camunda.zeebe.process.test.engine.EngineFactory;
+import io.camunda.search.clients.SearchClientsProxy;
+import io.camunda.security.auth.BrokerRequestAuthorizationConverter;
+import io.camunda.security.configuration.SecurityConfiguration;
+import io.camunda.zeebe.db.AccessMetricsConfiguration;
+import io.camunda.zeebe.db.ConsistencyChecksSettings;
+import io.camunda.zeebe.db.ZeebeDb;
+import io.camunda.zeebe.db.impl.rocksdb.RocksDbConfiguration;
+import io.camunda.zeebe.db.impl.rocksdb.ZeebeRocksDbFactory;
+import io.camunda.zeebe.db.impl.rocksdb.ZeebeRocksDbFactory.SharedRocksDbResources;
+import io.camunda.zeebe.engine.Engine;
+import io.camunda.zeebe.engine.EngineConfiguration;
+import io.camunda.zeebe.engine.processing.EngineProcessors;
+import io.camunda.zeebe.engine.processing.message.command.SubscriptionCommandSender;
+import io.camunda.zeebe.logstreams.log.LogStream;
+import io.camunda.zeebe.process.test.api.RecordStreamSource;
+import io.camunda.zeebe.process.test.engine.GatewayAssembly;
+import io.camunda.zeebe.protocol.Protocol;
+import io.camunda.zeebe.protocol.ZbColumnFamilies;
+import io.camunda.zeebe.scheduler.ActorScheduler;
+import io.camunda.zeebe.scheduler.clock.ControlledActorClock;
+import io.camunda.zeebe.stream.api.StreamProcessorLifecycleAware;
+import io.camunda.zeebe.stream.impl.ControllableStreamClockImpl;
+import io.camunda.zeebe.stream.impl.StreamProcessor;
+import io.camunda.zeebe.stream.impl.state.DbKeyGenerator;
+import io.camunda.zeebe.util.FeatureFlags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The real Zeebe stream processor, in process, with an in-memory log and a gRPC gateway on
- * 127.0.0.1. It forgets everything when the JVM stops: the application resumes open cases from
- * PostgreSQL (see the workers' recovery).
+ * The Zeebe engine inside the application: Zeebe's own stream processor and engine processors,
+ * its production state store (RocksDB, on disk under {@code data/engine}) and the test engine's
+ * gRPC gateway on 127.0.0.1, over a log of ours that is thread-safe and truncated once processed
+ * ({@link ConcurrentLogStorage}). The engine's logic is Zeebe's; the assembly is ours.
+ *
+ * <p>Each start is a new <em>generation</em> with empty state: the application gives it every open
+ * case back from PostgreSQL (the system of record). Keys of generation {@code g} start at
+ * {@code g × 2^40}, so a key remembered from an earlier generation is never another thing's key in
+ * this one: a stale job completion is refused (NOT_FOUND) instead of completing someone else's job.
  */
 public class EmbeddedEngine implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedEngine.class);
-  private final ZeebeTestEngine engine;
-  private final int port;
+  private static final int PARTITION = 1;
+  /** Keys per generation: 2^40 (a trillion), 2^11 generations before the partition's key space ends. */
+  static final int GENERATION_SHIFT = 40;
 
-  public EmbeddedEngine(int port) {
-    long started = System.nanoTime();
-    this.port = port;
-    this.engine = EngineFactory.create(port);
-    engine.start();
-    log.info("Zeebe engine (in-process, in-memory) started on 127.0.0.1:{} ({} ms)",
-        port, (System.nanoTime() - started) / 1_000_000);
+  public record Settings(String host, int port, Path stateDir, long stateMemoryBytes, Duration truncateInterval,
+      boolean keepRecords) {}
+
+  private final Settings settings;
+  /** One clock for every generation, so a test's moved time survives a replacement. */
+  private final ControlledActorClock clock = new ControlledActorClock();
+  private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "engine-housekeeping");
+    t.setDaemon(true);
+    return t;
+  });
+  private SharedRocksDbResources rocksResources;
+  private volatile Running running;
+  private volatile Consumer<String> failureListener = f -> {};
+
+  /** One generation: everything that is thrown away when the engine is replaced. */
+  private record Running(long generation, Instant startedAt, ActorScheduler scheduler, ConcurrentLogStorage storage,
+      LogStream logStream, ZeebeDb<ZbColumnFamilies> db, GatewayAssembly gateway, StreamProcessor processor,
+      RecordStreamSource records, Path stateDir, FailureFlag failure) {}
+
+  private static final class FailureFlag {
+    volatile String reason;
+  }
+
+  public EmbeddedEngine(Settings settings) {
+    this.settings = settings;
+    housekeeping.scheduleWithFixedDelay(this::truncateLog, settings.truncateInterval().toMillis(),
+        settings.truncateInterval().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Called (on an engine thread) when the running generation's stream processor dies. */
+  public void onFailure(Consumer<String> listener) {
+    this.failureListener = listener;
+  }
+
+  /**
+   * Starts generation {@code generation} with empty state, replacing the running one if there is
+   * one. Returns when the gateway accepts requests and the stream processor runs.
+   */
+  public synchronized void start(long generation) {
+    if (generation < 1 || generation >= (1L << (Protocol.KEY_BITS - GENERATION_SHIFT))) {
+      throw new IllegalArgumentException("engine generation out of range: " + generation);
+    }
+    stop();
+    long t0 = System.nanoTime();
+    if (rocksResources == null) {
+      rocksResources = SharedRocksDbResources.allocate(settings.stateMemoryBytes());
+    }
+    Path dir = settings.stateDir().resolve("generation-" + generation);
+    deleteStateDirectories();
+    ActorScheduler scheduler = ActorScheduler.newActorScheduler().setActorClock(clock)
+        .setSchedulerName("engine-" + generation).build();
+    scheduler.start();
+    ConcurrentLogStorage storage = new ConcurrentLogStorage();
+    LogStream logStream = LogStream.builder().withPartitionId(PARTITION).withLogStorage(storage).withClock(clock)
+        .withMeterRegistry(new SimpleMeterRegistry()).build();
+    ZeebeDb<ZbColumnFamilies> db = new ZeebeRocksDbFactory<ZbColumnFamilies>(
+        new RocksDbConfiguration().setMemoryLimit(settings.stateMemoryBytes()), new ConsistencyChecksSettings(),
+        new AccessMetricsConfiguration(AccessMetricsConfiguration.Kind.NONE, PARTITION), SimpleMeterRegistry::new,
+        rocksResources, 1).createDb(dir.toFile());
+    seedKeys(db, generation);
+    GatewayAssembly gateway = GatewayAssembly.create(logStream, PARTITION, settings.host(), settings.port());
+    FailureFlag failure = new FailureFlag();
+    StreamProcessor processor = streamProcessor(logStream, db, scheduler, gateway, failure, generation);
+    RecordStreamSource records = settings.keepRecords() ? GatewayAssembly.recordStream(logStream, PARTITION) : null;
+    try {
+      gateway.grpcServer().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("engine gateway could not listen on " + settings.host() + ":" + settings.port(), e);
+    }
+    processor.openAsync(false).join();
+    running = new Running(generation, Instant.now(), scheduler, storage, logStream, db, gateway, processor, records, dir,
+        failure);
+    log.info("Zeebe engine generation {} started on {}:{} (RocksDB state in {}, {} ms)", generation, settings.host(),
+        settings.port(), dir, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** Keys of this generation start at generation × 2^40 (see the class comment). */
+  private static void seedKeys(ZeebeDb<ZbColumnFamilies> db, long generation) {
+    var context = db.createContext();
+    context.runInTransaction(() -> new DbKeyGenerator(PARTITION, db, context)
+        .setKeyIfHigher(Protocol.encodePartitionId(PARTITION, generation << GENERATION_SHIFT)));
+  }
+
+  private StreamProcessor streamProcessor(LogStream logStream, ZeebeDb<ZbColumnFamilies> db, ActorScheduler scheduler,
+      GatewayAssembly gateway, FailureFlag failure, long generation) {
+    SecurityConfiguration security = new SecurityConfiguration();
+    security.getAuthorizations().setEnabled(false);
+    return StreamProcessor.builder()
+        .logStream(logStream)
+        .zeebeDb(db)
+        .commandResponseWriter(gateway.responseWriter())
+        .partitionCommandSender(gateway.commandSender())
+        .recordProcessors(List.of(new Engine(ctx -> EngineProcessors.createEngineProcessors(ctx, 1,
+            new SubscriptionCommandSender(ctx.getPartitionId(), gateway.commandSender()), gateway.commandSender(),
+            FeatureFlags.createDefault(), gateway.jobStreamer(), SearchClientsProxy.noop(),
+            new BrokerRequestAuthorizationConverter(security)), new EngineConfiguration(), security)))
+        .addLifecycleListener(new StreamProcessorLifecycleAware() {
+          @Override
+          public void onFailed() {
+            failure.reason = "the engine's stream processor failed (generation " + generation + ")";
+            log.error("{}: every job activation and command would wait in vain from now on", failure.reason);
+            failureListener.accept(failure.reason);
+          }
+        })
+        .actorSchedulingService(scheduler)
+        .clock(new ControllableStreamClockImpl(clock))
+        .meterRegistry(new SimpleMeterRegistry())
+        .build();
+  }
+
+  /** Why the running generation cannot work any more, if it cannot; empty while it is healthy. */
+  public Optional<String> failure() {
+    Running r = running;
+    if (r == null) {
+      return Optional.of("the engine is not running");
+    }
+    if (r.failure().reason != null) {
+      return Optional.of(r.failure().reason);
+    }
+    if (r.processor().isFailed() || r.processor().isClosed()) {
+      return Optional.of("the engine's stream processor is " + (r.processor().isFailed() ? "failed" : "closed"));
+    }
+    return Optional.empty();
+  }
+
+  public long generation() {
+    Running r = running;
+    return r == null ? 0 : r.generation();
+  }
+
+  /**
+   * Breaks the running engine the way the test engine broke (its stream processor's read fails and
+   * the actor dies): for fault tests and drills only.
+   */
+  public void injectFault() {
+    Running r = running;
+    if (r != null) {
+      r.storage().failNextRead("fault injected: log read failed");
+      // a read happens on the next record; write one so the failure comes now, not on the next request
+      r.processor().onRecordAvailable();
+    }
   }
 
   public String grpcAddress() {
-    return "http://127.0.0.1:" + port;
+    return "http://" + settings.host() + ":" + settings.port();
   }
 
   /** Moves the engine's clock; only the in-process engine can do this (tests, demos). */
   public void increaseTime(Duration by) {
-    engine.increaseTime(by);
+    clock.addTime(by);
   }
 
-  /** Everything the engine recorded (incidents, timers, ...): for tests and diagnostics. */
-  public io.camunda.zeebe.process.test.api.RecordStreamSource recordStream() {
-    return engine.getRecordStreamSource();
+  /** The retained records of the running generation (kept only with {@code keepRecords}, for tests). */
+  public RecordStreamSource recordStream() {
+    Running r = running;
+    if (r == null || r.records() == null) {
+      throw new IllegalStateException("records are kept only with cardcase.engine.keep-records=true");
+    }
+    return r.records();
+  }
+
+  /** Size of the retained log: bounded by what is not yet processed, not by what was ever written. */
+  public int retainedLogBlocks() {
+    Running r = running;
+    return r == null ? 0 : r.storage().retainedBlocks();
+  }
+
+  public long retainedLogBytes() {
+    Running r = running;
+    return r == null ? 0 : r.storage().retainedBytes();
+  }
+
+  private void truncateLog() {
+    Running r = running;
+    if (r == null || r.failure().reason != null) {
+      return;
+    }
+    try {
+      long processed = r.processor().getLastProcessedPositionAsync().join(5, TimeUnit.SECONDS);
+      if (r.records() != null) {
+        r.records().getRecords(); // tests keep every record: read them before the blocks go
+      }
+      if (processed > 0) {
+        r.storage().truncateBelow(processed);
+      }
+    } catch (Exception e) {
+      log.debug("log truncation skipped: {}", e.toString());
+    }
+  }
+
+  /** Stops the running generation, if any, and frees its state. */
+  public synchronized void stop() {
+    Running r = running;
+    running = null;
+    if (r == null) {
+      return;
+    }
+    quietly("gateway", () -> {
+      r.gateway().grpcServer().shutdownNow();
+      r.gateway().grpcServer().awaitTermination(5, TimeUnit.SECONDS);
+    });
+    quietly("stream processor", () -> {
+      if (!r.processor().isFailed()) {
+        r.processor().closeAsync().join(10, TimeUnit.SECONDS);
+      }
+    });
+    quietly("log stream", r.logStream()::close);
+    quietly("scheduler", () -> r.scheduler().stop().get(10, TimeUnit.SECONDS));
+    quietly("state store", r.db()::close);
+    quietly("state directory", () -> deleteTree(r.stateDir()));
+    log.info("Zeebe engine generation {} stopped", r.generation());
   }
 
   @Override
-  public void close() {
-    engine.stop();
+  public synchronized void close() {
+    stop();
+    housekeeping.shutdownNow();
+    if (rocksResources != null) {
+      rocksResources.close();
+      rocksResources = null;
+    }
+  }
+
+  /** State of an earlier run (the JVM was killed) is never reused: each generation starts empty. */
+  private void deleteStateDirectories() {
+    try {
+      Files.createDirectories(settings.stateDir());
+      try (Stream<Path> old = Files.list(settings.stateDir())) {
+        for (Path p : old.toList()) {
+          deleteTree(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear the engine's state directory " + settings.stateDir(), e);
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(p)) {
+      for (Path q : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(q);
+      }
+    }
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void quietly(String what, Step step) {
+    try {
+      step.run();
+    } catch (Exception e) {
+      log.warn("stopping the engine's {}: {}", what, e.toString());
+    }
   }
 }

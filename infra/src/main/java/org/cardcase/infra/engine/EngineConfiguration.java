@@ -5,6 +5,7 @@ import io.camunda.client.CamundaClientBuilder;
 import io.camunda.client.CredentialsProvider;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.cardcase.infra.InfraProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,8 +14,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * The workflow engine client. Embedded by default (the in-process engine); with
- * {@code cardcase.engine.mode=external} it connects to a Camunda 8 cluster instead.
+ * The workflow engine client. Embedded by default (the in-process engine, started by the
+ * application once it knows which generation it is); with {@code cardcase.engine.mode=external} it
+ * connects to a Camunda 8 cluster instead.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(InfraProperties.class)
@@ -23,18 +25,25 @@ public class EngineConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnProperty(name = "cardcase.engine.mode", havingValue = "embedded", matchIfMissing = true)
   EmbeddedEngine embeddedEngine(InfraProperties props) {
-    return new EmbeddedEngine(props.getEngine().getPort());
+    InfraProperties.Engine e = props.getEngine();
+    return new EmbeddedEngine(new EmbeddedEngine.Settings("127.0.0.1", e.getPort(), props.getDataDir().resolve("engine"),
+        e.getStateMemory().toBytes(), Duration.ofSeconds(1), e.isKeepRecords()));
   }
 
   @Bean(destroyMethod = "close")
   CamundaClient camundaClient(InfraProperties props, ObjectProvider<EmbeddedEngine> embedded) {
     InfraProperties.Engine e = props.getEngine();
     EmbeddedEngine local = embedded.getIfAvailable();
+    // Job handlers wait on outside systems (the registry, the provincial centre) and on PostgreSQL:
+    // on virtual threads a waiting handler costs almost nothing, so many jobs can be in flight.
+    ScheduledThreadPoolExecutor handlers = new ScheduledThreadPoolExecutor(e.getJobHandlerConcurrency(),
+        Thread.ofVirtual().name("job-handler-", 0).factory());
     CamundaClientBuilder b = CamundaClient.newClientBuilder()
-        .defaultRequestTimeout(Duration.ofSeconds(20))
-        // modest concurrency: the in-process engine is not built for many blocking workers
-        .numJobWorkerExecutionThreads(2)
-        .defaultJobWorkerMaxJobsActive(8);
+        .applyEnvironmentVariableOverrides(false)
+        .defaultRequestTimeout(e.getRequestTimeout())
+        .jobWorkerExecutor(handlers, true)
+        // jobs are pushed to the workers as they are created; polling is only the fallback
+        .defaultJobWorkerStreamEnabled(true);
     if (local != null) {
       b.grpcAddress(URI.create(local.grpcAddress())).preferRestOverGrpc(false)
           .restAddress(URI.create("http://127.0.0.1:1")); // the in-process engine has no REST API
@@ -56,10 +65,5 @@ public class EngineConfiguration {
       }
     }
     return b.build();
-  }
-
-  @Bean
-  EngineHealthIndicator engineHealthIndicator(CamundaClient client) {
-    return new EngineHealthIndicator(client);
   }
 }

@@ -1,0 +1,61 @@
+package org.cardcase.flow;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** engine_generation rows: every start and every heal of the in-process engine, for supervisors and admins. */
+@Repository
+public class EngineGenerations {
+  public record Generation(long generation, String reason, String failure, Instant startedAt, Instant readyAt,
+      int casesToResume, int casesResumed, int resumeFailures, Instant resumedAt) {}
+
+  private final JdbcClient jdbc;
+
+  public EngineGenerations(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** Opens the next generation; its number also sets where the engine's keys start. */
+  public long next(String reason, String failure) {
+    return jdbc.sql("""
+        insert into engine_generation (generation, reason, failure)
+        select coalesce(max(generation), 0) + 1, ?, ? from engine_generation returning generation""")
+        .params(reason, failure).query(Long.class).single();
+  }
+
+  public void ready(long generation, int casesToResume) {
+    jdbc.sql("update engine_generation set ready_at = now(), cases_to_resume = ? where generation = ?")
+        .params(casesToResume, generation).update();
+  }
+
+  public void progress(long generation, int resumed, int failures, boolean done) {
+    jdbc.sql("""
+        update engine_generation set cases_resumed = ?, resume_failures = ?,
+          resumed_at = case when ? then now() else resumed_at end where generation = ?""")
+        .params(resumed, failures, done, generation).update();
+  }
+
+  public List<Generation> recent(int limit) {
+    return jdbc.sql("select * from engine_generation order by generation desc limit ?").param(limit)
+        .query(EngineGenerations::map).list();
+  }
+
+  public long heals() {
+    return jdbc.sql("select count(*) from engine_generation where reason = 'HEAL'").query(Long.class).single();
+  }
+
+  private static Generation map(ResultSet rs, int row) throws SQLException {
+    return new Generation(rs.getLong("generation"), rs.getString("reason"), rs.getString("failure"),
+        instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("ready_at")), rs.getInt("cases_to_resume"),
+        rs.getInt("cases_resumed"), rs.getInt("resume_failures"), instant(rs.getTimestamp("resumed_at")));
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+}
