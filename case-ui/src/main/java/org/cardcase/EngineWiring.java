@@ -23,7 +23,8 @@ public class EngineWiring {
   EngineHost engineHost(ObjectProvider<EmbeddedEngine> embedded) {
     EmbeddedEngine engine = embedded.getIfAvailable();
     return engine == null ? EngineHost.external()
-        : EngineHost.inProcess(engine::start, engine::failure, engine::onFailure, engine::injectFault);
+        : EngineHost.inProcess(engine::start, engine::failure, engine::lastProgress, engine::onFailure,
+            engine::injectFault);
   }
 
   /** Component {@code engine} of /actuator/health (and of readiness): DOWN while the engine cannot work. */

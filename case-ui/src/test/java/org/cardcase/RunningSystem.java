@@ -33,6 +33,7 @@ public final class RunningSystem implements AutoCloseable {
   private Process process;
   private Path log;
   private final List<String> extraArgs = new java.util.ArrayList<>();
+  private List<String> jvmArgs = List.of("-Xmx512m");
 
   RunningSystem(String name) throws IOException {
     Path work = Path.of(System.getProperty("cardcase.it.work", "target/it"));
@@ -46,6 +47,17 @@ public final class RunningSystem implements AutoCloseable {
     return this;
   }
 
+  /** JVM options for every start (default: a 512 MB heap, enough for the tests). */
+  RunningSystem jvm(List<String> options) {
+    jvmArgs = List.copyOf(options);
+    return this;
+  }
+
+  /** The application's process id (for jcmd in the benchmarks). */
+  long pid() {
+    return process.pid();
+  }
+
   /** Everything the application printed in its current run. */
   String logText() throws IOException {
     return Files.readString(log);
@@ -54,7 +66,9 @@ public final class RunningSystem implements AutoCloseable {
   RunningSystem start() throws Exception {
     log = dataDir.resolve("app-" + System.nanoTime() + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-jar", System.getProperty("cardcase.it.jar"),
+    List<String> cmd = new java.util.ArrayList<>(List.of(java));
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-jar", System.getProperty("cardcase.it.jar"),
         "--server.port=" + httpPort,
         "--cardcase.data-dir=" + dataDir,
         "--cardcase.postgres.port=" + pgPort,
@@ -65,6 +79,13 @@ public final class RunningSystem implements AutoCloseable {
     cmd.addAll(extraArgs);
     process = new ProcessBuilder(cmd)
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process started = process;
+    // a benchmark or test JVM that is stopped takes its application with it
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (started.isAlive()) {
+        started.destroy();
+      }
+    }));
     long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {

@@ -47,6 +47,34 @@ public final class Scenarios {
     return first17 + org.cardcase.identity.IdNumber.checkCharacter(first17);
   }
 
+  /** A photo of its own for the i-th applicant: distinct bytes, so every upload is really decoded and checked. */
+  static String photo(int w, int h, int i) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
+    java.util.Random r = new java.util.Random(i);
+    g.setColor(new Color(235 + r.nextInt(20), 235 + r.nextInt(20), 235 + r.nextInt(20)));
+    g.fillRect(0, 0, w, h);
+    g.setColor(new Color(r.nextInt(120), r.nextInt(120), r.nextInt(120)));
+    g.fillOval(w / 4 + r.nextInt(20), h / 6 + r.nextInt(20), w / 2, h / 2);
+    g.drawString(Integer.toString(i), 10 + r.nextInt(w / 2), 20 + r.nextInt(h / 2));
+    g.dispose();
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ImageIO.write(img, "png", out);
+      return Base64.getEncoder().encodeToString(out.toByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The i-th applicant's application with photos of their own. */
+  static String application(String name, String idNumber, String sex, int i) {
+    return """
+        {"applicantName":"%s","idNumber":"%s","sex":"%s","phone":"13812345678","issuingBank":"ICBC","channel":"web-portal",
+         "portraitPhoto":"%s","idCardPhoto":"%s"}"""
+        .formatted(name, idNumber, sex, photo(400, 500, i), photo(700, 450, -i - 1));
+  }
+
   public static String png(int w, int h) {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();

@@ -24,3 +24,6 @@ create index process_link_unstarted on process_link (case_number)
 -- a completion stored but not yet taken by the engine (it was away): sent again until it is
 alter table human_task add column completion_pending boolean not null default false;
 create index human_task_completion_pending on human_task (id) where completion_pending;
+
+-- a resume reads each case's unconsumed messages
+create index inbound_message_case on inbound_message (case_number);

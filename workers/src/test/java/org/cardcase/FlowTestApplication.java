@@ -49,7 +49,8 @@ public class FlowTestApplication {
   /** The application wires the in-process engine the same way (case-ui's EngineWiring). */
   @Bean
   org.cardcase.flow.EngineHost engineHost(org.cardcase.infra.engine.EmbeddedEngine engine) {
-    return org.cardcase.flow.EngineHost.inProcess(engine::start, engine::failure, engine::onFailure, engine::injectFault);
+    return org.cardcase.flow.EngineHost.inProcess(engine::start, engine::failure, engine::lastProgress, engine::onFailure,
+            engine::injectFault);
   }
 
   @Bean

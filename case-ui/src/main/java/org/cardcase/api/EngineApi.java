@@ -29,6 +29,16 @@ public class EngineApi {
     return new EngineReport(supervisor.status(), supervisor.history(50));
   }
 
+  /** Replaces the in-process engine now and resumes every open case (a heal on demand). */
+  @PostMapping("/api/admin/engine/replace")
+  Map<String, Object> replace(org.springframework.security.core.Authentication user) {
+    if (!supervisor.status().embedded()) {
+      throw new ResponseStatusException(HttpStatus.CONFLICT, "an external engine is replaced by its operators, not by CardCase");
+    }
+    supervisor.replace("replaced on request by " + user.getName());
+    return Map.of("generation", supervisor.status().generation());
+  }
+
   /**
    * Breaks the in-process engine as its old crash did, for drills and the fault test. Off unless
    * {@code cardcase.engine.fault-injection=true}: a production system answers 404.

@@ -40,6 +40,16 @@ public class SecurityConfiguration {
     return Accounts.ENCODER;
   }
 
+  /** BCrypt once per account and password, then a short-lived memory of the verified password (see VerifiedCredentials). */
+  @Bean
+  org.springframework.security.authentication.AuthenticationProvider verifiedCredentials(UserDetailsService users,
+      PasswordEncoder encoder, @org.springframework.beans.factory.annotation.Value("${cardcase.security.verified-credentials-ttl:60s}")
+      java.time.Duration ttl) {
+    var bcrypt = new org.springframework.security.authentication.dao.DaoAuthenticationProvider(users);
+    bcrypt.setPasswordEncoder(encoder);
+    return new VerifiedCredentials(bcrypt, ttl);
+  }
+
   @Bean
   UserDetailsService userDetailsService(Accounts accounts) {
     return name -> accounts.find(name)

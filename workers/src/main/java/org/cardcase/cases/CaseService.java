@@ -102,7 +102,7 @@ public class CaseService {
       files.forEach((field, bytes) -> documents.store(cn, field, CardApplication.DOCUMENT_FIELDS.get(field), bytes, app.channel()));
       return cn;
     });
-    starter.start(caseNumber);
+    starter.startSoon(caseNumber);
     return caseNumber;
   }
 
@@ -198,7 +198,7 @@ public class CaseService {
       inTransaction.accept(cn);
       return cn;
     });
-    starter.start(caseNumber);
+    starter.startSoon(caseNumber);
     return caseNumber;
   }
 }

@@ -27,9 +27,44 @@ public final class FileCheck {
     }
   }
 
+  /**
+   * Recent results by file and limits: the same photo is checked when it is uploaded, when it is
+   * stored and when verification checks the case's documents, and decoding it is the costly part.
+   * The check is a pure function of the bytes and the limits, so a remembered result is the same answer.
+   */
+  private static final Map<String, Result> RECENT = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Result> eldest) {
+          return size() > 256;
+        }
+      });
+
   /** Checks {@code bytes} against a document kind's limits (from reference data attributes). */
-  @SuppressWarnings("unchecked")
   public static Result check(byte[] bytes, Map<String, Object> limits) {
+    if (bytes == null || bytes.length == 0) {
+      return checkUncached(bytes, limits);
+    }
+    String key = sha256(bytes) + "|" + new java.util.TreeMap<>(limits);
+    Result known = RECENT.get(key);
+    if (known != null) {
+      return known;
+    }
+    Result r = checkUncached(bytes, limits);
+    RECENT.put(key, r);
+    return r;
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Result checkUncached(byte[] bytes, Map<String, Object> limits) {
     List<String> problems = new ArrayList<>();
     if (bytes == null || bytes.length == 0) {
       return new Result(null, null, null, List.of("the file is empty"));

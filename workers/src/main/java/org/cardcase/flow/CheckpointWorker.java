@@ -61,9 +61,12 @@ public class CheckpointWorker implements CaseJobHandler {
       // the case's instance is the caller's, never the called process's
       long caseInstance = inCaseProcess || link.processInstanceKey() == null ? job.getProcessInstanceKey() : link.processInstanceKey();
       int seq = links.recordWait(caseNumber, waitId, caseInstance, engine.generation(), vars, !resumedHere);
-      cases.moveTo(caseNumber, job.getElementId());
-      audit.append(AuditTrail.ofCase(caseNumber), "step:" + waitId + ":" + seq, "system", null,
-          "STEP_ENTERED", Map.of("step", job.getElementId()));
+      if (!resumedHere) {
+        // a resumed case is where it was: its step, search entry and audit trail stay as they are
+        cases.moveTo(caseNumber, job.getElementId());
+        audit.append(AuditTrail.ofCase(caseNumber), "step:" + waitId + ":" + seq, "system", null,
+            "STEP_ENTERED", Map.of("step", job.getElementId()));
+      }
     }
     inbox.markConsumed(vars.get(CaseFlow.VAR_CONSUMED_MESSAGE_ID));
     Map<String, Object> out = new HashMap<>();

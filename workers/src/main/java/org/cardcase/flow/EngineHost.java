@@ -19,6 +19,12 @@ public interface EngineHost {
   /** Why the engine cannot work, as far as its host knows without asking it; empty when it seems fine. */
   Optional<String> failure();
 
+  /**
+   * When the engine last made progress on its own work, if its host can tell (the in-process engine
+   * can; an external one cannot). A slow probe with recent progress is a busy engine, not a dead one.
+   */
+  java.util.Optional<java.time.Instant> lastProgress();
+
   /** Told (on an engine thread, so be quick) when the engine fails by itself. */
   void onFailure(Consumer<String> listener);
 
@@ -27,7 +33,8 @@ public interface EngineHost {
 
   /** An engine inside this application, given by what its host can do (the application wires the real one). */
   static EngineHost inProcess(java.util.function.LongConsumer start, java.util.function.Supplier<Optional<String>> failure,
-      Consumer<Consumer<String>> onFailure, Runnable injectFault) {
+      java.util.function.Supplier<java.time.Instant> lastProgress, Consumer<Consumer<String>> onFailure,
+      Runnable injectFault) {
     return new EngineHost() {
       @Override
       public boolean embedded() {
@@ -42,6 +49,11 @@ public interface EngineHost {
       @Override
       public Optional<String> failure() {
         return failure.get();
+      }
+
+      @Override
+      public Optional<java.time.Instant> lastProgress() {
+        return Optional.of(lastProgress.get());
       }
 
       @Override
@@ -71,6 +83,11 @@ public interface EngineHost {
 
       @Override
       public Optional<String> failure() {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<java.time.Instant> lastProgress() {
         return Optional.empty();
       }
 

@@ -73,6 +73,8 @@ public class EngineSupervisor implements SmartLifecycle {
   private final Duration healAfter;
   private final Duration sweepInterval;
   private final int resumeConcurrency;
+  /** Off only for drills that want to see the engine stay down; then an administrator replaces it. */
+  private final boolean selfHeal;
 
   private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("engine-supervisor").daemon().factory());
@@ -99,8 +101,9 @@ public class EngineSupervisor implements SmartLifecycle {
       @Value("${cardcase.engine.probe.timeout:6s}") Duration probeTimeout,
       @Value("${cardcase.engine.probe.down-after:8s}") Duration downAfter,
       @Value("${cardcase.engine.heal-after:60s}") Duration healAfter,
+      @Value("${cardcase.engine.self-heal:true}") boolean selfHeal,
       @Value("${cardcase.recovery.sweep-interval:10s}") Duration sweepInterval,
-      @Value("${cardcase.recovery.resume-concurrency:64}") int resumeConcurrency) {
+      @Value("${cardcase.recovery.resume-concurrency:32}") int resumeConcurrency) {
     this.host = host;
     this.client = client;
     this.catalog = catalog;
@@ -116,6 +119,7 @@ public class EngineSupervisor implements SmartLifecycle {
     this.probeTimeout = probeTimeout;
     this.downAfter = downAfter;
     this.healAfter = healAfter;
+    this.selfHeal = selfHeal;
     this.sweepInterval = sweepInterval;
     this.resumeConcurrency = resumeConcurrency;
   }
@@ -127,7 +131,13 @@ public class EngineSupervisor implements SmartLifecycle {
     long t0 = System.nanoTime();
     long generation = host.embedded() ? generations.next("START", null) : 0;
     heals = generations.heals();
-    host.onFailure(why -> supervisor.execute(() -> heal(why)));
+    host.onFailure(why -> supervisor.execute(() -> {
+      if (selfHeal) {
+        heal(why);
+      } else {
+        markDown(why);
+      }
+    }));
     bringUp(generation, "START", null);
     running = true;
     supervisor.scheduleWithFixedDelay(this::check, probeInterval.toMillis(), probeInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -230,6 +240,7 @@ public class EngineSupervisor implements SmartLifecycle {
       if (batch.isEmpty()) {
         break;
       }
+      Map<String, List<MessageInbox.Message>> unconsumed = inbox.unconsumed(batch.stream().map(ProcessLink::caseNumber).toList());
       for (ProcessLink link : batch) {
         if (generation != current.generation()) {
           return; // replaced meanwhile: the new generation resumes everything itself
@@ -239,7 +250,7 @@ public class EngineSupervisor implements SmartLifecycle {
           continue;
         }
         slots.acquireUninterruptibly();
-        starter.resume(link, generation).whenComplete((key, error) -> {
+        starter.resume(link, generation, unconsumed.getOrDefault(link.caseNumber(), List.of())).whenComplete((key, error) -> {
           slots.release();
           if (error == null) {
             resumed.incrementAndGet();
@@ -281,20 +292,11 @@ public class EngineSupervisor implements SmartLifecycle {
     }
   }
 
-  /** Starts cases that were stored but not started (the start failed, or the JVM died right after storing). */
+  /** Queues cases that were stored but not started (the start failed, or the JVM died right after storing). */
   public int startUnstarted() {
-    List<CompletableFuture<Boolean>> starts = links.unstarted().stream().map(starter::start).toList();
-    int n = 0;
-    for (CompletableFuture<Boolean> f : starts) {
-      try {
-        if (f.get(probeTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)) {
-          n++;
-        }
-      } catch (Exception e) {
-        // counted as not started; the next sweep tries again
-      }
-    }
-    return n;
+    List<String> unstarted = links.unstarted();
+    unstarted.forEach(starter::startSoon);
+    return unstarted.size();
   }
 
   // ---- probing and healing -----------------------------------------------------------------------
@@ -308,7 +310,7 @@ public class EngineSupervisor implements SmartLifecycle {
     try {
       Optional<String> failure = host.failure();
       if (failure.isPresent() && state != State.HEALING) {
-        if (host.embedded()) {
+        if (host.embedded() && selfHeal) {
           heal(failure.get());
         } else {
           markDown(failure.get());
@@ -319,11 +321,16 @@ public class EngineSupervisor implements SmartLifecycle {
         return;
       }
       Instant ok = lastProbeOk;
-      Duration silent = ok == null ? Duration.ZERO : Duration.between(ok, Instant.now());
+      // a probe waits behind everything the engine has queued: when the engine still makes
+      // progress it is busy, not down (only an engine whose host can tell us so gets this benefit)
+      Instant progress = host.lastProgress().orElse(null);
+      Instant alive = progress != null && ok != null && progress.isAfter(ok) ? progress : ok;
+      Duration silent = alive == null ? Duration.ZERO : Duration.between(alive, Instant.now());
       if (state == State.UP && silent.compareTo(downAfter) > 0) {
-        markDown("the engine has not answered a probe for " + silent.toSeconds() + " s");
+        markDown("the engine has not answered a probe for " + Duration.between(ok, Instant.now()).toSeconds()
+            + " s" + (progress == null ? "" : " and has made no progress for " + silent.toSeconds() + " s"));
       }
-      if (state == State.DOWN && host.embedded() && silent.compareTo(healAfter) > 0) {
+      if (state == State.DOWN && host.embedded() && selfHeal && silent.compareTo(healAfter) > 0) {
         heal("the engine has not answered a probe for " + silent.toSeconds() + " s");
         return;
       }
@@ -390,6 +397,18 @@ public class EngineSupervisor implements SmartLifecycle {
       log.error("replacing the engine failed ({}); trying again in 10 s", e.toString());
       setState(State.DOWN, "replacing the engine failed: " + e.getMessage());
       supervisor.schedule(() -> heal(why), 10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Replaces the in-process engine now, as a heal does, at an administrator's request (for an
+   * engine that is stuck, or when self-healing is switched off). Waits until the new one serves.
+   */
+  public void replace(String reason) {
+    try {
+      supervisor.submit(() -> heal(reason)).get(2, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException("replacing the engine failed: " + e.getMessage(), e);
     }
   }
 

@@ -117,13 +117,29 @@ public class MessageInbox {
     return n;
   }
 
+  /** A stored message, as a resume publishes it again. */
+  public record Message(String messageId, String name, String caseNumber, Map<String, Object> variables) {}
+
   /** Publishes again every message of the case that no wait state has consumed yet. */
   public void republishUnconsumed(String caseNumber) {
-    List<Map<String, Object>> rows = jdbc.sql(
-        "select message_id, name, variables::text as variables from inbound_message where case_number = ? and not consumed order by received_at")
-        .param(caseNumber).query().listOfRows();
-    for (Map<String, Object> r : rows) {
-      publish((String) r.get("message_id"), (String) r.get("name"), caseNumber, links.read((String) r.get("variables"))).join();
+    republish(unconsumed(List.of(caseNumber)).getOrDefault(caseNumber, List.of()));
+  }
+
+  /** The messages no wait state has consumed yet, of these cases (one query for a page of cases). */
+  public Map<String, List<Message>> unconsumed(List<String> caseNumbers) {
+    Map<String, List<Message>> byCase = new HashMap<>();
+    jdbc.sql("""
+        select message_id, name, case_number, variables::text as variables from inbound_message
+        where case_number = any(?) and not consumed order by received_at""")
+        .param(caseNumbers.toArray(String[]::new))
+        .query((rs, i) -> new Message(rs.getString(1), rs.getString(2), rs.getString(3), links.read(rs.getString(4))))
+        .list().forEach(m -> byCase.computeIfAbsent(m.caseNumber(), k -> new java.util.ArrayList<>()).add(m));
+    return byCase;
+  }
+
+  public void republish(List<Message> messages) {
+    for (Message m : messages) {
+      publish(m.messageId(), m.name(), m.caseNumber(), m.variables()).join();
     }
   }
 

@@ -6,6 +6,7 @@ import io.camunda.client.api.response.ProcessInstanceEvent;
 import io.grpc.Status;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -32,14 +33,23 @@ public class ProcessStarter {
   private final CurrentEngine engine;
   /** What follows an engine answer runs here, never on the client's response threads (it writes to PostgreSQL). */
   static final java.util.concurrent.Executor AFTER_ENGINE = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-  /** Starts in flight at once; beyond that a start is left to the sweeper rather than queued without bound. */
-  private final Semaphore inFlight = new Semaphore(256);
+  /**
+   * Starts in flight at once. This is the engine's back-pressure: a case is committed and answered
+   * at once, but it enters the engine only as fast as the engine takes starts, so a burst of
+   * applications queues here instead of growing the engine's backlog until its answers time out.
+   */
+  private final Semaphore inFlight;
+  private final java.util.concurrent.BlockingQueue<String> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+  private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final org.springframework.transaction.support.TransactionTemplate tx;
 
   public ProcessStarter(CamundaClient client, ProcessLinks links, MessageInbox inbox, AuditTrail audit, CurrentEngine engine,
-      org.springframework.transaction.support.TransactionTemplate tx) {
+      org.springframework.transaction.support.TransactionTemplate tx,
+      @org.springframework.beans.factory.annotation.Value("${cardcase.engine.starts-in-flight:16}") int startsInFlight) {
     this.tx = tx;
+    this.inFlight = new Semaphore(startsInFlight);
+    Thread.ofVirtual().name("process-starter").start(this::dispatch);
     this.audit = audit;
     this.client = client;
     this.links = links;
@@ -48,42 +58,79 @@ public class ProcessStarter {
   }
 
   /**
+   * Starts the case's instance soon, without waiting: it is queued and sent as the engine takes
+   * starts. Safe to call twice (queued once) and after a crash (the sweeper finds unstarted cases).
+   */
+  public void startSoon(String caseNumber) {
+    if (queued.add(caseNumber)) {
+      queue.add(caseNumber);
+    }
+  }
+
+  /** Cases waiting in this application for their start. */
+  public int waitingToStart() {
+    return queue.size();
+  }
+
+  private void dispatch() {
+    while (true) {
+      String caseNumber;
+      try {
+        caseNumber = queue.take();
+        inFlight.acquire();
+      } catch (InterruptedException e) {
+        return;
+      }
+      queued.remove(caseNumber);
+      try {
+        start(caseNumber).whenComplete((ok, error) -> inFlight.release());
+      } catch (RuntimeException e) {
+        inFlight.release();
+        log.warn("could not start the process of case {}: {}; the sweeper tries again", caseNumber, e.toString());
+      }
+    }
+  }
+
+  /**
    * Asks the engine to start the case's instance from its start event, without waiting for it.
    * The future says whether this call started it (false: another caller has it, the engine is
-   * away, or it refused; the sweeper tries again).
+   * away, or it refused; the sweeper tries again). Callers other than the queue use
+   * {@link #startSoon}, which keeps the number of starts in flight bounded.
    */
-  public CompletableFuture<Boolean> start(String caseNumber) {
-    if (!engine.accepting() || !inFlight.tryAcquire()) {
+  CompletableFuture<Boolean> start(String caseNumber) {
+    if (!engine.accepting()) {
       return CompletableFuture.completedFuture(false);
     }
-    String token;
-    ProcessLink link;
-    try {
-      token = links.claimStart(caseNumber);
-      link = token == null ? null : links.find(caseNumber).orElseThrow();
-    } catch (RuntimeException e) {
-      inFlight.release();
-      throw e;
-    }
+    String token = links.claimStart(caseNumber);
     if (token == null) {
-      inFlight.release();
       return CompletableFuture.completedFuture(false);
     }
+    ProcessLink link = links.find(caseNumber).orElseThrow();
     long generation = engine.generation();
     Map<String, Object> vars = new HashMap<>(link.variables());
     vars.put(VAR_START_TOKEN, token);
     return client.newCreateInstanceCommand().bpmnProcessId(link.bpmnProcessId()).latestVersion().variables(vars)
         .send().toCompletableFuture()
         .handleAsync((pi, error) -> {
-          inFlight.release();
           if (error != null) {
             log.warn("could not start the process of case {}: {}; the sweeper tries again", caseNumber, error.getMessage());
-            links.releaseStart(caseNumber, token);
+            if (!(rootCause(error) instanceof ClientStatusException e && e.getStatusCode() == Status.Code.DEADLINE_EXCEEDED)) {
+              // refused or not sent: may be tried again at once. After a timeout the engine may
+              // still start it, so the claim stands for its 30 s (a duplicate would stop itself).
+              links.releaseStart(caseNumber, token);
+            }
             return false;
           }
           links.recordInstance(caseNumber, pi.getProcessInstanceKey(), generation);
           return true;
         }, AFTER_ENGINE);
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   /** Does the engine still know this instance? Asked by setting a harmless variable on it (external engines). */
@@ -106,12 +153,21 @@ public class ProcessStarter {
    * Completes when the engine has it and PostgreSQL knows.
    */
   public CompletableFuture<Long> resume(ProcessLink link, long generation) {
+    return resume(link, generation, null);
+  }
+
+  /**
+   * As {@link #resume(ProcessLink, long)}, with the case's unconsumed messages already read (a
+   * resume of many cases reads them for a page of cases at once); null reads them here.
+   */
+  public CompletableFuture<Long> resume(ProcessLink link, long generation, List<MessageInbox.Message> unconsumed) {
     Map<String, Object> vars = new HashMap<>(link.variables());
-    vars.put(VAR_START_TOKEN, links.newStartToken(link.caseNumber()));
     var cmd = client.newCreateInstanceCommand().bpmnProcessId(link.bpmnProcessId()).latestVersion();
     CompletableFuture<ProcessInstanceEvent> created;
     if (link.waitElement() == null) {
-      // never reached a wait state: run it again from the start (the workers are idempotent)
+      // never reached a wait state: run it again from the start (the workers are idempotent); its
+      // first step tells it from an instance the old engine started by this token
+      vars.put(VAR_START_TOKEN, links.newStartToken(link.caseNumber()));
       created = cmd.variables(vars).send().toCompletableFuture();
     } else {
       vars.put(CaseFlow.VAR_RESUME_SEQ, link.waitSeq());
@@ -127,7 +183,11 @@ public class ProcessStarter {
             "system", null, "CASE_RESUMED",
             Map.of("step", String.valueOf(link.waitElement()), "engineGeneration", generation));
       });
-      inbox.republishUnconsumed(link.caseNumber());
+      if (unconsumed == null) {
+        inbox.republishUnconsumed(link.caseNumber());
+      } else {
+        inbox.republish(unconsumed);
+      }
       log.debug("resumed case {} at {} as instance {}", link.caseNumber(),
           link.waitElement() == null ? "the start" : link.waitElement(), pi.getProcessInstanceKey());
       return pi.getProcessInstanceKey();

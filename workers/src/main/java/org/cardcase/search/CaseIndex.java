@@ -58,7 +58,8 @@ public class CaseIndex {
     try {
       if (!es.indices().exists(e -> e.index(index)).value()) {
         es.indices().create(c -> c.index(index)
-            .settings(s -> s.numberOfShards("1").numberOfReplicas("0"))
+            // searchable within a second of being indexed, without a forced refresh per batch
+            .settings(s -> s.numberOfShards("1").numberOfReplicas("0").refreshInterval(t -> t.time("1s")))
             .mappings(m -> m.withJson(new StringReader(MAPPING))));
         return true;
       }
@@ -85,7 +86,9 @@ public class CaseIndex {
     if (docs.isEmpty()) {
       return;
     }
-    BulkRequest.Builder b = new BulkRequest.Builder().refresh(co.elastic.clients.elasticsearch._types.Refresh.True);
+    // no forced refresh: it made Elasticsearch write a segment per batch (half a core under load);
+    // the index refreshes every second by itself
+    BulkRequest.Builder b = new BulkRequest.Builder();
     for (CaseDocument d : docs) {
       b.operations(op -> op.index(i -> i.index(index).id(d.caseNumber()).document(d)));
     }

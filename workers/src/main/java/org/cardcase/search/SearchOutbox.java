@@ -28,12 +28,22 @@ public class SearchOutbox {
     this.index = index;
   }
 
+  private volatile boolean paused;
+
   @Scheduled(fixedDelayString = "${cardcase.search.outbox-interval:500ms}")
   public void drainQuietly() {
     try {
       drain();
+      if (paused) {
+        paused = false;
+        log.info("search indexing resumed");
+      }
     } catch (RuntimeException e) {
-      log.warn("search indexing paused: {}", e.getMessage());
+      if (!paused) {
+        // said once, not every half second: the rows wait in the outbox and nothing is lost
+        log.warn("search indexing paused (changes wait in the outbox): {}", e.getMessage());
+        paused = true;
+      }
       indexReady = false;
     }
   }
@@ -59,10 +69,12 @@ public class SearchOutbox {
       List<String> numbers = batch.stream().map(r -> (String) r.get("case_number")).toList();
       index.index(numbers.stream().map(cases::find).flatMap(java.util.Optional::stream)
           .map(c -> CaseDocument.of(c, cardNumbers(c.caseNumber()))).toList());
-      for (Map<String, Object> r : batch) {
-        jdbc.sql("update search_outbox set indexed_at = now() where case_number = ? and id <= ? and indexed_at is null")
-            .params(r.get("case_number"), r.get("max_id")).update();
-      }
+      // one statement for the batch: every queued row of these cases up to the one read
+      jdbc.sql("""
+          update search_outbox o set indexed_at = now() from unnest(?::text[], ?::bigint[]) as b(case_number, max_id)
+          where o.case_number = b.case_number and o.id <= b.max_id and o.indexed_at is null""")
+          .params(numbers.toArray(String[]::new), batch.stream().map(r -> ((Number) r.get("max_id")).longValue())
+              .toArray(Long[]::new)).update();
       total += batch.size();
     }
   }

@@ -17,7 +17,7 @@ import org.cardcase.cases.FieldErrors;
 import org.cardcase.loss.LossReports;
 import org.cardcase.reissue.Reissues;
 import org.cardcase.reissue.Vouchers;
-import org.cardcase.settlement.MedicalSettlementSimulator;
+import org.cardcase.simulators.MedicalSettlementSimulator;
 import org.cardcase.tasks.HumanTask;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

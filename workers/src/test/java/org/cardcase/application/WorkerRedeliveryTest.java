@@ -24,7 +24,7 @@ class WorkerRedeliveryTest extends FlowTest {
   @Autowired org.cardcase.reissue.Reissues reissues;
   @Autowired org.cardcase.family.FamilyBindings families;
   @Autowired org.cardcase.children.ChildCards childCards;
-  @Autowired org.cardcase.settlement.MedicalSettlementSimulator settlement;
+  @Autowired org.cardcase.simulators.MedicalSettlementSimulator settlement;
   @Autowired ProcessLinks links;
 
   /** Everything about a case that a redelivered step could duplicate or change. */

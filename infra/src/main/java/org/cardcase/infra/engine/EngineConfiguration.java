@@ -45,24 +45,22 @@ public class EngineConfiguration {
         // jobs are pushed to the workers as they are created; polling is only the fallback
         .defaultJobWorkerStreamEnabled(true);
     if (local != null) {
-      b.grpcAddress(URI.create(local.grpcAddress())).preferRestOverGrpc(false)
-          .restAddress(URI.create("http://127.0.0.1:1")); // the in-process engine has no REST API
-    } else {
-      if (e.getGrpcAddress() == null || e.getGrpcAddress().isBlank()) {
-        throw new IllegalStateException("cardcase.engine.mode=external needs cardcase.engine.grpc-address");
-      }
-      b.grpcAddress(URI.create(e.getGrpcAddress())).preferRestOverGrpc(e.isPreferRestOverGrpc());
-      if (e.getRestAddress() != null && !e.getRestAddress().isBlank()) {
-        b.restAddress(URI.create(e.getRestAddress()));
-      }
-      if (e.getClientId() != null && !e.getClientId().isBlank()) {
-        b.credentialsProvider(CredentialsProvider.newCredentialsProviderBuilder()
-            .clientId(e.getClientId())
-            .clientSecret(e.getClientSecret())
-            .audience(e.getAudience())
-            .authorizationServerUrl(e.getAuthorizationServerUrl())
-            .build());
-      }
+      return local.inProcessClient(b);
+    }
+    if (e.getGrpcAddress() == null || e.getGrpcAddress().isBlank()) {
+      throw new IllegalStateException("cardcase.engine.mode=external needs cardcase.engine.grpc-address");
+    }
+    b.grpcAddress(URI.create(e.getGrpcAddress())).preferRestOverGrpc(e.isPreferRestOverGrpc());
+    if (e.getRestAddress() != null && !e.getRestAddress().isBlank()) {
+      b.restAddress(URI.create(e.getRestAddress()));
+    }
+    if (e.getClientId() != null && !e.getClientId().isBlank()) {
+      b.credentialsProvider(CredentialsProvider.newCredentialsProviderBuilder()
+          .clientId(e.getClientId())
+          .clientSecret(e.getClientSecret())
+          .audience(e.getAudience())
+          .authorizationServerUrl(e.getAuthorizationServerUrl())
+          .build());
     }
     return b.build();
   }

@@ -32,7 +32,12 @@ public class PostgresConfiguration {
   private static final Logger log = LoggerFactory.getLogger(PostgresConfiguration.class);
 
   @Bean(destroyMethod = "close")
-  EmbeddedPostgres embeddedPostgres(InfraProperties props) throws IOException {
+  EmbeddedPostgres embeddedPostgres(InfraProperties props,
+      org.springframework.beans.factory.ObjectProvider<org.cardcase.infra.search.EmbeddedElasticsearch> search)
+      throws IOException {
+    // Elasticsearch takes longest to start: its process is launched first so it boots while
+    // PostgreSQL, the migrations and the engine start (it does not block; see EmbeddedElasticsearch)
+    search.ifAvailable(es -> { });
     Path dataDir = props.getDataDir().resolve("postgres").toAbsolutePath();
     Files.createDirectories(dataDir.getParent());
     StaleProcess.stopIfRunning(dataDir.resolve("postmaster.pid"), "PostgreSQL", Duration.ofSeconds(30));

@@ -30,6 +30,8 @@ public class EmbeddedElasticsearch implements AutoCloseable {
   private final Path home;
   private final int port;
   private final Process process;
+  /** Completes when the node answers; Elasticsearch takes longest of all to start, so nothing waits for it. */
+  private final java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
 
   public EmbeddedElasticsearch(InfraProperties props) {
     InfraProperties.Search s = props.getSearch();
@@ -64,9 +66,24 @@ public class EmbeddedElasticsearch implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("could not start Elasticsearch", e);
     }
-    waitUntilHealthy();
-    log.info("Elasticsearch started on 127.0.0.1:{} with data in {} ({} ms)",
-        port, home, (System.nanoTime() - started) / 1_000_000);
+    // the application starts the rest meanwhile; search reports DOWN (and readiness waits) until it answers
+    Thread.ofPlatform().name("elasticsearch-start").daemon().start(() -> {
+      try {
+        waitUntilHealthy();
+        log.info("Elasticsearch started on 127.0.0.1:{} with data in {} ({} ms)",
+            port, home, (System.nanoTime() - started) / 1_000_000);
+        ready.complete(null);
+      } catch (RuntimeException e) {
+        log.error("Elasticsearch did not start: {}. Search is unavailable; cases are still handled and indexed once it runs",
+            e.getMessage());
+        ready.completeExceptionally(e);
+      }
+    });
+  }
+
+  /** Whether the node has answered its first health check. */
+  public boolean started() {
+    return ready.isDone() && !ready.isCompletedExceptionally();
   }
 
   public String url() {

@@ -53,7 +53,10 @@ class EngineStressTest {
     try (EmbeddedEngine engine = new EmbeddedEngine(new EmbeddedEngine.Settings("127.0.0.1", port, dir,
         64L << 20, Duration.ofMillis(200), false))) {
       engine.start(1);
-      try (CamundaClient client = client(engine.grpcAddress()); EngineLogWatch watch = EngineLogWatch.start()) {
+      // in-process, as the application talks to it
+      try (CamundaClient client = engine.inProcessClient(CamundaClient.newClientBuilder().applyEnvironmentVariableOverrides(false)
+          .defaultRequestTimeout(Duration.ofSeconds(20)).jobWorkerExecutor(new ScheduledThreadPoolExecutor(8), true));
+          EngineLogWatch watch = EngineLogWatch.start()) {
         Result r = stress(client);
         assertThat(watch.failures()).as("failures logged by the engine's threads").isEmpty();
         assertThat(r.finished()).as("instances finished").hasSize(INSTANCES);

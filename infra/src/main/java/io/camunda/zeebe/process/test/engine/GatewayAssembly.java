@@ -6,6 +6,7 @@ import io.camunda.zeebe.process.test.api.RecordStreamSource;
 import io.camunda.zeebe.stream.api.CommandResponseWriter;
 import io.camunda.zeebe.stream.api.InterPartitionCommandSender;
 import io.grpc.Server;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 
@@ -17,26 +18,33 @@ import java.net.InetSocketAddress;
  */
 public final class GatewayAssembly {
   private final Server grpcServer;
+  private final Server inProcessServer;
   private final CommandResponseWriter responseWriter;
   private final InterPartitionCommandSender commandSender;
   private final JobStreamer jobStreamer;
 
-  private GatewayAssembly(Server grpcServer, CommandResponseWriter responseWriter,
+  private GatewayAssembly(Server grpcServer, Server inProcessServer, CommandResponseWriter responseWriter,
       InterPartitionCommandSender commandSender, JobStreamer jobStreamer) {
     this.grpcServer = grpcServer;
+    this.inProcessServer = inProcessServer;
     this.responseWriter = responseWriter;
     this.commandSender = commandSender;
     this.jobStreamer = jobStreamer;
   }
 
-  /** The gateway on 127.0.0.1 only: the embedded engine has no authentication. */
-  public static GatewayAssembly create(LogStream logStream, int partitionId, String host, int port) {
+  /**
+   * The gateway twice: on 127.0.0.1 only (the embedded engine has no authentication), for tools
+   * such as a modeler; and in-process under {@code inProcessName}, for the application itself.
+   */
+  public static GatewayAssembly create(LogStream logStream, int partitionId, String host, int port, String inProcessName) {
     CommandWriter writer = new CommandWriter(logStream.newLogStreamWriter());
     GatewayRequestStore requests = new GatewayRequestStore();
     InMemoryJobStreamer jobStreamer = new InMemoryJobStreamer(writer);
     GrpcToLogStreamGateway gateway = new GrpcToLogStreamGateway(writer, partitionId, 1, port, requests, jobStreamer);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port)).addService(gateway).build();
-    return new GatewayAssembly(server, new GrpcResponseWriter(gateway, requests, null), new CommandSender(writer), jobStreamer);
+    Server inProcess = InProcessServerBuilder.forName(inProcessName).addService(gateway).build();
+    return new GatewayAssembly(server, inProcess, new GrpcResponseWriter(gateway, requests, null), new CommandSender(writer),
+        jobStreamer);
   }
 
   /** Every record of the log that is still retained (tests and diagnostics). */
@@ -46,6 +54,10 @@ public final class GatewayAssembly {
 
   public Server grpcServer() {
     return grpcServer;
+  }
+
+  public Server inProcessServer() {
+    return inProcessServer;
   }
 
   public CommandResponseWriter responseWriter() {

@@ -1,10 +1,13 @@
-package org.cardcase.notifications;
+package org.cardcase.simulators;
 
 import java.util.concurrent.atomic.AtomicLong;
+import org.cardcase.notifications.SmsGateway;
 import org.cardcase.privacy.Masking;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,14 +16,17 @@ import org.springframework.stereotype.Component;
  * is in table {@code notification}.
  */
 @Component
+@ConditionalOnProperty(name = "cardcase.simulators.enabled", havingValue = "true", matchIfMissing = true)
 public class SmsGatewaySimulator implements SmsGateway {
   private static final Logger log = LoggerFactory.getLogger(SmsGatewaySimulator.class);
   private final AtomicLong sent = new AtomicLong();
+  private final JdbcClient jdbc;
   private final long delayMs;
   private final int failEvery;
 
-  public SmsGatewaySimulator(@Value("${cardcase.simulators.sms.delay:50ms}") java.time.Duration delay,
+  public SmsGatewaySimulator(JdbcClient jdbc, @Value("${cardcase.simulators.sms.delay:50ms}") java.time.Duration delay,
       @Value("${cardcase.simulators.sms.fail-every:0}") int failEvery) {
+    this.jdbc = jdbc;
     this.delayMs = delay.toMillis();
     this.failEvery = failEvery;
   }
@@ -36,7 +42,9 @@ public class SmsGatewaySimulator implements SmsGateway {
     if (failEvery > 0 && n % failEvery == 0) {
       throw new IllegalStateException("SMS gateway simulator: temporarily unavailable (message " + n + ")");
     }
-    log.info("SMS gateway simulator: message {} to {} ({} characters)", n, Masking.phone(phone), text.length());
-    return "SIM-SMS-" + n;
+    // message ids go on across restarts, as a gateway's would
+    long id = jdbc.sql("select nextval('sim_sms_message_id')").query(Long.class).single();
+    log.debug("SMS gateway simulator: message {} to {} ({} characters)", id, Masking.phone(phone), text.length());
+    return "SIM-SMS-" + id;
   }
 }

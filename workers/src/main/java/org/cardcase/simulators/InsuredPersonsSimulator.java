@@ -1,5 +1,7 @@
-package org.cardcase.family;
+package org.cardcase.simulators;
 
+import org.cardcase.family.InsuredPersons;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
@@ -7,6 +9,7 @@ import org.springframework.stereotype.Component;
  * sequence code (digits 15-17) is 970-979, the simulator's "not insured" test identities.
  */
 @Component
+@ConditionalOnProperty(name = "cardcase.simulators.enabled", havingValue = "true", matchIfMissing = true)
 public class InsuredPersonsSimulator implements InsuredPersons {
   @Override
   public boolean insured(String idNumber) {

@@ -1,0 +1,80 @@
+package org.cardcase.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+
+/**
+ * Checks a password with BCrypt once, then remembers for a short time that this exact password was
+ * right. BCrypt is slow on purpose (70-100 ms here), which is right against guessing but wrong
+ * for a channel system that sends the same credentials with every call: without this, password
+ * checking took most of each API request. Only a salted SHA-256 of a verified password is kept,
+ * never the password; a wrong password is never cached and stays as slow as BCrypt makes it.
+ */
+final class VerifiedCredentials implements AuthenticationProvider {
+  private record Verified(byte[] digest, Authentication authentication, long until) {}
+
+  private final DaoAuthenticationProvider bcrypt;
+  private final long ttlNanos;
+  private final byte[] salt = new byte[32];
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+  VerifiedCredentials(DaoAuthenticationProvider bcrypt, Duration ttl) {
+    this.bcrypt = bcrypt;
+    this.ttlNanos = ttl.toNanos();
+    new SecureRandom().nextBytes(salt);
+  }
+
+  @Override
+  public Authentication authenticate(Authentication request) throws AuthenticationException {
+    String name = request.getName();
+    Object credentials = request.getCredentials();
+    if (name == null || !(credentials instanceof String password)) {
+      return bcrypt.authenticate(request);
+    }
+    byte[] digest = digest(name, password);
+    Verified v = verified.get(name);
+    long now = System.nanoTime();
+    if (v != null && now - v.until() < 0 && MessageDigest.isEqual(v.digest(), digest)) {
+      return v.authentication();
+    }
+    Authentication ok = bcrypt.authenticate(request); // throws for wrong credentials: nothing cached
+    if (verified.size() > 10_000) {
+      verified.clear(); // a bound: there are tens of accounts, not thousands
+    }
+    verified.put(name, new Verified(digest, ok, now + ttlNanos));
+    return ok;
+  }
+
+  /** Forgets an account's verified password at once (password changed, account disabled). */
+  void forget(String name) {
+    verified.remove(name);
+  }
+
+  @Override
+  public boolean supports(Class<?> type) {
+    return UsernamePasswordAuthenticationToken.class.isAssignableFrom(type);
+  }
+
+  private byte[] digest(String name, String password) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(salt);
+      sha.update(name.getBytes(StandardCharsets.UTF_8));
+      sha.update((byte) 0);
+      sha.update(password.getBytes(StandardCharsets.UTF_8));
+      return sha.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
