@@ -103,7 +103,7 @@ public class EngineSupervisor implements SmartLifecycle {
       @Value("${cardcase.engine.heal-after:60s}") Duration healAfter,
       @Value("${cardcase.engine.self-heal:true}") boolean selfHeal,
       @Value("${cardcase.recovery.sweep-interval:10s}") Duration sweepInterval,
-      @Value("${cardcase.recovery.resume-concurrency:32}") int resumeConcurrency) {
+      @Value("${cardcase.recovery.resume-concurrency:96}") int resumeConcurrency) {
     this.host = host;
     this.client = client;
     this.catalog = catalog;
