@@ -27,3 +27,5 @@ create index human_task_completion_pending on human_task (id) where completion_p
 
 -- a resume reads each case's unconsumed messages
 create index inbound_message_case on inbound_message (case_number);
+-- the sweeper looks for messages stored but not yet published
+create index inbound_message_unpublished on inbound_message (received_at) where published_at is null;

@@ -53,7 +53,7 @@ public class InfraProperties {
     private String authorizationServerUrl;
     private String audience;
     /** Memory of the embedded engine's state store (RocksDB block cache and write buffers). */
-    private org.springframework.util.unit.DataSize stateMemory = org.springframework.util.unit.DataSize.ofMegabytes(64);
+    private org.springframework.util.unit.DataSize stateMemory = org.springframework.util.unit.DataSize.ofMegabytes(256);
     /** Keep every engine record in memory for inspection (tests only: memory grows with every record). */
     private boolean keepRecords = false;
     /** Job handlers running at once (virtual threads). */
