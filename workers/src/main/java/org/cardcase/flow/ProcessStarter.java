@@ -31,6 +31,11 @@ public class ProcessStarter {
   private final MessageInbox inbox;
   private final AuditTrail audit;
   private final CurrentEngine engine;
+  /**
+   * Nobody waits for a start or a resume, so it may wait behind a busy engine's backlog for long;
+   * a short timeout would only start the case a second time (which then stops itself) and add load.
+   */
+  static final java.time.Duration ENGINE_BACKLOG_WAIT = java.time.Duration.ofMinutes(2);
   /** What follows an engine answer runs here, never on the client's response threads (it writes to PostgreSQL). */
   static final java.util.concurrent.Executor AFTER_ENGINE = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
   /**
@@ -110,7 +115,7 @@ public class ProcessStarter {
     Map<String, Object> vars = new HashMap<>(link.variables());
     vars.put(VAR_START_TOKEN, token);
     return client.newCreateInstanceCommand().bpmnProcessId(link.bpmnProcessId()).latestVersion().variables(vars)
-        .send().toCompletableFuture()
+        .requestTimeout(ENGINE_BACKLOG_WAIT).send().toCompletableFuture()
         .handleAsync((pi, error) -> {
           if (error != null) {
             log.warn("could not start the process of case {}: {}; the sweeper tries again", caseNumber, error.getMessage());
@@ -163,6 +168,7 @@ public class ProcessStarter {
   public CompletableFuture<Long> resume(ProcessLink link, long generation, List<MessageInbox.Message> unconsumed) {
     Map<String, Object> vars = new HashMap<>(link.variables());
     var cmd = client.newCreateInstanceCommand().bpmnProcessId(link.bpmnProcessId()).latestVersion();
+    cmd.requestTimeout(ENGINE_BACKLOG_WAIT);
     CompletableFuture<ProcessInstanceEvent> created;
     if (link.waitElement() == null) {
       // never reached a wait state: run it again from the start (the workers are idempotent); its
