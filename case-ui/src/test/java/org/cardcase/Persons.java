@@ -2,7 +2,7 @@ package org.cardcase;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
-import org.cardcase.identity.IdNumber;
+import org.cardcase.shared.IdNumber;
 
 /** Distinct, valid ID numbers for load: one person per number, so no application is refused as a second one. */
 final class Persons {

@@ -44,7 +44,7 @@ public final class Scenarios {
    * test sends the callbacks; 999: the registry matches clearly; others: a clerk compares photos).
    */
   static String id(String first17) {
-    return first17 + org.cardcase.identity.IdNumber.checkCharacter(first17);
+    return first17 + org.cardcase.shared.IdNumber.checkCharacter(first17);
   }
 
   /** A photo of its own for the i-th applicant: distinct bytes, so every upload is really decoded and checked. */

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.tasks.TaskStore;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;

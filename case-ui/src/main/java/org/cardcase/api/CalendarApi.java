@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.cardcase.calendar.CalendarStore;
 import org.cardcase.calendar.WorkingDayCalendar.Kind;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.shared.FieldErrors;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;

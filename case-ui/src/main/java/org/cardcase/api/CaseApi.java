@@ -6,16 +6,14 @@ import java.security.Principal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.cardcase.cases.CardApplication;
+import org.cardcase.application.CardApplication;
+import org.cardcase.application.CardApplications;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
-import org.cardcase.cases.CaseService;
-import org.cardcase.flow.ProcessCatalog;
-import org.cardcase.flow.ProcessLinks;
+import org.cardcase.casefile.CaseFiles;
 import org.cardcase.search.CaseHit;
 import org.cardcase.search.CaseIndex;
-import org.cardcase.tasks.TaskStore;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -28,30 +26,21 @@ import org.springframework.web.bind.annotation.RestController;
 /** The channel API for cases. */
 @RestController
 public class CaseApi {
-  private final CaseService service;
+  private final CardApplications service;
   private final CaseRepository cases;
-  private final ProcessLinks links;
-  private final ProcessCatalog catalog;
-  private final TaskStore tasks;
+  private final CaseFiles caseFiles;
   private final CaseIndex index;
   private final org.cardcase.cases.PersonalData personalData;
-  private final org.cardcase.cards.CardLifecycle cards;
-  private final org.cardcase.deadlines.CaseDeadlines caseDeadlines;
   private final org.cardcase.documents.CaseDocuments documents;
 
-  public CaseApi(CaseService service, CaseRepository cases, ProcessLinks links, ProcessCatalog catalog, TaskStore tasks,
-      CaseIndex index, org.cardcase.cases.PersonalData personalData, org.cardcase.cards.CardLifecycle cards,
-      org.cardcase.deadlines.CaseDeadlines caseDeadlines, org.cardcase.documents.CaseDocuments documents) {
-    this.documents = documents;
-    this.cards = cards;
-    this.caseDeadlines = caseDeadlines;
-    this.personalData = personalData;
-    this.index = index;
+  public CaseApi(CardApplications service, CaseRepository cases, CaseFiles caseFiles, CaseIndex index,
+      org.cardcase.cases.PersonalData personalData, org.cardcase.documents.CaseDocuments documents) {
     this.service = service;
     this.cases = cases;
-    this.links = links;
-    this.catalog = catalog;
-    this.tasks = tasks;
+    this.caseFiles = caseFiles;
+    this.index = index;
+    this.personalData = personalData;
+    this.documents = documents;
   }
 
   public record Created(String caseNumber, String status) {}
@@ -70,7 +59,7 @@ public class CaseApi {
   /** 201 only once the case and its process start instruction are committed to PostgreSQL. */
   @PostMapping(path = "/api/applications", consumes = "application/json")
   ResponseEntity<Created> apply(@RequestBody CardApplication body, Principal channel, HttpServletRequest req) {
-    String cn = service.applyForCard(body, channel.getName());
+    String cn = service.submit(body, channel.getName());
     ApiRequests.caseNumber(req, cn);
     return ResponseEntity.created(URI.create("/api/cases/" + cn)).body(new Created(cn, "RECEIVED"));
   }
@@ -79,7 +68,7 @@ public class CaseApi {
   @GetMapping("/api/cases")
   List<CaseHit> search(@RequestParam(defaultValue = "") String q) {
     if (q.length() > 100) {
-      throw org.cardcase.cases.FieldErrors.of("q", "at most 100 characters");
+      throw org.cardcase.shared.FieldErrors.of("q", "at most 100 characters");
     }
     return index.search(q, 50);
   }
@@ -93,17 +82,17 @@ public class CaseApi {
       Principal staff, HttpServletRequest req) {
     ApiRequests.caseNumber(req, caseNumber);
     if (reason.isBlank()) {
-      throw org.cardcase.cases.FieldErrors.of("reason", "say why you need the unmasked personal data (it is audited)");
+      throw org.cardcase.shared.FieldErrors.of("reason", "say why you need the unmasked personal data (it is audited)");
     }
     if (reason.length() > 200) {
-      throw org.cardcase.cases.FieldErrors.of("reason", "at most 200 characters");
+      throw org.cardcase.shared.FieldErrors.of("reason", "at most 200 characters");
     }
     return personalData.reveal(caseNumber, staff.getName(), "staff-api", reason.strip());
   }
 
   /** New photos for an application that was not verified; only while the case waits for them. */
   @PostMapping(path = "/api/applications/{caseNumber}/resubmission", consumes = "application/json")
-  Map<String, Object> resubmit(@PathVariable String caseNumber, @RequestBody org.cardcase.cases.CaseService.Resubmission body,
+  Map<String, Object> resubmit(@PathVariable String caseNumber, @RequestBody org.cardcase.application.CardApplications.Resubmission body,
       Principal channel, HttpServletRequest req) {
     ApiRequests.caseNumber(req, caseNumber);
     int round = service.resubmit(caseNumber, body, channel.getName());
@@ -124,7 +113,7 @@ public class CaseApi {
       @RequestParam(defaultValue = "") String reason, Principal staff, HttpServletRequest req) {
     ApiRequests.caseNumber(req, caseNumber);
     if (reason.isBlank()) {
-      throw org.cardcase.cases.FieldErrors.of("reason", "say why you open the document (it is audited)");
+      throw org.cardcase.shared.FieldErrors.of("reason", "say why you open the document (it is audited)");
     }
     var doc = documents.all(caseNumber).stream().filter(d -> d.id() == documentId).findFirst()
         .orElseThrow(() -> new CaseNotFound(caseNumber + " document " + documentId));
@@ -136,20 +125,21 @@ public class CaseApi {
   @GetMapping("/api/cases/{caseNumber}")
   CaseStatus status(@PathVariable String caseNumber, Authentication caller, HttpServletRequest req) {
     ApiRequests.caseNumber(req, caseNumber);
-    CaseRecord c = cases.find(caseNumber).orElseThrow(() -> new CaseNotFound(caseNumber));
+    CaseFiles.CaseFile f = caseFiles.find(caseNumber).orElseThrow(() -> new CaseNotFound(caseNumber));
+    CaseRecord c = f.record();
     boolean channel = caller.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_CHANNEL"));
     if (channel && !c.channel().equals(caller.getName())) {
       throw new CaseNotFound(caseNumber); // a channel sees only its own cases, and learns nothing of others
     }
-    String process = links.find(caseNumber).map(l -> l.bpmnProcessId()).orElse("");
-    List<OpenTask> open = tasks.open(caseNumber).stream()
-        .map(t -> new OpenTask(t.elementId(), catalog.stepName(process, t.elementId()), t.dueAt())).toList();
-    CardSummary card = cards.byCase(caseNumber).map(k -> new CardSummary(k.cardId(), k.state().name(),
-        k.cardNumber() == null ? null : org.cardcase.privacy.Masking.cardNumber(k.cardNumber()))).orElse(null);
-    List<DeadlineView> due = caseDeadlines.of(caseNumber).stream()
-        .map(d -> new DeadlineView(d.name(), d.dueAt(), caseDeadlines.workingDaysLeft(d.dueAt()), d.provisional())).toList();
-    return new CaseStatus(c.caseNumber(), c.caseType(), c.status(), c.currentStep(),
-        catalog.stepName(process, c.currentStep()), c.channel(), c.createdAt(), c.updatedAt(), c.closedAt(), open, card, due);
+    List<OpenTask> open = f.openTasks().stream()
+        .map(t -> new OpenTask(t.task().elementId(), t.stepName(), t.task().dueAt())).toList();
+    CardSummary card = f.card().map(k -> new CardSummary(k.cardId(), k.state().name(),
+        k.cardNumber() == null ? null : org.cardcase.shared.Masking.cardNumber(k.cardNumber()))).orElse(null);
+    List<DeadlineView> due = f.deadlines().stream().map(d -> new DeadlineView(d.deadline().name(), d.deadline().dueAt(),
+        d.workingDaysLeft(), d.deadline().provisional())).toList();
+    return new CaseStatus(c.caseNumber(), c.caseType(), c.status().name(), c.currentStep(), f.currentStepName(), c.channel(),
+        c.createdAt(), c.updatedAt(), c.closedAt(), open, card, due);
   }
+
 
 }

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRepository;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.flow.MessageInbox;
 import org.cardcase.processes.CardApplicationProcess;
 import org.springframework.web.bind.annotation.PostMapping;

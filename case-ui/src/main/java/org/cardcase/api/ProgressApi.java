@@ -10,14 +10,12 @@ import java.util.Map;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 import org.cardcase.calendar.WorkingDayCalendar;
-import org.cardcase.cards.CardLifecycle;
+import org.cardcase.casefile.CaseFiles;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRecord;
-import org.cardcase.cases.CaseRepository;
-import org.cardcase.cases.FieldErrors;
-import org.cardcase.deadlines.CaseDeadlines;
-import org.cardcase.identity.IdNumber;
-import org.cardcase.privacy.Masking;
+import org.cardcase.shared.FieldErrors;
+import org.cardcase.shared.IdNumber;
+import org.cardcase.shared.Masking;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,15 +29,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class ProgressApi {
   static final String NO_MATCH = "no case matches this ID number and case number";
-  private final CaseRepository cases;
-  private final CardLifecycle cards;
-  private final CaseDeadlines deadlines;
+  private final CaseFiles caseFiles;
   private final Clock clock;
 
-  public ProgressApi(CaseRepository cases, CardLifecycle cards, CaseDeadlines deadlines, Clock clock) {
-    this.cases = cases;
-    this.cards = cards;
-    this.deadlines = deadlines;
+  public ProgressApi(CaseFiles caseFiles, Clock clock) {
+    this.caseFiles = caseFiles;
     this.clock = clock;
   }
 
@@ -57,25 +51,27 @@ public class ProgressApi {
     if (!errors.isEmpty()) {
       throw new FieldErrors(errors);
     }
-    CaseRecord c = cases.find(caseNumber).filter(k -> k.idNumber().equals(id.idNumber().value()))
+    CaseFiles.CaseFile f = caseFiles.find(caseNumber).filter(k -> k.record().idNumber().equals(id.idNumber().value()))
         .orElseThrow(() -> new CaseNotFound(NO_MATCH));
+    CaseRecord c = f.record();
     ApiRequests.caseNumber(req, caseNumber);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("caseNumber", c.caseNumber());
     out.put("applicantName", Masking.name(c.applicantName()));
-    out.put("status", words("case.status." + c.status(), c.status()));
+    out.put("status", words("case.status." + c.status(), c.status().name()));
     out.put("currentStep", words("step." + c.currentStep(), c.currentStep()));
     out.put("closed", c.closedAt() != null);
-    List<Map<String, Object>> due = deadlines.of(caseNumber).stream().filter(d -> c.closedAt() == null).map(d -> {
+    List<Map<String, Object>> due = f.deadlines().stream().map(w -> {
+      var d = w.deadline();
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("deadline", words("deadline." + d.name(), d.name()));
       m.put("date", LocalDate.ofInstant(d.dueAt(), WorkingDayCalendar.ZONE).toString());
-      m.put("workingDaysLeft", deadlines.workingDaysLeft(d.dueAt()));
+      m.put("workingDaysLeft", w.workingDaysLeft());
       m.put("provisional", d.provisional());
       return m;
     }).toList();
     out.put("deadlines", due);
-    cards.byCase(caseNumber).ifPresent(k -> {
+    f.card().ifPresent(k -> {
       Map<String, Object> card = new LinkedHashMap<>();
       card.put("state", words("card.state." + k.state(), k.state().name()));
       card.put("cardNumber", k.cardNumber() == null ? null : Masking.cardNumber(k.cardNumber()));

@@ -3,8 +3,8 @@ package org.cardcase.api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cardcase.reference.ReferenceData;
-import org.cardcase.reference.ReferenceData.Item;
+import org.cardcase.shared.ReferenceData;
+import org.cardcase.shared.ReferenceData.Item;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -33,7 +33,7 @@ public class ReferenceApi {
     try {
       k = ReferenceData.Kind.valueOf(kind.toUpperCase().replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw org.cardcase.cases.FieldErrors.of("kind", "one of " + List.of(ReferenceData.Kind.values()) + ", not '" + kind + "'");
+      throw org.cardcase.shared.FieldErrors.of("kind", "one of " + List.of(ReferenceData.Kind.values()) + ", not '" + kind + "'");
     }
     return reference.items(k);
   }

@@ -22,7 +22,7 @@ import java.time.format.FormatStyle;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.cardcase.calendar.CalendarStore;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.shared.FieldErrors;
 
 /**
  * The working-day calendar: every loaded year, and for administrators a form to add or correct a

@@ -28,22 +28,18 @@ import java.time.format.FormatStyle;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.casefile.CaseFiles;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cards.CardTransition;
 import org.cardcase.cases.CaseRecord;
-import org.cardcase.cases.CaseRepository;
 import org.cardcase.cases.PersonalData;
-import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.documents.CaseDocuments;
 import org.cardcase.flow.ProcessCatalog;
 import org.cardcase.flow.ProcessLink;
 import org.cardcase.flow.ProcessLinks;
-import org.cardcase.privacy.Masking;
-import org.cardcase.tasks.TaskStore;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.cardcase.shared.Masking;
 
 /**
  * The case file: the case's data (personal data masked until someone with a reason asks, which
@@ -55,45 +51,35 @@ import org.springframework.transaction.support.TransactionTemplate;
 @PageTitle("CardCase")
 @RolesAllowed({"CLERK", "SUPERVISOR", "ADMIN"})
 public class CaseView extends VerticalLayout implements HasUrlParameter<String> {
-  private final CaseRepository cases;
+  private final CaseFiles caseFiles;
   private final PersonalData personalData;
   private final CaseDocuments documents;
   private final CardLifecycle cards;
-  private final CaseDeadlines deadlines;
   private final ProcessLinks links;
   private final ProcessCatalog catalog;
-  private final TaskStore tasks;
-  private final AuditTrail audit;
-  private final TransactionTemplate tx;
   private final Staff staff;
 
-  public CaseView(CaseRepository cases, PersonalData personalData, CaseDocuments documents, CardLifecycle cards,
-      CaseDeadlines deadlines, ProcessLinks links, ProcessCatalog catalog, TaskStore tasks, AuditTrail audit, TransactionTemplate tx,
-      Staff staff) {
-    this.cases = cases;
+  public CaseView(CaseFiles caseFiles, PersonalData personalData, CaseDocuments documents, CardLifecycle cards,
+      ProcessLinks links, ProcessCatalog catalog, Staff staff) {
+    this.caseFiles = caseFiles;
     this.personalData = personalData;
     this.documents = documents;
     this.cards = cards;
-    this.deadlines = deadlines;
     this.links = links;
     this.catalog = catalog;
-    this.tasks = tasks;
-    this.audit = audit;
-    this.tx = tx;
     this.staff = staff;
   }
 
   @Override
   public void setParameter(BeforeEvent event, String caseNumber) {
     removeAll();
-    CaseRecord c = cases.find(caseNumber).orElse(null);
-    if (c == null) {
+    String me = staff.person().name();
+    CaseFiles.CaseFile file = caseFiles.view(caseNumber, me, "workspace").orElse(null);
+    if (file == null) {
       add(new Paragraph(getTranslation("case.notFound", caseNumber)));
       return;
     }
-    String me = staff.person().name();
-    tx.executeWithoutResult(s -> audit.append(AuditTrail.ofCase(caseNumber), "viewed:" + UUID.randomUUID(), me, "workspace",
-        "CASE_VIEWED", Map.of("masked", true)));
+    CaseRecord c = file.record();
     DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(getLocale())
         .withZone(ZoneId.of("Asia/Shanghai"));
     H2 title = new H2(c.caseNumber() + " · " + getTranslation("case.type." + c.caseType()));
@@ -117,9 +103,10 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
     add(section("case.section.person"), new HorizontalLayout(name, id, phone, reveal));
 
     add(section("case.section.deadlines"));
-    if (c.closedAt() == null) {
-      for (var d : deadlines.of(caseNumber)) {
-        int left = deadlines.workingDaysLeft(d.dueAt());
+    if (!file.closed()) {
+      for (var due : file.deadlines()) {
+        var d = due.deadline();
+        int left = due.workingDaysLeft();
         add(new Span(getTranslation("deadline." + d.name()) + ": " + LocalDate.ofInstant(d.dueAt(), WorkingDayCalendar.ZONE) + " · "
             + (left < 0 ? getTranslation("tasks.due.overdue", -left) : getTranslation("tasks.due.left", left))
             + (d.provisional() ? " · " + getTranslation("case.provisional") : "")));
@@ -130,7 +117,7 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
 
     VerticalLayout open = new VerticalLayout();
     open.setPadding(false);
-    tasks.open(caseNumber).forEach(t -> open.add(new RouterLink(getTranslation("step." + t.elementId()) + " · "
+    file.openTasks().stream().map(CaseFiles.OpenTask::task).forEach(t -> open.add(new RouterLink(getTranslation("step." + t.elementId()) + " · "
         + (t.assignee() == null ? getTranslation("task.unclaimed") : t.assignee()), TaskView.class, t.id())));
     add(section("case.section.tasks"), open);
 
@@ -144,7 +131,7 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
       add(a);
     }
 
-    cards.byCase(caseNumber).ifPresent(card -> {
+    file.card().ifPresent(card -> {
       add(section("case.section.card"), new Span(card.cardId() + " · " + getTranslation("card.state." + card.state())
           + (card.cardNumber() == null ? "" : " · " + Masking.cardNumber(card.cardNumber()))));
       Grid<CardTransition> history = new Grid<>();
@@ -170,7 +157,7 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
     if (staff.has("SUPERVISOR") || staff.has("ADMIN")) {
       trail.addColumn(e -> e.detail().toString()).setHeader(getTranslation("case.col.detail"));
     }
-    trail.setItems(audit.entries(AuditTrail.ofCase(caseNumber)));
+    trail.setItems(caseFiles.trail(caseNumber));
     trail.setAllRowsVisible(true);
     add(trail);
   }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.cardcase.tasks.TaskQueue;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.cardcase.cases.CaseRepository;
 
 /**
  * What a supervisor watches: open tasks per step with how many are overdue (in working days), and
@@ -25,7 +25,7 @@ public class SupervisionView extends VerticalLayout {
 
   public record CaseLoad(String caseType, String status, long count) {}
 
-  public SupervisionView(TaskQueue queue, Staff staff, JdbcClient jdbc) {
+  public SupervisionView(TaskQueue queue, Staff staff, CaseRepository cases) {
     setSizeFull();
     Map<String, long[]> perStep = new TreeMap<>();
     for (TaskQueue.Item i : queue.list(staff.person(), TaskQueue.Filter.of(TaskQueue.Scope.ALL))) {
@@ -48,9 +48,7 @@ public class SupervisionView extends VerticalLayout {
         .toList());
     steps.setAllRowsVisible(true);
 
-    List<CaseLoad> load = jdbc.sql("""
-        select case_type, status, count(*) as n from card_case where closed_at is null group by case_type, status order by 1, 2""")
-        .query((rs, i) -> new CaseLoad(rs.getString(1), rs.getString(2), rs.getLong(3))).list();
+    List<CaseLoad> load = cases.openCounts().stream().map(c -> new CaseLoad(c.caseType(), c.status().name(), c.count())).toList();
     Grid<CaseLoad> open = new Grid<>();
     open.setId("sla-cases");
     open.addColumn(c -> getTranslation("case.type." + c.caseType())).setHeader(getTranslation("cases.col.type"));

@@ -38,7 +38,8 @@ import org.cardcase.cases.CaseRepository;
 import org.cardcase.cases.PersonalData;
 import org.cardcase.documents.CaseDocuments;
 import org.cardcase.forms.FormDefinition;
-import org.cardcase.privacy.Masking;
+import org.cardcase.shared.FieldErrors;
+import org.cardcase.shared.Masking;
 import org.cardcase.tasks.HumanTask;
 import org.cardcase.tasks.TaskQueue;
 import org.cardcase.tasks.TaskStore;
@@ -213,8 +214,22 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     Map<String, Object> v = values();
     // only what is shown is submitted, exactly as form-js does
     form.fields().stream().filter(f -> !f.shown(v)).forEach(f -> v.remove(f.key()));
-    Map<String, String> errors = form.validate(v);
-    boolean zh = getLocale().getLanguage().equals("zh");
+    try {
+      showErrors(Map.of());
+      boolean continued = tasks.complete(task.id(), staff.person().name(), staff.person().groups(), v).caseContinued();
+      // the truth about what happened: stored always, moved on only if the engine took it
+      Notification.show(getTranslation(continued ? "task.completed" : "task.completedSaved"), continued ? 3000 : 8000,
+          Notification.Position.BOTTOM_START);
+      getUI().ifPresent(ui -> ui.navigate(CaseView.class, task.caseNumber()));
+    } catch (TaskStore.TaskNotAllowed e) {
+      formError.setText(e.getMessage());
+    } catch (FieldErrors e) {
+      // refused by the task store, which checks every completion against the task's form
+      showErrors(e.errors());
+    }
+  }
+
+  private void showErrors(Map<String, String> errors) {
     for (FormDefinition.Field f : form.fields()) {
       String message = errors.get(f.key());
       if (message != null && message.startsWith(f.label() + ": ")) {
@@ -223,18 +238,6 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
         message = rule.equals("required") ? getTranslation("form.required") : rule;
       }
       setError(inputs.get(f.key()), message);
-    }
-    if (!errors.isEmpty()) {
-      return;
-    }
-    try {
-      boolean continued = tasks.complete(task.id(), staff.person().name(), staff.person().groups(), v).caseContinued();
-      // the truth about what happened: stored always, moved on only if the engine took it
-      Notification.show(getTranslation(continued ? "task.completed" : "task.completedSaved"), continued ? 3000 : 8000,
-          Notification.Position.BOTTOM_START);
-      getUI().ifPresent(ui -> ui.navigate(CaseView.class, task.caseNumber()));
-    } catch (TaskStore.TaskNotAllowed e) {
-      formError.setText(e.getMessage());
     }
   }
 

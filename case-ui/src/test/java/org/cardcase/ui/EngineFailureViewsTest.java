@@ -17,11 +17,12 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.cardcase.CardCaseApplication;
 import org.cardcase.access.Accounts;
-import org.cardcase.cases.CardApplication;
+import org.cardcase.application.CardApplication;
+import org.cardcase.application.CardApplications;
 import org.cardcase.cases.CaseRepository;
-import org.cardcase.cases.CaseService;
+import org.cardcase.cases.Cases;
 import org.cardcase.flow.EngineSupervisor;
-import org.cardcase.identity.IdNumber;
+import org.cardcase.shared.IdNumber;
 import org.cardcase.tasks.HumanTask;
 import org.cardcase.tasks.TaskQueue;
 import org.cardcase.tasks.TaskStore;
@@ -56,7 +57,7 @@ class EngineFailureViewsTest {
   }
 
   @Autowired ApplicationContext ctx;
-  @Autowired CaseService service;
+  @Autowired CardApplications service;
   @Autowired CaseRepository cases;
   @Autowired TaskStore tasks;
   @Autowired TaskQueue queue;
@@ -78,7 +79,7 @@ class EngineFailureViewsTest {
   void theHeaderSaysTheEngineIsDownAndACompletionIsSavedUntilItIsBack() throws Exception {
     String first17 = "11010519900505123";
     String idNumber = first17 + IdNumber.checkCharacter(first17);
-    String cn = service.applyForCard(new CardApplication("萧峰", idNumber, "MALE", "13812345678", "ICBC", "web-portal",
+    String cn = service.submit(new CardApplication("萧峰", idNumber, "MALE", "13812345678", "ICBC", "web-portal",
         org.cardcase.Scenarios.png(400, 500), org.cardcase.Scenarios.png(700, 450)), "web-portal");
     HumanTask[] t = new HumanTask[1];
     org.cardcase.Scenarios.await("the photo comparison", () -> {

@@ -23,9 +23,10 @@ import java.util.List;
 import java.util.Locale;
 import org.cardcase.CardCaseApplication;
 import org.cardcase.access.Accounts;
-import org.cardcase.cases.CardApplication;
-import org.cardcase.cases.CaseService;
-import org.cardcase.identity.IdNumber;
+import org.cardcase.application.CardApplication;
+import org.cardcase.application.CardApplications;
+import org.cardcase.cases.Cases;
+import org.cardcase.shared.IdNumber;
 import org.cardcase.tasks.HumanTask;
 import org.cardcase.tasks.TaskStore;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +60,7 @@ class WorkspaceViewsTest {
   }
 
   @Autowired ApplicationContext ctx;
-  @Autowired CaseService service;
+  @Autowired CardApplications service;
   @Autowired TaskStore tasks;
   @Autowired Accounts accounts;
   @Autowired JdbcClient jdbc;
@@ -92,7 +93,7 @@ class WorkspaceViewsTest {
     String first17 = "11010519900404" + String.format("%03d", 100 + (int) (System.nanoTime() % 400) * 2);
     String idNumber = first17 + IdNumber.checkCharacter(first17);
     String sex = IdNumber.check(idNumber, java.time.LocalDate.now()).idNumber().sex().name();
-    String cn = service.applyForCard(new CardApplication("段誉", idNumber, sex, "13812345678", "ICBC", "web-portal",
+    String cn = service.submit(new CardApplication("段誉", idNumber, sex, "13812345678", "ICBC", "web-portal",
         org.cardcase.Scenarios.png(400, 500), org.cardcase.Scenarios.png(700, 450)), "web-portal");
     HumanTask[] t = new HumanTask[1];
     org.cardcase.Scenarios.await("the photo comparison task", () -> {

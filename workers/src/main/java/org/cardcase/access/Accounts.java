@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.cardcase.reference.Channels;
+import org.cardcase.shared.Channels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -37,6 +37,12 @@ public class Accounts {
     return jdbc.sql("select username, password_hash, roles, work_groups from staff_user where username = ? and enabled")
         .param(name).query((rs, i) -> new Account(rs.getString(1), rs.getString(2), strings(rs.getArray(3)),
             strings(rs.getArray(4)), "STAFF")).optional();
+  }
+
+  /** The enabled members of staff in a work group, by name. */
+  public List<String> membersOf(String group) {
+    return jdbc.sql("select username from staff_user where enabled and ? = any(work_groups) order by username").param(group)
+        .query(String.class).list();
   }
 
   /** The language a member of staff chose (a BCP 47 tag such as zh-CN or en). */

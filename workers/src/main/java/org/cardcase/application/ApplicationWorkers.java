@@ -1,12 +1,13 @@
 package org.cardcase.application;
 
+import org.cardcase.cases.CaseStatus;
 import io.camunda.client.CamundaClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
-import org.cardcase.WorkersConfiguration.Deadlines;
+import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.Card;
@@ -14,7 +15,6 @@ import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
-import org.cardcase.cases.Statuses;
 import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.documents.CaseDocuments;
 import org.cardcase.flow.CaseJobHandler;
@@ -27,7 +27,7 @@ import org.cardcase.notifications.Notifications;
 import org.cardcase.production.CardOrder;
 import org.cardcase.production.IssuingBank;
 import org.cardcase.production.ProvincialCentre;
-import org.cardcase.reference.ReferenceData;
+import org.cardcase.shared.ReferenceData;
 import org.cardcase.tasks.TaskStore;
 import org.cardcase.verification.Verification;
 import org.slf4j.Logger;
@@ -76,7 +76,7 @@ public class ApplicationWorkers {
         if (link.processInstanceKey() == null) {
           links.recordInstance(cn, job.getProcessInstanceKey(), engine.generation());
         }
-        if (Statuses.change(cases, audit, cn, "IN_PROGRESS", "registered")) {
+        if (cases.changeStatus(cn, CaseStatus.IN_PROGRESS, "registered")) {
           cases.moveTo(cn, REGISTER);
         }
       });
@@ -87,7 +87,7 @@ public class ApplicationWorkers {
 
   @Bean
   CaseJobHandler notifyRejection(CaseRepository cases, Verification verification, CaseDeadlines caseDeadlines,
-      Notifications notifications, Deadlines deadlines, Clock clock, TransactionTemplate tx, AuditTrail audit) {
+      Notifications notifications, DeadlineRules deadlines, Clock clock, TransactionTemplate tx, AuditTrail audit) {
     return new Step(JOB_NOTIFY_REJECTION, (job, cn) -> {
       Map<String, Object> v = job.getVariablesAsMap();
       String reason = String.valueOf(v.getOrDefault(VAR_REASON, "not verified"));
@@ -95,7 +95,7 @@ public class ApplicationWorkers {
       CaseRecord c = cases.get(cn);
       int round = verification.currentRound(cn);
       Instant due = tx.execute(s -> {
-        Statuses.change(cases, audit, cn, "AWAITING_RESUBMISSION", "round-" + round);
+        cases.changeStatus(cn, CaseStatus.AWAITING_RESUBMISSION, "round-" + round);
         return caseDeadlines.again(cn, VAR_RESUBMISSION_DUE_AT, clock.instant(), deadlines.getResubmissionWorkingDays());
       });
       notifications.send(cn, cn + ":not-verified:" + round, c.phone(), newPhoto ? "new-photo-requested" : "verification-rejected",
@@ -114,7 +114,7 @@ public class ApplicationWorkers {
         cards.move(cards.ofCase(cn).cardId(), CardState.CANCELLED, "system", null,
             "application closed: not verified and not resubmitted in time (" + (why == null ? "no reason given" : why) + ")",
             "rejected");
-        if (Statuses.change(cases, audit, cn, "REJECTED", "closed")) {
+        if (cases.changeStatus(cn, CaseStatus.REJECTED, "closed")) {
           cases.close(cn, END_REJECTED);
         }
       });
@@ -125,7 +125,7 @@ public class ApplicationWorkers {
 
   @Bean
   CaseJobHandler notifyCardReady(CaseRepository cases, CardLifecycle cards, CaseDeadlines caseDeadlines,
-      Notifications notifications, ReferenceData reference, Deadlines deadlines, Clock clock, TransactionTemplate tx,
+      Notifications notifications, ReferenceData reference, DeadlineRules deadlines, Clock clock, TransactionTemplate tx,
       AuditTrail audit) {
     return new Step(JOB_NOTIFY_CARD_READY, (job, cn) -> {
       Object cardNumber = job.getVariablesAsMap().get(org.cardcase.processes.CardProductionProcess.VAR_CARD_NUMBER);
@@ -136,7 +136,7 @@ public class ApplicationWorkers {
         cards.recordNumbers(card.cardId(), cardNumber == null ? null : cardNumber.toString(), null);
         cards.move(card.cardId(), CardState.AWAITING_ACTIVATION, "system", null, "ready for collection at the bank branch",
             "ready-notified");
-        Statuses.change(cases, audit, cn, "CARD_READY", "produced");
+        cases.changeStatus(cn, CaseStatus.CARD_READY, "produced");
         Instant now = clock.instant();
         Map<String, Object> vars = new HashMap<>();
         vars.put(VAR_COLLECTION_REMINDER_AT,
@@ -170,7 +170,7 @@ public class ApplicationWorkers {
       tx.executeWithoutResult(s -> {
         // a supervisor decides: contact the citizen, or cancel the card
         tasks.upsert(cn, ESCALATE_UNCOLLECTED, seq, 0L, "cardcase:" + FORM_CARD_UNCOLLECTED, GROUP_SUPERVISORS, clock.instant());
-        if (Statuses.change(cases, audit, cn, "UNCOLLECTED", "final-deadline")) {
+        if (cases.changeStatus(cn, CaseStatus.UNCOLLECTED, "final-deadline")) {
           cases.close(cn, END_UNCOLLECTED);
         }
       });
@@ -188,7 +188,7 @@ public class ApplicationWorkers {
       Card card = tx.execute(s -> {
         Card k = cards.ofCase(cn);
         cards.move(k.cardId(), CardState.ACTIVE, branch, BRANCH_CHANNEL, "collected and activated at " + branch, "activated");
-        if (Statuses.change(cases, audit, cn, "ACTIVE", "activated")) {
+        if (cases.changeStatus(cn, CaseStatus.ACTIVE, "activated")) {
           cases.close(cn, END_COMPLETED);
         }
         return cards.find(k.cardId()).orElseThrow();

@@ -72,6 +72,11 @@ public class AuditTrail {
     return true;
   }
 
+  /** How many entries a subject has. */
+  public int count(String subject) {
+    return jdbc.sql("select count(*) from audit_entry where subject = ?").param(subject).query(Integer.class).single();
+  }
+
   public List<Entry> entries(String subject) {
     return jdbc.sql("select * from audit_entry where subject = ? order by seq").param(subject)
         .query((rs, i) -> new Entry(rs.getString("subject"), rs.getInt("seq"), rs.getTimestamp("at").toInstant(),

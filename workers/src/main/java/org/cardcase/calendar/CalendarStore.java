@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar.Kind;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.shared.FieldErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Lazy;
@@ -130,7 +130,7 @@ public class CalendarStore {
       detail.put("added", added);
       detail.put("removed", removed);
       detail.put("changed", changed);
-      int seq = jdbc.sql("select count(*) from audit_entry where subject = ?").param(subject(year)).query(Integer.class).single();
+      int seq = audit.count(subject(year));
       audit.append(subject(year), "save:" + (seq + 1), actor, null, existed ? "CALENDAR_YEAR_CORRECTED" : "CALENDAR_YEAR_ADDED", detail);
       WorkingDayCalendar updated = load();
       int moved = 0;

@@ -90,7 +90,7 @@ public class CardLifecycle {
     detail.put("to", to.name());
     detail.put("reason", reason);
     audit.append(AuditTrail.ofCase(card.caseNumber()), "card:" + cardId + ":" + eventKey, actor, channel, "CARD_STATE_CHANGED", detail);
-    cases.queueForSearch(card.caseNumber());
+    cases.changed(card.caseNumber());
     return true;
   }
 
@@ -115,7 +115,7 @@ public class CardLifecycle {
     }
     long serial = jdbc.sql("select nextval('medical_insurance_number_seq')").query(Long.class).single();
     String body = card.holderIdNumber().substring(0, 2) + String.format("%08d", serial);
-    String number = body + org.cardcase.identity.CheckDigits.luhn(body);
+    String number = body + org.cardcase.shared.CheckDigits.luhn(body);
     jdbc.sql("update card set medical_insurance_number = ?, updated_at = now() where card_id = ?").params(number, cardId).update();
     return number;
   }
@@ -130,6 +130,17 @@ public class CardLifecycle {
     return byCase(caseNumber).orElseThrow(() -> new IllegalStateException("case " + caseNumber + " has no card"));
   }
 
+  /** The card numbers issued for these cases, by case number (cases without a number are absent). */
+  public java.util.Map<String, List<String>> cardNumbersOf(List<String> caseNumbers) {
+    java.util.Map<String, List<String>> out = new java.util.HashMap<>();
+    jdbc.sql("select case_number, card_number from card where case_number = any(?) and card_number is not null")
+        .param(caseNumbers.toArray(String[]::new))
+        .query(rs -> {
+          out.computeIfAbsent(rs.getString(1), k -> new java.util.ArrayList<>()).add(rs.getString(2));
+        });
+    return out;
+  }
+
   public Optional<Card> byCase(String caseNumber) {
     return jdbc.sql("select * from card where case_number = ?").param(caseNumber).query(CardLifecycle::map).optional();
   }
@@ -138,6 +149,12 @@ public class CardLifecycle {
   public List<Card> ofHolder(String idNumber) {
     return jdbc.sql("select * from card where holder_id_number = ? order by created_at desc, card_id desc").param(idNumber)
         .query(CardLifecycle::map).list();
+  }
+
+  /** Whether the person holds a card that is in one of these states. */
+  public boolean holdsCardIn(String idNumber, java.util.Set<CardState> states) {
+    return jdbc.sql("select exists (select 1 from card where holder_id_number = ? and state = any(?))")
+        .params(idNumber, states.stream().map(Enum::name).toArray(String[]::new)).query(Boolean.class).single();
   }
 
   public List<CardTransition> history(String cardId) {

@@ -6,16 +6,39 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.cardcase.audit.AuditTrail;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** card_case rows. Every change also queues the case for the search read model (same transaction). */
+/**
+ * The cases themselves: table {@code card_case}, written here only. Every change also queues the
+ * case for the search read model (same transaction). The engine glue tells a case which step it
+ * entered through {@link CaseSteps}.
+ */
 @Repository
-public class CaseRepository {
+public class CaseRepository implements org.cardcase.flow.CaseSteps {
   private final JdbcClient jdbc;
+  private final AuditTrail audit;
+  private final ApplicationEventPublisher events;
 
-  public CaseRepository(JdbcClient jdbc) {
+  /**
+   * Published in the changing transaction, by the thread that changes the case, whenever the case
+   * or what is shown with it changes; read models (search) queue their update on it.
+   */
+  public record CaseChanged(String caseNumber) {}
+
+  @Autowired
+  public CaseRepository(JdbcClient jdbc, AuditTrail audit, ApplicationEventPublisher events) {
     this.jdbc = jdbc;
+    this.audit = audit;
+    this.events = events;
+  }
+
+  /** For tests that run without an application context: nobody hears of changes. */
+  public CaseRepository(JdbcClient jdbc, AuditTrail audit) {
+    this(jdbc, audit, e -> {});
   }
 
   public String nextCaseNumber(Instant now) {
@@ -29,10 +52,10 @@ public class CaseRepository {
         insert into card_case (case_number, case_type, status, current_step, channel, applicant_name,
           id_number, sex, phone, issuing_bank, created_at, updated_at)
         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-        .params(c.caseNumber(), c.caseType(), c.status(), c.currentStep(), c.channel(), c.applicantName(),
+        .params(c.caseNumber(), c.caseType(), c.status().name(), c.currentStep(), c.channel(), c.applicantName(),
             c.idNumber(), c.sex(), c.phone(), c.issuingBank(), Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()))
         .update();
-    queueForSearch(c.caseNumber());
+    changed(c.caseNumber());
   }
 
   public Optional<CaseRecord> find(String caseNumber) {
@@ -49,20 +72,65 @@ public class CaseRepository {
         .params(idNumber, caseType).query(String.class).optional();
   }
 
+  @Override
+  public void entered(String caseNumber, String step) {
+    moveTo(caseNumber, step);
+  }
+
+  /** Those of these cases that are still open. */
+  public List<String> openAmong(List<String> caseNumbers) {
+    return caseNumbers.isEmpty() ? List.of() : jdbc.sql("select case_number from card_case where case_number = any(?) and closed_at is null")
+        .param(caseNumbers.toArray(String[]::new)).query(String.class).list();
+  }
+
+  /** Every case of this person (any type, open or closed). */
+  public List<String> caseNumbersOf(String idNumber) {
+    return jdbc.sql("select case_number from card_case where id_number = ?").param(idNumber).query(String.class).list();
+  }
+
+  /** The newest open case of this type whose data has this value under this key. */
+  public Optional<String> openCaseByData(String caseType, String key, String value) {
+    return jdbc.sql("""
+        select case_number from card_case where case_type = ? and closed_at is null and data->>? = ?
+        order by created_at desc limit 1""").params(caseType, key, value).query(String.class).optional();
+  }
+
+  /** Another open case of this type for this person than the one given, if any. */
+  public Optional<String> otherOpenCaseOf(String idNumber, String caseType, String caseNumber) {
+    return jdbc.sql("""
+        select case_number from card_case where id_number = ? and case_type = ? and closed_at is null and case_number <> ?
+        limit 1""").params(idNumber, caseType, caseNumber).query(String.class).optional();
+  }
+
   public void moveTo(String caseNumber, String step) {
     int n = jdbc.sql("update card_case set current_step = ?, updated_at = now() where case_number = ? and current_step <> ?")
         .params(step, caseNumber, step).update();
     if (n > 0) {
-      queueForSearch(caseNumber);
+      changed(caseNumber);
     }
   }
 
+  /**
+   * Sets the status once per event ({@code occasion} tells repeated visits apart): the audit entry
+   * is the record that it happened, so a redelivered step, even one that comes after the case has
+   * moved on, changes nothing. Returns whether this call made the change. Runs in the caller's
+   * transaction (the audit trail needs one).
+   */
+  public boolean changeStatus(String caseNumber, CaseStatus status, String occasion) {
+    if (!audit.append(AuditTrail.ofCase(caseNumber), "status:" + status + ":" + occasion, "system", null, "STATUS_CHANGED",
+        java.util.Map.of("status", status.name()))) {
+      return false;
+    }
+    setStatus(caseNumber, status);
+    return true;
+  }
+
   /** Sets the status; returns false if it already had it (a redelivered job). */
-  public boolean setStatus(String caseNumber, String status) {
+  public boolean setStatus(String caseNumber, CaseStatus status) {
     int n = jdbc.sql("update card_case set status = ?, updated_at = now() where case_number = ? and status <> ?")
-        .params(status, caseNumber, status).update();
+        .params(status.name(), caseNumber, status.name()).update();
     if (n > 0) {
-      queueForSearch(caseNumber);
+      changed(caseNumber);
     }
     return n > 0;
   }
@@ -71,7 +139,7 @@ public class CaseRepository {
     int n = jdbc.sql("update card_case set closed_at = now(), current_step = ?, updated_at = now() where case_number = ? and closed_at is null")
         .params(step, caseNumber).update();
     if (n > 0) {
-      queueForSearch(caseNumber);
+      changed(caseNumber);
     }
   }
 
@@ -96,13 +164,35 @@ public class CaseRepository {
     return jdbc.sql("select * from card_case order by created_at desc limit ?").param(limit).query(CaseRepository::map).list();
   }
 
-  public void queueForSearch(String caseNumber) {
-    jdbc.sql("insert into search_outbox (case_number) values (?)").param(caseNumber).update();
+  /** How many open cases there are of each type, in each status. */
+  public record OpenCount(String caseType, CaseStatus status, long count) {}
+
+  public List<OpenCount> openCounts() {
+    return jdbc.sql("""
+        select case_type, status, count(*) as n from card_case where closed_at is null group by case_type, status order by 1, 2""")
+        .query((rs, i) -> new OpenCount(rs.getString(1), CaseStatus.valueOf(rs.getString(2)), rs.getLong(3))).list();
+  }
+
+  /** Tells the read models that the case changed (within the caller's transaction). */
+  public void changed(String caseNumber) {
+    events.publishEvent(new CaseChanged(caseNumber));
+  }
+
+  /** The cases with these numbers (those that exist), in one query. */
+  public List<CaseRecord> findAll(List<String> caseNumbers) {
+    return jdbc.sql("select * from card_case where case_number = any(?)").param(caseNumbers.toArray(String[]::new))
+        .query(CaseRepository::map).list();
+  }
+
+  /** Case numbers in order, a page after {@code after} (empty string: from the start). */
+  public List<String> caseNumbersAfter(String after, int limit) {
+    return jdbc.sql("select case_number from card_case where case_number > ? order by case_number limit ?").params(after, limit)
+        .query(String.class).list();
   }
 
   static CaseRecord map(ResultSet rs, int row) throws SQLException {
     Timestamp closed = rs.getTimestamp("closed_at");
-    return new CaseRecord(rs.getString("case_number"), rs.getString("case_type"), rs.getString("status"),
+    return new CaseRecord(rs.getString("case_number"), rs.getString("case_type"), CaseStatus.valueOf(rs.getString("status")),
         rs.getString("current_step"), rs.getString("channel"), rs.getString("applicant_name"),
         rs.getString("id_number"), rs.getString("sex"), rs.getString("phone"), rs.getString("issuing_bank"),
         rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),

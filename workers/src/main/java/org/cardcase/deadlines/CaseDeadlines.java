@@ -1,6 +1,5 @@
 package org.cardcase.deadlines;
 
-import io.camunda.client.CamundaClient;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -13,10 +12,10 @@ import java.util.Map;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.CalendarStore;
 import org.cardcase.calendar.WorkingDayCalendar;
-import org.cardcase.flow.ProcessCatalog;
-import org.cardcase.flow.ProcessLink;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.flow.ProcessTimers;
+import org.springframework.beans.factory.ObjectProvider;
 import org.cardcase.flow.ProcessLinks;
-import org.cardcase.processes.CaseFlow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,6 +32,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 @Component
 public class CaseDeadlines implements CalendarStore.YearChanged {
+  /** Told, in the transaction that moves it, that a deadline moved (the task store keeps due dates on open tasks). */
+  public interface Listener {
+    void moved(String caseNumber, String deadline, Instant from, Instant to);
+  }
+
   private static final Logger log = LoggerFactory.getLogger(CaseDeadlines.class);
 
   public record Deadline(String caseNumber, String name, Instant startAt, int workingDays, Instant dueAt, boolean provisional) {}
@@ -40,20 +44,20 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
   private final JdbcClient jdbc;
   private final CalendarStore calendar;
   private final ProcessLinks links;
-  private final ProcessCatalog catalog;
-  private final CamundaClient client;
-  private final org.cardcase.flow.CurrentEngine engine;
+  private final ProcessTimers timers;
+  private final CaseRepository cases;
+  private final ObjectProvider<Listener> listeners;
   private final AuditTrail audit;
   private final Clock clock;
 
-  public CaseDeadlines(JdbcClient jdbc, CalendarStore calendar, ProcessLinks links, ProcessCatalog catalog,
-      CamundaClient client, AuditTrail audit, Clock clock, org.cardcase.flow.CurrentEngine engine) {
-    this.engine = engine;
+  public CaseDeadlines(JdbcClient jdbc, CalendarStore calendar, ProcessLinks links, ProcessTimers timers,
+      CaseRepository cases, ObjectProvider<Listener> listeners, AuditTrail audit, Clock clock) {
     this.jdbc = jdbc;
     this.calendar = calendar;
     this.links = links;
-    this.catalog = catalog;
-    this.client = client;
+    this.timers = timers;
+    this.cases = cases;
+    this.listeners = listeners;
     this.audit = audit;
     this.clock = clock;
   }
@@ -110,12 +114,14 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
   @Override
   public int recompute(int year, WorkingDayCalendar cal, String actor) {
     List<Deadline> candidates = jdbc.sql("""
-        select d.* from case_deadline d join card_case c on c.case_number = d.case_number
-        where c.closed_at is null
-          and (d.provisional or (d.due_at > ?
+        select d.* from case_deadline d
+        where (d.provisional or (d.due_at > ?
             and extract(year from d.start_at at time zone 'Asia/Shanghai') <= ?
             and extract(year from d.due_at at time zone 'Asia/Shanghai') >= ?))
         for update of d""").params(Timestamp.from(clock.instant()), year, year).query(CaseDeadlines::map).list();
+    // only open cases' deadlines matter
+    java.util.Set<String> open = new java.util.HashSet<>(cases.openAmong(candidates.stream().map(Deadline::caseNumber).distinct().toList()));
+    candidates = candidates.stream().filter(d -> open.contains(d.caseNumber())).toList();
     List<Deadline> moved = new ArrayList<>();
     for (Deadline d : candidates) {
       Instant due = cal.deadline(d.startAt(), d.workingDays());
@@ -125,13 +131,12 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
       }
       jdbc.sql("update case_deadline set due_at = ?, provisional = ?, updated_at = now() where case_number = ? and name = ?")
           .params(Timestamp.from(due), prov, d.caseNumber(), d.name()).update();
-      // an open task that showed this deadline now shows the new one
-      jdbc.sql("update human_task set due_at = ? where case_number = ? and state = 'OPEN' and due_at = ?")
-          .params(Timestamp.from(due), d.caseNumber(), Timestamp.from(d.dueAt())).update();
-      jdbc.sql("""
-          update process_link set variables = jsonb_set(variables, array[?::text], to_jsonb(?::text)), updated_at = now()
-          where case_number = ? and jsonb_exists(variables, ?)""")
-          .params(d.name(), due.toString(), d.caseNumber(), d.name()).update();
+      // those who show or use this deadline are told in this transaction: an open task's due date,
+      // the variables a resume starts the case with
+      for (Listener l : listeners.orderedStream().toList()) {
+        l.moved(d.caseNumber(), d.name(), d.dueAt(), due);
+      }
+      links.replaceVariable(d.caseNumber(), d.name(), due.toString());
       Map<String, Object> detail = new LinkedHashMap<>();
       detail.put("deadline", d.name());
       detail.put("from", d.dueAt().toString());
@@ -146,52 +151,13 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
       TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
         @Override
         public void afterCommit() {
-          moved.forEach(CaseDeadlines.this::tellEngine);
+          moved.forEach(d -> timers.variableMoved(d.caseNumber(), d.name(), d.dueAt().toString()));
         }
       });
     } else {
-      moved.forEach(this::tellEngine);
+      moved.forEach(d -> timers.variableMoved(d.caseNumber(), d.name(), d.dueAt().toString()));
     }
     return moved.size();
-  }
-
-  /**
-   * Gives the running instance the new value; if the case waits where a timer reads it, the wait
-   * state is entered again so the timer is armed at the new instant. The checkpoint sees the same
-   * visit (resume sequence), so tasks and messages stay attached to the case as they were.
-   */
-  void tellEngine(Deadline d) {
-    ProcessLink link = links.find(d.caseNumber()).orElse(null);
-    if (link == null || link.processInstanceKey() == null) {
-      return; // not started yet: it starts with the stored variables
-    }
-    if (!engine.accepting() || link.engineGeneration() != engine.generation()) {
-      return; // the engine is away or lost the instance: the resume starts it with the stored variables
-    }
-    try {
-      Map<String, Object> vars = new HashMap<>();
-      vars.put(d.name(), d.dueAt().toString());
-      // the wait may be inside a called process (production): its timer reads the called instance's copy
-      String inner = link.waitElement() == null ? null : ProcessCatalog.innerElement(link.waitElement());
-      Object process = link.variables().getOrDefault("_checkpointProcess", link.bpmnProcessId());
-      long instance = link.variables().get("_checkpointInstance") instanceof Number n ? n.longValue() : link.processInstanceKey();
-      boolean rearm = inner != null && catalog.timerVariables(String.valueOf(process), inner).contains(d.name())
-          && link.variables().get("_checkpointElementInstance") instanceof Number;
-      client.newSetVariablesCommand(link.processInstanceKey()).variables(vars).local(false).send().join();
-      if (rearm) {
-        Map<String, Object> here = new HashMap<>(vars);
-        here.put(CaseFlow.VAR_RESUME_SEQ, link.waitSeq());
-        client.newSetVariablesCommand(instance).variables(here).local(false).send().join();
-        long elementInstance = ((Number) link.variables().get("_checkpointElementInstance")).longValue();
-        client.newModifyProcessInstanceCommand(instance)
-            .terminateElement(elementInstance).and().activateElement(inner).send().join();
-        log.info("case {}: {} moved to {}; timer on {} re-armed", d.caseNumber(), d.name(), d.dueAt(), link.waitElement());
-      }
-    } catch (RuntimeException e) {
-      // the stored variables have the new value: a resume after a restart uses it
-      log.warn("case {}: could not give the engine the new {} ({}); it is stored for resume", d.caseNumber(), d.name(),
-          e.getMessage());
-    }
   }
 
   static boolean provisional(WorkingDayCalendar cal, Instant start, int workingDays) {

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.cardcase.audit.AuditTrail;
-import org.cardcase.cases.FieldErrors;
-import org.cardcase.reference.ReferenceData;
+import org.cardcase.shared.FieldErrors;
+import org.cardcase.shared.ReferenceData;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -40,7 +40,7 @@ public class CaseDocuments {
    * kind. Returns the bytes, or null with the problem put under the field's name.
    */
   public byte[] accept(String field, String kind, String base64, Map<String, String> errors) {
-    byte[] bytes = org.cardcase.cases.CardApplication.decode(field, base64, errors);
+    byte[] bytes = decode(field, base64, errors);
     if (bytes == null) {
       return null;
     }
@@ -50,6 +50,21 @@ public class CaseDocuments {
       return null;
     }
     return bytes;
+  }
+
+  /** Decodes a base64 document field; a missing or undecodable one is reported under its field name. */
+  static byte[] decode(String field, String base64, Map<String, String> errors) {
+    if (base64 == null || base64.isBlank()) {
+      errors.put(field, field + " is required (the file's bytes, base64-encoded)");
+      return null;
+    }
+    try {
+      String b = base64.contains(",") && base64.startsWith("data:") ? base64.substring(base64.indexOf(',') + 1) : base64;
+      return java.util.Base64.getMimeDecoder().decode(b);
+    } catch (IllegalArgumentException e) {
+      errors.put(field, field + " is not valid base64");
+      return null;
+    }
   }
 
   /** Checks and stores (in the caller's transaction); throws {@link FieldErrors} naming the field. */

@@ -12,12 +12,12 @@ import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRepository;
-import org.cardcase.cases.CaseService;
-import org.cardcase.cases.FieldErrors;
-import org.cardcase.identity.IdNumber;
+import org.cardcase.cases.Cases;
+import org.cardcase.shared.FieldErrors;
+import org.cardcase.shared.IdNumber;
 import org.cardcase.processes.FamilyBindingProcess;
-import org.cardcase.reference.Channels;
-import org.cardcase.reference.ReferenceData;
+import org.cardcase.shared.Channels;
+import org.cardcase.shared.ReferenceData;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -39,7 +39,7 @@ public class FamilyBindings {
   public record Link(long id, String holderIdNumber, String memberIdNumber, String memberName, String relationship,
       String channel, String caseNumber, String childECard, Instant createdAt) {}
 
-  private final CaseService service;
+  private final Cases service;
   private final CaseRepository cases;
   private final ReferenceData reference;
   private final JdbcClient jdbc;
@@ -48,7 +48,7 @@ public class FamilyBindings {
   private final Clock clock;
   private final int maxMembers;
 
-  public FamilyBindings(CaseService service, CaseRepository cases, ReferenceData reference, JdbcClient jdbc, TransactionTemplate tx,
+  public FamilyBindings(Cases service, CaseRepository cases, ReferenceData reference, JdbcClient jdbc, TransactionTemplate tx,
       AuditTrail audit, Clock clock, @Value("${cardcase.family.max-members:5}") int maxMembers) {
     this.service = service;
     this.cases = cases;
@@ -149,6 +149,28 @@ public class FamilyBindings {
       errors.put(who + "SocialSecurityNumber", "must be the same as the ID number (the social security number is the ID number)");
     }
     return v;
+  }
+
+  /**
+   * The child appears in the parent's family account with a child e-card issued by the case
+   * (in the caller's transaction). Issued once per case: a repeated call returns the same number.
+   */
+  public String addChildWithECard(String parentIdNumber, String childIdNumber, String childName, String channel,
+      String caseNumber) {
+    String existing = jdbc.sql("select child_e_card from family_link where case_number = ?").param(caseNumber)
+        .query(String.class).optional().orElse(null);
+    if (existing != null) {
+      return existing;
+    }
+    long serial = jdbc.sql("select nextval('child_e_card_seq')").query(Long.class).single();
+    String number = "EC" + childIdNumber.substring(0, 6) + String.format("%08d", serial);
+    jdbc.sql("""
+        insert into family_link (holder_id_number, member_id_number, member_name, relationship, channel, case_number, child_e_card)
+        values (?, ?, ?, 'CHILD', ?, ?, ?)
+        on conflict (holder_id_number, member_id_number) where removed_at is null
+        do update set child_e_card = excluded.child_e_card, case_number = excluded.case_number""")
+        .params(parentIdNumber, childIdNumber, childName, channel, caseNumber, number).update();
+    return number;
   }
 
   static Link map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {

@@ -1,5 +1,6 @@
 package org.cardcase.family;
 
+import org.cardcase.cases.CaseStatus;
 import static org.cardcase.processes.FamilyBindingProcess.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +13,7 @@ import org.cardcase.cases.CaseRepository;
 import org.cardcase.flow.CaseJobHandler;
 import org.cardcase.flow.Step;
 import org.cardcase.notifications.Notifications;
-import org.cardcase.reference.ReferenceData;
+import org.cardcase.shared.ReferenceData;
 import org.cardcase.verification.PopulationRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -74,14 +75,14 @@ public class FamilyWorkers {
           audit.append(AuditTrail.ofCase(cn), "linked", c.channel(), c.channel(), "FAMILY_LINKED",
               Map.of("relationship", d.get("relationship").asText()));
         }
-        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "LINKED", "linked")) {
+        if (cases.changeStatus(cn, CaseStatus.LINKED, "linked")) {
           cases.close(cn, END_LINKED);
         }
       });
       String relation = reference.find(ReferenceData.Kind.RELATIONSHIP, d.get("relationship").asText())
           .map(ReferenceData.Item::nameZh).orElse("");
       notifications.send(cn, cn + ":member-told", d.get("memberPhone").asText(), "family-linked",
-          Map.of("holderName", org.cardcase.privacy.Masking.name(c.applicantName()), "relationship", relation));
+          Map.of("holderName", org.cardcase.shared.Masking.name(c.applicantName()), "relationship", relation));
       return Map.of();
     });
   }
@@ -92,7 +93,7 @@ public class FamilyWorkers {
       CaseRecord c = cases.get(cn);
       String reason = String.valueOf(job.getVariablesAsMap().getOrDefault(VAR_REFUSAL, "not allowed"));
       tx.executeWithoutResult(s -> {
-        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "REFUSED", "refused")) {
+        if (cases.changeStatus(cn, CaseStatus.REFUSED, "refused")) {
           audit.append(AuditTrail.ofCase(cn), "refusal", "system", null, "FAMILY_BINDING_REFUSED", Map.of("reason", reason));
           cases.close(cn, END_REFUSED);
         }

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.cardcase.audit.AuditTrail;
-import org.cardcase.cases.CaseRepository;
 import org.cardcase.processes.CaseFlow;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -17,13 +16,13 @@ import org.springframework.transaction.annotation.Transactional;
 @Component
 public class CheckpointWorker implements CaseJobHandler {
   private final ProcessLinks links;
-  private final CaseRepository cases;
+  private final CaseSteps cases;
   private final MessageInbox inbox;
   private final AuditTrail audit;
   private final ProcessCatalog catalog;
   private final CurrentEngine engine;
 
-  public CheckpointWorker(ProcessLinks links, CaseRepository cases, MessageInbox inbox, AuditTrail audit, ProcessCatalog catalog,
+  public CheckpointWorker(ProcessLinks links, CaseSteps cases, MessageInbox inbox, AuditTrail audit, ProcessCatalog catalog,
       CurrentEngine engine) {
     this.engine = engine;
     this.catalog = catalog;
@@ -63,7 +62,7 @@ public class CheckpointWorker implements CaseJobHandler {
       int seq = links.recordWait(caseNumber, waitId, caseInstance, engine.generation(), vars, !resumedHere);
       if (!resumedHere) {
         // a resumed case is where it was: its step, search entry and audit trail stay as they are
-        cases.moveTo(caseNumber, job.getElementId());
+        cases.entered(caseNumber, job.getElementId());
         audit.append(AuditTrail.ofCase(caseNumber), "step:" + waitId + ":" + seq, "system", null,
             "STEP_ENTERED", Map.of("step", job.getElementId()));
       }

@@ -34,6 +34,13 @@ public class ProcessLinks {
         .params(write(variables), caseNumber).update();
   }
 
+  /** Gives a variable the case already has a new value (a recomputed deadline); the next resume starts with it. */
+  public void replaceVariable(String caseNumber, String name, String value) {
+    jdbc.sql("""
+        update process_link set variables = jsonb_set(variables, array[?::text], to_jsonb(?::text)), updated_at = now()
+        where case_number = ? and jsonb_exists(variables, ?)""").params(name, value, caseNumber, name).update();
+  }
+
   public Optional<ProcessLink> find(String caseNumber) {
     return jdbc.sql("select * from process_link where case_number = ?").param(caseNumber).query(this::map).optional();
   }

@@ -1,12 +1,13 @@
 package org.cardcase.loss;
 
+import org.cardcase.cases.CaseStatus;
 import static org.cardcase.processes.LossReportProcess.*;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
-import org.cardcase.WorkersConfiguration.Deadlines;
+import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.Card;
@@ -18,7 +19,7 @@ import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.flow.CaseJobHandler;
 import org.cardcase.flow.Step;
 import org.cardcase.notifications.Notifications;
-import org.cardcase.settlement.MedicalSettlement;
+import org.cardcase.loss.MedicalSettlement;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,7 +38,7 @@ public class LossReportWorkers {
 
   @Bean
   CaseJobHandler stopSettlement(CaseRepository cases, CardLifecycle cards, MedicalSettlement settlement,
-      CaseDeadlines caseDeadlines, Notifications notifications, Deadlines deadlines, Clock clock, TransactionTemplate tx,
+      CaseDeadlines caseDeadlines, Notifications notifications, DeadlineRules deadlines, Clock clock, TransactionTemplate tx,
       AuditTrail audit) {
     return new Step(JOB_STOP_SETTLEMENT, (job, cn) -> {
       String cardId = cardId(job.getVariablesAsMap());
@@ -45,7 +46,7 @@ public class LossReportWorkers {
       CaseRecord c = cases.get(cn);
       Card card = cards.find(cardId).orElseThrow();
       Instant remindAt = tx.execute(s -> {
-        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "SETTLEMENT_STOPPED", "stopped")) {
+        if (cases.changeStatus(cn, CaseStatus.SETTLEMENT_STOPPED, "stopped")) {
           audit.append(AuditTrail.ofCase(cn), "settlement-stopped", "system", "settlement", "SETTLEMENT_STOPPED",
               Map.of("card", cardId, "reference", ref));
         }
@@ -78,7 +79,7 @@ public class LossReportWorkers {
       tx.executeWithoutResult(s -> {
         cards.move(cardId, CardState.ACTIVE, "citizen", c.channel(),
             "provisional loss report " + cn + " withdrawn: " + why, "withdrawn:" + cn);
-        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "WITHDRAWN", "withdrawn")) {
+        if (cases.changeStatus(cn, CaseStatus.WITHDRAWN, "withdrawn")) {
           cases.close(cn, END_WITHDRAWN);
         }
       });
@@ -91,7 +92,7 @@ public class LossReportWorkers {
   CaseJobHandler closeFormalised(CaseRepository cases, TransactionTemplate tx, AuditTrail audit) {
     return new Step(JOB_CLOSE_FORMALISED, (job, cn) -> {
       tx.executeWithoutResult(s -> {
-        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "FORMALISED", "formalised")) {
+        if (cases.changeStatus(cn, CaseStatus.FORMALISED, "formalised")) {
           cases.close(cn, END_FORMALISED);
         }
       });

@@ -15,17 +15,16 @@ import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
-import org.cardcase.cases.CaseService;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.cases.Cases;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.flow.MessageInbox;
 import org.cardcase.flow.ProcessLinks;
-import org.cardcase.identity.IdNumber;
+import org.cardcase.shared.IdNumber;
 import org.cardcase.processes.LossReportProcess;
-import org.cardcase.reference.Channels;
-import org.cardcase.settlement.MedicalSettlement;
+import org.cardcase.shared.Channels;
+import org.cardcase.loss.MedicalSettlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
@@ -43,24 +42,22 @@ public class LossReports {
 
   public record Reported(String reportNumber, String cardState, boolean settlementStopped) {}
 
-  private final CaseService service;
+  private final Cases service;
   private final CaseRepository cases;
   private final CardLifecycle cards;
   private final MedicalSettlement settlement;
   private final MessageInbox inbox;
   private final ProcessLinks links;
-  private final JdbcClient jdbc;
   private final Clock clock;
 
-  public LossReports(CaseService service, CaseRepository cases, CardLifecycle cards, MedicalSettlement settlement,
-      MessageInbox inbox, ProcessLinks links, JdbcClient jdbc, Clock clock) {
+  public LossReports(Cases service, CaseRepository cases, CardLifecycle cards, MedicalSettlement settlement,
+      MessageInbox inbox, ProcessLinks links, Clock clock) {
     this.service = service;
     this.cases = cases;
     this.cards = cards;
     this.settlement = settlement;
     this.inbox = inbox;
     this.links = links;
-    this.jdbc = jdbc;
     this.clock = clock;
   }
 
@@ -135,9 +132,7 @@ public class LossReports {
 
   /** The open provisional report of a card, if any. */
   public Optional<String> openReportOf(String cardId) {
-    return jdbc.sql("""
-        select case_number from card_case where case_type = ? and closed_at is null and data->>'cardId' = ?
-        order by created_at desc limit 1""").params(TYPE, cardId).query(String.class).optional();
+    return cases.openCaseByData(TYPE, "cardId", cardId);
   }
 
 }

@@ -1,10 +1,11 @@
 package org.cardcase.production;
 
+import org.cardcase.cases.CaseStatus;
 import static org.cardcase.processes.CardProductionProcess.*;
 
 import java.time.Clock;
 import java.util.Map;
-import org.cardcase.WorkersConfiguration.Deadlines;
+import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardLifecycle;
@@ -27,7 +28,7 @@ public class ProductionWorkers {
 
   @Bean
   CaseJobHandler requestProduction(CaseRepository cases, CaseDeadlines caseDeadlines, CardLifecycle cards,
-      CaseDocuments documents, ProvincialCentre provincialCentre, IssuingBank bank, Deadlines deadlines, Clock clock,
+      CaseDocuments documents, ProvincialCentre provincialCentre, IssuingBank bank, DeadlineRules deadlines, Clock clock,
       TransactionTemplate tx, AuditTrail audit) {
     return new Step(JOB_REQUEST_PRODUCTION, (job, cn) -> {
       CaseRecord c = cases.get(cn);
@@ -35,7 +36,7 @@ public class ProductionWorkers {
       String due = tx.execute(s -> {
         cards.move(card.cardId(), CardState.IN_PRODUCTION, "system", null, "verified data sent for production",
             "production-requested");
-        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "IN_PRODUCTION", "requested")) {
+        if (cases.changeStatus(cn, CaseStatus.IN_PRODUCTION, "requested")) {
           cases.moveTo(cn, REQUEST_PRODUCTION);
         }
         // a redelivered job gets the deadline recorded the first time

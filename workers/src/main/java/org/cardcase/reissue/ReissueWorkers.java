@@ -1,12 +1,13 @@
 package org.cardcase.reissue;
 
+import org.cardcase.cases.CaseStatus;
 import static org.cardcase.processes.ReissueProcess.*;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
-import org.cardcase.WorkersConfiguration.Deadlines;
+import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.Card;
@@ -23,7 +24,7 @@ import org.cardcase.loss.LossReports;
 import org.cardcase.notifications.Notifications;
 import org.cardcase.processes.CardProductionProcess;
 import org.cardcase.processes.LossReportProcess;
-import org.cardcase.settlement.MedicalSettlement;
+import org.cardcase.loss.MedicalSettlement;
 import org.cardcase.tasks.TaskStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -58,7 +59,7 @@ public class ReissueWorkers {
 
   @Bean
   CaseJobHandler pickupLate(CaseRepository cases, TaskStore tasks, ProcessLinks links, Vouchers vouchers, CaseDeadlines caseDeadlines,
-      Notifications notifications, Deadlines deadlines, Clock clock, TransactionTemplate tx, AuditTrail audit) {
+      Notifications notifications, DeadlineRules deadlines, Clock clock, TransactionTemplate tx, AuditTrail audit) {
     return new Step(JOB_PICKUP_LATE, (job, cn) -> {
       CaseRecord c = cases.get(cn);
       Vouchers.Voucher v = vouchers.ofCase(cn).orElseThrow();
@@ -91,7 +92,7 @@ public class ReissueWorkers {
         cards.move(card.cardId(), CardState.PRODUCED, "system", "card-production", "the bank reported the replacement made", "produced");
         cards.recordNumbers(card.cardId(), cardNumber == null ? null : cardNumber.toString(), null);
         cards.move(card.cardId(), CardState.AWAITING_ACTIVATION, "system", null, "ready for pickup at the counter", "ready-notified");
-        org.cardcase.cases.Statuses.change(cases, audit, cn, "CARD_READY", "produced");
+        cases.changeStatus(cn, CaseStatus.CARD_READY, "produced");
       });
       Vouchers.Voucher v = vouchers.ofCase(cn).orElseThrow();
       notifications.send(cn, cn + ":replacement-ready", c.phone(), "replacement-ready",
@@ -117,7 +118,7 @@ public class ReissueWorkers {
           audit.append(AuditTrail.ofCase(cn), "voucher-used", clerk, "counter", "VOUCHER_ENDED", Map.of("certificate", voucher.number()));
         }
         cards.move(oldCard, CardState.CANCELLED, clerk, "counter", "replacement " + k.cardId() + " collected", "replacement-collected:" + cn);
-        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "COMPLETED", "handed-over")) {
+        if (cases.changeStatus(cn, CaseStatus.COMPLETED, "handed-over")) {
           cases.close(cn, END_COMPLETED);
         }
         return cards.find(k.cardId()).orElseThrow();

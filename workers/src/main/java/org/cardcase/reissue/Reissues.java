@@ -6,7 +6,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cardcase.WorkersConfiguration.Deadlines;
+import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.calendar.CalendarStore;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.Card;
@@ -17,18 +17,17 @@ import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
-import org.cardcase.cases.CaseService;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.cases.Cases;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.documents.CaseDocuments;
 import org.cardcase.flow.MessageInbox;
 import org.cardcase.flow.ProcessLinks;
-import org.cardcase.identity.IdNumber;
+import org.cardcase.shared.IdNumber;
 import org.cardcase.notifications.Notifications;
-import org.cardcase.privacy.Masking;
+import org.cardcase.shared.Masking;
 import org.cardcase.processes.ReissueProcess;
-import org.cardcase.reference.Channels;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.cardcase.shared.Channels;
 import org.springframework.stereotype.Service;
 
 /**
@@ -49,7 +48,7 @@ public class Reissues {
 
   public record Pickup(String certificateNumber, String idNumber, Boolean idCardChecked, String handedOverBy) {}
 
-  private final CaseService service;
+  private final Cases service;
   private final CaseRepository cases;
   private final CardLifecycle cards;
   private final CaseDocuments documents;
@@ -59,13 +58,12 @@ public class Reissues {
   private final Notifications notifications;
   private final MessageInbox inbox;
   private final ProcessLinks links;
-  private final Deadlines deadlines;
-  private final JdbcClient jdbc;
+  private final DeadlineRules deadlines;
   private final Clock clock;
 
-  public Reissues(CaseService service, CaseRepository cases, CardLifecycle cards, CaseDocuments documents,
+  public Reissues(Cases service, CaseRepository cases, CardLifecycle cards, CaseDocuments documents,
       CaseDeadlines caseDeadlines, CalendarStore calendar, Vouchers vouchers, Notifications notifications, MessageInbox inbox,
-      ProcessLinks links, Deadlines deadlines, JdbcClient jdbc, Clock clock) {
+      ProcessLinks links, DeadlineRules deadlines, Clock clock) {
     this.service = service;
     this.cases = cases;
     this.cards = cards;
@@ -77,7 +75,6 @@ public class Reissues {
     this.inbox = inbox;
     this.links = links;
     this.deadlines = deadlines;
-    this.jdbc = jdbc;
     this.clock = clock;
   }
 
@@ -137,8 +134,7 @@ public class Reissues {
     if (!old.holderName().equals(r.holderName().strip())) {
       throw FieldErrors.of("holderName", "does not match the card's holder");
     }
-    jdbc.sql("select case_number from card_case where case_type = ? and id_number = ? and closed_at is null")
-        .params(TYPE, holderId).query(String.class).optional().ifPresent(open -> {
+    cases.openCaseOf(holderId, TYPE).ifPresent(open -> {
           throw new CaseConflict("a reissue for this holder is already open: " + open, open);
         });
     WorkingDayCalendar.Result pickup = calendar.current().addWorkingDays(today, deadlines.getReissuePickupWorkingDays());

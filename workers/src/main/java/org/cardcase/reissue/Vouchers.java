@@ -4,7 +4,7 @@ import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Optional;
-import org.cardcase.identity.CheckDigits;
+import org.cardcase.shared.CheckDigits;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 

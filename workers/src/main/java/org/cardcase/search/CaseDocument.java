@@ -2,7 +2,7 @@ package org.cardcase.search;
 
 import java.time.Instant;
 import org.cardcase.cases.CaseRecord;
-import org.cardcase.privacy.Masking;
+import org.cardcase.shared.Masking;
 
 /**
  * A case as the search index holds it. Full name and ID number are indexed so staff can find a
@@ -15,7 +15,7 @@ public record CaseDocument(
     java.util.List<String> cardNumbersMasked) {
 
   static CaseDocument of(CaseRecord c, java.util.List<String> cardNumbers) {
-    return new CaseDocument(c.caseNumber(), c.caseType(), c.status(), c.currentStep(), c.channel(),
+    return new CaseDocument(c.caseNumber(), c.caseType(), c.status().name(), c.currentStep(), c.channel(),
         c.applicantName(), c.idNumber(), Masking.name(c.applicantName()), Masking.idNumber(c.idNumber()),
         Masking.phone(c.phone()), c.issuingBank(), c.createdAt(), c.updatedAt(), c.closedAt() != null, cardNumbers,
         cardNumbers.stream().map(Masking::cardNumber).toList());

@@ -12,7 +12,6 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
-import org.cardcase.infra.InfraProperties;
 import org.springframework.stereotype.Component;
 
 /** The cases index in Elasticsearch: a read model only, rebuilt from PostgreSQL at will. */
@@ -44,9 +43,10 @@ public class CaseIndex {
   private final ElasticsearchClient es;
   private final String index;
 
-  public CaseIndex(ElasticsearchClient es, InfraProperties props) {
+  public CaseIndex(ElasticsearchClient es,
+      @org.springframework.beans.factory.annotation.Value("${cardcase.search.index-prefix:cardcase}") String indexPrefix) {
     this.es = es;
-    this.index = props.getSearch().getIndexPrefix() + "-cases-" + VERSION;
+    this.index = indexPrefix + "-cases-" + VERSION;
   }
 
   public String name() {

@@ -2,10 +2,12 @@ package org.cardcase.search;
 
 import java.util.List;
 import java.util.Map;
+import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cases.CaseRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -22,10 +24,34 @@ public class SearchOutbox {
   private final CaseIndex index;
   private volatile boolean indexReady;
 
-  public SearchOutbox(JdbcClient jdbc, CaseRepository cases, CaseIndex index) {
+  private final CardLifecycle cards;
+
+  public SearchOutbox(JdbcClient jdbc, CaseRepository cases, CardLifecycle cards, CaseIndex index) {
     this.jdbc = jdbc;
     this.cases = cases;
+    this.cards = cards;
     this.index = index;
+  }
+
+  /** Queues the changed case in the change's own transaction: indexed only if the change commits. */
+  @EventListener
+  public void on(CaseRepository.CaseChanged change) {
+    jdbc.sql("insert into search_outbox (case_number) values (?)").param(change.caseNumber()).update();
+  }
+
+  /** Queues every case, a page at a time (read through the cases' own API). */
+  private int queueAll() {
+    int queued = 0;
+    String after = "";
+    while (true) {
+      List<String> page = cases.caseNumbersAfter(after, 5000);
+      if (page.isEmpty()) {
+        return queued;
+      }
+      jdbc.sql("insert into search_outbox (case_number) select unnest(?::text[])").param(page.toArray(String[]::new)).update();
+      queued += page.size();
+      after = page.get(page.size() - 1);
+    }
   }
 
   private volatile boolean paused;
@@ -53,7 +79,7 @@ public class SearchOutbox {
     if (!indexReady) {
       if (index.createIfMissing()) {
         // a new index (first start, or a new mapping version): fill it from the system of record
-        int queued = jdbc.sql("insert into search_outbox (case_number) select case_number from card_case").update();
+        int queued = queueAll();
         log.info("search index {} created; {} cases queued for it", index.name(), queued);
       }
       indexReady = true;
@@ -67,8 +93,9 @@ public class SearchOutbox {
         return total;
       }
       List<String> numbers = batch.stream().map(r -> (String) r.get("case_number")).toList();
-      index.index(numbers.stream().map(cases::find).flatMap(java.util.Optional::stream)
-          .map(c -> CaseDocument.of(c, cardNumbers(c.caseNumber()))).toList());
+      Map<String, List<String>> cardNumbers = cards.cardNumbersOf(numbers);
+      index.index(cases.findAll(numbers).stream()
+          .map(c -> CaseDocument.of(c, cardNumbers.getOrDefault(c.caseNumber(), List.of()))).toList());
       // one statement for the batch: every queued row of these cases up to the one read
       jdbc.sql("""
           update search_outbox o set indexed_at = now() from unnest(?::text[], ?::bigint[]) as b(case_number, max_id)
@@ -79,16 +106,11 @@ public class SearchOutbox {
     }
   }
 
-  private List<String> cardNumbers(String caseNumber) {
-    return jdbc.sql("select card_number from card where case_number = ? and card_number is not null").param(caseNumber)
-        .query(String.class).list();
-  }
-
   /** Drops the index and queues every case again; the index is whole again once drained. */
   public synchronized int rebuild() {
     index.deleteIndex();
     indexReady = false;
-    int queued = jdbc.sql("insert into search_outbox (case_number) select case_number from card_case").update();
+    int queued = queueAll();
     drain();
     return queued;
   }

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 public class InsuredPersonsSimulator implements InsuredPersons {
   @Override
   public boolean insured(String idNumber) {
-    int seq = org.cardcase.identity.IdNumber.sequenceCode(idNumber);
+    int seq = org.cardcase.shared.IdNumber.sequenceCode(idNumber);
     return seq < 970 || seq > 979;
   }
 }

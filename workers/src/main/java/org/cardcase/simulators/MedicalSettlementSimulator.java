@@ -2,7 +2,7 @@ package org.cardcase.simulators;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.cardcase.settlement.MedicalSettlement;
+import org.cardcase.loss.MedicalSettlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;

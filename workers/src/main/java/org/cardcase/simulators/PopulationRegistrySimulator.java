@@ -1,8 +1,8 @@
 package org.cardcase.simulators;
 
 import java.time.Duration;
-import org.cardcase.identity.IdNumber;
-import org.cardcase.privacy.Masking;
+import org.cardcase.shared.IdNumber;
+import org.cardcase.shared.Masking;
 import org.cardcase.verification.PopulationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,7 +2,7 @@ package org.cardcase.simulators;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.cardcase.notifications.SmsGateway;
-import org.cardcase.privacy.Masking;
+import org.cardcase.shared.Masking;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;

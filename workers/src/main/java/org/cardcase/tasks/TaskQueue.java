@@ -8,7 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.cardcase.audit.AuditTrail;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.deadlines.CaseDeadlines;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -54,7 +54,11 @@ public class TaskQueue {
   private final TransactionTemplate tx;
   private final ObjectMapper json = new ObjectMapper();
 
-  public TaskQueue(JdbcClient jdbc, CaseDeadlines deadlines, AuditTrail audit, TransactionTemplate tx) {
+  private final org.cardcase.access.Accounts accounts;
+
+  public TaskQueue(JdbcClient jdbc, CaseDeadlines deadlines, AuditTrail audit, TransactionTemplate tx,
+      org.cardcase.access.Accounts accounts) {
+    this.accounts = accounts;
     this.jdbc = jdbc;
     this.deadlines = deadlines;
     this.audit = audit;
@@ -63,10 +67,8 @@ public class TaskQueue {
 
   public List<Item> list(Person who, Filter f) {
     StringBuilder sql = new StringBuilder("""
-        select t.*, c.case_type, c.channel as case_channel, l.bpmn_process_id,
-          case when t.job_key = 0 then 2 else 1 end as priority
-        from human_task t join card_case c on c.case_number = t.case_number
-        left join process_link l on l.case_number = t.case_number
+        select t.*, case when t.job_key = 0 then 2 else 1 end as priority
+        from human_task t
         where t.state = 'OPEN'""");
     List<Object> params = new ArrayList<>();
     switch (f.scope()) {
@@ -88,7 +90,7 @@ public class TaskQueue {
       }
     }
     if (!f.process().isBlank()) {
-      sql.append(" and l.bpmn_process_id = ?");
+      sql.append(" and t.process_id = ?");
       params.add(f.process());
     }
     if (!f.step().isBlank()) {
@@ -96,13 +98,13 @@ public class TaskQueue {
       params.add(f.step());
     }
     if (!f.channel().isBlank()) {
-      sql.append(" and c.channel = ?");
+      sql.append(" and t.case_channel = ?");
       params.add(f.channel());
     }
     sql.append(" limit 500");
     List<Item> items = jdbc.sql(sql.toString()).params(params).query((rs, i) -> {
       HumanTask t = TaskStore.map(rs, i);
-      return new Item(t, rs.getString("case_type"), rs.getString("bpmn_process_id"), rs.getString("case_channel"),
+      return new Item(t, rs.getString("case_type"), rs.getString("process_id"), rs.getString("case_channel"),
           rs.getInt("priority"), t.dueAt() == null ? null : deadlines.workingDaysLeft(t.dueAt()));
     }).list();
     Comparator<Item> byDue = Comparator.comparing((Item x) -> x.task().dueAt(), Comparator.nullsLast(Comparator.naturalOrder()));
@@ -147,8 +149,7 @@ public class TaskQueue {
       throw new TaskStore.TaskNotAllowed("only a supervisor reassigns tasks", true);
     }
     HumanTask t = open(id);
-    List<String> groups = jdbc.sql("select unnest(work_groups) from staff_user where username = ? and enabled").param(to)
-        .query(String.class).list();
+    List<String> groups = accounts.find(to).filter(a -> a.kind().equals("STAFF")).map(a -> a.groups()).orElse(List.of());
     if (!groups.contains(t.candidateGroup())) {
       throw FieldErrors.of("assignee", to + " is not a member of group " + t.candidateGroup());
     }
@@ -157,8 +158,7 @@ public class TaskQueue {
   }
 
   public List<String> groupMembers(String group) {
-    return jdbc.sql("select username from staff_user where enabled and ? = any(work_groups) order by username").param(group)
-        .query(String.class).list();
+    return accounts.membersOf(group);
   }
 
   public SavedFilter saveFilter(Person who, String name, Filter f, String sharedGroup) {

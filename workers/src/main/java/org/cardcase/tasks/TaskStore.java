@@ -26,7 +26,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * checkpoint sequence), so a redelivered or resumed job finds the same task instead of a copy.
  */
 @Component
-public class TaskStore {
+public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener {
   private static final Logger log = LoggerFactory.getLogger(TaskStore.class);
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private final JdbcClient jdbc;
@@ -39,9 +39,14 @@ public class TaskStore {
   private static final java.time.Duration COMPLETION_WAIT = java.time.Duration.ofSeconds(3);
   private final CurrentEngine engine;
 
+  private final org.cardcase.cases.CaseRepository cases;
+  private final org.cardcase.flow.ProcessLinks links;
+
   public TaskStore(JdbcClient jdbc, CamundaClient client, ObjectMapper json, TransactionTemplate tx, AuditTrail audit,
-      CurrentEngine engine) {
+      CurrentEngine engine, org.cardcase.cases.CaseRepository cases, org.cardcase.flow.ProcessLinks links) {
     this.engine = engine;
+    this.cases = cases;
+    this.links = links;
     this.audit = audit;
     this.jdbc = jdbc;
     this.client = client;
@@ -52,16 +57,21 @@ public class TaskStore {
   /** Records the task for a job (or re-attaches the job to it); returns the stored result if already completed. */
   public Optional<Map<String, Object>> upsert(String caseNumber, String elementId, int waitSeq, long jobKey,
       String formKey, String candidateGroup, Instant dueAt) {
+    // what the queues filter by is kept on the task, so a queue reads no other package's table
+    var c = cases.get(caseNumber);
+    String process = links.find(caseNumber).map(l -> l.bpmnProcessId()).orElse(null);
     String result = jdbc.sql("""
-        insert into human_task (case_number, element_id, wait_seq, job_key, form_key, candidate_group, state, due_at)
-        values (?, ?, ?, ?, ?, ?, 'OPEN', ?)
+        insert into human_task (case_number, element_id, wait_seq, job_key, form_key, candidate_group, state, due_at,
+          case_type, case_channel, process_id)
+        values (?, ?, ?, ?, ?, ?, 'OPEN', ?, ?, ?, ?)
         on conflict (case_number, element_id, wait_seq) do update set job_key = excluded.job_key,
           due_at = case when human_task.state = 'OPEN' then excluded.due_at else human_task.due_at end,
           -- a resumed job for a task already done completes with the stored result; the sweeper
           -- makes sure of it if that completion does not reach the engine
           completion_pending = human_task.completion_pending or human_task.state = 'COMPLETED'
         returning case when state = 'COMPLETED' then result::text end""")
-        .params(caseNumber, elementId, waitSeq, jobKey, formKey, candidateGroup, dueAt == null ? null : Timestamp.from(dueAt))
+        .params(caseNumber, elementId, waitSeq, jobKey, formKey, candidateGroup, dueAt == null ? null : Timestamp.from(dueAt),
+            c.caseType(), c.channel(), process)
         .query(String.class).optional().orElse(null);
     return Optional.ofNullable(result).map(this::read);
   }
@@ -76,6 +86,20 @@ public class TaskStore {
         .param("groups", groups).query(TaskStore::map).list();
   }
 
+  /** An open task that showed a deadline now shows where it moved (in the caller's transaction). */
+  @Override
+  public void moved(String caseNumber, String deadline, Instant from, Instant to) {
+    jdbc.sql("update human_task set due_at = ? where case_number = ? and state = 'OPEN' and due_at = ?")
+        .params(Timestamp.from(to), caseNumber, Timestamp.from(from)).update();
+  }
+
+  /** Who last completed the case's task at this step. */
+  public Optional<String> lastCompletedBy(String caseNumber, String elementId) {
+    return jdbc.sql("""
+        select completed_by from human_task where case_number = ? and element_id = ? and state = 'COMPLETED'
+        order by completed_at desc limit 1""").params(caseNumber, elementId).query(String.class).optional();
+  }
+
   public Optional<HumanTask> find(long id) {
     return jdbc.sql("select * from human_task where id = ?").param(id).query(TaskStore::map).optional();
   }
@@ -87,7 +111,7 @@ public class TaskStore {
    * Completes the task for a person: stored first (the system of record), then told to the engine,
    * waiting a few seconds at most. If the engine does not take it now, the completion stays pending
    * and is sent again until it does (or a resumed case's job finds the stored result): the answer
-   * says which, so the person is told the truth.
+   * says which, so the person is told the truth. A result its form refuses changes nothing.
    */
   public Completion complete(long id, String user, List<String> userGroups, Map<String, Object> result) {
     HumanTask t = find(id).orElseThrow(() -> new TaskNotFound(id));
@@ -96,6 +120,11 @@ public class TaskStore {
     }
     if (t.assignee() != null && !t.assignee().equals(user)) {
       throw new TaskNotAllowed("task " + id + " is claimed by " + t.assignee());
+    }
+    // every way of completing a task (API, workspace) is checked here, against the task's own form
+    Map<String, String> errors = org.cardcase.forms.FormDefinition.forFormKey(t.formKey()).validate(result);
+    if (!errors.isEmpty()) {
+      throw new org.cardcase.shared.FieldErrors(errors);
     }
     boolean backedByJob = t.jobKey() != null && t.jobKey() != 0L;
     Boolean done = tx.execute(s -> {

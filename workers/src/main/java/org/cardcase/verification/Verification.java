@@ -9,23 +9,47 @@ import org.springframework.stereotype.Repository;
 /** The verification rounds of a case: what the checks found and what was decided, round by round. */
 @Repository
 public class Verification {
+  /** A card in one of these states was made after its holder was verified. */
+  private static final java.util.Set<org.cardcase.cards.CardState> MADE_AFTER_VERIFICATION = java.util.EnumSet.of(
+      org.cardcase.cards.CardState.IN_PRODUCTION, org.cardcase.cards.CardState.PRODUCED,
+      org.cardcase.cards.CardState.AWAITING_ACTIVATION, org.cardcase.cards.CardState.ACTIVE,
+      org.cardcase.cards.CardState.SUSPENDED);
   public record Round(String caseNumber, int round, Boolean documentsOk, String documentProblem, String registryResult,
       BigDecimal photoSimilarity, String outcome, String reason, String decidedBy) {}
 
   private final JdbcClient jdbc;
+  private final org.cardcase.cards.CardLifecycle cards;
+  private final org.cardcase.cases.CaseRepository cases;
 
-  public Verification(JdbcClient jdbc) {
+  public Verification(JdbcClient jdbc, org.cardcase.cards.CardLifecycle cards, org.cardcase.cases.CaseRepository cases) {
     this.jdbc = jdbc;
+    this.cards = cards;
+    this.cases = cases;
   }
 
+  /** Real-name verified: the person holds a card made after verification, or passed a verification round of a case. */
+  public boolean realNameVerified(String idNumber) {
+    return cards.holdsCardIn(idNumber, MADE_AFTER_VERIFICATION) || anyVerified(cases.caseNumbersOf(idNumber));
+  }
+
+  /** The round the case is in: 1 until a resubmission opens the next. */
   public int currentRound(String caseNumber) {
-    return jdbc.sql("select verification_round from card_case where case_number = ?").param(caseNumber).query(Integer.class).single();
+    return jdbc.sql("select coalesce((select current_round from verification_case where case_number = ?), 1)")
+        .param(caseNumber).query(Integer.class).single();
   }
 
   /** A resubmission opens the next round. */
   public int nextRound(String caseNumber) {
-    return jdbc.sql("update card_case set verification_round = verification_round + 1 where case_number = ? returning verification_round")
-        .param(caseNumber).query(Integer.class).single();
+    return jdbc.sql("""
+        insert into verification_case (case_number, current_round) values (?, 2)
+        on conflict (case_number) do update set current_round = verification_case.current_round + 1
+        returning current_round""").param(caseNumber).query(Integer.class).single();
+  }
+
+  /** Whether any of these cases passed a verification round. */
+  public boolean anyVerified(java.util.List<String> caseNumbers) {
+    return !caseNumbers.isEmpty() && jdbc.sql("select exists (select 1 from verification_round where case_number = any(?) and outcome = 'VERIFIED')")
+        .param(caseNumbers.toArray(String[]::new)).query(Boolean.class).single();
   }
 
   public void recordDocuments(String caseNumber, int round, boolean ok, String problem) {

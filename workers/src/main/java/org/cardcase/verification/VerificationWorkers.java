@@ -1,5 +1,6 @@
 package org.cardcase.verification;
 
+import org.cardcase.cases.CaseStatus;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,11 +12,10 @@ import org.cardcase.documents.CaseDocuments;
 import org.cardcase.documents.FileCheck;
 import org.cardcase.flow.CaseJobHandler;
 import org.cardcase.flow.Step;
-import org.cardcase.identity.IdNumber;
+import org.cardcase.shared.IdNumber;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.cardcase.processes.RealNameVerificationProcess.*;
@@ -105,7 +105,7 @@ public class VerificationWorkers {
 
   @Bean
   CaseJobHandler recordOutcome(CaseRepository cases, Verification verification, TransactionTemplate tx, AuditTrail audit,
-      JdbcClient jdbc) {
+      org.cardcase.tasks.TaskStore tasks) {
     return new Step(JOB_RECORD_OUTCOME, (job, cn) -> {
       Map<String, Object> v = job.getVariablesAsMap();
       String outcome;
@@ -122,9 +122,7 @@ public class VerificationWorkers {
           case DECISION_NEW_PHOTO -> NEW_PHOTO_REQUESTED;
           default -> REJECTED;
         };
-        decidedBy = jdbc.sql("""
-            select completed_by from human_task where case_number = ? and element_id = ? and state = 'COMPLETED'
-            order by completed_at desc limit 1""").params(cn, COMPARE_PHOTOS).query(String.class).optional().orElse("clerk");
+        decidedBy = tasks.lastCompletedBy(cn, COMPARE_PHOTOS).orElse("clerk");
       } else {
         outcome = String.valueOf(v.get(VAR_OUTCOME));
         reason = (String) v.get(VAR_REASON);
@@ -141,7 +139,7 @@ public class VerificationWorkers {
         }
         audit.append(AuditTrail.ofCase(cn), "verification:" + round, who, null, "VERIFICATION_DECIDED", detail);
         if (VERIFIED.equals(outcome)) {
-          org.cardcase.cases.Statuses.change(cases, audit, cn, "VERIFIED", "round-" + round);
+          cases.changeStatus(cn, CaseStatus.VERIFIED, "round-" + round);
         }
       });
       Map<String, Object> out = new HashMap<>();

@@ -8,8 +8,8 @@ import java.util.Map;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
-import org.cardcase.cases.CaseService;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.cases.Cases;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.tasks.HumanTask;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +38,7 @@ class CardApplicationFlowTest extends FlowTest {
 
     assertThat(inbox.receive("branch-1", "card-activated", cn, "card-production", Map.of("branch", "ICBC Xicheng branch"))).isTrue();
     await("case closed as active", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo("ACTIVE");
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.ACTIVE);
     assertThat(card(cn).state()).isEqualTo(CardState.ACTIVE);
     assertThat(cards.history(card.cardId()).getLast().actor()).isEqualTo("ICBC Xicheng branch");
     await("told", () -> notifications(cn).size() == 2);
@@ -66,19 +66,19 @@ class CardApplicationFlowTest extends FlowTest {
     tasks.complete(first.id(), "clerk", CLERK_GROUPS, Map.of("photoDecision", "REQUEST_NEW_PHOTO",
         "decisionReason", "照片背景不是白色"));
     await("waits for resubmission", () -> step(cn).equals("wait-resubmission"));
-    assertThat(cases.get(cn).status()).isEqualTo("AWAITING_RESUBMISSION");
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.AWAITING_RESUBMISSION);
     assertThat(notifications(cn)).containsExactly("new-photo-requested");
     assertThat(notificationText(cn, "new-photo-requested")).contains("照片背景不是白色").contains(cn);
 
     // bad input changes nothing; a good one continues the case in round 2
     try {
-      service.resubmit(cn, new CaseService.Resubmission("r-1", png(100, 100), null), "web-portal");
+      service.resubmit(cn, new CardApplications.Resubmission("r-1", png(100, 100), null), "web-portal");
       throw new AssertionError("a 100×100 photo was accepted");
     } catch (FieldErrors e) {
       assertThat(e.errors().get("portraitPhoto")).contains("at least 358×441");
     }
-    assertThat(service.resubmit(cn, new CaseService.Resubmission("r-2", png(400, 500), null), "web-portal")).isEqualTo(2);
-    assertThat(service.resubmit(cn, new CaseService.Resubmission("r-2", png(400, 500), null), "web-portal"))
+    assertThat(service.resubmit(cn, new CardApplications.Resubmission("r-2", png(400, 500), null), "web-portal")).isEqualTo(2);
+    assertThat(service.resubmit(cn, new CardApplications.Resubmission("r-2", png(400, 500), null), "web-portal"))
         .as("a retried resubmission is taken once").isEqualTo(2);
     HumanTask second = awaitTask(cn, "compare-photos");
     assertThat(second.id()).isNotEqualTo(first.id());
@@ -103,7 +103,7 @@ class CardApplicationFlowTest extends FlowTest {
         insert into case_document (case_number, kind, version, content_type, bytes, size_bytes, width, height, sha256, uploaded_by)
         values (?, 'PORTRAIT_PHOTO', 9, 'image/png', ?, 10, 10, 10, 'x', 'counter')""")
         .params(cn, Base64.getDecoder().decode(png(10, 10))).update();
-    service.resubmit(cn, new CaseService.Resubmission("r-1", null, png(700, 450)), "web-portal");
+    service.resubmit(cn, new CardApplications.Resubmission("r-1", null, png(700, 450)), "web-portal");
     await("rejected again, told why", () -> notifications(cn).size() == 2);
     assertThat(notificationText(cn, "verification-rejected")).contains("PORTRAIT_PHOTO").contains("at least 358×441");
     assertThat(jdbc.sql("select registry_result from verification_round where case_number = ? and round = 2").param(cn)
@@ -117,7 +117,7 @@ class CardApplicationFlowTest extends FlowTest {
     assertThat(notificationText(cn, "verification-rejected")).contains("population registry has no resident");
     letTimePass(Duration.ofDays(45)); // past the resubmission deadline (20 working days)
     await("closed", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo("REJECTED");
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.REJECTED);
     assertThat(card(cn).state()).isEqualTo(CardState.CANCELLED);
     await("told", () -> notifications(cn).size() == 2);
     assertThat(notifications(cn)).containsExactly("verification-rejected", "application-rejected");
@@ -164,7 +164,7 @@ class CardApplicationFlowTest extends FlowTest {
     letTimePass(Duration.ofDays(80)); // past the final deadline (60 working days)
     HumanTask escalation = awaitTask(cn, "escalate-uncollected");
     assertThat(escalation.candidateGroup()).isEqualTo("supervisors");
-    assertThat(cases.get(cn).status()).isEqualTo("UNCOLLECTED");
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.UNCOLLECTED);
     assertThat(notifications(cn)).containsExactly("card-ready", "collection-reminder");
   }
 

@@ -8,8 +8,8 @@ import java.util.Map;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
-import org.cardcase.cases.FieldErrors;
-import org.cardcase.children.ChildCards;
+import org.cardcase.shared.FieldErrors;
+import org.cardcase.childcard.ChildCards;
 import org.cardcase.family.FamilyBindings;
 import org.cardcase.tasks.HumanTask;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     String spouse = id("19780202", "012");
     String cn = families.request(binding(holder, spouse, "程灵素", "SPOUSE"), "web-portal");
     await("linked", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo("LINKED");
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
     assertThat(families.links(holder)).singleElement().satisfies(l -> {
       assertThat(l.memberIdNumber()).isEqualTo(spouse);
       assertThat(l.relationship()).isEqualTo("SPOUSE");
@@ -64,7 +64,7 @@ class FamilyAndChildFlowTest extends FlowTest {
 
     String notInsured = families.request(binding(holder, id("19500505", "975"), "胡夫人", "PARENT"), "counter");
     await("refused", () -> cases.get(notInsured).closedAt() != null);
-    assertThat(cases.get(notInsured).status()).isEqualTo("REFUSED");
+    assertThat(cases.get(notInsured).status()).isEqualTo(org.cardcase.cases.CaseStatus.REFUSED);
     await("holder told why", () -> notifications(notInsured).contains("family-refused"));
     assertThat(notificationText(notInsured, "family-refused")).contains("not insured");
     assertThat(families.links(holder)).isEmpty();
@@ -106,7 +106,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     assertThat(review.formKey()).isEqualTo("cardcase:review-child-card");
     tasks.complete(review.id(), "clerk", List.of("verification"), Map.of("childReviewOutcome", "APPROVED"));
     await("issued", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo("ISSUED");
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.ISSUED);
     assertThat(families.links(parent)).singleElement().satisfies(l -> {
       assertThat(l.memberIdNumber()).isEqualTo(kid);
       assertThat(l.relationship()).isEqualTo("CHILD");
@@ -124,7 +124,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     ChildCards.Letter letter = childCards.letter(parent, "田青文", "田小文", kid);
     String cn = childCards.request(child(parent, "田青文", kid, "田小文", letter.sha256()), "web-portal");
     await("refused", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo("REFUSED");
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.REFUSED);
     await("parent told", () -> notifications(cn).contains("child-card-refused"));
     assertThat(notificationText(cn, "child-card-refused")).contains("real-name verification");
     assertThat(jdbc.sql("select count(*) from human_task where case_number = ?").param(cn).query(Long.class).single()).isZero();

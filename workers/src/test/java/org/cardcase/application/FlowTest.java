@@ -25,13 +25,14 @@ import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cards.CardState;
-import org.cardcase.cases.CardApplication;
+import org.cardcase.application.CardApplication;
+import org.cardcase.application.CardApplications;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
-import org.cardcase.cases.CaseService;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.cases.Cases;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.flow.MessageInbox;
-import org.cardcase.identity.IdNumber;
+import org.cardcase.shared.IdNumber;
 import org.cardcase.infra.engine.EmbeddedEngine;
 import org.cardcase.tasks.HumanTask;
 import org.cardcase.tasks.TaskStore;
@@ -63,7 +64,7 @@ abstract class FlowTest {
     r.add("cardcase.engine.port", FlowTest::freePort);
   }
 
-  @Autowired CaseService service;
+  @Autowired CardApplications service;
   @Autowired CaseRepository cases;
   @Autowired CardLifecycle cards;
   @Autowired TaskStore tasks;
@@ -78,7 +79,7 @@ abstract class FlowTest {
   /** Applies through the web portal; the sex is the one the ID number says (odd 17th digit: male). */
   String apply(String name, String idNumber, String ignoredSex) throws Exception {
     String sex = IdNumber.check(idNumber, java.time.LocalDate.now()).idNumber().sex().name();
-    return service.applyForCard(new CardApplication(name, idNumber, sex, "13812345678", "ICBC", "web-portal",
+    return service.submit(new CardApplication(name, idNumber, sex, "13812345678", "ICBC", "web-portal",
         png(400, 500), png(700, 450)), "web-portal");
   }
 

@@ -13,7 +13,7 @@ import org.cardcase.calendar.WorkingDayCalendar.Kind;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseConflict;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.loss.LossReports;
 import org.cardcase.reissue.Reissues;
 import org.cardcase.reissue.Vouchers;
@@ -64,7 +64,7 @@ class LossAndReissueFlowTest extends FlowTest {
     await("waits for withdrawal or formal report", () -> step(r.reportNumber()).equals("wait-loss-resolution"));
     lossReports.withdraw(r.reportNumber(), holder, "card found at home", "phone-line");
     await("withdrawn", () -> cases.get(r.reportNumber()).closedAt() != null);
-    assertThat(cases.get(r.reportNumber()).status()).isEqualTo("WITHDRAWN");
+    assertThat(cases.get(r.reportNumber()).status()).isEqualTo(org.cardcase.cases.CaseStatus.WITHDRAWN);
     assertThat(card(applied).state()).isEqualTo(CardState.ACTIVE);
     assertThat(settlement.settles(c.cardId())).isTrue();
     await("told", () -> notifications(r.reportNumber()).contains("loss-withdrawn"));
@@ -121,7 +121,7 @@ class LossAndReissueFlowTest extends FlowTest {
     assertThat(Vouchers.wellFormed(a.certificateNumber())).isTrue();
     assertThat(cards.find(old.cardId()).orElseThrow().state()).isIn(CardState.LOST, CardState.REPLACED);
     await("the provisional report became formal", () -> cases.get(provisional.reportNumber()).closedAt() != null);
-    assertThat(cases.get(provisional.reportNumber()).status()).isEqualTo("FORMALISED");
+    assertThat(cases.get(provisional.reportNumber()).status()).isEqualTo(org.cardcase.cases.CaseStatus.FORMALISED);
     assertThat(notificationText(a.caseNumber(), "reissue-accepted")).contains(a.certificateNumber()).contains("2027-02-26");
     assertThatThrownBy(() -> reissues.accept(new Reissues.Request(holder, "袁承志", "13900000001", null, "HOLDER", null, null,
         true, null, png(700, 450), null, png(800, 1000), "clerk"), "counter")).isInstanceOf(RuntimeException.class);

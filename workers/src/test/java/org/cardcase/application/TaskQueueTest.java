@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.tasks.HumanTask;
 import org.cardcase.tasks.TaskQueue;
 import org.cardcase.tasks.TaskQueue.Filter;

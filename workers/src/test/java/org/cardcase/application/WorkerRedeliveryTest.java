@@ -23,7 +23,7 @@ class WorkerRedeliveryTest extends FlowTest {
   @Autowired org.cardcase.loss.LossReports lossReports;
   @Autowired org.cardcase.reissue.Reissues reissues;
   @Autowired org.cardcase.family.FamilyBindings families;
-  @Autowired org.cardcase.children.ChildCards childCards;
+  @Autowired org.cardcase.childcard.ChildCards childCards;
   @Autowired org.cardcase.simulators.MedicalSettlementSimulator settlement;
   @Autowired ProcessLinks links;
 
@@ -143,8 +143,8 @@ class WorkerRedeliveryTest extends FlowTest {
 
     String kid = id("20190505", "033");
     var letter = childCards.letter(holder, "石破天", "石中玉", kid);
-    String childCase = childCards.request(new org.cardcase.children.ChildCards.Request(holder, "石破天", "13500000000", "石中玉", kid,
-        png(900, 700), true, org.cardcase.children.ChildCards.NOTICE_VERSION, letter.sha256(), "石破天"), "alipay");
+    String childCase = childCards.request(new org.cardcase.childcard.ChildCards.Request(holder, "石破天", "13500000000", "石中玉", kid,
+        png(900, 700), true, org.cardcase.childcard.ChildCards.NOTICE_VERSION, letter.sha256(), "石破天"), "alipay");
     var review = awaitTask(childCase, "review-child-card");
     tasks.complete(review.id(), "clerk", List.of("verification"), Map.of("childReviewOutcome", "APPROVED"));
     await("issued and settled", () -> settled(childCase) && notifications(childCase).contains("child-card-issued"));

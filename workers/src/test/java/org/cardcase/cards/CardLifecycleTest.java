@@ -20,7 +20,7 @@ class CardLifecycleTest {
   @BeforeAll
   static void setUp() {
     audit = new AuditTrail(TestDatabase.jdbc(), Clock.systemUTC());
-    cards = new CardLifecycle(TestDatabase.jdbc(), audit, new CaseRepository(TestDatabase.jdbc()), Clock.systemUTC());
+    cards = new CardLifecycle(TestDatabase.jdbc(), audit, new CaseRepository(TestDatabase.jdbc(), audit), Clock.systemUTC());
     tx = TestDatabase.tx();
   }
 

@@ -18,7 +18,7 @@ import org.cardcase.calendar.CalendarStore;
 import org.cardcase.calendar.CalendarStore.Day;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.calendar.WorkingDayCalendar.Kind;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.flow.ProcessCatalog;
 import org.cardcase.flow.ProcessLinks;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,11 +41,18 @@ class CaseDeadlinesTest {
   static void setUp() {
     jdbc = TestDatabase.jdbc();
     audit = new AuditTrail(jdbc, CLOCK);
-    List<CalendarStore.YearChanged> listeners = new ArrayList<>();
-    calendar = new CalendarStore(jdbc, TestDatabase.tx(), audit, listeners);
-    deadlines = new CaseDeadlines(jdbc, calendar, new ProcessLinks(jdbc, new ObjectMapper()), new ProcessCatalog(null), null,
-        audit, CLOCK, new org.cardcase.flow.CurrentEngine());
-    listeners.add(deadlines);
+    List<CalendarStore.YearChanged> changed = new ArrayList<>();
+    calendar = new CalendarStore(jdbc, TestDatabase.tx(), audit, changed);
+    ProcessLinks links = new ProcessLinks(jdbc, new ObjectMapper());
+    // the task store keeps open tasks' due dates in step with the deadlines, as in the application
+    var tasks = new org.cardcase.tasks.TaskStore(jdbc, null, new ObjectMapper(), TestDatabase.tx(), audit,
+        new org.cardcase.flow.CurrentEngine(), new org.cardcase.cases.CaseRepository(jdbc, audit), links);
+    var listeners = new org.springframework.beans.factory.support.StaticListableBeanFactory(java.util.Map.of("tasks", tasks))
+        .getBeanProvider(CaseDeadlines.Listener.class);
+    deadlines = new CaseDeadlines(jdbc, calendar, links,
+        new org.cardcase.flow.ProcessTimers(links, new ProcessCatalog(null), null, new org.cardcase.flow.CurrentEngine()),
+        new org.cardcase.cases.CaseRepository(jdbc, audit), listeners, audit, CLOCK);
+    changed.add(deadlines);
   }
 
   static Instant china(String localDateTime) {

@@ -1,4 +1,4 @@
-package org.cardcase.identity;
+package org.cardcase.shared;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.cardcase.privacy;
+package org.cardcase.shared;
 
 /** How personal data appears in lists, search results and logs. */
 public final class Masking {

@@ -1,36 +1,43 @@
-package org.cardcase.cases;
+package org.cardcase.application;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import org.cardcase.WorkersConfiguration.Deadlines;
+import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.CardLifecycle;
+import org.cardcase.cases.CaseConflict;
+import org.cardcase.cases.CaseNotFound;
+import org.cardcase.cases.CaseRecord;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Cases;
 import org.cardcase.deadlines.CaseDeadlines;
-import org.cardcase.reference.ReferenceData;
-import org.cardcase.identity.IdNumber;
 import org.cardcase.documents.CaseDocuments;
 import org.cardcase.flow.MessageInbox;
 import org.cardcase.flow.ProcessLink;
-import org.cardcase.verification.Verification;
 import org.cardcase.flow.ProcessLinks;
-import org.cardcase.flow.ProcessStarter;
 import org.cardcase.processes.CardApplicationProcess;
-import org.cardcase.processes.CaseFlow;
+import org.cardcase.shared.FieldErrors;
+import org.cardcase.shared.ReferenceData;
+import org.cardcase.verification.Verification;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Opening cases: stored first (the answer to the channel means "safely stored"), then started. */
+/**
+ * Card applications as channels submit them (online or at a counter), and resubmissions of photos
+ * while a case waits for them. Everything is checked before anything is stored.
+ */
 @Service
-public class CaseService {
+public class CardApplications {
   public static final String TYPE_CARD_APPLICATION = "CARD_APPLICATION";
 
-  private final CaseRepository cases;
+  private final Cases cases;
+  private final CaseRepository repository;
   private final ProcessLinks links;
-  private final ProcessStarter starter;
   private final TransactionTemplate tx;
   private final CaseDeadlines caseDeadlines;
   private final CardLifecycle cards;
@@ -38,26 +45,26 @@ public class CaseService {
   private final CaseDocuments documents;
   private final Verification verification;
   private final MessageInbox inbox;
-  private final Deadlines deadlines;
+  private final DeadlineRules deadlines;
   private final Clock clock;
   private final AuditTrail audit;
 
-  public CaseService(CaseRepository cases, ProcessLinks links, ProcessStarter starter, TransactionTemplate tx,
-      CaseDeadlines caseDeadlines, CardLifecycle cards, Deadlines deadlines, Clock clock, AuditTrail audit, ReferenceData reference,
-      CaseDocuments documents, Verification verification, MessageInbox inbox) {
+  public CardApplications(Cases cases, CaseRepository repository, ProcessLinks links, TransactionTemplate tx,
+      CaseDeadlines caseDeadlines, CardLifecycle cards, DeadlineRules deadlines, Clock clock, AuditTrail audit,
+      ReferenceData reference, CaseDocuments documents, Verification verification, MessageInbox inbox) {
+    this.cases = cases;
+    this.repository = repository;
+    this.links = links;
+    this.tx = tx;
+    this.caseDeadlines = caseDeadlines;
+    this.cards = cards;
+    this.deadlines = deadlines;
+    this.clock = clock;
+    this.audit = audit;
+    this.reference = reference;
     this.documents = documents;
     this.verification = verification;
     this.inbox = inbox;
-    this.reference = reference;
-    this.caseDeadlines = caseDeadlines;
-    this.cards = cards;
-    this.audit = audit;
-    this.cases = cases;
-    this.links = links;
-    this.starter = starter;
-    this.tx = tx;
-    this.deadlines = deadlines;
-    this.clock = clock;
   }
 
   /**
@@ -65,10 +72,10 @@ public class CaseService {
    * transaction, then starts the process. If the start fails or the JVM dies first, the recovery
    * sweeper starts it: the stored case is never stranded.
    */
-  public String applyForCard(CardApplication input, String authenticatedChannel) {
+  public String submit(CardApplication input, String authenticatedChannel) {
     Instant now = clock.instant();
     // every field and every file is checked before anything is stored, and all problems reported at once
-    Map<String, String> errors = new java.util.LinkedHashMap<>();
+    Map<String, String> errors = new LinkedHashMap<>();
     CardApplication checked = null;
     try {
       checked = input.validated(authenticatedChannel, LocalDate.ofInstant(now, WorkingDayCalendar.ZONE),
@@ -76,7 +83,7 @@ public class CaseService {
     } catch (FieldErrors e) {
       errors.putAll(e.errors());
     }
-    Map<String, String> uploads = new java.util.LinkedHashMap<>();
+    Map<String, String> uploads = new LinkedHashMap<>();
     uploads.put("portraitPhoto", input.portraitPhoto());
     uploads.put("idCardPhoto", input.idCardPhoto());
     Map<String, byte[]> files = acceptFiles(uploads, errors);
@@ -84,25 +91,19 @@ public class CaseService {
       throw new FieldErrors(errors);
     }
     CardApplication app = checked;
-    String caseNumber = tx.execute(s -> {
-      cases.openCaseOf(app.idNumber(), TYPE_CARD_APPLICATION).ifPresent(open -> {
-        throw new CaseConflict("this person already has an open card application: " + open, open);
-      });
-      String cn = cases.nextCaseNumber(now);
-      cases.insert(new CaseRecord(cn, TYPE_CARD_APPLICATION, "RECEIVED", CardApplicationProcess.START, app.channel(),
-          app.applicantName(), app.idNumber(), app.sex(), app.phone(), app.issuingBank(), now, now, null));
-      Map<String, Object> vars = new HashMap<>();
-      vars.put(CaseFlow.VAR_CASE_NUMBER, cn);
-      vars.put(CardApplicationProcess.VAR_REVIEW_DUE_AT,
-          caseDeadlines.once(cn, CardApplicationProcess.VAR_REVIEW_DUE_AT, now, deadlines.getReviewWorkingDays()).toString());
-      links.create(cn, CardApplicationProcess.PROCESS_ID, vars);
-      audit.append(AuditTrail.ofCase(cn), "received", app.channel(), app.channel(), "CASE_RECEIVED",
-          Map.of("caseType", TYPE_CARD_APPLICATION, "issuingBank", app.issuingBank()));
-      cards.openFor(cn, app.idNumber(), app.applicantName(), app.issuingBank(), null, app.channel(), app.channel());
-      files.forEach((field, bytes) -> documents.store(cn, field, CardApplication.DOCUMENT_FIELDS.get(field), bytes, app.channel()));
-      return cn;
-    });
-    starter.startSoon(caseNumber);
+    Map<String, Object> vars = new HashMap<>();
+    String caseNumber = cases.open(new Cases.NewCase(TYPE_CARD_APPLICATION, CardApplicationProcess.PROCESS_ID,
+        CardApplicationProcess.START, app.channel(), app.applicantName(), app.idNumber(), app.sex(), app.phone(),
+        app.issuingBank(), vars, Map.of("issuingBank", app.issuingBank())), cn -> {
+          // one open application per person: checked again inside the transaction that stores it
+          repository.otherOpenCaseOf(app.idNumber(), TYPE_CARD_APPLICATION, cn).ifPresent(open -> {
+            throw new CaseConflict("this person already has an open card application: " + open, open);
+          });
+          links.putVariables(cn, Map.of(CardApplicationProcess.VAR_REVIEW_DUE_AT,
+              caseDeadlines.once(cn, CardApplicationProcess.VAR_REVIEW_DUE_AT, now, deadlines.getReviewWorkingDays()).toString()));
+          cards.openFor(cn, app.idNumber(), app.applicantName(), app.issuingBank(), null, app.channel(), app.channel());
+          files.forEach((field, bytes) -> documents.store(cn, field, CardApplication.DOCUMENT_FIELDS.get(field), bytes, app.channel()));
+        });
     return caseNumber;
   }
 
@@ -114,7 +115,7 @@ public class CaseService {
    * case on (message {@code application-resubmitted}). Refused unless the case waits for it.
    */
   public int resubmit(String caseNumber, Resubmission r, String channel) {
-    CaseRecord c = cases.get(caseNumber);
+    CaseRecord c = repository.get(caseNumber);
     if (!c.channel().equals(channel)) {
       throw new CaseNotFound(caseNumber); // another channel's case: as if it did not exist
     }
@@ -125,11 +126,11 @@ public class CaseService {
     if (c.closedAt() != null || !CardApplicationProcess.WAIT_RESUBMISSION.equals(waiting)) {
       throw new CaseConflict("case " + caseNumber + " is not waiting for a resubmission (status " + c.status() + ")", caseNumber);
     }
-    Map<String, String> errors = new java.util.LinkedHashMap<>();
+    Map<String, String> errors = new LinkedHashMap<>();
     if (r.resubmissionId() == null || !r.resubmissionId().matches("[A-Za-z0-9._:-]{1,100}")) {
       errors.put("resubmissionId", "required: your unique id of this resubmission (letters, digits, . _ : -), so a retry is not taken twice");
     }
-    Map<String, String> given = new java.util.LinkedHashMap<>();
+    Map<String, String> given = new LinkedHashMap<>();
     if (r.portraitPhoto() != null) {
       given.put("portraitPhoto", r.portraitPhoto());
     }
@@ -168,7 +169,7 @@ public class CaseService {
   }
 
   private Map<String, byte[]> acceptFiles(Map<String, String> uploads, Map<String, String> errors) {
-    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    Map<String, byte[]> files = new LinkedHashMap<>();
     uploads.forEach((field, base64) -> {
       byte[] bytes = documents.accept(field, CardApplication.DOCUMENT_FIELDS.get(field), base64, errors);
       if (bytes != null) {
@@ -178,27 +179,4 @@ public class CaseService {
     return files;
   }
 
-  /**
-   * Opens a case of any type in one transaction with its process start instruction and whatever
-   * the caller stores with it ({@code inTransaction}, given the new case number), then starts the
-   * process. The answer to the channel means "safely stored"; the sweeper starts it if this start fails.
-   */
-  public String open(String caseType, String processId, String channel, String name, String idNumber, String phone,
-      String issuingBank, Map<String, Object> variables, java.util.function.Consumer<String> inTransaction) {
-    Instant now = clock.instant();
-    String sex = IdNumber.check(idNumber, LocalDate.ofInstant(now, WorkingDayCalendar.ZONE)).idNumber().sex().name();
-    String caseNumber = tx.execute(s -> {
-      String cn = cases.nextCaseNumber(now);
-      cases.insert(new CaseRecord(cn, caseType, "RECEIVED", "received", channel, name, idNumber, sex, phone, issuingBank,
-          now, now, null));
-      Map<String, Object> vars = new HashMap<>(variables);
-      vars.put(CaseFlow.VAR_CASE_NUMBER, cn);
-      links.create(cn, processId, vars);
-      audit.append(AuditTrail.ofCase(cn), "received", channel, channel, "CASE_RECEIVED", Map.of("caseType", caseType));
-      inTransaction.accept(cn);
-      return cn;
-    });
-    starter.startSoon(caseNumber);
-    return caseNumber;
-  }
 }

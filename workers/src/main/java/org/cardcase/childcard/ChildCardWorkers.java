@@ -1,5 +1,6 @@
-package org.cardcase.children;
+package org.cardcase.childcard;
 
+import org.cardcase.cases.CaseStatus;
 import static org.cardcase.processes.ChildCardProcess.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.family.FamilyBindings;
+import org.cardcase.verification.Verification;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
@@ -19,11 +22,10 @@ import org.cardcase.documents.CaseDocuments;
 import org.cardcase.documents.FileCheck;
 import org.cardcase.flow.CaseJobHandler;
 import org.cardcase.flow.Step;
-import org.cardcase.identity.IdNumber;
+import org.cardcase.shared.IdNumber;
 import org.cardcase.notifications.Notifications;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The steps of a child e-card application. Each is safe to run twice. */
@@ -31,23 +33,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class ChildCardWorkers {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Real-name verified: the parent holds a card made after verification, or passed a verification round here. */
-  static boolean verified(JdbcClient jdbc, String idNumber) {
-    return jdbc.sql("""
-        select (exists (select 1 from card where holder_id_number = ?
-                          and state in ('IN_PRODUCTION', 'PRODUCED', 'AWAITING_ACTIVATION', 'ACTIVE', 'SUSPENDED')))
-            or (exists (select 1 from verification_round v join card_case c on c.case_number = v.case_number
-                          where c.id_number = ? and v.outcome = 'VERIFIED'))""")
-        .params(idNumber, idNumber).query(Boolean.class).single();
-  }
-
   @Bean
-  CaseJobHandler checkChildApplication(CaseRepository cases, CaseDocuments documents, JdbcClient jdbc, Clock clock) {
+  CaseJobHandler checkChildApplication(CaseRepository cases, CaseDocuments documents, Verification verification, Clock clock) {
     return new Step(JOB_CHECK, (job, cn) -> {
       CaseRecord c = cases.get(cn);
       JsonNode d = JSON.readTree(cases.data(cn));
       List<String> problems = new ArrayList<>();
-      if (!verified(jdbc, c.idNumber())) {
+      if (!verification.realNameVerified(c.idNumber())) {
         problems.add("the parent has not passed real-name verification (apply for a card, or verify at a counter, first)");
       }
       IdNumber.Check child = IdNumber.check(d.get("childIdNumber").asText(), LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
@@ -75,29 +67,17 @@ public class ChildCardWorkers {
   }
 
   @Bean
-  CaseJobHandler issueChildECard(CaseRepository cases, JdbcClient jdbc, Notifications notifications, TransactionTemplate tx,
-      AuditTrail audit) {
+  CaseJobHandler issueChildECard(CaseRepository cases, FamilyBindings family, Notifications notifications,
+      TransactionTemplate tx, AuditTrail audit) {
     return new Step(JOB_ISSUE, (job, cn) -> {
       CaseRecord c = cases.get(cn);
       JsonNode d = JSON.readTree(cases.data(cn));
       String child = d.get("childIdNumber").asText();
       String eCard = tx.execute(s -> {
-        String existing = jdbc.sql("select child_e_card from family_link where case_number = ?").param(cn).query(String.class)
-            .optional().orElse(null);
-        if (existing != null) {
-          return existing; // issued on the first delivery
-        }
-        long serial = jdbc.sql("select nextval('child_e_card_seq')").query(Long.class).single();
-        String number = "EC" + child.substring(0, 6) + String.format("%08d", serial);
-        // the child appears in the parent's family account with the e-card
-        jdbc.sql("""
-            insert into family_link (holder_id_number, member_id_number, member_name, relationship, channel, case_number, child_e_card)
-            values (?, ?, ?, 'CHILD', ?, ?, ?)
-            on conflict (holder_id_number, member_id_number) where removed_at is null
-            do update set child_e_card = excluded.child_e_card, case_number = excluded.case_number""")
-            .params(c.idNumber(), child, d.get("childName").asText(), c.channel(), cn, number).update();
+        // the child appears in the parent's family account with the e-card (once per case)
+        String number = family.addChildWithECard(c.idNumber(), child, d.get("childName").asText(), c.channel(), cn);
         audit.append(AuditTrail.ofCase(cn), "e-card-issued", "system", null, "CHILD_E_CARD_ISSUED", Map.of("eCard", number));
-        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "ISSUED", "issued")) {
+        if (cases.changeStatus(cn, CaseStatus.ISSUED, "issued")) {
           cases.close(cn, END_ISSUED);
         }
         return number;
@@ -117,7 +97,7 @@ public class ChildCardWorkers {
       String reason = String.valueOf(Boolean.FALSE.equals(v.get(VAR_CHECKS_OK)) ? v.get(VAR_CHECK_PROBLEM)
           : v.getOrDefault(VAR_REVIEW_REASON, "not approved"));
       tx.executeWithoutResult(s -> {
-        if (org.cardcase.cases.Statuses.change(cases, audit, cn, "REFUSED", "refused")) {
+        if (cases.changeStatus(cn, CaseStatus.REFUSED, "refused")) {
           audit.append(AuditTrail.ofCase(cn), "refusal", "system", null, "CHILD_E_CARD_REFUSED", Map.of("reason", reason));
           cases.close(cn, END_REFUSED);
         }

@@ -1,4 +1,4 @@
-package org.cardcase.reference;
+package org.cardcase.shared;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;

@@ -1,4 +1,4 @@
-package org.cardcase.cases;
+package org.cardcase.shared;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

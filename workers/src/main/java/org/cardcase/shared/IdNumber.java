@@ -1,4 +1,4 @@
-package org.cardcase.identity;
+package org.cardcase.shared;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;

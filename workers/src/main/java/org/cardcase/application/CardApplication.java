@@ -1,11 +1,12 @@
-package org.cardcase.cases;
+package org.cardcase.application;
 
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.cardcase.identity.IdNumber;
+import org.cardcase.shared.IdNumber;
 import java.util.List;
-import org.cardcase.reference.Channels;
+import org.cardcase.shared.FieldErrors;
+import org.cardcase.shared.Channels;
 
 /** A social security card application as a channel submits it. */
 public record CardApplication(
@@ -14,21 +15,6 @@ public record CardApplication(
 
   /** The field that carries each required document (base64 of the file's bytes). */
   public static final Map<String, String> DOCUMENT_FIELDS = Map.of("portraitPhoto", "PORTRAIT_PHOTO", "idCardPhoto", "ID_CARD_FRONT");
-
-  /** Decodes a base64 document field; a missing or undecodable one is reported under its field name. */
-  public static byte[] decode(String field, String base64, Map<String, String> errors) {
-    if (base64 == null || base64.isBlank()) {
-      errors.put(field, field + " is required (the file's bytes, base64-encoded)");
-      return null;
-    }
-    try {
-      String b = base64.contains(",") && base64.startsWith("data:") ? base64.substring(base64.indexOf(',') + 1) : base64;
-      return java.util.Base64.getMimeDecoder().decode(b);
-    } catch (IllegalArgumentException e) {
-      errors.put(field, field + " is not valid base64");
-      return null;
-    }
-  }
 
   /**
    * Checks every field and throws {@link FieldErrors} listing each one that is wrong, so a channel

@@ -1,4 +1,4 @@
-package org.cardcase.reference;
+package org.cardcase.shared;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.cardcase.settlement;
+package org.cardcase.loss;
 
 /**
  * The medical insurance settlement system used by hospitals and pharmacies: stopping a card's

@@ -1,4 +1,4 @@
-package org.cardcase.children;
+package org.cardcase.childcard;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -7,18 +7,17 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.cardcase.WorkersConfiguration.Deadlines;
+import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseRepository;
-import org.cardcase.cases.CaseService;
-import org.cardcase.cases.FieldErrors;
+import org.cardcase.cases.Cases;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.documents.CaseDocuments;
-import org.cardcase.identity.IdNumber;
+import org.cardcase.shared.IdNumber;
 import org.cardcase.processes.ChildCardProcess;
-import org.cardcase.reference.Channels;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.cardcase.shared.Channels;
 import org.springframework.stereotype.Service;
 
 /**
@@ -37,24 +36,22 @@ public class ChildCards {
   public record Request(String parentIdNumber, String parentName, String phone, String childName, String childIdNumber,
       String householdRegisterPhoto, Boolean noticeAccepted, String noticeVersion, String letterSha256, String signedName) {}
 
-  private final CaseService service;
+  private final Cases service;
   private final CaseRepository cases;
   private final CaseDocuments documents;
   private final CaseDeadlines caseDeadlines;
-  private final Deadlines deadlines;
-  private final JdbcClient jdbc;
+  private final DeadlineRules deadlines;
   private final org.cardcase.flow.ProcessLinks links;
   private final Clock clock;
 
-  public ChildCards(CaseService service, CaseRepository cases, CaseDocuments documents, CaseDeadlines caseDeadlines,
-      Deadlines deadlines, JdbcClient jdbc, org.cardcase.flow.ProcessLinks links, Clock clock) {
+  public ChildCards(Cases service, CaseRepository cases, CaseDocuments documents, CaseDeadlines caseDeadlines,
+      DeadlineRules deadlines, org.cardcase.flow.ProcessLinks links, Clock clock) {
     this.links = links;
     this.service = service;
     this.cases = cases;
     this.documents = documents;
     this.caseDeadlines = caseDeadlines;
     this.deadlines = deadlines;
-    this.jdbc = jdbc;
     this.clock = clock;
   }
 
@@ -127,8 +124,7 @@ public class ChildCards {
     LocalDate today = LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE));
     String parent = IdNumber.check(r.parentIdNumber(), today).idNumber().value();
     String child = IdNumber.check(r.childIdNumber(), today).idNumber().value();
-    jdbc.sql("select case_number from card_case where case_type = ? and closed_at is null and data->>'childIdNumber' = ?")
-        .params(TYPE, child).query(String.class).optional().ifPresent(open -> {
+    cases.openCaseByData(TYPE, "childIdNumber", child).ifPresent(open -> {
           throw new CaseConflict("an application for this child is already open: " + open, open);
         });
     Letter signed = letter;

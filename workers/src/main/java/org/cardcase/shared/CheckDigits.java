@@ -1,4 +1,4 @@
-package org.cardcase.identity;
+package org.cardcase.shared;
 
 /** Check digits of the numbers the system issues, so a mistyped or misread number is refused. */
 public final class CheckDigits {

@@ -1,0 +1,216 @@
+package org.cardcase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shape the README's module map draws, checked on the compiled classes and on the SQL in the
+ * sources: a package imports only packages of lower layers, the screens and the API call services
+ * only, the domain does not know how components start, and each table is read and written by its
+ * owner alone.
+ */
+class ArchitectureTest {
+  /** Layers, bottom first. A package may use packages of lower layers only (not its siblings). */
+  static final List<Set<String>> LAYERS = List.of(
+      Set.of("shared", "processes", "forms"),
+      Set.of("audit"),
+      Set.of("calendar", "access", "documents", "notifications"),
+      Set.of("flow"),
+      Set.of("cases"),
+      Set.of("cards"),
+      Set.of("deadlines"),
+      Set.of("tasks"),
+      Set.of("verification", "production", "loss", "search", "casefile"),
+      Set.of("application", "family", "reissue"),
+      Set.of("childcard"),
+      Set.of("simulators"),
+      Set.of("infra"),
+      Set.of("", "api", "ui", "security"));
+  static final Set<String> APPLICATION = Set.of("", "api", "ui", "security");
+
+  static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("org.cardcase");
+  }
+
+  /** The first segment under org.cardcase ("" for the root package). */
+  static String packageOf(JavaClass c) {
+    String rest = c.getPackageName().equals("org.cardcase") ? "" : c.getPackageName().substring("org.cardcase.".length());
+    int dot = rest.indexOf('.');
+    return dot < 0 ? rest : rest.substring(0, dot);
+  }
+
+  static int layer(String pkg) {
+    for (int i = 0; i < LAYERS.size(); i++) {
+      if (LAYERS.get(i).contains(pkg)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void everyPackageHasALayer() {
+    Set<String> unknown = new TreeSet<>();
+    for (JavaClass c : classes) {
+      if (c.getPackageName().startsWith("org.cardcase") && layer(packageOf(c)) < 0) {
+        unknown.add(packageOf(c));
+      }
+    }
+    assertThat(unknown).as("packages missing from the layer map (add them here and to the README's module map)").isEmpty();
+    // the map covers what the build compiled: the check below is not vacuous
+    assertThat(classes.stream().map(ArchitectureTest::packageOf).distinct().count()).isGreaterThan(20);
+  }
+
+  @Test
+  void packagesImportOnlyLowerLayers() {
+    List<String> violations = new ArrayList<>();
+    for (JavaClass c : classes) {
+      String from = packageOf(c);
+      c.getDirectDependenciesFromSelf().forEach(d -> {
+        JavaClass target = d.getTargetClass();
+        if (!target.getPackageName().startsWith("org.cardcase")) {
+          return;
+        }
+        String to = packageOf(target);
+        if (!to.equals(from) && !(APPLICATION.contains(from) && APPLICATION.contains(to)) && layer(to) >= layer(from)) {
+          violations.add(c.getName() + " (" + from + ") -> " + target.getName() + " (" + to + ")");
+        }
+      });
+    }
+    assertThat(violations.stream().distinct().toList()).as("imports of a package in the same or a higher layer").isEmpty();
+  }
+
+  @Test
+  void screensAndApiCallServicesOnly() {
+    Set<String> forbidden = Set.of("org.springframework.jdbc.core.simple.JdbcClient", "org.springframework.jdbc.core.JdbcTemplate",
+        "org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate",
+        "org.springframework.transaction.support.TransactionTemplate", "javax.sql.DataSource");
+    List<String> violations = new ArrayList<>();
+    for (JavaClass c : classes) {
+      String pkg = packageOf(c);
+      if (!Set.of("api", "ui", "security").contains(pkg)) {
+        continue;
+      }
+      c.getDirectDependenciesFromSelf().forEach(d -> {
+        String t = d.getTargetClass().getName();
+        if (forbidden.contains(t) || t.startsWith("io.camunda.")) {
+          violations.add(c.getName() + " uses " + t);
+        }
+      });
+      for (JavaMethodCall call : c.getMethodCallsFromSelf()) {
+        if (call.getTargetOwner().getName().equals("org.cardcase.audit.AuditTrail") && call.getName().equals("append")) {
+          violations.add(c.getName() + " writes the audit trail itself");
+        }
+      }
+    }
+    assertThat(violations.stream().distinct().toList()).isEmpty();
+  }
+
+  @Test
+  void theDomainDoesNotKnowHowComponentsStart() {
+    List<String> violations = new ArrayList<>();
+    for (JavaClass c : classes) {
+      int l = layer(packageOf(c));
+      if (l >= 0 && l < layer("infra")) {
+        c.getDirectDependenciesFromSelf().stream().filter(d -> d.getTargetClass().getPackageName().startsWith("org.cardcase.infra"))
+            .forEach(d -> violations.add(c.getName() + " -> " + d.getTargetClass().getName()));
+      }
+    }
+    assertThat(violations.stream().distinct().toList()).isEmpty();
+  }
+
+  // ---- tables and their owners ----
+
+  static final Pattern SQL_TABLE = Pattern.compile("(?i)\\b(?:from|join|into|update|table)\\s+([a-z_][a-z0-9_]*)\\b");
+  static final Pattern CREATE_TABLE = Pattern.compile("(?i)create\\s+table\\s+(?:if\\s+not\\s+exists\\s+)?([a-z_][a-z0-9_]*)");
+
+  static Map<String, String> owners() throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = ArchitectureTest.class.getResourceAsStream("/db/table-owners.properties")) {
+      assertThat(in).as("db/table-owners.properties on the class path").isNotNull();
+      p.load(in);
+    }
+    Map<String, String> m = new java.util.TreeMap<>();
+    p.forEach((k, v) -> m.put(k.toString(), v.toString()));
+    return m;
+  }
+
+  /** Tables named in SQL of a source file of {@code pkg} that another package owns. */
+  static List<String> foreignTables(String pkg, String source, Map<String, String> owners) {
+    List<String> out = new ArrayList<>();
+    Matcher m = SQL_TABLE.matcher(source);
+    while (m.find()) {
+      String table = m.group(1).toLowerCase();
+      String owner = owners.get(table);
+      if (owner != null && !owner.equals(pkg)) {
+        out.add(table + " (owned by " + owner + ")");
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyTableHasAnOwner() throws IOException {
+    Map<String, String> owners = owners();
+    Set<String> created = new TreeSet<>();
+    try (Stream<Path> files = Files.list(Path.of("..", "workers", "src", "main", "resources", "db", "migration"))) {
+      for (Path f : files.toList()) {
+        Matcher m = CREATE_TABLE.matcher(Files.readString(f));
+        while (m.find()) {
+          created.add(m.group(1).toLowerCase());
+        }
+      }
+    }
+    assertThat(created).hasSizeGreaterThan(20);
+    assertThat(owners.keySet()).containsAll(created);
+    owners.values().forEach(o -> assertThat(layer(o)).as("owner %s is a known package", o).isGreaterThanOrEqualTo(0));
+  }
+
+  @Test
+  void eachPackageReadsAndWritesOnlyItsOwnTables() throws IOException {
+    Map<String, String> owners = owners();
+    List<String> violations = new ArrayList<>();
+    for (Path root : List.of(Path.of("..", "workers", "src", "main", "java", "org", "cardcase"),
+        Path.of("src", "main", "java", "org", "cardcase"))) {
+      try (Stream<Path> files = Files.walk(root)) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+          Path rel = root.relativize(f);
+          String pkg = rel.getNameCount() == 1 ? "" : rel.getName(0).toString();
+          foreignTables(pkg, Files.readString(f), owners).forEach(t -> violations.add(rel + ": " + t));
+        }
+      }
+    }
+    assertThat(violations.stream().distinct().toList()).isEmpty();
+  }
+
+  @Test
+  void theScanSeesAForeignTable() throws IOException {
+    // the scanner itself: a task package statement that updates cases' table is caught
+    assertThat(foreignTables("tasks", "jdbc.sql(\"update card_case set status = ?\")", owners()))
+        .containsExactly("card_case (owned by cases)");
+    assertThat(foreignTables("cases", "jdbc.sql(\"select * from card_case where case_number = ?\")", owners())).isEmpty();
+  }
+}

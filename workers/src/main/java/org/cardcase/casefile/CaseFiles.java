@@ -1,0 +1,86 @@
+package org.cardcase.casefile;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.cardcase.audit.AuditTrail;
+import org.cardcase.cards.Card;
+import org.cardcase.cards.CardLifecycle;
+import org.cardcase.cases.CaseRecord;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.flow.ProcessCatalog;
+import org.cardcase.flow.ProcessLinks;
+import org.cardcase.tasks.HumanTask;
+import org.cardcase.tasks.TaskStore;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * One case as people look at it: the record, its process and step, open tasks, the card and the
+ * deadlines with working days left. The channel API, the progress lookup and the case view all read
+ * it from here, so they never disagree about a case. It owns no table; it reads through the owners.
+ */
+@Service
+public class CaseFiles {
+  private final CaseRepository cases;
+  private final ProcessLinks links;
+  private final ProcessCatalog catalog;
+  private final TaskStore tasks;
+  private final CardLifecycle cards;
+  private final CaseDeadlines deadlines;
+  private final AuditTrail audit;
+
+  public CaseFiles(CaseRepository cases, ProcessLinks links, ProcessCatalog catalog, TaskStore tasks, CardLifecycle cards,
+      CaseDeadlines deadlines, AuditTrail audit) {
+    this.cases = cases;
+    this.links = links;
+    this.catalog = catalog;
+    this.tasks = tasks;
+    this.cards = cards;
+    this.deadlines = deadlines;
+    this.audit = audit;
+  }
+
+  /** An open human task of the case, with its step's name from the model. */
+  public record OpenTask(HumanTask task, String stepName) {}
+
+  /** A deadline with the working days left (negative: overdue). */
+  public record DueDate(CaseDeadlines.Deadline deadline, int workingDaysLeft) {}
+
+  public record CaseFile(CaseRecord record, String processId, String currentStepName, List<OpenTask> openTasks,
+      Optional<Card> card, List<DueDate> deadlines) {
+    public boolean closed() {
+      return record.closedAt() != null;
+    }
+  }
+
+  public Optional<CaseFile> find(String caseNumber) {
+    return cases.find(caseNumber).map(this::assemble);
+  }
+
+  private CaseFile assemble(CaseRecord c) {
+    String process = links.find(c.caseNumber()).map(l -> l.bpmnProcessId()).orElse("");
+    List<OpenTask> open = tasks.open(c.caseNumber()).stream()
+        .map(t -> new OpenTask(t, catalog.stepName(process, t.elementId()))).toList();
+    // a closed case has nothing due any more
+    List<DueDate> due = c.closedAt() != null ? List.of() : deadlines.of(c.caseNumber()).stream()
+        .map(d -> new DueDate(d, deadlines.workingDaysLeft(d.dueAt()))).toList();
+    return new CaseFile(c, process, catalog.stepName(process, c.currentStep()), open, cards.byCase(c.caseNumber()), due);
+  }
+
+  /** Records that a person looked at the case file (masked), then returns it. */
+  @Transactional
+  public Optional<CaseFile> view(String caseNumber, String viewer, String channel) {
+    Optional<CaseFile> file = find(caseNumber);
+    file.ifPresent(f -> audit.append(AuditTrail.ofCase(caseNumber), "viewed:" + UUID.randomUUID(), viewer, channel,
+        "CASE_VIEWED", Map.of("masked", true)));
+    return file;
+  }
+
+  /** The case's audit trail, oldest first. */
+  public List<AuditTrail.Entry> trail(String caseNumber) {
+    return audit.entries(AuditTrail.ofCase(caseNumber));
+  }
+}

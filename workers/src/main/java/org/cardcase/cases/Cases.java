@@ -1,0 +1,73 @@
+package org.cardcase.cases;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.cardcase.audit.AuditTrail;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.flow.ProcessLinks;
+import org.cardcase.flow.ProcessStarter;
+import org.cardcase.processes.CaseFlow;
+import org.cardcase.shared.IdNumber;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Opening cases: stored first (the answer to the channel means "safely stored"), then started. */
+@Service
+public class Cases {
+  private final CaseRepository cases;
+  private final ProcessLinks links;
+  private final ProcessStarter starter;
+  private final TransactionTemplate tx;
+  private final Clock clock;
+  private final AuditTrail audit;
+
+  public Cases(CaseRepository cases, ProcessLinks links, ProcessStarter starter, TransactionTemplate tx, Clock clock,
+      AuditTrail audit) {
+    this.cases = cases;
+    this.links = links;
+    this.starter = starter;
+    this.tx = tx;
+    this.clock = clock;
+    this.audit = audit;
+  }
+
+  /** What a new case is: its type, process and first step, and who it is for. */
+  public record NewCase(String caseType, String processId, String firstStep, String channel, String name, String idNumber,
+      String sex, String phone, String issuingBank, Map<String, Object> variables, Map<String, Object> receivedDetail) {}
+
+  /**
+   * Opens a case in one transaction with its process start instruction and whatever the caller
+   * stores with it ({@code inTransaction}, given the new case number), then starts the process.
+   * The answer to the channel means "safely stored"; the sweeper starts it if this start fails.
+   */
+  public String open(NewCase c, Consumer<String> inTransaction) {
+    Instant now = clock.instant();
+    String caseNumber = tx.execute(s -> {
+      String cn = cases.nextCaseNumber(now);
+      cases.insert(new CaseRecord(cn, c.caseType(), CaseStatus.RECEIVED, c.firstStep(), c.channel(), c.name(),
+          c.idNumber(), c.sex(), c.phone(), c.issuingBank(), now, now, null));
+      Map<String, Object> vars = new HashMap<>(c.variables());
+      vars.put(CaseFlow.VAR_CASE_NUMBER, cn);
+      links.create(cn, c.processId(), vars);
+      Map<String, Object> detail = new HashMap<>(c.receivedDetail());
+      detail.put("caseType", c.caseType());
+      audit.append(AuditTrail.ofCase(cn), "received", c.channel(), c.channel(), "CASE_RECEIVED", detail);
+      inTransaction.accept(cn);
+      return cn;
+    });
+    starter.startSoon(caseNumber);
+    return caseNumber;
+  }
+
+  /** A case of any other type, for a person identified by a (valid) ID number. */
+  public String open(String caseType, String processId, String channel, String name, String idNumber, String phone,
+      String issuingBank, Map<String, Object> variables, Consumer<String> inTransaction) {
+    String sex = IdNumber.check(idNumber, LocalDate.ofInstant(clock.instant(), WorkingDayCalendar.ZONE)).idNumber().sex().name();
+    return open(new NewCase(caseType, processId, "received", channel, name, idNumber, sex, phone, issuingBank, variables,
+        Map.of()), inTransaction);
+  }
+}
