@@ -116,6 +116,43 @@ class ApplicationChannelIT {
       trail.forEach(e -> actions.add(e.get("action").asText()));
       assertThat(actions).contains("DOCUMENT_VIEWED", "APPLICATION_RESUBMITTED", "VERIFICATION_DECIDED", "NOTIFICATION_SENT");
       assertThat(sys.json(sys.get("/api/audit/cases/" + cn + "/verify", SUPERVISOR)).get("intact").asBoolean()).isTrue();
+
+      // the queue API: paged, with its true size; all tasks only for a supervisor; bad options named
+      JsonNode page = sys.json(sys.get("/api/task-queue?scope=ALL&limit=5", SUPERVISOR));
+      assertThat(page.has("total") && page.has("overdue") && page.get("items").isArray()).isTrue();
+      assertThat(sys.get("/api/task-queue?scope=ALL", CLERK).statusCode()).isEqualTo(403);
+      HttpResponse<String> badSort = sys.get("/api/task-queue?sort=NEWEST", CLERK);
+      assertThat(badSort.statusCode()).isEqualTo(400);
+      assertThat(sys.json(badSort).at("/fields/sort").asText()).contains("DUE");
+      assertThat(sys.get("/api/task-queue?after=xyz", CLERK).statusCode()).isEqualTo(400);
+
+      // repeated wrong passwords: a member of staff is locked until an administrator unlocks (audited)
+      for (int i = 0; i < 5; i++) {
+        assertThat(sys.get("/api/tasks", "clerk2:wrong-" + i).statusCode()).isEqualTo(401);
+      }
+      HttpResponse<String> locked = sys.get("/api/tasks", "clerk2:clerk2-demo");
+      assertThat(locked.statusCode()).as("the right password does not open a locked account").isEqualTo(401);
+      assertThat(sys.json(locked).get("error").asText()).contains("locked");
+      assertThat(sys.post("/api/admin/accounts/clerk2/unlock", "admin:admin-demo", "{\"reason\":\"\"}").statusCode()).isEqualTo(400);
+      assertThat(sys.post("/api/admin/accounts/clerk2/unlock", CLERK, "{\"reason\":\"x\"}").statusCode()).isEqualTo(403);
+      HttpResponse<String> unlock = sys.post("/api/admin/accounts/clerk2/unlock", "admin:admin-demo",
+          "{\"reason\":\"called the service desk, identity checked\"}");
+      assertThat(sys.json(unlock).get("unlocked").asBoolean()).isTrue();
+      assertThat(sys.get("/api/tasks", "clerk2:clerk2-demo").statusCode()).isEqualTo(200);
+      java.util.List<String> accountTrail = new java.util.ArrayList<>();
+      sys.json(sys.get("/api/audit/accounts/clerk2", SUPERVISOR)).forEach(e -> accountTrail.add(e.get("action").asText()));
+      assertThat(accountTrail).containsExactly("ACCOUNT_LOCKED", "ACCOUNT_UNLOCKED");
+
+      // a channel system is throttled, not locked: told to wait, and served again after it
+      for (int i = 0; i < 5; i++) {
+        assertThat(sys.get("/api/reference", "wechat:wrong").statusCode()).isEqualTo(401);
+      }
+      HttpResponse<String> throttled = sys.get("/api/reference", "wechat:wechat-demo");
+      assertThat(throttled.statusCode()).isEqualTo(429);
+      assertThat(throttled.headers().firstValue("Retry-After")).isPresent();
+      Thread.sleep(1_100 * Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow()));
+      assertThat(sys.get("/api/reference", "wechat:wechat-demo").statusCode()).isEqualTo(200);
+      assertThat(sys.json(sys.get("/api/audit/accounts/wechat", SUPERVISOR)).get(0).get("action").asText()).isEqualTo("SIGN_IN_THROTTLED");
     }
   }
 }

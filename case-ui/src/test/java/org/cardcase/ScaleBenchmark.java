@@ -168,6 +168,12 @@ public final class ScaleBenchmark {
             t.medical_insurance_number, t.state
           from card t, clone_ids i join card_case cc on cc.case_number = i.cn where t.case_number = '%s'"""
           .formatted(template));
+      // the card's history too: a resumed step finds its transition already made, as for the real case
+      st.execute("""
+          insert into card_transition (card_id, from_state, to_state, actor, channel, reason, at, event_key)
+          select 'CB' || i.cn, t.from_state, t.to_state, t.actor, t.channel, t.reason, t.at, t.event_key
+          from card_transition t join card k on k.card_id = t.card_id, clone_ids i where k.case_number = '%s'"""
+          .formatted(template));
       st.execute("""
           insert into case_document (case_number, kind, version, content_type, bytes, size_bytes, width, height, sha256,
             uploaded_by, uploaded_at)

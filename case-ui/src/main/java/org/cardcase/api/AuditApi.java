@@ -45,4 +45,10 @@ public class AuditApi {
   List<AuditTrail.Entry> calendarYear(@PathVariable int year) {
     return audit.entries(org.cardcase.calendar.CalendarStore.subject(year));
   }
+
+  /** A staff account's or a channel's sign-in trail: locks, throttles, unlocks. */
+  @GetMapping("/api/audit/accounts/{name}")
+  List<AuditTrail.Entry> account(@PathVariable String name) {
+    return audit.entries(org.cardcase.access.SignInGuard.subject(name));
+  }
 }

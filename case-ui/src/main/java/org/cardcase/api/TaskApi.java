@@ -7,6 +7,7 @@ import java.util.Map;
 import org.cardcase.access.Account;
 import org.cardcase.access.Accounts;
 import org.cardcase.tasks.HumanTask;
+import org.cardcase.tasks.TaskQueue;
 import org.cardcase.tasks.TaskStore;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -20,10 +21,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class TaskApi {
   private final TaskStore tasks;
+  private final TaskQueue queue;
   private final Accounts accounts;
 
-  public TaskApi(TaskStore tasks, Accounts accounts) {
+  public TaskApi(TaskStore tasks, TaskQueue queue, Accounts accounts) {
     this.tasks = tasks;
+    this.queue = queue;
     this.accounts = accounts;
   }
 
@@ -35,11 +38,54 @@ public class TaskApi {
     }
   }
 
+  /**
+   * A case's open tasks of your groups; without a case number, the first page of your groups'
+   * queue, most urgent first (at most {@code limit}, default 50; the whole queue is {@code /api/task-queue}).
+   */
   @GetMapping("/api/tasks")
-  List<TaskView> open(@RequestParam(required = false) String caseNumber, Authentication user) {
+  List<TaskView> open(@RequestParam(required = false) String caseNumber, @RequestParam(defaultValue = "50") int limit,
+      Authentication user) {
     List<String> groups = groups(user);
-    return (caseNumber == null ? tasks.openForGroups(groups) : tasks.open(caseNumber)).stream()
-        .filter(t -> groups.contains(t.candidateGroup())).map(TaskView::of).toList();
+    if (caseNumber == null) {
+      return queue.page(person(user), TaskQueue.Filter.of(TaskQueue.Scope.GROUPS), null, limit).items().stream()
+          .map(i -> TaskView.of(i.task())).toList();
+    }
+    return tasks.open(caseNumber).stream().filter(t -> groups.contains(t.candidateGroup())).map(TaskView::of).toList();
+  }
+
+  public record QueueItem(TaskView task, String caseType, String process, String channel, int priority,
+      Integer workingDaysLeft, boolean overdue) {}
+
+  public record QueuePage(List<QueueItem> items, long total, long overdue, String next) {}
+
+  /**
+   * A task queue, page by page: {@code scope} MINE, GROUPS or ALL (supervisors), filters by
+   * process, step and channel, {@code sort} DUE (overdue first), PRIORITY or CREATED, at most
+   * {@code limit} (1–500) per page; {@code next} is the {@code after} of the following page.
+   */
+  @GetMapping("/api/task-queue")
+  QueuePage queue(@RequestParam(defaultValue = "GROUPS") String scope, @RequestParam(defaultValue = "") String process,
+      @RequestParam(defaultValue = "") String step, @RequestParam(defaultValue = "") String channel,
+      @RequestParam(defaultValue = "DUE") String sort, @RequestParam(defaultValue = "50") int limit,
+      @RequestParam(required = false) String after, Authentication user) {
+    TaskQueue.Filter f = new TaskQueue.Filter(option(TaskQueue.Scope.class, "scope", scope), process.strip(), step.strip(),
+        channel.strip(), option(TaskQueue.Sort.class, "sort", sort));
+    TaskQueue.Page page = queue.page(person(user), f, after, limit);
+    return new QueuePage(page.items().stream().map(i -> new QueueItem(TaskView.of(i.task()), i.caseType(), i.process(),
+        i.channel(), i.priority(), i.workingDaysLeft(), i.overdue())).toList(), page.total(), page.overdue(), page.next());
+  }
+
+  private static <E extends Enum<E>> E option(Class<E> type, String field, String value) {
+    try {
+      return Enum.valueOf(type, value.strip().toUpperCase());
+    } catch (IllegalArgumentException e) {
+      throw org.cardcase.shared.FieldErrors.of(field, "one of " + java.util.Arrays.toString(type.getEnumConstants()));
+    }
+  }
+
+  private TaskQueue.Person person(Authentication user) {
+    Account a = accounts.find(user.getName()).orElseThrow(() -> new TaskStore.TaskNotAllowed("no account " + user.getName(), true));
+    return new TaskQueue.Person(a.name(), a.roles(), a.groups());
   }
 
   @PostMapping(path = "/api/tasks/{id}/complete", consumes = "application/json")

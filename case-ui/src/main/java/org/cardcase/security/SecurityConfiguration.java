@@ -44,10 +44,10 @@ public class SecurityConfiguration {
   @Bean
   org.springframework.security.authentication.AuthenticationProvider verifiedCredentials(UserDetailsService users,
       PasswordEncoder encoder, @org.springframework.beans.factory.annotation.Value("${cardcase.security.verified-credentials-ttl:60s}")
-      java.time.Duration ttl) {
+      java.time.Duration ttl, org.cardcase.access.SignInGuard guard) {
     var bcrypt = new org.springframework.security.authentication.dao.DaoAuthenticationProvider(users);
     bcrypt.setPasswordEncoder(encoder);
-    return new VerifiedCredentials(bcrypt, ttl);
+    return new VerifiedCredentials(bcrypt, ttl, guard);
   }
 
   @Bean
@@ -79,14 +79,23 @@ public class SecurityConfiguration {
             .requestMatchers(HttpMethod.GET, "/api/reference", "/api/reference/**").authenticated()
             .requestMatchers(HttpMethod.POST, "/api/validation/**").hasAnyRole("CHANNEL", "CLERK", "SUPERVISOR", "ADMIN")
             .requestMatchers(HttpMethod.GET, "/api/calendar/**").hasAnyRole("CHANNEL", "PARTNER", "CLERK", "SUPERVISOR", "ANALYST", "ADMIN")
-            .requestMatchers("/api/tasks/**").hasAnyRole("CLERK", "SUPERVISOR")
+            .requestMatchers("/api/tasks/**", "/api/task-queue").hasAnyRole("CLERK", "SUPERVISOR")
             .requestMatchers("/api/callbacks/**").hasRole("PARTNER")
             .requestMatchers(HttpMethod.GET, "/api/audit/**").hasAnyRole("SUPERVISOR", "ADMIN")
             .requestMatchers(HttpMethod.GET, "/api/engine").hasAnyRole("SUPERVISOR", "ADMIN")
             .requestMatchers("/api/admin/**").hasRole("ADMIN")
             .anyRequest().denyAll())
-        .httpBasic(b -> b.authenticationEntryPoint((req, res, ex) ->
-            ApiErrors.write(res, 401, "authentication required: send the channel's credentials (HTTP Basic)")))
+        .httpBasic(b -> b.authenticationEntryPoint((req, res, ex) -> {
+          if (ex instanceof VerifiedCredentials.Refused refused) {
+            // locked (an administrator unlocks) or throttled (wait and try again): say which
+            if (refused.retryAfter != null) {
+              res.setHeader("Retry-After", Long.toString(Math.max(1, refused.retryAfter.toSeconds())));
+            }
+            ApiErrors.write(res, refused.retryAfter != null ? 429 : 401, refused.getMessage());
+            return;
+          }
+          ApiErrors.write(res, 401, "authentication required: send the channel's credentials (HTTP Basic)");
+        }))
         .exceptionHandling(e -> e.accessDeniedHandler((req, res, ex) ->
             ApiErrors.write(res, 403, "your credentials do not allow " + req.getMethod() + " " + req.getRequestURI())))
         .addFilterAfter(new CallerAttribute(), BasicAuthenticationFilter.class)

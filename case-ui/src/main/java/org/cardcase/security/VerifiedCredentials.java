@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.cardcase.access.SignInGuard;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
@@ -28,8 +29,11 @@ final class VerifiedCredentials implements AuthenticationProvider {
   private final byte[] salt = new byte[32];
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
-  VerifiedCredentials(DaoAuthenticationProvider bcrypt, Duration ttl) {
+  private final SignInGuard guard;
+
+  VerifiedCredentials(DaoAuthenticationProvider bcrypt, Duration ttl, SignInGuard guard) {
     this.bcrypt = bcrypt;
+    this.guard = guard;
     this.ttlNanos = ttl.toNanos();
     new SecureRandom().nextBytes(salt);
   }
@@ -47,12 +51,35 @@ final class VerifiedCredentials implements AuthenticationProvider {
     if (v != null && now - v.until() < 0 && MessageDigest.isEqual(v.digest(), digest)) {
       return v.authentication();
     }
-    Authentication ok = bcrypt.authenticate(request); // throws for wrong credentials: nothing cached
+    // a locked or throttled name is refused before BCrypt; it is never in the cache (a failure evicts it)
+    var refusal = guard.check(name);
+    if (refusal.isPresent()) {
+      throw new Refused(refusal.get().reason(), refusal.get().retryAfter());
+    }
+    Authentication ok;
+    try {
+      ok = bcrypt.authenticate(request); // throws for wrong credentials: nothing cached
+    } catch (AuthenticationException e) {
+      verified.remove(name);
+      guard.failed(name, null);
+      throw e;
+    }
+    guard.succeeded(name);
     if (verified.size() > 10_000) {
       verified.clear(); // a bound: there are tens of accounts, not thousands
     }
     verified.put(name, new Verified(digest, ok, now + ttlNanos));
     return ok;
+  }
+
+  /** A sign-in refused without checking the password: the account is locked, or the name throttled. */
+  static final class Refused extends org.springframework.security.authentication.LockedException {
+    final Duration retryAfter;
+
+    Refused(String message, Duration retryAfter) {
+      super(message);
+      this.retryAfter = retryAfter;
+    }
   }
 
   /** Forgets an account's verified password at once (password changed, account disabled). */

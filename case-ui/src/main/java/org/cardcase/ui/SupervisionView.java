@@ -8,8 +8,6 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.cardcase.tasks.TaskQueue;
 import org.cardcase.cases.CaseRepository;
 
@@ -27,24 +25,13 @@ public class SupervisionView extends VerticalLayout {
 
   public SupervisionView(TaskQueue queue, Staff staff, CaseRepository cases) {
     setSizeFull();
-    Map<String, long[]> perStep = new TreeMap<>();
-    for (TaskQueue.Item i : queue.list(staff.person(), TaskQueue.Filter.of(TaskQueue.Scope.ALL))) {
-      long[] n = perStep.computeIfAbsent(i.task().elementId(), k -> new long[3]);
-      n[0]++;
-      if (i.overdue()) {
-        n[1]++;
-      }
-      if (i.task().assignee() == null) {
-        n[2]++;
-      }
-    }
     Grid<StepLoad> steps = new Grid<>();
     steps.setId("sla-steps");
     steps.addColumn(s -> getTranslation("step." + s.step())).setHeader(getTranslation("tasks.col.step"));
     steps.addColumn(StepLoad::open).setHeader(getTranslation("supervision.open"));
     steps.addColumn(StepLoad::overdue).setHeader(getTranslation("supervision.overdue"));
     steps.addColumn(StepLoad::unclaimed).setHeader(getTranslation("supervision.unclaimed"));
-    steps.setItems(perStep.entrySet().stream().map(e -> new StepLoad(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]))
+    steps.setItems(queue.loadPerStep(staff.person()).stream().map(l -> new StepLoad(l.step(), l.open(), l.overdue(), l.unclaimed()))
         .toList());
     steps.setAllRowsVisible(true);
 

@@ -50,6 +50,12 @@ public class TasksView extends VerticalLayout {
   private final ComboBox<TaskQueue.SavedFilter> saved = new ComboBox<>();
   private final Grid<Item> grid = new Grid<>();
   private final Span count = new Span();
+  private static final int PAGE = 100;
+  private final List<Item> shown = new ArrayList<>();
+  private final Button more = new Button();
+  private String next;
+  private long total;
+  private long overdue;
   /** Who is looking, read once per refresh: every row's buttons need it. */
   private TaskQueue.Person me;
   private final java.util.Map<String, List<String>> membersOfGroup = new java.util.HashMap<>();
@@ -142,7 +148,11 @@ public class TasksView extends VerticalLayout {
 
     HorizontalLayout filters = new HorizontalLayout(process, step, channel, sort, saved, filterName, share, save);
     filters.setWrap(true);
-    add(scopes, filters, count, grid);
+    more.setText(getTranslation("tasks.more"));
+    more.setId("tasks-more");
+    more.addClickListener(e -> showMore());
+    count.setId("tasks-count");
+    add(scopes, filters, count, grid, more);
     expand(grid);
     refresh();
   }
@@ -183,13 +193,40 @@ public class TasksView extends VerticalLayout {
     me = staff.person();
     membersOfGroup.clear();
     try {
-      List<Item> items = queue.list(me, filter());
-      grid.setItems(items);
-      count.setText(getTranslation("tasks.count", items.size(), items.stream().filter(Item::overdue).count()));
+      TaskQueue.Page page = queue.page(me, filter(), null, PAGE);
+      shown.clear();
+      shown.addAll(page.items());
+      next = page.next();
+      total = page.total();
+      overdue = page.overdue();
+      grid.setItems(shown);
+      showCount();
     } catch (TaskStore.TaskNotAllowed e) {
       grid.setItems(List.of());
       count.setText(e.getMessage());
+      more.setVisible(false);
     }
+  }
+
+  /** The next page of the same queue, after the last task shown (keyset: nothing repeats or hides). */
+  private void showMore() {
+    if (next == null) {
+      return;
+    }
+    TaskQueue.Page page = queue.page(me, filter(), next, PAGE);
+    shown.addAll(page.items());
+    next = page.next();
+    total = page.total();
+    overdue = page.overdue();
+    grid.getDataProvider().refreshAll();
+    showCount();
+  }
+
+  private void showCount() {
+    // the queue's true size and overdue count, not just what is on screen
+    count.setText(getTranslation("tasks.count", total, overdue)
+        + (shown.size() < total ? " · " + getTranslation("tasks.showing", shown.size()) : ""));
+    more.setVisible(next != null);
   }
 
   private Span dueBadge(Item i) {

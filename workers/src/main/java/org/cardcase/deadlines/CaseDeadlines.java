@@ -100,6 +100,11 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
         .query(CaseDeadlines::map).list();
   }
 
+  /** The start of today where the centres work: a deadline before it is overdue. */
+  public Instant startOfToday() {
+    return LocalDate.ofInstant(clock.instant(), WorkingDayCalendar.ZONE).atStartOfDay(WorkingDayCalendar.ZONE).toInstant();
+  }
+
   /** Working days from today to the deadline (negative when overdue), for screens and lookups. */
   public int workingDaysLeft(Instant due) {
     LocalDate today = LocalDate.ofInstant(clock.instant(), WorkingDayCalendar.ZONE);

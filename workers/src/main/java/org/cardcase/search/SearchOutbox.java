@@ -8,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.context.event.EventListener;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,8 +24,16 @@ public class SearchOutbox {
   private volatile boolean indexReady;
 
   private final CardLifecycle cards;
+  private final int batchSize;
+  private final java.time.Duration interval;
+  private final java.util.concurrent.ScheduledExecutorService indexer =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("search-indexer").daemon().factory());
 
-  public SearchOutbox(JdbcClient jdbc, CaseRepository cases, CardLifecycle cards, CaseIndex index) {
+  public SearchOutbox(JdbcClient jdbc, CaseRepository cases, CardLifecycle cards, CaseIndex index,
+      @org.springframework.beans.factory.annotation.Value("${cardcase.search.batch-size:1000}") int batchSize,
+      @org.springframework.beans.factory.annotation.Value("${cardcase.search.outbox-interval:500ms}") java.time.Duration interval) {
+    this.batchSize = batchSize;
+    this.interval = interval;
     this.jdbc = jdbc;
     this.cases = cases;
     this.cards = cards;
@@ -56,7 +63,21 @@ public class SearchOutbox {
 
   private volatile boolean paused;
 
-  @Scheduled(fixedDelayString = "${cardcase.search.outbox-interval:500ms}")
+  /**
+   * Runs on a thread of its own (not Spring's shared scheduler), so a backlog delays neither the
+   * recovery sweep nor the calendar refresh.
+   */
+  @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+  public void startIndexer() {
+    indexer.scheduleWithFixedDelay(this::drainQuietly, interval.toMillis(), interval.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  @jakarta.annotation.PreDestroy
+  void stopIndexer() {
+    indexer.shutdownNow();
+  }
+
   public void drainQuietly() {
     try {
       drain();
@@ -86,23 +107,21 @@ public class SearchOutbox {
     }
     int total = 0;
     while (true) {
-      List<Map<String, Object>> batch = jdbc.sql("""
-          select case_number, max(id) as max_id from search_outbox where indexed_at is null
-          group by case_number order by max(id) limit 200""").query().listOfRows();
-      if (batch.isEmpty()) {
+      // the oldest waiting rows, each read once (the partial index on waiting rows serves it)
+      List<Map<String, Object>> rows = jdbc.sql("""
+          select id, case_number from search_outbox where indexed_at is null order by id limit ?""")
+          .param(batchSize).query().listOfRows();
+      if (rows.isEmpty()) {
         return total;
       }
-      List<String> numbers = batch.stream().map(r -> (String) r.get("case_number")).toList();
+      List<String> numbers = rows.stream().map(r -> (String) r.get("case_number")).distinct().toList();
       Map<String, List<String>> cardNumbers = cards.cardNumbersOf(numbers);
+      // one bulk request for the batch; a case changed again meanwhile has a newer row and comes again
       index.index(cases.findAll(numbers).stream()
           .map(c -> CaseDocument.of(c, cardNumbers.getOrDefault(c.caseNumber(), List.of()))).toList());
-      // one statement for the batch: every queued row of these cases up to the one read
-      jdbc.sql("""
-          update search_outbox o set indexed_at = now() from unnest(?::text[], ?::bigint[]) as b(case_number, max_id)
-          where o.case_number = b.case_number and o.id <= b.max_id and o.indexed_at is null""")
-          .params(numbers.toArray(String[]::new), batch.stream().map(r -> ((Number) r.get("max_id")).longValue())
-              .toArray(Long[]::new)).update();
-      total += batch.size();
+      jdbc.sql("update search_outbox set indexed_at = now() where id = any(?)")
+          .param(rows.stream().map(r -> ((Number) r.get("id")).longValue()).toArray(Long[]::new)).update();
+      total += numbers.size();
     }
   }
 

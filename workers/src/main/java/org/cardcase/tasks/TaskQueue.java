@@ -65,22 +65,34 @@ public class TaskQueue {
     this.tx = tx;
   }
 
+  /** The first page (most urgent first, as the filter sorts), at most 500 tasks. */
   public List<Item> list(Person who, Filter f) {
-    StringBuilder sql = new StringBuilder("""
-        select t.*, case when t.job_key = 0 then 2 else 1 end as priority
-        from human_task t
-        where t.state = 'OPEN'""");
+    return page(who, f, null, 500).items();
+  }
+
+  /**
+   * A page of a queue, sorted and filtered in SQL, with the queue's true size and how many of it are
+   * overdue. {@code after} is the cursor of the page before ({@link Page#next}), null for the first:
+   * keyset paging, so a task arriving meanwhile neither repeats nor hides a task on the next page.
+   */
+  public record Page(List<Item> items, long total, long overdue, String next) {}
+
+  public Page page(Person who, Filter f, String after, int limit) {
+    if (limit < 1 || limit > 500) {
+      throw FieldErrors.of("limit", "between 1 and 500");
+    }
+    StringBuilder where = new StringBuilder(" where t.state = 'OPEN'");
     List<Object> params = new ArrayList<>();
     switch (f.scope()) {
       case MINE -> {
-        sql.append(" and t.assignee = ?");
+        where.append(" and t.assignee = ?");
         params.add(who.name());
       }
       case GROUPS -> {
         if (who.groups().isEmpty()) {
-          return List.of();
+          return new Page(List.of(), 0, 0, null);
         }
-        sql.append(" and t.assignee is null and t.candidate_group = any(?)");
+        where.append(" and t.assignee is null and t.candidate_group = any(?)");
         params.add(who.groups().toArray(String[]::new));
       }
       case ALL -> {
@@ -90,31 +102,84 @@ public class TaskQueue {
       }
     }
     if (!f.process().isBlank()) {
-      sql.append(" and t.process_id = ?");
+      where.append(" and t.process_id = ?");
       params.add(f.process());
     }
     if (!f.step().isBlank()) {
-      sql.append(" and t.element_id = ?");
+      where.append(" and t.element_id = ?");
       params.add(f.step());
     }
     if (!f.channel().isBlank()) {
-      sql.append(" and t.case_channel = ?");
+      where.append(" and t.case_channel = ?");
       params.add(f.channel());
     }
-    sql.append(" limit 500");
-    List<Item> items = jdbc.sql(sql.toString()).params(params).query((rs, i) -> {
-      HumanTask t = TaskStore.map(rs, i);
-      return new Item(t, rs.getString("case_type"), rs.getString("process_id"), rs.getString("case_channel"),
-          rs.getInt("priority"), t.dueAt() == null ? null : deadlines.workingDaysLeft(t.dueAt()));
-    }).list();
-    Comparator<Item> byDue = Comparator.comparing((Item x) -> x.task().dueAt(), Comparator.nullsLast(Comparator.naturalOrder()));
-    Comparator<Item> order = switch (f.sort()) {
-      // overdue first, then the nearest deadline
-      case DUE -> byDue;
-      case PRIORITY -> Comparator.comparingInt((Item x) -> -x.priority()).thenComparing(byDue);
-      case CREATED -> Comparator.comparing((Item x) -> x.task().createdAt());
-    };
-    return items.stream().sorted(order).toList();
+    List<Object> countParams = new ArrayList<>(params);
+    countParams.add(0, java.sql.Timestamp.from(deadlines.startOfToday()));
+    Map<String, Object> counts = jdbc.sql("select count(*) as total, count(*) filter (where t.due_at < ?) as overdue from human_task t"
+        + where).params(countParams).query().singleRow();
+
+    // the sort key: alerts first for PRIORITY, then the nearest deadline (none: last) or the
+    // arrival, then the id; compared as a row so that PostgreSQL walks the index from the cursor on
+    String rank = f.sort() == Sort.PRIORITY ? "case when t.job_key = 0 then 0 else 1 end, " : "";
+    String time = f.sort() == Sort.CREATED ? "t.created_at" : "coalesce(t.due_at, 'infinity'::timestamptz)";
+    String select = "select t.*, case when t.job_key = 0 then 2 else 1 end as priority, (" + time + ")::text as sort_time from human_task t"
+        + where;
+    if (after != null) {
+      Cursor c = Cursor.parse(after);
+      select += " and (" + rank + time + ", t.id) > (" + (rank.isEmpty() ? "" : "?, ") + "?::timestamptz, ?)";
+      if (!rank.isEmpty()) {
+        params.add(c.rank());
+      }
+      params.add(c.time());
+      params.add(c.id());
+    }
+    select += " order by " + rank + time + ", t.id limit ?";
+    params.add(limit);
+    List<Item> items = new ArrayList<>();
+    List<Cursor> keys = new ArrayList<>();
+    jdbc.sql(select).params(params).query(rs -> {
+      HumanTask t = TaskStore.map(rs, 0);
+      int priority = rs.getInt("priority");
+      items.add(new Item(t, rs.getString("case_type"), rs.getString("process_id"), rs.getString("case_channel"),
+          priority, t.dueAt() == null ? null : deadlines.workingDaysLeft(t.dueAt())));
+      keys.add(new Cursor(priority == 2 ? 0 : 1, rs.getString("sort_time"), t.id()));
+    });
+    String next = items.size() == limit ? keys.get(keys.size() - 1).encode() : null;
+    return new Page(items, ((Number) counts.get("total")).longValue(), ((Number) counts.get("overdue")).longValue(), next);
+  }
+
+  /** Where a page ended: the sort rank, the sort time as PostgreSQL wrote it, and the task id; opaque to callers. */
+  record Cursor(int rank, String time, long id) {
+    String encode() {
+      return java.util.Base64.getUrlEncoder().withoutPadding()
+          .encodeToString((rank + "|" + time + "|" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static Cursor parse(String s) {
+      try {
+        String[] p = new String(java.util.Base64.getUrlDecoder().decode(s), java.nio.charset.StandardCharsets.UTF_8).split("\\|");
+        if (p.length != 3 || !p[1].matches("infinity|[0-9 :.+-]{10,40}")) {
+          throw new IllegalArgumentException(s);
+        }
+        return new Cursor(Integer.parseInt(p[0]), p[1], Long.parseLong(p[2]));
+      } catch (RuntimeException e) {
+        throw FieldErrors.of("after", "not a cursor this queue gave out; start from the first page");
+      }
+    }
+  }
+
+  /** Open tasks per step: how many, how many overdue, how many unclaimed (a supervisor's view). */
+  public record StepLoad(String step, long open, long overdue, long unclaimed) {}
+
+  public List<StepLoad> loadPerStep(Person who) {
+    if (!who.supervisor()) {
+      throw new TaskStore.TaskNotAllowed("only a supervisor sees all tasks", true);
+    }
+    return jdbc.sql("""
+        select element_id, count(*), count(*) filter (where due_at < ?), count(*) filter (where assignee is null)
+        from human_task where state = 'OPEN' group by element_id order by element_id""")
+        .param(Timestamp.from(deadlines.startOfToday()))
+        .query((rs, i) -> new StepLoad(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4))).list();
   }
 
   /** Takes an unassigned task of one of your groups (or keeps your own). */

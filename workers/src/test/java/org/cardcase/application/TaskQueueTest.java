@@ -65,4 +65,76 @@ class TaskQueueTest extends FlowTest {
     assertThatThrownBy(() -> queue.saveFilter(CLERK, "all", Filter.of(Scope.ALL), null))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("scope"));
   }
+
+  @Test
+  void theMostUrgentOfTenThousandTasksComeFirstAndPagesNeitherRepeatNorHide() {
+    String group = "queue-" + System.nanoTime();
+    String cn = "SCQ" + System.nanoTime();
+    jdbc.sql("""
+        insert into card_case (case_number, case_type, status, current_step, channel, applicant_name, id_number, sex, phone, issuing_bank)
+        values (?, 'CARD_APPLICATION', 'IN_PROGRESS', 'compare-photos', 'web-portal', '测试', '110105194912310021', 'MALE', '13800000000', 'ICBC')""")
+        .param(cn).update();
+    java.util.Random random = new java.util.Random(42);
+    java.time.Instant now = clock.instant();
+    // 10 000 open tasks, due from 30 days ago to 30 days ahead; every 50th without a deadline, every 100th an alert
+    List<Object[]> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      java.sql.Timestamp due = i % 50 == 7 ? null
+          : java.sql.Timestamp.from(now.plusSeconds(random.nextLong(-30L * 86_400, 30L * 86_400)));
+      rows.add(new Object[] {cn, i, i % 100 == 3 ? 0L : 1_000_000L + i, group, due});
+    }
+    org.springframework.jdbc.core.JdbcTemplate template = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
+    template.batchUpdate("""
+        insert into human_task (case_number, element_id, wait_seq, job_key, form_key, candidate_group, state, due_at,
+          case_type, case_channel, process_id)
+        values (?, 'compare-photos', ?, ?, 'compare-photos', ?, 'OPEN', ?, 'CARD_APPLICATION', 'web-portal', 'card-application')""", rows);
+    Person clerk = new Person("queue-clerk", List.of("CLERK"), List.of(group));
+    try {
+      // what "most urgent" means, computed here from the rows themselves
+      List<Long> byDue = jdbc.sql("""
+          select id from human_task where candidate_group = ? and state = 'OPEN'
+          order by due_at asc nulls last, id""").param(group).query(Long.class).list();
+      long overdue = jdbc.sql("select count(*) from human_task where candidate_group = ? and due_at < ?")
+          .params(group, java.sql.Timestamp.from(deadlines.startOfToday())).query(Long.class).single();
+      assertThat(overdue).isGreaterThan(4_000);
+
+      TaskQueue.Page first = queue.page(clerk, Filter.of(Scope.GROUPS), null, 500);
+      assertThat(first.total()).isEqualTo(10_000);
+      assertThat(first.overdue()).isEqualTo(overdue);
+      assertThat(first.items()).extracting(i -> i.task().id()).containsExactlyElementsOf(byDue.subList(0, 500));
+      assertThat(first.items()).allMatch(TaskQueue.Item::overdue);
+
+      // a new, most urgent task arriving meanwhile does not shift the next pages
+      template.update("""
+          insert into human_task (case_number, element_id, wait_seq, job_key, form_key, candidate_group, state, due_at,
+            case_type, case_channel, process_id)
+          values (?, 'compare-photos', 99999, 5, 'compare-photos', ?, 'OPEN', ?, 'CARD_APPLICATION', 'web-portal', 'card-application')""",
+          cn, group, java.sql.Timestamp.from(now.minusSeconds(90L * 86_400)));
+      List<Long> seen = new java.util.ArrayList<>(first.items().stream().map(i -> i.task().id()).toList());
+      String after = first.next();
+      while (after != null) {
+        TaskQueue.Page p = queue.page(clerk, Filter.of(Scope.GROUPS), after, 500);
+        p.items().forEach(i -> seen.add(i.task().id()));
+        after = p.next();
+      }
+      assertThat(seen).as("every task once, in order").containsExactlyElementsOf(byDue);
+
+      // alerts for a supervisor first when sorted by priority; a cursor from elsewhere is refused
+      TaskQueue.Page urgent = queue.page(clerk, new Filter(Scope.GROUPS, "", "", "", TaskQueue.Sort.PRIORITY), null, 50);
+      assertThat(urgent.items()).allMatch(i -> i.priority() == 2);
+      assertThat(queue.page(clerk, new Filter(Scope.GROUPS, "", "", "", TaskQueue.Sort.PRIORITY), urgent.next(), 100).items())
+          .extracting(TaskQueue.Item::priority).startsWith(2).contains(1);
+      assertThatThrownBy(() -> queue.page(clerk, Filter.of(Scope.GROUPS), "not-a-cursor", 50))
+          .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("after"));
+      assertThatThrownBy(() -> queue.page(clerk, Filter.of(Scope.GROUPS), null, 501)).isInstanceOf(FieldErrors.class);
+      // filters are applied in SQL: another channel has none of them
+      assertThat(queue.page(clerk, new Filter(Scope.GROUPS, "", "", "alipay", TaskQueue.Sort.DUE), null, 10).total()).isZero();
+    } finally {
+      jdbc.sql("delete from human_task where case_number = ?").param(cn).update();
+      jdbc.sql("delete from card_case where case_number = ?").param(cn).update();
+    }
+  }
+
+  @Autowired javax.sql.DataSource dataSource;
+  @Autowired org.cardcase.deadlines.CaseDeadlines deadlines;
 }
