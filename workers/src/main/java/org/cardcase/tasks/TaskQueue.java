@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.cardcase.audit.AuditTrail;
@@ -81,90 +80,60 @@ public class TaskQueue {
     if (limit < 1 || limit > 500) {
       throw FieldErrors.of("limit", "between 1 and 500");
     }
-    // the queue: the scope's condition (one per group for GROUPS), then the filters
-    List<String> scopes = new ArrayList<>();
-    List<List<Object>> scopeParams = new ArrayList<>();
+    StringBuilder where = new StringBuilder(" where t.state = 'OPEN'");
+    List<Object> params = new ArrayList<>();
     switch (f.scope()) {
       case MINE -> {
-        scopes.add(" and t.assignee = ?");
-        scopeParams.add(List.of(who.name()));
+        where.append(" and t.assignee = ?");
+        params.add(who.name());
       }
       case GROUPS -> {
         if (who.groups().isEmpty()) {
           return new Page(List.of(), 0, 0, null);
         }
-        for (String g : who.groups()) {
-          scopes.add(" and t.assignee is null and t.candidate_group = ?");
-          scopeParams.add(List.of(g));
-        }
+        where.append(" and t.assignee is null and t.candidate_group = any(?)");
+        params.add(who.groups().toArray(String[]::new));
       }
       case ALL -> {
         if (!who.supervisor()) {
           throw new TaskStore.TaskNotAllowed("only a supervisor sees all tasks", true);
         }
-        scopes.add("");
-        scopeParams.add(List.of());
       }
     }
-    StringBuilder filters = new StringBuilder();
-    List<Object> filterParams = new ArrayList<>();
     if (!f.process().isBlank()) {
-      filters.append(" and t.process_id = ?");
-      filterParams.add(f.process());
+      where.append(" and t.process_id = ?");
+      params.add(f.process());
     }
     if (!f.step().isBlank()) {
-      filters.append(" and t.element_id = ?");
-      filterParams.add(f.step());
+      where.append(" and t.element_id = ?");
+      params.add(f.step());
     }
     if (!f.channel().isBlank()) {
-      filters.append(" and t.case_channel = ?");
-      filterParams.add(f.channel());
+      where.append(" and t.case_channel = ?");
+      params.add(f.channel());
     }
-    // the true size of the queue; "overdue" in the index's own terms (no deadline: never overdue)
-    StringBuilder count = new StringBuilder();
-    List<Object> countParams = new ArrayList<>();
-    for (int i = 0; i < scopes.size(); i++) {
-      count.append(i == 0 ? "" : " union all ").append("""
-          select count(*) as total, count(*) filter (where coalesce(t.due_at, 'infinity'::timestamptz) < ?) as overdue
-          from human_task t where t.state = 'OPEN'""").append(scopes.get(i)).append(filters);
-      countParams.add(java.sql.Timestamp.from(deadlines.startOfToday()));
-      countParams.addAll(scopeParams.get(i));
-      countParams.addAll(filterParams);
-    }
-    Map<String, Object> counts = jdbc.sql("select coalesce(sum(total), 0) as total, coalesce(sum(overdue), 0) as overdue from ("
-        + count + ") c").params(countParams).query().singleRow();
+    List<Object> countParams = new ArrayList<>(params);
+    countParams.add(0, java.sql.Timestamp.from(deadlines.startOfToday()));
+    Map<String, Object> counts = jdbc.sql("select count(*) as total, count(*) filter (where t.due_at < ?) as overdue from human_task t"
+        + where).params(countParams).query().singleRow();
 
     // the sort key: alerts first for PRIORITY, then the nearest deadline (none: last) or the
-    // arrival, then the id; compared as a row so that PostgreSQL walks the index from the cursor on.
-    // Each group is its own ordered walk of the index, merged here (one walk cannot serve several groups in order).
+    // arrival, then the id; compared as a row so that PostgreSQL walks the index from the cursor on
     String rank = f.sort() == Sort.PRIORITY ? "case when t.job_key = 0 then 0 else 1 end, " : "";
     String time = f.sort() == Sort.CREATED ? "t.created_at" : "coalesce(t.due_at, 'infinity'::timestamptz)";
-    String order = " order by " + rank + time + ", t.id limit ?";
-    Cursor cursor = after == null ? null : Cursor.parse(after);
-    StringBuilder branches = new StringBuilder();
-    List<Object> params = new ArrayList<>();
-    for (int i = 0; i < scopes.size(); i++) {
-      branches.append(i == 0 ? "(" : " union all (").append("select t.*, case when t.job_key = 0 then 2 else 1 end as priority, (")
-          .append(time).append(")::text as sort_time from human_task t where t.state = 'OPEN'").append(scopes.get(i)).append(filters);
-      params.addAll(scopeParams.get(i));
-      params.addAll(filterParams);
-      if (cursor != null) {
-        branches.append(" and (").append(rank).append(time).append(", t.id) > (").append(rank.isEmpty() ? "" : "?, ")
-            .append("?::timestamptz, ?)");
-        if (!rank.isEmpty()) {
-          params.add(cursor.rank());
-        }
-        params.add(cursor.time());
-        params.add(cursor.id());
+    String select = "select t.*, case when t.job_key = 0 then 2 else 1 end as priority, (" + time + ")::text as sort_time from human_task t"
+        + where;
+    if (after != null) {
+      Cursor c = Cursor.parse(after);
+      select += " and (" + rank + time + ", t.id) > (" + (rank.isEmpty() ? "" : "?, ") + "?::timestamptz, ?)";
+      if (!rank.isEmpty()) {
+        params.add(c.rank());
       }
-      branches.append(order).append(")");
-      params.add(limit);
+      params.add(c.time());
+      params.add(c.id());
     }
-    String select = scopes.size() == 1 ? branches.substring(1, branches.length() - 1)
-        : "select * from (" + branches + ") t" + order;
-    if (scopes.size() > 1) {
-      params.add(limit);
-    }
+    select += " order by " + rank + time + ", t.id limit ?";
+    params.add(limit);
     List<Item> items = new ArrayList<>();
     List<Cursor> keys = new ArrayList<>();
     jdbc.sql(select).params(params).query(rs -> {
