@@ -17,7 +17,8 @@ class ApplicationChannelIT {
 
   @Test
   void applyResubmitFollowProgressAndActivate() throws Exception {
-    try (RunningSystem sys = new RunningSystem("channel").with("--cardcase.simulators.bank.produce-after=1s")) {
+    try (RunningSystem sys = new RunningSystem("channel").with("--cardcase.simulators.bank.produce-after=1s")
+        .with("--cardcase.jobs.retry-backoff=200ms")) {
       sys.start();
       String idNumber = id("11010519900303002");
 
@@ -125,6 +126,32 @@ class ApplicationChannelIT {
       assertThat(badSort.statusCode()).isEqualTo(400);
       assertThat(sys.json(badSort).at("/fields/sort").asText()).contains("DUE");
       assertThat(sys.get("/api/task-queue?after=xyz", CLERK).statusCode()).isEqualTo(400);
+
+      // a step that fails for good: an incident that supervisors see and act on (analysts may only look)
+      String down = created(sys.post("/api/applications", PORTAL, application("张三丰", id("11010519910404995"), "MALE")));
+      await("incident", () -> sys.count("select count(*) from incident where case_number = ? and closed_at is null", down) == 1);
+      JsonNode incident = null;
+      for (JsonNode i : sys.json(sys.get("/api/incidents", SUPERVISOR))) {
+        incident = i.get("caseNumber").asText().equals(down) ? i : incident;
+      }
+      assertThat(incident).isNotNull();
+      assertThat(incident.get("elementId").asText()).isEqualTo("query-registry");
+      assertThat(incident.get("error").asText()).contains("unavailable");
+      String incidentUrl = "/api/incidents/" + incident.get("id").asLong();
+      assertThat(sys.get("/api/incidents?case=" + down, "analyst:analyst-demo").statusCode()).isEqualTo(200);
+      assertThat(sys.get("/api/incidents", CLERK).statusCode()).isEqualTo(403);
+      assertThat(sys.post(incidentUrl + "/retry", "analyst:analyst-demo", "{}").statusCode()).isEqualTo(403);
+      assertThat(sys.post("/api/incidents/999999/retry", SUPERVISOR, "{}").statusCode()).isEqualTo(404);
+      HttpResponse<String> noCancelReason = sys.post(incidentUrl + "/case-cancellation", SUPERVISOR, "{\"reason\":\" \"}");
+      assertThat(noCancelReason.statusCode()).isEqualTo(400);
+      assertThat(sys.json(noCancelReason).at("/fields/reason").asText()).contains("why");
+      assertThat(status(sys, down)).as("a refused cancellation changes nothing").isNotEqualTo("CANCELLED");
+      JsonNode cancelled = sys.json(sys.post(incidentUrl + "/case-cancellation", SUPERVISOR,
+          "{\"reason\":\"applicant withdrew at the counter\"}"));
+      assertThat(cancelled.get("result").asText()).isEqualTo("CANCELLED");
+      assertThat(status(sys, down)).isEqualTo("CANCELLED");
+      assertThat(sys.post(incidentUrl + "/retry", SUPERVISOR, "{}").statusCode()).isEqualTo(409);
+      assertThat(sys.json(sys.get("/api/incidents?case=" + down, SUPERVISOR)).get(0).get("state").asText()).isEqualTo("CANCELLED");
 
       // repeated wrong passwords: a member of staff is locked until an administrator unlocks (audited)
       for (int i = 0; i < 5; i++) {

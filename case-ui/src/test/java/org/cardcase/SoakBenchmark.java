@@ -60,6 +60,8 @@ public final class SoakBenchmark {
       });
       // the branch confirms activation of every card that waits there, so every case finishes
       long firstHeap = -1;
+      long reported = 0;
+      var branches = java.util.concurrent.Executors.newFixedThreadPool(8);
       long deadline = System.nanoTime() + Duration.ofHours(4).toNanos();
       while (System.nanoTime() < deadline) {
         List<String> waiting = new ArrayList<>();
@@ -69,11 +71,21 @@ public final class SoakBenchmark {
             waiting.add(rs.getString(1));
           }
         }
+        // the branches report activations concurrently, as many branches would
+        List<java.util.concurrent.Future<?>> posts = new ArrayList<>();
         for (String cn : waiting) {
-          sys.post("/api/callbacks/card-activated", Scenarios.PARTNER,
-              "{\"callbackId\":\"soak-" + cn + "\",\"caseNumber\":\"" + cn + "\",\"branch\":\"ICBC Xicheng\"}");
+          posts.add(branches.submit(() -> sys.post("/api/callbacks/card-activated", Scenarios.PARTNER,
+              "{\"callbackId\":\"soak-" + cn + "\",\"caseNumber\":\"" + cn + "\",\"branch\":\"ICBC Xicheng\"}")));
+        }
+        for (var f : posts) {
+          f.get();
         }
         long done = finished(sys);
+        if (done / 5_000 > reported / 5_000) {
+          reported = done;
+          double s = (System.nanoTime() - t0) / 1e9;
+          System.out.printf("%d finished after %.0f s (%.1f/s overall), %d sent%n", done, s, done / s, sent.get());
+        }
         if (firstHeap < 0 && done >= FIRST) {
           firstHeap = heapAfterFullGc(sys);
           System.out.printf("after %d finished cases (%.0f s): heap after full GC %.1f MB%n", done,
@@ -87,6 +99,7 @@ public final class SoakBenchmark {
         }
       }
       sender.join();
+      branches.shutdown();
       long done = finished(sys);
       long lastHeap = heapAfterFullGc(sys);
       double seconds = (System.nanoTime() - t0) / 1e9;

@@ -63,12 +63,13 @@ public class ApiExceptionHandler {
     return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
   }
 
-  @ExceptionHandler(org.cardcase.cards.IllegalCardTransition.class)
+  @ExceptionHandler({org.cardcase.cards.IllegalCardTransition.class, org.cardcase.incidents.Incidents.IncidentConflict.class})
   ResponseEntity<Map<String, Object>> illegalTransition(RuntimeException e) {
     return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
   }
 
-  @ExceptionHandler({CaseNotFound.class, TaskStore.TaskNotFound.class, org.cardcase.cards.CardNotFound.class})
+  @ExceptionHandler({CaseNotFound.class, TaskStore.TaskNotFound.class, org.cardcase.cards.CardNotFound.class,
+      org.cardcase.incidents.Incidents.IncidentNotFound.class})
   ResponseEntity<Map<String, Object>> notFound(RuntimeException e) {
     return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
   }

@@ -83,6 +83,9 @@ public class SecurityConfiguration {
             .requestMatchers("/api/callbacks/**").hasRole("PARTNER")
             .requestMatchers(HttpMethod.GET, "/api/audit/**").hasAnyRole("SUPERVISOR", "ADMIN")
             .requestMatchers(HttpMethod.GET, "/api/engine").hasAnyRole("SUPERVISOR", "ADMIN")
+            .requestMatchers(HttpMethod.GET, "/api/incidents").hasAnyRole("SUPERVISOR", "ADMIN", "ANALYST")
+            .requestMatchers(HttpMethod.POST, "/api/incidents/*/retry", "/api/incidents/*/case-cancellation")
+              .hasAnyRole("SUPERVISOR", "ADMIN")
             .requestMatchers("/api/admin/**").hasRole("ADMIN")
             .anyRequest().denyAll())
         .httpBasic(b -> b.authenticationEntryPoint((req, res, ex) -> {

@@ -24,6 +24,7 @@ import java.io.ByteArrayInputStream;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.time.format.FormatStyle;
 import java.util.HashSet;
 import java.util.Map;
@@ -58,9 +59,11 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
   private final ProcessLinks links;
   private final ProcessCatalog catalog;
   private final Staff staff;
+  private final org.cardcase.incidents.Incidents incidents;
 
   public CaseView(CaseFiles caseFiles, PersonalData personalData, CaseDocuments documents, CardLifecycle cards,
-      ProcessLinks links, ProcessCatalog catalog, Staff staff) {
+      ProcessLinks links, ProcessCatalog catalog, Staff staff, org.cardcase.incidents.Incidents incidents) {
+    this.incidents = incidents;
     this.caseFiles = caseFiles;
     this.personalData = personalData;
     this.documents = documents;
@@ -145,6 +148,24 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
       history.setAllRowsVisible(true);
       add(history);
     });
+
+    // steps of this case that failed for good (supervisors act on them in the supervision view)
+    List<org.cardcase.incidents.Incidents.Incident> caseIncidents = incidents.ofCase(caseNumber);
+    if (!caseIncidents.isEmpty()) {
+      Grid<org.cardcase.incidents.Incidents.Incident> ig = new Grid<>();
+      ig.setId("case-incidents");
+      ig.addColumn(i -> when.format(i.raisedAt())).setHeader(getTranslation("incident.col.raised")).setAutoWidth(true);
+      ig.addColumn(i -> getTranslation("step." + i.elementId())).setHeader(getTranslation("incident.col.step")).setAutoWidth(true);
+      ig.addColumn(org.cardcase.incidents.Incidents.Incident::error).setHeader(getTranslation("incident.col.error"));
+      ig.addColumn(org.cardcase.incidents.Incidents.Incident::times).setHeader(getTranslation("incident.col.times"))
+          .setAutoWidth(true);
+      ig.addColumn(i -> getTranslation("incident.state." + i.state())
+          + (i.actedBy() == null ? "" : " · " + i.actedBy()) + (i.reason() == null ? "" : " · " + i.reason()))
+          .setHeader(getTranslation("incident.col.state")).setAutoWidth(true);
+      ig.setItems(caseIncidents);
+      ig.setAllRowsVisible(true);
+      add(section("case.incidents"), ig);
+    }
 
     add(section("case.section.diagram"), diagrams(caseNumber));
 

@@ -50,7 +50,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = CardCaseApplication.class, properties = {
     "cardcase.search.mode=external", "cardcase.search.url=http://127.0.0.1:9", "cardcase.search.outbox-interval=1h",
-    "cardcase.simulators.registry.delay=10ms", "cardcase.simulators.bank.produce-after=1h"})
+    "cardcase.simulators.registry.delay=10ms", "cardcase.simulators.bank.produce-after=1h",
+    "cardcase.jobs.retry-backoff=100ms"})
 class WorkspaceViewsTest {
   @DynamicPropertySource
   static void ports(DynamicPropertyRegistry r) {
@@ -64,6 +65,8 @@ class WorkspaceViewsTest {
   @Autowired TaskStore tasks;
   @Autowired Accounts accounts;
   @Autowired JdbcClient jdbc;
+  @Autowired org.cardcase.cases.CaseRepository cases;
+  @Autowired org.cardcase.incidents.Incidents incidents;
 
   @BeforeEach
   void vaadin() {
@@ -170,6 +173,40 @@ class WorkspaceViewsTest {
     assertThat(_get(Span.class, spec -> spec.withId("tasks-count")).getText()).as("the whole queue's size, not the page's")
         .contains(String.valueOf(open));
     assertThat(task.id()).isPositive();
+  }
+
+  @Test
+  void aSupervisorCancelsTheCaseOfAnIncidentOnlyWithAReason() throws Exception {
+    String first17 = "11010519900505995"; // the registry simulator stays down for this identity
+    String idNumber = first17 + IdNumber.checkCharacter(first17);
+    String sex = IdNumber.check(idNumber, java.time.LocalDate.now()).idNumber().sex().name();
+    String cn = service.submit(new CardApplication("虚竹", idNumber, sex, "13812345678", "ICBC", "web-portal",
+        org.cardcase.Scenarios.png(400, 500), org.cardcase.Scenarios.png(700, 450)), "web-portal");
+    org.cardcase.Scenarios.await("the incident", () -> incidents.open(100).stream().anyMatch(i -> i.caseNumber().equals(cn)));
+    signIn("supervisor");
+    UI.getCurrent().navigate(SupervisionView.class);
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.incidents.Incidents.Incident> grid = _get(Grid.class, spec -> spec.withId("incidents"));
+    List<org.cardcase.incidents.Incidents.Incident> rows = grid.getGenericDataView().getItems().toList();
+    int row = rows.stream().map(org.cardcase.incidents.Incidents.Incident::caseNumber).toList().indexOf(cn);
+    assertThat(row).as("the incident is listed").isGreaterThanOrEqualTo(0);
+    long id = rows.get(row).id();
+    var cell = com.github.mvysny.kaributesting.v10.GridKt._getCellComponent(grid, row, "actions");
+    assertThat(_get(cell, Button.class, spec -> spec.withId("incident-retry-" + id)).isEnabled()).isTrue();
+    _click(_get(cell, Button.class, spec -> spec.withId("incident-cancel-" + id)));
+
+    TextArea reason = _get(TextArea.class, spec -> spec.withId("incident-reason"));
+    reason.setValue("no");
+    _click(_get(Button.class, spec -> spec.withId("incident-cancel-confirm")));
+    assertThat(reason.isInvalid()).as("a reason is required").isTrue();
+    assertThat(cases.get(cn).closedAt()).as("nothing cancelled").isNull();
+
+    reason.setValue("applicant moved abroad");
+    _click(_get(Button.class, spec -> spec.withId("incident-cancel-confirm")));
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.CANCELLED);
+    assertThat(incidents.ofCase(cn)).singleElement().satisfies(i -> assertThat(i.actedBy()).isEqualTo("supervisor"));
+    assertThat(grid.getGenericDataView().getItems().map(org.cardcase.incidents.Incidents.Incident::caseNumber))
+        .as("no longer listed").doesNotContain(cn);
   }
 
   @Test

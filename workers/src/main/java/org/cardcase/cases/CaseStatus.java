@@ -26,5 +26,7 @@ public enum CaseStatus {
   LINKED,
   REFUSED,
   /** Child e-card. */
-  ISSUED
+  ISSUED,
+  /** Closed by a supervisor or administrator instead of finishing (e.g. a step that kept failing). */
+  CANCELLED
 }

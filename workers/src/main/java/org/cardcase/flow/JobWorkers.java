@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,12 +32,17 @@ public class JobWorkers implements AutoCloseable {
   private final Duration backoff;
   private final int maxJobsActive;
   private final Duration pollInterval;
+  private final ApplicationEventPublisher events;
+  private final CurrentEngine engine;
 
-  public JobWorkers(CamundaClient client, List<CaseJobHandler> handlers,
+  public JobWorkers(CamundaClient client, List<CaseJobHandler> handlers, ApplicationEventPublisher events,
+      CurrentEngine engine,
       @Value("${cardcase.jobs.retry-backoff:5s}") Duration backoff,
       @Value("${cardcase.jobs.max-active-per-type:32}") int maxJobsActive,
       @Value("${cardcase.jobs.poll-interval:5s}") Duration pollInterval) {
     this.backoff = backoff;
+    this.events = events;
+    this.engine = engine;
     this.client = client;
     this.handlers = handlers;
     this.maxJobsActive = maxJobsActive;
@@ -69,11 +75,15 @@ public class JobWorkers implements AutoCloseable {
         Duration wait = backoff.multipliedBy(factor).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : backoff.multipliedBy(factor);
         jc.newFailCommand(job).retries(retries).retryBackoff(wait)
             .errorMessage(String.valueOf(e.getMessage())).send();
+        if (retries == 0) {
+          outOfRetries(job, e);
+        }
         return;
       }
       if (result.isPresent()) {
         try {
           jc.newCompleteCommand(job).variables(result.get()).send().join();
+          publish(new StepOutcome.Succeeded(caseNumberOf(job), job.getElementId()), job);
         } catch (RuntimeException e) {
           // the step's effect is stored; the engine delivers the job again (or a resume does) and
           // the idempotent handler finds it done
@@ -83,6 +93,33 @@ public class JobWorkers implements AutoCloseable {
     } finally {
       inFlight.decrementAndGet();
     }
+  }
+
+  private void outOfRetries(ActivatedJob job, Exception e) {
+    String cn = caseNumberOf(job);
+    log.error("case {}: step {} ({}) failed for good, an incident waits for a supervisor: {}", cn, job.getElementId(),
+        job.getType(), e.toString());
+    publish(new StepOutcome.OutOfRetries(cn, job.getBpmnProcessId(), job.getElementId(), job.getType(),
+        String.valueOf(e.getMessage()), engine.generation(), job.getProcessInstanceKey(), job.getElementInstanceKey(),
+        job.getKey()), job);
+  }
+
+  private void publish(StepOutcome outcome, ActivatedJob job) {
+    if (outcome.caseNumber() == null) {
+      return; // the engine's own probe, or a job without a case: nothing to keep
+    }
+    try {
+      events.publishEvent(outcome);
+    } catch (RuntimeException e) {
+      // the step itself is done or failed as the engine was told; only the record of it is missing
+      log.warn("job {} ({}): could not record {}: {}", job.getKey(), job.getType(), outcome.getClass().getSimpleName(),
+          e.toString());
+    }
+  }
+
+  private static String caseNumberOf(ActivatedJob job) {
+    return job.getVariablesAsMap().get(org.cardcase.processes.CaseFlow.VAR_CASE_NUMBER) instanceof String s
+        && !s.isBlank() ? s : null;
   }
 
   /**

@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
  * number's sequence code (digits 15-17), like a payment provider's test cards:
  * <ul>
  *   <li>990-994: no such resident;</li>
- *   <li>995-997: the registry is unavailable (the step's retries run out: an incident);</li>
+ *   <li>995, 997: the registry is unavailable (the step's retries run out: an incident);</li>
+ *   <li>996: unavailable for the first three calls, then a match with a clearly similar photo (an
+ *       outage that outlasts the step's three attempts: an incident, which a supervisor's retry ends);</li>
  *   <li>998: unavailable for the first two calls, then a match (a transient outage; the calls are
  *       counted in {@code sim_registry_call}, so a restart does not reset the outage);</li>
  *   <li>999: a match with a clearly similar photo (verified automatically);</li>
@@ -50,21 +52,21 @@ public class PopulationRegistrySimulator implements PopulationRegistry {
     }
     int seq = IdNumber.sequenceCode(idNumber);
     log.debug("population registry simulator: {} (sequence {})", Masking.idNumber(idNumber), seq);
-    if (seq >= 995 && seq <= 997) {
+    if (seq == 995 || seq == 997) {
       throw new Unavailable("population registry simulator: service unavailable (test identity " + seq + ")");
     }
-    if (seq == 998) {
+    if (seq == 996 || seq == 998) {
       int call = jdbc.sql("""
           insert into sim_registry_call (id_number, calls) values (?, 1)
           on conflict (id_number) do update set calls = sim_registry_call.calls + 1 returning calls""")
           .param(idNumber).query(Integer.class).single();
-      if (call <= 2) {
-        throw new Unavailable("population registry simulator: timeout (call " + call + ", test identity 998)");
+      if (call <= (seq == 996 ? 3 : 2)) {
+        throw new Unavailable("population registry simulator: timeout (call " + call + ", test identity " + seq + ")");
       }
     }
     if (seq >= 990 && seq <= 994) {
       return new Answer(Match.NO_MATCH, 0);
     }
-    return new Answer(Match.MATCH, seq == 999 || seq == 998 ? 0.97 : similarity);
+    return new Answer(Match.MATCH, seq >= 996 ? 0.97 : similarity);
   }
 }
