@@ -88,6 +88,23 @@ public class TaskApi {
     return new TaskQueue.Person(a.name(), a.roles(), a.groups());
   }
 
+  public record BulkRequest(String action, List<Long> taskIds, String assignee) {}
+
+  /**
+   * Claims, releases or (supervisors) reassigns many tasks at once; each task is moved and audited on
+   * its own, and the ones that stay where they are come back with the reason.
+   */
+  @PostMapping(path = "/api/tasks/bulk", consumes = "application/json")
+  TaskQueue.BulkResult bulk(@RequestBody BulkRequest body, Authentication user) {
+    TaskQueue.BulkAction action;
+    try {
+      action = TaskQueue.BulkAction.valueOf(String.valueOf(body.action()));
+    } catch (IllegalArgumentException e) {
+      throw org.cardcase.shared.FieldErrors.of("action", "one of CLAIM, RELEASE, REASSIGN");
+    }
+    return queue.bulk(action, body.taskIds(), body.assignee(), person(user));
+  }
+
   @PostMapping(path = "/api/tasks/{id}/complete", consumes = "application/json")
   Map<String, Object> complete(@PathVariable long id, @RequestBody Map<String, Object> form, Authentication user,
       HttpServletRequest req) {

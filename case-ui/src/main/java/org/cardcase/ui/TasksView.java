@@ -142,7 +142,9 @@ public class TasksView extends VerticalLayout {
     grid.addColumn(i -> i.task().assignee() == null ? "" : i.task().assignee()).setHeader(getTranslation("tasks.col.assignee"));
     grid.addColumn(i -> when.format(i.task().createdAt())).setHeader(getTranslation("cases.col.created")).setAutoWidth(true);
     grid.addItemDoubleClickListener(e -> open(e.getItem()));
-    grid.addSelectionListener(e -> { });
+    // several tasks at once: tick them, then claim, release or (supervisors) reassign them together
+    grid.setSelectionMode(Grid.SelectionMode.MULTI);
+    grid.addSelectionListener(e -> showBulkBar());
     grid.getElement().addEventListener("keydown", e -> grid.getSelectedItems().stream().findFirst().ifPresent(this::open))
         .setFilter("event.key === 'Enter'");
 
@@ -152,8 +154,99 @@ public class TasksView extends VerticalLayout {
     more.setId("tasks-more");
     more.addClickListener(e -> showMore());
     count.setId("tasks-count");
-    add(scopes, filters, count, grid, more);
+    add(scopes, filters, count, bulkBar(), grid, more);
     expand(grid);
+    refresh();
+  }
+
+  private final HorizontalLayout bulk = new HorizontalLayout();
+  private final Span selectedCount = new Span();
+  private final ComboBox<String> bulkTo = new ComboBox<>();
+
+  private HorizontalLayout bulkBar() {
+    bulk.setId("bulk-bar");
+    bulk.setAlignItems(com.vaadin.flow.component.orderedlayout.FlexComponent.Alignment.BASELINE);
+    selectedCount.setId("bulk-count");
+    Button claim = new Button(getTranslation("tasks.bulk.claim"), e -> runBulk(TaskQueue.BulkAction.CLAIM, null));
+    claim.setId("bulk-claim");
+    Button release = new Button(getTranslation("tasks.bulk.release"), e -> confirmBulk(
+        getTranslation("tasks.bulk.confirmRelease", grid.getSelectedItems().size()), TaskQueue.BulkAction.RELEASE, null));
+    release.setId("bulk-release");
+    bulk.add(selectedCount, claim, release);
+    if (staff.has("SUPERVISOR")) {
+      bulkTo.setId("bulk-to");
+      bulkTo.setPlaceholder(getTranslation("tasks.bulk.reassignTo"));
+      Button reassign = new Button(getTranslation("tasks.bulk.reassign"), e -> {
+        if (bulkTo.getValue() == null) {
+          bulkTo.setInvalid(true);
+          bulkTo.setErrorMessage(getTranslation("tasks.bulk.pickSomeone"));
+          return;
+        }
+        confirmBulk(getTranslation("tasks.bulk.confirmReassign", grid.getSelectedItems().size(), bulkTo.getValue()),
+            TaskQueue.BulkAction.REASSIGN, bulkTo.getValue());
+      });
+      reassign.setId("bulk-reassign");
+      bulk.add(bulkTo, reassign);
+    }
+    bulk.setVisible(false);
+    return bulk;
+  }
+
+  private void showBulkBar() {
+    var selected = grid.getSelectedItems();
+    bulk.setVisible(!selected.isEmpty());
+    selectedCount.setText(getTranslation("tasks.bulk.selected", selected.size()));
+    if (staff.has("SUPERVISOR")) {
+      // whoever belongs to a group of the selected tasks; the server refuses a task outside the person's groups
+      java.util.Set<String> members = new java.util.TreeSet<>();
+      selected.stream().map(i -> i.task().candidateGroup()).distinct()
+          .forEach(g -> members.addAll(membersOfGroup.computeIfAbsent(g, queue::groupMembers)));
+      bulkTo.setItems(members);
+    }
+  }
+
+  /** Releasing or reassigning takes work from someone: say how much, and ask first. */
+  private void confirmBulk(String question, TaskQueue.BulkAction action, String to) {
+    com.vaadin.flow.component.dialog.Dialog d = new com.vaadin.flow.component.dialog.Dialog();
+    d.setId("bulk-confirm-dialog");
+    d.add(new Span(question));
+    Button yes = new Button(getTranslation("tasks.bulk.confirm"), e -> {
+      d.close();
+      runBulk(action, to);
+    });
+    yes.setId("bulk-confirm");
+    yes.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    d.getFooter().add(new Button(getTranslation("tasks.bulk.cancel"), e -> d.close()), yes);
+    d.open();
+  }
+
+  private void runBulk(TaskQueue.BulkAction action, String to) {
+    List<Long> ids = grid.getSelectedItems().stream().map(i -> i.task().id()).toList();
+    if (ids.isEmpty()) {
+      return;
+    }
+    try {
+      TaskQueue.BulkResult r = queue.bulk(action, ids, to, staff.person());
+      StringBuilder text = new StringBuilder(getTranslation("tasks.bulk.done", r.moved().size()));
+      if (!r.refused().isEmpty()) {
+        text.append(' ').append(getTranslation("tasks.bulk.notMoved", r.refused().size()));
+        r.refused().stream().limit(10).forEach(x -> text.append('\n').append(getTranslation("tasks.bulk.refused." + x.code(),
+            x.taskId(), x.detail() == null ? "" : x.detail(), to == null ? "" : to, x.reason())));
+      }
+      Notification n = new Notification();
+      n.setId("bulk-result");
+      Span body = new Span(text.toString());
+      body.getStyle().set("white-space", "pre-line");
+      n.add(body);
+      n.setDuration(r.refused().isEmpty() ? 4000 : 12000);
+      n.setPosition(Notification.Position.MIDDLE);
+      n.addThemeVariants(r.refused().isEmpty() ? NotificationVariant.LUMO_SUCCESS : NotificationVariant.LUMO_CONTRAST);
+      n.open();
+    } catch (TaskStore.TaskNotAllowed | FieldErrors e) {
+      Notification.show(e instanceof FieldErrors f ? String.join("; ", f.errors().values()) : e.getMessage(), 5000,
+          Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+    }
+    grid.deselectAll();
     refresh();
   }
 

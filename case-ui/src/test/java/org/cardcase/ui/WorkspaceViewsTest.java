@@ -176,6 +176,30 @@ class WorkspaceViewsTest {
   }
 
   @Test
+  void aSupervisorReassignsSeveralTasksAtOnceAfterConfirming() throws Exception {
+    HumanTask a = awaitReview();
+    HumanTask b = awaitReview();
+    signIn("supervisor");
+    UI.getCurrent().navigate(TasksView.class);
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.tasks.TaskQueue.Item> grid = _get(Grid.class, spec -> spec.withId("tasks"));
+    assertThat(_find(com.vaadin.flow.component.orderedlayout.HorizontalLayout.class, spec -> spec.withId("bulk-bar")))
+        .as("no bulk actions without a selection").isEmpty();
+    grid.getGenericDataView().getItems().filter(i -> i.task().id() == a.id() || i.task().id() == b.id()).forEach(grid::select);
+    assertThat(_get(Span.class, spec -> spec.withId("bulk-count")).getText()).isEqualTo("2 selected");
+    @SuppressWarnings("unchecked")
+    com.vaadin.flow.component.combobox.ComboBox<String> to = _get(com.vaadin.flow.component.combobox.ComboBox.class,
+        spec -> spec.withId("bulk-to"));
+    to.setValue("clerk");
+    _click(_get(Button.class, spec -> spec.withId("bulk-reassign")));
+    assertThat(tasks.find(a.id()).orElseThrow().assignee()).as("nothing moves before confirming").isNull();
+    _click(_get(Button.class, spec -> spec.withId("bulk-confirm")));
+    assertThat(tasks.find(a.id()).orElseThrow().assignee()).isEqualTo("clerk");
+    assertThat(tasks.find(b.id()).orElseThrow().assignee()).isEqualTo("clerk");
+    assertThat(grid.getSelectedItems()).as("the selection is cleared after the move").isEmpty();
+  }
+
+  @Test
   void aSupervisorCancelsTheCaseOfAnIncidentOnlyWithAReason() throws Exception {
     String first17 = "11010519900505995"; // the registry simulator stays down for this identity
     String idNumber = first17 + IdNumber.checkCharacter(first17);

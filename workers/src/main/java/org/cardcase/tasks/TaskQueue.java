@@ -5,6 +5,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.shared.FieldErrors;
@@ -219,6 +220,84 @@ public class TaskQueue {
     }
     assign(t, to, who.name(), "TASK_REASSIGNED");
     return open(id);
+  }
+
+  public enum BulkAction { CLAIM, RELEASE, REASSIGN }
+
+  /** Why a bulk action left a task where it was (labels: {@code tasks.bulk.refused.*}). */
+  public enum RefusalCode {
+    NOT_FOUND, COMPLETED, NOT_YOUR_GROUP, ALREADY_YOURS, CLAIMED_BY_OTHER, NOT_CLAIMED, ALREADY_ASSIGNED, NOT_IN_GROUP, REFUSED
+  }
+
+  /** A task a bulk action left where it was, why, and the name that explains it (assignee or group). */
+  public record Refusal(long taskId, RefusalCode code, String detail, String reason) {}
+
+  public record BulkResult(List<Long> moved, List<Refusal> refused) {}
+
+  /**
+   * One action on many tasks: each task is moved (and audited) on its own, by the same rules as one
+   * at a time; the tasks that cannot be moved stay where they are and say why. At most 500 at once.
+   */
+  public BulkResult bulk(BulkAction action, List<Long> ids, String to, Person who) {
+    if (action == null) {
+      throw FieldErrors.of("action", "one of CLAIM, RELEASE, REASSIGN");
+    }
+    if (ids == null || ids.isEmpty() || ids.size() > 500) {
+      throw FieldErrors.of("taskIds", "between 1 and 500 task ids");
+    }
+    if (action == BulkAction.REASSIGN && !who.supervisor()) {
+      throw new TaskStore.TaskNotAllowed("only a supervisor reassigns tasks", true);
+    }
+    if (action == BulkAction.REASSIGN && (to == null || to.isBlank())) {
+      throw FieldErrors.of("assignee", "the member of staff to give the tasks to");
+    }
+    List<Long> moved = new java.util.ArrayList<>();
+    List<Refusal> refused = new java.util.ArrayList<>();
+    for (long id : new java.util.LinkedHashSet<>(ids)) {
+      Optional<HumanTask> found = jdbc.sql("select * from human_task where id = ?").param(id).query(TaskStore::map).optional();
+      Refusal no = found.isEmpty() ? new Refusal(id, RefusalCode.NOT_FOUND, null, "no task " + id)
+          : bulkRefusal(action, found.get(), to, who);
+      if (no == null) {
+        try {
+          switch (action) {
+            case CLAIM -> claim(id, who);
+            case RELEASE -> unclaim(id, who);
+            case REASSIGN -> reassign(id, to, who);
+          }
+          moved.add(id);
+          continue;
+        } catch (TaskStore.TaskNotAllowed | TaskStore.TaskNotFound e) {
+          no = new Refusal(id, RefusalCode.REFUSED, null, e.getMessage()); // changed meanwhile
+        } catch (FieldErrors e) {
+          no = new Refusal(id, RefusalCode.REFUSED, null, String.join("; ", e.errors().values()));
+        }
+      }
+      refused.add(no);
+    }
+    return new BulkResult(moved, refused);
+  }
+
+  /** The rules of claim, release and reassign, as a reason a person can read; null if the move is allowed. */
+  private Refusal bulkRefusal(BulkAction action, HumanTask t, String to, Person who) {
+    long id = t.id();
+    if (!t.open()) {
+      return new Refusal(id, RefusalCode.COMPLETED, null, "task " + id + " is already completed");
+    }
+    return switch (action) {
+      case CLAIM -> !who.groups().contains(t.candidateGroup())
+          ? new Refusal(id, RefusalCode.NOT_YOUR_GROUP, t.candidateGroup(), "task " + id + " belongs to group " + t.candidateGroup())
+          : who.name().equals(t.assignee()) ? new Refusal(id, RefusalCode.ALREADY_YOURS, null, "task " + id + " is already yours")
+          : t.assignee() != null ? new Refusal(id, RefusalCode.CLAIMED_BY_OTHER, t.assignee(), "task " + id + " is claimed by " + t.assignee())
+          : null;
+      case RELEASE -> t.assignee() == null ? new Refusal(id, RefusalCode.NOT_CLAIMED, null, "task " + id + " is not claimed")
+          : !t.assignee().equals(who.name()) && !who.supervisor()
+              ? new Refusal(id, RefusalCode.CLAIMED_BY_OTHER, t.assignee(), "task " + id + " is claimed by " + t.assignee())
+          : null;
+      case REASSIGN -> to.equals(t.assignee()) ? new Refusal(id, RefusalCode.ALREADY_ASSIGNED, to, "task " + id + " is already " + to + "'s")
+          : !accounts.find(to).filter(a -> a.kind().equals("STAFF")).map(a -> a.groups()).orElse(List.of()).contains(t.candidateGroup())
+              ? new Refusal(id, RefusalCode.NOT_IN_GROUP, t.candidateGroup(), to + " is not a member of group " + t.candidateGroup())
+          : null;
+    };
   }
 
   public List<String> groupMembers(String group) {

@@ -51,6 +51,51 @@ class TaskQueueTest extends FlowTest {
   }
 
   @Test
+  void aBulkReassignMovesEveryTaskItMayAndSaysWhyNotForTheRest() throws Exception {
+    String cn1 = apply("钟灵", id("19930303", "044"), null);
+    String cn2 = apply("阿朱", id("19930303", "046"), null);
+    String cn3 = apply("阿紫", id("19930303", "048"), null);
+    HumanTask t1 = awaitTask(cn1, "compare-photos");
+    HumanTask t2 = awaitTask(cn2, "compare-photos");
+    HumanTask t3 = awaitTask(cn3, "compare-photos");
+    tasks.complete(t3.id(), "clerk", CLERK_GROUPS, Map.of("photoDecision", "APPROVE")); // no longer movable
+
+    // a clerk claims two at once; the completed one stays and says why
+    TaskQueue.BulkResult claimed = queue.bulk(TaskQueue.BulkAction.CLAIM, List.of(t1.id(), t2.id(), t3.id()), null, CLERK);
+    assertThat(claimed.moved()).containsExactly(t1.id(), t2.id());
+    assertThat(claimed.refused()).singleElement().satisfies(r -> {
+      assertThat(r.taskId()).isEqualTo(t3.id());
+      assertThat(r.code()).isEqualTo(TaskQueue.RefusalCode.COMPLETED);
+    });
+    // a clerk may not reassign at all; another group's clerk may not claim them
+    assertThatThrownBy(() -> queue.bulk(TaskQueue.BulkAction.REASSIGN, List.of(t1.id()), "supervisor", CLERK))
+        .isInstanceOf(TaskStore.TaskNotAllowed.class);
+    assertThat(queue.bulk(TaskQueue.BulkAction.CLAIM, List.of(t1.id()), null, CLERK2).refused())
+        .extracting(TaskQueue.Refusal::code).containsExactly(TaskQueue.RefusalCode.NOT_YOUR_GROUP);
+
+    // a supervisor reassigns them to someone outside the group: nothing moves, each says why
+    TaskQueue.BulkResult outside = queue.bulk(TaskQueue.BulkAction.REASSIGN, List.of(t1.id(), t2.id()), "clerk2", SUPERVISOR);
+    assertThat(outside.moved()).isEmpty();
+    assertThat(outside.refused()).extracting(TaskQueue.Refusal::code).containsOnly(TaskQueue.RefusalCode.NOT_IN_GROUP);
+    assertThat(tasks.find(t1.id()).orElseThrow().assignee()).isEqualTo("clerk");
+
+    TaskQueue.BulkResult moved = queue.bulk(TaskQueue.BulkAction.REASSIGN, List.of(t1.id(), t2.id(), t2.id(), 987_654_321L),
+        "supervisor", SUPERVISOR);
+    assertThat(moved.moved()).as("each task once").containsExactly(t1.id(), t2.id());
+    assertThat(moved.refused()).extracting(TaskQueue.Refusal::code).containsExactly(TaskQueue.RefusalCode.NOT_FOUND);
+    assertThat(tasks.find(t2.id()).orElseThrow().assignee()).isEqualTo("supervisor");
+    // every task is audited on its own case
+    assertThat(actions(cn1)).containsSubsequence("TASK_CLAIMED", "TASK_REASSIGNED");
+    assertThat(actions(cn2)).containsSubsequence("TASK_CLAIMED", "TASK_REASSIGNED");
+
+    TaskQueue.BulkResult released = queue.bulk(TaskQueue.BulkAction.RELEASE, List.of(t1.id(), t2.id()), null, SUPERVISOR);
+    assertThat(released.moved()).containsExactly(t1.id(), t2.id());
+    assertThat(queue.bulk(TaskQueue.BulkAction.RELEASE, List.of(t1.id()), null, SUPERVISOR).refused())
+        .extracting(TaskQueue.Refusal::code).containsExactly(TaskQueue.RefusalCode.NOT_CLAIMED);
+    assertThatThrownBy(() -> queue.bulk(TaskQueue.BulkAction.CLAIM, List.of(), null, CLERK)).isInstanceOf(FieldErrors.class);
+  }
+
+  @Test
   void filtersAreSavedByNameAndSharedWithAGroup() {
     Filter webReviews = new Filter(Scope.GROUPS, "", "compare-photos", "web-portal", TaskQueue.Sort.PRIORITY);
     queue.saveFilter(CLERK, "Web photo reviews", webReviews, "verification");
