@@ -126,6 +126,15 @@ class ApplicationChannelIT {
       assertThat(badSort.statusCode()).isEqualTo(400);
       assertThat(sys.json(badSort).at("/fields/sort").asText()).contains("DUE");
       assertThat(sys.get("/api/task-queue?after=xyz", CLERK).statusCode()).isEqualTo(400);
+      // bulk moves: each task on its own, refusals named; unknown actions and clerks' reassignments refused
+      HttpResponse<String> badBulk = sys.post("/api/tasks/bulk", CLERK, "{\"action\":\"MOVE\",\"taskIds\":[1]}");
+      assertThat(badBulk.statusCode()).isEqualTo(400);
+      assertThat(sys.json(badBulk).at("/fields/action").asText()).contains("CLAIM");
+      JsonNode bulk = sys.json(sys.post("/api/tasks/bulk", CLERK, "{\"action\":\"CLAIM\",\"taskIds\":[987654321]}"));
+      assertThat(bulk.get("moved")).isEmpty();
+      assertThat(bulk.at("/refused/0/code").asText()).isEqualTo("NOT_FOUND");
+      assertThat(sys.post("/api/tasks/bulk", CLERK, "{\"action\":\"REASSIGN\",\"taskIds\":[1],\"assignee\":\"clerk2\"}")
+          .statusCode()).isEqualTo(403);
 
       // a step that fails for good: an incident that supervisors see and act on (analysts may only look)
       String down = created(sys.post("/api/applications", PORTAL, application("张三丰", id("11010519910404995"), "MALE")));
