@@ -10,7 +10,6 @@ import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.router.RouterLink;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import org.cardcase.incidents.Incidents;
@@ -73,13 +72,15 @@ public class SupervisionView extends VerticalLayout {
   /** What is broken: steps that failed for good, with the two ways out (run it again, or cancel the case). */
   private Grid<Incidents.Incident> incidentGrid() {
     DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(getLocale())
-        .withZone(ZoneId.systemDefault());
+        .withZone(org.cardcase.calendar.WorkingDayCalendar.ZONE);
     incidentGrid.setId("incidents");
     incidentGrid.addComponentColumn(i -> new RouterLink(i.caseNumber(), CaseView.class, i.caseNumber()))
         .setHeader(getTranslation("incident.col.case")).setAutoWidth(true).setFlexGrow(0);
     incidentGrid.addColumn(i -> getTranslation("step." + i.elementId())).setHeader(getTranslation("incident.col.step"))
         .setAutoWidth(true);
-    incidentGrid.addColumn(Incidents.Incident::error).setHeader(getTranslation("incident.col.error")).setFlexGrow(2);
+    // the outside system's own words, in full on hover
+    incidentGrid.addColumn(Incidents.Incident::error).setHeader(getTranslation("incident.col.error")).setFlexGrow(2)
+        .setTooltipGenerator(Incidents.Incident::error);
     incidentGrid.addColumn(i -> when.format(i.raisedAt())).setHeader(getTranslation("incident.col.raised")).setAutoWidth(true);
     incidentGrid.addColumn(Incidents.Incident::times).setHeader(getTranslation("incident.col.times")).setAutoWidth(true)
         .setFlexGrow(0);
