@@ -84,7 +84,9 @@ public final class SoakBenchmark {
         if (done / 5_000 > reported / 5_000) {
           reported = done;
           double s = (System.nanoTime() - t0) / 1e9;
-          System.out.printf("%d finished after %.0f s (%.1f/s overall), %d sent%n", done, s, done / s, sent.get());
+          // the trend between the two figures the issue asks for, so a run stopped early still says something
+          System.out.printf("%d finished after %.0f s (%.1f/s overall), %d sent; heap after full GC %.1f MB%n", done, s,
+              done / s, sent.get(), heapAfterFullGc(sys) / 1048576.0);
         }
         if (firstHeap < 0 && done >= FIRST) {
           firstHeap = heapAfterFullGc(sys);
