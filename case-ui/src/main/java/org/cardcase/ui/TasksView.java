@@ -243,8 +243,7 @@ public class TasksView extends VerticalLayout {
       n.addThemeVariants(r.refused().isEmpty() ? NotificationVariant.LUMO_SUCCESS : NotificationVariant.LUMO_CONTRAST);
       n.open();
     } catch (TaskStore.TaskNotAllowed | FieldErrors e) {
-      Notification.show(e instanceof FieldErrors f ? String.join("; ", f.errors().values()) : e.getMessage(), 5000,
-          Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+      refused(e);
     }
     grid.deselectAll();
     refresh();
@@ -374,9 +373,13 @@ public class TasksView extends VerticalLayout {
     try {
       r.run();
     } catch (TaskStore.TaskNotAllowed | FieldErrors e) {
-      Notification.show(e instanceof FieldErrors f ? String.join("; ", f.errors().values()) : e.getMessage(), 5000,
-          Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+      refused(e);
     }
     refresh();
+  }
+
+  private static void refused(RuntimeException e) {
+    Notification.show(e instanceof FieldErrors f ? String.join("; ", f.errors().values()) : e.getMessage(), 5000,
+        Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
   }
 }

@@ -25,10 +25,13 @@ public interface CaseJobHandler {
   }
 
   static String caseNumber(ActivatedJob job) {
-    Object cn = job.getVariablesAsMap().get(org.cardcase.processes.CaseFlow.VAR_CASE_NUMBER);
-    if (!(cn instanceof String s) || s.isBlank()) {
-      throw new IllegalStateException("job " + job.getKey() + " (" + job.getType() + ") has no caseNumber variable");
-    }
-    return s;
+    return caseNumberIfAny(job).orElseThrow(() ->
+        new IllegalStateException("job " + job.getKey() + " (" + job.getType() + ") has no caseNumber variable"));
+  }
+
+  /** The job's case, if it has one (the engine's probe has none). Reads the job's variables. */
+  static java.util.Optional<String> caseNumberIfAny(ActivatedJob job) {
+    return job.getVariablesAsMap().get(org.cardcase.processes.CaseFlow.VAR_CASE_NUMBER) instanceof String s && !s.isBlank()
+        ? java.util.Optional.of(s) : java.util.Optional.empty();
   }
 }

@@ -83,7 +83,7 @@ public class JobWorkers implements AutoCloseable {
       if (result.isPresent()) {
         try {
           jc.newCompleteCommand(job).variables(result.get()).send().join();
-          publish(new StepOutcome.Succeeded(caseNumberOf(job), job.getElementId()), job);
+          publish(new StepOutcome.Succeeded(job), job);
         } catch (RuntimeException e) {
           // the step's effect is stored; the engine delivers the job again (or a resume does) and
           // the idempotent handler finds it done
@@ -96,7 +96,7 @@ public class JobWorkers implements AutoCloseable {
   }
 
   private void outOfRetries(ActivatedJob job, Exception e) {
-    String cn = caseNumberOf(job);
+    String cn = CaseJobHandler.caseNumberIfAny(job).orElse(null);
     log.error("case {}: step {} ({}) failed for good, an incident waits for a supervisor: {}", cn, job.getElementId(),
         job.getType(), e.toString());
     publish(new StepOutcome.OutOfRetries(cn, job.getBpmnProcessId(), job.getElementId(), job.getType(),
@@ -105,7 +105,7 @@ public class JobWorkers implements AutoCloseable {
   }
 
   private void publish(StepOutcome outcome, ActivatedJob job) {
-    if (outcome.caseNumber() == null) {
+    if (outcome instanceof StepOutcome.OutOfRetries f && f.caseNumber() == null) {
       return; // the engine's own probe, or a job without a case: nothing to keep
     }
     try {
@@ -115,11 +115,6 @@ public class JobWorkers implements AutoCloseable {
       log.warn("job {} ({}): could not record {}: {}", job.getKey(), job.getType(), outcome.getClass().getSimpleName(),
           e.toString());
     }
-  }
-
-  private static String caseNumberOf(ActivatedJob job) {
-    return job.getVariablesAsMap().get(org.cardcase.processes.CaseFlow.VAR_CASE_NUMBER) instanceof String s
-        && !s.isBlank() ? s : null;
   }
 
   /**

@@ -16,6 +16,19 @@ public sealed interface StepOutcome {
   record OutOfRetries(String caseNumber, String processId, String elementId, String jobType, String error,
       long generation, long processInstanceKey, long elementInstanceKey, long jobKey) implements StepOutcome {}
 
-  /** The step did its work and its job was completed. */
-  record Succeeded(String caseNumber, String elementId) implements StepOutcome {}
+  /**
+   * The step did its work and its job was completed. Published for every job, so the case number
+   * (which means reading the job's variables) is only worked out when a listener asks for it.
+   */
+  record Succeeded(io.camunda.client.api.response.ActivatedJob job) implements StepOutcome {
+    @Override
+    public String caseNumber() {
+      return CaseJobHandler.caseNumberIfAny(job).orElse(null);
+    }
+
+    @Override
+    public String elementId() {
+      return job.getElementId();
+    }
+  }
 }

@@ -99,8 +99,10 @@ public class Incidents {
     switch (outcome) {
       case StepOutcome.OutOfRetries f -> raised(f);
       case StepOutcome.Succeeded s -> {
-        if (live.contains(s.caseNumber())) {
-          succeeded(s.caseNumber(), s.elementId());
+        // every job of every case passes here: read its case number only while some incident is live
+        String cn = live.isEmpty() ? null : s.caseNumber();
+        if (cn != null && live.contains(cn)) {
+          succeeded(cn, s.elementId());
         }
       }
     }

@@ -214,8 +214,7 @@ public class TaskQueue {
       throw new TaskStore.TaskNotAllowed("only a supervisor reassigns tasks", true);
     }
     HumanTask t = open(id);
-    List<String> groups = accounts.find(to).filter(a -> a.kind().equals("STAFF")).map(a -> a.groups()).orElse(List.of());
-    if (!groups.contains(t.candidateGroup())) {
+    if (!staffGroups(to).contains(t.candidateGroup())) {
       throw FieldErrors.of("assignee", to + " is not a member of group " + t.candidateGroup());
     }
     assign(t, to, who.name(), "TASK_REASSIGNED");
@@ -294,10 +293,15 @@ public class TaskQueue {
               ? new Refusal(id, RefusalCode.CLAIMED_BY_OTHER, t.assignee(), "task " + id + " is claimed by " + t.assignee())
           : null;
       case REASSIGN -> to.equals(t.assignee()) ? new Refusal(id, RefusalCode.ALREADY_ASSIGNED, to, "task " + id + " is already " + to + "'s")
-          : !accounts.find(to).filter(a -> a.kind().equals("STAFF")).map(a -> a.groups()).orElse(List.of()).contains(t.candidateGroup())
+          : !staffGroups(to).contains(t.candidateGroup())
               ? new Refusal(id, RefusalCode.NOT_IN_GROUP, t.candidateGroup(), to + " is not a member of group " + t.candidateGroup())
           : null;
     };
+  }
+
+  /** The work groups of a member of staff (none for anyone else): who a task may be given to. */
+  private List<String> staffGroups(String person) {
+    return accounts.find(person).filter(a -> a.kind().equals("STAFF")).map(a -> a.groups()).orElse(List.of());
   }
 
   public List<String> groupMembers(String group) {
