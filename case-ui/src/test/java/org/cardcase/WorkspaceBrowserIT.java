@@ -125,6 +125,30 @@ class WorkspaceBrowserIT {
       browser.get(base + "/calendar");
       waitFor(By.id("calendar-years"));
       shot("calendar");
+      signOut(base);
+
+      // the supervisors' dashboard: a number leads to the tasks behind it, which export to CSV
+      String waiting = created(sys.post("/api/applications", PORTAL, application("阿朱", id("11010519850505022"), "FEMALE")));
+      await("second photo comparison task", () -> sys.json(sys.get("/api/tasks?caseNumber=" + waiting, CLERK)).size() == 1);
+      signIn(base, "supervisor", "supervisor-demo");
+      await("the dashboard counts the open task", () -> {
+        browser.get(base + "/dashboard");
+        return Long.parseLong(waitFor(By.cssSelector("#kpi-open span")).getText().strip()) >= 1;
+      });
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> !d.findElements(By.cssSelector("#chart-backlog canvas")).isEmpty());
+      assertThat(browser.findElement(By.id("chart-backlog")).getAttribute("data-summary"))
+          .as("the backlog chart's bar for the step, in the browser's language").contains("人工比对照片");
+      Thread.sleep(500); // the charts draw without animation, but after the page settles
+      shot("dashboard");
+      click("kpi-open");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains(waiting));
+      assertThat(browser.findElement(By.id("dashboard-export")).getAttribute("href")).isNotBlank();
+      shot("dashboard-tasks");
+      signOut(base);
+      signIn(base, "clerk", "clerk-demo");
+      browser.get(base + "/dashboard");
+      Thread.sleep(1500);
+      assertThat(browser.findElements(By.id("kpi-open"))).as("dashboard refused to a clerk").isEmpty();
     }
   }
 

@@ -52,6 +52,9 @@ public class MainLayout extends AppLayout {
       nav.addItem(new SideNavItem(getTranslation("nav.tasks"), TasksView.class));
     }
     nav.addItem(new SideNavItem(getTranslation("nav.cases"), CasesView.class));
+    if (auth.hasAnyRole("SUPERVISOR", "ANALYST")) {
+      nav.addItem(new SideNavItem(getTranslation("nav.dashboard"), DashboardView.class));
+    }
     if (auth.hasRole("SUPERVISOR")) {
       nav.addItem(new SideNavItem(getTranslation("nav.supervision"), SupervisionView.class));
     }

@@ -157,6 +157,23 @@ class WorkspaceViewsTest {
   }
 
   @Test
+  void theDashboardIsRefusedToClerksAndSaysWhenItsFiguresCannotBeRead() {
+    signIn("clerk");
+    try {
+      UI.getCurrent().navigate(DashboardView.class);
+    } catch (RuntimeException refused) {
+      // Karibu surfaces the access refusal as an exception; either way the view must not show
+    }
+    assertThat(_find(Paragraph.class, spec -> spec.withId("dashboard-unavailable"))).isEmpty();
+    assertThat(_find(com.vaadin.flow.component.sidenav.SideNavItem.class, spec -> spec.withText("SLA dashboard"))).isEmpty();
+    // search is pointed at nothing here: the analyst is told so, and no stale figures are shown
+    signIn("analyst");
+    UI.getCurrent().navigate(DashboardView.class);
+    assertThat(_get(Paragraph.class, spec -> spec.withId("dashboard-unavailable")).getText()).contains("search index does not answer");
+    assertThat(_find(Button.class, spec -> spec.withId("kpi-open"))).isEmpty();
+  }
+
+  @Test
   void aSupervisorSeesTheLoadPerStepAndTheQueuesTrueSize() throws Exception {
     HumanTask task = awaitReview();
     signIn("supervisor");

@@ -55,6 +55,8 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
         .params(c.caseNumber(), c.caseType(), c.status().name(), c.currentStep(), c.channel(), c.applicantName(),
             c.idNumber(), c.sex(), c.phone(), c.issuingBank(), Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()))
         .update();
+    jdbc.sql("insert into case_step_visit (case_number, step, entered_at) values (?, ?, ?)")
+        .params(c.caseNumber(), c.currentStep(), Timestamp.from(c.createdAt())).update();
     changed(c.caseNumber());
   }
 
@@ -103,7 +105,14 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
   }
 
   public void moveTo(String caseNumber, String step) {
-    int n = jdbc.sql("update card_case set current_step = ?, updated_at = now() where case_number = ? and current_step <> ?")
+    // one statement: the move, the end of the visit before and the start of this one happen together
+    int n = jdbc.sql("""
+        with moved as (
+          update card_case set current_step = ?, updated_at = now() where case_number = ? and current_step <> ?
+          returning case_number, current_step),
+        ended as (
+          update case_step_visit v set left_at = now() from moved where v.case_number = moved.case_number and v.left_at is null)
+        insert into case_step_visit (case_number, step) select case_number, current_step from moved""")
         .params(step, caseNumber, step).update();
     if (n > 0) {
       changed(caseNumber);
@@ -136,8 +145,14 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
   }
 
   public void close(String caseNumber, String step) {
-    int n = jdbc.sql("update card_case set closed_at = now(), current_step = ?, updated_at = now() where case_number = ? and closed_at is null")
-        .params(step, caseNumber).update();
+    int n = jdbc.sql("""
+        with closed as (
+          update card_case set closed_at = now(), current_step = ?, updated_at = now() where case_number = ? and closed_at is null
+          returning case_number),
+        ended as (
+          update case_step_visit v set left_at = now() from closed where v.case_number = closed.case_number and v.left_at is null)
+        select count(*) from closed""")
+        .params(step, caseNumber).query(Integer.class).single();
     if (n > 0) {
       changed(caseNumber);
     }
@@ -171,6 +186,20 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
     return jdbc.sql("""
         select case_type, status, count(*) as n from card_case where closed_at is null group by case_type, status order by 1, 2""")
         .query((rs, i) -> new OpenCount(rs.getString(1), CaseStatus.valueOf(rs.getString(2)), rs.getLong(3))).list();
+  }
+
+  /** A stay of a case at a step; {@code leftAt} is null while it is there. */
+  public record StepVisit(String caseNumber, String step, Instant enteredAt, Instant leftAt) {}
+
+  /** Every step these cases have been at, oldest first. */
+  public List<StepVisit> visits(List<String> caseNumbers) {
+    if (caseNumbers.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql("select case_number, step, entered_at, left_at from case_step_visit where case_number = any(?) order by id")
+        .param(caseNumbers.toArray(String[]::new))
+        .query((rs, i) -> new StepVisit(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+            rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant())).list();
   }
 
   /** Tells the read models that the case changed (within the caller's transaction). */

@@ -133,6 +133,34 @@ public class ProcessCatalog {
   }
 
   /** The variables read by the timers attached to this element: a change to one needs the timer re-armed. */
+  /** Whether the process's own model has this element (not one of a process it calls). */
+  public boolean has(String processId, String elementId) {
+    return elementNames.containsKey(processId + "/" + elementId);
+  }
+
+  /**
+   * Where a step shows on a process's diagram: the step itself if the process has it, or the call
+   * activity that calls the process that has it (a case in its verification shows on "Real-name
+   * verification"); null if the diagram has neither.
+   */
+  public String shownIn(String processId, String step) {
+    if (has(processId, step)) {
+      return step;
+    }
+    for (Map.Entry<String, String> call : callActivities.entrySet()) {
+      String[] parentAndCalled = call.getKey().split("/", 2);
+      if (parentAndCalled[0].equals(processId) && has(parentAndCalled[1], step)) {
+        return call.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** The ids of the processes in the catalog, in the order their files were read. */
+  public java.util.List<String> processIds() {
+    return java.util.List.copyOf(new java.util.TreeSet<>(files.keySet()));
+  }
+
   public Set<String> timerVariables(String bpmnProcessId, String elementId) {
     return timerVariables.getOrDefault(bpmnProcessId + "/" + elementId, Set.of());
   }

@@ -35,32 +35,69 @@ public class CaseIndex {
         "updatedAt": {"type": "date"},
         "closed": {"type": "boolean"},
         "cardNumbers": {"type": "keyword"},
-        "cardNumbersMasked": {"type": "keyword", "index": false}
+        "cardNumbersMasked": {"type": "keyword", "index": false},
+        "closedAt": {"type": "date"},
+        "cycleWorkingDays": {"type": "integer"}
       }}""";
-  /** Bumped when the mapping changes: a new index is created and filled from PostgreSQL. */
-  static final String VERSION = "v2";
+  /** The human tasks, for the supervisors' dashboard (counted, never searched by text). */
+  private static final String TASK_MAPPING = """
+      {"dynamic": "strict", "properties": {
+        "taskId": {"type": "long"}, "caseNumber": {"type": "keyword"}, "caseType": {"type": "keyword"},
+        "processId": {"type": "keyword"}, "step": {"type": "keyword"}, "group": {"type": "keyword"},
+        "assignee": {"type": "keyword"}, "open": {"type": "boolean"}, "channel": {"type": "keyword"},
+        "issuingBank": {"type": "keyword"}, "createdAt": {"type": "date"}, "dueAt": {"type": "date"},
+        "claimedAt": {"type": "date"}, "completedAt": {"type": "date"}, "completedBy": {"type": "keyword"},
+        "hoursAtStep": {"type": "double"}, "workHours": {"type": "double"}, "onTime": {"type": "boolean"}
+      }}""";
+  /** The stays of cases at steps, for the heatmap on the diagram. */
+  private static final String VISIT_MAPPING = """
+      {"dynamic": "strict", "properties": {
+        "id": {"type": "keyword"}, "caseNumber": {"type": "keyword"}, "caseType": {"type": "keyword"},
+        "step": {"type": "keyword"}, "channel": {"type": "keyword"}, "issuingBank": {"type": "keyword"},
+        "enteredAt": {"type": "date"}, "leftAt": {"type": "date"}, "hours": {"type": "double"}, "waiting": {"type": "boolean"}
+      }}""";
+  /** Bumped when a mapping changes: new indices are created and filled from PostgreSQL. */
+  static final String VERSION = "v3";
 
   private final ElasticsearchClient es;
   private final String index;
+  private final String taskIndex;
+  private final String visitIndex;
 
   public CaseIndex(ElasticsearchClient es,
       @org.springframework.beans.factory.annotation.Value("${cardcase.search.index-prefix:cardcase}") String indexPrefix) {
     this.es = es;
     this.index = indexPrefix + "-cases-" + VERSION;
+    this.taskIndex = indexPrefix + "-tasks-" + VERSION;
+    this.visitIndex = indexPrefix + "-visits-" + VERSION;
   }
 
   public String name() {
     return index;
   }
 
-  /** Creates the index if it is not there; true if it was created (it then needs filling). */
+  public String taskIndexName() {
+    return taskIndex;
+  }
+
+  public String visitIndexName() {
+    return visitIndex;
+  }
+
+  /** Creates the indices that are not there; true if one was created (they then need filling). */
   public boolean createIfMissing() {
+    boolean cases = createIfMissing(index, MAPPING);
+    boolean tasks = createIfMissing(taskIndex, TASK_MAPPING);
+    return createIfMissing(visitIndex, VISIT_MAPPING) | tasks | cases;
+  }
+
+  private boolean createIfMissing(String name, String mapping) {
     try {
-      if (!es.indices().exists(e -> e.index(index)).value()) {
-        es.indices().create(c -> c.index(index)
+      if (!es.indices().exists(e -> e.index(name)).value()) {
+        es.indices().create(c -> c.index(name)
             // searchable within a second of being indexed, without a forced refresh per batch
             .settings(s -> s.numberOfShards("1").numberOfReplicas("0").refreshInterval(t -> t.time("1s")))
-            .mappings(m -> m.withJson(new StringReader(MAPPING))));
+            .mappings(m -> m.withJson(new StringReader(mapping))));
         return true;
       }
       return false;
@@ -76,14 +113,19 @@ public class CaseIndex {
 
   public void deleteIndex() {
     try {
-      es.indices().delete(d -> d.index(index).ignoreUnavailable(true));
+      es.indices().delete(d -> d.index(index, taskIndex, visitIndex).ignoreUnavailable(true));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   public void index(List<CaseDocument> docs) {
-    if (docs.isEmpty()) {
+    index(docs, List.of(), List.of());
+  }
+
+  /** Cases, their tasks and their stays at steps, in one bulk request. */
+  public void index(List<CaseDocument> docs, List<TaskDocument> tasks, List<StepVisitDocument> visits) {
+    if (docs.isEmpty() && tasks.isEmpty() && visits.isEmpty()) {
       return;
     }
     // no forced refresh: it made Elasticsearch write a segment per batch (half a core under load);
@@ -91,6 +133,12 @@ public class CaseIndex {
     BulkRequest.Builder b = new BulkRequest.Builder();
     for (CaseDocument d : docs) {
       b.operations(op -> op.index(i -> i.index(index).id(d.caseNumber()).document(d)));
+    }
+    for (TaskDocument t : tasks) {
+      b.operations(op -> op.index(i -> i.index(taskIndex).id(Long.toString(t.taskId())).document(t)));
+    }
+    for (StepVisitDocument v : visits) {
+      b.operations(op -> op.index(i -> i.index(visitIndex).id(v.id()).document(v)));
     }
     try {
       BulkResponse r = es.bulk(b.build());

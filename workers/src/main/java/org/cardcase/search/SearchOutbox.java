@@ -29,9 +29,15 @@ public class SearchOutbox {
   private final java.util.concurrent.ScheduledExecutorService indexer =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("search-indexer").daemon().factory());
 
+  private final org.cardcase.tasks.TaskStore tasks;
+  private final org.cardcase.calendar.CalendarStore calendar;
+
   public SearchOutbox(JdbcClient jdbc, CaseRepository cases, CardLifecycle cards, CaseIndex index,
+      org.cardcase.tasks.TaskStore tasks, org.cardcase.calendar.CalendarStore calendar,
       @org.springframework.beans.factory.annotation.Value("${cardcase.search.batch-size:1000}") int batchSize,
       @org.springframework.beans.factory.annotation.Value("${cardcase.search.outbox-interval:500ms}") java.time.Duration interval) {
+    this.tasks = tasks;
+    this.calendar = calendar;
     this.batchSize = batchSize;
     this.interval = interval;
     this.jdbc = jdbc;
@@ -43,6 +49,12 @@ public class SearchOutbox {
   /** Queues the changed case in the change's own transaction: indexed only if the change commits. */
   @EventListener
   public void on(CaseRepository.CaseChanged change) {
+    jdbc.sql("insert into search_outbox (case_number) values (?)").param(change.caseNumber()).update();
+  }
+
+  /** A task was created, claimed, moved or completed: its case comes again, with all its tasks. */
+  @EventListener
+  public void on(org.cardcase.tasks.TaskStore.TasksChanged change) {
     jdbc.sql("insert into search_outbox (case_number) values (?)").param(change.caseNumber()).update();
   }
 
@@ -117,12 +129,26 @@ public class SearchOutbox {
       List<String> numbers = rows.stream().map(r -> (String) r.get("case_number")).distinct().toList();
       Map<String, List<String>> cardNumbers = cards.cardNumbersOf(numbers);
       // one bulk request for the batch; a case changed again meanwhile has a newer row and comes again
-      index.index(cases.findAll(numbers).stream()
-          .map(c -> CaseDocument.of(c, cardNumbers.getOrDefault(c.caseNumber(), List.of()))).toList());
+      List<org.cardcase.cases.CaseRecord> found = cases.findAll(numbers);
+      Map<String, org.cardcase.cases.CaseRecord> byNumber = found.stream()
+          .collect(java.util.stream.Collectors.toMap(org.cardcase.cases.CaseRecord::caseNumber, c -> c));
+      org.cardcase.calendar.WorkingDayCalendar days = calendar.current();
+      index.index(found.stream().map(c -> CaseDocument.of(c, cardNumbers.getOrDefault(c.caseNumber(), List.of()), days)).toList(),
+          tasks.history(numbers).stream().filter(t -> byNumber.containsKey(t.caseNumber()))
+              .map(t -> TaskDocument.of(t, byNumber.get(t.caseNumber()))).toList(),
+          visitDocuments(cases.visits(numbers), byNumber));
       jdbc.sql("update search_outbox set indexed_at = now() where id = any(?)")
           .param(rows.stream().map(r -> ((Number) r.get("id")).longValue()).toArray(Long[]::new)).update();
       total += numbers.size();
     }
+  }
+
+  /** Each stay numbered within its case (1, 2, ...), so a case indexed again overwrites its own. */
+  private static List<StepVisitDocument> visitDocuments(List<CaseRepository.StepVisit> visits,
+      Map<String, org.cardcase.cases.CaseRecord> byNumber) {
+    Map<String, Integer> seq = new java.util.HashMap<>();
+    return visits.stream().filter(v -> byNumber.containsKey(v.caseNumber()))
+        .map(v -> StepVisitDocument.of(v, seq.merge(v.caseNumber(), 1, Integer::sum), byNumber.get(v.caseNumber()))).toList();
   }
 
   /** Drops the index and queues every case again; the index is whole again once drained. */

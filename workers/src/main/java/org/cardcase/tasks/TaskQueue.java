@@ -55,9 +55,11 @@ public class TaskQueue {
   private final ObjectMapper json = new ObjectMapper();
 
   private final org.cardcase.access.Accounts accounts;
+  private final org.springframework.context.ApplicationEventPublisher events;
 
   public TaskQueue(JdbcClient jdbc, CaseDeadlines deadlines, AuditTrail audit, TransactionTemplate tx,
-      org.cardcase.access.Accounts accounts) {
+      org.cardcase.access.Accounts accounts, org.springframework.context.ApplicationEventPublisher events) {
+    this.events = events;
     this.accounts = accounts;
     this.jdbc = jdbc;
     this.deadlines = deadlines;
@@ -343,6 +345,7 @@ public class TaskQueue {
       }
       audit.append(AuditTrail.ofCase(t.caseNumber()), "assign:" + t.id() + ":" + java.util.UUID.randomUUID(), by, null, action,
           Map.of("task", t.id(), "step", t.elementId(), "assignee", assignee == null ? "" : assignee));
+      events.publishEvent(new TaskStore.TasksChanged(t.caseNumber()));
     });
   }
 

@@ -41,9 +41,40 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
 
   private final org.cardcase.cases.CaseRepository cases;
   private final org.cardcase.flow.ProcessLinks links;
+  private final org.springframework.context.ApplicationEventPublisher events;
+
+  /** A case's tasks changed (created, claimed, moved, completed): the read model indexes them again. */
+  public record TasksChanged(String caseNumber) {}
+
+  /** A task with what the read model needs of its history (the dashboard's figures). */
+  public record TaskHistory(long id, String caseNumber, String elementId, String processId, String candidateGroup,
+      String assignee, String state, Instant createdAt, Instant dueAt, Instant claimedAt, Instant completedAt,
+      String completedBy) {}
+
+  /** Every task of these cases, open and completed. */
+  public List<TaskHistory> history(List<String> caseNumbers) {
+    if (caseNumbers.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql("""
+        select id, case_number, element_id, process_id, candidate_group, assignee, state, created_at, due_at, claimed_at,
+          completed_at, completed_by from human_task where case_number = any(?)""")
+        .param(caseNumbers.toArray(String[]::new))
+        .query((rs, i) -> new TaskHistory(rs.getLong("id"), rs.getString("case_number"), rs.getString("element_id"),
+            rs.getString("process_id"), rs.getString("candidate_group"), rs.getString("assignee"), rs.getString("state"),
+            instant(rs, "created_at"), instant(rs, "due_at"), instant(rs, "claimed_at"), instant(rs, "completed_at"),
+            rs.getString("completed_by"))).list();
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp t = rs.getTimestamp(column);
+    return t == null ? null : t.toInstant();
+  }
 
   public TaskStore(JdbcClient jdbc, CamundaClient client, ObjectMapper json, TransactionTemplate tx, AuditTrail audit,
-      CurrentEngine engine, org.cardcase.cases.CaseRepository cases, org.cardcase.flow.ProcessLinks links) {
+      CurrentEngine engine, org.cardcase.cases.CaseRepository cases, org.cardcase.flow.ProcessLinks links,
+      org.springframework.context.ApplicationEventPublisher events) {
+    this.events = events;
     this.engine = engine;
     this.cases = cases;
     this.links = links;
@@ -73,6 +104,7 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
         .params(caseNumber, elementId, waitSeq, jobKey, formKey, candidateGroup, dueAt == null ? null : Timestamp.from(dueAt),
             c.caseType(), c.channel(), process)
         .query(String.class).optional().orElse(null);
+    events.publishEvent(new TasksChanged(caseNumber));
     return Optional.ofNullable(result).map(this::read);
   }
 
@@ -91,6 +123,7 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
   public void moved(String caseNumber, String deadline, Instant from, Instant to) {
     jdbc.sql("update human_task set due_at = ? where case_number = ? and state = 'OPEN' and due_at = ?")
         .params(Timestamp.from(to), caseNumber, Timestamp.from(from)).update();
+    events.publishEvent(new TasksChanged(caseNumber));
   }
 
   /** Who last completed the case's task at this step. */
@@ -135,6 +168,7 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
       if (updated) {
         audit.append(AuditTrail.ofCase(t.caseNumber()), "task:" + id, user, null, "TASK_COMPLETED",
             Map.of("task", id, "step", t.elementId(), "result", result));
+        events.publishEvent(new TasksChanged(t.caseNumber()));
       }
       return updated;
     });

@@ -1,0 +1,193 @@
+package org.cardcase.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.http.HttpHost;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.cases.CaseRecord;
+import org.cardcase.cases.CaseStatus;
+import org.cardcase.infra.InfraProperties;
+import org.cardcase.infra.TestPorts;
+import org.cardcase.infra.search.EmbeddedElasticsearch;
+import org.cardcase.tasks.TaskStore.TaskHistory;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The supervisors' figures on a known history, aggregated by a real Elasticsearch node: what is
+ * breached, at risk and unassigned now; compliance per week; throughput and cycle time; workload
+ * per clerk; and the tasks behind a number.
+ */
+class SlaDashboardTest {
+  /** Wednesday 2 December 2026, 10:00 in China. */
+  static final Instant NOW = china(2026, 12, 2, 10, 0);
+  static EmbeddedElasticsearch node;
+  static RestClient rest;
+  static SlaDashboard dashboard;
+
+  @BeforeAll
+  static void history() throws Exception {
+    InfraProperties props = new InfraProperties();
+    props.setDataDir(Path.of("target", "dashboard-test-" + System.nanoTime()));
+    props.getSearch().setPort(TestPorts.free());
+    props.getSearch().setDistribution(Path.of(System.getProperty("cardcase.elasticsearch.distribution")));
+    node = new EmbeddedElasticsearch(props);
+    long deadline = System.nanoTime() + 180_000_000_000L;
+    while (!node.started()) {
+      assertThat(System.nanoTime()).as("Elasticsearch started").isLessThan(deadline);
+      Thread.sleep(300);
+    }
+    rest = RestClient.builder(HttpHost.create(node.url())).build();
+    ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    CaseIndex index = new CaseIndex(new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(mapper))), "dash");
+    index.createIfMissing();
+    WorkingDayCalendar calendar = WorkingDayCalendar.official();
+    dashboard = new SlaDashboard(rest, index, () -> calendar);
+
+    // three applications received this week and last, one of them closed; one loss report closed too
+    CaseRecord a = caseOf("A", "CARD_APPLICATION", china(2026, 11, 27, 9, 0), china(2026, 12, 1, 15, 0));
+    CaseRecord b = caseOf("B", "CARD_APPLICATION", china(2026, 12, 1, 9, 0), null);
+    CaseRecord c = caseOf("C", "CARD_APPLICATION", china(2026, 12, 2, 8, 0), null);
+    CaseRecord d = caseOf("D", "LOSS_REPORT", china(2026, 11, 20, 9, 0), china(2026, 11, 26, 9, 0));
+    List<TaskDocument> tasks = new ArrayList<>();
+    // open: breached and nobody's; at risk (due tomorrow noon) and claimed; on track and claimed
+    tasks.add(TaskDocument.of(open(1, "C", "compare-photos", "verification", null, china(2026, 12, 1, 17, 30)), c));
+    tasks.add(TaskDocument.of(open(2, "B", "compare-photos", "verification", "clerk", china(2026, 12, 3, 12, 0)), b));
+    tasks.add(TaskDocument.of(open(3, "B", "collect-card", "card-centre", "clerk", china(2026, 12, 10, 17, 30)), b));
+    // still marked open, but its case is closed: not backlog
+    tasks.add(TaskDocument.of(open(4, "A", "collect-card", "card-centre", null, china(2026, 11, 30, 17, 30)), a));
+    // finished today by the clerk, within its deadline, one hour after claiming it
+    tasks.add(TaskDocument.of(new TaskHistory(5, "A", "compare-photos", "card-application", "verification", "clerk", "COMPLETED",
+        china(2026, 11, 30, 9, 0), china(2026, 12, 3, 17, 30), china(2026, 12, 2, 8, 0), china(2026, 12, 2, 9, 0), "clerk"), a));
+    // finished last week after its deadline
+    tasks.add(TaskDocument.of(new TaskHistory(6, "D", "formal-report", "loss-report", "card-centre", "clerk2", "COMPLETED",
+        china(2026, 11, 20, 9, 0), china(2026, 11, 24, 17, 30), null, china(2026, 11, 25, 10, 0), "clerk2"), d));
+    index.index(List.of(CaseDocument.of(a, List.of(), calendar), CaseDocument.of(b, List.of(), calendar),
+        CaseDocument.of(c, List.of(), calendar), CaseDocument.of(d, List.of(), calendar)), tasks, visits(a, b, c));
+    rest.performRequest(new Request("POST", "/_refresh"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (rest != null) {
+      rest.close();
+    }
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @Test
+  void theBacklogSaysWhatIsBreachedAtRiskAndUnassignedLeavingOutClosedCases() {
+    var f = dashboard.figures(SlaDashboard.Filter.lastDays(30, NOW), NOW);
+    assertThat(f.open()).isEqualTo(3);
+    assertThat(f.breached()).isEqualTo(1);
+    assertThat(f.atRisk()).isEqualTo(1);
+    assertThat(f.unassigned()).isEqualTo(1);
+    assertThat(f.backlog()).containsExactlyInAnyOrder(
+        new SlaDashboard.StepBacklog("compare-photos", "verification", 2, 1, 1, 1),
+        new SlaDashboard.StepBacklog("collect-card", "card-centre", 1, 0, 0, 0));
+  }
+
+  @Test
+  void complianceIsTheShareOfTasksFinishedByTheirDeadlinePerWeek() {
+    var f = dashboard.figures(SlaDashboard.Filter.lastDays(30, NOW), NOW);
+    var weeks = f.compliance();
+    assertThat(weeks).contains(new SlaDashboard.Week(LocalDate.of(2026, 11, 23), 1, 0),
+        new SlaDashboard.Week(LocalDate.of(2026, 11, 30), 1, 1));
+    // empty weeks of the range are there too, so the chart has no gaps
+    assertThat(weeks.getFirst().weekStart()).isBeforeOrEqualTo(LocalDate.of(2026, 11, 3));
+    assertThat(weeks.stream().filter(w -> w.withDeadline() == 0).findFirst().orElseThrow().share()).isNull();
+  }
+
+  @Test
+  void throughputAndCycleTimeCountCasesReceivedAndClosedInWorkingDays() {
+    var f = dashboard.figures(SlaDashboard.Filter.lastDays(30, NOW), NOW);
+    assertThat(f.throughput()).contains(new SlaDashboard.Day(LocalDate.of(2026, 11, 27), 1, 0),
+        new SlaDashboard.Day(LocalDate.of(2026, 12, 1), 1, 1), new SlaDashboard.Day(LocalDate.of(2026, 12, 2), 1, 0));
+    // A: received Friday 27 November, closed Tuesday 1 December = 2 working days; D: Friday 20 to Thursday 26 = 4
+    assertThat(f.cycleDaysByProcess()).containsExactlyInAnyOrder(new SlaDashboard.Spread("CARD_APPLICATION", 1, 2.0, 2.0),
+        new SlaDashboard.Spread("LOSS_REPORT", 1, 4.0, 4.0));
+    assertThat(f.hoursByStep()).contains(new SlaDashboard.Spread("compare-photos", 1, 48.0, 48.0));
+  }
+
+  @Test
+  void workloadPerClerkCountsClaimedAndFinishedTodayWithTheMedianHandlingTime() {
+    var f = dashboard.figures(SlaDashboard.Filter.lastDays(30, NOW), NOW);
+    assertThat(f.clerks()).containsExactly(new SlaDashboard.Clerk("clerk", 2, 1, 1.0));
+  }
+
+  @Test
+  void everyNumberLeadsToTheTasksBehindItAndFiltersNarrowThem() {
+    var all = SlaDashboard.Filter.lastDays(30, NOW);
+    assertThat(dashboard.tasks(all, SlaDashboard.Slice.BREACHED, null, null, null, NOW, 100))
+        .extracting(TaskDocument::taskId).containsExactly(1L);
+    assertThat(dashboard.tasks(all, SlaDashboard.Slice.OPEN, "compare-photos", "verification", null, NOW, 100))
+        .extracting(TaskDocument::taskId).containsExactly(1L, 2L);
+    assertThat(dashboard.tasks(all, SlaDashboard.Slice.CLAIMED, null, null, "clerk", NOW, 100))
+        .extracting(TaskDocument::taskId).containsExactly(2L, 3L);
+    assertThat(dashboard.tasks(all, SlaDashboard.Slice.FINISHED_TODAY, null, null, "clerk", NOW, 100))
+        .extracting(TaskDocument::taskId).containsExactly(5L);
+    var cardCentre = new SlaDashboard.Filter(all.from(), all.to(), null, null, null, "card-centre", null);
+    var f = dashboard.figures(cardCentre, NOW);
+    assertThat(f.open()).isEqualTo(1);
+    assertThat(f.breached()).isZero();
+    assertThat(dashboard.filterValues().get("group")).containsExactly("card-centre", "verification");
+  }
+
+  @Test
+  void theHeatmapShowsTimeSpentAtEachStepAndTheCasesThereNow() {
+    var heat = dashboard.heat(SlaDashboard.Filter.lastDays(30, NOW));
+    var received = heat.stream().filter(h -> h.step().equals("received")).findFirst().orElseThrow();
+    assertThat(received.waiting()).isZero();
+    assertThat(received.finished()).isEqualTo(3);
+    assertThat(received.p50Hours()).isEqualTo(2.0);
+    // A stayed from Friday 27 November 12:00 until it closed on Tuesday 1 December 15:00; B and C are there now
+    assertThat(heat).contains(new SlaDashboard.Heat("compare-photos", 2, 1, 99.0, 99.0));
+    assertThat(dashboard.waitingAt(SlaDashboard.Filter.lastDays(30, NOW), List.of("compare-photos"), 10))
+        .extracting(StepVisitDocument::caseNumber).containsExactly("B", "C");
+  }
+
+  /** A and B and C each arrived, were registered, then waited for the photo comparison (A until it closed). */
+  static List<StepVisitDocument> visits(CaseRecord a, CaseRecord b, CaseRecord c) {
+    List<StepVisitDocument> out = new ArrayList<>();
+    for (CaseRecord x : List.of(a, b, c)) {
+      long receivedHours = x == a ? 3 : x == b ? 2 : 1;
+      Instant registered = x.createdAt().plusSeconds(receivedHours * 3600);
+      out.add(StepVisitDocument.of(new org.cardcase.cases.CaseRepository.StepVisit(x.caseNumber(), "received", x.createdAt(),
+          registered), 1, x));
+      out.add(StepVisitDocument.of(new org.cardcase.cases.CaseRepository.StepVisit(x.caseNumber(), "compare-photos", registered,
+          x.closedAt()), 2, x));
+    }
+    return out;
+  }
+
+  static TaskHistory open(long id, String cn, String step, String group, String assignee, Instant due) {
+    return new TaskHistory(id, cn, step, "card-application", group, assignee, "OPEN", NOW.minusSeconds(86_400), due,
+        assignee == null ? null : NOW.minusSeconds(3600), null, null);
+  }
+
+  static CaseRecord caseOf(String cn, String type, Instant created, Instant closed) {
+    return new CaseRecord(cn, type, closed == null ? CaseStatus.IN_PROGRESS : CaseStatus.COMPLETED, "step", "web-portal",
+        "段誉", "110105199004041002", "MALE", "13812345678", "ICBC", created, closed == null ? created : closed, closed);
+  }
+
+  static Instant china(int y, int m, int d, int h, int min) {
+    return LocalDateTime.of(y, m, d, h, min).atZone(WorkingDayCalendar.ZONE).toInstant();
+  }
+}
