@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.cardcase.calendar.CalendarStore;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.search.SlaDashboard;
 import org.cardcase.search.SlaDashboard.Slice;
@@ -66,7 +65,7 @@ public class DashboardView extends VerticalLayout {
   private final Map<String, java.util.Set<String>> heatSteps = new java.util.HashMap<>();
   private String heatViewerProcess;
   private final Grid<org.cardcase.search.StepVisitDocument> waitingGrid = new Grid<>();
-  private final CalendarStore calendar;
+  private final org.cardcase.deadlines.CaseDeadlines deadlines;
   private final ReferenceData reference;
   private final boolean mayOpenCases;
 
@@ -96,11 +95,11 @@ public class DashboardView extends VerticalLayout {
   private SlaDashboard.Figures figures;
   private long refreshedAt;
 
-  public DashboardView(SlaDashboard dashboard, CalendarStore calendar, ReferenceData reference, Staff staff,
+  public DashboardView(SlaDashboard dashboard, org.cardcase.deadlines.CaseDeadlines deadlines, ReferenceData reference, Staff staff,
       org.cardcase.flow.ProcessCatalog catalog) {
     this.dashboard = dashboard;
     this.catalog = catalog;
-    this.calendar = calendar;
+    this.deadlines = deadlines;
     this.reference = reference;
     this.mayOpenCases = staff.has("SUPERVISOR");
     setWidthFull();
@@ -494,14 +493,12 @@ public class DashboardView extends VerticalLayout {
     drillGrid.setVisible(false);
     waitingGrid.setItems(visits);
     waitingGrid.setVisible(!visits.isEmpty());
-    StringBuilder csv = new StringBuilder("\uFEFF").append(String.join(",", getTranslation("dashboard.col.case"),
-        getTranslation("dashboard.col.process"), getTranslation("dashboard.col.step"), getTranslation("dashboard.channel"),
-        "enteredAt")).append("\r\n");
-    visits.forEach(v -> csv.append(String.join(",", List.of(v.caseNumber(), label("case.type.", v.caseType()),
-        label("step.", v.step()), label("channel.", v.channel()), v.enteredAt().toString()).stream().map(DashboardView::quote)
-        .toList())).append("\r\n"));
+    String csv = csv(List.of(getTranslation("dashboard.col.case"), getTranslation("dashboard.col.process"),
+        getTranslation("dashboard.col.step"), getTranslation("dashboard.channel"), "enteredAt"),
+        visits.stream().map(v -> List.of(v.caseNumber(), label("case.type.", v.caseType()), label("step.", v.step()),
+            label("channel.", v.channel()), v.enteredAt().toString())).toList());
     export.setHref(new StreamResource("cardcase-at-" + elementId + ".csv",
-        () -> new java.io.ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8))));
+        () -> new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8))));
     export.setVisible(!visits.isEmpty());
     drill.setVisible(true);
     drill.getElement().callJsFunction("scrollIntoView");
@@ -511,8 +508,7 @@ public class DashboardView extends VerticalLayout {
     if (!t.open() || t.dueAt() == null) {
       return "–";
     }
-    LocalDate today = LocalDate.now(WorkingDayCalendar.ZONE);
-    int left = calendar.current().workingDaysBetween(today, t.dueAt().atZone(WorkingDayCalendar.ZONE).toLocalDate());
+    int left = deadlines.workingDaysLeft(t.dueAt());
     return left < 0 ? getTranslation("dashboard.daysOverdue", -left) : getTranslation("dashboard.daysLeft", left);
   }
 
@@ -548,18 +544,23 @@ public class DashboardView extends VerticalLayout {
     drill.getElement().callJsFunction("scrollIntoView");
   }
 
-  /** The list as CSV (UTF-8 with a byte order mark, so spreadsheet programs read the Chinese right). */
   String csv(List<TaskDocument> tasks) {
-    StringBuilder out = new StringBuilder("\uFEFF");
-    out.append(String.join(",", List.of(getTranslation("dashboard.col.case"), getTranslation("dashboard.col.process"),
+    return csv(List.of(getTranslation("dashboard.col.case"), getTranslation("dashboard.col.process"),
         getTranslation("dashboard.col.step"), getTranslation("dashboard.col.group"), getTranslation("dashboard.col.assignee"),
-        "createdAt", "dueAt", "completedAt"))).append("\r\n");
-    for (TaskDocument t : tasks) {
-      out.append(String.join(",", List.of(t.caseNumber(), label("case.type.", t.caseType()), label("step.", t.step()),
-          label("group.", t.group()), t.open() ? nullToEmpty(t.assignee()) : nullToEmpty(t.completedBy()),
-          String.valueOf(t.createdAt()), t.dueAt() == null ? "" : t.dueAt().toString(),
-          t.completedAt() == null ? "" : t.completedAt().toString()).stream().map(DashboardView::quote).toList())).append("\r\n");
-    }
+        "createdAt", "dueAt", "completedAt"),
+        tasks.stream().map(t -> List.of(t.caseNumber(), label("case.type.", t.caseType()), label("step.", t.step()),
+            label("group.", t.group()), t.open() ? nullToEmpty(t.assignee()) : nullToEmpty(t.completedBy()),
+            String.valueOf(t.createdAt()), t.dueAt() == null ? "" : t.dueAt().toString(),
+            t.completedAt() == null ? "" : t.completedAt().toString())).toList());
+  }
+
+  /** A list as CSV (UTF-8 with a byte order mark, so spreadsheet programs read the Chinese right). */
+  private static String csv(List<String> header, List<List<String>> rows) {
+    StringBuilder out = new StringBuilder("\uFEFF");
+    List<List<String>> all = new ArrayList<>(rows.size() + 1);
+    all.add(header);
+    all.addAll(rows);
+    all.forEach(row -> out.append(String.join(",", row.stream().map(DashboardView::quote).toList())).append("\r\n"));
     return out.toString();
   }
 

@@ -156,7 +156,7 @@ public class ProcessCatalog {
     return null;
   }
 
-  /** The ids of the processes in the catalog, in the order their files were read. */
+  /** The ids of the processes in the catalog, in alphabetical order. */
   public java.util.List<String> processIds() {
     return java.util.List.copyOf(new java.util.TreeSet<>(files.keySet()));
   }

@@ -49,13 +49,17 @@ public class SearchOutbox {
   /** Queues the changed case in the change's own transaction: indexed only if the change commits. */
   @EventListener
   public void on(CaseRepository.CaseChanged change) {
-    jdbc.sql("insert into search_outbox (case_number) values (?)").param(change.caseNumber()).update();
+    queue(change.caseNumber());
   }
 
   /** A task was created, claimed, moved or completed: its case comes again, with all its tasks. */
   @EventListener
   public void on(org.cardcase.tasks.TaskStore.TasksChanged change) {
-    jdbc.sql("insert into search_outbox (case_number) values (?)").param(change.caseNumber()).update();
+    queue(change.caseNumber());
+  }
+
+  private void queue(String caseNumber) {
+    jdbc.sql("insert into search_outbox (case_number) values (?)").param(caseNumber).update();
   }
 
   /** Queues every case, a page at a time (read through the cases' own API). */

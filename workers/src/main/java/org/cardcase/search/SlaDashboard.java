@@ -83,16 +83,41 @@ public class SlaDashboard {
     }
   }
 
+  /** When the figures are taken: "at risk" ends at close of business on the next working day, "today" starts at midnight in China. */
+  private record Moment(Instant now, Instant riskEnd, Instant todayStart) {}
+
+  private Moment moment(Instant now) {
+    return new Moment(now, calendar.get().deadline(now, 1),
+        now.atZone(WorkingDayCalendar.ZONE).toLocalDate().atStartOfDay(WorkingDayCalendar.ZONE).toInstant());
+  }
+
+  /**
+   * What puts a task in a slice, written once: the counts (aggregation filters) and the lists behind
+   * them (query filters) use the same clauses, so a number and its list cannot disagree.
+   */
+  private static List<Object> condition(Slice slice, Moment m, String clerk) {
+    Object open = Map.of("term", Map.of("open", true));
+    return switch (slice) {
+      case OPEN -> List.of(open);
+      case BREACHED -> List.of(open, range("dueAt", null, m.now()));
+      case AT_RISK -> List.of(open, range("dueAt", m.now(), m.riskEnd()));
+      case UNASSIGNED -> List.of(open, Map.of("bool", Map.of("must_not", Map.of("exists", Map.of("field", "assignee")))));
+      case CLAIMED -> List.of(open, Map.of("term", Map.of("assignee", clerk)));
+      case FINISHED_TODAY -> List.of(range("completedAt", m.todayStart(), null), Map.of("term", Map.of("completedBy", clerk)));
+    };
+  }
+
   public Figures figures(Filter f, Instant now) {
-    Instant riskEnd = calendar.get().deadline(now, 1);
-    Instant todayStart = now.atZone(WorkingDayCalendar.ZONE).toLocalDate().atStartOfDay(WorkingDayCalendar.ZONE).toInstant();
+    Moment m = moment(now);
     // 1. the backlog now
-    Map<String, Object> openAggs = new LinkedHashMap<>(slices(now, riskEnd));
+    Map<String, Object> openAggs = new LinkedHashMap<>(slices(m));
     openAggs.put("steps", Map.of("terms", Map.of("field", "step", "size", 200), "aggs",
-        Map.of("groups", Map.of("terms", Map.of("field", "group", "size", 50), "aggs", slices(now, riskEnd)))));
+        Map.of("groups", Map.of("terms", Map.of("field", "group", "size", 50), "aggs", slices(m)))));
     openAggs.put("clerks", Map.of("terms", Map.of("field", "assignee", "size", 1000)));
+    List<Object> openFilters = new ArrayList<>(taskFilters(f));
+    openFilters.addAll(condition(Slice.OPEN, m, null));
     JsonNode open = search(index.taskIndexName(), Map.of("size", 0, "track_total_hits", true,
-        "query", bool(taskFilters(f), Map.of("term", Map.of("open", true))), "aggs", openAggs));
+        "query", Map.of("bool", Map.of("filter", openFilters)), "aggs", openAggs));
     JsonNode oa = open.path("aggregations");
     List<StepBacklog> backlog = new ArrayList<>();
     for (JsonNode step : oa.path("steps").path("buckets")) {
@@ -121,7 +146,7 @@ public class SlaDashboard {
     List<Spread> byStep = spreads(done.path("aggregations").path("steps"));
     // 3. work finished today, per clerk
     JsonNode today = search(index.taskIndexName(), Map.of("size", 0,
-        "query", bool(taskFilters(f), range("completedAt", todayStart, null)),
+        "query", bool(taskFilters(f), range("completedAt", m.todayStart(), null)),
         "aggs", Map.of("clerks", Map.of("terms", Map.of("field", "completedBy", "size", 1000),
             "aggs", Map.of("p", Map.of("percentiles", Map.of("field", "workHours", "percents", List.of(50))))))));
     Map<String, long[]> counts = new TreeMap<>();
@@ -159,8 +184,6 @@ public class SlaDashboard {
 
   /** The tasks behind a number (most urgent first), at most {@code size}. */
   public List<TaskDocument> tasks(Filter f, Slice slice, String step, String group, String clerk, Instant now, int size) {
-    Instant riskEnd = calendar.get().deadline(now, 1);
-    Instant todayStart = now.atZone(WorkingDayCalendar.ZONE).toLocalDate().atStartOfDay(WorkingDayCalendar.ZONE).toInstant();
     List<Object> must = new ArrayList<>(taskFilters(f));
     if (step != null) {
       must.add(Map.of("term", Map.of("step", step)));
@@ -168,22 +191,10 @@ public class SlaDashboard {
     if (group != null) {
       must.add(Map.of("term", Map.of("group", group)));
     }
-    switch (slice) {
-      case OPEN -> must.add(Map.of("term", Map.of("open", true)));
-      case BREACHED -> must.addAll(List.of(Map.of("term", Map.of("open", true)), range("dueAt", null, now)));
-      case AT_RISK -> must.addAll(List.of(Map.of("term", Map.of("open", true)), range("dueAt", now, riskEnd)));
-      case UNASSIGNED -> must.addAll(List.of(Map.of("term", Map.of("open", true)),
-          Map.of("bool", Map.of("must_not", Map.of("exists", Map.of("field", "assignee"))))));
-      case CLAIMED -> must.addAll(List.of(Map.of("term", Map.of("open", true)), Map.of("term", Map.of("assignee", clerk))));
-      case FINISHED_TODAY -> must.addAll(List.of(range("completedAt", todayStart, null), Map.of("term", Map.of("completedBy", clerk))));
-    }
+    must.addAll(condition(slice, moment(now), clerk));
     JsonNode r = search(index.taskIndexName(), Map.of("size", size, "query", Map.of("bool", Map.of("filter", must)),
         "sort", List.of(Map.of("dueAt", Map.of("order", "asc", "missing", "_last")), Map.of("taskId", "asc"))));
-    List<TaskDocument> out = new ArrayList<>();
-    for (JsonNode h : r.path("hits").path("hits")) {
-      out.add(JSON.convertValue(h.path("_source"), TaskDocument.class));
-    }
-    return out;
+    return sources(r, TaskDocument.class);
   }
 
   /** Time spent at a step: stays that ended in the range (median and p90, hours) and cases there now. */
@@ -211,9 +222,14 @@ public class SlaDashboard {
     must.add(Map.of("term", Map.of("waiting", true)));
     JsonNode r = search(index.visitIndexName(), Map.of("size", size, "query", Map.of("bool", Map.of("filter", must)),
         "sort", List.of(Map.of("enteredAt", "asc"), Map.of("id", "asc"))));
-    List<StepVisitDocument> out = new ArrayList<>();
-    for (JsonNode h : r.path("hits").path("hits")) {
-      out.add(JSON.convertValue(h.path("_source"), StepVisitDocument.class));
+    return sources(r, StepVisitDocument.class);
+  }
+
+  /** The documents a search returned, in its order. */
+  private static <T> List<T> sources(JsonNode response, Class<T> type) {
+    List<T> out = new ArrayList<>();
+    for (JsonNode h : response.path("hits").path("hits")) {
+      out.add(JSON.convertValue(h.path("_source"), type));
     }
     return out;
   }
@@ -234,10 +250,15 @@ public class SlaDashboard {
     return out;
   }
 
-  private static Map<String, Object> slices(Instant now, Instant riskEnd) {
-    return Map.of("breached", Map.of("filter", range("dueAt", null, now)),
-        "atRisk", Map.of("filter", range("dueAt", now, riskEnd)),
-        "unassigned", Map.of("filter", Map.of("bool", Map.of("must_not", Map.of("exists", Map.of("field", "assignee"))))));
+  /** The backlog's counts, as filters within the open tasks (the OPEN clause is already in the query). */
+  private static Map<String, Object> slices(Moment m) {
+    return Map.of("breached", Map.of("filter", narrowing(Slice.BREACHED, m)),
+        "atRisk", Map.of("filter", narrowing(Slice.AT_RISK, m)),
+        "unassigned", Map.of("filter", narrowing(Slice.UNASSIGNED, m)));
+  }
+
+  private static Map<String, Object> narrowing(Slice slice, Moment m) {
+    return Map.of("bool", Map.of("filter", condition(slice, m, null)));
   }
 
   private static Map<String, Object> percentiles(String field) {

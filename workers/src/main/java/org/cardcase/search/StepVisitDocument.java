@@ -1,6 +1,5 @@
 package org.cardcase.search;
 
-import java.time.Duration;
 import java.time.Instant;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
@@ -18,7 +17,7 @@ public record StepVisitDocument(String id, String caseNumber, String caseType, S
   static StepVisitDocument of(CaseRepository.StepVisit v, int seq, CaseRecord c) {
     return new StepVisitDocument(c.caseNumber() + "/" + seq, c.caseNumber(), c.caseType(), v.step(), c.channel(),
         c.issuingBank(), v.enteredAt(), v.leftAt(),
-        v.leftAt() == null ? null : Math.round(Duration.between(v.enteredAt(), v.leftAt()).toMinutes() / 6.0) / 10.0,
+        v.leftAt() == null ? null : TaskDocument.hours(v.enteredAt(), v.leftAt()),
         v.leftAt() == null && c.closedAt() == null);
   }
 }

@@ -28,7 +28,8 @@ public record TaskDocument(
         completed && t.dueAt() != null ? !t.completedAt().isAfter(t.dueAt()) : null);
   }
 
-  private static double hours(Instant from, Instant to) {
+  /** Hours from one instant to another, to a tenth (the read model's unit for time spent). */
+  static double hours(Instant from, Instant to) {
     return Math.round(Duration.between(from, to).toMinutes() / 6.0) / 10.0;
   }
 }
