@@ -29,6 +29,8 @@ class ExternalModeIT {
       ext.awaitElasticsearch();
       ext.applicationArguments().forEach(sys::with);
       sys.with("--cardcase.simulators.bank.produce-after=1s");
+      // a task job the stopped application had not stored comes back to the restarted one in seconds
+      sys.with("--cardcase.tasks.activation-timeout=5s");
       sys.start();
 
       JsonNode health = sys.json(sys.get("/actuator/health", null));

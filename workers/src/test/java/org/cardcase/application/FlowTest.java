@@ -52,7 +52,7 @@ import org.springframework.test.context.DynamicPropertySource;
     "cardcase.simulators.registry.delay=20ms", "cardcase.simulators.bank.produce-after=500ms",
     "cardcase.simulators.provincial-centre.delay=10ms", "cardcase.simulators.sms.delay=1ms",
     "cardcase.jobs.retry-backoff=100ms", "cardcase.recovery.sweep-interval=1s", "cardcase.demo-accounts=true",
-    "cardcase.engine.keep-records=true", "cardcase.jobs.poll-interval=500ms"})
+    "cardcase.engine.keep-records=true", "cardcase.jobs.poll-interval=500ms", "cardcase.tasks.activation-timeout=4s"})
 abstract class FlowTest {
   static final List<String> CLERK_GROUPS = List.of("verification", "counter");
 

@@ -51,6 +51,24 @@ class TaskQueueTest extends FlowTest {
   }
 
   @Test
+  void aStoredTasksJobIsHeldWhileAPersonWorksOnIt() throws Exception {
+    // FlowTest activates user-task jobs for 4 s: long enough to store the task, short enough that a
+    // job delivered to an application that stopped before storing it comes back (ExternalModeIT)
+    String cn = apply("段誉", id("19920202", "058"), null);
+    HumanTask t = awaitTask(cn, "compare-photos");
+    Thread.sleep(6000);
+    List<io.camunda.zeebe.protocol.record.intent.Intent> intents = new java.util.ArrayList<>();
+    for (io.camunda.zeebe.protocol.record.Record<?> r : engine.recordStream().getRecords()) {
+      if (r.getKey() == t.jobKey() && r.getValueType() == io.camunda.zeebe.protocol.record.ValueType.JOB) {
+        intents.add(r.getIntent());
+      }
+    }
+    assertThat(intents).as("the job's records").contains(io.camunda.zeebe.protocol.record.intent.JobIntent.TIMEOUT_UPDATED)
+        .doesNotContain(io.camunda.zeebe.protocol.record.intent.JobIntent.TIMED_OUT);
+    assertThat(tasks.complete(t.id(), "clerk", CLERK.groups(), Map.of("photoDecision", "APPROVE")).caseContinued()).isTrue();
+  }
+
+  @Test
   void aBulkReassignMovesEveryTaskItMayAndSaysWhyNotForTheRest() throws Exception {
     String cn1 = apply("钟灵", id("19930303", "044"), null);
     String cn2 = apply("阿朱", id("19930303", "046"), null);
