@@ -63,7 +63,8 @@ public class ApiExceptionHandler {
     return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
   }
 
-  @ExceptionHandler({org.cardcase.cards.IllegalCardTransition.class, org.cardcase.incidents.Incidents.IncidentConflict.class})
+  @ExceptionHandler({org.cardcase.cards.IllegalCardTransition.class, org.cardcase.incidents.Incidents.IncidentConflict.class,
+      org.cardcase.application.CardApplications.CardNotCollectable.class})
   ResponseEntity<Map<String, Object>> illegalTransition(RuntimeException e) {
     return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
   }

@@ -18,7 +18,10 @@ public class PartnerApi {
   private final MessageInbox inbox;
   private final CaseRepository cases;
 
-  public PartnerApi(MessageInbox inbox, CaseRepository cases) {
+  private final org.cardcase.application.CardApplications applications;
+
+  public PartnerApi(MessageInbox inbox, CaseRepository cases, org.cardcase.application.CardApplications applications) {
+    this.applications = applications;
     this.inbox = inbox;
     this.cases = cases;
   }
@@ -73,6 +76,7 @@ public class PartnerApi {
     }
     ApiRequests.caseNumber(req, body.caseNumber());
     cases.find(body.caseNumber()).orElseThrow(() -> new CaseNotFound(body.caseNumber()));
+    applications.checkActivatable(body.caseNumber(), body.callbackId(), body.branch().strip(), req.getUserPrincipal().getName());
     boolean first = inbox.receive("card-activated:" + body.callbackId(), CardApplicationProcess.MSG_CARD_ACTIVATED,
         body.caseNumber(), req.getUserPrincipal().getName(), Map.of("branch", body.branch().strip()));
     return Map.of("accepted", true, "duplicate", !first);

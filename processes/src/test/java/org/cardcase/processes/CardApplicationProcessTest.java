@@ -56,7 +56,11 @@ class CardApplicationProcessTest {
   }
 
   private void publish(String message) throws Exception {
-    client.newPublishMessageCommand().messageName(message).correlationKey("SC-TEST-1").send().join();
+    publish(message, Map.of());
+  }
+
+  private void publish(String message, Map<String, Object> variables) throws Exception {
+    client.newPublishMessageCommand().messageName(message).correlationKey("SC-TEST-1").variables(variables).send().join();
     engine.waitForIdleState(Duration.ofSeconds(5));
   }
 
@@ -150,7 +154,45 @@ class CardApplicationProcessTest {
     assertThat(pi).isWaitingAtElements(CardApplicationProcess.WAIT_CARD_ACTIVATED);
     engine.increaseTime(Duration.ofDays(60));
     complete(CardApplicationProcess.JOB_ESCALATE_UNCOLLECTED, Map.of());
+    complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
+    assertThat(pi).isWaitingAtElements(CardApplicationProcess.WAIT_UNCOLLECTED_DECISION);
+    // the supervisor reached the citizen: the wait at the branch starts again with new deadlines
+    publish(CardApplicationProcess.MSG_UNCOLLECTED_DECIDED, Map.of(CardApplicationProcess.VAR_UNCOLLECTED_ACTION, "CONTACTED"));
+    complete(CardApplicationProcess.JOB_EXTEND_COLLECTION, Map.of(CardApplicationProcess.VAR_COLLECTION_REMINDER_AT, in(30),
+        CardApplicationProcess.VAR_COLLECTION_FINAL_DUE_AT, in(90)));
+    complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
+    assertThat(pi).isWaitingAtElements(CardApplicationProcess.WAIT_CARD_ACTIVATED);
+    // missed again: this time the supervisor cancels the card
+    engine.increaseTime(Duration.ofDays(40));
+    complete(CardApplicationProcess.JOB_REMIND_COLLECTION, Map.of());
+    engine.increaseTime(Duration.ofDays(60));
+    complete(CardApplicationProcess.JOB_ESCALATE_UNCOLLECTED, Map.of());
+    complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
+    publish(CardApplicationProcess.MSG_UNCOLLECTED_DECIDED, Map.of(CardApplicationProcess.VAR_UNCOLLECTED_ACTION, "CANCEL"));
+    complete(CardApplicationProcess.JOB_CANCEL_UNCOLLECTED, Map.of());
     complete(CaseFlow.PROCESS_ENDED_LISTENER, Map.of());
-    assertThat(pi).hasPassedElement(CardApplicationProcess.END_UNCOLLECTED).isCompleted();
+    assertThat(pi).hasPassedElement(CardApplicationProcess.END_UNCOLLECTED).hasPassedElement(CardApplicationProcess.EXTEND_COLLECTION)
+        .hasNotPassedElement(CardApplicationProcess.ACTIVATE_CARD).isCompleted();
+  }
+
+  @Test
+  void aCardActivatedWhileTheSupervisorDecidesIsActivated() throws Exception {
+    ProcessInstanceEvent pi = start();
+    complete(CardApplicationProcess.JOB_REGISTER, Map.of());
+    verifyByClerk("APPROVE");
+    complete(CardProductionProcess.JOB_REQUEST_PRODUCTION, Map.of(CardProductionProcess.VAR_PRODUCTION_DUE_AT, in(14)));
+    complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
+    publish(CardProductionProcess.MSG_CARD_PRODUCED);
+    complete(CardApplicationProcess.JOB_NOTIFY_CARD_READY, Map.of(CardApplicationProcess.VAR_COLLECTION_REMINDER_AT, in(300),
+        CardApplicationProcess.VAR_COLLECTION_FINAL_DUE_AT, in(90)));
+    complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
+    engine.increaseTime(Duration.ofDays(91));
+    complete(CardApplicationProcess.JOB_ESCALATE_UNCOLLECTED, Map.of());
+    complete(CaseFlow.CHECKPOINT_LISTENER, Map.of());
+    publish(CardApplicationProcess.MSG_CARD_ACTIVATED);
+    complete(CardApplicationProcess.JOB_ACTIVATE_CARD, Map.of());
+    complete(CaseFlow.PROCESS_ENDED_LISTENER, Map.of());
+    assertThat(pi).hasPassedElement(CardApplicationProcess.ACTIVATED_WHILE_DECIDING)
+        .hasPassedElement(CardApplicationProcess.END_COMPLETED).hasNotPassedElement(CardApplicationProcess.END_UNCOLLECTED).isCompleted();
   }
 }

@@ -28,6 +28,10 @@ import org.cardcase.production.CardOrder;
 import org.cardcase.production.IssuingBank;
 import org.cardcase.production.ProvincialCentre;
 import org.cardcase.shared.ReferenceData;
+import org.cardcase.flow.MessageInbox;
+import org.cardcase.loss.MedicalSettlement;
+import org.cardcase.tasks.AlertDecision;
+import org.cardcase.tasks.HumanTask;
 import org.cardcase.tasks.TaskStore;
 import org.cardcase.verification.Verification;
 import org.slf4j.Logger;
@@ -167,20 +171,80 @@ public class ApplicationWorkers {
       TransactionTemplate tx, AuditTrail audit) {
     return new Step(JOB_ESCALATE_UNCOLLECTED, (job, cn) -> {
       int seq = links.find(cn).orElseThrow().waitSeq();
+      Object finalDue = job.getVariablesAsMap().get(VAR_COLLECTION_FINAL_DUE_AT);
       tx.executeWithoutResult(s -> {
-        // a supervisor decides: contact the citizen, or cancel the card
+        // a supervisor decides: the citizen will collect (the wait is extended), or the card is
+        // cancelled; the case waits for that decision and still takes an activation meanwhile
         tasks.upsert(cn, ESCALATE_UNCOLLECTED, seq, 0L, "cardcase:" + FORM_CARD_UNCOLLECTED, GROUP_SUPERVISORS, clock.instant());
-        if (cases.changeStatus(cn, CaseStatus.UNCOLLECTED, "final-deadline")) {
-          cases.close(cn, END_UNCOLLECTED);
-        }
+        cases.changeStatus(cn, CaseStatus.UNCOLLECTED, "final-deadline:" + finalDue);
       });
       return Map.of();
     });
   }
 
+  /** The supervisor's decision on an uncollected card goes to the waiting case as a message: the process decides what follows. */
+  @Bean
+  AlertDecision uncollectedCardDecision(MessageInbox inbox, Clock clock) {
+    return new AlertDecision() {
+      @Override
+      public String step() {
+        return ESCALATE_UNCOLLECTED;
+      }
+
+      @Override
+      public void act(HumanTask task, Map<String, Object> result, String decidedBy) {
+        // stored once under the task's id: a retry sends the same decision with the same time
+        inbox.receive("uncollected-decided:" + task.id(), MSG_UNCOLLECTED_DECIDED, task.caseNumber(), decidedBy,
+            Map.of(VAR_UNCOLLECTED_ACTION, String.valueOf(result.get("action")), VAR_UNCOLLECTED_DECIDED_AT,
+                clock.instant().toString()));
+      }
+    };
+  }
+
+  @Bean
+  CaseJobHandler cancelUncollected(CaseRepository cases, CardLifecycle cards, MedicalSettlement settlement,
+      Notifications notifications, TransactionTemplate tx) {
+    return new Step(JOB_CANCEL_UNCOLLECTED, (job, cn) -> {
+      CaseRecord c = cases.get(cn);
+      Card card = cards.ofCase(cn);
+      // the settlement system first: a card still at the branch must never pay, even if handed over by mistake
+      settlement.stop(card.cardId(), "not collected; cancelled by the service centre");
+      tx.executeWithoutResult(s -> {
+        cards.move(card.cardId(), CardState.CANCELLED, "system", null,
+            "not collected by the final deadline; cancelled on a supervisor's decision", "cancelled-uncollected");
+        cases.close(cn, END_UNCOLLECTED);
+      });
+      notifications.send(cn, cn + ":uncollected-cancelled", c.phone(), "uncollected-card-cancelled", Map.of("caseNumber", cn));
+      return Map.of();
+    });
+  }
+
+  @Bean
+  CaseJobHandler extendCollection(CaseRepository cases, CaseDeadlines caseDeadlines, Notifications notifications,
+      ReferenceData reference, DeadlineRules deadlines, TransactionTemplate tx) {
+    return new Step(JOB_EXTEND_COLLECTION, (job, cn) -> {
+      // counted from the decision, so a redelivered step computes the same new deadlines
+      Instant decided = Instant.parse(String.valueOf(job.getVariablesAsMap().get(VAR_UNCOLLECTED_DECIDED_AT)));
+      CaseRecord c = cases.get(cn);
+      Map<String, Object> out = tx.execute(s -> {
+        cases.changeStatus(cn, CaseStatus.CARD_READY, "collection-extended:" + decided);
+        Map<String, Object> vars = new HashMap<>();
+        vars.put(VAR_COLLECTION_REMINDER_AT,
+            caseDeadlines.again(cn, VAR_COLLECTION_REMINDER_AT, decided, deadlines.getCollectionReminderWorkingDays()).toString());
+        vars.put(VAR_COLLECTION_FINAL_DUE_AT,
+            caseDeadlines.again(cn, VAR_COLLECTION_FINAL_DUE_AT, decided, deadlines.getCollectionFinalWorkingDays()).toString());
+        return vars;
+      });
+      notifications.send(cn, cn + ":collection-extended:" + decided, c.phone(), "collection-extended",
+          Map.of("caseNumber", cn, "bank", bankName(reference, c.issuingBank()),
+              "dueDate", day(Instant.parse(out.get(VAR_COLLECTION_FINAL_DUE_AT).toString()))));
+      return out;
+    });
+  }
+
   @Bean
   CaseJobHandler activateCard(CaseRepository cases, CardLifecycle cards, Notifications notifications, TransactionTemplate tx,
-      AuditTrail audit) {
+      TaskStore tasks) {
     return new Step(JOB_ACTIVATE_CARD, (job, cn) -> {
       Map<String, Object> v = job.getVariablesAsMap();
       String branch = String.valueOf(v.getOrDefault("branch", "bank branch"));
@@ -188,6 +252,8 @@ public class ApplicationWorkers {
       Card card = tx.execute(s -> {
         Card k = cards.ofCase(cn);
         cards.move(k.cardId(), CardState.ACTIVE, branch, BRANCH_CHANNEL, "collected and activated at " + branch, "activated");
+        // collected while a supervisor was deciding about the uncollected card: nothing left to decide
+        tasks.withdraw(cn, ESCALATE_UNCOLLECTED, "card collected and activated at " + branch);
         if (cases.changeStatus(cn, CaseStatus.ACTIVE, "activated")) {
           cases.close(cn, END_COMPLETED);
         }

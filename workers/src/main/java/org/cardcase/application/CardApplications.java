@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.cards.CardState;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cases.CaseConflict;
@@ -105,6 +106,29 @@ public class CardApplications {
           files.forEach((field, bytes) -> documents.store(cn, field, CardApplication.DOCUMENT_FIELDS.get(field), bytes, app.channel()));
         });
     return caseNumber;
+  }
+
+  /** A branch reports a card handed over that was cancelled as uncollected (answered with 409, never lost). */
+  public static class CardNotCollectable extends RuntimeException {
+    public CardNotCollectable(String m) {
+      super(m);
+    }
+  }
+
+  /**
+   * Before a branch's activation report is taken: a card cancelled because it was not collected
+   * cannot be activated. The report is refused with the reason, and kept in the case's audit trail
+   * so the service centre sees that the bank handed over a cancelled card.
+   */
+  public void checkActivatable(String caseNumber, String callbackId, String branch, String sender) {
+    cards.byCase(caseNumber).filter(c -> c.state() == CardState.CANCELLED).ifPresent(c -> {
+      tx.executeWithoutResult(s -> audit.append(AuditTrail.ofCase(caseNumber), "activation-refused:" + callbackId, sender,
+          "card-production", "ACTIVATION_REFUSED", Map.of("card", c.cardId(), "branch", branch,
+              "reason", "card cancelled: not collected by the final deadline")));
+      throw new CardNotCollectable("card " + c.cardId() + " of case " + caseNumber
+          + " was cancelled because it was not collected by the final deadline; it cannot be activated or handed over."
+          + " The citizen applies for a new card.");
+    });
   }
 
   /** A resubmission: new photos for a case that waits for them. */

@@ -29,6 +29,8 @@ public class Notifications {
       Map.entry("application-rejected", "【社保卡】您的社会保障卡申请（{caseNumber}）因未在期限内重新提交已终止。如需办卡请重新申请。"),
       Map.entry("card-ready", "【社保卡】您的社会保障卡已制作完成，请携带身份证到{bank}网点领取并激活（申请号{caseNumber}）。"),
       Map.entry("collection-reminder", "【社保卡】您的社会保障卡尚未领取，请于{dueDate}前携带身份证到{bank}网点领取并激活。"),
+      Map.entry("collection-extended", "【社保卡】您的社会保障卡领取期限已延长至{dueDate}，请携带身份证到{bank}网点领取并激活（申请号{caseNumber}）。"),
+      Map.entry("uncollected-card-cancelled", "【社保卡】您的社会保障卡因逾期未领取已注销（申请号{caseNumber}）。如需用卡请重新申请。"),
       Map.entry("card-activated", "【社保卡】您的社会保障卡（尾号{cardTail}）已激活，可用于就医结算。"));
 
   private final JdbcClient jdbc;

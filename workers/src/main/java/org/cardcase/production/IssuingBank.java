@@ -9,4 +9,11 @@ package org.cardcase.production;
 public interface IssuingBank {
   /** Returns the bank's order reference; the same card ordered twice gets the same reference. */
   String order(CardOrder order);
+
+  /**
+   * Asks for the card again when the first order is lost or stuck (a supervisor's decision on a
+   * production-overdue alert). The bank makes the card once and reports it as usual; the same
+   * {@code reorderKey} twice is one reorder. Returns the bank's order reference.
+   */
+  String reorder(CardOrder order, String reorderKey);
 }

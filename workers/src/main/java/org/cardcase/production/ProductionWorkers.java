@@ -17,6 +17,8 @@ import org.cardcase.documents.CaseDocuments;
 import org.cardcase.flow.CaseJobHandler;
 import org.cardcase.flow.ProcessLinks;
 import org.cardcase.flow.Step;
+import org.cardcase.tasks.AlertDecision;
+import org.cardcase.tasks.HumanTask;
 import org.cardcase.tasks.TaskStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,9 +44,7 @@ public class ProductionWorkers {
         // a redelivered job gets the deadline recorded the first time
         return caseDeadlines.once(cn, VAR_PRODUCTION_DUE_AT, clock.instant(), deadlines.getProductionWorkingDays()).toString();
       });
-      String miNumber = tx.execute(s -> cards.issueMedicalInsuranceNumber(card.cardId()));
-      byte[] portrait = documents.latest(cn, "PORTRAIT_PHOTO").map(d -> documents.bytes(d.id())).orElse(new byte[0]);
-      CardOrder order = new CardOrder(cn, card.cardId(), c.applicantName(), c.idNumber(), c.issuingBank(), miNumber, portrait);
+      CardOrder order = orderOf(cn, cases, cards, documents, tx);
       // both are idempotent by card id: a retry re-sends, neither makes a second card
       String receipt = provincialCentre.submit(order);
       String bankOrder = bank.order(order);
@@ -52,6 +52,43 @@ public class ProductionWorkers {
           Map.of("provincialReceipt", receipt, "bankOrder", bankOrder, "card", card.cardId())));
       return Map.of(VAR_PRODUCTION_DUE_AT, due);
     });
+  }
+
+  /** What the centre and the bank are sent for the case's card. */
+  static CardOrder orderOf(String cn, CaseRepository cases, CardLifecycle cards, CaseDocuments documents, TransactionTemplate tx) {
+    CaseRecord c = cases.get(cn);
+    Card card = cards.ofCase(cn);
+    String miNumber = tx.execute(s -> cards.issueMedicalInsuranceNumber(card.cardId()));
+    byte[] portrait = documents.latest(cn, "PORTRAIT_PHOTO").map(d -> documents.bytes(d.id())).orElse(new byte[0]);
+    return new CardOrder(cn, card.cardId(), c.applicantName(), c.idNumber(), c.issuingBank(), miNumber, portrait);
+  }
+
+  /**
+   * A supervisor's decision on the production-overdue alert: REORDERED places the order with the
+   * bank again (the case keeps waiting for the card, and takes it from whichever order reports
+   * first); CONTACTED is the record of the follow-up, nothing more to do.
+   */
+  @Bean
+  AlertDecision productionOverdueDecision(CaseRepository cases, CardLifecycle cards, CaseDocuments documents,
+      IssuingBank bank, TransactionTemplate tx, AuditTrail audit) {
+    return new AlertDecision() {
+      @Override
+      public String step() {
+        return ALERT_PRODUCTION_OVERDUE;
+      }
+
+      @Override
+      public void act(HumanTask task, Map<String, Object> result, String decidedBy) {
+        if (!"REORDERED".equals(result.get("followUp"))) {
+          return;
+        }
+        String cn = task.caseNumber();
+        CardOrder order = orderOf(cn, cases, cards, documents, tx);
+        String ref = bank.reorder(order, "task-" + task.id());
+        tx.executeWithoutResult(s -> audit.append(AuditTrail.ofCase(cn), "production-reordered:" + task.id(), decidedBy, null,
+            "PRODUCTION_REORDERED", Map.of("bankOrder", ref, "card", order.cardId(), "task", task.id())));
+      }
+    };
   }
 
   @Bean

@@ -29,6 +29,7 @@ import org.springframework.stereotype.Component;
  * <ul>
  *   <li>980-984: the bank is late: no callback comes by itself (send one to {@code /api/callbacks/card-produced});</li>
  *   <li>985-989: the bank refuses the order (the step's retries run out and an incident is raised).</li>
+ *   <li>a reorder (a supervisor's decision on the production-overdue alert) makes any order's card, late or not.</li>
  * </ul>
  */
 @Component
@@ -72,6 +73,21 @@ public class IssuingBankSimulator implements IssuingBank {
     }
     log.debug("issuing bank simulator: order {} accepted{}", ref, late ? "; this bank will be late (no callback)"
         : ", card " + cardNumber + " made in " + produceAfter);
+    return ref;
+  }
+
+  /** A reorder puts a lost or late order back into production: the card is made and reported like any other. */
+  @Override
+  public String reorder(CardOrder order, String reorderKey) {
+    String ref = order(order);
+    int n = jdbc.sql("""
+        update sim_bank_order set reorder_key = ?, late = false, callback_at = ?, callbacks_owed = greatest(callbacks_owed, ?)
+        where card_id = ? and reorder_key is distinct from ?""")
+        .params(reorderKey, Timestamp.from(Instant.now().plus(produceAfter)), duplicates ? 2 : 1, order.cardId(), reorderKey)
+        .update();
+    if (n > 0) {
+      log.info("issuing bank simulator: order {} placed again ({}), card made in {}", ref, reorderKey, produceAfter);
+    }
     return ref;
   }
 

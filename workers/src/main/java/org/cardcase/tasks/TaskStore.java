@@ -42,6 +42,8 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
   private final org.cardcase.cases.CaseRepository cases;
   private final org.cardcase.flow.ProcessLinks links;
   private final org.springframework.context.ApplicationEventPublisher events;
+  // looked up when used: the decisions' services use this store themselves
+  private final org.springframework.beans.factory.ObjectProvider<AlertDecision> decisions;
 
   /** A case's tasks changed (created, claimed, moved, completed): the read model indexes them again. */
   public record TasksChanged(String caseNumber) {}
@@ -73,7 +75,9 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
 
   public TaskStore(JdbcClient jdbc, CamundaClient client, ObjectMapper json, TransactionTemplate tx, AuditTrail audit,
       CurrentEngine engine, org.cardcase.cases.CaseRepository cases, org.cardcase.flow.ProcessLinks links,
-      org.springframework.context.ApplicationEventPublisher events) {
+      org.springframework.context.ApplicationEventPublisher events,
+      org.springframework.beans.factory.ObjectProvider<AlertDecision> decisions) {
+    this.decisions = decisions;
     this.events = events;
     this.engine = engine;
     this.cases = cases;
@@ -160,11 +164,12 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
       throw new org.cardcase.shared.FieldErrors(errors);
     }
     boolean backedByJob = t.jobKey() != null && t.jobKey() != 0L;
+    Optional<AlertDecision> decision = backedByJob ? Optional.empty() : decisionFor(t.elementId());
     Boolean done = tx.execute(s -> {
       boolean updated = jdbc.sql("""
           update human_task set state = 'COMPLETED', result = ?::jsonb, completed_by = ?, completed_at = now(),
             completion_pending = ?
-          where id = ? and state = 'OPEN'""").params(write(result), user, backedByJob, id).update() == 1;
+          where id = ? and state = 'OPEN'""").params(write(result), user, backedByJob || decision.isPresent(), id).update() == 1;
       if (updated) {
         audit.append(AuditTrail.ofCase(t.caseNumber()), "task:" + id, user, null, "TASK_COMPLETED",
             Map.of("task", id, "step", t.elementId(), "result", result));
@@ -176,9 +181,46 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
       throw new TaskNotAllowed("task " + id + " is already completed");
     }
     if (!backedByJob) {
-      return new Completion(t, true); // an alert for a person, not backed by a job
+      // an alert for a person: its decision is carried out now, or by the sweeper once it can be
+      return new Completion(t, decision.map(d -> act(d, t, result, user)).orElse(true));
     }
     return new Completion(t, sendCompletion(id, t.jobKey(), result));
+  }
+
+  private Optional<AlertDecision> decisionFor(String step) {
+    return decisions.orderedStream().filter(d -> d.step().equals(step)).findFirst();
+  }
+
+  /** Carries out an alert's decision; true once done (never done twice: the decisions are idempotent by task). */
+  private boolean act(AlertDecision d, HumanTask t, Map<String, Object> result, String user) {
+    try {
+      d.act(t, result, user);
+      markSent(t.id());
+      return true;
+    } catch (RuntimeException e) {
+      log.warn("case {}: the decision on alert task {} ({}) is stored but could not be carried out yet: {}; trying again",
+          t.caseNumber(), t.id(), t.elementId(), e.toString());
+      return false;
+    }
+  }
+
+  /**
+   * Closes the case's open task at this step without a decision (what it asked about is settled,
+   * e.g. the card was activated while a supervisor decided about it). Returns whether one was open.
+   */
+  public boolean withdraw(String caseNumber, String elementId, String reason) {
+    List<Long> ids = jdbc.sql("""
+        update human_task set state = 'WITHDRAWN', completed_at = now(), result = ?::jsonb
+        where case_number = ? and element_id = ? and state = 'OPEN' returning id""")
+        .params(write(Map.of("withdrawn", reason)), caseNumber, elementId).query(Long.class).list();
+    for (long id : ids) {
+      audit.append(AuditTrail.ofCase(caseNumber), "task-withdrawn:" + id, "system", null, "TASK_WITHDRAWN",
+          Map.of("task", id, "step", elementId, "reason", reason));
+    }
+    if (!ids.isEmpty()) {
+      events.publishEvent(new TasksChanged(caseNumber));
+    }
+    return !ids.isEmpty();
   }
 
   /** Tells the engine; true once it took the completion (or no longer has the job: a resume takes the stored result). */
@@ -213,11 +255,23 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
   /** Completions stored while the engine was away, sent again once it is back. */
   @Scheduled(fixedDelayString = "${cardcase.recovery.sweep-interval:10s}", initialDelayString = "${cardcase.recovery.sweep-interval:10s}")
   public int sendPendingCompletions() {
-    if (!engine.accepting()) {
-      return 0;
-    }
     int n = 0;
-    for (HumanTask t : jdbc.sql("select * from human_task where completion_pending order by id limit 200")
+    for (HumanTask t : jdbc.sql("select * from human_task where completion_pending and coalesce(job_key, 0) = 0 order by id limit 200")
+        .query(TaskStore::map).list()) {
+      Map<String, Object> result = jdbc.sql("select result::text from human_task where id = ?").param(t.id())
+          .query(String.class).optional().map(this::read).orElse(Map.of());
+      String by = jdbc.sql("select completed_by from human_task where id = ?").param(t.id()).query(String.class).single();
+      Optional<AlertDecision> d = decisionFor(t.elementId());
+      if (d.isEmpty()) {
+        markSent(t.id());
+      } else if (act(d.get(), t, result, by)) {
+        n++;
+      }
+    }
+    if (!engine.accepting()) {
+      return n;
+    }
+    for (HumanTask t : jdbc.sql("select * from human_task where completion_pending and job_key <> 0 order by id limit 200")
         .query(TaskStore::map).list()) {
       Map<String, Object> result = jdbc.sql("select result::text from human_task where id = ?").param(t.id())
           .query(String.class).optional().map(this::read).orElse(Map.of());

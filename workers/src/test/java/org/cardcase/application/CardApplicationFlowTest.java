@@ -1,6 +1,7 @@
 package org.cardcase.application;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Base64;
@@ -148,14 +149,41 @@ class CardApplicationFlowTest extends FlowTest {
     assertThat(alert.candidateGroup()).isEqualTo("supervisors");
     assertThat(alert.formKey()).isEqualTo("cardcase:production-overdue");
     assertThat(step(cn)).isEqualTo("wait-card-produced");
+    // the supervisor finds the order lost and orders the card again: the bank makes it this time
+    assertThat(tasks.complete(alert.id(), "supervisor", SUPERVISORS, Map.of("followUp", "REORDERED", "note", "order lost at the bank"))
+        .caseContinued()).isTrue();
+    await("card ready", () -> card(cn).state() == CardState.AWAITING_ACTIVATION);
+    assertThat(actions(cn)).containsOnlyOnce("PRODUCTION_REORDERED");
+    assertThat(tasks.sendPendingCompletions()).as("nothing left to carry out").isZero();
+    assertThat(actions(cn)).containsOnlyOnce("PRODUCTION_REORDERED");
+  }
+
+  @Test
+  void aLateBanksCallbackStillMakesTheCardReady() throws Exception {
+    String cn = apply("郭襄", id("19940707", "982"), "FEMALE"); // the bank will not call back by itself
+    HumanTask t = awaitTask(cn, "compare-photos");
+    tasks.complete(t.id(), "clerk", CLERK_GROUPS, Map.of("photoDecision", "APPROVE"));
+    await("waits for the card", () -> step(cn).equals("wait-card-produced"));
     inbox.receive("late-1", "card-produced", cn, "card-production", Map.of("cardNumber", "B12345678"));
     await("card ready", () -> card(cn).state() == CardState.AWAITING_ACTIVATION);
     assertThat(card(cn).cardNumber()).isEqualTo("B12345678");
   }
 
-  @Test
-  void anUncollectedCardIsRemindedThenEscalated() throws Exception {
-    String cn = apply("黄蓉", id("19950808", "999"), "FEMALE");
+  static final java.util.List<String> SUPERVISORS = java.util.List.of("supervisors");
+  @org.springframework.beans.factory.annotation.Autowired org.cardcase.simulators.MedicalSettlementSimulator settlement;
+  @org.springframework.beans.factory.annotation.Autowired CardApplications applications;
+
+  java.time.Instant deadline(String cn, String name) {
+    return jdbc.sql("select due_at from case_deadline where case_number = ? and name = ?").params(cn, name)
+        .query(java.sql.Timestamp.class).single().toInstant();
+  }
+
+  /** The card waits at the branch past the final deadline: a supervisor is asked, the case waits for the answer. */
+  HumanTask escalated(String name, String idNumber) throws Exception {
+    String cn = apply(name, idNumber, "FEMALE");
+    if (!idNumber.startsWith("999", 14)) { // 999 is a clear match; the others need a clerk's photo comparison
+      tasks.complete(awaitTask(cn, "compare-photos").id(), "clerk", CLERK_GROUPS, Map.of("photoDecision", "APPROVE"));
+    }
     await("card ready", () -> card(cn).state() == CardState.AWAITING_ACTIVATION);
     await("waits at the branch", () -> step(cn).equals("wait-card-activated"));
     letTimePass(Duration.ofDays(20)); // past the reminder (10 working days)
@@ -164,8 +192,57 @@ class CardApplicationFlowTest extends FlowTest {
     letTimePass(Duration.ofDays(80)); // past the final deadline (60 working days)
     HumanTask escalation = awaitTask(cn, "escalate-uncollected");
     assertThat(escalation.candidateGroup()).isEqualTo("supervisors");
+    await("waits for the decision", () -> step(cn).equals("wait-uncollected-decision"));
     assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.UNCOLLECTED);
-    assertThat(notifications(cn)).containsExactly("card-ready", "collection-reminder");
+    assertThat(cases.get(cn).closedAt()).as("still open: the supervisor decides").isNull();
+    return escalation;
+  }
+
+  @Test
+  void anUncollectedCardIsExtendedWhenTheCitizenIsReached() throws Exception {
+    HumanTask escalation = escalated("黄蓉", id("19950808", "999"));
+    String cn = escalation.caseNumber();
+    java.time.Instant firstFinal = deadline(cn, "collectionFinalDueAt");
+    tasks.complete(escalation.id(), "supervisor", SUPERVISORS, Map.of("action", "CONTACTED", "note", "called, collects next week"));
+    await("waits at the branch again", () -> step(cn).equals("wait-card-activated"));
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.CARD_READY);
+    assertThat(deadline(cn, "collectionFinalDueAt")).as("a new final deadline").isAfter(firstFinal.plus(Duration.ofDays(60)));
+    await("told the new date", () -> notifications(cn).contains("collection-extended"));
+    assertThat(card(cn).state()).isEqualTo(CardState.AWAITING_ACTIVATION);
+    inbox.receive("act-" + cn, "card-activated", cn, "card-production", Map.of("branch", "ICBC Dongcheng"));
+    await("active", () -> card(cn).state() == CardState.ACTIVE);
+    assertThat(notifications(cn)).containsExactly("card-ready", "collection-reminder", "collection-extended", "card-activated");
+  }
+
+  @Test
+  void anUncollectedCardIsCancelledWithItsSettlementAndALaterActivationIsRefused() throws Exception {
+    HumanTask escalation = escalated("李莫愁", id("19950909", "061"));
+    String cn = escalation.caseNumber();
+    tasks.complete(escalation.id(), "supervisor", SUPERVISORS, Map.of("action", "CANCEL", "note", "no answer in three calls"));
+    await("cancelled", () -> card(cn).state() == CardState.CANCELLED);
+    await("closed", () -> cases.get(cn).closedAt() != null);
+    assertThat(step(cn)).isEqualTo("card-uncollected");
+    assertThat(settlement.settles(card(cn).cardId())).as("a cancelled card never pays").isFalse();
+    await("told", () -> notifications(cn).contains("uncollected-card-cancelled"));
+    // the branch hands the card over anyway: refused with the reason, and recorded
+    assertThatThrownBy(() -> applications.checkActivatable(cn, "late-act-1", "ICBC Xicheng", "card-production"))
+        .isInstanceOf(CardApplications.CardNotCollectable.class).hasMessageContaining("cancelled");
+    assertThat(actions(cn)).contains("ACTIVATION_REFUSED");
+    assertThat(card(cn).state()).isEqualTo(CardState.CANCELLED);
+  }
+
+  @Test
+  void aCardActivatedWhileTheSupervisorDecidesIsActiveAndTheAlertIsWithdrawn() throws Exception {
+    HumanTask escalation = escalated("程英", id("19951010", "063"));
+    String cn = escalation.caseNumber();
+    inbox.receive("act-" + cn, "card-activated", cn, "card-production", Map.of("branch", "ICBC Chaoyang"));
+    await("active", () -> card(cn).state() == CardState.ACTIVE);
+    await("closed", () -> cases.get(cn).closedAt() != null);
+    assertThat(tasks.find(escalation.id()).orElseThrow().state()).isEqualTo("WITHDRAWN");
+    assertThat(actions(cn)).contains("TASK_WITHDRAWN");
+    assertThatThrownBy(() -> tasks.complete(escalation.id(), "supervisor", SUPERVISORS, Map.of("action", "CANCEL", "note", "too late")))
+        .isInstanceOf(org.cardcase.tasks.TaskStore.TaskNotAllowed.class);
+    assertThat(card(cn).state()).isEqualTo(CardState.ACTIVE);
   }
 
   @Test

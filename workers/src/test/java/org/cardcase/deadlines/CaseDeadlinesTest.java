@@ -46,7 +46,8 @@ class CaseDeadlinesTest {
     ProcessLinks links = new ProcessLinks(jdbc, new ObjectMapper());
     // the task store keeps open tasks' due dates in step with the deadlines, as in the application
     var tasks = new org.cardcase.tasks.TaskStore(jdbc, null, new ObjectMapper(), TestDatabase.tx(), audit,
-        new org.cardcase.flow.CurrentEngine(), new org.cardcase.cases.CaseRepository(jdbc, audit), links, event -> {});
+        new org.cardcase.flow.CurrentEngine(), new org.cardcase.cases.CaseRepository(jdbc, audit), links, event -> {},
+        new org.springframework.beans.factory.support.StaticListableBeanFactory().getBeanProvider(org.cardcase.tasks.AlertDecision.class));
     var listeners = new org.springframework.beans.factory.support.StaticListableBeanFactory(java.util.Map.of("tasks", tasks))
         .getBeanProvider(CaseDeadlines.Listener.class);
     deadlines = new CaseDeadlines(jdbc, calendar, links,

@@ -1,0 +1,18 @@
+package org.cardcase.tasks;
+
+import java.util.Map;
+
+/**
+ * What a supervisor's decision on an alert task does. Alert tasks are not backed by a job (nothing
+ * in the engine waits on them), so the task store calls the decision for the alert's step once the
+ * completion is stored, and again from the sweeper until it goes through: implementations must be
+ * idempotent by task.
+ */
+public interface AlertDecision {
+
+  /** The alert task's element id this decision belongs to. */
+  String step();
+
+  /** Carries out the decision; an exception leaves it pending and it is tried again. */
+  void act(HumanTask task, Map<String, Object> result, String decidedBy);
+}
