@@ -60,9 +60,12 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
   private final ProcessCatalog catalog;
   private final Staff staff;
   private final org.cardcase.incidents.Incidents incidents;
+  private final org.cardcase.search.SlaDashboard forecasts;
 
   public CaseView(CaseFiles caseFiles, PersonalData personalData, CaseDocuments documents, CardLifecycle cards,
-      ProcessLinks links, ProcessCatalog catalog, Staff staff, org.cardcase.incidents.Incidents incidents) {
+      ProcessLinks links, ProcessCatalog catalog, Staff staff, org.cardcase.incidents.Incidents incidents,
+      org.cardcase.search.SlaDashboard forecasts) {
+    this.forecasts = forecasts;
     this.incidents = incidents;
     this.caseFiles = caseFiles;
     this.personalData = personalData;
@@ -114,6 +117,13 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
             + (left < 0 ? getTranslation("tasks.due.overdue", -left) : getTranslation("tasks.due.left", left))
             + (d.provisional() ? " · " + getTranslation("case.provisional") : "")));
       }
+      // the breach forecast: the step it waits at usually takes longer than it was given
+      forecasts.forecastOfCase(c.caseNumber(), java.time.Instant.now()).ifPresent(f -> {
+        Span flag = new Span(getTranslation("forecast.flag") + " · " + ForecastText.of(this, f));
+        flag.setId("case-forecast");
+        flag.getElement().getThemeList().add("badge error");
+        add(flag);
+      });
     } else {
       add(new Span(getTranslation("case.closed", when.format(c.closedAt()))));
     }

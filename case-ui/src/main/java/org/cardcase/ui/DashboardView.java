@@ -93,6 +93,8 @@ public class DashboardView extends VerticalLayout {
   private final Anchor export = new Anchor();
   private final VerticalLayout drill = new VerticalLayout();
   private SlaDashboard.Figures figures;
+  private SlaDashboard.LikelyLate likelyLate = new SlaDashboard.LikelyLate(0, List.of());
+  private final Grid<SlaDashboard.Forecast> forecastGrid = new Grid<>();
   private long refreshedAt;
 
   public DashboardView(SlaDashboard dashboard, org.cardcase.deadlines.CaseDeadlines deadlines, ReferenceData reference, Staff staff,
@@ -231,6 +233,7 @@ public class DashboardView extends VerticalLayout {
     refreshedAt = System.currentTimeMillis();
     try {
       figures = dashboard.figures(filter(), Instant.now());
+      likelyLate = dashboard.likelyLate(filter(), Instant.now(), DRILL_LIMIT);
     } catch (SlaDashboard.Unavailable e) {
       figures = null;
       unavailable.setText(getTranslation("dashboard.unavailable"));
@@ -318,6 +321,34 @@ public class DashboardView extends VerticalLayout {
     kpis.removeAll();
     kpis.add(kpi("open", figures.open(), Slice.OPEN, null), kpi("breached", figures.breached(), Slice.BREACHED, "error"),
         kpi("atRisk", figures.atRisk(), Slice.AT_RISK, "contrast"), kpi("unassigned", figures.unassigned(), Slice.UNASSIGNED, null));
+    Button late = (Button) kpi("likelyLate", likelyLate.total(), null, "error");
+    late.addClickListener(e -> showLikelyLate());
+    kpis.add(late);
+  }
+
+  /** The cases the forecast expects to miss their step's deadline, with why, soonest deadline first. */
+  void showLikelyLate() {
+    List<SlaDashboard.Forecast> cases = likelyLate.cases();
+    drillTitle.setText(getTranslation("dashboard.kpi.likelyLate"));
+    drillNote.setText(getTranslation("forecast.explained", SlaDashboard.MIN_HISTORY) + " "
+        + (cases.isEmpty() ? getTranslation("dashboard.drill.none") : cases.size() < likelyLate.total()
+            ? getTranslation("dashboard.drill.limited", cases.size()) : getTranslation("dashboard.drill.count", cases.size())));
+    drillGrid.setVisible(false);
+    waitingGrid.setVisible(false);
+    forecastGrid.setItems(cases);
+    forecastGrid.setVisible(!cases.isEmpty());
+    String csv = csv(List.of(getTranslation("dashboard.col.case"), getTranslation("dashboard.col.step"), "dueAt",
+        getTranslation("forecast.col.reason")), cases.stream().map(f -> List.of(f.caseNumber(), label("step.", f.step()),
+            f.dueAt().toString(), reason(f))).toList());
+    export.setHref(new StreamResource("cardcase-likely-late.csv",
+        () -> new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8))));
+    export.setVisible(!cases.isEmpty());
+    drill.setVisible(true);
+    drill.getElement().callJsFunction("scrollIntoView");
+  }
+
+  private String reason(SlaDashboard.Forecast f) {
+    return ForecastText.of(this, f);
   }
 
   private Component kpi(String key, long value, Slice slice, String theme) {
@@ -330,7 +361,11 @@ public class DashboardView extends VerticalLayout {
     VerticalLayout tile = new VerticalLayout(number, caption);
     tile.setSpacing(false);
     tile.setPadding(false);
-    Button b = new Button(tile, e -> showTasks(slice, null, null, null));
+    Button b = new Button(tile, e -> {
+      if (slice != null) {
+        showTasks(slice, null, null, null);
+      }
+    });
     b.setId("kpi-" + key);
     b.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
     b.setHeight("auto");
@@ -475,7 +510,16 @@ public class DashboardView extends VerticalLayout {
     waitingGrid.addColumn(v -> when.format(v.enteredAt())).setHeader(getTranslation("dashboard.col.since")).setAutoWidth(true);
     waitingGrid.setAllRowsVisible(true);
     waitingGrid.addThemeVariants(GridVariant.LUMO_COMPACT);
-    drill.add(head, drillNote, drillGrid, waitingGrid);
+    forecastGrid.setId("dashboard-forecast-grid");
+    forecastGrid.addComponentColumn(f -> mayOpenCases ? new RouterLink(f.caseNumber(), CaseView.class, f.caseNumber())
+        : new Span(f.caseNumber())).setHeader(getTranslation("dashboard.col.case")).setAutoWidth(true).setFlexGrow(0);
+    forecastGrid.addColumn(f -> label("step.", f.step())).setHeader(getTranslation("dashboard.col.step"));
+    forecastGrid.addColumn(f -> when.format(f.dueAt())).setHeader(getTranslation("dashboard.col.due")).setAutoWidth(true);
+    forecastGrid.addColumn(this::reason).setHeader(getTranslation("forecast.col.reason")).setFlexGrow(3);
+    forecastGrid.setAllRowsVisible(true);
+    forecastGrid.addThemeVariants(GridVariant.LUMO_COMPACT);
+    forecastGrid.setVisible(false);
+    drill.add(head, drillNote, drillGrid, waitingGrid, forecastGrid);
   }
 
   /** Lists the cases at a step now, longest there first, with a CSV export. */
@@ -491,6 +535,7 @@ public class DashboardView extends VerticalLayout {
     drillNote.setText(visits.isEmpty() ? getTranslation("dashboard.waiting.none")
         : visits.size() >= DRILL_LIMIT ? getTranslation("dashboard.waiting.limited", DRILL_LIMIT) : getTranslation("dashboard.waiting.count", visits.size()));
     drillGrid.setVisible(false);
+    forecastGrid.setVisible(false);
     waitingGrid.setItems(visits);
     waitingGrid.setVisible(!visits.isEmpty());
     String csv = csv(List.of(getTranslation("dashboard.col.case"), getTranslation("dashboard.col.process"),
@@ -537,6 +582,7 @@ public class DashboardView extends VerticalLayout {
     drillGrid.setItems(tasks);
     drillGrid.setVisible(!tasks.isEmpty());
     waitingGrid.setVisible(false);
+    forecastGrid.setVisible(false);
     export.setHref(new StreamResource("cardcase-" + slice.name().toLowerCase(java.util.Locale.ROOT) + ".csv",
         () -> new java.io.ByteArrayInputStream(csv(tasks).getBytes(StandardCharsets.UTF_8))));
     export.setVisible(!tasks.isEmpty());

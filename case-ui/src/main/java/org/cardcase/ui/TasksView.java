@@ -60,7 +60,10 @@ public class TasksView extends VerticalLayout {
   private TaskQueue.Person me;
   private final java.util.Map<String, List<String>> membersOfGroup = new java.util.HashMap<>();
 
-  public TasksView(TaskQueue queue, Staff staff) {
+  private final org.cardcase.search.SlaDashboard forecasts;
+
+  public TasksView(TaskQueue queue, Staff staff, org.cardcase.search.SlaDashboard forecasts) {
+    this.forecasts = forecasts;
     this.queue = queue;
     this.staff = staff;
     setSizeFull();
@@ -130,7 +133,7 @@ public class TasksView extends VerticalLayout {
     grid.setId("tasks");
     // actions first and frozen: always in reach, however wide the grid
     grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFrozen(true).setKey("actions");
-    grid.addComponentColumn(this::dueBadge).setHeader(getTranslation("tasks.col.due")).setAutoWidth(true).setFlexGrow(0);
+    grid.addComponentColumn(this::dueAndForecast).setHeader(getTranslation("tasks.col.due")).setAutoWidth(true).setFlexGrow(0);
     grid.addColumn(i -> i.priority() > 1 ? getTranslation("tasks.priority.high") : getTranslation("tasks.priority.normal"))
         .setHeader(getTranslation("tasks.col.priority")).setAutoWidth(true).setFlexGrow(0);
     grid.addComponentColumn(i -> new RouterLink(i.task().caseNumber(), CaseView.class, i.task().caseNumber()))
@@ -319,6 +322,24 @@ public class TasksView extends VerticalLayout {
     count.setText(getTranslation("tasks.count", total, overdue)
         + (shown.size() < total ? " · " + getTranslation("tasks.showing", shown.size()) : ""));
     more.setVisible(next != null);
+  }
+
+  /** The deadline, and beside it the forecast's flag when the step usually takes longer than this task was given. */
+  private com.vaadin.flow.component.Component dueAndForecast(Item i) {
+    Span due = dueBadge(i);
+    var f = forecasts.forecast(i.task().caseNumber(), i.task().elementId(), i.task().createdAt(), i.task().dueAt(),
+        java.time.Instant.now());
+    if (f.isEmpty()) {
+      return due;
+    }
+    Span flag = new Span(getTranslation("forecast.flag"));
+    flag.getElement().getThemeList().add("badge error small");
+    flag.getElement().setAttribute("title", ForecastText.of(this, f.get()));
+    flag.addClassName("forecast-flag");
+    HorizontalLayout both = new HorizontalLayout(due, flag);
+    both.setSpacing(false);
+    both.getStyle().set("gap", "var(--lumo-space-xs)");
+    return both;
   }
 
   private Span dueBadge(Item i) {

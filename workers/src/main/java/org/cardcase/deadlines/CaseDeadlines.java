@@ -95,6 +95,16 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
         .query(CaseDeadlines::map).optional();
   }
 
+  /** The deadlines of these cases, by case (what the read model indexes with each stay). */
+  public java.util.Map<String, List<Deadline>> ofCases(List<String> caseNumbers) {
+    if (caseNumbers.isEmpty()) {
+      return java.util.Map.of();
+    }
+    return jdbc.sql("select * from case_deadline where case_number = any(?) order by due_at")
+        .param(caseNumbers.toArray(String[]::new)).query(CaseDeadlines::map).list().stream()
+        .collect(java.util.stream.Collectors.groupingBy(Deadline::caseNumber));
+  }
+
   public List<Deadline> of(String caseNumber) {
     return jdbc.sql("select * from case_deadline where case_number = ? order by due_at").param(caseNumber)
         .query(CaseDeadlines::map).list();

@@ -161,6 +161,17 @@ public class ProcessCatalog {
     return java.util.List.copyOf(new java.util.TreeSet<>(files.keySet()));
   }
 
+  /** The deadline variables the boundary timers of this step read, in whichever process it is (ids are unique across models). */
+  public Set<String> timerVariablesOfStep(String elementId) {
+    Set<String> out = new HashSet<>();
+    timerVariables.forEach((key, vars) -> {
+      if (key.endsWith("/" + elementId)) {
+        out.addAll(vars);
+      }
+    });
+    return out;
+  }
+
   public Set<String> timerVariables(String bpmnProcessId, String elementId) {
     return timerVariables.getOrDefault(bpmnProcessId + "/" + elementId, Set.of());
   }

@@ -54,10 +54,11 @@ public class CaseIndex {
       {"dynamic": "strict", "properties": {
         "id": {"type": "keyword"}, "caseNumber": {"type": "keyword"}, "caseType": {"type": "keyword"},
         "step": {"type": "keyword"}, "channel": {"type": "keyword"}, "issuingBank": {"type": "keyword"},
-        "enteredAt": {"type": "date"}, "leftAt": {"type": "date"}, "hours": {"type": "double"}, "waiting": {"type": "boolean"}
+        "enteredAt": {"type": "date"}, "leftAt": {"type": "date"}, "hours": {"type": "double"}, "waiting": {"type": "boolean"},
+        "workingDays": {"type": "integer"}, "dueAt": {"type": "date"}, "allowedWorkingDays": {"type": "integer"}
       }}""";
   /** Bumped when a mapping changes: new indices are created and filled from PostgreSQL. */
-  static final String VERSION = "v3";
+  static final String VERSION = "v4";
 
   private final ElasticsearchClient es;
   private final String index;

@@ -32,12 +32,18 @@ public class SearchOutbox {
   private final org.cardcase.tasks.TaskStore tasks;
   private final org.cardcase.calendar.CalendarStore calendar;
 
+  private final org.cardcase.deadlines.CaseDeadlines deadlines;
+  private final org.cardcase.flow.ProcessCatalog catalog;
+
   public SearchOutbox(JdbcClient jdbc, CaseRepository cases, CardLifecycle cards, CaseIndex index,
       org.cardcase.tasks.TaskStore tasks, org.cardcase.calendar.CalendarStore calendar,
+      org.cardcase.deadlines.CaseDeadlines deadlines, org.cardcase.flow.ProcessCatalog catalog,
       @org.springframework.beans.factory.annotation.Value("${cardcase.search.batch-size:1000}") int batchSize,
       @org.springframework.beans.factory.annotation.Value("${cardcase.search.outbox-interval:500ms}") java.time.Duration interval) {
     this.tasks = tasks;
     this.calendar = calendar;
+    this.deadlines = deadlines;
+    this.catalog = catalog;
     this.batchSize = batchSize;
     this.interval = interval;
     this.jdbc = jdbc;
@@ -137,10 +143,11 @@ public class SearchOutbox {
       Map<String, org.cardcase.cases.CaseRecord> byNumber = found.stream()
           .collect(java.util.stream.Collectors.toMap(org.cardcase.cases.CaseRecord::caseNumber, c -> c));
       org.cardcase.calendar.WorkingDayCalendar days = calendar.current();
+      List<org.cardcase.tasks.TaskStore.TaskHistory> history = tasks.history(numbers);
       index.index(found.stream().map(c -> CaseDocument.of(c, cardNumbers.getOrDefault(c.caseNumber(), List.of()), days)).toList(),
-          tasks.history(numbers).stream().filter(t -> byNumber.containsKey(t.caseNumber()))
+          history.stream().filter(t -> byNumber.containsKey(t.caseNumber()))
               .map(t -> TaskDocument.of(t, byNumber.get(t.caseNumber()))).toList(),
-          visitDocuments(cases.visits(numbers), byNumber));
+          visitDocuments(cases.visits(numbers), byNumber, days, history, deadlines.ofCases(numbers)));
       jdbc.sql("update search_outbox set indexed_at = now() where id = any(?)")
           .param(rows.stream().map(r -> ((Number) r.get("id")).longValue()).toArray(Long[]::new)).update();
       total += numbers.size();
@@ -148,11 +155,29 @@ public class SearchOutbox {
   }
 
   /** Each stay numbered within its case (1, 2, ...), so a case indexed again overwrites its own. */
-  private static List<StepVisitDocument> visitDocuments(List<CaseRepository.StepVisit> visits,
-      Map<String, org.cardcase.cases.CaseRecord> byNumber) {
+  private List<StepVisitDocument> visitDocuments(List<CaseRepository.StepVisit> visits,
+      Map<String, org.cardcase.cases.CaseRecord> byNumber, org.cardcase.calendar.WorkingDayCalendar days,
+      List<org.cardcase.tasks.TaskStore.TaskHistory> history, Map<String, List<org.cardcase.deadlines.CaseDeadlines.Deadline>> due) {
     Map<String, Integer> seq = new java.util.HashMap<>();
+    Map<String, List<org.cardcase.tasks.TaskStore.TaskHistory>> tasksOf = history.stream()
+        .collect(java.util.stream.Collectors.groupingBy(org.cardcase.tasks.TaskStore.TaskHistory::caseNumber));
     return visits.stream().filter(v -> byNumber.containsKey(v.caseNumber()))
-        .map(v -> StepVisitDocument.of(v, seq.merge(v.caseNumber(), 1, Integer::sum), byNumber.get(v.caseNumber()))).toList();
+        .map(v -> StepVisitDocument.of(v, seq.merge(v.caseNumber(), 1, Integer::sum), byNumber.get(v.caseNumber()), days,
+            v.leftAt() == null ? dueOf(v, tasksOf.getOrDefault(v.caseNumber(), List.of()),
+                due.getOrDefault(v.caseNumber(), List.of())) : null)).toList();
+  }
+
+  /** A step's deadline: its open task's, else the latest of the deadlines its timers read (the final one, not a reminder). */
+  private java.time.Instant dueOf(CaseRepository.StepVisit v, List<org.cardcase.tasks.TaskStore.TaskHistory> history,
+      List<org.cardcase.deadlines.CaseDeadlines.Deadline> deadlines) {
+    for (var t : history) {
+      if (t.elementId().equals(v.step()) && "OPEN".equals(t.state()) && t.dueAt() != null) {
+        return t.dueAt();
+      }
+    }
+    java.util.Set<String> names = catalog.timerVariablesOfStep(v.step());
+    return deadlines.stream().filter(d -> names.contains(d.name())).map(org.cardcase.deadlines.CaseDeadlines.Deadline::dueAt)
+        .max(java.util.Comparator.naturalOrder()).orElse(null);
   }
 
   /** Drops the index and queues every case again; the index is whole again once drained. */

@@ -225,6 +225,111 @@ public class SlaDashboard {
     return sources(r, StepVisitDocument.class);
   }
 
+  // --- breach forecast ---------------------------------------------------------------------
+
+  /** Fewer finished stays than this at a step, and the forecast says nothing about it (no history, no guess). */
+  public static final int MIN_HISTORY = 20;
+  /** The history the forecast learns from: stays that ended within this many days. */
+  static final java.time.Duration HISTORY = java.time.Duration.ofDays(180);
+
+  /** How long cases stay at a step, from the finished stays: the median in working days. */
+  public record StepNorm(String step, long stays, double medianWorkingDays) {}
+
+  /**
+   * A case likely to miss the deadline of the step it waits at, before it does: its step usually
+   * takes longer (median working days of finished stays) than the working days it was given.
+   */
+  public record Forecast(String caseNumber, String step, Instant enteredAt, Instant dueAt, int allowedWorkingDays,
+      double medianWorkingDays, long history, int workingDaysLeft) {}
+
+  private volatile Map<String, StepNorm> norms = Map.of();
+  private volatile long normsAt;
+  private volatile boolean normsRead;
+
+  /** The norms per step, read again at most once a minute (queues ask on every page); the last known while the index is away. */
+  public Map<String, StepNorm> norms(Instant now) {
+    if (!normsRead || System.nanoTime() - normsAt > 60_000_000_000L) {
+      try {
+        norms = readNorms(now);
+      } catch (Unavailable e) {
+        // the last known norms stand; the dashboard says the index is away
+      }
+      normsAt = System.nanoTime();
+      normsRead = true;
+    }
+    return norms;
+  }
+
+  Map<String, StepNorm> readNorms(Instant now) {
+    JsonNode r = search(index.visitIndexName(), Map.of("size", 0,
+        "query", Map.of("bool", Map.of("filter", List.of(range("leftAt", now.minus(HISTORY), now),
+            Map.of("exists", Map.of("field", "workingDays"))))),
+        "aggs", Map.of("steps", Map.of("terms", Map.of("field", "step", "size", 500, "min_doc_count", MIN_HISTORY),
+            "aggs", Map.of("p", Map.of("percentiles", Map.of("field", "workingDays", "percents", List.of(50))))))));
+    Map<String, StepNorm> out = new java.util.HashMap<>();
+    for (JsonNode b : r.path("aggregations").path("steps").path("buckets")) {
+      JsonNode median = b.path("p").path("values").path("50.0");
+      if (median.isNumber()) {
+        out.put(b.path("key").asText(), new StepNorm(b.path("key").asText(), b.path("doc_count").asLong(), median.asDouble()));
+      }
+    }
+    return Map.copyOf(out);
+  }
+
+  /** The forecast for one stay (a task in a queue, a case's current step); empty if it is on track or nothing is known. */
+  public java.util.Optional<Forecast> forecast(String caseNumber, String step, Instant enteredAt, Instant dueAt, Instant now) {
+    StepNorm norm = norms(now).get(step);
+    if (norm == null || dueAt == null || enteredAt == null || !dueAt.isAfter(now)) {
+      return java.util.Optional.empty(); // no history, no deadline, or already breached (that is not a forecast)
+    }
+    WorkingDayCalendar cal = calendar.get();
+    int allowed = cal.workingDaysBetween(StepVisitDocument.day(enteredAt), StepVisitDocument.day(dueAt));
+    if (allowed >= norm.medianWorkingDays()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new Forecast(caseNumber, step, enteredAt, dueAt, allowed, norm.medianWorkingDays(),
+        norm.stays(), cal.workingDaysBetween(StepVisitDocument.day(now), StepVisitDocument.day(dueAt))));
+  }
+
+  /** The forecast for the step a case waits at now (for its case file); empty if on track, unknown, or the index is away. */
+  public java.util.Optional<Forecast> forecastOfCase(String caseNumber, Instant now) {
+    try {
+      JsonNode r = search(index.visitIndexName(), Map.of("size", 5, "query", Map.of("bool", Map.of("filter", List.of(
+          Map.of("term", Map.of("caseNumber", caseNumber)), Map.of("term", Map.of("waiting", true)))))));
+      return sources(r, StepVisitDocument.class).stream()
+          .flatMap(v -> forecast(caseNumber, v.step(), v.enteredAt(), v.dueAt(), now).stream()).findFirst();
+    } catch (Unavailable e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** The open cases likely to be late, soonest deadline first, and how many there are. */
+  public record LikelyLate(long total, List<Forecast> cases) {}
+
+  public LikelyLate likelyLate(Filter f, Instant now, int size) {
+    Map<String, StepNorm> known = norms(now);
+    if (known.isEmpty()) {
+      return new LikelyLate(0, List.of());
+    }
+    List<Object> must = new ArrayList<>(caseFilters(f));
+    term(must, "step", f.step());
+    must.add(Map.of("term", Map.of("waiting", true)));
+    must.add(range("dueAt", now, null));
+    // the same rule as forecast(): given fewer working days than the step's median
+    List<Object> shorter = new ArrayList<>();
+    known.values().forEach(n -> shorter.add(Map.of("bool", Map.of("filter", List.of(Map.of("term", Map.of("step", n.step())),
+        Map.of("range", Map.of("allowedWorkingDays", Map.of("lt", n.medianWorkingDays()))))))));
+    must.add(Map.of("bool", Map.of("should", shorter, "minimum_should_match", 1)));
+    JsonNode r = search(index.visitIndexName(), Map.of("size", size, "track_total_hits", true,
+        "query", Map.of("bool", Map.of("filter", must)),
+        "sort", List.of(Map.of("dueAt", "asc"), Map.of("id", "asc"))));
+    List<Forecast> out = new ArrayList<>();
+    for (StepVisitDocument v : sources(r, StepVisitDocument.class)) {
+      forecast(v.caseNumber(), v.step(), v.enteredAt(), v.dueAt(), now).ifPresent(out::add);
+    }
+    return new LikelyLate(r.path("hits").path("total").path("value").asLong(), out);
+  }
+
   /** The documents a search returned, in its order. */
   private static <T> List<T> sources(JsonNode response, Class<T> type) {
     List<T> out = new ArrayList<>();

@@ -163,6 +163,61 @@ class SlaDashboardTest {
         .extracting(StepVisitDocument::caseNumber).containsExactly("B", "C");
   }
 
+  @Test
+  void theForecastFlagsCasesGivenLessTimeThanTheirStepUsuallyTakesAndSaysWhy() throws Exception {
+    WorkingDayCalendar cal = WorkingDayCalendar.official();
+    CaseIndex fc = new CaseIndex(new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(
+        new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)))), "fc");
+    fc.createIfMissing();
+    SlaDashboard forecasts = new SlaDashboard(rest, fc, () -> cal);
+    List<StepVisitDocument> visits = new ArrayList<>();
+    // history: 30 finished stays at the bank, most of 6 working days (the median), a few quicker
+    for (int i = 0; i < 30; i++) {
+      Instant entered = china(2026, 10, 12, 9, 0).plusSeconds(i * 3600L);
+      Instant left = cal.deadline(entered, i < 20 ? 6 : 3);
+      CaseRecord done = caseOf("H" + i, "CARD_APPLICATION", entered, left);
+      visits.add(StepVisitDocument.of(new org.cardcase.cases.CaseRepository.StepVisit(done.caseNumber(), "wait-card-produced",
+          entered, left), 1, done, cal, null));
+    }
+    // and only 5 at the photo comparison: too little to say anything
+    for (int i = 0; i < 5; i++) {
+      Instant entered = china(2026, 10, 12, 9, 0);
+      CaseRecord done = caseOf("K" + i, "CARD_APPLICATION", entered, cal.deadline(entered, 5));
+      visits.add(StepVisitDocument.of(new org.cardcase.cases.CaseRepository.StepVisit(done.caseNumber(), "compare-photos",
+          entered, done.closedAt()), 1, done, cal, null));
+    }
+    Instant yesterday = china(2026, 12, 1, 10, 0);
+    // given 2 working days at the bank (usually 6): flagged. Given 10: on track. Given 1 at the photos: no history
+    visits.add(waiting("TIGHT", "wait-card-produced", yesterday, cal.deadline(yesterday, 2), cal));
+    visits.add(waiting("ROOMY", "wait-card-produced", yesterday, cal.deadline(yesterday, 10), cal));
+    visits.add(waiting("NOHISTORY", "compare-photos", yesterday, cal.deadline(yesterday, 1), cal));
+    // already past its deadline: breached, which the dashboard counts already; not a forecast
+    visits.add(waiting("LATE", "wait-card-produced", china(2026, 11, 20, 10, 0), china(2026, 11, 27, 17, 30), cal));
+    fc.index(List.of(), List.of(), visits);
+    rest.performRequest(new Request("POST", "/" + fc.visitIndexName() + "/_refresh"));
+
+    assertThat(forecasts.readNorms(NOW)).containsOnlyKeys("wait-card-produced");
+    assertThat(forecasts.readNorms(NOW).get("wait-card-produced").medianWorkingDays()).isEqualTo(6.0);
+    SlaDashboard.LikelyLate late = forecasts.likelyLate(SlaDashboard.Filter.lastDays(30, NOW), NOW, 50);
+    assertThat(late.total()).isEqualTo(1);
+    SlaDashboard.Forecast f = late.cases().get(0);
+    assertThat(f.caseNumber()).isEqualTo("TIGHT");
+    // the reason a supervisor reads: usually 6 working days, it was given 2, and 1 is left today
+    assertThat(f.medianWorkingDays()).isEqualTo(6.0);
+    assertThat(f.allowedWorkingDays()).isEqualTo(2);
+    assertThat(f.workingDaysLeft()).isEqualTo(1);
+    assertThat(f.history()).isEqualTo(30);
+    // the same rule for one task in a queue
+    assertThat(forecasts.forecast("ROOMY", "wait-card-produced", yesterday, cal.deadline(yesterday, 10), NOW)).isEmpty();
+    assertThat(forecasts.forecast("TIGHT", "wait-card-produced", yesterday, cal.deadline(yesterday, 2), NOW)).isPresent();
+    assertThat(forecasts.forecast("NOHISTORY", "compare-photos", yesterday, cal.deadline(yesterday, 1), NOW)).isEmpty();
+  }
+
+  static StepVisitDocument waiting(String cn, String step, Instant entered, Instant due, WorkingDayCalendar cal) {
+    CaseRecord open = caseOf(cn, "CARD_APPLICATION", entered, null);
+    return StepVisitDocument.of(new org.cardcase.cases.CaseRepository.StepVisit(cn, step, entered, null), 1, open, cal, due);
+  }
+
   /** A and B and C each arrived, were registered, then waited for the photo comparison (A until it closed). */
   static List<StepVisitDocument> visits(CaseRecord a, CaseRecord b, CaseRecord c) {
     List<StepVisitDocument> out = new ArrayList<>();
@@ -170,9 +225,9 @@ class SlaDashboardTest {
       long receivedHours = x == a ? 3 : x == b ? 2 : 1;
       Instant registered = x.createdAt().plusSeconds(receivedHours * 3600);
       out.add(StepVisitDocument.of(new org.cardcase.cases.CaseRepository.StepVisit(x.caseNumber(), "received", x.createdAt(),
-          registered), 1, x));
+          registered), 1, x, WorkingDayCalendar.official(), null));
       out.add(StepVisitDocument.of(new org.cardcase.cases.CaseRepository.StepVisit(x.caseNumber(), "compare-photos", registered,
-          x.closedAt()), 2, x));
+          x.closedAt()), 2, x, WorkingDayCalendar.official(), china(2026, 12, 4, 17, 30)));
     }
     return out;
   }

@@ -1,0 +1,20 @@
+package org.cardcase.ui;
+
+import com.vaadin.flow.component.Component;
+import org.cardcase.search.SlaDashboard;
+
+/** The breach forecast's reason as a person reads it, in their language (dashboard, queues, case file). */
+final class ForecastText {
+  private ForecastText() {}
+
+  static String of(Component c, SlaDashboard.Forecast f) {
+    String key = "step." + f.step();
+    String step = c.getTranslation(key);
+    if (step == null || step.contains(key)) {
+      step = f.step();
+    }
+    double m = f.medianWorkingDays();
+    String median = m == Math.rint(m) ? Long.toString((long) m) : String.format(java.util.Locale.ROOT, "%.1f", m);
+    return c.getTranslation("forecast.reason", step, median, f.allowedWorkingDays(), f.workingDaysLeft(), f.history());
+  }
+}
