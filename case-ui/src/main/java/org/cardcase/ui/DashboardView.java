@@ -331,7 +331,7 @@ public class DashboardView extends VerticalLayout {
     List<SlaDashboard.Forecast> cases = likelyLate.cases();
     drillTitle.setText(getTranslation("dashboard.kpi.likelyLate"));
     drillNote.setText(getTranslation("forecast.explained", SlaDashboard.MIN_HISTORY) + " "
-        + (cases.isEmpty() ? getTranslation("dashboard.drill.none") : cases.size() < likelyLate.total()
+        + (cases.isEmpty() ? getTranslation("forecast.none") : cases.size() < likelyLate.total()
             ? getTranslation("dashboard.drill.limited", cases.size()) : getTranslation("dashboard.drill.count", cases.size())));
     drillGrid.setVisible(false);
     waitingGrid.setVisible(false);
