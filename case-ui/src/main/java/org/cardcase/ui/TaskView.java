@@ -218,8 +218,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
       showErrors(Map.of());
       boolean continued = tasks.complete(task.id(), staff.person().name(), staff.person().groups(), v).caseContinued();
       // the truth about what happened: stored always, moved on only if the engine took it
-      boolean alert = task.jobKey() == null || task.jobKey() == 0L; // its decision is carried out by the task store
-      Notification.show(getTranslation(continued ? "task.completed" : alert ? "task.decisionSaved" : "task.completedSaved"),
+      Notification.show(getTranslation(continued ? "task.completed" : task.backedByJob() ? "task.completedSaved" : "task.decisionSaved"),
           continued ? 3000 : 8000,
           Notification.Position.BOTTOM_START);
       getUI().ifPresent(ui -> ui.navigate(CaseView.class, task.caseNumber()));

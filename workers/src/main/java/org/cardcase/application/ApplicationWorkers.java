@@ -31,7 +31,6 @@ import org.cardcase.shared.ReferenceData;
 import org.cardcase.flow.MessageInbox;
 import org.cardcase.loss.MedicalSettlement;
 import org.cardcase.tasks.AlertDecision;
-import org.cardcase.tasks.HumanTask;
 import org.cardcase.tasks.TaskStore;
 import org.cardcase.verification.Verification;
 import org.slf4j.Logger;
@@ -185,20 +184,11 @@ public class ApplicationWorkers {
   /** The supervisor's decision on an uncollected card goes to the waiting case as a message: the process decides what follows. */
   @Bean
   AlertDecision uncollectedCardDecision(MessageInbox inbox, Clock clock) {
-    return new AlertDecision() {
-      @Override
-      public String step() {
-        return ESCALATE_UNCOLLECTED;
-      }
-
-      @Override
-      public void act(HumanTask task, Map<String, Object> result, String decidedBy) {
-        // stored once under the task's id: a retry sends the same decision with the same time
+    // stored once under the task's id: a retry sends the same decision with the same time
+    return AlertDecision.on(ESCALATE_UNCOLLECTED, (task, result, decidedBy) ->
         inbox.receive("uncollected-decided:" + task.id(), MSG_UNCOLLECTED_DECIDED, task.caseNumber(), decidedBy,
             Map.of(VAR_UNCOLLECTED_ACTION, String.valueOf(result.get("action")), VAR_UNCOLLECTED_DECIDED_AT,
-                clock.instant().toString()));
-      }
-    };
+                clock.instant().toString())));
   }
 
   @Bean

@@ -18,7 +18,6 @@ import org.cardcase.flow.CaseJobHandler;
 import org.cardcase.flow.ProcessLinks;
 import org.cardcase.flow.Step;
 import org.cardcase.tasks.AlertDecision;
-import org.cardcase.tasks.HumanTask;
 import org.cardcase.tasks.TaskStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -71,24 +70,16 @@ public class ProductionWorkers {
   @Bean
   AlertDecision productionOverdueDecision(CaseRepository cases, CardLifecycle cards, CaseDocuments documents,
       IssuingBank bank, TransactionTemplate tx, AuditTrail audit) {
-    return new AlertDecision() {
-      @Override
-      public String step() {
-        return ALERT_PRODUCTION_OVERDUE;
+    return AlertDecision.on(ALERT_PRODUCTION_OVERDUE, (task, result, decidedBy) -> {
+      if (!"REORDERED".equals(result.get("followUp"))) {
+        return;
       }
-
-      @Override
-      public void act(HumanTask task, Map<String, Object> result, String decidedBy) {
-        if (!"REORDERED".equals(result.get("followUp"))) {
-          return;
-        }
-        String cn = task.caseNumber();
-        CardOrder order = orderOf(cn, cases, cards, documents, tx);
-        String ref = bank.reorder(order, "task-" + task.id());
-        tx.executeWithoutResult(s -> audit.append(AuditTrail.ofCase(cn), "production-reordered:" + task.id(), decidedBy, null,
-            "PRODUCTION_REORDERED", Map.of("bankOrder", ref, "card", order.cardId(), "task", task.id())));
-      }
-    };
+      String cn = task.caseNumber();
+      CardOrder order = orderOf(cn, cases, cards, documents, tx);
+      String ref = bank.reorder(order, "task-" + task.id());
+      tx.executeWithoutResult(s -> audit.append(AuditTrail.ofCase(cn), "production-reordered:" + task.id(), decidedBy, null,
+          "PRODUCTION_REORDERED", Map.of("bankOrder", ref, "card", order.cardId(), "task", task.id())));
+    });
   }
 
   @Bean

@@ -15,4 +15,24 @@ public interface AlertDecision {
 
   /** Carries out the decision; an exception leaves it pending and it is tried again. */
   void act(HumanTask task, Map<String, Object> result, String decidedBy);
+
+  /** What a decision does, for {@link #on}. */
+  interface Action {
+    void act(HumanTask task, Map<String, Object> result, String decidedBy);
+  }
+
+  /** The decision for one alert step. */
+  static AlertDecision on(String step, Action action) {
+    return new AlertDecision() {
+      @Override
+      public String step() {
+        return step;
+      }
+
+      @Override
+      public void act(HumanTask task, Map<String, Object> result, String decidedBy) {
+        action.act(task, result, decidedBy);
+      }
+    };
+  }
 }

@@ -163,7 +163,7 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
     if (!errors.isEmpty()) {
       throw new org.cardcase.shared.FieldErrors(errors);
     }
-    boolean backedByJob = t.jobKey() != null && t.jobKey() != 0L;
+    boolean backedByJob = t.backedByJob();
     Optional<AlertDecision> decision = backedByJob ? Optional.empty() : decisionFor(t.elementId());
     Boolean done = tx.execute(s -> {
       boolean updated = jdbc.sql("""
@@ -258,13 +258,13 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
     int n = 0;
     for (HumanTask t : jdbc.sql("select * from human_task where completion_pending and coalesce(job_key, 0) = 0 order by id limit 200")
         .query(TaskStore::map).list()) {
-      Map<String, Object> result = jdbc.sql("select result::text from human_task where id = ?").param(t.id())
-          .query(String.class).optional().map(this::read).orElse(Map.of());
-      String by = jdbc.sql("select completed_by from human_task where id = ?").param(t.id()).query(String.class).single();
+      Map<String, Object> stored = jdbc.sql("select result::text as result, completed_by from human_task where id = ?")
+          .param(t.id()).query().singleRow();
+      Map<String, Object> result = stored.get("result") == null ? Map.of() : read((String) stored.get("result"));
       Optional<AlertDecision> d = decisionFor(t.elementId());
       if (d.isEmpty()) {
         markSent(t.id());
-      } else if (act(d.get(), t, result, by)) {
+      } else if (act(d.get(), t, result, (String) stored.get("completed_by"))) {
         n++;
       }
     }

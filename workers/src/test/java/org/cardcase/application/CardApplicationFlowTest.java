@@ -138,12 +138,18 @@ class CardApplicationFlowTest extends FlowTest {
     assertThat(audit.entries(AuditTrail.ofCase(downCase))).noneMatch(e -> e.action().equals("REGISTRY_CHECKED"));
   }
 
-  @Test
-  void lateProductionAlertsASupervisorAndTheCaseKeepsWaiting() throws Exception {
-    String cn = apply("郭靖", id("19940707", "980"), "MALE"); // the bank will not call back by itself
+  /** Approved by a clerk and waiting for a bank that will not call back by itself (980-984). */
+  String waitingForALateBank(String name, String idNumber, String sex) throws Exception {
+    String cn = apply(name, idNumber, sex);
     HumanTask t = awaitTask(cn, "compare-photos");
     tasks.complete(t.id(), "clerk", CLERK_GROUPS, Map.of("photoDecision", "APPROVE"));
     await("waits for the card", () -> step(cn).equals("wait-card-produced"));
+    return cn;
+  }
+
+  @Test
+  void lateProductionAlertsASupervisorAndTheCaseKeepsWaiting() throws Exception {
+    String cn = waitingForALateBank("郭靖", id("19940707", "980"), "MALE");
     letTimePass(Duration.ofDays(20)); // past the production deadline (10 working days)
     HumanTask alert = awaitTask(cn, "alert-production-overdue");
     assertThat(alert.candidateGroup()).isEqualTo("supervisors");
@@ -160,10 +166,7 @@ class CardApplicationFlowTest extends FlowTest {
 
   @Test
   void aLateBanksCallbackStillMakesTheCardReady() throws Exception {
-    String cn = apply("郭襄", id("19940707", "982"), "FEMALE"); // the bank will not call back by itself
-    HumanTask t = awaitTask(cn, "compare-photos");
-    tasks.complete(t.id(), "clerk", CLERK_GROUPS, Map.of("photoDecision", "APPROVE"));
-    await("waits for the card", () -> step(cn).equals("wait-card-produced"));
+    String cn = waitingForALateBank("郭襄", id("19940707", "982"), "FEMALE");
     inbox.receive("late-1", "card-produced", cn, "card-production", Map.of("cardNumber", "B12345678"));
     await("card ready", () -> card(cn).state() == CardState.AWAITING_ACTIVATION);
     assertThat(card(cn).cardNumber()).isEqualTo("B12345678");
