@@ -138,8 +138,15 @@ public class EngineSupervisor implements SmartLifecycle {
         markDown(why);
       }
     }));
-    bringUp(generation, "START", null);
+    // before bringUp: the resume thread it starts stops at once while this is false, and the
+    // restart's open cases were then left unresumed (seen in SystemRestartIT as "0 resumed" of 2)
     running = true;
+    try {
+      bringUp(generation, "START", null);
+    } catch (RuntimeException e) {
+      running = false;
+      throw e;
+    }
     supervisor.scheduleWithFixedDelay(this::check, probeInterval.toMillis(), probeInterval.toMillis(), TimeUnit.MILLISECONDS);
     sweeper.scheduleWithFixedDelay(this::sweep, sweepInterval.toMillis(), sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
     log.info("engine {} ready in {} ms; open cases are resumed in the background", describe(generation),
