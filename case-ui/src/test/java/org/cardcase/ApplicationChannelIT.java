@@ -162,6 +162,19 @@ class ApplicationChannelIT {
       assertThat(sys.post(incidentUrl + "/retry", SUPERVISOR, "{}").statusCode()).isEqualTo(409);
       assertThat(sys.json(sys.get("/api/incidents?case=" + down, SUPERVISOR)).get(0).get("state").asText()).isEqualTo("CANCELLED");
 
+      // the dashboard as data: supervisors and analysts read it, clerks are refused, bad input says what is wrong
+      await("the dashboard counts today's cases", () -> sys.json(sys.get("/api/dashboard?days=7", SUPERVISOR))
+          .at("/figures/throughput").findValues("received").stream().mapToLong(JsonNode::asLong).sum() >= 2);
+      assertThat(sys.get("/api/dashboard/steps?days=7&caseType=CARD_APPLICATION", "analyst:analyst-demo").statusCode()).isEqualTo(200);
+      assertThat(sys.get("/api/dashboard", CLERK).statusCode()).isEqualTo(403);
+      HttpResponse<String> badDays = sys.get("/api/dashboard?days=0", SUPERVISOR);
+      assertThat(badDays.statusCode()).isEqualTo(400);
+      assertThat(sys.json(badDays).at("/fields/days").asText()).contains("between 1 and 366");
+      assertThat(sys.json(sys.get("/api/dashboard/forecast-accuracy?from=not-a-date", SUPERVISOR)).at("/fields/from").asText())
+          .contains("date");
+      assertThat(sys.json(sys.get("/api/dashboard/forecast-accuracy?from=2026-01-01&days=30", SUPERVISOR)).get("stays").asLong())
+          .as("no finished stays to learn from yet").isZero();
+
       // repeated wrong passwords: a member of staff is locked until an administrator unlocks (audited)
       for (int i = 0; i < 5; i++) {
         assertThat(sys.get("/api/tasks", "clerk2:wrong-" + i).statusCode()).isEqualTo(401);

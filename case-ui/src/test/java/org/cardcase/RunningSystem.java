@@ -40,6 +40,12 @@ public final class RunningSystem implements AutoCloseable {
     Files.createDirectories(dataDir);
   }
 
+  /** On a data directory of the caller's choosing (the history generator's, kept for {@code ./cardcase run}). */
+  RunningSystem(Path dataDir) throws IOException {
+    this.dataDir = dataDir;
+    Files.createDirectories(dataDir);
+  }
+
   /** An extra {@code --name=value} for every start, e.g. a deadline setting. */
   RunningSystem with(String arg) {
     extraArgs.add(arg);

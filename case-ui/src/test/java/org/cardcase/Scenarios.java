@@ -117,7 +117,11 @@ public final class Scenarios {
   }
 
   public static void await(String what, Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    await(what, condition, Duration.ofSeconds(30));
+  }
+
+  public static void await(String what, Callable<Boolean> condition, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {
         if (condition.call()) {

@@ -144,6 +144,13 @@ class WorkspaceBrowserIT {
       new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains(waiting));
       assertThat(browser.findElement(By.id("dashboard-export")).getAttribute("href")).isNotBlank();
       shot("dashboard-tasks");
+      // the heatmap on the diagram: the case waiting at the photo comparison is counted on the step that calls it
+      WebElement heat = waitFor(By.id("heat-diagram"));
+      ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", heat);
+      new WebDriverWait(browser, Duration.ofSeconds(20))
+          .until(d -> !d.findElements(By.cssSelector("#heat-diagram .cardcase-heat-waiting")).isEmpty());
+      Thread.sleep(500);
+      shot("dashboard-heatmap");
       signOut(base);
       signIn(base, "clerk", "clerk-demo");
       browser.get(base + "/dashboard");

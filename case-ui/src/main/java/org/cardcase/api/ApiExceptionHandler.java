@@ -55,6 +55,12 @@ public class ApiExceptionHandler {
         "fields", Map.of(e.getParameterName(), "required")));
   }
 
+  /** The read model is away: the figures cannot be given now; nothing else is affected. */
+  @ExceptionHandler(org.cardcase.search.SlaDashboard.Unavailable.class)
+  ResponseEntity<Map<String, Object>> searchAway(RuntimeException e) {
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("error", e.getMessage()));
+  }
+
   @ExceptionHandler(CaseConflict.class)
   ResponseEntity<Map<String, Object>> conflict(CaseConflict e) {
     Map<String, Object> body = new LinkedHashMap<>();

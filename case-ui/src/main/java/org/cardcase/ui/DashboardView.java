@@ -330,7 +330,7 @@ public class DashboardView extends VerticalLayout {
   void showLikelyLate() {
     List<SlaDashboard.Forecast> cases = likelyLate.cases();
     drillTitle.setText(getTranslation("dashboard.kpi.likelyLate"));
-    drillNote.setText(getTranslation("forecast.explained", SlaDashboard.MIN_HISTORY) + " "
+    drillNote.setText(getTranslation("forecast.explained", SlaDashboard.MIN_HISTORY, Math.round(dashboard.risk() * 100)) + " "
         + (cases.isEmpty() ? getTranslation("forecast.none") : cases.size() < likelyLate.total()
             ? getTranslation("dashboard.drill.limited", cases.size()) : getTranslation("dashboard.drill.count", cases.size())));
     drillGrid.setVisible(false);

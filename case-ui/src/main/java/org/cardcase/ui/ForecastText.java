@@ -15,6 +15,12 @@ final class ForecastText {
     }
     double m = f.medianWorkingDays();
     String median = m == Math.rint(m) ? Long.toString((long) m) : String.format(java.util.Locale.ROOT, "%.1f", m);
-    return c.getTranslation("forecast.reason", step, median, f.allowedWorkingDays(), f.workingDaysLeft(), f.history());
+    long percent = Math.round(f.lateShare() * 100);
+    if (f.elapsedWorkingDays() > 0) {
+      // compared with the cases that had waited as long
+      return c.getTranslation("forecast.reason.waited", step, median, f.allowedWorkingDays(), f.workingDaysLeft(), f.history(),
+          f.elapsedWorkingDays(), percent);
+    }
+    return c.getTranslation("forecast.reason", step, median, f.allowedWorkingDays(), f.workingDaysLeft(), f.history(), percent);
   }
 }

@@ -106,7 +106,8 @@ public class AuditTrail {
     return new Verification(true, entries.size(), null, null);
   }
 
-  static String hash(Entry e) {
+  /** The chain hash of an entry (also what the history generator writes, so generated trails verify). */
+  public static String hash(Entry e) {
     String material = String.join("\u001f", e.prevHash(), e.subject(), Integer.toString(e.seq()),
         e.at().truncatedTo(ChronoUnit.MICROS).toString(), e.actor(), String.valueOf(e.channel()), e.action(),
         json(new TreeMap<>(e.detail())));

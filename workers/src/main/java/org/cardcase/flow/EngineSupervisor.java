@@ -384,11 +384,20 @@ public class EngineSupervisor implements SmartLifecycle {
 
   /** Replaces a failed in-process engine and resumes every open case; runs on the supervisor thread. */
   void heal(String why) {
+    heal(why, false);
+  }
+
+  /** {@code requested}: an administrator asked for it; nothing failed, so it is not logged as an error. */
+  private void heal(String why, boolean requested) {
     if (!host.embedded() || state == State.HEALING || !running) {
       return;
     }
     long t0 = System.nanoTime();
-    log.error("ENGINE FAILED: {}. Replacing it in-process and resuming every open case.", why);
+    if (requested) {
+      log.warn("ENGINE REPLACED: {}. Replacing it in-process and resuming every open case.", why);
+    } else {
+      log.error("ENGINE FAILED: {}. Replacing it in-process and resuming every open case.", why);
+    }
     current.accepting(false);
     setState(State.HEALING, why);
     if (!workers.closeAndDrain(Duration.ofSeconds(30))) {
@@ -403,7 +412,7 @@ public class EngineSupervisor implements SmartLifecycle {
     } catch (RuntimeException e) {
       log.error("replacing the engine failed ({}); trying again in 10 s", e.toString());
       setState(State.DOWN, "replacing the engine failed: " + e.getMessage());
-      supervisor.schedule(() -> heal(why), 10, TimeUnit.SECONDS);
+      supervisor.schedule(() -> heal(why, requested), 10, TimeUnit.SECONDS);
     }
   }
 
@@ -413,7 +422,7 @@ public class EngineSupervisor implements SmartLifecycle {
    */
   public void replace(String reason) {
     try {
-      supervisor.submit(() -> heal(reason)).get(2, TimeUnit.MINUTES);
+      supervisor.submit(() -> heal(reason, true)).get(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       throw new IllegalStateException("replacing the engine failed: " + e.getMessage(), e);
     }

@@ -55,10 +55,11 @@ public class CaseIndex {
         "id": {"type": "keyword"}, "caseNumber": {"type": "keyword"}, "caseType": {"type": "keyword"},
         "step": {"type": "keyword"}, "channel": {"type": "keyword"}, "issuingBank": {"type": "keyword"},
         "enteredAt": {"type": "date"}, "leftAt": {"type": "date"}, "hours": {"type": "double"}, "waiting": {"type": "boolean"},
-        "workingDays": {"type": "integer"}, "dueAt": {"type": "date"}, "allowedWorkingDays": {"type": "integer"}
+        "workingDays": {"type": "integer"}, "dueAt": {"type": "date"}, "allowedWorkingDays": {"type": "integer"},
+        "late": {"type": "boolean"}
       }}""";
   /** Bumped when a mapping changes: new indices are created and filled from PostgreSQL. */
-  static final String VERSION = "v4";
+  static final String VERSION = "v5";
 
   private final ElasticsearchClient es;
   private final String index;

@@ -163,15 +163,19 @@ public class SearchOutbox {
         .collect(java.util.stream.Collectors.groupingBy(org.cardcase.tasks.TaskStore.TaskHistory::caseNumber));
     return visits.stream().filter(v -> byNumber.containsKey(v.caseNumber()))
         .map(v -> StepVisitDocument.of(v, seq.merge(v.caseNumber(), 1, Integer::sum), byNumber.get(v.caseNumber()), days,
-            v.leftAt() == null ? dueOf(v, tasksOf.getOrDefault(v.caseNumber(), List.of()),
-                due.getOrDefault(v.caseNumber(), List.of())) : null)).toList();
+            dueOf(v, tasksOf.getOrDefault(v.caseNumber(), List.of()), due.getOrDefault(v.caseNumber(), List.of())))).toList();
   }
 
-  /** A step's deadline: its open task's, else the latest of the deadlines its timers read (the final one, not a reminder). */
+  /**
+   * A stay's deadline: that of the task created for it (at the step, during the stay), else the
+   * latest of the deadlines its step's timers read (the final one, not a reminder).
+   */
   private java.time.Instant dueOf(CaseRepository.StepVisit v, List<org.cardcase.tasks.TaskStore.TaskHistory> history,
       List<org.cardcase.deadlines.CaseDeadlines.Deadline> deadlines) {
+    java.time.Instant from = v.enteredAt().minusSeconds(60);
     for (var t : history) {
-      if (t.elementId().equals(v.step()) && "OPEN".equals(t.state()) && t.dueAt() != null) {
+      if (t.elementId().equals(v.step()) && t.dueAt() != null && !t.createdAt().isBefore(from)
+          && (v.leftAt() == null || !t.createdAt().isAfter(v.leftAt()))) {
         return t.dueAt();
       }
     }

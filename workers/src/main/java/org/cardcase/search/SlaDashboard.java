@@ -35,14 +35,30 @@ public class SlaDashboard {
   private final java.util.function.Supplier<WorkingDayCalendar> calendar;
 
   @org.springframework.beans.factory.annotation.Autowired
-  public SlaDashboard(RestClient searchRestClient, CaseIndex index, CalendarStore calendar) {
-    this(searchRestClient, index, calendar::current);
+  public SlaDashboard(RestClient searchRestClient, CaseIndex index, CalendarStore calendar,
+      @org.springframework.beans.factory.annotation.Value("${cardcase.forecast.risk:0.4}") double risk) {
+    this(searchRestClient, index, calendar::current, risk);
   }
 
   SlaDashboard(RestClient searchRestClient, CaseIndex index, java.util.function.Supplier<WorkingDayCalendar> calendar) {
+    this(searchRestClient, index, calendar, 0.5);
+  }
+
+  SlaDashboard(RestClient searchRestClient, CaseIndex index, java.util.function.Supplier<WorkingDayCalendar> calendar, double risk) {
+    if (!(risk > 0 && risk < 1)) {
+      throw new IllegalArgumentException("cardcase.forecast.risk must be between 0 and 1, not " + risk);
+    }
     this.rest = searchRestClient;
     this.index = index;
     this.calendar = calendar;
+    this.risk = risk;
+  }
+
+  /** A case is flagged when more than this share of the stays that had waited as long ended after the days it was given. */
+  private final double risk;
+
+  public double risk() {
+    return risk;
   }
 
   /** What the figures are narrowed to; null or blank means any. The time range applies to finished work and arrivals. */
@@ -232,15 +248,73 @@ public class SlaDashboard {
   /** The history the forecast learns from: stays that ended within this many days. */
   static final java.time.Duration HISTORY = java.time.Duration.ofDays(180);
 
-  /** How long cases stay at a step, from the finished stays: the median in working days. */
-  public record StepNorm(String step, long stays, double medianWorkingDays) {}
+  /**
+   * How long cases stay at a step, from the finished stays: the median in working days, and how
+   * many stays lasted each number of working days (what the estimate for a case that has already
+   * waited a while is read from).
+   */
+  public record StepNorm(String step, long stays, double medianWorkingDays, java.util.NavigableMap<Integer, Long> durations) {
+    /**
+     * The median working days of the stays that lasted at least {@code elapsed} (a case that has
+     * waited long is compared with the cases that waited as long), and how many there were; the
+     * step's median when the durations are not known.
+     */
+    public Estimate after(int elapsed) {
+      if (durations.isEmpty()) {
+        return new Estimate(medianWorkingDays, stays);
+      }
+      java.util.NavigableMap<Integer, Long> tail = durations.tailMap(Math.max(elapsed, 0), true);
+      long n = tail.values().stream().mapToLong(Long::longValue).sum();
+      if (n == 0) {
+        // longer than every stay seen: at least as long as it has been
+        return new Estimate(elapsed, 0);
+      }
+      long seen = 0;
+      Integer lower = null;
+      for (var e : tail.entrySet()) {
+        seen += e.getValue();
+        // the middle of n values: the (n+1)/2-th, or the mean of the two middle ones
+        if (lower == null && seen * 2 >= n) {
+          lower = e.getKey();
+        }
+        if (seen * 2 > n) {
+          return new Estimate((lower + e.getKey()) / 2.0, n);
+        }
+      }
+      return new Estimate(lower, n);
+    }
+  }
+
+  /** Working days a stay is expected to take in all, from {@code stays} finished ones. */
+  public record Estimate(double workingDays, long stays) {}
 
   /**
-   * A case likely to miss the deadline of the step it waits at, before it does: its step usually
-   * takes longer (median working days of finished stays) than the working days it was given.
+   * Of the stays that lasted at least {@code elapsed} working days, the share that lasted more
+   * than {@code allowed}: how likely a case that has waited that long is to miss a deadline that
+   * many working days after it arrived. 0 when no stay lasted as long: nothing to learn from.
+   */
+  static double lateShare(StepNorm n, int elapsed, int allowed) {
+    java.util.NavigableMap<Integer, Long> tail = n.durations().tailMap(Math.max(elapsed, 0), true);
+    long all = tail.values().stream().mapToLong(Long::longValue).sum();
+    if (all == 0) {
+      return 0.0;
+    }
+    long late = tail.tailMap(allowed, false).values().stream().mapToLong(Long::longValue).sum();
+    return (double) late / all;
+  }
+
+  /**
+   * A case likely to miss the deadline of the step it waits at, before it does: of the finished
+   * stays at its step that lasted at least as long as it has waited so far, more than the risk
+   * share (40 % unless configured) lasted longer than the working days it was given.
+   *
+   * @param medianWorkingDays median working days of those stays (what such a stay usually takes in all)
+   * @param history how many finished stays the estimate is read from
+   * @param elapsedWorkingDays working days it has waited there so far
+   * @param lateShare the share of those stays that lasted longer than it was given
    */
   public record Forecast(String caseNumber, String step, Instant enteredAt, Instant dueAt, int allowedWorkingDays,
-      double medianWorkingDays, long history, int workingDaysLeft) {}
+      double medianWorkingDays, long history, int workingDaysLeft, int elapsedWorkingDays, double lateShare) {}
 
   private volatile Map<String, StepNorm> norms = Map.of();
   private volatile long normsAt;
@@ -260,35 +334,92 @@ public class SlaDashboard {
     return norms;
   }
 
+  /**
+   * Steps where the time is the bank's, and banks differ: there the estimate is learnt per bank
+   * (when the bank has enough history there), elsewhere per step.
+   */
+  static final java.util.Set<String> BANK_STEPS = java.util.Set.of(org.cardcase.processes.CardProductionProcess.WAIT_CARD_PRODUCED);
+
+  /** The key of a bank's own norm at a bank step. */
+  static String bankKey(String step, String bank) {
+    return step + "@" + bank;
+  }
+
+  /** The norm a stay is judged by: its bank's at a bank step if known, else its step's. */
+  static StepNorm normOf(Map<String, StepNorm> norms, String step, String bank) {
+    if (bank != null && BANK_STEPS.contains(step)) {
+      StepNorm own = norms.get(bankKey(step, bank));
+      if (own != null) {
+        return own;
+      }
+    }
+    return norms.get(step);
+  }
+
+  /** The norms learnt from the stays that ended in the {@link #HISTORY} before {@code now}. */
   Map<String, StepNorm> readNorms(Instant now) {
+    // how many stays lasted each number of working days: the median, and the median of the longer ones, come from it
+    Map<String, Object> durations = Map.of(
+        "days", Map.of("histogram", Map.of("field", "workingDays", "interval", 1, "min_doc_count", 1)));
+    Map<String, Object> perStep = new LinkedHashMap<>(durations);
+    perStep.put("banks", Map.of("terms", Map.of("field", "issuingBank", "size", 100, "min_doc_count", MIN_HISTORY), "aggs", durations));
     JsonNode r = search(index.visitIndexName(), Map.of("size", 0,
         "query", Map.of("bool", Map.of("filter", List.of(range("leftAt", now.minus(HISTORY), now),
             Map.of("exists", Map.of("field", "workingDays"))))),
         "aggs", Map.of("steps", Map.of("terms", Map.of("field", "step", "size", 500, "min_doc_count", MIN_HISTORY),
-            "aggs", Map.of("p", Map.of("percentiles", Map.of("field", "workingDays", "percents", List.of(50))))))));
+            "aggs", perStep))));
     Map<String, StepNorm> out = new java.util.HashMap<>();
     for (JsonNode b : r.path("aggregations").path("steps").path("buckets")) {
-      JsonNode median = b.path("p").path("values").path("50.0");
-      if (median.isNumber()) {
-        out.put(b.path("key").asText(), new StepNorm(b.path("key").asText(), b.path("doc_count").asLong(), median.asDouble()));
+      String step = b.path("key").asText();
+      norm(step, b).ifPresent(n -> out.put(step, n));
+      if (BANK_STEPS.contains(step)) {
+        for (JsonNode bank : b.path("banks").path("buckets")) {
+          norm(step, bank).ifPresent(n -> out.put(bankKey(step, bank.path("key").asText()), n));
+        }
       }
     }
     return Map.copyOf(out);
   }
 
+  private static java.util.Optional<StepNorm> norm(String step, JsonNode bucket) {
+    java.util.TreeMap<Integer, Long> durations = new java.util.TreeMap<>();
+    for (JsonNode d : bucket.path("days").path("buckets")) {
+      durations.put(d.path("key").asInt(), d.path("doc_count").asLong());
+    }
+    if (durations.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    var counts = java.util.Collections.unmodifiableNavigableMap(durations);
+    return java.util.Optional.of(new StepNorm(step, bucket.path("doc_count").asLong(),
+        new StepNorm(step, 0, 0, counts).after(0).workingDays(), counts));
+  }
+
   /** The forecast for one stay (a task in a queue, a case's current step); empty if it is on track or nothing is known. */
   public java.util.Optional<Forecast> forecast(String caseNumber, String step, Instant enteredAt, Instant dueAt, Instant now) {
-    StepNorm norm = norms(now).get(step);
+    return forecast(caseNumber, step, null, enteredAt, dueAt, now);
+  }
+
+  /** The same, for a case of this issuing bank (judged by the bank's own history at a bank step). */
+  public java.util.Optional<Forecast> forecast(String caseNumber, String step, String bank, Instant enteredAt, Instant dueAt,
+      Instant now) {
+    return forecast(normOf(norms(now), step, bank), caseNumber, step, enteredAt, dueAt, now);
+  }
+
+  private java.util.Optional<Forecast> forecast(StepNorm norm, String caseNumber, String step, Instant enteredAt, Instant dueAt,
+      Instant now) {
     if (norm == null || dueAt == null || enteredAt == null || !dueAt.isAfter(now)) {
       return java.util.Optional.empty(); // no history, no deadline, or already breached (that is not a forecast)
     }
     WorkingDayCalendar cal = calendar.get();
     int allowed = cal.workingDaysBetween(StepVisitDocument.day(enteredAt), StepVisitDocument.day(dueAt));
-    if (allowed >= norm.medianWorkingDays()) {
+    int elapsed = Math.max(0, cal.workingDaysBetween(StepVisitDocument.day(enteredAt), StepVisitDocument.day(now)));
+    double share = lateShare(norm, elapsed, allowed);
+    if (share <= risk) {
       return java.util.Optional.empty();
     }
-    return java.util.Optional.of(new Forecast(caseNumber, step, enteredAt, dueAt, allowed, norm.medianWorkingDays(),
-        norm.stays(), cal.workingDaysBetween(StepVisitDocument.day(now), StepVisitDocument.day(dueAt))));
+    Estimate estimate = norm.after(elapsed);
+    return java.util.Optional.of(new Forecast(caseNumber, step, enteredAt, dueAt, allowed, estimate.workingDays(),
+        estimate.stays(), cal.workingDaysBetween(StepVisitDocument.day(now), StepVisitDocument.day(dueAt)), elapsed, share));
   }
 
   /** The forecast for the step a case waits at now (for its case file); empty if on track, unknown, or the index is away. */
@@ -297,10 +428,171 @@ public class SlaDashboard {
       JsonNode r = search(index.visitIndexName(), Map.of("size", 5, "query", Map.of("bool", Map.of("filter", List.of(
           Map.of("term", Map.of("caseNumber", caseNumber)), Map.of("term", Map.of("waiting", true)))))));
       return sources(r, StepVisitDocument.class).stream()
-          .flatMap(v -> forecast(caseNumber, v.step(), v.enteredAt(), v.dueAt(), now).stream()).findFirst();
+          .flatMap(v -> forecast(caseNumber, v.step(), v.issuingBank(), v.enteredAt(), v.dueAt(), now).stream()).findFirst();
     } catch (Unavailable e) {
       return java.util.Optional.empty();
     }
+  }
+
+  /**
+   * The forecast rule as a query: per step and working days allowed, the fewest working days a
+   * case must have waited for the estimate to pass its deadline (the estimate only grows with the
+   * wait), as "entered on or before" that many working days ago.
+   */
+  private List<Object> flaggedClauses(Map<String, StepNorm> known, Instant now) {
+    WorkingDayCalendar cal = calendar.get();
+    LocalDate today = StepVisitDocument.day(now);
+    List<Object> out = new ArrayList<>();
+    for (var entry : known.entrySet()) {
+      StepNorm n = entry.getValue();
+      // which stays this norm judges: its bank's at a bank step, or the step's stays of banks without one of their own
+      List<Object> whose = new ArrayList<>();
+      String key = entry.getKey();
+      if (key.contains("@")) {
+        whose.add(Map.of("term", Map.of("issuingBank", key.substring(key.indexOf('@') + 1))));
+      } else {
+        List<String> own = known.keySet().stream().filter(k -> k.startsWith(key + "@")).map(k -> k.substring(key.length() + 1)).toList();
+        if (!own.isEmpty()) {
+          whose.add(Map.of("bool", Map.of("must_not", Map.of("terms", Map.of("issuingBank", own)))));
+        }
+      }
+      int longest = n.durations().isEmpty() ? (int) Math.ceil(n.medianWorkingDays()) : n.durations().lastKey();
+      int runStart = 0;
+      int runWait = firstFlaggedWait(n, 0, risk);
+      for (int allowed = 1; allowed <= longest + 1; allowed++) {
+        int wait = allowed <= longest ? firstFlaggedWait(n, allowed, risk) : -2; // past the longest stay: ends the last run
+        if (wait != runWait) {
+          if (runWait >= 0) {
+            out.add(flagged(n.step(), whose, runStart, allowed - 1, runWait, cal, today));
+          }
+          runStart = allowed;
+          runWait = wait;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The fewest working days waited at which a stay given {@code allowed} is flagged; -1 if never before its deadline. */
+  private static int firstFlaggedWait(StepNorm n, int allowed, double risk) {
+    for (int e = 0; e <= allowed; e++) {
+      if (lateShare(n, e, allowed) > risk) {
+        return e;
+      }
+    }
+    return -1;
+  }
+
+  private static Object flagged(String step, List<Object> whose, int minAllowed, int maxAllowed, int waited, WorkingDayCalendar cal,
+      LocalDate today) {
+    List<Object> f = new ArrayList<>(List.of(Map.of("term", Map.of("step", step)),
+        Map.of("range", Map.of("allowedWorkingDays", Map.of("gte", minAllowed, "lte", maxAllowed)))));
+    f.addAll(whose);
+    if (waited > 0) {
+      LocalDate last = today;
+      while (cal.workingDaysBetween(last, today) < waited) {
+        last = last.minusDays(1);
+      }
+      f.add(range("enteredAt", null, last.plusDays(1).atStartOfDay(WorkingDayCalendar.ZONE).toInstant()));
+    }
+    return Map.of("bool", Map.of("filter", f));
+  }
+
+  /**
+   * How the forecast did on stays that are over: learnt from what had finished before {@code at},
+   * checked on the stays that began in the {@code days} after it. Each stay is looked at once a
+   * working day while it waits, up to the working day before its deadline's day; a breach counts
+   * as flagged in advance if one of those looks flagged it.
+   *
+   * @param stays finished stays with a deadline at steps the forecast knows
+   * @param late of them, how many ended after their deadline
+   * @param lateFlagged breaches flagged in advance
+   * @param flagged stays flagged at some look
+   * @param flaggedOnTime flagged stays that ended in time (false alarms)
+   * @param medianLeadWorkingDays for the breaches flagged: working days from the first flag to the deadline's day (median)
+   */
+  public record Accuracy(Instant learntUntil, Instant testedUntil, long stays, long late, long lateFlagged, long flagged,
+      long flaggedOnTime, Double medianLeadWorkingDays) {
+    @com.fasterxml.jackson.annotation.JsonProperty
+    public Double flaggedShareOfLate() {
+      return late == 0 ? null : (double) lateFlagged / late;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonProperty
+    public Double falseAlarmShare() {
+      return flagged == 0 ? null : (double) flaggedOnTime / flagged;
+    }
+  }
+
+  public Accuracy backtest(Instant at, int days) {
+    return backtest(at, days, risk);
+  }
+
+  /** The same with another risk share, to compare (more flags and more lead time below, fewer false alarms above). */
+  public Accuracy backtest(Instant at, int days, double risk) {
+    Instant until = at.plus(java.time.Duration.ofDays(days));
+    Map<String, StepNorm> learnt = readNorms(at);
+    if (learnt.isEmpty()) {
+      return new Accuracy(at, until, 0, 0, 0, 0, 0, null);
+    }
+    JsonNode r = search(index.visitIndexName(), Map.of("size", 0,
+        "query", Map.of("bool", Map.of("filter", List.of(range("enteredAt", at, until), Map.of("exists", Map.of("field", "late")),
+            Map.of("terms", Map.of("step", learnt.keySet().stream().filter(k -> !k.contains("@")).toList()))))),
+        "aggs", Map.of("steps", Map.of("terms", Map.of("field", "step", "size", 500),
+            "aggs", Map.of("banks", Map.of("terms", Map.of("field", "issuingBank", "size", 100, "missing", ""),
+                "aggs", Map.of("allowed", Map.of("histogram", Map.of("field", "allowedWorkingDays", "interval", 1, "min_doc_count", 1),
+                    "aggs", Map.of("took", Map.of("histogram", Map.of("field", "workingDays", "interval", 1, "min_doc_count", 1),
+                        "aggs", Map.of("late", Map.of("filter", Map.of("term", Map.of("late", true))))))))))))));
+    long stays = 0;
+    long late = 0;
+    long lateFlagged = 0;
+    long flagged = 0;
+    long flaggedOnTime = 0;
+    List<long[]> leads = new ArrayList<>(); // lead working days, count
+    List<JsonNode> groups = new ArrayList<>();
+    List<StepNorm> normsOfGroups = new ArrayList<>();
+    for (JsonNode s : r.path("aggregations").path("steps").path("buckets")) {
+      for (JsonNode b : s.path("banks").path("buckets")) {
+        String bank = b.path("key").asText();
+        groups.add(b);
+        normsOfGroups.add(normOf(learnt, s.path("key").asText(), bank.isEmpty() ? null : bank));
+      }
+    }
+    for (int g = 0; g < groups.size(); g++) {
+      StepNorm norm = normsOfGroups.get(g);
+      for (JsonNode a : groups.get(g).path("allowed").path("buckets")) {
+        int allowed = a.path("key").asInt();
+        int firstFlag = allowed >= 1 ? firstFlaggedWait(norm, allowed, risk) : -1;
+        for (JsonNode t : a.path("took").path("buckets")) {
+          int took = t.path("key").asInt();
+          long n = t.path("doc_count").asLong();
+          long nLate = t.path("late").path("doc_count").asLong();
+          stays += n;
+          late += nLate;
+          // looked at on the working days it waited, up to the day before its deadline's day
+          boolean wasFlagged = firstFlag >= 0 && firstFlag <= Math.min(took, allowed - 1);
+          if (wasFlagged) {
+            flagged += n;
+            flaggedOnTime += n - nLate;
+            lateFlagged += nLate;
+            if (nLate > 0) {
+              leads.add(new long[] {allowed - firstFlag, nLate});
+            }
+          }
+        }
+      }
+    }
+    leads.sort(java.util.Comparator.comparingLong(l -> l[0]));
+    Double lead = null;
+    long seen = 0;
+    for (long[] l : leads) {
+      seen += l[1];
+      if (seen * 2 >= lateFlagged) {
+        lead = (double) l[0];
+        break;
+      }
+    }
+    return new Accuracy(at, until, stays, late, lateFlagged, flagged, flaggedOnTime, lead);
   }
 
   /** The open cases likely to be late, soonest deadline first, and how many there are. */
@@ -315,17 +607,18 @@ public class SlaDashboard {
     term(must, "step", f.step());
     must.add(Map.of("term", Map.of("waiting", true)));
     must.add(range("dueAt", now, null));
-    // the same rule as forecast(): given fewer working days than the step's median
-    List<Object> shorter = new ArrayList<>();
-    known.values().forEach(n -> shorter.add(Map.of("bool", Map.of("filter", List.of(Map.of("term", Map.of("step", n.step())),
-        Map.of("range", Map.of("allowedWorkingDays", Map.of("lt", n.medianWorkingDays()))))))));
+    // the same rule as forecast(), as a query
+    List<Object> shorter = flaggedClauses(known, now);
+    if (shorter.isEmpty()) {
+      return new LikelyLate(0, List.of());
+    }
     must.add(Map.of("bool", Map.of("should", shorter, "minimum_should_match", 1)));
     JsonNode r = search(index.visitIndexName(), Map.of("size", size, "track_total_hits", true,
         "query", Map.of("bool", Map.of("filter", must)),
         "sort", List.of(Map.of("dueAt", "asc"), Map.of("id", "asc"))));
     List<Forecast> out = new ArrayList<>();
     for (StepVisitDocument v : sources(r, StepVisitDocument.class)) {
-      forecast(v.caseNumber(), v.step(), v.enteredAt(), v.dueAt(), now).ifPresent(out::add);
+      forecast(v.caseNumber(), v.step(), v.issuingBank(), v.enteredAt(), v.dueAt(), now).ifPresent(out::add);
     }
     return new LikelyLate(r.path("hits").path("total").path("value").asLong(), out);
   }

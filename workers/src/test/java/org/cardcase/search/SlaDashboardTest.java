@@ -196,7 +196,8 @@ class SlaDashboardTest {
     fc.index(List.of(), List.of(), visits);
     rest.performRequest(new Request("POST", "/" + fc.visitIndexName() + "/_refresh"));
 
-    assertThat(forecasts.readNorms(NOW)).containsOnlyKeys("wait-card-produced");
+    // the bank step: the step's norm and the bank's own (all 30 were ICBC's)
+    assertThat(forecasts.readNorms(NOW)).containsOnlyKeys("wait-card-produced", "wait-card-produced@ICBC");
     assertThat(forecasts.readNorms(NOW).get("wait-card-produced").medianWorkingDays()).isEqualTo(6.0);
     SlaDashboard.LikelyLate late = forecasts.likelyLate(SlaDashboard.Filter.lastDays(30, NOW), NOW, 50);
     assertThat(late.total()).isEqualTo(1);
@@ -211,6 +212,119 @@ class SlaDashboardTest {
     assertThat(forecasts.forecast("ROOMY", "wait-card-produced", yesterday, cal.deadline(yesterday, 10), NOW)).isEmpty();
     assertThat(forecasts.forecast("TIGHT", "wait-card-produced", yesterday, cal.deadline(yesterday, 2), NOW)).isPresent();
     assertThat(forecasts.forecast("NOHISTORY", "compare-photos", yesterday, cal.deadline(yesterday, 1), NOW)).isEmpty();
+  }
+
+  /** 30 stays at the bank of 3 working days and 10 of 12, finished in October: most are quick, some are very slow. */
+  static List<StepVisitDocument> longTail(WorkingDayCalendar cal) {
+    List<StepVisitDocument> visits = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Instant entered = china(2026, 10, 12, 9, 0).plusSeconds(i * 60L);
+      Instant left = cal.deadline(entered, i < 30 ? 3 : 12).minusSeconds(3600);
+      CaseRecord done = caseOf("T" + i, "CARD_APPLICATION", entered, left);
+      visits.add(StepVisitDocument.of(new org.cardcase.cases.CaseRepository.StepVisit(done.caseNumber(), "wait-card-produced",
+          entered, left), 1, done, cal, cal.deadline(entered, 10)));
+    }
+    return visits;
+  }
+
+  static SlaDashboard forecastsOn(String prefix, List<StepVisitDocument> visits, WorkingDayCalendar cal) throws Exception {
+    CaseIndex fc = new CaseIndex(new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(
+        new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)))), prefix);
+    fc.createIfMissing();
+    fc.index(List.of(), List.of(), visits);
+    rest.performRequest(new Request("POST", "/" + fc.visitIndexName() + "/_refresh"));
+    return new SlaDashboard(rest, fc, () -> cal);
+  }
+
+  @Test
+  void aCaseThatHasWaitedLongIsComparedWithTheCasesThatWaitedAsLong() throws Exception {
+    WorkingDayCalendar cal = WorkingDayCalendar.official();
+    List<StepVisitDocument> visits = new ArrayList<>(longTail(cal));
+    // both given 10 working days, more than the step's median of 3: one arrived today, one 5 working days ago
+    Instant today = china(2026, 12, 2, 9, 0);
+    Instant fiveAgo = china(2026, 11, 25, 9, 0);
+    visits.add(waiting("FRESH", "wait-card-produced", today, cal.deadline(today, 10), cal));
+    visits.add(waiting("WAITED", "wait-card-produced", fiveAgo, cal.deadline(fiveAgo, 10), cal));
+    SlaDashboard forecasts = forecastsOn("fw", visits, cal);
+
+    assertThat(forecasts.readNorms(NOW).get("wait-card-produced").medianWorkingDays()).isEqualTo(3.0);
+    SlaDashboard.LikelyLate late = forecasts.likelyLate(SlaDashboard.Filter.lastDays(30, NOW), NOW, 50);
+    assertThat(late.cases()).extracting(SlaDashboard.Forecast::caseNumber).containsExactly("WAITED");
+    assertThat(late.total()).isEqualTo(1);
+    SlaDashboard.Forecast f = late.cases().get(0);
+    // the stays that lasted 5 working days or more took 12: past its 10
+    assertThat(f.elapsedWorkingDays()).isEqualTo(5);
+    assertThat(f.medianWorkingDays()).isEqualTo(12.0);
+    assertThat(f.history()).isEqualTo(10);
+    assertThat(f.workingDaysLeft()).isEqualTo(5);
+    assertThat(f.lateShare()).isEqualTo(1.0);
+    assertThat(forecasts.forecast("FRESH", "wait-card-produced", today, cal.deadline(today, 10), NOW)).isEmpty();
+  }
+
+  @Test
+  void atTheBanksStepEachBankIsJudgedByItsOwnHistory() throws Exception {
+    WorkingDayCalendar cal = WorkingDayCalendar.official();
+    List<StepVisitDocument> visits = new ArrayList<>();
+    // 30 cards from a slow bank took 12 working days, 30 from a quick one 3: the step's median says nothing useful
+    for (int i = 0; i < 60; i++) {
+      Instant entered = china(2026, 10, 12, 9, 0).plusSeconds(i * 60L);
+      Instant left = cal.deadline(entered, i < 30 ? 12 : 3).minusSeconds(3600);
+      CaseRecord done = withBank(caseOf("D" + i, "CARD_APPLICATION", entered, left), i < 30 ? "RCC" : "ICBC");
+      visits.add(StepVisitDocument.of(new org.cardcase.cases.CaseRepository.StepVisit(done.caseNumber(), "wait-card-produced",
+          entered, left), 1, done, cal, cal.deadline(entered, 10)));
+    }
+    Instant today = china(2026, 12, 2, 9, 0);
+    for (String bank : List.of("RCC", "ICBC", "BOC")) {
+      CaseRecord open = withBank(caseOf(bank, "CARD_APPLICATION", today, null), bank);
+      visits.add(StepVisitDocument.of(new org.cardcase.cases.CaseRepository.StepVisit(bank, "wait-card-produced", today, null), 1,
+          open, cal, cal.deadline(today, 10)));
+    }
+    SlaDashboard forecasts = forecastsOn("fk", visits, cal);
+
+    // the slow bank's card, given 10 on its first day, is flagged; the quick bank's is not, nor a bank with no history of its own
+    assertThat(forecasts.likelyLate(SlaDashboard.Filter.lastDays(30, NOW), NOW, 50).cases())
+        .extracting(SlaDashboard.Forecast::caseNumber).containsExactly("RCC");
+    assertThat(forecasts.forecast("RCC", "wait-card-produced", "RCC", today, cal.deadline(today, 10), NOW).orElseThrow()
+        .medianWorkingDays()).isEqualTo(12.0);
+    assertThat(forecasts.forecast("BOC", "wait-card-produced", "BOC", today, cal.deadline(today, 10), NOW)).isEmpty();
+  }
+
+  static CaseRecord withBank(CaseRecord c, String bank) {
+    return new CaseRecord(c.caseNumber(), c.caseType(), c.status(), c.currentStep(), c.channel(), c.applicantName(), c.idNumber(),
+        c.sex(), c.phone(), bank, c.createdAt(), c.updatedAt(), c.closedAt());
+  }
+
+  @Test
+  void theForecastIsCheckedOnStaysThatAreOver() throws Exception {
+    WorkingDayCalendar cal = WorkingDayCalendar.official();
+    List<StepVisitDocument> visits = new ArrayList<>(longTail(cal));
+    // after 2 November, four stays given 10 working days: late (12), quick (2), slow but in time (6), late (11)
+    int[] took = {12, 2, 6, 11};
+    for (int i = 0; i < took.length; i++) {
+      Instant entered = china(2026, 11, 2, 10, 0).plusSeconds(i * 60L);
+      Instant left = cal.deadline(entered, took[i]).minusSeconds(3600);
+      CaseRecord done = caseOf("B" + i, "CARD_APPLICATION", entered, left);
+      visits.add(StepVisitDocument.of(new org.cardcase.cases.CaseRepository.StepVisit(done.caseNumber(), "wait-card-produced",
+          entered, left), 1, done, cal, cal.deadline(entered, 10)));
+    }
+    SlaDashboard forecasts = forecastsOn("fb", visits, cal);
+
+    SlaDashboard.Accuracy a = forecasts.backtest(china(2026, 11, 2, 0, 0), 30);
+    assertThat(a.stays()).isEqualTo(4);
+    assertThat(a.late()).isEqualTo(2);
+    // flagged from the 4th working day (the stays still there then took 12), 6 working days before the deadline
+    assertThat(a.lateFlagged()).isEqualTo(2);
+    assertThat(a.flagged()).isEqualTo(3);
+    assertThat(a.flaggedOnTime()).isEqualTo(1);
+    assertThat(a.medianLeadWorkingDays()).isEqualTo(6.0);
+    assertThat(a.flaggedShareOfLate()).isEqualTo(1.0);
+    // a lower risk share flags earlier and more: a quarter of all the bank's stays took longer than 10, so from the first day
+    SlaDashboard.Accuracy eager = forecasts.backtest(china(2026, 11, 2, 0, 0), 30, 0.2);
+    assertThat(eager.flagged()).isEqualTo(4);
+    assertThat(eager.flaggedOnTime()).isEqualTo(2);
+    assertThat(eager.medianLeadWorkingDays()).isEqualTo(10.0);
+    // learnt only from what had finished before: nothing before October
+    assertThat(forecasts.backtest(china(2026, 10, 1, 0, 0), 30).stays()).isZero();
   }
 
   static StepVisitDocument waiting(String cn, String step, Instant entered, Instant due, WorkingDayCalendar cal) {
