@@ -175,6 +175,21 @@ class ApplicationChannelIT {
       assertThat(sys.json(sys.get("/api/dashboard/forecast-accuracy?from=2026-01-01&days=30", SUPERVISOR)).get("stays").asLong())
           .as("no finished stays to learn from yet").isZero();
 
+      // an analyst checks a model before proposing it: a shipped one passes, one without its checkpoint is refused at the element
+      String model;
+      try (var in = getClass().getResourceAsStream("/bpmn/provisional-loss-report.bpmn")) {
+        model = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      JsonNode passes = sys.json(sys.post("/api/models/check", "analyst:analyst-demo", model, "application/xml"));
+      assertThat(passes.get("deployable").asBoolean()).as(passes.toString()).isTrue();
+      String noCheckpoint = model.replace("type=\"case.checkpoint\"", "type=\"case.nothing\"");
+      JsonNode refused = sys.json(sys.post("/api/models/check", "analyst:analyst-demo", noCheckpoint, "application/xml"));
+      assertThat(refused.get("deployable").asBoolean()).isFalse();
+      assertThat(refused.findValuesAsText("elementId")).contains("wait-loss-resolution");
+      assertThat(refused.findValuesAsText("rule")).contains("checkpoint", "job-type");
+      assertThat(sys.post("/api/models/check", CLERK, model, "application/xml").statusCode()).isEqualTo(403);
+      assertThat(sys.post("/api/models/check", "analyst:analyst-demo", "", "application/xml").statusCode()).isEqualTo(400);
+
       // repeated wrong passwords: a member of staff is locked until an administrator unlocks (audited)
       for (int i = 0; i < 5; i++) {
         assertThat(sys.get("/api/tasks", "clerk2:wrong-" + i).statusCode()).isEqualTo(401);

@@ -145,6 +145,12 @@ public final class RunningSystem implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)), credentials);
   }
 
+  HttpResponse<String> post(String path, String credentials, String body, String contentType)
+      throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)), credentials);
+  }
+
   JsonNode json(HttpResponse<String> r) throws IOException {
     return JSON.readTree(r.body());
   }

@@ -156,6 +156,15 @@ class WorkspaceBrowserIT {
       browser.get(base + "/dashboard");
       Thread.sleep(1500);
       assertThat(browser.findElements(By.id("kpi-open"))).as("dashboard refused to a clerk").isEmpty();
+      signOut(base);
+
+      // the process library: an analyst sees each process with the engine's version and its open cases, and may check a model
+      signIn(base, "analyst", "analyst-demo");
+      browser.get(base + "/models");
+      waitFor(By.id("models-check-upload"));
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("card-application"));
+      assertThat(browser.getPageSource()).contains("社保卡申领").contains("card-application.bpmn").contains("cardcase:compare-photos");
+      shot("models");
     }
   }
 

@@ -85,6 +85,8 @@ public class SecurityConfiguration {
             .requestMatchers(HttpMethod.GET, "/api/engine").hasAnyRole("SUPERVISOR", "ADMIN")
             .requestMatchers(HttpMethod.GET, "/api/incidents").hasAnyRole("SUPERVISOR", "ADMIN", "ANALYST")
             .requestMatchers(HttpMethod.GET, "/api/dashboard", "/api/dashboard/**").hasAnyRole("SUPERVISOR", "ADMIN", "ANALYST")
+            .requestMatchers(HttpMethod.POST, "/api/models/check").hasAnyRole("ANALYST", "ADMIN")
+            .requestMatchers(HttpMethod.GET, "/api/models/job-types").hasAnyRole("ANALYST", "ADMIN")
             .requestMatchers(HttpMethod.POST, "/api/incidents/*/retry", "/api/incidents/*/case-cancellation")
               .hasAnyRole("SUPERVISOR", "ADMIN")
             .requestMatchers("/api/admin/**").hasRole("ADMIN")

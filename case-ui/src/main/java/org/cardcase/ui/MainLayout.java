@@ -59,6 +59,7 @@ public class MainLayout extends AppLayout {
       nav.addItem(new SideNavItem(getTranslation("nav.supervision"), SupervisionView.class));
     }
     nav.addItem(new SideNavItem(getTranslation("nav.calendar"), CalendarView.class));
+    nav.addItem(new SideNavItem(getTranslation("nav.models"), ModelsView.class));
     addToDrawer(nav);
     // the engine's state reaches every open page within seconds, not on the next click
     addAttachListener(e -> {

@@ -89,7 +89,33 @@ public class ProcessCatalog {
     }
     DeploymentEvent d = step.send().join();
     d.getProcesses().forEach(p -> log.info("deployed {} version {}", p.getBpmnProcessId(), p.getVersion()));
+    Map<String, Integer> versions = new HashMap<>();
+    d.getProcesses().forEach(p -> versions.put(p.getBpmnProcessId(), p.getVersion()));
+    deployedVersions = Map.copyOf(versions);
     return d;
+  }
+
+  private volatile Map<String, Integer> deployedVersions = Map.of();
+
+  /** The engine's version of each process, as of the last deployment (the running engine generation's). */
+  public Map<String, Integer> deployedVersions() {
+    return deployedVersions;
+  }
+
+  /** Every process id with its model's name, in file order. */
+  public Map<String, String> processes() {
+    Map<String, String> out = new LinkedHashMap<>();
+    resources.keySet().forEach(file -> files.forEach((id, f) -> {
+      if (f.equals(file)) {
+        out.put(id, elementNames.getOrDefault(id + "/" + id, id));
+      }
+    }));
+    return out;
+  }
+
+  /** The model file a process is defined in. */
+  public String fileOf(String processId) {
+    return files.get(processId);
   }
 
   /**

@@ -41,6 +41,16 @@ public class ProcessLinks {
         where case_number = ? and jsonb_exists(variables, ?)""").params(name, value, caseNumber, name).update();
   }
 
+  /** How many cases are open on each process (by the process they were started on). */
+  public Map<String, Long> openCasesPerProcess() {
+    Map<String, Long> out = new java.util.HashMap<>();
+    jdbc.sql("select bpmn_process_id, count(*) from process_link where ended_at is null group by bpmn_process_id")
+        .query(rs -> {
+          out.put(rs.getString(1), rs.getLong(2));
+        });
+    return out;
+  }
+
   public Optional<ProcessLink> find(String caseNumber) {
     return jdbc.sql("select * from process_link where case_number = ?").param(caseNumber).query(this::map).optional();
   }

@@ -1,0 +1,122 @@
+package org.cardcase.ui;
+
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.upload.Upload;
+import com.vaadin.flow.component.upload.receivers.MemoryBuffer;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.StreamResource;
+import jakarta.annotation.security.RolesAllowed;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.cardcase.flow.ModelLibrary;
+import org.cardcase.flow.ModelRules;
+
+/**
+ * The process library: each process with the version the engine runs and its open cases, each
+ * task form, downloadable as files (to open in Camunda Desktop Modeler); analysts and
+ * administrators check a model file before proposing it. Clerks and supervisors read.
+ */
+@Route(value = "models", layout = MainLayout.class)
+@PageTitle("CardCase")
+@RolesAllowed({"ANALYST", "ADMIN", "SUPERVISOR", "CLERK"})
+public class ModelsView extends VerticalLayout {
+  static final int MAX_BYTES = 2 * 1024 * 1024;
+
+  public ModelsView(ModelLibrary library, Staff staff) {
+    setWidthFull();
+    Grid<ModelLibrary.ProcessModel> processes = new Grid<>();
+    processes.setId("models-processes");
+    processes.addColumn(p -> label("process." + p.processId(), p.name())).setHeader(getTranslation("models.col.process"))
+        .setAutoWidth(true).setFlexGrow(1);
+    processes.addColumn(ModelLibrary.ProcessModel::processId).setHeader(getTranslation("models.col.id")).setAutoWidth(true);
+    processes.addColumn(p -> p.deployedVersion() == null ? "—" : "v" + p.deployedVersion())
+        .setHeader(getTranslation("models.col.version")).setAutoWidth(true);
+    processes.addColumn(ModelLibrary.ProcessModel::openCases).setHeader(getTranslation("models.col.open")).setAutoWidth(true);
+    processes.addComponentColumn(p -> download(p.file(), library.processFile(p.processId()).orElse(new byte[0])))
+        .setHeader(getTranslation("models.col.file")).setAutoWidth(true);
+    processes.setItems(library.processes());
+    processes.setAllRowsVisible(true);
+
+    Grid<ModelLibrary.FormModel> forms = new Grid<>();
+    forms.setId("models-forms");
+    forms.addColumn(f -> label("models.form." + f.formKey().substring("cardcase:".length()), f.formKey()))
+        .setHeader(getTranslation("models.col.form")).setAutoWidth(true).setFlexGrow(1);
+    forms.addColumn(ModelLibrary.FormModel::formKey).setHeader(getTranslation("models.col.formKey")).setAutoWidth(true);
+    forms.addComponentColumn(f -> download(f.file(), library.formFile(f.formKey()).orElse(new byte[0])))
+        .setHeader(getTranslation("models.col.file")).setAutoWidth(true);
+    forms.setItems(library.forms());
+    forms.setAllRowsVisible(true);
+
+    add(new H2(getTranslation("models.title")), new Paragraph(getTranslation("models.intro")),
+        new H3(getTranslation("models.processes")), processes, new H3(getTranslation("models.forms")), forms);
+    if (staff.has("ANALYST") || staff.has("ADMIN")) {
+      add(checker(library));
+    }
+  }
+
+  /** Upload a .bpmn file: the problems that would stop it from being deployed, each at its element. */
+  private VerticalLayout checker(ModelLibrary library) {
+    MemoryBuffer buffer = new MemoryBuffer();
+    Upload upload = new Upload(buffer);
+    upload.setId("models-check-upload");
+    upload.setAcceptedFileTypes(".bpmn", ".xml");
+    upload.setMaxFileSize(MAX_BYTES);
+    com.vaadin.flow.component.upload.UploadI18N i18n = new com.vaadin.flow.component.upload.UploadI18N();
+    i18n.setAddFiles(new com.vaadin.flow.component.upload.UploadI18N.AddFiles().setOne(getTranslation("models.upload.add")));
+    i18n.setDropFiles(new com.vaadin.flow.component.upload.UploadI18N.DropFiles().setOne(getTranslation("models.upload.drop")));
+    upload.setI18n(i18n);
+    Span verdict = new Span();
+    verdict.setId("models-check-verdict");
+    Grid<ModelRules.Problem> problems = new Grid<>();
+    problems.setId("models-check-problems");
+    problems.addColumn(p -> getTranslation("models.rule." + p.rule())).setHeader(getTranslation("models.col.rule")).setAutoWidth(true);
+    problems.addColumn(p -> p.elementId() == null ? "—" : p.elementId()).setHeader(getTranslation("models.col.element"))
+        .setAutoWidth(true);
+    // the rule's own words in the reader's language, with the value at fault; the engine's validation speaks English
+    problems.addColumn(p -> getTranslation("models.problem." + p.rule(), p.value() == null ? "" : p.value()))
+        .setHeader(getTranslation("models.col.problem")).setFlexGrow(1);
+    problems.setAllRowsVisible(true);
+    problems.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT);
+    problems.setVisible(false);
+    upload.addSucceededListener(e -> {
+      byte[] bytes;
+      try (InputStream in = buffer.getInputStream()) {
+        bytes = in.readAllBytes();
+      } catch (IOException ex) {
+        verdict.setText(getTranslation("models.check.unreadable"));
+        return;
+      }
+      List<ModelRules.Problem> found = library.check(bytes);
+      verdict.setText(found.isEmpty() ? getTranslation("models.check.ok", e.getFileName())
+          : getTranslation("models.check.problems", e.getFileName(), found.size()));
+      verdict.getElement().getThemeList().clear();
+      verdict.getElement().getThemeList().add(found.isEmpty() ? "badge success" : "badge error");
+      problems.setItems(found);
+      problems.setVisible(!found.isEmpty());
+    });
+    upload.addFileRejectedListener(e -> verdict.setText(getTranslation("models.check.rejected", MAX_BYTES / 1024)));
+    return new VerticalLayout(new H3(getTranslation("models.check")), new Paragraph(getTranslation("models.check.intro")), upload,
+        verdict, problems);
+  }
+
+  private Anchor download(String file, byte[] bytes) {
+    Anchor a = new Anchor(new StreamResource(file, () -> new ByteArrayInputStream(bytes)), file);
+    a.getElement().setAttribute("download", true);
+    return a;
+  }
+
+  /** The translation of a key, or the fallback when there is none. */
+  private String label(String key, String fallback) {
+    String t = getTranslation(key);
+    return t == null || t.contains(key) ? fallback : t;
+  }
+}

@@ -1,0 +1,87 @@
+package org.cardcase.flow;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+
+/**
+ * The process library: every process with the version the engine runs and the cases open on it,
+ * every task form, each downloadable as its file, and the check a model must pass before it could
+ * be deployed. Read only: nothing here changes a model.
+ */
+@Component
+public class ModelLibrary {
+  private final ProcessCatalog catalog;
+  private final ProcessLinks links;
+  private final ModelRules rules;
+
+  public ModelLibrary(ProcessCatalog catalog, ProcessLinks links, ModelRules rules) {
+    this.catalog = catalog;
+    this.links = links;
+    this.rules = rules;
+  }
+
+  /** A process: its id, name, file, the engine's version of it (null before the first deployment) and its open cases. */
+  public record ProcessModel(String processId, String name, String file, Integer deployedVersion, long openCases) {}
+
+  /** A task form: its key (as a user task names it) and file. */
+  public record FormModel(String formKey, String file) {}
+
+  public List<ProcessModel> processes() {
+    Map<String, Integer> versions = catalog.deployedVersions();
+    Map<String, Long> open = links.openCasesPerProcess();
+    List<ProcessModel> out = new ArrayList<>();
+    catalog.processes().forEach((id, name) -> out.add(new ProcessModel(id, name, catalog.fileOf(id), versions.get(id),
+        open.getOrDefault(id, 0L))));
+    return out;
+  }
+
+  public List<FormModel> forms() {
+    List<FormModel> out = new ArrayList<>();
+    for (Resource r : formResources()) {
+      String file = r.getFilename();
+      out.add(new FormModel("cardcase:" + file.substring(0, file.length() - ".form".length()), file));
+    }
+    out.sort(java.util.Comparator.comparing(FormModel::formKey));
+    return out;
+  }
+
+  /** The model file of a process, as deployed. */
+  public Optional<byte[]> processFile(String processId) {
+    return Optional.ofNullable(catalog.modelOf(processId));
+  }
+
+  /** The file of a form. */
+  public Optional<byte[]> formFile(String formKey) {
+    for (Resource r : formResources()) {
+      if (("cardcase:" + r.getFilename()).equals(formKey + ".form")) {
+        try (InputStream in = r.getInputStream()) {
+          return Optional.of(in.readAllBytes());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Every problem that would stop this model from being deployed (see {@link ModelRules}). */
+  public List<ModelRules.Problem> check(byte[] bpmn) {
+    return rules.check(bpmn);
+  }
+
+  private static List<Resource> formResources() {
+    try {
+      return List.of(new PathMatchingResourcePatternResolver().getResources("classpath*:forms/*.form"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
