@@ -50,8 +50,12 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
   private final AuditTrail audit;
   private final Clock clock;
 
+  private final org.cardcase.flow.ProcessCatalog catalog;
+
   public CaseDeadlines(JdbcClient jdbc, CalendarStore calendar, ProcessLinks links, ProcessTimers timers,
-      CaseRepository cases, ObjectProvider<Listener> listeners, AuditTrail audit, Clock clock) {
+      CaseRepository cases, ObjectProvider<Listener> listeners, AuditTrail audit, Clock clock,
+      org.cardcase.flow.ProcessCatalog catalog) {
+    this.catalog = catalog;
     this.jdbc = jdbc;
     this.calendar = calendar;
     this.links = links;
@@ -63,10 +67,19 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
   }
 
   /**
-   * The deadline {@code workingDays} after {@code start}, recorded the first time it is asked for;
+   * Working days of a deadline: what the model says on the element that reads it (an analyst's
+   * change to the model), else the setting given (application.properties).
+   */
+  public int workingDays(String name, int defaultWorkingDays) {
+    return catalog == null ? defaultWorkingDays : catalog.workingDaysOf(name).orElse(defaultWorkingDays);
+  }
+
+  /**
+   * The deadline in working days after {@code start} (see {@link #workingDays}), recorded the first time it is asked for;
    * a redelivered step gets the one recorded then, not a later one.
    */
-  public Instant once(String caseNumber, String name, Instant start, int workingDays) {
+  public Instant once(String caseNumber, String name, Instant start, int defaultWorkingDays) {
+    int workingDays = workingDays(name, defaultWorkingDays);
     WorkingDayCalendar cal = calendar.current();
     Instant due = cal.deadline(start, workingDays);
     jdbc.sql("""
@@ -78,7 +91,8 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
   }
 
   /** A new deadline for a step entered again (a resubmission restarts the clock). */
-  public Instant again(String caseNumber, String name, Instant start, int workingDays) {
+  public Instant again(String caseNumber, String name, Instant start, int defaultWorkingDays) {
+    int workingDays = workingDays(name, defaultWorkingDays);
     WorkingDayCalendar cal = calendar.current();
     Instant due = cal.deadline(start, workingDays);
     jdbc.sql("""

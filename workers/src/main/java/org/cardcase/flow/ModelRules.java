@@ -116,6 +116,7 @@ public class ModelRules {
           timer(out, e.getId(), t);
         }
       }
+      workingDays(out, e);
     }
     for (Message m : model.getModelElementsByType(Message.class)) {
       ZeebeSubscription s = m.getSingleExtensionElement(ZeebeSubscription.class);
@@ -151,6 +152,25 @@ public class ModelRules {
       String date = t.getTimeDate() == null ? null : t.getTimeDate().getTextContent().strip();
       out.add(new Problem("deadline", elementId, "a timer reads a deadline variable (=someDueAt), not '" + date + "'",
           String.valueOf(date)));
+    }
+  }
+
+  /** A deadline in the model: a whole number of working days, on an element that reads a deadline variable. */
+  private static void workingDays(List<Problem> out, FlowElement e) {
+    var props = e.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeProperties.class);
+    if (props == null) {
+      return;
+    }
+    for (var p : props.getProperties()) {
+      if (ProcessCatalog.WORKING_DAYS.equals(p.getName())) {
+        if (ProcessCatalog.workingDaysProperty(e).isEmpty()) {
+          out.add(new Problem("working-days", e.getId(), ProcessCatalog.WORKING_DAYS + " must be whole working days from 1 to 365, not '"
+              + p.getValue() + "'", String.valueOf(p.getValue())));
+        } else if (ProcessCatalog.deadlineOf(e).isEmpty()) {
+          out.add(new Problem("working-days", e.getId(), ProcessCatalog.WORKING_DAYS
+              + " belongs on the element that reads the deadline (a timer or a user task's due date)", String.valueOf(p.getValue())));
+        }
+      }
     }
   }
 

@@ -40,41 +40,114 @@ public class ProcessCatalog {
   private final Map<String, String> callActivities = new HashMap<>();
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+  @org.springframework.beans.factory.annotation.Autowired
   public ProcessCatalog(CamundaClient client) {
+    this(client, shipped());
+  }
+
+  /** A catalog of these models (file name to BPMN) alone, not connected to an engine: to read what they say. */
+  public static ProcessCatalog on(Map<String, byte[]> models) {
+    return new ProcessCatalog(null, models);
+  }
+
+  ProcessCatalog(CamundaClient client, Map<String, byte[]> models) {
     this.client = client;
+    models.forEach(this::read);
+  }
+
+  /** The models shipped with the application, under {@code classpath*:bpmn/}. */
+  private static Map<String, byte[]> shipped() {
+    Map<String, byte[]> out = new LinkedHashMap<>();
     try {
       for (Resource r : new PathMatchingResourcePatternResolver().getResources("classpath*:bpmn/*.bpmn")) {
         try (InputStream in = r.getInputStream()) {
-          byte[] bytes = in.readAllBytes();
-          resources.put(r.getFilename(), bytes);
-          BpmnModelInstance model = Bpmn.readModelFromStream(new java.io.ByteArrayInputStream(bytes));
-          for (Process p : model.getModelElementsByType(Process.class)) {
-            elementNames.put(p.getId() + "/" + p.getId(), p.getName());
-            files.put(p.getId(), r.getFilename());
-            for (FlowElement e : p.getFlowElements()) {
-              elementNames.put(p.getId() + "/" + e.getId(), e.getName());
-              if (e instanceof io.camunda.zeebe.model.bpmn.instance.CallActivity ca) {
-                var called = ca.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeCalledElement.class);
-                if (called != null) {
-                  callActivities.put(p.getId() + "/" + called.getProcessId(), ca.getId());
-                }
-              }
-              if (e instanceof BoundaryEvent b) {
-                for (TimerEventDefinition t : b.getChildElementsByType(TimerEventDefinition.class)) {
-                  String expr = t.getTimeDate() != null ? t.getTimeDate().getTextContent() : "";
-                  Matcher m = NAME.matcher(expr);
-                  while (m.find()) {
-                    timerVariables.computeIfAbsent(p.getId() + "/" + b.getAttachedTo().getId(), k -> new HashSet<>()).add(m.group());
-                  }
-                }
-              }
-            }
-          }
+          out.put(r.getFilename(), in.readAllBytes());
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return out;
+  }
+
+  /** The property an element carries its deadline in, in working days (the settings are the defaults). */
+  public static final String WORKING_DAYS = "cardcase:workingDays";
+  /** deadline variable (e.g. productionDueAt) -> working days, as the model that reads it says. */
+  private final Map<String, Integer> deadlineDays = new HashMap<>();
+
+  private void read(String fileName, byte[] bytes) {
+    resources.put(fileName, bytes);
+    BpmnModelInstance model = Bpmn.readModelFromStream(new java.io.ByteArrayInputStream(bytes));
+    for (Process p : model.getModelElementsByType(Process.class)) {
+      elementNames.put(p.getId() + "/" + p.getId(), p.getName());
+      files.put(p.getId(), fileName);
+      for (FlowElement e : p.getFlowElements()) {
+        elementNames.put(p.getId() + "/" + e.getId(), e.getName());
+        if (e instanceof io.camunda.zeebe.model.bpmn.instance.CallActivity ca) {
+          var called = ca.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeCalledElement.class);
+          if (called != null) {
+            callActivities.put(p.getId() + "/" + called.getProcessId(), ca.getId());
+          }
+        }
+        if (e instanceof BoundaryEvent b) {
+          for (TimerEventDefinition t : b.getChildElementsByType(TimerEventDefinition.class)) {
+            String expr = t.getTimeDate() != null ? t.getTimeDate().getTextContent() : "";
+            Matcher m = NAME.matcher(expr);
+            while (m.find()) {
+              timerVariables.computeIfAbsent(p.getId() + "/" + b.getAttachedTo().getId(), k -> new HashSet<>()).add(m.group());
+            }
+          }
+        }
+        deadlineOf(e).ifPresent(variable -> workingDaysProperty(e).ifPresent(days -> deadlineDays.put(variable, days)));
+      }
+    }
+  }
+
+  /** The deadline variable an element reads: its timer's date, or its user task's due date. */
+  static java.util.Optional<String> deadlineOf(FlowElement e) {
+    String expr = null;
+    if (e instanceof BoundaryEvent b) {
+      for (TimerEventDefinition t : b.getChildElementsByType(TimerEventDefinition.class)) {
+        expr = t.getTimeDate() != null ? t.getTimeDate().getTextContent() : null;
+      }
+    }
+    var schedule = e.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeTaskSchedule.class);
+    if (schedule != null) {
+      expr = schedule.getDueDate();
+    }
+    if (expr == null) {
+      return java.util.Optional.empty();
+    }
+    Matcher m = NAME.matcher(expr);
+    return m.find() ? java.util.Optional.of(m.group()) : java.util.Optional.empty();
+  }
+
+  /** The element's {@link #WORKING_DAYS} property, if it has a valid one. */
+  static java.util.Optional<Integer> workingDaysProperty(FlowElement e) {
+    var props = e.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeProperties.class);
+    if (props == null) {
+      return java.util.Optional.empty();
+    }
+    for (var prop : props.getProperties()) {
+      if (WORKING_DAYS.equals(prop.getName())) {
+        try {
+          int days = Integer.parseInt(prop.getValue().strip());
+          return days >= 1 && days <= 365 ? java.util.Optional.of(days) : java.util.Optional.empty();
+        } catch (RuntimeException notANumber) {
+          return java.util.Optional.empty();
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Working days of a deadline as the model says (the property on the element that reads it), or
+   * empty: then the setting in application.properties applies.
+   */
+  public java.util.OptionalInt workingDaysOf(String deadlineVariable) {
+    Integer days = deadlineDays.get(deadlineVariable);
+    return days == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(days);
   }
 
   /** Deploys all models; the engine keeps the version if a model is unchanged. */

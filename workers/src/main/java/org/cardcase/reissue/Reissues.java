@@ -137,7 +137,8 @@ public class Reissues {
     cases.openCaseOf(holderId, TYPE).ifPresent(open -> {
           throw new CaseConflict("a reissue for this holder is already open: " + open, open);
         });
-    WorkingDayCalendar.Result pickup = calendar.current().addWorkingDays(today, deadlines.getReissuePickupWorkingDays());
+    int pickupDays = caseDeadlines.workingDays(ReissueProcess.VAR_PICKUP_DUE_AT, deadlines.getReissuePickupWorkingDays());
+    WorkingDayCalendar.Result pickup = calendar.current().addWorkingDays(today, pickupDays);
     String[] certificate = new String[1];
     Map<String, Object> vars = Map.of(ReissueProcess.VAR_OLD_CARD_ID, old.cardId());
     String applicantLabel = delegate ? "delegate " + Masking.name(r.delegateName()) : "holder in person";
@@ -165,7 +166,7 @@ public class Reissues {
         });
     notifications.send(cn, cn + ":accepted", r.phone(), "reissue-accepted",
         Map.of("caseNumber", cn, "certificate", certificate[0], "pickupDate", pickup.date().toString()));
-    return new Accepted(cn, certificate[0], pickup.date().toString(), deadlines.getReissuePickupWorkingDays(), pickup.provisional(),
+    return new Accepted(cn, certificate[0], pickup.date().toString(), pickupDays, pickup.provisional(),
         CardState.LOST.name());
   }
 

@@ -43,6 +43,8 @@ class ModelRulesTest extends FlowTest {
     assertThat(problems).extracting(Problem::rule, Problem::elementId).containsExactlyInAnyOrder(
         org.assertj.core.groups.Tuple.tuple("checkpoint", "wait-card-activated"),
         org.assertj.core.groups.Tuple.tuple("deadline", "collection-reminder-due"),
+        // its working-days property now sits on a timer that reads no deadline
+        org.assertj.core.groups.Tuple.tuple("working-days", "collection-reminder-due"),
         org.assertj.core.groups.Tuple.tuple("job-type", "send-collection-reminder"),
         org.assertj.core.groups.Tuple.tuple("correlation", "msg-card-activated"));
     assertThat(problems).filteredOn(p -> p.rule().equals("job-type")).first().extracting(Problem::message).asString()
@@ -60,6 +62,11 @@ class ModelRulesTest extends FlowTest {
     assertThat(rules.check(noType.getBytes(StandardCharsets.UTF_8))).extracting(Problem::rule, Problem::elementId)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("engine", "check-family-binding"));
     assertThat(rules.check("<not-bpmn/>".getBytes(StandardCharsets.UTF_8))).extracting(Problem::rule).containsExactly("readable");
+    // a deadline in the model must be whole working days
+    String badDays = shipped("real-name-verification.bpmn").replace("name=\"cardcase:workingDays\" value=\"2\"",
+        "name=\"cardcase:workingDays\" value=\"two\"");
+    assertThat(rules.check(badDays.getBytes(StandardCharsets.UTF_8))).extracting(Problem::rule, Problem::elementId, Problem::value)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("working-days", "compare-photos", "two"));
   }
 
   static String shipped(String file) throws Exception {

@@ -52,7 +52,7 @@ class CaseDeadlinesTest {
         .getBeanProvider(CaseDeadlines.Listener.class);
     deadlines = new CaseDeadlines(jdbc, calendar, links,
         new org.cardcase.flow.ProcessTimers(links, new ProcessCatalog(null), null, new org.cardcase.flow.CurrentEngine()),
-        new org.cardcase.cases.CaseRepository(jdbc, audit), listeners, audit, CLOCK);
+        new org.cardcase.cases.CaseRepository(jdbc, audit), listeners, audit, CLOCK, null);
     changed.add(deadlines);
   }
 
@@ -144,5 +144,32 @@ class CaseDeadlinesTest {
     assertThat(deadlines.again("SC-DL-2", "reviewDueAt", china("2026-02-13T09:00"), 1))
         .as("Fri 13 Feb + 1: Sat 14 Feb is a make-up working day").isEqualTo(china("2026-02-14T17:30"));
     assertThat(deadlines.of("SC-DL-2")).hasSize(1);
+  }
+
+  @Test
+  void theModelSaysHowManyWorkingDaysADeadlineIsAndTheSettingIsTheDefault() throws Exception {
+    String production;
+    try (var in = getClass().getResourceAsStream("/bpmn/card-production.bpmn")) {
+      production = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    // an analyst puts 12 working days on the element whose timer reads the production deadline
+    String twelve = production.replaceFirst("(<bpmn:boundaryEvent id=\"production-overdue\"[^>]*>)",
+        "$1<bpmn:extensionElements><zeebe:properties><zeebe:property name=\"cardcase:workingDays\" value=\"12\" />"
+            + "</zeebe:properties></bpmn:extensionElements>");
+    assertThat(twelve).contains("value=\"12\"");
+    ProcessCatalog model = ProcessCatalog.on(java.util.Map.of("card-production.bpmn", twelve.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    CaseDeadlines fromModel = new CaseDeadlines(jdbc, calendar, new ProcessLinks(jdbc, new ObjectMapper()), null,
+        new org.cardcase.cases.CaseRepository(jdbc, audit), null, audit, CLOCK, model);
+    TestDatabase.insertCase("SC-DL-3", "110105194912310045");
+    // Mon 2 Nov 2026 + 12 working days: Wed 18 Nov (the setting of 10 would give Mon 16 Nov)
+    assertThat(fromModel.once("SC-DL-3", "productionDueAt", china("2026-11-02T10:00"), 10)).isEqualTo(china("2026-11-18T17:30"));
+    assertThat(fromModel.of("SC-DL-3").get(0).workingDays()).isEqualTo(12);
+    // a deadline the model says nothing about keeps its setting
+    assertThat(fromModel.workingDays("pickupDueAt", 15)).isEqualTo(15);
+    // the shipped models carry the deadlines the guides and the settings give
+    ProcessCatalog shipped = new ProcessCatalog(null);
+    assertThat(shipped.workingDaysOf("reviewDueAt")).hasValue(2);
+    assertThat(shipped.workingDaysOf("collectionFinalDueAt")).hasValue(60);
+    assertThat(shipped.workingDaysOf("pickupDueAt")).hasValue(15);
   }
 }
