@@ -332,7 +332,7 @@ public class DashboardView extends VerticalLayout {
     drillTitle.setText(getTranslation("dashboard.kpi.likelyLate"));
     drillNote.setText(getTranslation("forecast.explained", SlaDashboard.MIN_HISTORY, Math.round(dashboard.risk() * 100)) + " "
         + (cases.isEmpty() ? getTranslation("forecast.none") : cases.size() < likelyLate.total()
-            ? getTranslation("dashboard.drill.limited", cases.size()) : getTranslation("dashboard.drill.count", cases.size())));
+            ? getTranslation("forecast.limited", cases.size(), likelyLate.total()) : getTranslation("forecast.count", cases.size())));
     drillGrid.setVisible(false);
     waitingGrid.setVisible(false);
     forecastGrid.setItems(cases);

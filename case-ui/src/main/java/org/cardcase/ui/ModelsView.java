@@ -56,8 +56,27 @@ public class ModelsView extends VerticalLayout {
     forms.setItems(library.forms());
     forms.setAllRowsVisible(true);
 
+    Grid<org.cardcase.flow.ModelVersions.Version> versions = new Grid<>();
+    versions.setId("models-versions");
+    java.time.format.DateTimeFormatter when = java.time.format.DateTimeFormatter
+        .ofLocalizedDateTime(java.time.format.FormatStyle.MEDIUM).withLocale(getLocale())
+        .withZone(org.cardcase.calendar.WorkingDayCalendar.ZONE);
+    versions.addColumn(v -> label("process." + v.processId(), v.processId())).setHeader(getTranslation("models.col.process"))
+        .setAutoWidth(true).setFlexGrow(1);
+    versions.addColumn(v -> "v" + v.version()).setHeader(getTranslation("models.col.kept")).setAutoWidth(true);
+    versions.addColumn(v -> when.format(v.recordedAt())).setHeader(getTranslation("models.col.recorded")).setAutoWidth(true);
+    versions.addColumn(v -> label("models.source." + v.source(), v.source())).setHeader(getTranslation("models.col.source"))
+        .setAutoWidth(true);
+    versions.addColumn(v -> v.sha256().substring(0, 12)).setHeader("SHA-256").setAutoWidth(true);
+    versions.addComponentColumn(v -> download(v.fileName().replace(".bpmn", "-v" + v.version() + ".bpmn"),
+        library.versionFile(v.processId(), v.version()).orElse(new byte[0]))).setHeader(getTranslation("models.col.file"))
+        .setAutoWidth(true);
+    versions.setItems(library.versions());
+    versions.setAllRowsVisible(true);
+
     add(new H2(getTranslation("models.title")), new Paragraph(getTranslation("models.intro")),
-        new H3(getTranslation("models.processes")), processes, new H3(getTranslation("models.forms")), forms);
+        new H3(getTranslation("models.processes")), processes, new H3(getTranslation("models.forms")), forms,
+        new H3(getTranslation("models.versions")), new Paragraph(getTranslation("models.versions.intro")), versions);
     if (staff.has("ANALYST") || staff.has("ADMIN")) {
       add(checker(library));
     }

@@ -21,8 +21,10 @@ public class ModelLibrary {
   private final ProcessCatalog catalog;
   private final ProcessLinks links;
   private final ModelRules rules;
+  private final ModelVersions versions;
 
-  public ModelLibrary(ProcessCatalog catalog, ProcessLinks links, ModelRules rules) {
+  public ModelLibrary(ProcessCatalog catalog, ProcessLinks links, ModelRules rules, ModelVersions versions) {
+    this.versions = versions;
     this.catalog = catalog;
     this.links = links;
     this.rules = rules;
@@ -70,6 +72,16 @@ public class ModelLibrary {
       }
     }
     return Optional.empty();
+  }
+
+  /** Every version of every process kept in PostgreSQL, newest first within each process. */
+  public List<ModelVersions.Version> versions() {
+    return versions.all();
+  }
+
+  /** The file of a kept version. */
+  public Optional<byte[]> versionFile(String processId, int version) {
+    return versions.file(processId, version);
   }
 
   /** Every problem that would stop this model from being deployed (see {@link ModelRules}). */
