@@ -128,7 +128,6 @@ public final class HistoryGenerator {
       ScaleBenchmark.clone(c, clerk, "SP", atBranch, atClerk);
       ScaleBenchmark.clone(c, lateBank, "SL", atBranch + atClerk, open - atBranch - atClerk);
       arrivedOnTheirOwnDays(c, WorkingDayCalendar.official(), new Random(open));
-      copyAuditTrails(c, Map.of('B', branch, 'P', clerk, 'L', lateBank));
       c.commit();
     }
     long t0 = System.nanoTime();
@@ -219,48 +218,45 @@ public final class HistoryGenerator {
     }
   }
 
+  /** An audit entry before it is chained under a subject. */
+  record AuditRow(Instant at, String actor, String channel, String action, Map<String, Object> detail, String eventKey) {}
+
+  /** Chains the entries under the subject (sequence from 1, hashes as the audit trail makes them) as COPY rows. */
+  static void chain(StringBuilder rows, String subject, List<AuditRow> entries) throws Exception {
+    String prev = AuditTrail.GENESIS;
+    int seq = 0;
+    for (AuditRow a : entries) {
+      seq++;
+      Map<String, Object> detail = new TreeMap<>(a.detail());
+      Instant at = a.at().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+      String hash = AuditTrail.hash(new AuditTrail.Entry(subject, seq, at, a.actor(), a.channel(), a.action(), detail, prev, null));
+      row(rows, subject, seq, ts(at), a.actor(), a.channel(), a.action(), CANONICAL.writeValueAsString(detail), a.eventKey(), prev,
+          hash);
+      prev = hash;
+    }
+  }
+
   /**
-   * Each clone gets its template's audit trail, chained anew under its own case number: the steps
-   * a resumed case runs again find their entries there and change nothing, as for a real case.
+   * The clones {@code prefix}00000001 to {@code count} get the template's audit trail, chained anew
+   * under their own case numbers: the steps a resumed case runs again find their entries there and
+   * change nothing, as for a real case.
    */
-  static void copyAuditTrails(Connection c, Map<Character, String> templates) throws Exception {
-    Map<Character, List<AuditTrail.Entry>> trails = new HashMap<>();
-    Map<Character, List<String>> eventKeys = new HashMap<>();
-    for (var t : templates.entrySet()) {
-      List<AuditTrail.Entry> entries = new ArrayList<>();
-      List<String> keys = new ArrayList<>();
-      try (var st = c.prepareStatement("select * from audit_entry where subject = ? order by seq")) {
-        st.setString(1, AuditTrail.ofCase(t.getValue()));
-        try (var rs = st.executeQuery()) {
-          while (rs.next()) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> detail = CANONICAL.readValue(rs.getString("detail"), Map.class);
-            entries.add(new AuditTrail.Entry(null, rs.getInt("seq"), rs.getTimestamp("at").toInstant(), rs.getString("actor"),
-                rs.getString("channel"), rs.getString("action"), detail, null, null));
-            keys.add(rs.getString("event_key"));
-          }
+  static void copyAuditTrail(Connection c, String template, String prefix, int count) throws Exception {
+    List<AuditRow> entries = new ArrayList<>();
+    try (var st = c.prepareStatement("select * from audit_entry where subject = ? order by seq")) {
+      st.setString(1, AuditTrail.ofCase(template));
+      try (var rs = st.executeQuery()) {
+        while (rs.next()) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> detail = CANONICAL.readValue(rs.getString("detail"), Map.class);
+          entries.add(new AuditRow(rs.getTimestamp("at").toInstant(), rs.getString("actor"), rs.getString("channel"),
+              rs.getString("action"), detail, rs.getString("event_key")));
         }
       }
-      trails.put(t.getKey(), entries);
-      eventKeys.put(t.getKey(), keys);
     }
     StringBuilder rows = new StringBuilder();
-    try (var st = c.createStatement(); var rs = st.executeQuery("select case_number from card_case where case_number ~ '^S[BPL][0-9]{8}$'")) {
-      while (rs.next()) {
-        String cn = rs.getString(1);
-        String subject = AuditTrail.ofCase(cn);
-        List<AuditTrail.Entry> entries = trails.get(cn.charAt(1));
-        String prev = AuditTrail.GENESIS;
-        for (int i = 0; i < entries.size(); i++) {
-          AuditTrail.Entry e = entries.get(i);
-          Map<String, Object> detail = new TreeMap<>(e.detail());
-          String hash = AuditTrail.hash(new AuditTrail.Entry(subject, e.seq(), e.at(), e.actor(), e.channel(), e.action(), detail,
-              prev, null));
-          row(rows, subject, e.seq(), ts(e.at()), e.actor(), e.channel(), e.action(), CANONICAL.writeValueAsString(detail),
-              eventKeys.get(cn.charAt(1)).get(i), prev, hash);
-          prev = hash;
-        }
-      }
+    for (int k = 1; k <= count; k++) {
+      chain(rows, AuditTrail.ofCase(prefix + String.format("%08d", k)), entries);
     }
     copy(c.unwrap(PGConnection.class), "audit_entry (subject, seq, at, actor, channel, action, detail, event_key, prev_hash, hash)", rows);
   }
@@ -310,7 +306,7 @@ public final class HistoryGenerator {
     final List<String[]> visitRows = new ArrayList<>();
     final List<String[]> taskRows = new ArrayList<>();
     final List<String[]> deadlineRows = new ArrayList<>();
-    final List<Object[]> auditRows = new ArrayList<>();
+    final List<AuditRow> auditRows = new ArrayList<>();
     String cardState;
     Instant created;
 
@@ -341,7 +337,7 @@ public final class HistoryGenerator {
     }
 
     void audit(String actor, String ch, String action, String eventKey, Map<String, Object> detail) {
-      auditRows.add(new Object[] {actor, ch, action, eventKey, detail, at});
+      auditRows.add(new AuditRow(at, actor, ch, action, detail, eventKey));
     }
 
     /** A deadline this many working days from now, kept as the case's deadlines are. */
@@ -392,30 +388,17 @@ public final class HistoryGenerator {
             x.channel, x.process, t[12]);
         tasks++;
         // the completion's audit entry names the task, as the task store writes it
-        for (Object[] a : x.auditRows) {
-          if (("task:" + t[1] + ":" + t[2]).equals(a[3])) {
-            a[3] = "task:" + taskId;
-            @SuppressWarnings("unchecked")
-            Map<String, Object> detail = new HashMap<>((Map<String, Object>) a[4]);
-            detail.put("task", taskId);
-            a[4] = detail;
+        x.auditRows.replaceAll(a -> {
+          if (!("task:" + t[1] + ":" + t[2]).equals(a.eventKey())) {
+            return a;
           }
-        }
+          Map<String, Object> detail = new HashMap<>(a.detail());
+          detail.put("task", taskId);
+          return new AuditRow(a.at(), a.actor(), a.channel(), a.action(), detail, "task:" + taskId);
+        });
       }
-      String subject = AuditTrail.ofCase(x.caseNumber);
-      String prev = AuditTrail.GENESIS;
-      int seq = 0;
-      for (Object[] a : x.auditRows) {
-        seq++;
-        @SuppressWarnings("unchecked")
-        Map<String, Object> detail = new TreeMap<>((Map<String, Object>) a[4]);
-        Instant at = ((Instant) a[5]).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-        String hash = AuditTrail.hash(new AuditTrail.Entry(subject, seq, at, (String) a[0], (String) a[1], (String) a[2], detail,
-            prev, null));
-        row(auditRows, subject, seq, ts(at), a[0], a[1], a[2], CANONICAL.writeValueAsString(detail), a[3], prev, hash);
-        prev = hash;
-        audits++;
-      }
+      chain(auditRows, AuditTrail.ofCase(x.caseNumber), x.auditRows);
+      audits += x.auditRows.size();
       row(linkRows, x.caseNumber, x.process, "{}", ts(x.created), ts(x.at), ts(x.at));
       if (x.cardState != null) {
         row(cardRows, "CB" + x.caseNumber, x.caseNumber, id, name, x.bank,

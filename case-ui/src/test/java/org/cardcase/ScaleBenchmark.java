@@ -159,7 +159,7 @@ public final class ScaleBenchmark {
 
   /**
    * Copies a real case {@code count} times under new case numbers and persons: its case row, card,
-   * documents and start instruction (as of an earlier engine generation, so the restart resumes it).
+   * documents, audit trail and start instruction (as of an earlier engine generation, so the restart resumes it).
    */
   static void clone(Connection c, String template, String prefix, int firstPerson, int count) throws Exception {
     if (count <= 0) {
@@ -214,5 +214,7 @@ public final class ScaleBenchmark {
           from process_link t, clone_ids i where t.case_number = '%s'""".formatted(template));
       st.execute("drop table clone_ids");
     }
+    // and its audit trail: a resumed step then finds its entries and changes nothing (its step, its status)
+    HistoryGenerator.copyAuditTrail(c, template, prefix, count);
   }
 }

@@ -50,18 +50,30 @@ public final class FormDefinition {
 
   /** Loads the form named by a task's form key ({@code cardcase:<id>}). */
   public static FormDefinition forFormKey(String formKey) {
+    byte[] file = file(formKey).orElseThrow(() -> new IllegalArgumentException("no form " + idOf(formKey)));
+    try {
+      return parse(new ObjectMapper().readTree(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The file of the form named by a form key ({@code cardcase:<id>}), as shipped; empty if there is none. */
+  public static java.util.Optional<byte[]> file(String formKey) {
+    String id = idOf(formKey);
+    try (InputStream in = FormDefinition.class.getResourceAsStream("/forms/" + id + ".form")) {
+      return in == null ? java.util.Optional.empty() : java.util.Optional.of(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String idOf(String formKey) {
     String id = formKey.startsWith("cardcase:") ? formKey.substring("cardcase:".length()) : formKey;
     if (!id.matches("[a-z0-9-]+")) {
       throw new IllegalArgumentException("bad form key " + formKey);
     }
-    try (InputStream in = FormDefinition.class.getResourceAsStream("/forms/" + id + ".form")) {
-      if (in == null) {
-        throw new IllegalArgumentException("no form " + id);
-      }
-      return parse(new ObjectMapper().readTree(in));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return id;
   }
 
   static FormDefinition parse(JsonNode root) {

@@ -1,7 +1,6 @@
 package org.cardcase.flow;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,18 +59,13 @@ public class ModelLibrary {
     return Optional.ofNullable(catalog.modelOf(processId));
   }
 
-  /** The file of a form. */
+  /** The file of a form; empty if there is none (or the key is not one). */
   public Optional<byte[]> formFile(String formKey) {
-    for (Resource r : formResources()) {
-      if (("cardcase:" + r.getFilename()).equals(formKey + ".form")) {
-        try (InputStream in = r.getInputStream()) {
-          return Optional.of(in.readAllBytes());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
+    try {
+      return org.cardcase.forms.FormDefinition.file(formKey);
+    } catch (IllegalArgumentException notAFormKey) {
+      return Optional.empty();
     }
-    return Optional.empty();
   }
 
   /** Every version of every process kept in PostgreSQL, newest first within each process. */

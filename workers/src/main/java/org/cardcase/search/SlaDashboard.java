@@ -249,22 +249,28 @@ public class SlaDashboard {
   static final java.time.Duration HISTORY = java.time.Duration.ofDays(180);
 
   /**
-   * How long cases stay at a step, from the finished stays: the median in working days, and how
-   * many stays lasted each number of working days (what the estimate for a case that has already
-   * waited a while is read from).
+   * How long cases stay at a step, from the finished stays: how many stays lasted each number of
+   * working days (never empty). The median, and the estimate for a case that has already waited a
+   * while, are read from it.
    */
-  public record StepNorm(String step, long stays, double medianWorkingDays, java.util.NavigableMap<Integer, Long> durations) {
+  public record StepNorm(String step, java.util.NavigableMap<Integer, Long> durations) {
+    /** How many finished stays the norm is learnt from. */
+    public long stays() {
+      return count(durations);
+    }
+
+    /** The median working days of all the stays. */
+    public double medianWorkingDays() {
+      return after(0).workingDays();
+    }
+
     /**
      * The median working days of the stays that lasted at least {@code elapsed} (a case that has
-     * waited long is compared with the cases that waited as long), and how many there were; the
-     * step's median when the durations are not known.
+     * waited long is compared with the cases that waited as long), and how many there were.
      */
     public Estimate after(int elapsed) {
-      if (durations.isEmpty()) {
-        return new Estimate(medianWorkingDays, stays);
-      }
       java.util.NavigableMap<Integer, Long> tail = durations.tailMap(Math.max(elapsed, 0), true);
-      long n = tail.values().stream().mapToLong(Long::longValue).sum();
+      long n = count(tail);
       if (n == 0) {
         // longer than every stay seen: at least as long as it has been
         return new Estimate(elapsed, 0);
@@ -283,6 +289,10 @@ public class SlaDashboard {
       }
       return new Estimate(lower, n);
     }
+
+    private static long count(java.util.Map<Integer, Long> durations) {
+      return durations.values().stream().mapToLong(Long::longValue).sum();
+    }
   }
 
   /** Working days a stay is expected to take in all, from {@code stays} finished ones. */
@@ -295,12 +305,11 @@ public class SlaDashboard {
    */
   static double lateShare(StepNorm n, int elapsed, int allowed) {
     java.util.NavigableMap<Integer, Long> tail = n.durations().tailMap(Math.max(elapsed, 0), true);
-    long all = tail.values().stream().mapToLong(Long::longValue).sum();
+    long all = StepNorm.count(tail);
     if (all == 0) {
       return 0.0;
     }
-    long late = tail.tailMap(allowed, false).values().stream().mapToLong(Long::longValue).sum();
-    return (double) late / all;
+    return (double) StepNorm.count(tail.tailMap(allowed, false)) / all;
   }
 
   /**
@@ -389,9 +398,7 @@ public class SlaDashboard {
     if (durations.isEmpty()) {
       return java.util.Optional.empty();
     }
-    var counts = java.util.Collections.unmodifiableNavigableMap(durations);
-    return java.util.Optional.of(new StepNorm(step, bucket.path("doc_count").asLong(),
-        new StepNorm(step, 0, 0, counts).after(0).workingDays(), counts));
+    return java.util.Optional.of(new StepNorm(step, java.util.Collections.unmodifiableNavigableMap(durations)));
   }
 
   /** The forecast for one stay (a task in a queue, a case's current step); empty if it is on track or nothing is known. */
@@ -456,7 +463,7 @@ public class SlaDashboard {
           whose.add(Map.of("bool", Map.of("must_not", Map.of("terms", Map.of("issuingBank", own)))));
         }
       }
-      int longest = n.durations().isEmpty() ? (int) Math.ceil(n.medianWorkingDays()) : n.durations().lastKey();
+      int longest = n.durations().lastKey();
       int runStart = 0;
       int runWait = firstFlaggedWait(n, 0, risk);
       for (int allowed = 1; allowed <= longest + 1; allowed++) {
