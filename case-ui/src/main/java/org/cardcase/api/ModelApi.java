@@ -5,7 +5,15 @@ import java.util.List;
 import java.util.Set;
 import org.cardcase.flow.ModelRules;
 import org.cardcase.shared.FieldErrors;
+import java.security.Principal;
+import org.cardcase.flow.ModelDrafts;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -13,16 +21,19 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Checks a BPMN model (made in Camunda Desktop Modeler or by hand) against what this system needs
  * before it could be deployed: the engine's design-time validation and this system's rules, each
- * problem at its element. Analysts and administrators; nothing is stored or deployed.
+ * problem at its element; and the drafts of new versions, from the first save to a second person's
+ * approval and deployment. Analysts and administrators.
  */
 @RestController
 public class ModelApi {
   /** Larger than any model of these processes by far; a bigger upload is refused before it is parsed. */
   static final int MAX_BYTES = 2 * 1024 * 1024;
   private final ModelRules rules;
+  private final org.cardcase.flow.ModelDrafts drafts;
 
-  public ModelApi(ModelRules rules) {
+  public ModelApi(ModelRules rules, org.cardcase.flow.ModelDrafts drafts) {
     this.rules = rules;
+    this.drafts = drafts;
   }
 
   public record Check(boolean deployable, List<ModelRules.Problem> problems) {}
@@ -44,4 +55,114 @@ public class ModelApi {
   Set<String> jobTypes() {
     return rules.jobTypes();
   }
+
+  // ---- drafts: analysts edit and propose, a second person (analyst or administrator) approves ----
+
+  /** A draft's state and what it would do: its changes, the cases waiting at each element, the server's check. */
+  public record DraftView(ModelDrafts.Draft draft, ModelDrafts.Review review) {}
+
+  public record NewDraft(String processId, String comment) {}
+
+  public record Decision(String note, java.util.Map<String, String> mapping) {}
+
+  @GetMapping("/api/models/drafts")
+  List<ModelDrafts.Draft> drafts() {
+    return drafts.recent(200);
+  }
+
+  /** A new draft from a process's current version. */
+  @PostMapping(value = "/api/models/drafts", consumes = "application/json")
+  ResponseEntity<ModelDrafts.Draft> create(@RequestBody NewDraft body, Principal user) {
+    if (body == null || body.processId() == null || body.processId().isBlank()) {
+      throw FieldErrors.of("processId", "required");
+    }
+    return ResponseEntity.status(HttpStatus.CREATED).body(drafts.create(body.processId().strip(), user.getName(), body.comment()));
+  }
+
+  /** A new draft from a .bpmn file (e.g. made in Camunda Desktop Modeler), sent as the body. */
+  @PostMapping(value = "/api/models/drafts", consumes = {"application/xml", "text/xml", "application/octet-stream"})
+  ResponseEntity<ModelDrafts.Draft> upload(@RequestBody(required = false) byte[] bpmn,
+      @RequestParam(required = false) String comment, Principal user) {
+    return ResponseEntity.status(HttpStatus.CREATED).body(drafts.upload(model(bpmn), user.getName(), comment));
+  }
+
+  @GetMapping("/api/models/drafts/{id}")
+  DraftView draft(@PathVariable long id) {
+    return new DraftView(drafts.find(id), drafts.review(id));
+  }
+
+  @GetMapping(value = "/api/models/drafts/{id}/bpmn", produces = "application/xml")
+  byte[] draftFile(@PathVariable long id) {
+    drafts.find(id);
+    return drafts.bpmn(id);
+  }
+
+  /** Saves an edit over {@code revision}; 409 with who saved meanwhile when it is not the latest. */
+  @PutMapping(value = "/api/models/drafts/{id}/bpmn", consumes = {"application/xml", "text/xml", "application/octet-stream"})
+  ModelDrafts.Draft save(@PathVariable long id, @RequestParam int revision, @RequestBody(required = false) byte[] bpmn,
+      Principal user) {
+    return drafts.save(id, model(bpmn), revision, user.getName());
+  }
+
+  @PostMapping("/api/models/drafts/{id}/proposal")
+  ModelDrafts.Draft propose(@PathVariable long id, @RequestBody(required = false) Decision body, Principal user) {
+    return drafts.propose(id, user.getName(), body == null ? null : body.note());
+  }
+
+  @PostMapping("/api/models/drafts/{id}/approval")
+  ModelDrafts.Draft approve(@PathVariable long id, @RequestBody(required = false) Decision body, Principal user) {
+    return drafts.approve(id, user.getName(), body == null ? null : body.note(), body == null ? null : body.mapping());
+  }
+
+  @PostMapping("/api/models/drafts/{id}/rejection")
+  ModelDrafts.Draft reject(@PathVariable long id, @RequestBody(required = false) Decision body, Principal user) {
+    return drafts.reject(id, user.getName(), body == null ? null : body.note());
+  }
+
+  private static byte[] model(byte[] bpmn) {
+    if (bpmn == null || bpmn.length == 0) {
+      throw FieldErrors.of("model", "send the .bpmn file as the request body");
+    }
+    if (bpmn.length > MAX_BYTES) {
+      throw FieldErrors.of("model", "at most " + MAX_BYTES / 1024 + " KB");
+    }
+    return bpmn;
+  }
+
+  /** A refused step on a draft: 409 for a stale save (with who saved), 404 for no such draft, 400 otherwise. */
+  @ExceptionHandler(ModelDrafts.Refused.class)
+  ResponseEntity<java.util.Map<String, Object>> refused(ModelDrafts.Refused e) {
+    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("error", REASONS.getOrDefault(e.reason(), e.reason()) + (e.detail() == null ? "" : ": " + e.detail()));
+    body.put("reason", e.reason());
+    HttpStatus status = HttpStatus.BAD_REQUEST;
+    if (e instanceof ModelDrafts.Conflict c) {
+      body.put("savedBy", c.current().savedBy());
+      body.put("savedAt", c.current().savedAt().toString());
+      body.put("revision", c.current().revision());
+      status = HttpStatus.CONFLICT;
+    } else if ("notFound".equals(e.reason())) {
+      status = HttpStatus.NOT_FOUND;
+    } else if ("ownDraft".equals(e.reason())) {
+      status = HttpStatus.FORBIDDEN;
+    } else if (!"unreadable".equals(e.reason()) && !"oneProcess".equals(e.reason()) && !"unknownProcess".equals(e.reason())
+        && !"otherProcess".equals(e.reason()) && !"mappedToNothing".equals(e.reason())) {
+      status = HttpStatus.CONFLICT; // the draft's state or the cases waiting do not allow it now
+    }
+    return ResponseEntity.status(status).body(body);
+  }
+
+  private static final java.util.Map<String, String> REASONS = java.util.Map.ofEntries(
+      java.util.Map.entry("stale", "someone saved this draft after the revision you edited; reload it"),
+      java.util.Map.entry("notFound", "no such draft"),
+      java.util.Map.entry("notEditable", "the draft is no longer being edited"),
+      java.util.Map.entry("notProposed", "the draft is not proposed"),
+      java.util.Map.entry("ownDraft", "a second person must approve: you made or last saved this draft"),
+      java.util.Map.entry("problems", "the model has problems that stop its deployment; see the check"),
+      java.util.Map.entry("unmapped", "open cases wait at elements this version no longer has; map each to an element of the draft"),
+      java.util.Map.entry("mappedToNothing", "mapped to an element the draft does not have"),
+      java.util.Map.entry("unknownProcess", "not a process this system runs"),
+      java.util.Map.entry("otherProcess", "the file defines another process than the draft"),
+      java.util.Map.entry("oneProcess", "the file must define exactly one process"),
+      java.util.Map.entry("unreadable", "not a BPMN 2.0 model"));
 }

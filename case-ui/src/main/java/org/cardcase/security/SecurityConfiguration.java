@@ -87,6 +87,7 @@ public class SecurityConfiguration {
             .requestMatchers(HttpMethod.GET, "/api/dashboard", "/api/dashboard/**").hasAnyRole("SUPERVISOR", "ADMIN", "ANALYST")
             .requestMatchers(HttpMethod.POST, "/api/models/check").hasAnyRole("ANALYST", "ADMIN")
             .requestMatchers(HttpMethod.GET, "/api/models/job-types").hasAnyRole("ANALYST", "ADMIN")
+            .requestMatchers("/api/models/drafts", "/api/models/drafts/**").hasAnyRole("ANALYST", "ADMIN")
             .requestMatchers(HttpMethod.POST, "/api/incidents/*/retry", "/api/incidents/*/case-cancellation")
               .hasAnyRole("SUPERVISOR", "ADMIN")
             .requestMatchers("/api/admin/**").hasRole("ADMIN")

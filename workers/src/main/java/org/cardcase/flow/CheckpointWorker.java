@@ -19,13 +19,13 @@ public class CheckpointWorker implements CaseJobHandler {
   private final CaseSteps cases;
   private final MessageInbox inbox;
   private final AuditTrail audit;
-  private final ProcessCatalog catalog;
+  private final ModelVersions versions;
   private final CurrentEngine engine;
 
-  public CheckpointWorker(ProcessLinks links, CaseSteps cases, MessageInbox inbox, AuditTrail audit, ProcessCatalog catalog,
+  public CheckpointWorker(ProcessLinks links, CaseSteps cases, MessageInbox inbox, AuditTrail audit, ModelVersions versions,
       CurrentEngine engine) {
     this.engine = engine;
-    this.catalog = catalog;
+    this.versions = versions;
     this.audit = audit;
     this.links = links;
     this.cases = cases;
@@ -47,7 +47,8 @@ public class CheckpointWorker implements CaseJobHandler {
     vars.remove(ProcessStarter.VAR_START_TOKEN); // belongs to one start, not to the case
     // a wait inside a called process (verification) is recorded as callActivity/element
     boolean inCaseProcess = job.getBpmnProcessId().equals(link.bpmnProcessId());
-    String waitId = catalog.waitId(link.bpmnProcessId(), job.getBpmnProcessId(), job.getElementId());
+    // read in the model version the case runs on: a later version may call it from another element
+    String waitId = versions.catalogOf(link.bpmnProcessId(), link.modelVersion()).waitId(link.bpmnProcessId(), job.getBpmnProcessId(), job.getElementId());
     boolean resumedHere = resumeSeq instanceof Number n && n.intValue() == link.waitSeq() && waitId.equals(link.waitElement());
     boolean redelivered = !resumedHere && waitId.equals(link.waitElement())
         && Long.valueOf(job.getElementInstanceKey()).equals(toLong(link.variables().get("_checkpointElementInstance")));

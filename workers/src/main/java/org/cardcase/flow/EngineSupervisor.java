@@ -27,7 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <ul>
  *   <li>At start (before the web server opens) it starts the in-process engine as a new generation,
- *       deploys the models and opens the job workers; then, in the background while the web server
+ *       deploys the kept model versions ({@link ModelVersions}) and opens the job workers; then, in the background while the web server
  *       already serves, it gives the engine back every open case from PostgreSQL.
  *   <li>Every few seconds a probe instance must run through the engine, a job worker and back
  *       ({@link #PROBE_PROCESS}). No answer for {@code down-after}, or a failure the engine's host
@@ -58,7 +58,7 @@ public class EngineSupervisor implements SmartLifecycle {
 
   private final EngineHost host;
   private final CamundaClient client;
-  private final ProcessCatalog catalog;
+  private final ModelVersions versions;
   private final ProcessLinks links;
   private final ProcessStarter starter;
   private final JobWorkers workers;
@@ -94,7 +94,7 @@ public class EngineSupervisor implements SmartLifecycle {
   private final AtomicInteger resumeFailures = new AtomicInteger();
   private volatile long heals;
 
-  public EngineSupervisor(EngineHost host, CamundaClient client, ProcessCatalog catalog, ProcessLinks links,
+  public EngineSupervisor(EngineHost host, CamundaClient client, ModelVersions versions, ProcessLinks links,
       ProcessStarter starter, JobWorkers workers, MessageInbox inbox, EngineGenerations generations, CurrentEngine current,
       AuditTrail audit, TransactionTemplate tx,
       @Value("${cardcase.engine.probe.interval:2s}") Duration probeInterval,
@@ -106,7 +106,7 @@ public class EngineSupervisor implements SmartLifecycle {
       @Value("${cardcase.recovery.resume-concurrency:96}") int resumeConcurrency) {
     this.host = host;
     this.client = client;
-    this.catalog = catalog;
+    this.versions = versions;
     this.links = links;
     this.starter = starter;
     this.workers = workers;
@@ -158,7 +158,9 @@ public class EngineSupervisor implements SmartLifecycle {
     if (host.embedded()) {
       host.start(generation);
     }
-    catalog.deployAll();
+    // the models come from PostgreSQL: a model shipped changed is kept first, then every kept version deployed
+    versions.recordShipped();
+    versions.deployAll(host.embedded());
     client.newDeployResourceCommand().addProcessModel(probeModel(), PROBE_PROCESS + ".bpmn").send().join();
     workers.openAll();
     current.set(generation, true);

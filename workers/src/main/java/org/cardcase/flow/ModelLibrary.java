@@ -29,17 +29,16 @@ public class ModelLibrary {
     this.rules = rules;
   }
 
-  /** A process: its id, name, file, the engine's version of it (null before the first deployment) and its open cases. */
+  /** A process: its id, name, file, the kept version new cases start on (null before the first deployment) and its open cases. */
   public record ProcessModel(String processId, String name, String file, Integer deployedVersion, long openCases) {}
 
   /** A task form: its key (as a user task names it) and file. */
   public record FormModel(String formKey, String file) {}
 
   public List<ProcessModel> processes() {
-    Map<String, Integer> versions = catalog.deployedVersions();
     Map<String, Long> open = links.openCasesPerProcess();
     List<ProcessModel> out = new ArrayList<>();
-    catalog.processes().forEach((id, name) -> out.add(new ProcessModel(id, name, catalog.fileOf(id), versions.get(id),
+    catalog.processes().forEach((id, name) -> out.add(new ProcessModel(id, name, catalog.fileOf(id), versions.current(id),
         open.getOrDefault(id, 0L))));
     return out;
   }
@@ -71,6 +70,11 @@ public class ModelLibrary {
   /** Every version of every process kept in PostgreSQL, newest first within each process. */
   public List<ModelVersions.Version> versions() {
     return versions.all();
+  }
+
+  /** Open cases per process and kept version ("processId/version"). */
+  public Map<String, Long> openCasesPerVersion() {
+    return links.openCasesPerVersion();
   }
 
   /** The file of a kept version. */

@@ -1,8 +1,5 @@
 package org.cardcase.flow;
 
-import io.camunda.client.CamundaClient;
-import io.camunda.client.api.command.DeployResourceCommandStep1;
-import io.camunda.client.api.response.DeploymentEvent;
 import io.camunda.zeebe.model.bpmn.Bpmn;
 import io.camunda.zeebe.model.bpmn.BpmnModelInstance;
 import io.camunda.zeebe.model.bpmn.instance.FlowElement;
@@ -19,44 +16,61 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
 
-/** Every BPMN model under {@code classpath*:bpmn/}: deployed at start, and the source of step names. */
+/**
+ * The current version of every process model (at first the ones shipped under {@code classpath*:bpmn/};
+ * {@link ModelVersions} swaps in the versions kept in PostgreSQL): the source of step names, timers and deadlines.
+ */
 @Component
 public class ProcessCatalog {
-  private static final Logger log = LoggerFactory.getLogger(ProcessCatalog.class);
-  private final CamundaClient client;
-  private final Map<String, byte[]> resources = new LinkedHashMap<>();
-  private final Map<String, String> elementNames = new HashMap<>();
-  /** processId -> resource file name. */
-  private final Map<String, String> files = new HashMap<>();
-  /** processId/elementId -> the variables its boundary timers read (e.g. productionDueAt). */
-  private final Map<String, Set<String>> timerVariables = new HashMap<>();
-  /** parentProcessId/calledProcessId -> the call activity's id in the parent. */
-  private final Map<String, String> callActivities = new HashMap<>();
+  /** What the models say, read once per set of models and swapped whole when a new version is deployed. */
+  private static final class Models {
+    final Map<String, byte[]> resources = new LinkedHashMap<>();
+    final Map<String, String> elementNames = new HashMap<>();
+    /** processId -> resource file name. */
+    final Map<String, String> files = new HashMap<>();
+    /** processId/elementId -> the variables its boundary timers read (e.g. productionDueAt). */
+    final Map<String, Set<String>> timerVariables = new HashMap<>();
+    /** parentProcessId/calledProcessId -> the call activity's id in the parent. */
+    final Map<String, String> callActivities = new HashMap<>();
+    /** deadline variable (e.g. productionDueAt) -> working days, as the model that reads it says. */
+    final Map<String, Integer> deadlineDays = new HashMap<>();
+  }
+
+  private volatile Models m = new Models();
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   @org.springframework.beans.factory.annotation.Autowired
-  public ProcessCatalog(CamundaClient client) {
-    this(client, shipped());
+  public ProcessCatalog() {
+    this(shipped());
   }
 
   /** A catalog of these models (file name to BPMN) alone, not connected to an engine: to read what they say. */
   public static ProcessCatalog on(Map<String, byte[]> models) {
-    return new ProcessCatalog(null, models);
+    return new ProcessCatalog(models);
   }
 
-  ProcessCatalog(CamundaClient client, Map<String, byte[]> models) {
-    this.client = client;
-    models.forEach(this::read);
+  ProcessCatalog(Map<String, byte[]> models) {
+    use(models);
+  }
+
+  /**
+   * Makes these models (file name to BPMN) the current ones: what new cases start on, and where
+   * step names and deadlines are read. Files not given keep their current model.
+   */
+  public synchronized void use(Map<String, byte[]> models) {
+    Map<String, byte[]> all = new LinkedHashMap<>(m.resources);
+    all.putAll(models);
+    Models next = new Models();
+    all.forEach((file, bytes) -> read(next, file, bytes));
+    m = next;
   }
 
   /** The models shipped with the application, under {@code classpath*:bpmn/}. */
-  private static Map<String, byte[]> shipped() {
+  static Map<String, byte[]> shipped() {
     Map<String, byte[]> out = new LinkedHashMap<>();
     try {
       for (Resource r : new PathMatchingResourcePatternResolver().getResources("classpath*:bpmn/*.bpmn")) {
@@ -72,33 +86,30 @@ public class ProcessCatalog {
 
   /** The property an element carries its deadline in, in working days (the settings are the defaults). */
   public static final String WORKING_DAYS = "cardcase:workingDays";
-  /** deadline variable (e.g. productionDueAt) -> working days, as the model that reads it says. */
-  private final Map<String, Integer> deadlineDays = new HashMap<>();
-
-  private void read(String fileName, byte[] bytes) {
-    resources.put(fileName, bytes);
+  private static void read(Models m, String fileName, byte[] bytes) {
+    m.resources.put(fileName, bytes);
     BpmnModelInstance model = Bpmn.readModelFromStream(new java.io.ByteArrayInputStream(bytes));
     for (Process p : model.getModelElementsByType(Process.class)) {
-      elementNames.put(p.getId() + "/" + p.getId(), p.getName());
-      files.put(p.getId(), fileName);
+      m.elementNames.put(p.getId() + "/" + p.getId(), p.getName());
+      m.files.put(p.getId(), fileName);
       for (FlowElement e : p.getFlowElements()) {
-        elementNames.put(p.getId() + "/" + e.getId(), e.getName());
+        m.elementNames.put(p.getId() + "/" + e.getId(), e.getName());
         if (e instanceof io.camunda.zeebe.model.bpmn.instance.CallActivity ca) {
           var called = ca.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeCalledElement.class);
           if (called != null) {
-            callActivities.put(p.getId() + "/" + called.getProcessId(), ca.getId());
+            m.callActivities.put(p.getId() + "/" + called.getProcessId(), ca.getId());
           }
         }
         if (e instanceof BoundaryEvent b) {
           for (TimerEventDefinition t : b.getChildElementsByType(TimerEventDefinition.class)) {
             String expr = t.getTimeDate() != null ? t.getTimeDate().getTextContent() : "";
-            Matcher m = NAME.matcher(expr);
-            while (m.find()) {
-              timerVariables.computeIfAbsent(p.getId() + "/" + b.getAttachedTo().getId(), k -> new HashSet<>()).add(m.group());
+            Matcher names = NAME.matcher(expr);
+            while (names.find()) {
+              m.timerVariables.computeIfAbsent(p.getId() + "/" + b.getAttachedTo().getId(), k -> new HashSet<>()).add(names.group());
             }
           }
         }
-        deadlineOf(e).ifPresent(variable -> workingDaysProperty(e).ifPresent(days -> deadlineDays.put(variable, days)));
+        deadlineOf(e).ifPresent(variable -> workingDaysProperty(e).ifPresent(days -> m.deadlineDays.put(variable, days)));
       }
     }
   }
@@ -146,41 +157,16 @@ public class ProcessCatalog {
    * empty: then the setting in application.properties applies.
    */
   public java.util.OptionalInt workingDaysOf(String deadlineVariable) {
-    Integer days = deadlineDays.get(deadlineVariable);
+    Integer days = m.deadlineDays.get(deadlineVariable);
     return days == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(days);
-  }
-
-  /** Deploys all models; the engine keeps the version if a model is unchanged. */
-  public DeploymentEvent deployAll() {
-    DeployResourceCommandStep1 cmd = client.newDeployResourceCommand();
-    DeployResourceCommandStep1.DeployResourceCommandStep2 step = null;
-    for (var e : resources.entrySet()) {
-      step = step == null ? cmd.addResourceBytes(e.getValue(), e.getKey()) : step.addResourceBytes(e.getValue(), e.getKey());
-    }
-    if (step == null) {
-      throw new IllegalStateException("no BPMN models on the classpath under bpmn/");
-    }
-    DeploymentEvent d = step.send().join();
-    d.getProcesses().forEach(p -> log.info("deployed {} version {}", p.getBpmnProcessId(), p.getVersion()));
-    Map<String, Integer> versions = new HashMap<>();
-    d.getProcesses().forEach(p -> versions.put(p.getBpmnProcessId(), p.getVersion()));
-    deployedVersions = Map.copyOf(versions);
-    return d;
-  }
-
-  private volatile Map<String, Integer> deployedVersions = Map.of();
-
-  /** The engine's version of each process, as of the last deployment (the running engine generation's). */
-  public Map<String, Integer> deployedVersions() {
-    return deployedVersions;
   }
 
   /** Every process id with its model's name, in file order. */
   public Map<String, String> processes() {
     Map<String, String> out = new LinkedHashMap<>();
-    resources.keySet().forEach(file -> files.forEach((id, f) -> {
+    m.resources.keySet().forEach(file -> m.files.forEach((id, f) -> {
       if (f.equals(file)) {
-        out.put(id, elementNames.getOrDefault(id + "/" + id, id));
+        out.put(id, m.elementNames.getOrDefault(id + "/" + id, id));
       }
     }));
     return out;
@@ -188,7 +174,7 @@ public class ProcessCatalog {
 
   /** The model file a process is defined in. */
   public String fileOf(String processId) {
-    return files.get(processId);
+    return m.files.get(processId);
   }
 
   /**
@@ -197,9 +183,9 @@ public class ProcessCatalog {
    */
   public String stepName(String bpmnProcessId, String elementId) {
     String id = elementId.contains("/") ? elementId.substring(elementId.indexOf('/') + 1) : elementId;
-    String name = elementNames.get(bpmnProcessId + "/" + id);
+    String name = m.elementNames.get(bpmnProcessId + "/" + id);
     if (name == null) {
-      name = elementNames.entrySet().stream().filter(e -> e.getKey().endsWith("/" + id)).map(Map.Entry::getValue)
+      name = m.elementNames.entrySet().stream().filter(e -> e.getKey().endsWith("/" + id)).map(Map.Entry::getValue)
           .findFirst().orElse(null);
     }
     return name == null || name.isBlank() ? id : name;
@@ -214,7 +200,7 @@ public class ProcessCatalog {
     if (caseProcessId.equals(jobProcessId)) {
       return elementId;
     }
-    String ca = callActivities.get(caseProcessId + "/" + jobProcessId);
+    String ca = m.callActivities.get(caseProcessId + "/" + jobProcessId);
     if (ca == null) {
       throw new IllegalStateException(caseProcessId + " does not call " + jobProcessId);
     }
@@ -234,7 +220,7 @@ public class ProcessCatalog {
   /** The variables read by the timers attached to this element: a change to one needs the timer re-armed. */
   /** Whether the process's own model has this element (not one of a process it calls). */
   public boolean has(String processId, String elementId) {
-    return elementNames.containsKey(processId + "/" + elementId);
+    return m.elementNames.containsKey(processId + "/" + elementId);
   }
 
   /**
@@ -246,7 +232,7 @@ public class ProcessCatalog {
     if (has(processId, step)) {
       return step;
     }
-    for (Map.Entry<String, String> call : callActivities.entrySet()) {
+    for (Map.Entry<String, String> call : m.callActivities.entrySet()) {
       String[] parentAndCalled = call.getKey().split("/", 2);
       if (parentAndCalled[0].equals(processId) && has(parentAndCalled[1], step)) {
         return call.getValue();
@@ -257,13 +243,13 @@ public class ProcessCatalog {
 
   /** The ids of the processes in the catalog, in alphabetical order. */
   public java.util.List<String> processIds() {
-    return java.util.List.copyOf(new java.util.TreeSet<>(files.keySet()));
+    return java.util.List.copyOf(new java.util.TreeSet<>(m.files.keySet()));
   }
 
   /** The deadline variables the boundary timers of this step read, in whichever process it is (ids are unique across models). */
   public Set<String> timerVariablesOfStep(String elementId) {
     Set<String> out = new HashSet<>();
-    timerVariables.forEach((key, vars) -> {
+    m.timerVariables.forEach((key, vars) -> {
       if (key.endsWith("/" + elementId)) {
         out.addAll(vars);
       }
@@ -272,16 +258,16 @@ public class ProcessCatalog {
   }
 
   public Set<String> timerVariables(String bpmnProcessId, String elementId) {
-    return timerVariables.getOrDefault(bpmnProcessId + "/" + elementId, Set.of());
+    return m.timerVariables.getOrDefault(bpmnProcessId + "/" + elementId, Set.of());
   }
 
   /** The BPMN XML of a process, for the diagram on the case file. */
   public byte[] modelOf(String processId) {
-    String file = files.get(processId);
-    return file == null ? null : resources.get(file);
+    String file = m.files.get(processId);
+    return file == null ? null : m.resources.get(file);
   }
 
   public byte[] model(String fileName) {
-    return resources.get(fileName);
+    return m.resources.get(fileName);
   }
 }

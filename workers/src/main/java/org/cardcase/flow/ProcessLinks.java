@@ -94,11 +94,55 @@ public class ProcessLinks {
         .params(processInstanceKey, generation, caseNumber).update();
   }
 
-  public void recordResumed(String caseNumber, long processInstanceKey, long generation) {
+  public void recordResumed(String caseNumber, long processInstanceKey, long generation, Integer modelVersion) {
     jdbc.sql("""
         update process_link set process_instance_key = ?, engine_generation = ?, resumed_count = resumed_count + 1,
-          updated_at = now()
-        where case_number = ?""").params(processInstanceKey, generation, caseNumber).update();
+          model_version = coalesce(?, model_version), updated_at = now()
+        where case_number = ?""").params(processInstanceKey, generation, modelVersion, caseNumber).update();
+  }
+
+  /** The kept model version the case is started on. */
+  public void recordModelVersion(String caseNumber, int modelVersion) {
+    jdbc.sql("update process_link set model_version = ?, updated_at = now() where case_number = ?")
+        .params(modelVersion, caseNumber).update();
+  }
+
+  /** Open cases of a process per kept version and the element they wait at (null: not at a wait state yet). */
+  public List<Waiting> waiting(String processId) {
+    return jdbc.sql("""
+        select model_version, wait_element, count(*) from process_link
+        where ended_at is null and bpmn_process_id = ? group by model_version, wait_element order by 1, 2""")
+        .param(processId).query((rs, i) -> new Waiting((Integer) rs.getObject(1), rs.getString(2), rs.getLong(3))).list();
+  }
+
+  public record Waiting(Integer modelVersion, String waitElement, long cases) {}
+
+  /** Open cases per process and kept version ("processId/version"). */
+  public Map<String, Long> openCasesPerVersion() {
+    Map<String, Long> out = new java.util.HashMap<>();
+    jdbc.sql("""
+        select bpmn_process_id, model_version, count(*) from process_link where ended_at is null
+        group by bpmn_process_id, model_version""").query(rs -> {
+          out.put(rs.getString(1) + "/" + rs.getObject(2), rs.getLong(3));
+        });
+    return out;
+  }
+
+  /**
+   * Moves a waiting case to another version of its model, waiting at the mapped element: its next
+   * resume starts there (the migration of a deployment that drops the element it waits at).
+   */
+  public int migrate(String caseNumber, int toVersion, String toElement, boolean newWait) {
+    // a new element is a new wait (its task is a new one); the same element keeps its visit and task
+    return jdbc.sql("""
+        update process_link set model_version = ?, wait_element = ?, wait_seq = wait_seq + ?, updated_at = now()
+        where case_number = ? and ended_at is null""").params(toVersion, toElement, newWait ? 1 : 0, caseNumber).update();
+  }
+
+  /** Open cases of a process waiting at an element (for a migration). */
+  public List<ProcessLink> waitingAt(String processId, String waitElement) {
+    return jdbc.sql("select * from process_link where ended_at is null and bpmn_process_id = ? and wait_element = ?")
+        .params(processId, waitElement).query(this::map).list();
   }
 
   /** A new wait state was entered: remember it and the variables to resume it with. */
@@ -152,7 +196,8 @@ public class ProcessLinks {
     Long instance = rs.wasNull() ? null : key;
     return new ProcessLink(rs.getString("case_number"), rs.getString("bpmn_process_id"),
         instance, rs.getString("wait_element"), rs.getInt("wait_seq"), read(rs.getString("variables")),
-        rs.getTimestamp("ended_at") != null, rs.getLong("engine_generation"), rs.getString("start_token"));
+        rs.getTimestamp("ended_at") != null, rs.getLong("engine_generation"), rs.getString("start_token"),
+        (Integer) rs.getObject("model_version"));
   }
 
   String write(Map<String, Object> variables) {

@@ -31,6 +31,7 @@ public class ProcessStarter {
   private final MessageInbox inbox;
   private final AuditTrail audit;
   private final CurrentEngine engine;
+  private final ModelVersions versions;
   /**
    * Nobody waits for a start or a resume, so it may wait behind a busy engine's backlog for long;
    * a short timeout would only start the case a second time (which then stops itself) and add load.
@@ -50,9 +51,10 @@ public class ProcessStarter {
   private final org.springframework.transaction.support.TransactionTemplate tx;
 
   public ProcessStarter(CamundaClient client, ProcessLinks links, MessageInbox inbox, AuditTrail audit, CurrentEngine engine,
-      org.springframework.transaction.support.TransactionTemplate tx,
+      ModelVersions versions, org.springframework.transaction.support.TransactionTemplate tx,
       @org.springframework.beans.factory.annotation.Value("${cardcase.engine.starts-in-flight:16}") int startsInFlight) {
     this.tx = tx;
+    this.versions = versions;
     this.inFlight = new Semaphore(startsInFlight);
     Thread.ofVirtual().name("process-starter").start(this::dispatch);
     this.audit = audit;
@@ -114,7 +116,16 @@ public class ProcessStarter {
     long generation = engine.generation();
     Map<String, Object> vars = new HashMap<>(link.variables());
     vars.put(VAR_START_TOKEN, token);
-    return client.newCreateInstanceCommand().bpmnProcessId(link.bpmnProcessId()).latestVersion().variables(vars)
+    // on the version that is current now, by the engine's key for it (never "the engine's latest",
+    // which on an engine that keeps its state may be a version this system did not keep)
+    Integer version = versions.current(link.bpmnProcessId());
+    Long key = versions.definitionKey(link.bpmnProcessId(), version);
+    if (version != null) {
+      links.recordModelVersion(caseNumber, version);
+    }
+    var create = client.newCreateInstanceCommand();
+    var onVersion = key != null ? create.processDefinitionKey(key) : create.bpmnProcessId(link.bpmnProcessId()).latestVersion();
+    return onVersion.variables(vars)
         .requestTimeout(ENGINE_BACKLOG_WAIT).send().toCompletableFuture()
         .handleAsync((pi, error) -> {
           if (error != null) {
@@ -167,7 +178,18 @@ public class ProcessStarter {
    */
   public CompletableFuture<Long> resume(ProcessLink link, long generation, List<MessageInbox.Message> unconsumed) {
     Map<String, Object> vars = new HashMap<>(link.variables());
-    var cmd = client.newCreateInstanceCommand().bpmnProcessId(link.bpmnProcessId()).latestVersion();
+    // on the version the case ran on (or was migrated to); the current one if the engine lacks it
+    Long key = versions.definitionKey(link.bpmnProcessId(), link.modelVersion());
+    Integer version = key != null ? link.modelVersion() : versions.current(link.bpmnProcessId());
+    if (key == null) {
+      key = versions.definitionKey(link.bpmnProcessId(), version);
+      if (link.modelVersion() != null) {
+        log.warn("case {} ran on {} version {}, which the engine does not have; resuming it on version {}",
+            link.caseNumber(), link.bpmnProcessId(), link.modelVersion(), version);
+      }
+    }
+    var create = client.newCreateInstanceCommand();
+    var cmd = key != null ? create.processDefinitionKey(key) : create.bpmnProcessId(link.bpmnProcessId()).latestVersion();
     cmd.requestTimeout(ENGINE_BACKLOG_WAIT);
     CompletableFuture<ProcessInstanceEvent> created;
     if (link.waitElement() == null) {
@@ -184,10 +206,11 @@ public class ProcessStarter {
     }
     return created.thenApplyAsync(pi -> {
       tx.executeWithoutResult(s -> {
-        links.recordResumed(link.caseNumber(), pi.getProcessInstanceKey(), generation);
+        links.recordResumed(link.caseNumber(), pi.getProcessInstanceKey(), generation, version);
         audit.append(AuditTrail.ofCase(link.caseNumber()), "resume:" + generation + ":" + pi.getProcessInstanceKey(),
             "system", null, "CASE_RESUMED",
-            Map.of("step", String.valueOf(link.waitElement()), "engineGeneration", generation));
+            Map.of("step", String.valueOf(link.waitElement()), "engineGeneration", generation,
+                "modelVersion", String.valueOf(version)));
       });
       if (unconsumed == null) {
         inbox.republishUnconsumed(link.caseNumber());

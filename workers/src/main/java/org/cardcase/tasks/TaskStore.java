@@ -223,6 +223,15 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
     return !ids.isEmpty();
   }
 
+  /** A case moved to a new model version at another element: its task at the element it left is withdrawn. */
+  @org.springframework.context.event.EventListener
+  public void on(org.cardcase.flow.ModelDrafts.CaseMigrated moved) {
+    if (moved.fromElement().equals(moved.toElement())) {
+      return; // the same task, under another call activity: it stays
+    }
+    withdraw(moved.caseNumber(), moved.fromElement(), "moved to version " + moved.toVersion() + " at " + moved.toElement());
+  }
+
   /** Tells the engine; true once it took the completion (or no longer has the job: a resume takes the stored result). */
   private boolean sendCompletion(long id, long jobKey, Map<String, Object> result) {
     if (!engine.accepting()) {

@@ -51,7 +51,7 @@ class CaseDeadlinesTest {
     var listeners = new org.springframework.beans.factory.support.StaticListableBeanFactory(java.util.Map.of("tasks", tasks))
         .getBeanProvider(CaseDeadlines.Listener.class);
     deadlines = new CaseDeadlines(jdbc, calendar, links,
-        new org.cardcase.flow.ProcessTimers(links, new ProcessCatalog(null), null, new org.cardcase.flow.CurrentEngine()),
+        new org.cardcase.flow.ProcessTimers(links, new ProcessCatalog(), null, new org.cardcase.flow.CurrentEngine()),
         new org.cardcase.cases.CaseRepository(jdbc, audit), listeners, audit, CLOCK, null);
     changed.add(deadlines);
   }
@@ -167,7 +167,7 @@ class CaseDeadlinesTest {
     // a deadline the model says nothing about keeps its setting
     assertThat(fromModel.workingDays("pickupDueAt", 15)).isEqualTo(15);
     // the shipped models carry the deadlines the guides and the settings give
-    ProcessCatalog shipped = new ProcessCatalog(null);
+    ProcessCatalog shipped = new ProcessCatalog();
     assertThat(shipped.workingDaysOf("reviewDueAt")).hasValue(2);
     assertThat(shipped.workingDaysOf("collectionFinalDueAt")).hasValue(60);
     assertThat(shipped.workingDaysOf("pickupDueAt")).hasValue(15);
