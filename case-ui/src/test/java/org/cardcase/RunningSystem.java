@@ -140,6 +140,12 @@ public final class RunningSystem implements AutoCloseable {
         .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)), credentials);
   }
 
+  HttpResponse<String> put(String path, String credentials, String body, String contentType)
+      throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+        .PUT(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)), credentials);
+  }
+
   HttpResponse<String> post(String path, String credentials, String json) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)), credentials);

@@ -60,27 +60,68 @@ class SystemRestartIT {
       assertThat(sys.count("select count(*) from api_call where channel = 'web-portal' and path = '/api/applications'"))
           .isGreaterThanOrEqualTo(5);
 
+      // an analyst changes the card application (the collection reminder after 12 working days, not
+      // 10); a second person approves; the new version takes new cases, A and B stay on version 1
+      String analyst = "analyst:analyst-demo";
+      HttpResponse<String> made = sys.post("/api/models/drafts", analyst,
+          "{\"processId\":\"card-application\",\"comment\":\"remind after 12 working days\"}");
+      assertThat(made.statusCode()).isEqualTo(201);
+      long draft = sys.json(made).get("id").asLong();
+      assertThat(sys.post("/api/models/drafts", CLERK, "{\"processId\":\"card-application\"}").statusCode()).isEqualTo(403);
+      String xml = sys.get("/api/models/drafts/" + draft + "/bpmn", analyst).body();
+      String changed = xml.replaceFirst("(?s)(id=\"collection-reminder-due\".*?cardcase:workingDays\" value=)\"10\"", "$1\"12\"");
+      assertThat(changed).isNotEqualTo(xml);
+      assertThat(sys.put("/api/models/drafts/" + draft + "/bpmn?revision=1", analyst, changed, "application/xml").statusCode())
+          .isEqualTo(200);
+      HttpResponse<String> stale = sys.put("/api/models/drafts/" + draft + "/bpmn?revision=1", "admin:admin-demo", xml,
+          "application/xml");
+      assertThat(stale.statusCode()).as("a save over another's is refused").isEqualTo(409);
+      assertThat(sys.json(stale).get("savedBy").asText()).isEqualTo("analyst");
+      JsonNode review = sys.json(sys.get("/api/models/drafts/" + draft, analyst));
+      assertThat(review.at("/review/changes/0/elementId").asText()).isEqualTo("collection-reminder-due");
+      assertThat(review.at("/review/changes").size()).isEqualTo(1);
+      assertThat(sys.post("/api/models/drafts/" + draft + "/proposal", analyst, "{}").statusCode()).isEqualTo(200);
+      assertThat(sys.post("/api/models/drafts/" + draft + "/approval", analyst, "{}").statusCode())
+          .as("not by who made it").isEqualTo(403);
+      JsonNode approved = sys.json(sys.post("/api/models/drafts/" + draft + "/approval", "admin:admin-demo", "{\"note\":\"ok\"}"));
+      assertThat(approved.get("status").asText()).isEqualTo("DEPLOYED");
+      assertThat(approved.get("deployedVersion").asInt()).isEqualTo(2);
+      String c = created(sys.post("/api/applications", PORTAL, application("周杰", id("11010519800101981"), "MALE")));
+      await("C waits for review", () -> step(sys, c).equals("compare-photos"));
+      assertThat(sys.count("select model_version from process_link where case_number = ?", c)).isEqualTo(2);
+      assertThat(sys.count("select count(*) from process_link where case_number in (?, ?) and model_version = 1", a, b))
+          .isEqualTo(2);
+
       sys.kill();
       sys.start();
 
-      // the engine came back empty; both cases were given back to it where they waited
+      // the engine came back empty; both cases were given back to it where they waited, each on its version
       assertThat(step(sys, a)).isEqualTo("compare-photos");
       assertThat(step(sys, b)).isEqualTo("wait-card-produced");
+      await("C resumed", () -> sys.count("select resumed_count from process_link where case_number = ?", c) == 1);
+      assertThat(sys.count("select model_version from process_link where case_number = ?", c)).isEqualTo(2);
+      assertThat(sys.count("select count(*) from process_link where case_number in (?, ?) and model_version = 1", a, b))
+          .as("A and B resumed on version 1 while version 2 is current").isEqualTo(2);
+      assertThat(sys.count("select count(*) from audit_entry where subject = 'model:card-application'")).isEqualTo(4);
       comparePhotos(sys, a, "{\"photoDecision\":\"APPROVE\"}");
+      comparePhotos(sys, c, "{\"photoDecision\":\"APPROVE\"}");
       await("A waits for the card", () -> step(sys, a).equals("wait-card-produced"));
-      for (String cn : new String[] {a, b}) {
+      await("C waits for the card", () -> step(sys, c).equals("wait-card-produced"));
+      for (String cn : new String[] {a, b, c}) {
         String callback = "{\"callbackId\":\"cb-" + cn + "\",\"caseNumber\":\"" + cn + "\",\"cardNumber\":\"A12345678\"}";
         assertThat(sys.json(sys.post("/api/callbacks/card-produced", PARTNER, callback)).get("duplicate").asBoolean()).isFalse();
         assertThat(sys.json(sys.post("/api/callbacks/card-produced", PARTNER, callback)).get("duplicate").asBoolean()).isTrue();
       }
       await("A ready", () -> status(sys, a).equals("CARD_READY"));
       await("B ready", () -> status(sys, b).equals("CARD_READY"));
-      for (String cn : new String[] {a, b}) {
+      await("C ready", () -> status(sys, c).equals("CARD_READY"));
+      for (String cn : new String[] {a, b, c}) {
         String activated = "{\"callbackId\":\"act-" + cn + "\",\"caseNumber\":\"" + cn + "\",\"branch\":\"ICBC Xicheng\"}";
         assertThat(sys.post("/api/callbacks/card-activated", PARTNER, activated).statusCode()).isEqualTo(200);
       }
       await("A active", () -> status(sys, a).equals("ACTIVE"));
       await("B active", () -> status(sys, b).equals("ACTIVE"));
+      await("C active", () -> status(sys, c).equals("ACTIVE"));
       // resuming re-attached the waiting task instead of creating a second one
       assertThat(sys.count("select count(*) from human_task where case_number = ?", a)).isEqualTo(1);
       assertThat(sys.count("select resumed_count from process_link where case_number = ?", a)).isEqualTo(1);

@@ -165,7 +165,71 @@ class WorkspaceBrowserIT {
       new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("card-application"));
       assertThat(browser.getPageSource()).contains("社保卡申领").contains("card-application.bpmn").contains("cardcase:compare-photos");
       shot("models");
+
+      // a draft in the modeler: a broken job type is marked on the canvas, the collection reminder's
+      // working days are changed in the model and saved by themselves; a second person approves
+      String analyst = "analyst:analyst-demo";
+      long draft = sys.json(sys.post("/api/models/drafts", analyst, "{\"processId\":\"card-application\"}")).get("id").asLong();
+      browser.get(base + "/models/draft/" + draft);
+      WebElement modeler = waitFor(By.id("draft-modeler"));
+      new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> modeler.getAttribute("rendered") != null);
+      assertThat(browser.findElements(By.cssSelector("#draft-modeler .bio-properties-panel"))).as("Camunda properties panel").isNotEmpty();
+      assertThat(browser.findElements(By.cssSelector("#draft-modeler .bjs-powered-by"))).as("bpmn.io watermark").isNotEmpty();
+      String api = "const modeler = arguments[0]._modeler; const reg = modeler.get('elementRegistry');"
+          + " const modeling = modeler.get('modeling');";
+      String jobType = api + "const el = reg.get('notify-card-ready'); modeler.get('selection').select(el);"
+          + " const td = el.businessObject.extensionElements.values.find(v => v.$type === 'zeebe:TaskDefinition');"
+          + " modeling.updateModdleProperties(el, td, {type: arguments[1]});";
+      // no job type at all: the Camunda 8.8 lint in the browser marks it
+      js(jobType, modeler, "");
+      new WebDriverWait(browser, Duration.ofSeconds(20))
+          .until(d -> String.valueOf(modeler.getAttribute("data-lint")).contains("notify-card-ready:camunda-compat/implementation"));
+      shot("draft-lint");
+      // a job type no worker here has: valid Camunda, but this system's rules (on the server) mark it
+      js(jobType, modeler, "card.notify-by-fax");
+      new WebDriverWait(browser, Duration.ofSeconds(20))
+          .until(d -> String.valueOf(modeler.getAttribute("data-problems")).contains("notify-card-ready"));
+      assertThat(browser.findElement(By.id("draft-check-verdict")).getText()).contains("1");
+      assertThat(String.valueOf(modeler.getAttribute("data-lint"))).doesNotContain("notify-card-ready");
+      shot("draft-problem");
+      js(api + "modeler.get('commandStack').undo(); modeler.get('commandStack').undo();"
+          + " const el = reg.get('collection-reminder-due');"
+          + " const p = el.businessObject.extensionElements.values.find(v => v.$type === 'zeebe:Properties')"
+          + ".properties.find(x => x.name === 'cardcase:workingDays'); modeling.updateModdleProperties(el, p, {value: '12'});"
+          + " modeler.get('selection').select(el);", modeler);
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> String.valueOf(modeler.getAttribute("data-problems")).isEmpty()
+          && saved(sys, "/api/models/drafts/" + draft + "/bpmn", analyst)
+              .matches("(?s).*id=\"collection-reminder-due\".*?cardcase:workingDays\" value=\"12\".*"));
+      shot("draft-deadline");
+      click("draft-propose");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("draft-status")).getText().equals("待审批"));
+      assertThat(browser.findElements(By.id("draft-approve"))).as("not approved by who made it").isEmpty();
+      signOut(base);
+      signIn(base, "admin", "admin-demo");
+      browser.get(base + "/models/draft/" + draft);
+      waitFor(By.id("draft-changes"));
+      assertThat(browser.getPageSource()).contains("collection-reminder-due");
+      shot("draft-review");
+      click("draft-approve");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("draft-status")).getText().equals("已部署"));
+      assertThat(sys.json(sys.get("/api/models/drafts/" + draft, analyst)).at("/draft/deployedVersion").asInt()).isEqualTo(2);
+      String next = created(sys.post("/api/applications", PORTAL, application("段誉", id("11010519830303031"), "MALE")));
+      await("the next case runs on version 2",
+          () -> sys.count("select count(*) from process_link where case_number = ? and model_version = 2", next) == 1);
     }
+  }
+
+  /** What the server has now (read inside a browser wait, which takes no checked exceptions). */
+  static String saved(RunningSystem sys, String path, String credentials) {
+    try {
+      return sys.get(path, credentials).body();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Object js(String script, Object... args) {
+    return ((JavascriptExecutor) browser).executeScript(script, args);
   }
 
   void signIn(String base, String user, String password) {

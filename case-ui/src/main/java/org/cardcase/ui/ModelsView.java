@@ -17,6 +17,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import org.cardcase.flow.ModelLibrary;
 import org.cardcase.flow.ModelRules;
 
@@ -31,7 +32,7 @@ import org.cardcase.flow.ModelRules;
 public class ModelsView extends VerticalLayout {
   static final int MAX_BYTES = 2 * 1024 * 1024;
 
-  public ModelsView(ModelLibrary library, Staff staff) {
+  public ModelsView(ModelLibrary library, Staff staff, org.cardcase.flow.ModelDrafts drafts) {
     setWidthFull();
     Grid<ModelLibrary.ProcessModel> processes = new Grid<>();
     processes.setId("models-processes");
@@ -67,6 +68,12 @@ public class ModelsView extends VerticalLayout {
     versions.addColumn(v -> when.format(v.recordedAt())).setHeader(getTranslation("models.col.recorded")).setAutoWidth(true);
     versions.addColumn(v -> label("models.source." + v.source(), v.source())).setHeader(getTranslation("models.col.source"))
         .setAutoWidth(true);
+    versions.addColumn(v -> v.author() == null ? "—" : v.author() + (v.approvedBy() == null ? "" : " / " + v.approvedBy()))
+        .setHeader(getTranslation("models.col.people")).setAutoWidth(true);
+    versions.addColumn(v -> v.comment() == null ? "" : v.comment()).setHeader(getTranslation("models.col.comment")).setFlexGrow(1);
+    Map<String, Long> openPerVersion = library.openCasesPerVersion();
+    versions.addColumn(v -> openPerVersion.getOrDefault(v.processId() + "/" + v.version(), 0L))
+        .setHeader(getTranslation("models.col.open")).setAutoWidth(true);
     versions.addColumn(v -> v.sha256().substring(0, 12)).setHeader("SHA-256").setAutoWidth(true);
     versions.addComponentColumn(v -> download(v.fileName().replace(".bpmn", "-v" + v.version() + ".bpmn"),
         library.versionFile(v.processId(), v.version()).orElse(new byte[0]))).setHeader(getTranslation("models.col.file"))
@@ -75,11 +82,90 @@ public class ModelsView extends VerticalLayout {
     versions.setAllRowsVisible(true);
 
     add(new H2(getTranslation("models.title")), new Paragraph(getTranslation("models.intro")),
-        new H3(getTranslation("models.processes")), processes, new H3(getTranslation("models.forms")), forms,
+        new H3(getTranslation("models.processes")), processes);
+    boolean editor = staff.has("ANALYST") || staff.has("ADMIN");
+    if (editor) {
+      add(draftList(library, drafts, staff, when));
+    }
+    add(new H3(getTranslation("models.forms")), forms,
         new H3(getTranslation("models.versions")), new Paragraph(getTranslation("models.versions.intro")), versions);
-    if (staff.has("ANALYST") || staff.has("ADMIN")) {
+    if (editor) {
       add(checker(library));
     }
+  }
+
+  /** Drafts being edited or awaiting approval, and the last decided; a new one from a process or a file. */
+  private VerticalLayout draftList(ModelLibrary library, org.cardcase.flow.ModelDrafts drafts, Staff staff,
+      java.time.format.DateTimeFormatter when) {
+    String user = staff.person().name();
+    Grid<org.cardcase.flow.ModelDrafts.Draft> grid = new Grid<>();
+    grid.setId("models-drafts");
+    grid.addComponentColumn(d -> new Anchor("models/draft/" + d.id(), "#" + d.id())).setHeader("#").setAutoWidth(true);
+    grid.addColumn(d -> label("process." + d.processId(), d.processId())).setHeader(getTranslation("models.col.process"))
+        .setAutoWidth(true);
+    grid.addColumn(d -> getTranslation("draft.status." + d.status())).setHeader(getTranslation("models.col.status")).setAutoWidth(true);
+    grid.addColumn(d -> d.baseVersion() == null ? "—" : "v" + d.baseVersion()).setHeader(getTranslation("models.col.base"))
+        .setAutoWidth(true);
+    grid.addColumn(d -> d.deployedVersion() == null ? "" : "v" + d.deployedVersion()).setHeader(getTranslation("models.col.deployedAs"))
+        .setAutoWidth(true);
+    grid.addColumn(d -> d.savedBy() + " · " + when.format(d.savedAt())).setHeader(getTranslation("models.col.saved")).setAutoWidth(true);
+    grid.addColumn(d -> d.comment() == null ? "" : d.comment()).setHeader(getTranslation("models.col.comment")).setFlexGrow(1);
+    List<org.cardcase.flow.ModelDrafts.Draft> recent = drafts.recent(50);
+    grid.setItems(recent);
+    grid.setAllRowsVisible(true);
+    Paragraph none = new Paragraph(getTranslation("models.drafts.none"));
+    none.setVisible(recent.isEmpty());
+    grid.setVisible(!recent.isEmpty());
+
+    com.vaadin.flow.component.combobox.ComboBox<ModelLibrary.ProcessModel> process = new com.vaadin.flow.component.combobox.ComboBox<>(
+        getTranslation("models.col.process"));
+    process.setId("models-draft-process");
+    process.setItems(library.processes());
+    process.setItemLabelGenerator(p -> label("process." + p.processId(), p.name()) + " (v" + p.deployedVersion() + ")");
+    com.vaadin.flow.component.textfield.TextField comment = new com.vaadin.flow.component.textfield.TextField(
+        getTranslation("models.col.comment"));
+    comment.setId("models-draft-comment");
+    comment.setWidth("24em");
+    com.vaadin.flow.component.button.Button create = new com.vaadin.flow.component.button.Button(getTranslation("models.drafts.new"),
+        e -> {
+          if (process.getValue() == null) {
+            process.setInvalid(true);
+            process.setErrorMessage(getTranslation("models.drafts.pickProcess"));
+            return;
+          }
+          var d = drafts.create(process.getValue().processId(), user, comment.getValue().isBlank() ? null : comment.getValue().strip());
+          getUI().ifPresent(ui -> ui.navigate("models/draft/" + d.id()));
+        });
+    create.setId("models-draft-new");
+    create.addThemeVariants(com.vaadin.flow.component.button.ButtonVariant.LUMO_PRIMARY);
+    com.vaadin.flow.component.orderedlayout.HorizontalLayout make = new com.vaadin.flow.component.orderedlayout.HorizontalLayout(
+        process, comment, create);
+    make.setAlignItems(Alignment.BASELINE);
+
+    MemoryBuffer buffer = new MemoryBuffer();
+    Upload upload = new Upload(buffer);
+    upload.setId("models-draft-upload");
+    upload.setAcceptedFileTypes(".bpmn", ".xml");
+    upload.setMaxFileSize(MAX_BYTES);
+    com.vaadin.flow.component.upload.UploadI18N i18n = new com.vaadin.flow.component.upload.UploadI18N();
+    i18n.setAddFiles(new com.vaadin.flow.component.upload.UploadI18N.AddFiles().setOne(getTranslation("models.drafts.upload")));
+    i18n.setDropFiles(new com.vaadin.flow.component.upload.UploadI18N.DropFiles().setOne(getTranslation("models.upload.drop")));
+    upload.setI18n(i18n);
+    Span refused = new Span();
+    refused.setId("models-draft-upload-refused");
+    upload.addSucceededListener(e -> {
+      try (InputStream in = buffer.getInputStream()) {
+        var d = drafts.upload(in.readAllBytes(), user, e.getFileName());
+        getUI().ifPresent(ui -> ui.navigate("models/draft/" + d.id()));
+      } catch (org.cardcase.flow.ModelDrafts.Refused r) {
+        refused.setText(getTranslation("draft.refused." + r.reason(), r.detail() == null ? "" : r.detail()));
+        refused.getElement().getThemeList().add("badge error");
+      } catch (IOException ex) {
+        refused.setText(getTranslation("models.check.unreadable"));
+      }
+    });
+    return new VerticalLayout(new H3(getTranslation("models.drafts")), new Paragraph(getTranslation("models.drafts.intro")), none,
+        grid, make, upload, refused);
   }
 
   /** Upload a .bpmn file: the problems that would stop it from being deployed, each at its element. */

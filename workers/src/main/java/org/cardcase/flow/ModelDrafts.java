@@ -407,6 +407,11 @@ public class ModelDrafts {
     return out;
   }
 
+  /** BPMN attributes at their default value, which one file may write out and another leave out. */
+  private static final Map<String, String> DEFAULTS = Map.of("cancelActivity", "true", "isInterrupting", "true",
+      "isForCompensation", "false", "startQuantity", "1", "completionQuantity", "1", "parallelMultiple", "false",
+      "instantiate", "false", "triggeredByEvent", "false", "isSequential", "false", "isImmediate", "true");
+
   /** What an element is, apart from where it is drawn (the diagram is elsewhere): its attributes and all inside it. */
   private static String signatureOf(org.w3c.dom.Element e) {
     if (e == null) {
@@ -415,7 +420,13 @@ public class ModelDrafts {
     StringBuilder b = new StringBuilder(e.getLocalName());
     Map<String, String> attrs = new TreeMap<>();
     for (int i = 0; i < e.getAttributes().getLength(); i++) {
-      attrs.put(e.getAttributes().item(i).getNodeName(), e.getAttributes().item(i).getNodeValue());
+      String name = e.getAttributes().item(i).getLocalName() == null ? e.getAttributes().item(i).getNodeName()
+          : e.getAttributes().item(i).getLocalName();
+      String value = e.getAttributes().item(i).getNodeValue();
+      // a modeler leaves out what is the default (cancelActivity="true"): the same element either way
+      if (!value.equals(DEFAULTS.get(name))) {
+        attrs.put(name, value);
+      }
     }
     attrs.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
     b.append('{');
@@ -430,6 +441,26 @@ public class ModelDrafts {
       b.append(Objects.toString(e.getTextContent(), "").strip());
     }
     return b.append('}').toString();
+  }
+
+  /** The elements of the draft's process a waiting case can be moved to (activities and catch events), by id. */
+  public List<String> elementsOf(long id) {
+    Draft d = find(id);
+    try {
+      BpmnModelInstance model = Bpmn.readModelFromStream(new ByteArrayInputStream(bpmn(id)));
+      List<String> out = new ArrayList<>();
+      for (Process p : model.getModelElementsByType(Process.class)) {
+        if (p.getId().equals(d.processId())) {
+          p.getFlowElements().stream()
+              .filter(e -> e instanceof io.camunda.zeebe.model.bpmn.instance.Activity
+                  || e instanceof io.camunda.zeebe.model.bpmn.instance.IntermediateCatchEvent)
+              .map(FlowElement::getId).sorted().forEach(out::add);
+        }
+      }
+      return out;
+    } catch (RuntimeException unreadable) {
+      return List.of();
+    }
   }
 
   public Draft find(long id) {
