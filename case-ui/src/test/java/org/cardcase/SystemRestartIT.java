@@ -68,12 +68,12 @@ class SystemRestartIT {
       assertThat(made.statusCode()).isEqualTo(201);
       long draft = sys.json(made).get("id").asLong();
       assertThat(sys.post("/api/models/drafts", CLERK, "{\"processId\":\"card-application\"}").statusCode()).isEqualTo(403);
-      String xml = sys.get("/api/models/drafts/" + draft + "/bpmn", analyst).body();
+      String xml = sys.get("/api/models/drafts/" + draft + "/file", analyst).body();
       String changed = xml.replaceFirst("(?s)(id=\"collection-reminder-due\".*?cardcase:workingDays\" value=)\"10\"", "$1\"12\"");
       assertThat(changed).isNotEqualTo(xml);
-      assertThat(sys.put("/api/models/drafts/" + draft + "/bpmn?revision=1", analyst, changed, "application/xml").statusCode())
+      assertThat(sys.put("/api/models/drafts/" + draft + "/file?revision=1", analyst, changed, "application/xml").statusCode())
           .isEqualTo(200);
-      HttpResponse<String> stale = sys.put("/api/models/drafts/" + draft + "/bpmn?revision=1", "admin:admin-demo", xml,
+      HttpResponse<String> stale = sys.put("/api/models/drafts/" + draft + "/file?revision=1", "admin:admin-demo", xml,
           "application/xml");
       assertThat(stale.statusCode()).as("a save over another's is refused").isEqualTo(409);
       assertThat(sys.json(stale).get("savedBy").asText()).isEqualTo("analyst");

@@ -198,7 +198,7 @@ class WorkspaceBrowserIT {
           + ".properties.find(x => x.name === 'cardcase:workingDays'); modeling.updateModdleProperties(el, p, {value: '12'});"
           + " modeler.get('selection').select(el);", modeler);
       new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> String.valueOf(modeler.getAttribute("data-problems")).isEmpty()
-          && saved(sys, "/api/models/drafts/" + draft + "/bpmn", analyst)
+          && saved(sys, "/api/models/drafts/" + draft + "/file", analyst)
               .matches("(?s).*id=\"collection-reminder-due\".*?cardcase:workingDays\" value=\"12\".*"));
       shot("draft-deadline");
       click("draft-propose");
@@ -216,6 +216,32 @@ class WorkspaceBrowserIT {
       String next = created(sys.post("/api/applications", PORTAL, application("段誉", id("11010519830303031"), "MALE")));
       await("the next case runs on version 2",
           () -> sys.count("select count(*) from process_link where case_number = ? and model_version = 2", next) == 1);
+      signOut(base);
+
+      // a form label changed in the form editor, approved by a second person: the next task shows it
+      signIn(base, "analyst", "analyst-demo");
+      browser.get(base + "/models");
+      click("models-form-draft-compare-photos");
+      WebElement formEditor = waitFor(By.id("draft-form-editor"));
+      new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> formEditor.getAttribute("rendered") != null);
+      long formDraft = Long.parseLong(browser.getCurrentUrl().replaceAll(".*/", ""));
+      js("const e = arguments[0]._editor; const f = e.get('formFieldRegistry').getAll().find(x => x.key === 'photoDecision');"
+          + " e.get('modeling').editFormField(f, 'label', arguments[1]);", formEditor,
+          "Is the applicant in both photos? / 两张照片是否均为申请人本人");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d ->
+          saved(sys, "/api/models/drafts/" + formDraft + "/file", analyst).contains("两张照片是否均为申请人本人"));
+      shot("form-draft");
+      click("draft-propose");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("draft-status")).getText().equals("待审批"));
+      assertThat(sys.post("/api/models/drafts/" + formDraft + "/approval", "admin:admin-demo", "{}").statusCode()).isEqualTo(200);
+      signOut(base);
+      String third = created(sys.post("/api/applications", PORTAL, application("虚竹", id("11010519830303051"), "MALE")));
+      await("its photo comparison", () -> sys.json(sys.get("/api/tasks?caseNumber=" + third, CLERK)).size() == 1);
+      long thirdTask = sys.json(sys.get("/api/tasks?caseNumber=" + third, CLERK)).get(0).get("id").asLong();
+      signIn(base, "clerk", "clerk-demo");
+      browser.get(base + "/task/" + thirdTask);
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("两张照片是否均为申请人本人"));
+      shot("task-new-form");
     }
   }
 

@@ -61,7 +61,8 @@ public class ModelApi {
   /** A draft's state and what it would do: its changes, the cases waiting at each element, the server's check. */
   public record DraftView(ModelDrafts.Draft draft, ModelDrafts.Review review) {}
 
-  public record NewDraft(String processId, String comment) {}
+  /** A new draft of a process ({@code processId}) or of a task form ({@code formKey}, e.g. cardcase:compare-photos). */
+  public record NewDraft(String processId, String formKey, String comment) {}
 
   public record Decision(String note, java.util.Map<String, String> mapping) {}
 
@@ -73,8 +74,11 @@ public class ModelApi {
   /** A new draft from a process's current version. */
   @PostMapping(value = "/api/models/drafts", consumes = "application/json")
   ResponseEntity<ModelDrafts.Draft> create(@RequestBody NewDraft body, Principal user) {
+    if (body != null && body.formKey() != null && !body.formKey().isBlank()) {
+      return ResponseEntity.status(HttpStatus.CREATED).body(drafts.createForm(body.formKey().strip(), user.getName(), body.comment()));
+    }
     if (body == null || body.processId() == null || body.processId().isBlank()) {
-      throw FieldErrors.of("processId", "required");
+      throw FieldErrors.of("processId", "required (or formKey for a form)");
     }
     return ResponseEntity.status(HttpStatus.CREATED).body(drafts.create(body.processId().strip(), user.getName(), body.comment()));
   }
@@ -91,14 +95,17 @@ public class ModelApi {
     return new DraftView(drafts.find(id), drafts.review(id));
   }
 
-  @GetMapping(value = "/api/models/drafts/{id}/bpmn", produces = "application/xml")
-  byte[] draftFile(@PathVariable long id) {
-    drafts.find(id);
-    return drafts.bpmn(id);
+  /** The draft's file: BPMN XML for a process, form-js JSON for a form. */
+  @GetMapping("/api/models/drafts/{id}/file")
+  ResponseEntity<byte[]> draftFile(@PathVariable long id) {
+    ModelDrafts.Draft d = drafts.find(id);
+    return ResponseEntity.ok().contentType(d.form() ? org.springframework.http.MediaType.APPLICATION_JSON
+        : org.springframework.http.MediaType.APPLICATION_XML).body(drafts.bpmn(id));
   }
 
   /** Saves an edit over {@code revision}; 409 with who saved meanwhile when it is not the latest. */
-  @PutMapping(value = "/api/models/drafts/{id}/bpmn", consumes = {"application/xml", "text/xml", "application/octet-stream"})
+  @PutMapping(value = "/api/models/drafts/{id}/file", consumes = {"application/xml", "text/xml", "application/json",
+      "application/octet-stream"})
   ModelDrafts.Draft save(@PathVariable long id, @RequestParam int revision, @RequestBody(required = false) byte[] bpmn,
       Principal user) {
     return drafts.save(id, model(bpmn), revision, user.getName());
@@ -146,7 +153,8 @@ public class ModelApi {
     } else if ("ownDraft".equals(e.reason())) {
       status = HttpStatus.FORBIDDEN;
     } else if (!"unreadable".equals(e.reason()) && !"oneProcess".equals(e.reason()) && !"unknownProcess".equals(e.reason())
-        && !"otherProcess".equals(e.reason()) && !"mappedToNothing".equals(e.reason())) {
+        && !"otherProcess".equals(e.reason()) && !"mappedToNothing".equals(e.reason()) && !"unknownForm".equals(e.reason())
+        && !"otherForm".equals(e.reason()) && !"unreadableForm".equals(e.reason())) {
       status = HttpStatus.CONFLICT; // the draft's state or the cases waiting do not allow it now
     }
     return ResponseEntity.status(status).body(body);
@@ -164,5 +172,8 @@ public class ModelApi {
       java.util.Map.entry("unknownProcess", "not a process this system runs"),
       java.util.Map.entry("otherProcess", "the file defines another process than the draft"),
       java.util.Map.entry("oneProcess", "the file must define exactly one process"),
-      java.util.Map.entry("unreadable", "not a BPMN 2.0 model"));
+      java.util.Map.entry("unreadable", "not a BPMN 2.0 model"),
+      java.util.Map.entry("unknownForm", "not a form this system has"),
+      java.util.Map.entry("otherForm", "the file defines another form than the draft"),
+      java.util.Map.entry("unreadableForm", "not a form-js form this system can show and check"));
 }

@@ -89,7 +89,8 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
     others.setId("draft-others");
     others.getElement().getThemeList().add("badge error");
     others.setVisible(false);
-    add(new H2(getTranslation("draft.title", draft.id(), processName(draft.processId()))),
+    add(new H2(getTranslation(draft.form() ? "draft.formTitle" : "draft.title", draft.id(),
+        draft.form() ? formName(draft.processId()) : processName(draft.processId()))),
         new HorizontalLayout(status, new Span(draft.baseVersion() == null ? "" : getTranslation("draft.base", draft.baseVersion())),
             new Span(getTranslation("draft.createdBy", draft.createdBy(), when.format(draft.createdAt()))), saveState, others),
         new Anchor("models", getTranslation("draft.back")));
@@ -102,16 +103,25 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
     }
 
     boolean editable = draft.editable();
-    modeler = new BpmnModeler(new String(drafts.bpmn(id), StandardCharsets.UTF_8), !editable);
-    modeler.setId("draft-modeler");
-    modeler.onChange(e -> save(e.xml()));
+    String content = new String(drafts.bpmn(id), StandardCharsets.UTF_8);
     if (editable) {
-      add(new Paragraph(getTranslation("draft.editIntro")));
+      add(new Paragraph(getTranslation(draft.form() ? "draft.formEditIntro" : "draft.editIntro")));
     }
-    add(modeler);
     ModelDrafts.Review review = drafts.review(id);
-    modeler.markProblems(review.problems().stream().map(ModelRules.Problem::elementId).filter(java.util.Objects::nonNull).toList());
-    add(checks(review), changes(review), waiting(review));
+    if (draft.form()) {
+      modeler = null;
+      FormEditor editor = new FormEditor(content, !editable);
+      editor.setId("draft-form-editor");
+      editor.onChange(e -> save(e.json()));
+      add(editor, checks(review), changes(review));
+    } else {
+      modeler = new BpmnModeler(content, !editable);
+      modeler.setId("draft-modeler");
+      modeler.onChange(e -> save(e.xml()));
+      add(modeler);
+      modeler.markProblems(review.problems().stream().map(ModelRules.Problem::elementId).filter(java.util.Objects::nonNull).toList());
+      add(checks(review), changes(review), waiting(review));
+    }
     add(actions(review));
   }
 
@@ -125,8 +135,11 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
       saveState.getElement().getThemeList().remove("badge");
       // the check runs again on what was saved: the problems show on the canvas and below it
       ModelDrafts.Review review = drafts.review(id);
-      modeler.markProblems(review.problems().stream().map(ModelRules.Problem::elementId).filter(java.util.Objects::nonNull).toList());
+      if (modeler != null) {
+        modeler.markProblems(review.problems().stream().map(ModelRules.Problem::elementId).filter(java.util.Objects::nonNull).toList());
+      }
       refreshChecks(review);
+      refreshChanges(review);
     } catch (ModelDrafts.Conflict c) {
       saveState.setText(getTranslation("draft.conflict", c.current().savedBy(), c.current().revision()));
       saveState.getElement().getThemeList().add("badge error");
@@ -171,19 +184,27 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
     problems.setVisible(!review.problems().isEmpty());
   }
 
+  private Grid<ModelDrafts.Change> changeGrid;
+  private Paragraph noChanges;
+
+  private void refreshChanges(ModelDrafts.Review review) {
+    changeGrid.setItems(review.changes());
+    noChanges.setVisible(review.changes().isEmpty());
+    changeGrid.setVisible(!review.changes().isEmpty());
+  }
+
   private VerticalLayout changes(ModelDrafts.Review review) {
     Grid<ModelDrafts.Change> grid = new Grid<>();
+    changeGrid = grid;
     grid.setId("draft-changes");
     grid.addColumn(c -> getTranslation("draft.change." + c.kind())).setHeader(getTranslation("draft.col.change")).setAutoWidth(true);
     grid.addColumn(ModelDrafts.Change::elementId).setHeader(getTranslation("models.col.element")).setAutoWidth(true);
     grid.addColumn(c -> c.name() == null ? "" : c.name()).setHeader(getTranslation("draft.col.name")).setFlexGrow(1);
     grid.addColumn(ModelDrafts.Change::type).setHeader(getTranslation("draft.col.type")).setAutoWidth(true);
-    grid.setItems(review.changes());
     grid.setAllRowsVisible(true);
-    Paragraph none = new Paragraph(getTranslation("draft.changes.none"));
-    none.setVisible(review.changes().isEmpty());
-    grid.setVisible(!review.changes().isEmpty());
-    return new VerticalLayout(new H3(getTranslation("draft.changes")), none, grid);
+    noChanges = new Paragraph(getTranslation("draft.changes.none"));
+    refreshChanges(review);
+    return new VerticalLayout(new H3(getTranslation("draft.changes")), noChanges, grid);
   }
 
   /** The impact: open cases at each element, and for an element the draft drops, where they are to go. */
@@ -270,6 +291,12 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
 
   private String reason(ModelDrafts.Refused r) {
     return getTranslation("draft.refused." + r.reason(), r.detail() == null ? "" : r.detail());
+  }
+
+  private String formName(String formKey) {
+    String key = "models.form." + formKey.substring(formKey.indexOf(':') + 1);
+    String t = getTranslation(key);
+    return t == null || t.contains(key) ? formKey : t;
   }
 
   private String processName(String processId) {

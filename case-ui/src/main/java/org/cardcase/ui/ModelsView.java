@@ -52,8 +52,22 @@ public class ModelsView extends VerticalLayout {
     forms.addColumn(f -> label("models.form." + f.formKey().substring("cardcase:".length()), f.formKey()))
         .setHeader(getTranslation("models.col.form")).setAutoWidth(true).setFlexGrow(1);
     forms.addColumn(ModelLibrary.FormModel::formKey).setHeader(getTranslation("models.col.formKey")).setAutoWidth(true);
+    forms.addColumn(f -> f.version() == null ? "—" : "v" + f.version()).setHeader(getTranslation("models.col.formVersion"))
+        .setAutoWidth(true);
     forms.addComponentColumn(f -> download(f.file(), library.formFile(f.formKey()).orElse(new byte[0])))
         .setHeader(getTranslation("models.col.file")).setAutoWidth(true);
+    if (staff.has("ANALYST") || staff.has("ADMIN")) {
+      forms.addComponentColumn(f -> {
+        com.vaadin.flow.component.button.Button edit = new com.vaadin.flow.component.button.Button(
+            getTranslation("models.forms.newDraft"), e -> {
+              var d = drafts.createForm(f.formKey(), staff.person().name(), null);
+              getUI().ifPresent(ui -> ui.navigate("models/draft/" + d.id()));
+            });
+        edit.setId("models-form-draft-" + f.formKey().substring("cardcase:".length()));
+        edit.addThemeVariants(com.vaadin.flow.component.button.ButtonVariant.LUMO_SMALL);
+        return edit;
+      }).setAutoWidth(true);
+    }
     forms.setItems(library.forms());
     forms.setAllRowsVisible(true);
 
@@ -101,7 +115,8 @@ public class ModelsView extends VerticalLayout {
     Grid<org.cardcase.flow.ModelDrafts.Draft> grid = new Grid<>();
     grid.setId("models-drafts");
     grid.addComponentColumn(d -> new Anchor("models/draft/" + d.id(), "#" + d.id())).setHeader("#").setAutoWidth(true);
-    grid.addColumn(d -> label("process." + d.processId(), d.processId())).setHeader(getTranslation("models.col.process"))
+    grid.addColumn(d -> d.form() ? label("models.form." + d.processId().substring(d.processId().indexOf(':') + 1), d.processId())
+        : label("process." + d.processId(), d.processId())).setHeader(getTranslation("models.col.drafted"))
         .setAutoWidth(true);
     grid.addColumn(d -> getTranslation("draft.status." + d.status())).setHeader(getTranslation("models.col.status")).setAutoWidth(true);
     grid.addColumn(d -> d.baseVersion() == null ? "—" : "v" + d.baseVersion()).setHeader(getTranslation("models.col.base"))

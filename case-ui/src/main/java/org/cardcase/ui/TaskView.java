@@ -141,7 +141,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     if (task.formKey() == null) {
       return panel;
     }
-    form = FormDefinition.forFormKey(task.formKey());
+    form = tasks.formOf(task);
     boolean zh = getLocale().getLanguage().equals("zh");
     for (FormDefinition.Field f : form.fields()) {
       String label = FormDefinition.Field.inLanguage(f.label(), zh);

@@ -58,6 +58,20 @@ public final class FormDefinition {
     }
   }
 
+  /** A form from its file's content; refused if it is not a form this system can show and check. */
+  public static FormDefinition of(byte[] json) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a form-js JSON file: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (root == null || !root.path("components").isArray() || root.path("id").asText("").isBlank()) {
+      throw new IllegalArgumentException("not a form-js form: it needs an id and components");
+    }
+    return parse(root);
+  }
+
   /** The file of the form named by a form key ({@code cardcase:<id>}), as shipped; empty if there is none. */
   public static java.util.Optional<byte[]> file(String formKey) {
     String id = idOf(formKey);

@@ -59,6 +59,7 @@ public class EngineSupervisor implements SmartLifecycle {
   private final EngineHost host;
   private final CamundaClient client;
   private final ModelVersions versions;
+  private final FormVersions forms;
   private final ProcessLinks links;
   private final ProcessStarter starter;
   private final JobWorkers workers;
@@ -94,7 +95,7 @@ public class EngineSupervisor implements SmartLifecycle {
   private final AtomicInteger resumeFailures = new AtomicInteger();
   private volatile long heals;
 
-  public EngineSupervisor(EngineHost host, CamundaClient client, ModelVersions versions, ProcessLinks links,
+  public EngineSupervisor(EngineHost host, CamundaClient client, ModelVersions versions, FormVersions forms, ProcessLinks links,
       ProcessStarter starter, JobWorkers workers, MessageInbox inbox, EngineGenerations generations, CurrentEngine current,
       AuditTrail audit, TransactionTemplate tx,
       @Value("${cardcase.engine.probe.interval:2s}") Duration probeInterval,
@@ -107,6 +108,7 @@ public class EngineSupervisor implements SmartLifecycle {
     this.host = host;
     this.client = client;
     this.versions = versions;
+    this.forms = forms;
     this.links = links;
     this.starter = starter;
     this.workers = workers;
@@ -159,6 +161,7 @@ public class EngineSupervisor implements SmartLifecycle {
       host.start(generation);
     }
     // the models come from PostgreSQL: a model shipped changed is kept first, then every kept version deployed
+    forms.recordShipped();
     versions.recordShipped();
     versions.deployAll(host.embedded());
     client.newDeployResourceCommand().addProcessModel(probeModel(), PROBE_PROCESS + ".bpmn").send().join();

@@ -49,8 +49,9 @@ public class ModelDrafts {
   private final AuditTrail audit;
   private final ApplicationEventPublisher events;
   private final CaseSteps steps;
+  private final FormVersions forms;
 
-  public ModelDrafts(CaseSteps steps, JdbcClient jdbc, TransactionTemplate tx, ModelRules rules, ModelVersions versions, ProcessCatalog catalog,
+  public ModelDrafts(FormVersions forms, CaseSteps steps, JdbcClient jdbc, TransactionTemplate tx, ModelRules rules, ModelVersions versions, ProcessCatalog catalog,
       ProcessLinks links, ProcessStarter starter, CurrentEngine engine, CamundaClient client, AuditTrail audit,
       ApplicationEventPublisher events) {
     this.jdbc = jdbc;
@@ -65,15 +66,27 @@ public class ModelDrafts {
     this.audit = audit;
     this.events = events;
     this.steps = steps;
+    this.forms = forms;
   }
 
-  public record Draft(long id, String processId, Integer baseVersion, String fileName, int revision, String status,
-      String comment, String createdBy, Instant createdAt, String savedBy, Instant savedAt, String decidedBy,
-      Instant decidedAt, String decisionNote, Integer deployedVersion) {
+  /**
+   * A draft of a process model ({@code kind} PROCESS, {@code processId} the process) or of a task form
+   * (FORM, {@code processId} the form key, e.g. cardcase:compare-photos).
+   */
+  public record Draft(long id, String kind, String processId, Integer baseVersion, String fileName, int revision,
+      String status, String comment, String createdBy, Instant createdAt, String savedBy, Instant savedAt,
+      String decidedBy, Instant decidedAt, String decisionNote, Integer deployedVersion) {
     public boolean editable() {
       return "DRAFT".equals(status);
     }
+
+    public boolean form() {
+      return FORM.equals(kind);
+    }
   }
+
+  public static final String PROCESS = "PROCESS";
+  public static final String FORM = "FORM";
 
   /** A change of the draft against the current version, per element. */
   public record Change(String elementId, String kind, String type, String name) {}
@@ -138,27 +151,39 @@ public class ModelDrafts {
       throw new Refused("unknownProcess", processId);
     }
     byte[] bpmn = versions.file(processId, base).orElseThrow();
-    return insert(processId, base, catalog.fileOf(processId), bpmn, user, comment, "MODEL_DRAFT_CREATED");
+    return insert(PROCESS, processId, base, catalog.fileOf(processId), bpmn, user, comment, "MODEL_DRAFT_CREATED");
+  }
+
+  /** A new draft of a task form, starting from its last version. */
+  public Draft createForm(String formKey, String user, String comment) {
+    Integer base = forms.latest(formKey).orElseThrow(() -> new Refused("unknownForm", formKey));
+    return insert(FORM, formKey, base, fileOfForm(formKey), forms.file(formKey, base).orElseThrow(), user, comment,
+        "FORM_DRAFT_CREATED");
   }
 
   /** A draft from a file (e.g. made in Camunda Desktop Modeler): it must define one process this system runs. */
   public Draft upload(byte[] bpmn, String user, String comment) {
+    if (looksLikeJson(bpmn)) {
+      String formKey = formKeyOf(bpmn);
+      Integer base = forms.latest(formKey).orElseThrow(() -> new Refused("unknownForm", formKey));
+      return insert(FORM, formKey, base, fileOfForm(formKey), bpmn, user, comment, "FORM_DRAFT_UPLOADED");
+    }
     String processId = processIdOf(bpmn);
     if (catalog.fileOf(processId) == null) {
       throw new Refused("unknownProcess", processId);
     }
-    return insert(processId, versions.current(processId), catalog.fileOf(processId), bpmn, user, comment,
+    return insert(PROCESS, processId, versions.current(processId), catalog.fileOf(processId), bpmn, user, comment,
         "MODEL_DRAFT_UPLOADED");
   }
 
-  private Draft insert(String processId, Integer base, String fileName, byte[] bpmn, String user, String comment,
-      String action) {
+  private Draft insert(String kind, String processId, Integer base, String fileName, byte[] bpmn, String user,
+      String comment, String action) {
     return tx.execute(s -> {
       long id = jdbc.sql("""
-          insert into model_draft (process_id, base_version, file_name, bpmn, comment, created_by, saved_by)
-          values (?, ?, ?, ?, ?, ?, ?) returning id""").params(processId, base, fileName, bpmn, comment, user, user)
+          insert into model_draft (kind, process_id, base_version, file_name, bpmn, comment, created_by, saved_by)
+          values (?, ?, ?, ?, ?, ?, ?, ?) returning id""").params(kind, processId, base, fileName, bpmn, comment, user, user)
           .query(Long.class).single();
-      audit.append(subject(processId), "draft:" + id + ":created", user, null, action,
+      audit.append(subject(kind, processId), "draft:" + id + ":created", user, null, action,
           detail("draft", id, "baseVersion", base, "comment", comment));
       return find(id);
     });
@@ -174,8 +199,9 @@ public class ModelDrafts {
       if (!d.editable()) {
         throw new Refused("notEditable", d.status());
       }
-      if (!d.processId().equals(processIdOf(bpmn))) {
-        throw new Refused("otherProcess", processIdOf(bpmn));
+      String defines = d.form() ? formKeyOf(bpmn) : processIdOf(bpmn);
+      if (!d.processId().equals(defines)) {
+        throw new Refused(d.form() ? "otherForm" : "otherProcess", defines);
       }
       int n = jdbc.sql("""
           update model_draft set bpmn = ?, revision = revision + 1, saved_by = ?, saved_at = now()
@@ -183,7 +209,7 @@ public class ModelDrafts {
       if (n == 0) {
         throw new Conflict(find(id));
       }
-      audit.append(subject(d.processId()), "draft:" + id + ":saved:" + (revision + 1), user, null, "MODEL_DRAFT_SAVED",
+      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":saved:" + (revision + 1), user, null, "MODEL_DRAFT_SAVED",
           detail("draft", id, "revision", revision + 1, "sha256", ModelVersions.sha256(bpmn).substring(0, 12)));
       return find(id);
     });
@@ -214,13 +240,13 @@ public class ModelDrafts {
       if (!d.editable()) {
         throw new Refused("notEditable", d.status());
       }
-      List<ModelRules.Problem> problems = rules.check(bpmn(id));
+      List<ModelRules.Problem> problems = check(d, bpmn(id));
       if (!problems.isEmpty()) {
         throw new Refused("problems", String.valueOf(problems.size()));
       }
       jdbc.sql("update model_draft set status = 'PROPOSED', comment = coalesce(?, comment) where id = ?")
           .params(blankToNull(comment), id).update();
-      audit.append(subject(d.processId()), "draft:" + id + ":proposed:" + d.revision(), user, null, "MODEL_DRAFT_PROPOSED",
+      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":proposed:" + d.revision(), user, null, "MODEL_DRAFT_PROPOSED",
           detail("draft", id, "revision", d.revision(), "comment", comment));
       return find(id);
     });
@@ -237,7 +263,7 @@ public class ModelDrafts {
       jdbc.sql("""
           update model_draft set status = ?, decided_by = ?, decided_at = now(), decision_note = ? where id = ?""")
           .params(own ? "DRAFT" : "REJECTED", own ? null : user, note, id).update();
-      audit.append(subject(d.processId()), "draft:" + id + ":" + (own ? "withdrawn" : "rejected") + ":" + d.revision(), user,
+      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":" + (own ? "withdrawn" : "rejected") + ":" + d.revision(), user,
           null, own ? "MODEL_DRAFT_WITHDRAWN" : "MODEL_DRAFT_REJECTED", detail("draft", id, "note", note));
       return find(id);
     });
@@ -265,6 +291,10 @@ public class ModelDrafts {
       if (!review.problems().isEmpty()) {
         throw new Refused("problems", String.valueOf(review.problems().size()));
       }
+      if (d.form()) {
+        version[0] = deployForm(d, bpmn, approver, note);
+        return find(id);
+      }
       List<String> unmapped = review.unmapped(map);
       if (!unmapped.isEmpty()) {
         throw new Refused("unmapped", String.join(", ", unmapped));
@@ -280,7 +310,7 @@ public class ModelDrafts {
       jdbc.sql("""
           update model_draft set status = 'DEPLOYED', decided_by = ?, decided_at = now(), decision_note = ?,
             deployed_version = ? where id = ?""").params(approver, note, version[0], id).update();
-      audit.append(subject(d.processId()), "draft:" + id + ":deployed", approver, null, "MODEL_VERSION_DEPLOYED",
+      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":deployed", approver, null, "MODEL_VERSION_DEPLOYED",
           detail("draft", id, "version", version[0], "author", d.createdBy(), "note", note,
               "mapping", map.isEmpty() ? null : new TreeMap<>(map).toString()));
       for (Map.Entry<String, String> m : map.entrySet()) {
@@ -323,6 +353,43 @@ public class ModelDrafts {
   }
 
   /** Open cases waiting at the element, or inside the process it calls ("callActivity/element"). */
+  /**
+   * Keeps a form draft as the form's next version, and makes it the one new tasks show: each process
+   * whose current version names the form gets a new version naming this one (its user tasks'
+   * {@code formKey} becomes {@code cardcase:<form>@<version>}). Tasks already open keep the version
+   * their process version names, and are checked against it.
+   */
+  private int deployForm(Draft d, byte[] json, String approver, String note) {
+    String comment = d.comment() == null ? note : d.comment();
+    int version = forms.keepApproved(d.processId(), json, d.createdBy(), approver, comment);
+    java.util.regex.Pattern named = java.util.regex.Pattern.compile(
+        "formKey=\"" + java.util.regex.Pattern.quote(d.processId()) + "(@\\d+)?\"");
+    List<String> adopted = new ArrayList<>();
+    for (String processId : catalog.processIds()) {
+      Integer current = versions.current(processId);
+      if (current == null) {
+        continue;
+      }
+      String xml = new String(versions.file(processId, current).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8);
+      java.util.regex.Matcher m = named.matcher(xml);
+      if (m.find()) {
+        byte[] next = m.replaceAll("formKey=\"" + d.processId() + "@" + version + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int pv = versions.deployApproved(processId, catalog.fileOf(processId), next, d.createdBy(), approver,
+            "form " + d.processId() + " version " + version + (comment == null ? "" : ": " + comment));
+        audit.append(subject(PROCESS, processId), "form:" + d.processId() + ":" + version, approver, null,
+            "MODEL_VERSION_DEPLOYED", detail("version", pv, "form", d.processId() + "@" + version));
+        adopted.add(processId + " v" + pv);
+      }
+    }
+    jdbc.sql("""
+        update model_draft set status = 'DEPLOYED', decided_by = ?, decided_at = now(), decision_note = ?,
+          deployed_version = ? where id = ?""").params(approver, note, version, d.id()).update();
+    audit.append(subject(FORM, d.processId()), "draft:" + d.id() + ":deployed", approver, null, "FORM_VERSION_DEPLOYED",
+        detail("draft", d.id(), "version", version, "author", d.createdBy(), "note", note, "processes", String.join(", ", adopted)));
+    log.info("form {} version {} approved by {}; now named by {}", d.processId(), version, approver, adopted);
+    return version;
+  }
+
   private List<ProcessLink> waitingAt(String processId, String element) {
     List<ProcessLink> out = new ArrayList<>();
     for (ProcessLinks.Waiting w : links.waiting(processId)) {
@@ -341,6 +408,9 @@ public class ModelDrafts {
   }
 
   private Review review(Draft d, byte[] bpmn) {
+    if (d.form()) {
+      return formReview(d, bpmn);
+    }
     Integer current = versions.current(d.processId());
     byte[] deployed = current == null ? null : versions.file(d.processId(), current).orElse(null);
     Map<String, String[]> before = deployed == null ? Map.of() : elements(deployed, d.processId());
@@ -375,6 +445,65 @@ public class ModelDrafts {
     waitingAt.forEach((element, n) -> waiting.add(new Waiting(element, catalog.stepName(d.processId(), element), n,
         after.containsKey(element))));
     return new Review(changes, waiting, problems);
+  }
+
+  /** A form draft's changes per field against the form's last version; open cases are not touched by a form. */
+  private Review formReview(Draft d, byte[] json) {
+    List<ModelRules.Problem> problems = check(d, json);
+    if (!problems.isEmpty()) {
+      return new Review(List.of(), List.of(), problems);
+    }
+    Map<String, String[]> before = forms.latest(d.processId()).flatMap(v -> forms.file(d.processId(), v))
+        .map(ModelDrafts::components).orElse(Map.of());
+    Map<String, String[]> after = components(json);
+    List<Change> changes = new ArrayList<>();
+    after.forEach((key, c) -> {
+      String[] old = before.get(key);
+      if (old == null) {
+        changes.add(new Change(key, "ADDED", c[0], c[1]));
+      } else if (!old[2].equals(c[2])) {
+        changes.add(new Change(key, "CHANGED", c[0], c[1]));
+      }
+    });
+    before.forEach((key, c) -> {
+      if (!after.containsKey(key)) {
+        changes.add(new Change(key, "REMOVED", c[0], c[1]));
+      }
+    });
+    return new Review(changes, List.of(), problems);
+  }
+
+  /** Each component of a form by key (or id): its type, label and its JSON, to tell a change. */
+  private static Map<String, String[]> components(byte[] json) {
+    Map<String, String[]> out = new LinkedHashMap<>();
+    try {
+      for (com.fasterxml.jackson.databind.JsonNode c : new com.fasterxml.jackson.databind.ObjectMapper().readTree(json)
+          .path("components")) {
+        String key = c.path("key").asText(c.path("id").asText());
+        com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) c).deepCopy();
+        copy.remove("layout"); // where a field sits is not what it asks
+        out.put(key, new String[] {c.path("type").asText(), c.path("label").asText(null), canonical(copy)});
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+    return out;
+  }
+
+  private static String canonical(com.fasterxml.jackson.databind.JsonNode n) {
+    if (n.isObject()) {
+      StringBuilder b = new StringBuilder("{");
+      new TreeMap<String, com.fasterxml.jackson.databind.JsonNode>(
+          new com.fasterxml.jackson.databind.ObjectMapper().convertValue(n, new com.fasterxml.jackson.core.type.TypeReference<Map<String, com.fasterxml.jackson.databind.JsonNode>>() {}))
+          .forEach((k, v) -> b.append(k).append(':').append(canonical(v)).append(','));
+      return b.append('}').toString();
+    }
+    if (n.isArray()) {
+      StringBuilder b = new StringBuilder("[");
+      n.forEach(v -> b.append(canonical(v)).append(','));
+      return b.append(']').toString();
+    }
+    return n.toString();
   }
 
   /** Each flow element of the process: its type, name and a normalised form of its XML (to tell a change). */
@@ -480,7 +609,7 @@ public class ModelDrafts {
   }
 
   private static Draft map(ResultSet rs, int row) throws SQLException {
-    return new Draft(rs.getLong("id"), rs.getString("process_id"), (Integer) rs.getObject("base_version"),
+    return new Draft(rs.getLong("id"), rs.getString("kind"), rs.getString("process_id"), (Integer) rs.getObject("base_version"),
         rs.getString("file_name"), rs.getInt("revision"), rs.getString("status"), rs.getString("comment"),
         rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(), rs.getString("saved_by"),
         rs.getTimestamp("saved_at").toInstant(), rs.getString("decided_by"), instant(rs.getTimestamp("decided_at")),
@@ -507,8 +636,44 @@ public class ModelDrafts {
     }
   }
 
-  static String subject(String processId) {
-    return "model:" + processId;
+  static String subject(String kind, String key) {
+    return (FORM.equals(kind) ? "form:" : "model:") + key;
+  }
+
+  /** What stops a draft from being deployed: this system's rules for a model; for a form, what it cannot show or check. */
+  private List<ModelRules.Problem> check(Draft d, byte[] content) {
+    if (!d.form()) {
+      return rules.check(content);
+    }
+    try {
+      org.cardcase.forms.FormDefinition f = org.cardcase.forms.FormDefinition.of(content);
+      return f.fields().isEmpty() ? List.of(new ModelRules.Problem("form-fields", null, "the form has no input field", null))
+          : List.of();
+    } catch (IllegalArgumentException e) {
+      return List.of(new ModelRules.Problem("form-readable", null, e.getMessage(), e.getMessage()));
+    }
+  }
+
+  private static boolean looksLikeJson(byte[] content) {
+    for (byte b : content) {
+      if (!Character.isWhitespace(b)) {
+        return b == '{';
+      }
+    }
+    return false;
+  }
+
+  /** The form a form file defines ("cardcase:" and its id); refused if it is not a form. */
+  static String formKeyOf(byte[] json) {
+    try {
+      return "cardcase:" + org.cardcase.forms.FormDefinition.of(json).id();
+    } catch (IllegalArgumentException e) {
+      throw new Refused("unreadableForm", e.getMessage());
+    }
+  }
+
+  private static String fileOfForm(String formKey) {
+    return formKey.substring(formKey.indexOf(':') + 1) + ".form";
   }
 
   private static String blankToNull(String s) {

@@ -22,7 +22,10 @@ public class ModelLibrary {
   private final ModelRules rules;
   private final ModelVersions versions;
 
-  public ModelLibrary(ProcessCatalog catalog, ProcessLinks links, ModelRules rules, ModelVersions versions) {
+  private final FormVersions forms;
+
+  public ModelLibrary(ProcessCatalog catalog, ProcessLinks links, ModelRules rules, ModelVersions versions, FormVersions forms) {
+    this.forms = forms;
     this.versions = versions;
     this.catalog = catalog;
     this.links = links;
@@ -32,8 +35,8 @@ public class ModelLibrary {
   /** A process: its id, name, file, the kept version new cases start on (null before the first deployment) and its open cases. */
   public record ProcessModel(String processId, String name, String file, Integer deployedVersion, long openCases) {}
 
-  /** A task form: its key (as a user task names it) and file. */
-  public record FormModel(String formKey, String file) {}
+  /** A task form: its key (as a user task names it), file and last kept version. */
+  public record FormModel(String formKey, String file, Integer version) {}
 
   public List<ProcessModel> processes() {
     Map<String, Long> open = links.openCasesPerProcess();
@@ -47,7 +50,8 @@ public class ModelLibrary {
     List<FormModel> out = new ArrayList<>();
     for (Resource r : formResources()) {
       String file = r.getFilename();
-      out.add(new FormModel("cardcase:" + file.substring(0, file.length() - ".form".length()), file));
+      String key = "cardcase:" + file.substring(0, file.length() - ".form".length());
+      out.add(new FormModel(key, file, forms.latest(key).orElse(null)));
     }
     out.sort(java.util.Comparator.comparing(FormModel::formKey));
     return out;
@@ -58,10 +62,11 @@ public class ModelLibrary {
     return Optional.ofNullable(catalog.modelOf(processId));
   }
 
-  /** The file of a form; empty if there is none (or the key is not one). */
+  /** The file of a form's last kept version (the shipped file before the first start); empty if there is none. */
   public Optional<byte[]> formFile(String formKey) {
     try {
-      return org.cardcase.forms.FormDefinition.file(formKey);
+      Optional<byte[]> kept = forms.latest(formKey).flatMap(v -> forms.file(formKey, v));
+      return kept.isPresent() ? kept : org.cardcase.forms.FormDefinition.file(formKey);
     } catch (IllegalArgumentException notAFormKey) {
       return Optional.empty();
     }

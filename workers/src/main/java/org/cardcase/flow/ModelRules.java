@@ -61,13 +61,21 @@ public class ModelRules {
 
   private final Set<String> jobTypes;
 
+  /** Whether a user task may name a form key (a kept version, or a shipped form). */
+  private final java.util.function.Predicate<String> formExists;
+
   @Autowired
-  public ModelRules(List<CaseJobHandler> handlers) {
-    this(handlers.stream().map(CaseJobHandler::jobType).collect(java.util.stream.Collectors.toSet()));
+  public ModelRules(List<CaseJobHandler> handlers, FormVersions forms) {
+    this(handlers.stream().map(CaseJobHandler::jobType).collect(java.util.stream.Collectors.toSet()), forms::exists);
   }
 
   ModelRules(Set<String> jobTypes) {
+    this(jobTypes, ModelRules::shippedFormExists);
+  }
+
+  ModelRules(Set<String> jobTypes, java.util.function.Predicate<String> formExists) {
     this.jobTypes = Set.copyOf(jobTypes);
+    this.formExists = formExists;
   }
 
   /** Every problem of the model, in document order; empty if it may be deployed. */
@@ -107,7 +115,7 @@ public class ModelRules {
         String key = form == null ? null : form.getFormKey();
         if (key == null || key.isBlank()) {
           out.add(new Problem("form", e.getId(), "a user task needs a form key (cardcase:<form>)"));
-        } else if (!formExists(key)) {
+        } else if (!formExists.test(key)) {
           out.add(new Problem("form", e.getId(), "no form '" + key + "'", key));
         }
       }
@@ -181,7 +189,7 @@ public class ModelRules {
     return e instanceof IntermediateCatchEvent c && !c.getChildElementsByType(MessageEventDefinition.class).isEmpty();
   }
 
-  private static boolean formExists(String key) {
+  private static boolean shippedFormExists(String key) {
     try {
       FormDefinition.forFormKey(key);
       return true;

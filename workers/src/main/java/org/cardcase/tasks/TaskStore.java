@@ -73,10 +73,13 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
     return t == null ? null : t.toInstant();
   }
 
+  private final org.cardcase.flow.FormVersions forms;
+
   public TaskStore(JdbcClient jdbc, CamundaClient client, ObjectMapper json, TransactionTemplate tx, AuditTrail audit,
       CurrentEngine engine, org.cardcase.cases.CaseRepository cases, org.cardcase.flow.ProcessLinks links,
       org.springframework.context.ApplicationEventPublisher events,
-      org.springframework.beans.factory.ObjectProvider<AlertDecision> decisions) {
+      org.springframework.beans.factory.ObjectProvider<AlertDecision> decisions, org.cardcase.flow.FormVersions forms) {
+    this.forms = forms;
     this.decisions = decisions;
     this.events = events;
     this.engine = engine;
@@ -159,7 +162,7 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
       throw new TaskNotAllowed("task " + id + " is claimed by " + t.assignee());
     }
     // every way of completing a task (API, workspace) is checked here, against the task's own form
-    Map<String, String> errors = org.cardcase.forms.FormDefinition.forFormKey(t.formKey()).validate(result);
+    Map<String, String> errors = formOf(t).validate(result);
     if (!errors.isEmpty()) {
       throw new org.cardcase.shared.FieldErrors(errors);
     }
@@ -221,6 +224,11 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
       events.publishEvent(new TasksChanged(caseNumber));
     }
     return !ids.isEmpty();
+  }
+
+  /** The form version the task's process version names (its form key may say "@version"). */
+  public org.cardcase.forms.FormDefinition formOf(HumanTask t) {
+    return forms.definition(t.formKey());
   }
 
   /** A case moved to a new model version at another element: its task at the element it left is withdrawn. */

@@ -47,7 +47,8 @@ class CaseDeadlinesTest {
     // the task store keeps open tasks' due dates in step with the deadlines, as in the application
     var tasks = new org.cardcase.tasks.TaskStore(jdbc, null, new ObjectMapper(), TestDatabase.tx(), audit,
         new org.cardcase.flow.CurrentEngine(), new org.cardcase.cases.CaseRepository(jdbc, audit), links, event -> {},
-        new org.springframework.beans.factory.support.StaticListableBeanFactory().getBeanProvider(org.cardcase.tasks.AlertDecision.class));
+        new org.springframework.beans.factory.support.StaticListableBeanFactory().getBeanProvider(org.cardcase.tasks.AlertDecision.class),
+        new org.cardcase.flow.FormVersions(jdbc, TestDatabase.tx()));
     var listeners = new org.springframework.beans.factory.support.StaticListableBeanFactory(java.util.Map.of("tasks", tasks))
         .getBeanProvider(CaseDeadlines.Listener.class);
     deadlines = new CaseDeadlines(jdbc, calendar, links,
