@@ -158,14 +158,7 @@ public class ModelsView extends VerticalLayout {
     make.setAlignItems(Alignment.BASELINE);
 
     MemoryBuffer buffer = new MemoryBuffer();
-    Upload upload = new Upload(buffer);
-    upload.setId("models-draft-upload");
-    upload.setAcceptedFileTypes(".bpmn", ".xml");
-    upload.setMaxFileSize(MAX_BYTES);
-    com.vaadin.flow.component.upload.UploadI18N i18n = new com.vaadin.flow.component.upload.UploadI18N();
-    i18n.setAddFiles(new com.vaadin.flow.component.upload.UploadI18N.AddFiles().setOne(getTranslation("models.drafts.upload")));
-    i18n.setDropFiles(new com.vaadin.flow.component.upload.UploadI18N.DropFiles().setOne(getTranslation("models.upload.drop")));
-    upload.setI18n(i18n);
+    Upload upload = upload(buffer, "models-draft-upload", "models.drafts.upload", ".bpmn", ".xml", ".form", ".json");
     Span refused = new Span();
     refused.setId("models-draft-upload-refused");
     upload.addSucceededListener(e -> {
@@ -186,14 +179,7 @@ public class ModelsView extends VerticalLayout {
   /** Upload a .bpmn file: the problems that would stop it from being deployed, each at its element. */
   private VerticalLayout checker(ModelLibrary library) {
     MemoryBuffer buffer = new MemoryBuffer();
-    Upload upload = new Upload(buffer);
-    upload.setId("models-check-upload");
-    upload.setAcceptedFileTypes(".bpmn", ".xml");
-    upload.setMaxFileSize(MAX_BYTES);
-    com.vaadin.flow.component.upload.UploadI18N i18n = new com.vaadin.flow.component.upload.UploadI18N();
-    i18n.setAddFiles(new com.vaadin.flow.component.upload.UploadI18N.AddFiles().setOne(getTranslation("models.upload.add")));
-    i18n.setDropFiles(new com.vaadin.flow.component.upload.UploadI18N.DropFiles().setOne(getTranslation("models.upload.drop")));
-    upload.setI18n(i18n);
+    Upload upload = upload(buffer, "models-check-upload", "models.upload.add", ".bpmn", ".xml");
     Span verdict = new Span();
     verdict.setId("models-check-verdict");
     Grid<ModelRules.Problem> problems = new Grid<>();
@@ -226,6 +212,19 @@ public class ModelsView extends VerticalLayout {
     upload.addFileRejectedListener(e -> verdict.setText(getTranslation("models.check.rejected", MAX_BYTES / 1024)));
     return new VerticalLayout(new H3(getTranslation("models.check")), new Paragraph(getTranslation("models.check.intro")), upload,
         verdict, problems);
+  }
+
+  /** A file upload of at most MAX_BYTES of these types, labelled in the reader's language. */
+  private Upload upload(MemoryBuffer buffer, String id, String addKey, String... types) {
+    Upload upload = new Upload(buffer);
+    upload.setId(id);
+    upload.setAcceptedFileTypes(types);
+    upload.setMaxFileSize(MAX_BYTES);
+    com.vaadin.flow.component.upload.UploadI18N i18n = new com.vaadin.flow.component.upload.UploadI18N();
+    i18n.setAddFiles(new com.vaadin.flow.component.upload.UploadI18N.AddFiles().setOne(getTranslation(addKey)));
+    i18n.setDropFiles(new com.vaadin.flow.component.upload.UploadI18N.DropFiles().setOne(getTranslation("models.upload.drop")));
+    upload.setI18n(i18n);
+    return upload;
   }
 
   private Anchor download(String file, byte[] bytes) {

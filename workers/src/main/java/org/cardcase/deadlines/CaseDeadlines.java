@@ -51,11 +51,13 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
   private final Clock clock;
 
   private final org.cardcase.flow.ProcessCatalog catalog;
+  private final org.cardcase.flow.ModelVersions versions;
 
   public CaseDeadlines(JdbcClient jdbc, CalendarStore calendar, ProcessLinks links, ProcessTimers timers,
       CaseRepository cases, ObjectProvider<Listener> listeners, AuditTrail audit, Clock clock,
-      org.cardcase.flow.ProcessCatalog catalog) {
+      org.cardcase.flow.ProcessCatalog catalog, org.cardcase.flow.ModelVersions versions) {
     this.catalog = catalog;
+    this.versions = versions;
     this.jdbc = jdbc;
     this.calendar = calendar;
     this.links = links;
@@ -75,11 +77,29 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
   }
 
   /**
+   * Working days of a case's deadline as the model version the case runs on says (a case begun
+   * before an analyst changed the deadline keeps the days of its version); a deadline its own
+   * process does not read (one of a process it calls) as the current models say.
+   */
+  int workingDays(String caseNumber, String name, int defaultWorkingDays) {
+    if (versions != null) {
+      var link = links.find(caseNumber);
+      if (link.isPresent()) {
+        var days = versions.catalogOf(link.get().bpmnProcessId(), link.get().modelVersion()).workingDaysOf(name);
+        if (days.isPresent()) {
+          return days.getAsInt();
+        }
+      }
+    }
+    return workingDays(name, defaultWorkingDays);
+  }
+
+  /**
    * The deadline in working days after {@code start} (see {@link #workingDays}), recorded the first time it is asked for;
    * a redelivered step gets the one recorded then, not a later one.
    */
   public Instant once(String caseNumber, String name, Instant start, int defaultWorkingDays) {
-    int workingDays = workingDays(name, defaultWorkingDays);
+    int workingDays = workingDays(caseNumber, name, defaultWorkingDays);
     WorkingDayCalendar cal = calendar.current();
     Instant due = cal.deadline(start, workingDays);
     jdbc.sql("""
@@ -92,7 +112,7 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
 
   /** A new deadline for a step entered again (a resubmission restarts the clock). */
   public Instant again(String caseNumber, String name, Instant start, int defaultWorkingDays) {
-    int workingDays = workingDays(name, defaultWorkingDays);
+    int workingDays = workingDays(caseNumber, name, defaultWorkingDays);
     WorkingDayCalendar cal = calendar.current();
     Instant due = cal.deadline(start, workingDays);
     jdbc.sql("""

@@ -421,20 +421,7 @@ public class ModelDrafts {
     } catch (RuntimeException unreadable) {
       return new Review(List.of(), List.of(), problems);
     }
-    List<Change> changes = new ArrayList<>();
-    after.forEach((id, e) -> {
-      String[] old = before.get(id);
-      if (old == null) {
-        changes.add(new Change(id, "ADDED", e[0], e[1]));
-      } else if (!old[2].equals(e[2])) {
-        changes.add(new Change(id, "CHANGED", e[0], e[1]));
-      }
-    });
-    before.forEach((id, e) -> {
-      if (!after.containsKey(id)) {
-        changes.add(new Change(id, "REMOVED", e[0], e[1]));
-      }
-    });
+    List<Change> changes = changes(before, after);
     Map<String, Long> waitingAt = new TreeMap<>();
     for (ProcessLinks.Waiting w : links.waiting(d.processId())) {
       if (w.waitElement() != null) {
@@ -447,6 +434,25 @@ public class ModelDrafts {
     return new Review(changes, waiting, problems);
   }
 
+  /** What was added, changed and removed, per id: each side maps an id to {type, name, signature}. */
+  private static List<Change> changes(Map<String, String[]> before, Map<String, String[]> after) {
+    List<Change> out = new ArrayList<>();
+    after.forEach((id, e) -> {
+      String[] old = before.get(id);
+      if (old == null) {
+        out.add(new Change(id, "ADDED", e[0], e[1]));
+      } else if (!old[2].equals(e[2])) {
+        out.add(new Change(id, "CHANGED", e[0], e[1]));
+      }
+    });
+    before.forEach((id, e) -> {
+      if (!after.containsKey(id)) {
+        out.add(new Change(id, "REMOVED", e[0], e[1]));
+      }
+    });
+    return out;
+  }
+
   /** A form draft's changes per field against the form's last version; open cases are not touched by a form. */
   private Review formReview(Draft d, byte[] json) {
     List<ModelRules.Problem> problems = check(d, json);
@@ -456,20 +462,7 @@ public class ModelDrafts {
     Map<String, String[]> before = forms.latest(d.processId()).flatMap(v -> forms.file(d.processId(), v))
         .map(ModelDrafts::components).orElse(Map.of());
     Map<String, String[]> after = components(json);
-    List<Change> changes = new ArrayList<>();
-    after.forEach((key, c) -> {
-      String[] old = before.get(key);
-      if (old == null) {
-        changes.add(new Change(key, "ADDED", c[0], c[1]));
-      } else if (!old[2].equals(c[2])) {
-        changes.add(new Change(key, "CHANGED", c[0], c[1]));
-      }
-    });
-    before.forEach((key, c) -> {
-      if (!after.containsKey(key)) {
-        changes.add(new Change(key, "REMOVED", c[0], c[1]));
-      }
-    });
+    List<Change> changes = changes(before, after);
     return new Review(changes, List.of(), problems);
   }
 

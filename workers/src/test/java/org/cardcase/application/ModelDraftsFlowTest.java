@@ -38,7 +38,10 @@ class ModelDraftsFlowTest extends FlowTest {
 
     // the analyst renames the verification's call activity: an element A waits in is gone
     ModelDrafts.Draft draft = drafts.create("card-application", "analyst", "verification renamed");
-    String xml = new String(drafts.bpmn(draft.id()), StandardCharsets.UTF_8).replace("\"verify-identity\"", "\"check-identity\"");
+    // and gives the collection reminder 12 working days instead of 10
+    String xml = new String(drafts.bpmn(draft.id()), StandardCharsets.UTF_8).replace("\"verify-identity\"", "\"check-identity\"")
+        .replaceFirst("(?s)(id=\"collection-reminder-due\".*?cardcase:workingDays\" value=)\"10\"", "$1\"12\"");
+    assertThat(xml).contains("value=\"12\"");
     ModelDrafts.Draft saved = drafts.save(draft.id(), xml.getBytes(StandardCharsets.UTF_8), draft.revision(), "analyst");
     assertThat(saved.revision()).isEqualTo(draft.revision() + 1);
     // a second editor who started from the first revision does not overwrite it
@@ -101,6 +104,8 @@ class ModelDraftsFlowTest extends FlowTest {
     await("A past its review", () -> !step(a).equals("compare-photos"));
     inbox.receive("test-produced-" + c, "card-produced", c, "card-production", Map.of("cardNumber", "C19850101"));
     await("C at the branch", () -> step(c).equals("wait-card-activated"));
+    assertThat(jdbc.sql("select working_days from case_deadline where case_number = ? and name = 'collectionReminderAt'")
+        .param(c).query(Integer.class).single()).as("C's reminder as its version 1 says, not version 2's 12").isEqualTo(10);
     inbox.receive("test-activated-" + c, "card-activated", c, "card-production", Map.of("branch", "test branch"));
     await("C active", () -> card(c).state() == org.cardcase.cards.CardState.ACTIVE);
   }

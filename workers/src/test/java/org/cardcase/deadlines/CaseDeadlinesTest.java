@@ -53,7 +53,7 @@ class CaseDeadlinesTest {
         .getBeanProvider(CaseDeadlines.Listener.class);
     deadlines = new CaseDeadlines(jdbc, calendar, links,
         new org.cardcase.flow.ProcessTimers(links, new ProcessCatalog(), null, new org.cardcase.flow.CurrentEngine()),
-        new org.cardcase.cases.CaseRepository(jdbc, audit), listeners, audit, CLOCK, null);
+        new org.cardcase.cases.CaseRepository(jdbc, audit), listeners, audit, CLOCK, null, null);
     changed.add(deadlines);
   }
 
@@ -160,7 +160,7 @@ class CaseDeadlinesTest {
     assertThat(twelve).contains("value=\"12\"");
     ProcessCatalog model = ProcessCatalog.on(java.util.Map.of("card-production.bpmn", twelve.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     CaseDeadlines fromModel = new CaseDeadlines(jdbc, calendar, new ProcessLinks(jdbc, new ObjectMapper()), null,
-        new org.cardcase.cases.CaseRepository(jdbc, audit), null, audit, CLOCK, model);
+        new org.cardcase.cases.CaseRepository(jdbc, audit), null, audit, CLOCK, model, null);
     TestDatabase.insertCase("SC-DL-3", "110105194912310045");
     // Mon 2 Nov 2026 + 12 working days: Wed 18 Nov (the setting of 10 would give Mon 16 Nov)
     assertThat(fromModel.once("SC-DL-3", "productionDueAt", china("2026-11-02T10:00"), 10)).isEqualTo(china("2026-11-18T17:30"));
