@@ -39,6 +39,16 @@ class BpmnModelerElement extends HTMLElement {
     this._build(true);
   }
 
+  // {"ADDED":[ids],"CHANGED":[ids]}: the draft's changes against the current version, coloured on the canvas
+  set changes(value) {
+    try {
+      this._changes = JSON.parse(value || '{}');
+    } catch (e) {
+      this._changes = {};
+    }
+    this._markProblems();
+  }
+
   set problems(value) {
     this._problems = (value || '').split(',').filter((s) => s);
     this._markProblems();
@@ -136,6 +146,14 @@ class BpmnModelerElement extends HTMLElement {
     this._marked = (this._problems || []).filter((id) => registry.get(id));
     this._marked.forEach((id) => canvas.addMarker(id, 'cardcase-problem'));
     this.setAttribute('data-problems', this._marked.join(','));
+    (this._changeMarked || []).forEach(([id, m]) => registry.get(id) && canvas.removeMarker(id, m));
+    this._changeMarked = [];
+    Object.entries(this._changes || {}).forEach(([kind, ids]) => ids.filter((id) => registry.get(id)).forEach((id) => {
+      const marker = 'cardcase-' + kind.toLowerCase();
+      canvas.addMarker(id, marker);
+      this._changeMarked.push([id, marker]);
+    }));
+    this.setAttribute('data-changes', this._changeMarked.map(([id, m]) => id + ':' + m).join(','));
   }
 }
 

@@ -27,6 +27,27 @@ public class EngineWiring {
             engine::injectFault);
   }
 
+  /** Scratch engines for trying a draft on recent cases: in-process engines of their own, gone after the try. */
+  @Bean
+  org.cardcase.flow.ScratchEngines scratchEngines() {
+    return EngineWiring::scratch;
+  }
+
+  static org.cardcase.flow.ScratchEngines.Scratch scratch() {
+    org.cardcase.infra.engine.ScratchEngine engine = org.cardcase.infra.engine.ScratchEngine.start();
+    return new org.cardcase.flow.ScratchEngines.Scratch() {
+      @Override
+      public io.camunda.client.CamundaClient client() {
+        return engine.client();
+      }
+
+      @Override
+      public void close() {
+        engine.close();
+      }
+    };
+  }
+
   /** Component {@code engine} of /actuator/health (and of readiness): DOWN while the engine cannot work. */
   @Bean
   HealthIndicator engineHealthIndicator(EngineSupervisor supervisor) {

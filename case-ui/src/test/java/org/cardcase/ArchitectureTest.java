@@ -40,7 +40,7 @@ class ArchitectureTest {
       Set.of("cards"),
       Set.of("deadlines"),
       Set.of("tasks"),
-      Set.of("verification", "production", "loss", "search", "casefile", "incidents"),
+      Set.of("verification", "production", "loss", "search", "casefile", "incidents", "trial"),
       Set.of("application", "family", "reissue"),
       Set.of("childcard"),
       Set.of("simulators"),

@@ -46,8 +46,26 @@ public class FlowTestApplication {
     return new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules();
   }
 
-  /** The application wires the in-process engine the same way (case-ui's EngineWiring). */
+  /** Scratch engines and (below) the in-process engine, wired as the application wires them (case-ui's EngineWiring). */
   @Bean
+  org.cardcase.flow.ScratchEngines scratchEngines() {
+    return () -> {
+      org.cardcase.infra.engine.ScratchEngine engine = org.cardcase.infra.engine.ScratchEngine.start();
+      return new org.cardcase.flow.ScratchEngines.Scratch() {
+        @Override
+        public io.camunda.client.CamundaClient client() {
+          return engine.client();
+        }
+
+        @Override
+        public void close() {
+          engine.close();
+        }
+      };
+    };
+  }
+
+  @org.springframework.context.annotation.Bean
   org.cardcase.flow.EngineHost engineHost(org.cardcase.infra.engine.EmbeddedEngine engine) {
     return org.cardcase.flow.EngineHost.inProcess(engine::start, engine::failure, engine::lastProgress, engine::onFailure,
             engine::injectFault);

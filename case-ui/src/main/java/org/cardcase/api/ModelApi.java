@@ -30,10 +30,18 @@ public class ModelApi {
   static final int MAX_BYTES = 2 * 1024 * 1024;
   private final ModelRules rules;
   private final org.cardcase.flow.ModelDrafts drafts;
+  private final org.cardcase.trial.DraftTrials trials;
 
-  public ModelApi(ModelRules rules, org.cardcase.flow.ModelDrafts drafts) {
+  public ModelApi(ModelRules rules, org.cardcase.flow.ModelDrafts drafts, org.cardcase.trial.DraftTrials trials) {
     this.rules = rules;
     this.drafts = drafts;
+    this.trials = trials;
+  }
+
+  /** Tries a process draft on the most recent cases of its process on a scratch engine (up to a minute). */
+  @PostMapping("/api/models/drafts/{id}/trial")
+  org.cardcase.trial.DraftTrials.Trial trial(@PathVariable long id, Principal user) {
+    return trials.run(id, user.getName());
   }
 
   public record Check(boolean deployable, List<ModelRules.Problem> problems) {}
@@ -173,6 +181,7 @@ public class ModelApi {
       java.util.Map.entry("otherProcess", "the file defines another process than the draft"),
       java.util.Map.entry("oneProcess", "the file must define exactly one process"),
       java.util.Map.entry("unreadable", "not a BPMN 2.0 model"),
+      java.util.Map.entry("notAProcess", "only a process draft can be tried on cases"),
       java.util.Map.entry("unknownForm", "not a form this system has"),
       java.util.Map.entry("otherForm", "the file defines another form than the draft"),
       java.util.Map.entry("unreadableForm", "not a form-js form this system can show and check"));

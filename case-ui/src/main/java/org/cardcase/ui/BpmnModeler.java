@@ -48,6 +48,15 @@ public class BpmnModeler extends Component implements HasSize {
     getElement().setProperty("problems", String.join(",", elementIds));
   }
 
+  /** Colours the draft's changes (kind ADDED or CHANGED to element ids) on the canvas. */
+  public void markChanges(java.util.Map<String, java.util.List<String>> changes) {
+    try {
+      getElement().setProperty("changes", new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(changes));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Registration onChange(ComponentEventListener<ModelChanged> listener) {
     return addListener(ModelChanged.class, listener);
   }

@@ -52,7 +52,10 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
   private final Span others = new Span();
   private final Map<String, String> mapping = new HashMap<>();
 
-  public ModelDraftView(ModelDrafts drafts, Staff staff) {
+  private final org.cardcase.trial.DraftTrials trials;
+
+  public ModelDraftView(ModelDrafts drafts, Staff staff, org.cardcase.trial.DraftTrials trials) {
+    this.trials = trials;
     this.drafts = drafts;
     this.staff = staff;
     this.user = staff.person().name();
@@ -120,7 +123,11 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
       modeler.onChange(e -> save(e.xml()));
       add(modeler);
       modeler.markProblems(review.problems().stream().map(ModelRules.Problem::elementId).filter(java.util.Objects::nonNull).toList());
-      add(checks(review), changes(review), waiting(review));
+      add(checks(review), changes(review));
+      removed = new VerticalLayout();
+      removed.setPadding(false);
+      add(removed, waiting(review), trial());
+      showChanges(review);
     }
     add(actions(review));
   }
@@ -140,6 +147,7 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
       }
       refreshChecks(review);
       refreshChanges(review);
+      showChanges(review);
     } catch (ModelDrafts.Conflict c) {
       saveState.setText(getTranslation("draft.conflict", c.current().savedBy(), c.current().revision()));
       saveState.getElement().getThemeList().add("badge error");
@@ -182,6 +190,63 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
     verdict.getElement().getThemeList().add(review.problems().isEmpty() ? "badge success" : "badge error");
     problems.setItems(review.problems());
     problems.setVisible(!review.problems().isEmpty());
+  }
+
+  private VerticalLayout removed;
+
+  /** Try the draft on recent cases: which would take another path, or get other deadlines, than they did. */
+  private VerticalLayout trial() {
+    Span summary = new Span();
+    summary.setId("draft-trial-summary");
+    Grid<org.cardcase.trial.DraftTrials.CaseTrial> grid = new Grid<>();
+    grid.setId("draft-trial");
+    grid.addColumn(org.cardcase.trial.DraftTrials.CaseTrial::caseNumber).setHeader(getTranslation("draft.trial.case")).setAutoWidth(true);
+    grid.addColumn(c -> c.samePath() ? getTranslation("draft.trial.same") : getTranslation("draft.trial.otherPath"))
+        .setHeader(getTranslation("draft.trial.path")).setAutoWidth(true);
+    grid.addColumn(c -> String.join(" → ", c.recordedPath())).setHeader(getTranslation("draft.trial.did")).setFlexGrow(1);
+    grid.addColumn(c -> String.join(" → ", c.draftPath())).setHeader(getTranslation("draft.trial.would")).setFlexGrow(1);
+    grid.addColumn(c -> c.deadlines().stream().map(x -> getTranslation("draft.trial.deadline", x.deadline(), x.workingDays(),
+        x.draftWorkingDays())).collect(java.util.stream.Collectors.joining("; "))).setHeader(getTranslation("draft.trial.deadlines"))
+        .setFlexGrow(1);
+    grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT);
+    grid.setAllRowsVisible(true);
+    grid.setVisible(false);
+    Button run = new Button(getTranslation("draft.trial.run"), e -> {
+      try {
+        org.cardcase.trial.DraftTrials.Trial t = trials.run(id, user);
+        summary.setText(getTranslation("draft.trial.summary", t.cases(), t.differentPath(), t.differentDeadline(),
+            t.millis() / 1000.0));
+        grid.setItems(t.results());
+        grid.setVisible(t.cases() > 0);
+      } catch (ModelDrafts.Refused r) {
+        summary.setText(reason(r));
+      } catch (RuntimeException failed) {
+        summary.setText(getTranslation("draft.trial.failed", String.valueOf(failed.getMessage())));
+      }
+    });
+    run.setId("draft-trial-run");
+    run.setDisableOnClick(true);
+    return new VerticalLayout(new H3(getTranslation("draft.trial")), new Paragraph(getTranslation("draft.trial.intro")), run,
+        summary, grid);
+  }
+
+  /** The changes on the diagrams: added and changed elements coloured on the draft, removed ones on the current version. */
+  private void showChanges(ModelDrafts.Review review) {
+    if (modeler == null) {
+      return;
+    }
+    Map<String, List<String>> byKind = new HashMap<>();
+    review.changes().forEach(c -> byKind.computeIfAbsent(c.kind(), k -> new java.util.ArrayList<>()).add(c.elementId()));
+    modeler.markChanges(byKind);
+    removed.removeAll();
+    List<String> gone = byKind.getOrDefault("REMOVED", List.of());
+    if (!gone.isEmpty()) {
+      drafts.currentFile(id).ifPresent(current -> {
+        BpmnViewer before = new BpmnViewer(current, new java.util.HashSet<>(gone));
+        before.setId("draft-removed");
+        removed.add(new H3(getTranslation("draft.removedOn")), before);
+      });
+    }
   }
 
   private Grid<ModelDrafts.Change> changeGrid;

@@ -35,12 +35,15 @@ public class JobWorkers implements AutoCloseable {
   private final ApplicationEventPublisher events;
   private final CurrentEngine engine;
 
+  private final StepResults stepResults;
+
   public JobWorkers(CamundaClient client, List<CaseJobHandler> handlers, ApplicationEventPublisher events,
-      CurrentEngine engine,
+      CurrentEngine engine, StepResults stepResults,
       @Value("${cardcase.jobs.retry-backoff:5s}") Duration backoff,
       @Value("${cardcase.jobs.max-active-per-type:32}") int maxJobsActive,
       @Value("${cardcase.jobs.poll-interval:5s}") Duration pollInterval) {
     this.backoff = backoff;
+    this.stepResults = stepResults;
     this.events = events;
     this.engine = engine;
     this.client = client;
@@ -81,6 +84,7 @@ public class JobWorkers implements AutoCloseable {
         return;
       }
       if (result.isPresent()) {
+        keep(job, result.get());
         try {
           jc.newCompleteCommand(job).variables(result.get()).send().join();
           publish(new StepOutcome.Succeeded(job), job);
@@ -92,6 +96,18 @@ public class JobWorkers implements AutoCloseable {
       }
     } finally {
       inFlight.decrementAndGet();
+    }
+  }
+
+  /** What an automated step decided, for trying drafts on the case later; not needed for running it. */
+  private void keep(ActivatedJob job, Map<String, Object> result) {
+    if (result.isEmpty() || job.getType().equals(ModelRules.CHECKPOINT)) {
+      return;
+    }
+    try {
+      CaseJobHandler.caseNumberIfAny(job).ifPresent(cn -> stepResults.record(cn, job.getElementId(), job.getKey(), result));
+    } catch (RuntimeException e) {
+      log.warn("job {} ({}): its result could not be kept for trials: {}", job.getKey(), job.getType(), e.toString());
     }
   }
 

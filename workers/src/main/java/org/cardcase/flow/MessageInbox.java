@@ -120,6 +120,13 @@ public class MessageInbox {
   /** A stored message, as a resume publishes it again. */
   public record Message(String messageId, String name, String caseNumber, Map<String, Object> variables) {}
 
+  /** Every message the case received, in the order received. */
+  public List<Message> received(String caseNumber) {
+    return jdbc.sql("select message_id, name, case_number, variables from inbound_message where case_number = ? order by received_at")
+        .param(caseNumber).query((rs, i) -> new Message(rs.getString(1), rs.getString(2), rs.getString(3),
+            links.read(rs.getString(4)))).list();
+  }
+
   /** Publishes again every message of the case that no wait state has consumed yet. */
   public void republishUnconsumed(String caseNumber) {
     republish(unconsumed(List.of(caseNumber)).getOrDefault(caseNumber, List.of()));

@@ -585,6 +585,16 @@ public class ModelDrafts {
     }
   }
 
+  /** The current version of what the draft changes (its process model or form), to compare with. */
+  public java.util.Optional<byte[]> currentFile(long id) {
+    Draft d = find(id);
+    if (d.form()) {
+      return forms.latest(d.processId()).flatMap(v -> forms.file(d.processId(), v));
+    }
+    Integer current = versions.current(d.processId());
+    return current == null ? java.util.Optional.empty() : versions.file(d.processId(), current);
+  }
+
   public Draft find(long id) {
     return jdbc.sql("select * from model_draft where id = ?").param(id).query(ModelDrafts::map).optional()
         .orElseThrow(() -> new Refused("notFound", String.valueOf(id)));

@@ -38,6 +38,8 @@ public class ProcessCatalog {
     final Map<String, String> callActivities = new HashMap<>();
     /** deadline variable (e.g. productionDueAt) -> working days, as the model that reads it says. */
     final Map<String, Integer> deadlineDays = new HashMap<>();
+    /** Every variable a timer or a task's due date reads. */
+    final Set<String> deadlineVariables = new HashSet<>();
   }
 
   private volatile Models m = new Models();
@@ -110,6 +112,7 @@ public class ProcessCatalog {
           }
         }
         deadlineOf(e).ifPresent(variable -> workingDaysProperty(e).ifPresent(days -> m.deadlineDays.put(variable, days)));
+        deadlineOf(e).ifPresent(m.deadlineVariables::add);
       }
     }
   }
@@ -159,6 +162,11 @@ public class ProcessCatalog {
   public java.util.OptionalInt workingDaysOf(String deadlineVariable) {
     Integer days = m.deadlineDays.get(deadlineVariable);
     return days == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(days);
+  }
+
+  /** Every variable the models' timers and due dates read: the case's deadlines (e.g. productionDueAt). */
+  public Set<String> deadlineVariables() {
+    return Set.copyOf(m.deadlineVariables);
   }
 
   /** Every process id with its model's name, in file order. */

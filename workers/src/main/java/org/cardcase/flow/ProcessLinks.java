@@ -139,6 +139,12 @@ public class ProcessLinks {
         where case_number = ? and ended_at is null""").params(toVersion, toElement, newWait ? 1 : 0, caseNumber).update();
   }
 
+  /** The most recent cases of a process (open or finished), newest first. */
+  public List<ProcessLink> recent(String processId, int limit) {
+    return jdbc.sql("select * from process_link where bpmn_process_id = ? order by case_number desc limit ?")
+        .params(processId, limit).query(this::map).list();
+  }
+
   /** Open cases of a process waiting at an element (for a migration). */
   public List<ProcessLink> waitingAt(String processId, String waitElement) {
     return jdbc.sql("select * from process_link where ended_at is null and bpmn_process_id = ? and wait_element = ?")

@@ -226,6 +226,17 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
     return !ids.isEmpty();
   }
 
+  /** What the case's clerks decided at each step (the last completed task there), for replaying the case. */
+  public Map<String, Map<String, Object>> results(String caseNumber) {
+    Map<String, Map<String, Object>> out = new java.util.HashMap<>();
+    jdbc.sql("""
+        select element_id, result::text from human_task where case_number = ? and state = 'COMPLETED' and result is not null
+        order by completed_at""").param(caseNumber).query(rs -> {
+          out.put(rs.getString(1), read(rs.getString(2)));
+        });
+    return out;
+  }
+
   /** The form version the task's process version names (its form key may say "@version"). */
   public org.cardcase.forms.FormDefinition formOf(HumanTask t) {
     return forms.definition(t.formKey());
