@@ -201,6 +201,12 @@ class WorkspaceBrowserIT {
           && saved(sys, "/api/models/drafts/" + draft + "/file", analyst)
               .matches("(?s).*id=\"collection-reminder-due\".*?cardcase:workingDays\" value=\"12\".*"));
       shot("draft-deadline");
+      // tried on the recent cases before it is proposed: the reminder's working days differ for none yet
+      click("draft-trial-run");
+      new WebDriverWait(browser, Duration.ofSeconds(90)).until(d -> !d.findElement(By.id("draft-trial-summary")).getText().isBlank());
+      assertThat(browser.findElement(By.id("draft-trial-summary")).getText()).contains("件路径不同");
+      js("arguments[0].scrollIntoView()", browser.findElement(By.id("draft-trial-summary")));
+      shot("draft-trial");
       click("draft-propose");
       new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("draft-status")).getText().equals("待审批"));
       assertThat(browser.findElements(By.id("draft-approve"))).as("not approved by who made it").isEmpty();
@@ -210,6 +216,8 @@ class WorkspaceBrowserIT {
       waitFor(By.id("draft-changes"));
       assertThat(browser.getPageSource()).contains("collection-reminder-due");
       shot("draft-review");
+      js("arguments[0].scrollIntoView()", waitFor(By.id("draft-impact-intro")));
+      shot("draft-impact");
       click("draft-approve");
       new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("draft-status")).getText().equals("已部署"));
       assertThat(sys.json(sys.get("/api/models/drafts/" + draft, analyst)).at("/draft/deployedVersion").asInt()).isEqualTo(2);
