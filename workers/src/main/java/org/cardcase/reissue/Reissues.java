@@ -199,6 +199,12 @@ public class Reissues {
     if (inbox.known("pickup:" + caseNumber)) {
       return; // already handed over: a repeated click
     }
+    // guide 004: the new card is collected after 15 working days, on the date the certificate names
+    java.time.LocalDate today = java.time.LocalDate.ofInstant(clock.instant(), org.cardcase.calendar.WorkingDayCalendar.ZONE);
+    if (today.isBefore(v.pickupDate())) {
+      throw new CaseConflict("the new card is collected from " + v.pickupDate() + ", the pickup date on the certificate"
+          + " (15 working days after the formal report), not before; today is " + today, caseNumber);
+    }
     String waiting = links.find(caseNumber).map(l -> l.waitElement()).orElse(null);
     if (!ReissueProcess.WAIT_PICKUP.equals(waiting)) {
       throw new CaseConflict("the new card is not ready for pickup yet; pickup date " + v.pickupDate(), caseNumber);

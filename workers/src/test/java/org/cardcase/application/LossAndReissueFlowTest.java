@@ -130,6 +130,11 @@ class LossAndReissueFlowTest extends FlowTest {
     assertThat(notifications(a.caseNumber())).contains("replacement-ready");
     assertThatThrownBy(() -> reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), delegate, true, "clerk2"),
         "counter")).isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("idNumber"));
+    // the card is made early, but it is collected only from the pickup date (guide 004)
+    assertThatThrownBy(() -> reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), holder, true, "clerk2"),
+        "counter")).isInstanceOf(org.cardcase.cases.CaseConflict.class).hasMessageContaining("collected from 2027-02-26");
+    assertThat(vouchers.find(a.certificateNumber()).orElseThrow().state()).isEqualTo(Vouchers.State.VALID);
+    letTimePass(Duration.between(clock.instant(), Instant.parse("2027-02-26T01:00:00Z")));
     reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), holder, true, "clerk2"), "counter");
     await("handed over", () -> cases.get(a.caseNumber()).closedAt() != null);
     Card replacement = card(a.caseNumber());
