@@ -203,12 +203,12 @@ class WorkspaceBrowserIT {
       shot("draft-deadline");
       // tried on the recent cases before it is proposed: the reminder's working days differ for none yet
       click("draft-trial-run");
-      new WebDriverWait(browser, Duration.ofSeconds(90)).until(d -> !d.findElement(By.id("draft-trial-summary")).getText().isBlank());
+      new WebDriverWait(browser, Duration.ofSeconds(90)).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> !d.findElement(By.id("draft-trial-summary")).getText().isBlank());
       assertThat(browser.findElement(By.id("draft-trial-summary")).getText()).contains("件路径不同");
       js("arguments[0].scrollIntoView()", browser.findElement(By.id("draft-trial-summary")));
       shot("draft-trial");
       click("draft-propose");
-      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("draft-status")).getText().equals("待审批"));
+      waitForText("draft-status", "待审批");
       assertThat(browser.findElements(By.id("draft-approve"))).as("not approved by who made it").isEmpty();
       signOut(base);
       signIn(base, "admin", "admin-demo");
@@ -219,7 +219,7 @@ class WorkspaceBrowserIT {
       js("arguments[0].scrollIntoView()", waitFor(By.id("draft-impact-intro")));
       shot("draft-impact");
       click("draft-approve");
-      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("draft-status")).getText().equals("已部署"));
+      waitForText("draft-status", "已部署");
       assertThat(sys.json(sys.get("/api/models/drafts/" + draft, analyst)).at("/draft/deployedVersion").asInt()).isEqualTo(2);
       String next = created(sys.post("/api/applications", PORTAL, application("段誉", id("11010519830303031"), "MALE")));
       await("the next case runs on version 2",
@@ -240,7 +240,7 @@ class WorkspaceBrowserIT {
           saved(sys, "/api/models/drafts/" + formDraft + "/file", analyst).contains("两张照片是否均为申请人本人"));
       shot("form-draft");
       click("draft-propose");
-      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("draft-status")).getText().equals("待审批"));
+      waitForText("draft-status", "待审批");
       assertThat(sys.post("/api/models/drafts/" + formDraft + "/approval", "admin:admin-demo", "{}").statusCode()).isEqualTo(200);
       signOut(base);
       String third = created(sys.post("/api/applications", PORTAL, application("虚竹", id("11010519830303051"), "MALE")));
@@ -251,6 +251,12 @@ class WorkspaceBrowserIT {
       new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("两张照片是否均为申请人本人"));
       shot("task-new-form");
     }
+  }
+
+  /** Waits until the element shows this text; the view may draw itself anew meanwhile (a stale element is looked up again). */
+  void waitForText(String id, String text) {
+    new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(d -> d.findElement(By.id(id)).getText().equals(text));
   }
 
   /** What the server has now (read inside a browser wait, which takes no checked exceptions). */
