@@ -30,21 +30,9 @@ public class EngineWiring {
   /** Scratch engines for trying a draft on recent cases: in-process engines of their own, gone after the try. */
   @Bean
   org.cardcase.flow.ScratchEngines scratchEngines() {
-    return EngineWiring::scratch;
-  }
-
-  static org.cardcase.flow.ScratchEngines.Scratch scratch() {
-    org.cardcase.infra.engine.ScratchEngine engine = org.cardcase.infra.engine.ScratchEngine.start();
-    return new org.cardcase.flow.ScratchEngines.Scratch() {
-      @Override
-      public io.camunda.client.CamundaClient client() {
-        return engine.client();
-      }
-
-      @Override
-      public void close() {
-        engine.close();
-      }
+    return () -> {
+      org.cardcase.infra.engine.ScratchEngine engine = org.cardcase.infra.engine.ScratchEngine.start();
+      return org.cardcase.flow.ScratchEngines.Scratch.of(engine.client(), engine::close);
     };
   }
 

@@ -51,17 +51,7 @@ public class FlowTestApplication {
   org.cardcase.flow.ScratchEngines scratchEngines() {
     return () -> {
       org.cardcase.infra.engine.ScratchEngine engine = org.cardcase.infra.engine.ScratchEngine.start();
-      return new org.cardcase.flow.ScratchEngines.Scratch() {
-        @Override
-        public io.camunda.client.CamundaClient client() {
-          return engine.client();
-        }
-
-        @Override
-        public void close() {
-          engine.close();
-        }
-      };
+      return org.cardcase.flow.ScratchEngines.Scratch.of(engine.client(), engine::close);
     };
   }
 

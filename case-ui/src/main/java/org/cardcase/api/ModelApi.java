@@ -160,13 +160,15 @@ public class ModelApi {
       status = HttpStatus.NOT_FOUND;
     } else if ("ownDraft".equals(e.reason())) {
       status = HttpStatus.FORBIDDEN;
-    } else if (!"unreadable".equals(e.reason()) && !"oneProcess".equals(e.reason()) && !"unknownProcess".equals(e.reason())
-        && !"otherProcess".equals(e.reason()) && !"mappedToNothing".equals(e.reason()) && !"unknownForm".equals(e.reason())
-        && !"otherForm".equals(e.reason()) && !"unreadableForm".equals(e.reason())) {
+    } else if (!BAD_INPUT.contains(e.reason())) {
       status = HttpStatus.CONFLICT; // the draft's state or the cases waiting do not allow it now
     }
     return ResponseEntity.status(status).body(body);
   }
+
+  /** Refusals of what was sent (400); any other refusal is of what the draft or its cases are now (409). */
+  private static final Set<String> BAD_INPUT = Set.of("unreadable", "oneProcess", "unknownProcess", "otherProcess",
+      "mappedToNothing", "unknownForm", "otherForm", "unreadableForm");
 
   private static final java.util.Map<String, String> REASONS = java.util.Map.ofEntries(
       java.util.Map.entry("stale", "someone saved this draft after the revision you edited; reload it"),

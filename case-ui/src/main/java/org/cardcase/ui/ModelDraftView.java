@@ -122,7 +122,7 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
       modeler.setId("draft-modeler");
       modeler.onChange(e -> save(e.xml()));
       add(modeler);
-      modeler.markProblems(review.problems().stream().map(ModelRules.Problem::elementId).filter(java.util.Objects::nonNull).toList());
+      modeler.markProblems(atFault(review));
       add(checks(review), changes(review));
       removed = new VerticalLayout();
       removed.setPadding(false);
@@ -143,7 +143,7 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
       // the check runs again on what was saved: the problems show on the canvas and below it
       ModelDrafts.Review review = drafts.review(id);
       if (modeler != null) {
-        modeler.markProblems(review.problems().stream().map(ModelRules.Problem::elementId).filter(java.util.Objects::nonNull).toList());
+        modeler.markProblems(atFault(review));
       }
       refreshChecks(review);
       refreshChanges(review);
@@ -163,6 +163,11 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
       saveState.setText(reason(r));
       saveState.getElement().getThemeList().add("badge error");
     }
+  }
+
+  /** The elements the check found at fault (a problem of the whole model has none). */
+  private static List<String> atFault(ModelDrafts.Review review) {
+    return review.problems().stream().map(ModelRules.Problem::elementId).filter(java.util.Objects::nonNull).toList();
   }
 
   private Grid<ModelRules.Problem> problems;

@@ -144,6 +144,9 @@ public class EngineSupervisor implements SmartLifecycle {
     // restart's open cases were then left unresumed (seen in SystemRestartIT as "0 resumed" of 2)
     running = true;
     try {
+      // a form or model shipped changed is kept as its next version first (the files do not change while running)
+      forms.recordShipped();
+      versions.recordShipped();
       bringUp(generation, "START", null);
     } catch (RuntimeException e) {
       running = false;
@@ -160,9 +163,7 @@ public class EngineSupervisor implements SmartLifecycle {
     if (host.embedded()) {
       host.start(generation);
     }
-    // the models come from PostgreSQL: a model shipped changed is kept first, then every kept version deployed
-    forms.recordShipped();
-    versions.recordShipped();
+    // the models come from PostgreSQL: every kept version is deployed
     versions.deployAll(host.embedded());
     client.newDeployResourceCommand().addProcessModel(probeModel(), PROBE_PROCESS + ".bpmn").send().join();
     workers.openAll();

@@ -117,7 +117,8 @@ public class FormVersions {
   /** Whether a user task may name this key. */
   public boolean exists(String key) {
     try {
-      return versionOf(key).isPresent() || FormDefinition.file(Key.parse(key).formKey()).isPresent() && Key.parse(key).version() == null;
+      Key k = Key.parse(key);
+      return versionOf(key).isPresent() || k.version() == null && FormDefinition.file(k.formKey()).isPresent();
     } catch (IllegalArgumentException bad) {
       return false;
     }

@@ -307,9 +307,7 @@ public class ModelDrafts {
       });
       version[0] = versions.deployApproved(d.processId(), d.fileName(), bpmn, d.createdBy(), approver,
           d.comment() == null ? note : d.comment());
-      jdbc.sql("""
-          update model_draft set status = 'DEPLOYED', decided_by = ?, decided_at = now(), decision_note = ?,
-            deployed_version = ? where id = ?""").params(approver, note, version[0], id).update();
+      markDeployed(id, approver, note, version[0]);
       audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":deployed", approver, null, "MODEL_VERSION_DEPLOYED",
           detail("draft", id, "version", version[0], "author", d.createdBy(), "note", note,
               "mapping", map.isEmpty() ? null : new TreeMap<>(map).toString()));
@@ -353,6 +351,12 @@ public class ModelDrafts {
   }
 
   /** Open cases waiting at the element, or inside the process it calls ("callActivity/element"). */
+  private void markDeployed(long id, String approver, String note, int version) {
+    jdbc.sql("""
+        update model_draft set status = 'DEPLOYED', decided_by = ?, decided_at = now(), decision_note = ?,
+          deployed_version = ? where id = ?""").params(approver, note, version, id).update();
+  }
+
   /**
    * Keeps a form draft as the form's next version, and makes it the one new tasks show: each process
    * whose current version names the form gets a new version naming this one (its user tasks'
@@ -381,9 +385,7 @@ public class ModelDrafts {
         adopted.add(processId + " v" + pv);
       }
     }
-    jdbc.sql("""
-        update model_draft set status = 'DEPLOYED', decided_by = ?, decided_at = now(), decision_note = ?,
-          deployed_version = ? where id = ?""").params(approver, note, version, d.id()).update();
+    markDeployed(d.id(), approver, note, version);
     audit.append(subject(FORM, d.processId()), "draft:" + d.id() + ":deployed", approver, null, "FORM_VERSION_DEPLOYED",
         detail("draft", d.id(), "version", version, "author", d.createdBy(), "note", note, "processes", String.join(", ", adopted)));
     log.info("form {} version {} approved by {}; now named by {}", d.processId(), version, approver, adopted);

@@ -123,9 +123,7 @@ public class ProcessStarter {
     if (version != null) {
       links.recordModelVersion(caseNumber, version);
     }
-    var create = client.newCreateInstanceCommand();
-    var onVersion = key != null ? create.processDefinitionKey(key) : create.bpmnProcessId(link.bpmnProcessId()).latestVersion();
-    return onVersion.variables(vars)
+    return createOn(link.bpmnProcessId(), key).variables(vars)
         .requestTimeout(ENGINE_BACKLOG_WAIT).send().toCompletableFuture()
         .handleAsync((pi, error) -> {
           if (error != null) {
@@ -140,6 +138,13 @@ public class ProcessStarter {
           links.recordInstance(caseNumber, pi.getProcessInstanceKey(), generation);
           return true;
         }, AFTER_ENGINE);
+  }
+
+  /** A new instance of the process version with this engine key; the engine's latest when it has no key for it. */
+  private io.camunda.client.api.command.CreateProcessInstanceCommandStep1.CreateProcessInstanceCommandStep3 createOn(
+      String processId, Long key) {
+    var create = client.newCreateInstanceCommand();
+    return key != null ? create.processDefinitionKey(key) : create.bpmnProcessId(processId).latestVersion();
   }
 
   private static Throwable rootCause(Throwable t) {
@@ -188,8 +193,7 @@ public class ProcessStarter {
             link.caseNumber(), link.bpmnProcessId(), link.modelVersion(), version);
       }
     }
-    var create = client.newCreateInstanceCommand();
-    var cmd = key != null ? create.processDefinitionKey(key) : create.bpmnProcessId(link.bpmnProcessId()).latestVersion();
+    var cmd = createOn(link.bpmnProcessId(), key);
     cmd.requestTimeout(ENGINE_BACKLOG_WAIT);
     CompletableFuture<ProcessInstanceEvent> created;
     if (link.waitElement() == null) {

@@ -17,5 +17,20 @@ public interface ScratchEngines {
 
     @Override
     void close();
+
+    /** A scratch engine given by its client and what stops it. */
+    static Scratch of(CamundaClient client, Runnable stop) {
+      return new Scratch() {
+        @Override
+        public CamundaClient client() {
+          return client;
+        }
+
+        @Override
+        public void close() {
+          stop.run();
+        }
+      };
+    }
   }
 }

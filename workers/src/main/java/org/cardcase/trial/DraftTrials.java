@@ -100,8 +100,9 @@ public class DraftTrials {
       throw new ModelDrafts.Refused("notAProcess", d.processId());
     }
     byte[] draft = drafts.bpmn(draftId);
-    if (!rules.check(draft).isEmpty()) {
-      throw new ModelDrafts.Refused("problems", String.valueOf(rules.check(draft).size()));
+    List<ModelRules.Problem> problems = rules.check(draft);
+    if (!problems.isEmpty()) {
+      throw new ModelDrafts.Refused("problems", String.valueOf(problems.size()));
     }
     ProcessCatalog draftModel = ProcessCatalog.on(Map.of(d.fileName(), draft));
     List<ProcessLink> sample = links.recent(d.processId(), SAMPLE);
