@@ -30,11 +30,28 @@ import org.springframework.web.bind.annotation.RestController;
 public class ProgressApi {
   static final String NO_MATCH = "no case matches this ID number and case number";
   private final CaseFiles caseFiles;
+  private final org.cardcase.cards.MedicalInsuranceNumbers numbers;
   private final Clock clock;
 
-  public ProgressApi(CaseFiles caseFiles, Clock clock) {
+  public ProgressApi(CaseFiles caseFiles, org.cardcase.cards.MedicalInsuranceNumbers numbers, Clock clock) {
     this.caseFiles = caseFiles;
+    this.numbers = numbers;
     this.clock = clock;
+  }
+
+  /**
+   * The person's medical insurance number: in full when the channel says how it authenticated the
+   * citizen ({@code authenticatedBy}: WEB_LOGIN, APP_LOGIN, PHONE_PIN, CARD, ID_CARD, as the channel
+   * can), masked otherwise; each lookup is audited.
+   */
+  @GetMapping("/api/medical-insurance-number")
+  org.cardcase.cards.MedicalInsuranceNumbers.Lookup medicalInsuranceNumber(@RequestParam(defaultValue = "") String idNumber,
+      @RequestParam(required = false) String authenticatedBy, java.security.Principal channel) {
+    IdNumber.Check id = IdNumber.check(idNumber, LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
+    if (!id.valid()) {
+      throw FieldErrors.of("idNumber", String.join("; ", id.errors()));
+    }
+    return numbers.lookup(id.idNumber().value(), channel.getName(), authenticatedBy);
   }
 
   @GetMapping("/api/progress")

@@ -34,9 +34,11 @@ public class ServiceRequestsApi {
   private final Vouchers vouchers;
   private final FamilyBindings families;
   private final ChildCards childCards;
+  private final org.cardcase.reissue.PickupCertificates certificates;
 
   public ServiceRequestsApi(LossReports lossReports, Reissues reissues, Vouchers vouchers, FamilyBindings families,
-      ChildCards childCards) {
+      ChildCards childCards, org.cardcase.reissue.PickupCertificates certificates) {
+    this.certificates = certificates;
     this.lossReports = lossReports;
     this.reissues = reissues;
     this.vouchers = vouchers;
@@ -98,6 +100,26 @@ public class ServiceRequestsApi {
     out.put("pickupDate", v.pickupDate().toString());
     out.put("endedAt", v.endedAt());
     return out;
+  }
+
+  /**
+   * The printable pickup certificate (PDF) for the counter and the self-service terminal, which
+   * print it again for the holder identified by ID number (or card); the holder must match.
+   */
+  @GetMapping(path = "/api/vouchers/{number}/certificate", produces = "application/pdf")
+  ResponseEntity<byte[]> certificate(@PathVariable String number, @RequestParam(defaultValue = "") String idNumber,
+      Principal channel) {
+    if (!List.of(org.cardcase.shared.Channels.COUNTER, org.cardcase.shared.Channels.TERMINAL).contains(channel.getName())) {
+      throw FieldErrors.of("channel", "the certificate is printed at a counter or a self-service terminal");
+    }
+    if (!Vouchers.wellFormed(number)) {
+      throw FieldErrors.of("number", "not a pickup certificate number (LK followed by 15 digits, last one a check digit)");
+    }
+    vouchers.find(number).filter(v -> v.holderIdNumber().equalsIgnoreCase(idNumber.strip()))
+        .orElseThrow(() -> new CaseNotFound("no certificate matches this number and ID number"));
+    byte[] pdf = certificates.print(number, channel.getName(), channel.getName());
+    return ResponseEntity.ok().header("Content-Disposition", "inline; filename=\"" + number + ".pdf\"")
+        .contentType(org.springframework.http.MediaType.APPLICATION_PDF).body(pdf);
   }
 
   // ---- family binding ----

@@ -64,11 +64,12 @@ public class SecurityConfiguration {
     http.securityMatcher("/api/**")
         .authorizeHttpRequests(a -> a
             .requestMatchers(HttpMethod.POST, "/api/applications", "/api/applications/*/resubmission").hasRole("CHANNEL")
-            .requestMatchers(HttpMethod.GET, "/api/progress").hasRole("CHANNEL")
+            .requestMatchers(HttpMethod.GET, "/api/progress", "/api/medical-insurance-number").hasRole("CHANNEL")
             .requestMatchers(HttpMethod.POST, "/api/loss-reports", "/api/loss-reports/*/withdrawal", "/api/reissues",
                 "/api/reissues/*/pickup", "/api/family-bindings", "/api/child-cards").hasRole("CHANNEL")
             .requestMatchers(HttpMethod.GET, "/api/family-bindings", "/api/child-cards/commitment-letter").hasRole("CHANNEL")
             .requestMatchers(HttpMethod.DELETE, "/api/family-bindings/*").hasRole("CHANNEL")
+            .requestMatchers(HttpMethod.GET, "/api/vouchers/*/certificate").hasRole("CHANNEL")
             .requestMatchers(HttpMethod.GET, "/api/vouchers/*").hasAnyRole("CHANNEL", "CLERK", "SUPERVISOR")
             .requestMatchers(HttpMethod.GET, "/api/cases/*/documents", "/api/cases/*/documents/**").hasAnyRole("CLERK", "SUPERVISOR")
             .requestMatchers(HttpMethod.GET, "/api/cases").hasAnyRole("CLERK", "SUPERVISOR", "ANALYST", "ADMIN")

@@ -82,7 +82,8 @@ public class TasksView extends VerticalLayout {
     process.setItemLabelGenerator(p -> getTranslation("process." + p));
     step.setId("filter-step");
     step.setPlaceholder(getTranslation("tasks.filter.step"));
-    step.setItems("compare-photos", "review-child-card", "alert-production-overdue", "alert-pickup-late", "escalate-uncollected");
+    step.setItems("compare-photos", "review-child-card", "alert-production-overdue", "alert-pickup-late", "escalate-uncollected",
+        "escalate-uncollected-replacement");
     step.setItemLabelGenerator(s -> getTranslation("step." + s));
     channel.setId("filter-channel");
     channel.setPlaceholder(getTranslation("tasks.filter.channel"));

@@ -113,6 +113,15 @@ public class CardLifecycle {
     if (card.medicalInsuranceNumber() != null) {
       return card.medicalInsuranceNumber();
     }
+    // guide 004: the medical insurance number is the person's one identifier; a replacement (or any
+    // later card of the same person) keeps the number the person already has
+    Optional<String> held = jdbc.sql("""
+        select medical_insurance_number from card where holder_id_number = ? and medical_insurance_number is not null
+        order by created_at limit 1""").param(card.holderIdNumber()).query(String.class).optional();
+    if (held.isPresent()) {
+      jdbc.sql("update card set medical_insurance_number = ?, updated_at = now() where card_id = ?").params(held.get(), cardId).update();
+      return held.get();
+    }
     long serial = jdbc.sql("select nextval('medical_insurance_number_seq')").query(Long.class).single();
     String body = card.holderIdNumber().substring(0, 2) + String.format("%08d", serial);
     String number = body + org.cardcase.shared.CheckDigits.luhn(body);
@@ -120,6 +129,13 @@ public class CardLifecycle {
     return number;
   }
 
+
+  /** The person's medical insurance number (all their cards carry the same one), if a card of theirs has one. */
+  public Optional<Card> withMedicalInsuranceNumber(String holderIdNumber) {
+    return jdbc.sql("""
+        select * from card where holder_id_number = ? and medical_insurance_number is not null order by created_at desc limit 1""")
+        .param(holderIdNumber).query(CardLifecycle::map).optional();
+  }
 
   public Optional<Card> find(String cardId) {
     return jdbc.sql("select * from card where card_id = ?").param(cardId).query(CardLifecycle::map).optional();

@@ -24,14 +24,15 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Family binding: a holder links family members' personal medical accounts (web portal, counter,
- * or a hospital's insurance office). The social security number is the ID number (Social
+ * Family binding: a holder links family members' personal medical accounts (web portal, Alipay,
+ * counter, or a hospital's insurance office). Alipay asks only the member's name, social security
+ * number and relationship (guide 002); the member's ID number and phone are optional there. The social security number is the ID number (Social
  * Insurance Law), so both are asked for and must agree.
  */
 @Service
 public class FamilyBindings {
   public static final String TYPE = "FAMILY_BINDING";
-  static final List<String> CHANNELS = List.of(Channels.WEB_PORTAL, Channels.COUNTER, Channels.HOSPITAL);
+  static final List<String> CHANNELS = List.of(Channels.WEB_PORTAL, Channels.ALIPAY, Channels.COUNTER, Channels.HOSPITAL);
 
   public record Request(String holderIdNumber, String holderSocialSecurityNumber, String holderName, String phone,
       String memberIdNumber, String memberSocialSecurityNumber, String memberName, String memberPhone, String relationship) {}
@@ -68,10 +69,16 @@ public class FamilyBindings {
     LocalDate today = LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE));
     Map<String, String> errors = new LinkedHashMap<>();
     if (!CHANNELS.contains(channel)) {
-      errors.put("channel", "family binding is done through the web portal, a counter or a hospital insurance office");
+      errors.put("channel", "family binding is done through the web portal, Alipay, a counter or a hospital insurance office");
     }
+    boolean alipay = Channels.ALIPAY.equals(channel);
     String holder = person("holder", r.holderIdNumber(), r.holderSocialSecurityNumber(), today, errors);
-    String member = person("member", r.memberIdNumber(), r.memberSocialSecurityNumber(), today, errors);
+    // Alipay's form has the member's social security number, not the ID number (guide 002)
+    String member = person("member", alipay && blank(r.memberIdNumber()) ? r.memberSocialSecurityNumber() : r.memberIdNumber(),
+        r.memberSocialSecurityNumber(), today, errors);
+    if (alipay && blank(r.memberIdNumber()) && errors.containsKey("memberIdNumber")) {
+      errors.put("memberSocialSecurityNumber", errors.remove("memberIdNumber"));
+    }
     if (r.holderName() == null || r.holderName().isBlank()) {
       errors.put("holderName", "required");
     }
@@ -81,7 +88,9 @@ public class FamilyBindings {
     if (r.phone() == null || !r.phone().matches("1[3-9]\\d{9}")) {
       errors.put("phone", "the holder's 11-digit mainland mobile number");
     }
-    if (r.memberPhone() == null || !r.memberPhone().matches("1[3-9]\\d{9}")) {
+    if (alipay && blank(r.memberPhone())) {
+      // the member is told in the app; no SMS
+    } else if (r.memberPhone() == null || !r.memberPhone().matches("1[3-9]\\d{9}")) {
       errors.put("memberPhone", "the member's 11-digit mainland mobile number (the member is told of the link)");
     }
     Optional<ReferenceData.Item> rel = r.relationship() == null ? Optional.empty()
@@ -108,7 +117,9 @@ public class FamilyBindings {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("memberIdNumber", member);
     data.put("memberName", r.memberName().strip());
-    data.put("memberPhone", r.memberPhone());
+    if (!blank(r.memberPhone())) {
+      data.put("memberPhone", r.memberPhone());
+    }
     data.put("relationship", r.relationship());
     return service.open(TYPE, FamilyBindingProcess.PROCESS_ID, channel, r.holderName().strip(), holder, r.phone(), null, Map.of(),
         cn -> cases.putData(cn, data));
@@ -136,6 +147,10 @@ public class FamilyBindings {
             Map.of("link", linkId));
       }
     });
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
   }
 
   private static String person(String who, String idNumber, String ssn, LocalDate today, Map<String, String> errors) {

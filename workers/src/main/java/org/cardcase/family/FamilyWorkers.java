@@ -81,8 +81,10 @@ public class FamilyWorkers {
       });
       String relation = reference.find(ReferenceData.Kind.RELATIONSHIP, d.get("relationship").asText())
           .map(ReferenceData.Item::nameZh).orElse("");
-      notifications.send(cn, cn + ":member-told", d.get("memberPhone").asText(), "family-linked",
-          Map.of("holderName", org.cardcase.shared.Masking.name(c.applicantName()), "relationship", relation));
+      if (d.hasNonNull("memberPhone")) { // through Alipay the member may have given none: told in the app
+        notifications.send(cn, cn + ":member-told", d.get("memberPhone").asText(), "family-linked",
+            Map.of("holderName", org.cardcase.shared.Masking.name(c.applicantName()), "relationship", relation));
+      }
       return Map.of();
     });
   }

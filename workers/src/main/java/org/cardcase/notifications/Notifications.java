@@ -19,6 +19,8 @@ public class Notifications {
       Map.entry("reissue-accepted", "【社保卡】补卡申请{caseNumber}已受理。领卡凭证号{certificate}，领卡前可作为临时就医凭证。领卡日期：{pickupDate}。"),
       Map.entry("replacement-ready", "【社保卡】您的新社会保障卡已制作完成，请于{pickupDate}起携带身份证和领卡凭证{certificate}到服务网点领取。"),
       Map.entry("pickup-delayed", "【社保卡】抱歉，您的新社会保障卡未能按期制作完成，新的领卡日期为{pickupDate}。领卡凭证{certificate}继续作为临时就医凭证使用。"),
+      Map.entry("replacement-reminder", "【社保卡】您的新社会保障卡尚未领取，请于{dueDate}前携带身份证和领卡凭证{certificate}到服务网点领取。"),
+      Map.entry("replacement-uncollected", "【社保卡】您的新社会保障卡逾期未领取，领卡凭证{certificate}已停止作为临时就医凭证使用。卡片留存服务网点，请携带身份证领取（补卡单号{caseNumber}）。"),
       Map.entry("replacement-collected", "【社保卡】您已领取新社会保障卡（尾号{cardTail}），领卡凭证{certificate}已停止使用，原卡已注销。"),
       Map.entry("family-linked", "【社保卡】{holderName}已将您的医保个人账户绑定为家庭共济成员（关系：{relationship}）。如有异议请联系服务网点。"),
       Map.entry("family-refused", "【社保卡】家庭共济绑定申请{caseNumber}未通过：{reason}。"),

@@ -83,20 +83,64 @@ public class ReissueWorkers {
 
   @Bean
   CaseJobHandler notifyReplacementReady(CaseRepository cases, CardLifecycle cards, Vouchers vouchers, Notifications notifications,
-      TransactionTemplate tx, AuditTrail audit) {
+      CaseDeadlines caseDeadlines, DeadlineRules deadlines, Clock clock, TransactionTemplate tx, AuditTrail audit) {
     return new Step(JOB_NOTIFY_READY, (job, cn) -> {
       Object cardNumber = job.getVariablesAsMap().get(CardProductionProcess.VAR_CARD_NUMBER);
       CaseRecord c = cases.get(cn);
-      tx.executeWithoutResult(s -> {
+      Map<String, Object> out = tx.execute(s -> {
         Card card = cards.ofCase(cn);
         cards.move(card.cardId(), CardState.PRODUCED, "system", "card-production", "the bank reported the replacement made", "produced");
         cards.recordNumbers(card.cardId(), cardNumber == null ? null : cardNumber.toString(), null);
         cards.move(card.cardId(), CardState.AWAITING_ACTIVATION, "system", null, "ready for pickup at the counter", "ready-notified");
         cases.changeStatus(cn, CaseStatus.CARD_READY, "produced");
+        // an uncollected replacement is reminded and escalated like a new card, counted from the
+        // pickup date on the certificate (or from today if the card was late)
+        Instant pickupFrom = vouchers.ofCase(cn).orElseThrow().pickupDate().atStartOfDay(WorkingDayCalendar.ZONE).toInstant();
+        Instant from = pickupFrom.isAfter(clock.instant()) ? pickupFrom : clock.instant();
+        return Map.<String, Object>of(
+            VAR_PICKUP_REMINDER_AT,
+            caseDeadlines.once(cn, VAR_PICKUP_REMINDER_AT, from, deadlines.getCollectionReminderWorkingDays()).toString(),
+            VAR_PICKUP_FINAL_DUE_AT,
+            caseDeadlines.once(cn, VAR_PICKUP_FINAL_DUE_AT, from, deadlines.getCollectionFinalWorkingDays()).toString());
       });
       Vouchers.Voucher v = vouchers.ofCase(cn).orElseThrow();
       notifications.send(cn, cn + ":replacement-ready", c.phone(), "replacement-ready",
           Map.of("certificate", v.number(), "pickupDate", v.pickupDate().toString()));
+      return out;
+    });
+  }
+
+  @Bean
+  CaseJobHandler remindReplacementPickup(CaseRepository cases, Vouchers vouchers, Notifications notifications) {
+    return new Step(JOB_REMIND_PICKUP, (job, cn) -> {
+      CaseRecord c = cases.get(cn);
+      Object finalDue = job.getVariablesAsMap().get(VAR_PICKUP_FINAL_DUE_AT);
+      notifications.send(cn, cn + ":replacement-reminder", c.phone(), "replacement-reminder",
+          Map.of("certificate", vouchers.ofCase(cn).orElseThrow().number(), "dueDate",
+              finalDue == null ? "" : LocalDate.ofInstant(Instant.parse(finalDue.toString()), WorkingDayCalendar.ZONE).toString()));
+      return Map.of();
+    });
+  }
+
+  /** Never collected: the certificate stops being a voucher, supervisors follow up, the card stays at the counter. */
+  @Bean
+  CaseJobHandler escalateUncollectedReplacement(CaseRepository cases, TaskStore tasks, ProcessLinks links, Vouchers vouchers,
+      Notifications notifications, Clock clock, TransactionTemplate tx, AuditTrail audit) {
+    return new Step(JOB_ESCALATE_UNCOLLECTED, (job, cn) -> {
+      CaseRecord c = cases.get(cn);
+      Vouchers.Voucher v = vouchers.ofCase(cn).orElseThrow();
+      int seq = links.find(cn).orElseThrow().waitSeq();
+      tx.executeWithoutResult(s -> {
+        if (vouchers.expire(v.number())) {
+          audit.append(AuditTrail.ofCase(cn), "voucher-expired", "system", null, "VOUCHER_ENDED",
+              Map.of("certificate", v.number(), "reason", "replacement not collected by the final date"));
+        }
+        tasks.upsert(cn, ESCALATE_UNCOLLECTED, seq, 0L, "cardcase:" + FORM_REPLACEMENT_UNCOLLECTED, GROUP_SUPERVISORS,
+            clock.instant());
+        cases.changeStatus(cn, CaseStatus.UNCOLLECTED, "final-deadline");
+      });
+      notifications.send(cn, cn + ":replacement-uncollected", c.phone(), "replacement-uncollected",
+          Map.of("certificate", v.number(), "caseNumber", cn));
       return Map.of();
     });
   }

@@ -24,6 +24,7 @@ import org.cardcase.documents.CaseDocuments;
 import org.cardcase.flow.MessageInbox;
 import org.cardcase.flow.ProcessLinks;
 import org.cardcase.shared.IdNumber;
+import org.cardcase.loss.LossReports;
 import org.cardcase.notifications.Notifications;
 import org.cardcase.shared.Masking;
 import org.cardcase.processes.ReissueProcess;
@@ -41,10 +42,11 @@ public class Reissues {
 
   public record Request(String holderIdNumber, String holderName, String phone, String cardNumber, String applicant,
       String delegateName, String delegateIdNumber, Boolean holderIdOriginalChecked, Boolean delegateIdOriginalChecked,
-      String holderIdCopy, String delegateIdCopy, String replacementForm, String acceptedBy) {}
+      String holderIdCopy, String delegateIdCopy, String replacementForm, String acceptedBy, Boolean reportProvisionallyNow) {}
 
+  /** {@code provisionalReport}: the provisional report this formal one follows (taken in this visit if asked to). */
   public record Accepted(String caseNumber, String certificateNumber, String pickupDate, int pickupWorkingDays,
-      boolean pickupDateProvisional, String oldCardState) {}
+      boolean pickupDateProvisional, String oldCardState, String provisionalReport) {}
 
   public record Pickup(String certificateNumber, String idNumber, Boolean idCardChecked, String handedOverBy) {}
 
@@ -55,6 +57,7 @@ public class Reissues {
   private final CaseDeadlines caseDeadlines;
   private final CalendarStore calendar;
   private final Vouchers vouchers;
+  private final LossReports lossReports;
   private final Notifications notifications;
   private final MessageInbox inbox;
   private final ProcessLinks links;
@@ -63,7 +66,8 @@ public class Reissues {
 
   public Reissues(Cases service, CaseRepository cases, CardLifecycle cards, CaseDocuments documents,
       CaseDeadlines caseDeadlines, CalendarStore calendar, Vouchers vouchers, Notifications notifications, MessageInbox inbox,
-      ProcessLinks links, DeadlineRules deadlines, Clock clock) {
+      ProcessLinks links, DeadlineRules deadlines, LossReports lossReports, Clock clock) {
+    this.lossReports = lossReports;
     this.service = service;
     this.cases = cases;
     this.cards = cards;
@@ -137,6 +141,20 @@ public class Reissues {
     cases.openCaseOf(holderId, TYPE).ifPresent(open -> {
           throw new CaseConflict("a reissue for this holder is already open: " + open, open);
         });
+    // guide 004: the provisional report comes first (it stops settlement); a counter may take both
+    // in one visit. A card never activated has no settlement to stop and needs none.
+    String provisional = lossReports.openReportOf(old.cardId()).orElse(null);
+    if (provisional == null && old.state() != CardState.AWAITING_ACTIVATION) {
+      if (!Boolean.TRUE.equals(r.reportProvisionallyNow())) {
+        throw new CaseConflict("a formal loss report follows a provisional one (guide 004): the card has no provisional report;"
+            + " report it by the 96102 line, a terminal or in writing, or take the provisional report in this visit"
+            + " (reportProvisionallyNow)", null);
+      }
+      provisional = lossReports.report(new LossReports.Report(holderId,
+          old.cardNumber() != null && old.cardNumber().matches("[A-Z0-9]{9}") ? old.cardNumber() : null, old.holderName(),
+          r.phone()), Channels.COUNTER).reportNumber();
+    }
+    String provisionalReport = provisional;
     int pickupDays = caseDeadlines.workingDays(ReissueProcess.VAR_PICKUP_DUE_AT, deadlines.getReissuePickupWorkingDays());
     WorkingDayCalendar.Result pickup = calendar.current().addWorkingDays(today, pickupDays);
     String[] certificate = new String[1];
@@ -158,6 +176,9 @@ public class Reissues {
           data.put("oldCardId", old.cardId());
           data.put("newCardId", replacement.cardId());
           data.put("certificateNumber", certificate[0]);
+          if (provisionalReport != null) {
+            data.put("provisionalReport", provisionalReport);
+          }
           if (delegate) {
             data.put("delegateName", r.delegateName().strip());
             data.put("delegateIdNumber", IdNumber.check(r.delegateIdNumber(), today).idNumber().value());
@@ -167,7 +188,7 @@ public class Reissues {
     notifications.send(cn, cn + ":accepted", r.phone(), "reissue-accepted",
         Map.of("caseNumber", cn, "certificate", certificate[0], "pickupDate", pickup.date().toString()));
     return new Accepted(cn, certificate[0], pickup.date().toString(), pickupDays, pickup.provisional(),
-        CardState.LOST.name());
+        CardState.LOST.name(), provisionalReport);
   }
 
   /** At the counter: the clerk checked the holder's ID card and the certificate; the new card is handed over. */
@@ -206,7 +227,7 @@ public class Reissues {
           + " (15 working days after the formal report), not before; today is " + today, caseNumber);
     }
     String waiting = links.find(caseNumber).map(l -> l.waitElement()).orElse(null);
-    if (!ReissueProcess.WAIT_PICKUP.equals(waiting)) {
+    if (!ReissueProcess.WAIT_PICKUP.equals(waiting) && !ReissueProcess.WAIT_LATE_PICKUP.equals(waiting)) {
       throw new CaseConflict("the new card is not ready for pickup yet; pickup date " + v.pickupDate(), caseNumber);
     }
     inbox.receive("pickup:" + caseNumber, ReissueProcess.MSG_PICKED_UP, caseNumber, channel,

@@ -14,7 +14,8 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class Vouchers {
-  public enum State { VALID, USED, REVOKED }
+  /** VALID until the new card is handed over (USED), or until the case is escalated as never collected (EXPIRED). */
+  public enum State { VALID, USED, REVOKED, EXPIRED }
 
   public record Voucher(String number, String caseNumber, String holderIdNumber, String holderName, String oldCardId,
       String newCardId, State state, LocalDate pickupDate, String issuedBy, Instant issuedAt, Instant endedAt) {}
@@ -48,6 +49,12 @@ public class Vouchers {
   /** Ends a valid voucher (the new card was handed over); false if it was not valid any more. */
   public boolean use(String number) {
     return jdbc.sql("update voucher set state = 'USED', ended_at = now() where number = ? and state = 'VALID'").param(number).update() == 1;
+  }
+
+  /** The replacement was never collected: the certificate is no longer a voucher; false if it was not valid any more. */
+  public boolean expire(String number) {
+    return jdbc.sql("update voucher set state = 'EXPIRED', ended_at = now() where number = ? and state = 'VALID'").param(number)
+        .update() == 1;
   }
 
   public void movePickupDate(String number, LocalDate date) {

@@ -1,6 +1,7 @@
 package org.cardcase.shared;
 
 import java.util.List;
+import java.util.Map;
 
 /** The ways citizens reach the service centre; each channel system has its own API credentials. */
 public final class Channels {
@@ -17,5 +18,32 @@ public final class Channels {
   public static final String CARD_PRODUCTION = "card-production";
 
   public static final List<String> ALL = List.of(WEB_PORTAL, ALIPAY, WECHAT, PHONE_LINE, COUNTER, TERMINAL, HOSPITAL);
+  /**
+   * How each channel can have authenticated the citizen before it asks for their full personal
+   * data (the channel says which it did): a web login, the app's real-name login, the phone line's
+   * PIN, a card or ID card read at a terminal, the ID card checked at a counter.
+   */
+  public static final Map<String, List<String>> AUTHENTICATION = Map.of(
+      WEB_PORTAL, List.of("WEB_LOGIN"), ALIPAY, List.of("APP_LOGIN"), WECHAT, List.of("APP_LOGIN"),
+      PHONE_LINE, List.of("PHONE_PIN"), TERMINAL, List.of("CARD", "ID_CARD"), COUNTER, List.of("ID_CARD"),
+      HOSPITAL, List.of("CARD"));
+
+  /**
+   * The authentication the channel says it did, checked against what that channel can do; null if
+   * it says none. Throws {@link FieldErrors} for one it cannot have done.
+   */
+  public static String authentication(String channel, String said) {
+    if (said == null || said.isBlank()) {
+      return null;
+    }
+    List<String> can = AUTHENTICATION.getOrDefault(channel, List.of());
+    String method = said.strip().toUpperCase();
+    if (!can.contains(method)) {
+      throw FieldErrors.of("authenticatedBy", can.isEmpty() ? "this channel does not authenticate citizens"
+          : "the " + channel + " channel authenticates a citizen by " + String.join(" or ", can));
+    }
+    return method;
+  }
+
   public static final List<String> APPLICATION_CHANNELS = List.of(WEB_PORTAL, ALIPAY, WECHAT, COUNTER);
 }

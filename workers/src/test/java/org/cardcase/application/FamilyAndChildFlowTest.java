@@ -59,7 +59,7 @@ class FamilyAndChildFlowTest extends FlowTest {
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("holderSocialSecurityNumber"));
     assertThatThrownBy(() -> families.request(binding(holder, holder, "胡斐", "SPOUSE"), "counter"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("memberIdNumber"));
-    assertThatThrownBy(() -> families.request(binding(holder, id("19900101", "014"), "胡一刀", "PARENT"), "alipay"))
+    assertThatThrownBy(() -> families.request(binding(holder, id("19900101", "014"), "胡一刀", "PARENT"), "wechat"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("channel"));
 
     String notInsured = families.request(binding(holder, id("19500505", "975"), "胡夫人", "PARENT"), "counter");
@@ -68,6 +68,23 @@ class FamilyAndChildFlowTest extends FlowTest {
     await("holder told why", () -> notifications(notInsured).contains("family-refused"));
     assertThat(notificationText(notInsured, "family-refused")).contains("not insured");
     assertThat(families.links(holder)).isEmpty();
+  }
+
+  @Test
+  void throughAlipayTheMembersNameSocialSecurityNumberAndRelationshipAreEnough() throws Exception {
+    String holder = id("19760404", "019");
+    String parent = id("19500606", "020");
+    // guide 002: name, social security number and relationship; no member ID number, no member phone
+    String cn = families.request(new FamilyBindings.Request(holder, holder, "胡斐", "13700000000", null, parent, "胡母", null,
+        "PARENT"), "alipay");
+    await("linked", () -> cases.get(cn).closedAt() != null);
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
+    assertThat(cases.get(cn).channel()).isEqualTo("alipay");
+    assertThat(families.links(holder)).singleElement().satisfies(l -> assertThat(l.memberIdNumber()).isEqualTo(parent));
+    assertThat(notifications(cn)).as("no member phone: told in the app, no SMS").doesNotContain("family-linked");
+    assertThatThrownBy(() -> families.request(new FamilyBindings.Request(holder, holder, "胡斐", "13700000000", null, "12345",
+        "胡父", null, "PARENT"), "alipay"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("memberSocialSecurityNumber"));
   }
 
   @Test

@@ -32,6 +32,7 @@ class LossAndReissueFlowTest extends FlowTest {
   @Autowired LossReports lossReports;
   @Autowired Reissues reissues;
   @Autowired Vouchers vouchers;
+  @Autowired org.cardcase.reissue.PickupCertificates certificates;
   @Autowired MedicalSettlementSimulator settlement;
   @Autowired CalendarStore calendar;
 
@@ -107,24 +108,38 @@ class LossAndReissueFlowTest extends FlowTest {
 
     String delegate = id("19850505", "007");
     Reissues.Request bad = new Reissues.Request(holder, "袁承志", "13900000001", null, "DELEGATE", "温青青", holder, true, false,
-        png(700, 450), null, png(800, 1000), "clerk");
+        png(700, 450), null, png(800, 1000), "clerk", null);
     assertThatThrownBy(() -> reissues.accept(bad, "counter")).isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors())
         .containsKeys("delegateIdNumber", "delegateIdOriginalChecked", "delegateIdCopy"));
     assertThat(card(applied).state()).as("a refused request changes nothing").isEqualTo(CardState.SUSPENDED);
 
     Reissues.Accepted a = reissues.accept(new Reissues.Request(holder, "袁承志", "13900000001", null, "DELEGATE", "温青青", delegate,
-        true, true, png(700, 450), png(700, 450), png(800, 1000), "clerk"), "counter");
+        true, true, png(700, 450), png(700, 450), png(800, 1000), "clerk", null), "counter");
+    assertThat(a.provisionalReport()).as("the formal report follows the phone report").isEqualTo(provisional.reportNumber());
     // 2-5 Feb (4), 6-14 Feb off, 15-19 Feb (9), Saturday 20 Feb make-up (10), 22-26 Feb (15)
     assertThat(a.pickupDate()).isEqualTo("2027-02-26");
     assertThat(a.pickupDateProvisional()).isFalse();
     assertThat(vouchers.find(a.certificateNumber()).orElseThrow().state()).isEqualTo(Vouchers.State.VALID);
     assertThat(Vouchers.wellFormed(a.certificateNumber())).isTrue();
+    // the printed certificate: Chinese text embedded, holder masked, pickup date and place, and a QR code a hospital scans
+    byte[] pdf = certificates.print(a.certificateNumber(), "clerk", "counter");
+    try (var doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+      String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+      assertThat(text).contains("社会保障卡领卡凭证", "临时就医凭证", a.certificateNumber(), a.caseNumber(), "袁*",
+          "2027年2月26日起", "15个工作日", "有效").doesNotContain("袁承志", holder);
+      java.awt.image.BufferedImage page = new org.apache.pdfbox.rendering.PDFRenderer(doc).renderImageWithDPI(0, 150);
+      com.google.zxing.Result scanned = new com.google.zxing.MultiFormatReader().decode(new com.google.zxing.BinaryBitmap(
+          new com.google.zxing.common.HybridBinarizer(new com.google.zxing.client.j2se.BufferedImageLuminanceSource(page))));
+      assertThat(scanned.getBarcodeFormat()).isEqualTo(com.google.zxing.BarcodeFormat.QR_CODE);
+      assertThat(scanned.getText()).as("the code a hospital scans is the certificate number").isEqualTo(a.certificateNumber());
+    }
+    assertThat(actions(a.caseNumber())).contains("CERTIFICATE_PRINTED");
     assertThat(cards.find(old.cardId()).orElseThrow().state()).isIn(CardState.LOST, CardState.REPLACED);
     await("the provisional report became formal", () -> cases.get(provisional.reportNumber()).closedAt() != null);
     assertThat(cases.get(provisional.reportNumber()).status()).isEqualTo(org.cardcase.cases.CaseStatus.FORMALISED);
     assertThat(notificationText(a.caseNumber(), "reissue-accepted")).contains(a.certificateNumber()).contains("2027-02-26");
     assertThatThrownBy(() -> reissues.accept(new Reissues.Request(holder, "袁承志", "13900000001", null, "HOLDER", null, null,
-        true, null, png(700, 450), null, png(800, 1000), "clerk"), "counter")).isInstanceOf(RuntimeException.class);
+        true, null, png(700, 450), null, png(800, 1000), "clerk", null), "counter")).isInstanceOf(RuntimeException.class);
 
     await("the new card is ready", () -> step(a.caseNumber()).equals("wait-pickup"));
     assertThat(notifications(a.caseNumber())).contains("replacement-ready");
@@ -155,8 +170,21 @@ class LossAndReissueFlowTest extends FlowTest {
   void aCardNotReadyOnThePickupDateAlertsASupervisorAndTheCitizenGetsANewDate() throws Exception {
     String holder = id("19830404", "981"); // this bank does not call back by itself
     activeCardHolder("李沅芷", holder);
+    // no provisional report yet: refused, unless the counter takes it in the same visit (guide 004: provisional first)
+    Reissues.Request noProvisional = new Reissues.Request(holder, "李沅芷", "13900000002", null, "HOLDER", null, null, true, null,
+        png(700, 450), null, png(800, 1000), "clerk", null);
+    assertThatThrownBy(() -> reissues.accept(noProvisional, "counter")).isInstanceOf(CaseConflict.class)
+        .hasMessageContaining("follows a provisional one");
+    assertThat(cases.openCaseOf(holder, Reissues.TYPE)).as("a refused request changes nothing").isEmpty();
+    assertThat(cases.openCaseOf(holder, LossReports.TYPE)).isEmpty();
     Reissues.Accepted a = reissues.accept(new Reissues.Request(holder, "李沅芷", "13900000002", null, "HOLDER", null, null, true, null,
-        png(700, 450), null, png(800, 1000), "clerk"), "counter");
+        png(700, 450), null, png(800, 1000), "clerk", true), "counter");
+    assertThat(a.provisionalReport()).as("both reports taken in one visit").isNotNull();
+    await("the provisional report of this visit became formal", () -> cases.get(a.provisionalReport()).closedAt() != null);
+    assertThat(cases.get(a.provisionalReport()).status()).isEqualTo(org.cardcase.cases.CaseStatus.FORMALISED);
+    assertThat(cases.get(a.provisionalReport()).channel()).isEqualTo("counter");
+    assertThat(jdbc.sql("select data->>'provisionalReport' from card_case where case_number = ?").param(a.caseNumber())
+        .query(String.class).single()).as("the reissue's record shows both").isEqualTo(a.provisionalReport());
     await("in production", () -> step(a.caseNumber()).equals("wait-card-produced"));
     letTimePass(Duration.ofDays(25)); // past the pickup date (15 working days)
     HumanTask alert = awaitTask(a.caseNumber(), "alert-pickup-late");

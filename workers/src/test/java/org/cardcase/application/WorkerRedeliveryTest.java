@@ -121,7 +121,7 @@ class WorkerRedeliveryTest extends FlowTest {
     twice(report.reportNumber(), org.cardcase.processes.LossReportProcess.JOB_REMIND_FORMAL_REPORT, Map.of());
 
     var accepted = reissues.accept(new org.cardcase.reissue.Reissues.Request(holder, "石破天", "13500000000", null, "HOLDER", null,
-        null, true, null, png(700, 450), null, png(800, 1000), "clerk"), "counter");
+        null, true, null, png(700, 450), null, png(800, 1000), "clerk", null), "counter");
     String rc = accepted.caseNumber();
     await("replacement ready", () -> step(rc).equals("wait-pickup"));
     Map<String, Object> ready = snapshot(rc);
@@ -131,6 +131,8 @@ class WorkerRedeliveryTest extends FlowTest {
       assertThat(snapshot(rc)).as(type + " delivered again").isEqualTo(ready);
     }
     twice(rc, org.cardcase.processes.ReissueProcess.JOB_PICKUP_LATE, Map.of());
+    twice(rc, org.cardcase.processes.ReissueProcess.JOB_REMIND_PICKUP, Map.of());
+    twice(rc, org.cardcase.processes.ReissueProcess.JOB_ESCALATE_UNCOLLECTED, Map.of());
     twice(rc, org.cardcase.processes.ReissueProcess.JOB_HAND_OVER, Map.of("handedOverBy", "clerk2"));
     assertThat(jdbc.sql("select count(*) from card where case_number = ?").param(rc).query(Long.class).single()).isEqualTo(1);
 

@@ -1,0 +1,86 @@
+package org.cardcase.application;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.cardcase.cards.Card;
+import org.cardcase.cards.CardState;
+import org.cardcase.cards.MedicalInsuranceNumbers;
+import org.cardcase.loss.LossReports;
+import org.cardcase.reissue.Reissues;
+import org.cardcase.reissue.Vouchers;
+import org.cardcase.shared.FieldErrors;
+import org.cardcase.tasks.HumanTask;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A replacement card nobody collects (guide 004, issue 13 rule 4): reminded and escalated like an
+ * uncollected new card, and its pickup certificate stops being a medical voucher then; the card
+ * keeps the holder's medical insurance number (rule 5). A context of its own: time moves months.
+ */
+@TestPropertySource(properties = "cardcase.flow-test.context=uncollected-replacement")
+class UncollectedReplacementFlowTest extends FlowTest {
+  @Autowired LossReports lossReports;
+  @Autowired Reissues reissues;
+  @Autowired Vouchers vouchers;
+  @Autowired MedicalInsuranceNumbers numbers;
+
+  @Test
+  void aReplacementNeverCollectedIsRemindedThenEscalatedAndItsVoucherEnds() throws Exception {
+    String holder = id("19840606", "011");
+    String applied = activeCardHolder("胡斐", holder);
+    String number = card(applied).medicalInsuranceNumber();
+    assertThat(number).isNotNull();
+    lossReports.report(new LossReports.Report(holder, null, "胡斐", "13900000003"), "phone-line");
+    Reissues.Accepted a = reissues.accept(new Reissues.Request(holder, "胡斐", "13900000003", null, "HOLDER", null, null, true, null,
+        png(700, 450), null, png(800, 1000), "clerk", null), "counter");
+    await("the replacement is ready", () -> step(a.caseNumber()).equals("wait-pickup"));
+    Card replacement = card(a.caseNumber());
+    assertThat(replacement.medicalInsuranceNumber()).as("the person's one number is kept on a reissue").isEqualTo(number);
+
+    letTimePass(Duration.ofDays(40)); // past the pickup date and 10 more working days
+    await("reminded", () -> notifications(a.caseNumber()).contains("replacement-reminder"));
+    assertThat(vouchers.find(a.certificateNumber()).orElseThrow().state()).as("still a voucher").isEqualTo(Vouchers.State.VALID);
+    assertThat(step(a.caseNumber())).isEqualTo("wait-pickup");
+
+    letTimePass(Duration.ofDays(100)); // past 60 working days after the pickup date
+    HumanTask alert = awaitTask(a.caseNumber(), "escalate-uncollected-replacement");
+    assertThat(alert.candidateGroup()).isEqualTo("supervisors");
+    Vouchers.Voucher ended = vouchers.find(a.certificateNumber()).orElseThrow();
+    assertThat(ended.state()).as("the certificate is no longer a medical voucher").isEqualTo(Vouchers.State.EXPIRED);
+    assertThat(ended.endedAt()).isNotNull();
+    assertThat(cases.get(a.caseNumber()).status()).isEqualTo(org.cardcase.cases.CaseStatus.UNCOLLECTED);
+    await("citizen told", () -> notifications(a.caseNumber()).contains("replacement-uncollected"));
+    assertThat(notificationText(a.caseNumber(), "replacement-uncollected")).contains(a.certificateNumber()).contains("停止");
+
+    // the card stays at the counter: the citizen can still collect it, without a voucher
+    await("kept at the counter", () -> step(a.caseNumber()).equals("wait-late-pickup"));
+    reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), holder, true, "clerk2"), "counter");
+    await("handed over late", () -> cases.get(a.caseNumber()).closedAt() != null);
+    assertThat(card(a.caseNumber()).state()).isEqualTo(CardState.ACTIVE);
+    assertThat(vouchers.find(a.certificateNumber()).orElseThrow().state()).as("stays ended").isEqualTo(Vouchers.State.EXPIRED);
+  }
+
+  @Test
+  void theNumberIsGivenInFullOnlyToAChannelThatAuthenticatedTheCitizenAndEachLookupIsAudited() throws Exception {
+    String holder = id("19850707", "013");
+    String applied = activeCardHolder("程灵素", holder);
+    String number = card(applied).medicalInsuranceNumber();
+    int before = audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).size();
+
+    MedicalInsuranceNumbers.Lookup masked = numbers.lookup(holder, "phone-line", null);
+    assertThat(masked.full()).isFalse();
+    assertThat(masked.medicalInsuranceNumber()).isNotEqualTo(number).endsWith(number.substring(number.length() - 4));
+    MedicalInsuranceNumbers.Lookup full = numbers.lookup(holder, "phone-line", "PHONE_PIN");
+    assertThat(full.full()).isTrue();
+    assertThat(full.medicalInsuranceNumber()).isEqualTo(number);
+    assertThat(numbers.lookup(holder, "terminal", "id_card").medicalInsuranceNumber()).isEqualTo(number);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> numbers.lookup(holder, "web-portal", "PHONE_PIN"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("authenticatedBy")).contains("WEB_LOGIN"));
+    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).stream()
+        .filter(e -> e.action().equals("NUMBER_LOOKED_UP")).count()).as("one entry per lookup").isEqualTo(3);
+    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).size()).isEqualTo(before + 3);
+  }
+}
