@@ -54,7 +54,7 @@ class ApplicationChannelIT {
       await("waits for new photos", () -> step(sys, cn).equals("wait-resubmission"));
 
       // progress lookup: only the right pair answers, and in words
-      JsonNode progress = sys.json(sys.get("/api/progress?idNumber=" + idNumber + "&caseNumber=" + cn, "phone-line:phone-line-demo"));
+      JsonNode progress = sys.json(sys.get("/api/progress?idNumber=" + idNumber + "&caseNumber=" + cn, "12333:12333-demo"));
       assertThat(progress.at("/status/zh").asText()).isEqualTo("待申请人重新提交");
       assertThat(progress.at("/currentStep/en").asText()).isEqualTo("Waiting for new photos from the applicant");
       assertThat(progress.at("/applicantName").asText()).isEqualTo("赵*");

@@ -40,8 +40,8 @@ class DomainRulesIT {
       JsonNode ref = sys.json(sys.get("/api/reference", PORTAL));
       assertThat(codes(ref.get("BANK"))).contains("ICBC", "CCB");
       assertThat(codes(ref.get("RELATIONSHIP"))).contains("SPOUSE", "CHILD", "PARENT");
-      assertThat(codes(ref.get("CHANNEL"))).containsExactly("web-portal", "alipay", "wechat", "phone-line", "counter",
-          "terminal", "hospital");
+      assertThat(codes(ref.get("CHANNEL"))).containsExactly("web-portal", "alipay", "wechat", "12333", "96102", "counter",
+          "terminal", "hospital", "nhsa-app");
       assertThat(codes(ref.get("DOCUMENT_KIND"))).contains("PORTRAIT_PHOTO", "ID_CARD_FRONT", "HOUSEHOLD_REGISTER",
           "COMMITMENT_LETTER", "PICKUP_CERTIFICATE");
       assertThat(ref.get("BANK").get(0).get("nameZh").asText()).isEqualTo("中国工商银行");

@@ -43,7 +43,7 @@ public final class HistoryGenerator {
   /** Median working days each bank takes to produce a card (the deadline is 10). */
   static final double[] BANK_MEDIAN = {5.5, 6.0, 6.5, 7.0, 7.5, 8.0, 9.0};
   static final String[] APPLICATION_CHANNELS = {"web-portal", "web-portal", "alipay", "wechat", "wechat", "counter", "counter"};
-  static final String[] LOSS_CHANNELS = {"phone-line", "phone-line", "counter", "terminal"};
+  static final String[] LOSS_CHANNELS = {"96102", "96102", "counter", "terminal"};
   static final String[] FAMILY_CHANNELS = {"web-portal", "alipay", "counter", "hospital"};
   static final String[] CLERKS = {"clerk", "clerk2", "clerk3", "clerk4", "clerk5", "clerk6"};
   static final java.util.Set<String> WAIT_STATES = java.util.Set.of("compare-photos", "wait-resubmission", "wait-card-produced",

@@ -17,7 +17,7 @@ import java.util.Random;
  * Run with {@code ./cardcase bench queues [cases] [open-percent]}.
  */
 public final class QueueBenchmark {
-  static final String[] CHANNELS = {"web-portal", "alipay", "wechat", "phone-line", "counter", "terminal", "hospital"};
+  static final String[] CHANNELS = {"web-portal", "alipay", "wechat", "12333", "96102", "counter", "terminal", "hospital"};
   static final String[] SURNAMES = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"};
   static final String[] GIVEN = {"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英",
       "华", "平", "刚", "桂英", "小明", "建国"};

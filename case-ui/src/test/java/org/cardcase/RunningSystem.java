@@ -135,6 +135,15 @@ public final class RunningSystem implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri(path)).GET(), credentials);
   }
 
+  /** A binary answer (a printed PDF). */
+  HttpResponse<byte[]> getBytes(String path, String credentials) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
+    if (credentials != null) {
+      b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+    }
+    return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   HttpResponse<String> put(String path, String credentials, String json) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
         .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)), credentials);

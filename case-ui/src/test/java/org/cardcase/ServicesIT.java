@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * family binding and the child e-card, each with its validation.
  */
 class ServicesIT {
-  static final String PHONE = "phone-line:phone-line-demo";
+  static final String PHONE = "96102:96102-demo";
+  static final String SERVICE_LINE = "12333:12333-demo";
   static final String COUNTER = "counter:counter-demo";
   static final String HOSPITAL = "hospital:hospital-demo";
 
@@ -32,6 +33,17 @@ class ServicesIT {
       HttpResponse<String> wrongChannel = sys.post("/api/loss-reports", PORTAL, lossReport(holder, "狄云"));
       assertThat(wrongChannel.statusCode()).isEqualTo(400);
       assertThat(sys.json(wrongChannel).at("/fields/channel").asText()).contains("phone line");
+      // the guides' lines: 12333 answers lookups, 96102 takes loss reports (24 h)
+      assertThat(sys.json(sys.post("/api/loss-reports", SERVICE_LINE, lossReport(holder, "狄云"))).at("/fields/channel").asText())
+          .contains("96102");
+      JsonNode masked = sys.json(sys.get("/api/medical-insurance-number?idNumber=" + holder, SERVICE_LINE));
+      assertThat(masked.get("full").asBoolean()).isFalse();
+      JsonNode full = sys.json(sys.get("/api/medical-insurance-number?idNumber=" + holder + "&authenticatedBy=PHONE_PIN", SERVICE_LINE));
+      assertThat(full.get("full").asBoolean()).isTrue();
+      assertThat(full.get("medicalInsuranceNumber").asText()).matches("\\d{11}").endsWith(masked.get("medicalInsuranceNumber").asText()
+          .replace("*", "")).isNotEqualTo(masked.get("medicalInsuranceNumber").asText());
+      assertThat(sys.get("/api/medical-insurance-number?idNumber=" + holder + "&authenticatedBy=CARD", SERVICE_LINE).statusCode())
+          .as("a phone line cannot have read a card").isEqualTo(400);
       HttpResponse<String> reported = sys.post("/api/loss-reports", PHONE, lossReport(holder, "狄云"));
       assertThat(reported.statusCode()).as(reported.body()).isEqualTo(201);
       JsonNode report = sys.json(reported);
@@ -58,6 +70,14 @@ class ServicesIT {
       JsonNode voucher = sys.json(sys.get("/api/vouchers/" + certificate, HOSPITAL));
       assertThat(voucher.get("valid").asBoolean()).isTrue();
       assertThat(voucher.get("holderName").asText()).isEqualTo("狄*");
+      HttpResponse<byte[]> pdf = sys.getBytes("/api/vouchers/" + certificate + "/certificate?idNumber=" + holder, COUNTER);
+      assertThat(pdf.statusCode()).isEqualTo(200);
+      assertThat(pdf.headers().firstValue("Content-Type").orElse("")).startsWith("application/pdf");
+      assertThat(new String(pdf.body(), 0, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+      assertThat(sys.get("/api/vouchers/" + certificate + "/certificate?idNumber=" + id("11010519800101015"), COUNTER).statusCode())
+          .as("someone else's ID number").isEqualTo(404);
+      assertThat(sys.get("/api/vouchers/" + certificate + "/certificate?idNumber=" + holder, PORTAL).statusCode())
+          .as("printed at a counter or terminal").isEqualTo(400);
       String typo = certificate.substring(0, 16) + ((certificate.charAt(16) - '0' + 1) % 10);
       assertThat(sys.get("/api/vouchers/" + typo, HOSPITAL).statusCode()).as("a misread number is refused").isEqualTo(400);
       await("the provisional report became formal", () -> statusAs(sys, report.get("reportNumber").asText(), PHONE).equals("FORMALISED"));
@@ -82,8 +102,11 @@ class ServicesIT {
       HttpResponse<String> sibling = sys.post("/api/family-bindings", HOSPITAL, bind.formatted(holder, holder, spouse, spouse, "SIBLING"));
       assertThat(sys.json(sibling).at("/fields/relationship").asText()).contains("cannot share");
       String bindingCase = created(sys.post("/api/family-bindings", HOSPITAL, bind.formatted(holder, holder, spouse, spouse, "SPOUSE")));
-      await("linked", () -> sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL)).size() == 1);
-      JsonNode link = sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL)).get(0);
+      assertThat(sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL)).at("/fields/authenticatedBy").asText())
+          .as("an ID number alone does not show a family account").contains("CARD");
+      await("linked", () -> sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder + "&authenticatedBy=CARD", HOSPITAL))
+          .size() == 1);
+      JsonNode link = sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder + "&authenticatedBy=CARD", HOSPITAL)).get(0);
       assertThat(link.get("memberName").asText()).isEqualTo("戚*");
       assertThat(sys.post("/api/family-bindings", HOSPITAL, bind.formatted(holder, holder, spouse, spouse, "SPOUSE")).statusCode())
           .isEqualTo(409);
@@ -108,7 +131,7 @@ class ServicesIT {
       assertThat(sys.post("/api/tasks/" + task.get("id").asLong() + "/complete", CLERK, "{\"childReviewOutcome\":\"APPROVED\"}")
           .statusCode()).isEqualTo(200);
       await("e-card in the family account", () -> {
-        for (JsonNode l : sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder, PORTAL))) {
+        for (JsonNode l : sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder + "&authenticatedBy=WEB_LOGIN", PORTAL))) {
           if (l.get("relationship").asText().equals("CHILD") && !l.get("childECard").isNull()) {
             return l.get("childECard").asText().matches("\\*+\\d{4}");
           }

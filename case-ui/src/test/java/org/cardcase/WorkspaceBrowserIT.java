@@ -253,6 +253,104 @@ class WorkspaceBrowserIT {
     }
   }
 
+  @Test
+  void aCounterClerkTakesAFormalReportAndReissueAndPrintsTheCertificateAndATerminalPrintsItAgain() throws Exception {
+    try (RunningSystem sys = new RunningSystem("counter").with("--cardcase.simulators.bank.produce-after=1s")) {
+      sys.start();
+      String holder = id("11010519800101999");
+      String applied = created(sys.post("/api/applications", PORTAL, application("狄云", holder, "MALE")));
+      await("card ready", () -> status(sys, applied).equals("CARD_READY"));
+      sys.post("/api/callbacks/card-activated", PARTNER, "{\"callbackId\":\"act-c\",\"caseNumber\":\"" + applied + "\",\"branch\":\"ICBC\"}");
+      await("card active", () -> status(sys, applied).equals("ACTIVE"));
+      String base = "http://127.0.0.1:" + sys.httpPort;
+
+      // a counter clerk: an empty request is refused at its fields and changes nothing
+      signIn(base, "clerk", "clerk-demo");
+      browser.get(base + "/counter");
+      click("reissue-accept");
+      new WebDriverWait(browser, Duration.ofSeconds(20))
+          .until(d -> d.findElement(By.id("reissue-holderIdNumber")).getAttribute("invalid") != null);
+      assertThat(browser.findElement(By.id("reissue-error")).getText()).contains("持卡人身份证复印件扫描件", "请扫描后在此添加文件");
+      shot("counter-errors");
+      type("reissue-holderIdNumber", holder);
+      type("reissue-holderName", "狄云");
+      type("reissue-phone", "13800000000");
+      click("reissue-holderIdOriginalChecked");
+      scan("reissue-holderIdCopy", 700, 450);
+      scan("reissue-replacementForm", 800, 1000);
+      // the holder has made no provisional report: the formal one is refused until the counter takes both
+      click("reissue-accept");
+      new WebDriverWait(browser, Duration.ofSeconds(20))
+          .until(d -> d.findElement(By.id("reissue-error")).getText().contains("provisional"));
+      click("reissue-reportProvisionallyNow");
+      click("reissue-accept");
+      String certificate = waitFor(By.id("reissue-certificate")).getText().replaceAll(".*(LK\\d{15}).*", "$1");
+      assertThat(waitFor(By.id("reissue-provisional")).getText()).containsPattern("SC\\d+");
+      shot("counter-reissue-accepted");
+      JsonNode voucher = sys.json(sys.get("/api/vouchers/" + certificate, "hospital:hospital-demo"));
+      assertThat(voucher.get("valid").asBoolean()).isTrue();
+      // printed from the counter screen: the PDF opened, its text read and its code scanned
+      assertCertificate(pdfBehind("certificate-print"), certificate);
+      String reissueCase = browser.findElement(By.id("reissue-result")).getText().replaceAll("(?s)^\\D*(SC\\d+).*", "$1");
+      assertThat(saved(sys, "/api/audit/cases/" + reissueCase, SUPERVISOR)).as("the print is audited with the signed-in clerk")
+          .contains("CERTIFICATE_PRINTED").contains("\"clerk\"");
+      signOut(base);
+
+      // the self-service terminal: the citizen swipes the ID card, sees the full number, prints the certificate again
+      signIn(base, "terminal", "terminal-demo");
+      browser.get(base + "/terminal");
+      type("terminal-identify-number", holder);
+      click("terminal-by-id-card");
+      click("terminal-number");
+      String number = waitFor(By.id("terminal-number-value")).getText();
+      assertThat(number).as("in full: the terminal identified the citizen by the ID card").matches("\\d{11}");
+      shot("terminal-number");
+      click("terminal-back");
+      click("terminal-certificate");
+      assertCertificate(pdfBehind("terminal-certificate-print"), certificate);
+      shot("terminal-certificate");
+      click("terminal-finish");
+      waitFor(By.id("terminal-identify-number"));
+      assertThat(browser.getPageSource()).as("the next citizen sees nothing of this one").doesNotContain(number);
+    }
+  }
+
+  void type(String id, String value) {
+    js("const e = arguments[0]; e.value = arguments[1]; e.dispatchEvent(new Event('change', {bubbles: true}));",
+        waitFor(By.id(id)), value);
+  }
+
+  /** Adds a scanned page to an upload the way a file chosen from the scanner's folder arrives. */
+  void scan(String uploadId, int width, int height) {
+    js("const up = arguments[0]; const c = document.createElement('canvas'); c.width = arguments[1]; c.height = arguments[2];"
+        + " const g = c.getContext('2d'); for (let i = 0; i < 400; i++) { g.fillStyle = 'hsl(' + (i * 37 % 360) + ',60%,'"
+        + " + (30 + i % 50) + '%)'; g.fillRect((i * 53) % c.width, (i * 97) % c.height, 60, 40); }"
+        + " c.toBlob(b => up._addFiles([new File([b], 'scan.png', {type: 'image/png'})]), 'image/png');",
+        waitFor(By.id(uploadId)), width, height);
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(js(
+        "return arguments[0].files.length === 1 && arguments[0].files[0].complete === true;", d.findElement(By.id(uploadId)))));
+  }
+
+  /** The PDF behind a link, fetched with the signed-in browser's session. */
+  byte[] pdfBehind(String anchorId) {
+    String href = waitFor(By.id(anchorId)).getAttribute("href");
+    Object b64 = ((JavascriptExecutor) browser).executeAsyncScript("const done = arguments[arguments.length - 1];"
+        + " fetch(arguments[0]).then(r => r.arrayBuffer()).then(buf => { let s = ''; const a = new Uint8Array(buf);"
+        + " for (let i = 0; i < a.length; i++) s += String.fromCharCode(a[i]); done(btoa(s)); });", href);
+    return java.util.Base64.getDecoder().decode(String.valueOf(b64));
+  }
+
+  static void assertCertificate(byte[] pdf, String certificate) throws Exception {
+    try (var doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+      String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+      assertThat(text).contains("社会保障卡领卡凭证", "临时就医凭证", certificate, "狄*", "领卡日期", "领卡地点").doesNotContain("狄云");
+      java.awt.image.BufferedImage page = new org.apache.pdfbox.rendering.PDFRenderer(doc).renderImageWithDPI(0, 150);
+      String scanned = new com.google.zxing.MultiFormatReader().decode(new com.google.zxing.BinaryBitmap(
+          new com.google.zxing.common.HybridBinarizer(new com.google.zxing.client.j2se.BufferedImageLuminanceSource(page)))).getText();
+      assertThat(scanned).isEqualTo(certificate);
+    }
+  }
+
   /** Waits until the element shows this text; the view may draw itself anew meanwhile (a stale element is looked up again). */
   void waitForText(String id, String text) {
     new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)

@@ -132,10 +132,12 @@ public class ServiceRequestsApi {
   }
 
   @GetMapping("/api/family-bindings")
-  List<Map<String, Object>> familyAccount(@RequestParam(defaultValue = "") String holderIdNumber) {
+  List<Map<String, Object>> familyAccount(@RequestParam(defaultValue = "") String holderIdNumber,
+      @RequestParam(required = false) String authenticatedBy, Principal channel) {
     if (!holderIdNumber.matches("\\d{17}[\\dXx]")) {
       throw FieldErrors.of("holderIdNumber", "the holder's 18-character ID number");
     }
+    FamilyBindings.holderAuthenticated(channel.getName(), authenticatedBy);
     return families.links(holderIdNumber.toUpperCase()).stream().map(l -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", l.id());
@@ -149,7 +151,9 @@ public class ServiceRequestsApi {
   }
 
   @DeleteMapping("/api/family-bindings/{id}")
-  Map<String, Object> unbind(@PathVariable long id, @RequestParam(defaultValue = "") String holderIdNumber, Principal channel) {
+  Map<String, Object> unbind(@PathVariable long id, @RequestParam(defaultValue = "") String holderIdNumber,
+      @RequestParam(required = false) String authenticatedBy, Principal channel) {
+    FamilyBindings.holderAuthenticated(channel.getName(), authenticatedBy);
     families.remove(id, holderIdNumber.toUpperCase(), channel.getName(), channel.getName());
     return Map.of("removed", id);
   }

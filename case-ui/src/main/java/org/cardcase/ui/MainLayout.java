@@ -51,6 +51,9 @@ public class MainLayout extends AppLayout {
     if (auth.hasAnyRole("CLERK", "SUPERVISOR")) {
       nav.addItem(new SideNavItem(getTranslation("nav.tasks"), TasksView.class));
     }
+    if (auth.hasAnyRole("CLERK", "SUPERVISOR") && accounts.find(user).map(a -> a.groups().contains(CounterView.GROUP)).orElse(false)) {
+      nav.addItem(new SideNavItem(getTranslation("nav.counter"), CounterView.class));
+    }
     nav.addItem(new SideNavItem(getTranslation("nav.cases"), CasesView.class));
     if (auth.hasAnyRole("SUPERVISOR", "ANALYST")) {
       nav.addItem(new SideNavItem(getTranslation("nav.dashboard"), DashboardView.class));

@@ -87,7 +87,7 @@ public class TasksView extends VerticalLayout {
     step.setItemLabelGenerator(s -> getTranslation("step." + s));
     channel.setId("filter-channel");
     channel.setPlaceholder(getTranslation("tasks.filter.channel"));
-    channel.setItems("web-portal", "alipay", "wechat", "phone-line", "counter", "terminal", "hospital");
+    channel.setItems("web-portal", "alipay", "wechat", "12333", "96102", "counter", "terminal", "hospital", "nhsa-app", "phone-line");
     channel.setItemLabelGenerator(c -> getTranslation("channel." + c));
     sort.setId("filter-sort");
     sort.setItems(TaskQueue.Sort.values());

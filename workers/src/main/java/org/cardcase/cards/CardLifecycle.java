@@ -161,6 +161,12 @@ public class CardLifecycle {
     return jdbc.sql("select * from card where case_number = ?").param(caseNumber).query(CardLifecycle::map).optional();
   }
 
+  /** The card with this printed number (a terminal or counter reads it from the chip or the keypad). */
+  public Optional<Card> byCardNumber(String cardNumber) {
+    return jdbc.sql("select * from card where card_number = ? order by created_at desc limit 1").param(cardNumber)
+        .query(CardLifecycle::map).optional();
+  }
+
   /** The holder's cards, newest first. */
   public List<Card> ofHolder(String idNumber) {
     return jdbc.sql("select * from card where holder_id_number = ? order by created_at desc, card_id desc").param(idNumber)

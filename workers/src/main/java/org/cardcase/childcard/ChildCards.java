@@ -29,7 +29,8 @@ import org.springframework.stereotype.Service;
 public class ChildCards {
   public static final String TYPE = "CHILD_E_CARD";
   public static final String NOTICE_VERSION = "2026-01";
-  static final List<String> CHANNELS = List.of(Channels.WEB_PORTAL, Channels.ALIPAY, Channels.WECHAT);
+  static final List<String> CHANNELS = List.of(Channels.WEB_PORTAL, Channels.ALIPAY, Channels.WECHAT,
+      Channels.MEDICAL_INSURANCE_APP);
 
   public record Letter(String text, String sha256, String noticeVersion) {}
 
@@ -95,7 +96,7 @@ public class ChildCards {
   public String request(Request r, String channel) {
     Map<String, String> errors = new LinkedHashMap<>();
     if (!CHANNELS.contains(channel)) {
-      errors.put("channel", "the child e-card is applied for online: web portal, Alipay or WeChat");
+      errors.put("channel", "the child e-card is applied for online: web portal, Alipay, WeChat or the national medical insurance app");
     }
     Letter letter = null;
     try {

@@ -125,6 +125,19 @@ public class FamilyBindings {
         cn -> cases.putData(cn, data));
   }
 
+  /**
+   * A channel lists or removes a holder's links only after it authenticated the holder (guide 002:
+   * the family account is the holder's; an ID number alone is not enough); it says how it did.
+   */
+  public static String holderAuthenticated(String channel, String authenticatedBy) {
+    String method = Channels.authentication(channel, authenticatedBy);
+    if (method == null) {
+      throw FieldErrors.of("authenticatedBy", "the holder's family links are shown or removed only once the channel has"
+          + " authenticated the holder; say how: " + String.join(" or ", Channels.AUTHENTICATION.getOrDefault(channel, List.of())));
+    }
+    return method;
+  }
+
   /** Active links of a holder, oldest first. */
   public List<Link> links(String holderIdNumber) {
     return jdbc.sql("select * from family_link where holder_id_number = ? and removed_at is null order by id").param(holderIdNumber)

@@ -28,14 +28,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Provisional loss reports: by the 24-hour phone line, in writing at a service point (counter) or
+ * Provisional loss reports: by the 24-hour card service line 96102, in writing at a service point (counter) or
  * at a self-service terminal. The card's settlement is stopped at once; the citizen gets the
  * report number and can withdraw the report when the card turns up.
  */
 @Service
 public class LossReports {
   public static final String TYPE = "LOSS_REPORT";
-  static final List<String> CHANNELS = List.of(Channels.PHONE_LINE, Channels.COUNTER, Channels.TERMINAL);
+  static final List<String> CHANNELS = List.of(Channels.LOSS_LINE, Channels.COUNTER, Channels.TERMINAL);
   private static final Logger log = LoggerFactory.getLogger(LossReports.class);
 
   public record Report(String idNumber, String cardNumber, String holderName, String phone) {}
@@ -64,7 +64,7 @@ public class LossReports {
   public Reported report(Report r, String channel) {
     Map<String, String> errors = new LinkedHashMap<>();
     if (!CHANNELS.contains(channel)) {
-      errors.put("channel", "a loss is reported by phone line, at a counter or at a terminal, not through " + channel);
+      errors.put("channel", "a loss is reported by the 96102 line, at a counter or at a terminal, not through " + channel);
     }
     IdNumber.Check id = IdNumber.check(r.idNumber(), LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
     if (!id.valid()) {
@@ -117,7 +117,7 @@ public class LossReports {
     CaseRecord c = cases.find(reportNumber).filter(k -> k.caseType().equals(TYPE)).filter(k -> k.idNumber().equals(idNumber))
         .orElseThrow(() -> new CaseNotFound(reportNumber));
     if (!CHANNELS.contains(channel)) {
-      throw FieldErrors.of("channel", "a report is withdrawn by phone line, at a counter or at a terminal");
+      throw FieldErrors.of("channel", "a report is withdrawn by the 96102 line, at a counter or at a terminal");
     }
     if (reason == null || reason.isBlank() || reason.length() > 200) {
       throw FieldErrors.of("reason", "say why (e.g. the card was found), at most 200 characters");

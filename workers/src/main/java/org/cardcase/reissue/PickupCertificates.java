@@ -104,6 +104,7 @@ public class PickupCertificates {
       text(cb, bf, 10, left, y - 18, "（补卡期间作为临时就医凭证使用）");
       y -= 50;
       qr(cb, v.number(), page.getWidth() - 40 - 110, y - 95, 110);
+      text(cb, bf, 8, page.getWidth() - 40 - 104, y - 108, "医疗机构扫码核验");
       String validity = switch (v.state()) {
         case VALID -> "有效：可作为临时就医凭证，至领取新卡时止";
         case USED -> "已失效：新卡已领取";
@@ -137,7 +138,6 @@ public class PickupCertificates {
         text(cb, bf, 8.5f, left, y, n);
         y -= 15;
       }
-      text(cb, bf, 8, page.getWidth() - 40 - 110, y - 4, "扫码核验 · " + v.number());
       doc.close();
     } catch (Exception e) {
       throw new IllegalStateException("the certificate " + v.number() + " could not be printed: " + e.getMessage(), e);

@@ -42,6 +42,12 @@ public class Vouchers {
     return jdbc.sql("select * from voucher where number = ?").param(number).query(Vouchers::map).optional();
   }
 
+  /** The holder's newest certificate (a terminal prints it again). */
+  public Optional<Voucher> latestOf(String holderIdNumber) {
+    return jdbc.sql("select * from voucher where holder_id_number = ? order by issued_at desc limit 1").param(holderIdNumber)
+        .query(Vouchers::map).optional();
+  }
+
   public Optional<Voucher> ofCase(String caseNumber) {
     return jdbc.sql("select * from voucher where case_number = ?").param(caseNumber).query(Vouchers::map).optional();
   }

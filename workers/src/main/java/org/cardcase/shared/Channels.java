@@ -10,14 +10,20 @@ public final class Channels {
   public static final String WEB_PORTAL = "web-portal";
   public static final String ALIPAY = "alipay";
   public static final String WECHAT = "wechat";
-  public static final String PHONE_LINE = "phone-line";
+  /** 12333, the HR and social security service line: lookups (progress, the medical insurance number) with a PIN. */
+  public static final String SERVICE_LINE = "12333";
+  /** 96102, the social security card service line, 24 hours: provisional loss reports. */
+  public static final String LOSS_LINE = "96102";
+  /** The national medical insurance service platform app (国家医保服务平台): the child e-card. */
+  public static final String MEDICAL_INSURANCE_APP = "nhsa-app";
   public static final String COUNTER = "counter";
   public static final String TERMINAL = "terminal";
   public static final String HOSPITAL = "hospital";
   /** Not a citizen channel: the provincial card centre and banks calling back about production. */
   public static final String CARD_PRODUCTION = "card-production";
 
-  public static final List<String> ALL = List.of(WEB_PORTAL, ALIPAY, WECHAT, PHONE_LINE, COUNTER, TERMINAL, HOSPITAL);
+  public static final List<String> ALL = List.of(WEB_PORTAL, ALIPAY, WECHAT, SERVICE_LINE, LOSS_LINE, COUNTER, TERMINAL, HOSPITAL,
+      MEDICAL_INSURANCE_APP);
   /**
    * How each channel can have authenticated the citizen before it asks for their full personal
    * data (the channel says which it did): a web login, the app's real-name login, the phone line's
@@ -25,8 +31,8 @@ public final class Channels {
    */
   public static final Map<String, List<String>> AUTHENTICATION = Map.of(
       WEB_PORTAL, List.of("WEB_LOGIN"), ALIPAY, List.of("APP_LOGIN"), WECHAT, List.of("APP_LOGIN"),
-      PHONE_LINE, List.of("PHONE_PIN"), TERMINAL, List.of("CARD", "ID_CARD"), COUNTER, List.of("ID_CARD"),
-      HOSPITAL, List.of("CARD"));
+      MEDICAL_INSURANCE_APP, List.of("APP_LOGIN"), SERVICE_LINE, List.of("PHONE_PIN"), TERMINAL, List.of("CARD", "ID_CARD"),
+      COUNTER, List.of("ID_CARD"), HOSPITAL, List.of("CARD"));
 
   /**
    * The authentication the channel says it did, checked against what that channel can do; null if

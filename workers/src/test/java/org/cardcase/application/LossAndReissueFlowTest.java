@@ -38,7 +38,7 @@ class LossAndReissueFlowTest extends FlowTest {
 
 
   LossReports.Reported reportLoss(String idNumber, String name) {
-    return lossReports.report(new LossReports.Report(idNumber, null, name, "13900000000"), "phone-line");
+    return lossReports.report(new LossReports.Report(idNumber, null, name, "13900000000"), "96102");
   }
 
   @Test
@@ -50,7 +50,7 @@ class LossAndReissueFlowTest extends FlowTest {
 
     assertThatThrownBy(() -> lossReports.report(new LossReports.Report(holder, null, "陈家洛", "13900000000"), "web-portal"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("channel"));
-    assertThatThrownBy(() -> lossReports.report(new LossReports.Report(holder, null, "陈家", "13900000000"), "phone-line"))
+    assertThatThrownBy(() -> lossReports.report(new LossReports.Report(holder, null, "陈家", "13900000000"), "96102"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("holderName")).contains("does not match"));
 
     LossReports.Reported r = reportLoss(holder, "陈家洛");
@@ -63,7 +63,7 @@ class LossAndReissueFlowTest extends FlowTest {
     assertThat(notificationText(r.reportNumber(), "loss-reported")).contains(r.reportNumber());
 
     await("waits for withdrawal or formal report", () -> step(r.reportNumber()).equals("wait-loss-resolution"));
-    lossReports.withdraw(r.reportNumber(), holder, "card found at home", "phone-line");
+    lossReports.withdraw(r.reportNumber(), holder, "card found at home", "96102");
     await("withdrawn", () -> cases.get(r.reportNumber()).closedAt() != null);
     assertThat(cases.get(r.reportNumber()).status()).isEqualTo(org.cardcase.cases.CaseStatus.WITHDRAWN);
     assertThat(card(applied).state()).isEqualTo(CardState.ACTIVE);

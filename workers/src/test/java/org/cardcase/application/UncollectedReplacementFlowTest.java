@@ -33,7 +33,7 @@ class UncollectedReplacementFlowTest extends FlowTest {
     String applied = activeCardHolder("胡斐", holder);
     String number = card(applied).medicalInsuranceNumber();
     assertThat(number).isNotNull();
-    lossReports.report(new LossReports.Report(holder, null, "胡斐", "13900000003"), "phone-line");
+    lossReports.report(new LossReports.Report(holder, null, "胡斐", "13900000003"), "96102");
     Reissues.Accepted a = reissues.accept(new Reissues.Request(holder, "胡斐", "13900000003", null, "HOLDER", null, null, true, null,
         png(700, 450), null, png(800, 1000), "clerk", null), "counter");
     await("the replacement is ready", () -> step(a.caseNumber()).equals("wait-pickup"));
@@ -70,10 +70,10 @@ class UncollectedReplacementFlowTest extends FlowTest {
     String number = card(applied).medicalInsuranceNumber();
     int before = audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).size();
 
-    MedicalInsuranceNumbers.Lookup masked = numbers.lookup(holder, "phone-line", null);
+    MedicalInsuranceNumbers.Lookup masked = numbers.lookup(holder, "12333", null);
     assertThat(masked.full()).isFalse();
     assertThat(masked.medicalInsuranceNumber()).isNotEqualTo(number).endsWith(number.substring(number.length() - 4));
-    MedicalInsuranceNumbers.Lookup full = numbers.lookup(holder, "phone-line", "PHONE_PIN");
+    MedicalInsuranceNumbers.Lookup full = numbers.lookup(holder, "12333", "PHONE_PIN");
     assertThat(full.full()).isTrue();
     assertThat(full.medicalInsuranceNumber()).isEqualTo(number);
     assertThat(numbers.lookup(holder, "terminal", "id_card").medicalInsuranceNumber()).isEqualTo(number);

@@ -1,0 +1,387 @@
+package org.cardcase.ui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.HasValidation;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.tabs.TabSheet;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.component.upload.Upload;
+import com.vaadin.flow.component.upload.receivers.MemoryBuffer;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.StreamResource;
+import jakarta.annotation.security.RolesAllowed;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.cardcase.cards.CardNotFound;
+import org.cardcase.cases.CaseConflict;
+import org.cardcase.cases.CaseNotFound;
+import org.cardcase.loss.LossReports;
+import org.cardcase.reissue.PickupCertificates;
+import org.cardcase.reissue.Reissues;
+import org.cardcase.reissue.Vouchers;
+import org.cardcase.shared.Channels;
+import org.cardcase.shared.FieldErrors;
+import org.cardcase.shared.Masking;
+
+/**
+ * The counter half of the guides for clerks of the {@code counter} group: the formal loss report
+ * and reissue (with the provisional report in the same visit), the printed pickup certificate, the
+ * hand-over of the new card from its pickup date, a provisional report in writing and the voucher
+ * check. The signed-in clerk is the one recorded; the services validate as for the channel API and
+ * their errors are shown at the field.
+ */
+@Route(value = "counter", layout = MainLayout.class)
+@PageTitle("CardCase")
+@RolesAllowed({"CLERK", "SUPERVISOR"})
+public class CounterView extends VerticalLayout implements BeforeEnterObserver {
+  public static final String GROUP = "counter";
+  static final int MAX_BYTES = 5 * 1024 * 1024;
+
+  private final Reissues reissues;
+  private final LossReports lossReports;
+  private final Vouchers vouchers;
+  private final PickupCertificates certificates;
+  private final Staff staff;
+
+  public CounterView(Reissues reissues, LossReports lossReports, Vouchers vouchers, PickupCertificates certificates, Staff staff) {
+    this.reissues = reissues;
+    this.lossReports = lossReports;
+    this.vouchers = vouchers;
+    this.certificates = certificates;
+    this.staff = staff;
+    setWidthFull();
+    TabSheet tabs = new TabSheet();
+    tabs.setId("counter-tabs");
+    tabs.setWidthFull();
+    tabs.add(getTranslation("counter.tab.reissue"), reissue());
+    tabs.add(getTranslation("counter.tab.pickup"), pickup());
+    tabs.add(getTranslation("counter.tab.loss"), provisional());
+    tabs.add(getTranslation("counter.tab.voucher"), voucherCheck());
+    add(new H2(getTranslation("counter.title")), tabs);
+  }
+
+  /** Counter work is for the counter group: the menu hides it from others and the server refuses it. */
+  @Override
+  public void beforeEnter(BeforeEnterEvent event) {
+    if (!staff.groups().contains(GROUP)) {
+      event.rerouteToError(com.vaadin.flow.router.NotFoundException.class, getTranslation("counter.notInGroup"));
+    }
+  }
+
+  private String clerk() {
+    return staff.person().name();
+  }
+
+  // ---- formal loss report and reissue ----
+
+  private Component reissue() {
+    Fields f = new Fields("reissue");
+    TextField holderId = f.text("holderIdNumber", "counter.holderIdNumber");
+    TextField holderName = f.text("holderName", "counter.holderName");
+    TextField phone = f.text("phone", "counter.phone");
+    TextField cardNumber = f.text("cardNumber", "counter.cardNumber");
+    RadioButtonGroup<String> applicant = new RadioButtonGroup<>(getTranslation("counter.applicant"));
+    applicant.setId("reissue-applicant");
+    applicant.setItems("HOLDER", "DELEGATE");
+    applicant.setItemLabelGenerator(a -> getTranslation("counter.applicant." + a));
+    applicant.setValue("HOLDER");
+    f.fields.put("applicant", applicant);
+    f.labels.put("applicant", applicant.getLabel());
+    TextField delegateName = f.text("delegateName", "counter.delegateName");
+    TextField delegateId = f.text("delegateIdNumber", "counter.delegateIdNumber");
+    Checkbox holderOriginal = f.check("holderIdOriginalChecked", "counter.holderIdOriginalChecked");
+    Checkbox delegateOriginal = f.check("delegateIdOriginalChecked", "counter.delegateIdOriginalChecked");
+    Upload holderCopy = f.upload("holderIdCopy", "counter.holderIdCopy");
+    Upload delegateCopy = f.upload("delegateIdCopy", "counter.delegateIdCopy");
+    Upload form = f.upload("replacementForm", "counter.replacementForm");
+    Checkbox provisionalNow = f.check("reportProvisionallyNow", "counter.reportProvisionallyNow");
+    Component[] delegateOnly = {delegateName, delegateId, delegateOriginal, delegateCopy};
+    applicant.addValueChangeListener(e -> {
+      for (Component c : delegateOnly) {
+        c.setVisible("DELEGATE".equals(e.getValue()));
+      }
+    });
+    for (Component c : delegateOnly) {
+      c.setVisible(false);
+    }
+    Div result = new Div();
+    result.setId("reissue-result");
+    Button accept = new Button(getTranslation("counter.reissue.accept"));
+    accept.setId("reissue-accept");
+    accept.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    accept.addClickListener(e -> f.run(() -> {
+      boolean delegate = "DELEGATE".equals(applicant.getValue());
+      Reissues.Accepted a = reissues.accept(new Reissues.Request(holderId.getValue().strip().toUpperCase(), holderName.getValue(),
+          phone.getValue().strip(), blankToNull(cardNumber.getValue()), applicant.getValue(),
+          delegate ? delegateName.getValue() : null, delegate ? delegateId.getValue().strip().toUpperCase() : null,
+          holderOriginal.getValue(), delegate ? delegateOriginal.getValue() : null, f.file("holderIdCopy"),
+          delegate ? f.file("delegateIdCopy") : null, f.file("replacementForm"), clerk(), provisionalNow.getValue()),
+          Channels.COUNTER);
+      result.removeAll();
+      result.add(new H3(getTranslation("counter.reissue.accepted", a.caseNumber())),
+          line("reissue-certificate", getTranslation("counter.certificate"), a.certificateNumber()),
+          line("reissue-pickup-date", getTranslation("counter.pickupDate"),
+              getTranslation("counter.pickupDate.value", day(LocalDate.parse(a.pickupDate())), a.pickupWorkingDays())),
+          line("reissue-provisional", getTranslation("counter.provisionalReport"),
+              a.provisionalReport() == null ? "—" : a.provisionalReport()),
+          print(a.certificateNumber()), next(f, result));
+    }));
+    FormLayout layout = new FormLayout(holderId, holderName, phone, cardNumber, applicant, delegateName, delegateId, holderOriginal,
+        delegateOriginal, holderCopy, delegateCopy, form, provisionalNow);
+    layout.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("700px", 2));
+    return new VerticalLayout(new Paragraph(getTranslation("counter.reissue.help")), layout, accept, f.general, result);
+  }
+
+  /** Clears the screen for the next citizen at the counter. */
+  private Button next(Fields f, Div result) {
+    Button b = new Button(getTranslation("counter.next"), e -> {
+      f.reset();
+      result.removeAll();
+    });
+    b.setId(f.prefix + "-next");
+    return b;
+  }
+
+  private Anchor print(String certificate) {
+    // each click prints anew: a fresh PDF (its state now) and an audit entry for the clerk
+    StreamResource pdf = new StreamResource(certificate + ".pdf",
+        () -> new ByteArrayInputStream(certificates.print(certificate, clerk(), Channels.COUNTER)));
+    pdf.setContentType("application/pdf");
+    Anchor a = new Anchor(pdf, getTranslation("counter.print"));
+    a.setId("certificate-print");
+    a.setTarget("_blank");
+    a.getElement().getThemeList().add("badge primary");
+    return a;
+  }
+
+  // ---- hand-over of the new card ----
+
+  private Component pickup() {
+    Fields f = new Fields("pickup");
+    TextField caseNumber = f.text("caseNumber", "counter.caseNumber");
+    TextField certificate = f.text("certificateNumber", "counter.certificate");
+    TextField idNumber = f.text("idNumber", "counter.holderIdNumber");
+    Checkbox checked = f.check("idCardChecked", "counter.idCardChecked");
+    Div result = new Div();
+    result.setId("pickup-result");
+    Button hand = new Button(getTranslation("counter.pickup.handOver"));
+    hand.setId("pickup-hand-over");
+    hand.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    hand.addClickListener(e -> f.run(() -> {
+      String cn = caseNumber.getValue().strip().toUpperCase();
+      if (cn.isEmpty()) {
+        throw FieldErrors.of("caseNumber", getTranslation("form.required"));
+      }
+      reissues.pickUp(cn, new Reissues.Pickup(certificate.getValue().strip().toUpperCase(), idNumber.getValue(), checked.getValue(),
+          clerk()), Channels.COUNTER);
+      result.removeAll();
+      result.add(badge(getTranslation("counter.pickup.done", cn), "success"), next(f, result));
+    }));
+    FormLayout layout = new FormLayout(caseNumber, certificate, idNumber, checked);
+    return new VerticalLayout(new Paragraph(getTranslation("counter.pickup.help")), layout, hand, f.general, result);
+  }
+
+  // ---- provisional loss report in writing ----
+
+  private Component provisional() {
+    Fields f = new Fields("loss");
+    TextField idNumber = f.text("idNumber", "counter.holderIdNumber");
+    TextField holderName = f.text("holderName", "counter.holderName");
+    TextField phone = f.text("phone", "counter.phone");
+    TextField cardNumber = f.text("cardNumber", "counter.cardNumber");
+    Div result = new Div();
+    result.setId("loss-result");
+    Button report = new Button(getTranslation("counter.loss.report"));
+    report.setId("loss-report");
+    report.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
+    report.addClickListener(e -> f.run(() -> {
+      LossReports.Reported r = lossReports.report(new LossReports.Report(idNumber.getValue().strip().toUpperCase(),
+          blankToNull(cardNumber.getValue()), holderName.getValue(), phone.getValue().strip()), Channels.COUNTER);
+      result.removeAll();
+      result.add(badge(getTranslation("counter.loss.done", r.reportNumber()), "success"),
+          new Paragraph(getTranslation(r.settlementStopped() ? "counter.loss.stopped" : "counter.loss.stopPending")), next(f, result));
+    }));
+    FormLayout layout = new FormLayout(idNumber, holderName, phone, cardNumber);
+    return new VerticalLayout(new Paragraph(getTranslation("counter.loss.help")), layout, report, f.general, result);
+  }
+
+  // ---- voucher check ----
+
+  private Component voucherCheck() {
+    Fields f = new Fields("voucher");
+    TextField number = f.text("number", "counter.certificate");
+    Div result = new Div();
+    result.setId("voucher-result");
+    Button check = new Button(getTranslation("counter.voucher.check"));
+    check.setId("voucher-check");
+    check.addClickListener(e -> f.run(() -> {
+      String n = number.getValue().strip().toUpperCase();
+      if (!Vouchers.wellFormed(n)) {
+        throw FieldErrors.of("number", getTranslation("counter.voucher.malformed"));
+      }
+      Vouchers.Voucher v = vouchers.find(n).orElseThrow(() -> new CaseNotFound("certificate " + n));
+      result.removeAll();
+      boolean valid = v.state() == Vouchers.State.VALID;
+      result.add(badge(getTranslation("counter.voucher.state." + v.state()), valid ? "success" : "error"),
+          line("voucher-holder", getTranslation("counter.holderName"), Masking.name(v.holderName()) + " · "
+              + Masking.idNumber(v.holderIdNumber())),
+          line("voucher-pickup", getTranslation("counter.pickupDate"), day(v.pickupDate())));
+    }));
+    return new VerticalLayout(new Paragraph(getTranslation("counter.voucher.help")), number, check, f.general, result);
+  }
+
+  // ---- helpers ----
+
+  private String day(LocalDate d) {
+    return d.format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(getLocale()));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip().toUpperCase();
+  }
+
+  private static Component line(String id, String label, String value) {
+    Div d = new Div(new Span(label + ": "), new Span(value));
+    d.setId(id);
+    return d;
+  }
+
+  private static Span badge(String text, String theme) {
+    Span s = new Span(text);
+    s.getElement().getThemeList().add("badge " + theme);
+    return s;
+  }
+
+  /** The inputs of one screen by the service's field names, so a refusal is shown at its field. */
+  private final class Fields {
+    final String prefix;
+    final Map<String, Component> fields = new LinkedHashMap<>();
+    final Map<String, byte[]> files = new HashMap<>();
+    final Map<String, String> labels = new HashMap<>();
+    final Div general = new Div();
+
+    Fields(String prefix) {
+      this.prefix = prefix;
+      general.setId(prefix + "-error");
+      general.getStyle().set("color", "var(--lumo-error-text-color)").set("white-space", "pre-line");
+    }
+
+    TextField text(String name, String label) {
+      labels.put(name, getTranslation(label));
+      TextField t = new TextField(getTranslation(label));
+      t.setId(prefix + "-" + name);
+      t.setWidthFull();
+      fields.put(name, t);
+      return t;
+    }
+
+    Checkbox check(String name, String label) {
+      labels.put(name, getTranslation(label));
+      Checkbox c = new Checkbox(getTranslation(label));
+      c.setId(prefix + "-" + name);
+      fields.put(name, c);
+      return c;
+    }
+
+    Upload upload(String name, String label) {
+      labels.put(name, getTranslation(label));
+      MemoryBuffer buffer = new MemoryBuffer();
+      Upload u = new Upload(buffer);
+      u.setId(prefix + "-" + name);
+      u.setAcceptedFileTypes("image/png", "image/jpeg", ".png", ".jpg", ".jpeg");
+      u.setMaxFileSize(MAX_BYTES);
+      u.setMaxFiles(1);
+      com.vaadin.flow.component.upload.UploadI18N i18n = new com.vaadin.flow.component.upload.UploadI18N();
+      i18n.setAddFiles(new com.vaadin.flow.component.upload.UploadI18N.AddFiles().setOne(getTranslation(label)));
+      i18n.setDropFiles(new com.vaadin.flow.component.upload.UploadI18N.DropFiles().setOne(getTranslation("counter.dropScan")));
+      u.setI18n(i18n);
+      u.addSucceededListener(e -> {
+        try (InputStream in = buffer.getInputStream()) {
+          files.put(name, in.readAllBytes());
+        } catch (IOException ex) {
+          files.remove(name);
+        }
+      });
+      u.addFileRemovedListener(e -> files.remove(name));
+      fields.put(name, u);
+      return u;
+    }
+
+    /** A scan as the service takes it (base64), or null when none was uploaded: the service says it is required. */
+    String file(String name) {
+      byte[] b = files.get(name);
+      return b == null ? null : Base64.getEncoder().encodeToString(b);
+    }
+
+    void run(Runnable action) {
+      clear();
+      try {
+        action.run();
+      } catch (FieldErrors e) {
+        StringBuilder rest = new StringBuilder();
+        e.errors().forEach((field, said) -> {
+          String message = said;
+          Component c = fields.get(field);
+          // a scan the clerk did not add: say so in the clerk's words, not the API's (base64)
+          if (c instanceof Upload && message.contains("required")) {
+            message = getTranslation("counter.scanRequired");
+          }
+          if (c instanceof HasValidation v) {
+            v.setErrorMessage(message);
+            v.setInvalid(true);
+          } else {
+            rest.append(labels.getOrDefault(field, field)).append(": ").append(message).append('\n');
+          }
+        });
+        general.setText(rest.toString().strip());
+      } catch (CaseConflict | CaseNotFound | CardNotFound e) {
+        general.setText(e.getMessage());
+      }
+    }
+
+    void reset() {
+      clear();
+      files.clear();
+      fields.values().forEach(c -> {
+        if (c instanceof TextField t) {
+          t.clear();
+        } else if (c instanceof Checkbox b) {
+          b.clear();
+        } else if (c instanceof Upload u) {
+          u.clearFileList();
+        }
+      });
+    }
+
+    void clear() {
+      general.setText("");
+      fields.values().forEach(c -> {
+        if (c instanceof HasValidation v) {
+          v.setInvalid(false);
+        }
+      });
+    }
+  }
+}
