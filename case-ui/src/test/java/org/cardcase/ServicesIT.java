@@ -112,7 +112,7 @@ class ServicesIT {
           .isEqualTo(409);
 
       // the child e-card: fetch the letter, sign its hash, apply, a clerk approves
-      String kid = id("11010520200303030");
+      String kid = id("11010520200303961"); // the registry cannot tell the household: a clerk reviews
       JsonNode letter = sys.json(sys.get("/api/child-cards/commitment-letter?parentIdNumber=" + holder
           + "&parentName=" + enc("狄云") + "&childName=" + enc("狄小云") + "&childIdNumber=" + kid, PORTAL));
       assertThat(letter.get("text").asText()).contains("狄云").contains("狄小云");
@@ -138,6 +138,10 @@ class ServicesIT {
         }
         return false;
       });
+      JsonNode mine = sys.json(sys.get("/api/child-cards?parentIdNumber=" + holder + "&authenticatedBy=WEB_LOGIN", PORTAL));
+      assertThat(mine.get(0).get("caseNumber").asText()).as("found by the parent's ID, no case number").isEqualTo(childCase);
+      assertThat(mine.get(0).get("eCard").asText()).startsWith("EC");
+      assertThat(sys.get("/api/child-cards?parentIdNumber=" + holder, PORTAL).statusCode()).isEqualTo(400);
       assertThat(sys.json(sys.get("/api/audit/cases/" + bindingCase + "/verify", SUPERVISOR)).get("intact").asBoolean()).isTrue();
     }
   }

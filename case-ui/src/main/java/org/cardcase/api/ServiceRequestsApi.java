@@ -166,6 +166,25 @@ public class ServiceRequestsApi {
     return childCards.letter(parentIdNumber, parentName, childName, childIdNumber);
   }
 
+  /** The parent's child e-cards by the parent's ID number, no case number (guide 003); the channel authenticated the parent. */
+  @GetMapping("/api/child-cards")
+  List<Map<String, Object>> childCardsOf(@RequestParam(defaultValue = "") String parentIdNumber,
+      @RequestParam(required = false) String authenticatedBy, Principal channel) {
+    if (!parentIdNumber.matches("\\d{17}[\\dXx]")) {
+      throw FieldErrors.of("parentIdNumber", "the parent's 18-character ID number");
+    }
+    return childCards.ofParent(parentIdNumber.toUpperCase(), channel.getName(), authenticatedBy).stream().map(c -> {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("caseNumber", c.caseNumber());
+      m.put("childName", Masking.name(c.childName()));
+      m.put("childIdNumber", Masking.idNumber(c.childIdNumber()));
+      m.put("status", c.status());
+      m.put("eCard", c.eCard());
+      m.put("requestedAt", c.requestedAt());
+      return m;
+    }).toList();
+  }
+
   @PostMapping(path = "/api/child-cards", consumes = "application/json")
   ResponseEntity<Map<String, Object>> childCard(@RequestBody ChildCards.Request body, Principal channel, HttpServletRequest req) {
     String cn = childCards.request(body, channel.getName());

@@ -67,7 +67,8 @@ public class SecurityConfiguration {
             .requestMatchers(HttpMethod.GET, "/api/progress", "/api/medical-insurance-number").hasRole("CHANNEL")
             .requestMatchers(HttpMethod.POST, "/api/loss-reports", "/api/loss-reports/*/withdrawal", "/api/reissues",
                 "/api/reissues/*/pickup", "/api/family-bindings", "/api/child-cards").hasRole("CHANNEL")
-            .requestMatchers(HttpMethod.GET, "/api/family-bindings", "/api/child-cards/commitment-letter").hasRole("CHANNEL")
+            .requestMatchers(HttpMethod.GET, "/api/family-bindings", "/api/child-cards/commitment-letter", "/api/child-cards")
+              .hasRole("CHANNEL")
             .requestMatchers(HttpMethod.DELETE, "/api/family-bindings/*").hasRole("CHANNEL")
             .requestMatchers(HttpMethod.GET, "/api/vouchers/*/certificate").hasRole("CHANNEL")
             .requestMatchers(HttpMethod.GET, "/api/vouchers/*").hasAnyRole("CHANNEL", "CLERK", "SUPERVISOR")

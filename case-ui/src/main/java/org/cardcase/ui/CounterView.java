@@ -347,6 +347,12 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
           // a scan the clerk did not add: say so in the clerk's words, not the API's (base64)
           if (c instanceof Upload && message.contains("required")) {
             message = getTranslation("counter.scanRequired");
+          } else if (getLocale().getLanguage().equals("zh")) {
+            // the services explain in English; a Chinese screen says the field's rule in Chinese
+            String zh = getTranslation("counter.error." + field);
+            if (!zh.startsWith("!")) {
+              message = zh;
+            }
           }
           if (c instanceof HasValidation v) {
             v.setErrorMessage(message);

@@ -28,6 +28,8 @@ public final class ChildCardProcess {
   // variables
   public static final String VAR_CHECKS_OK = "childChecksOk";
   public static final String VAR_CHECK_PROBLEM = "checkProblem";
+  /** False when a check could not decide (the household registry did not know): a clerk reviews; true: issued on the parent's confirmation. */
+  public static final String VAR_CHECKS_CONCLUSIVE = "childChecksConclusive";
   public static final String VAR_REVIEW_OUTCOME = "childReviewOutcome";
   public static final String VAR_REVIEW_REASON = "childReviewReason";
 

@@ -11,7 +11,13 @@ import org.cardcase.shared.Channels;
 /** A social security card application as a channel submits it. */
 public record CardApplication(
     String applicantName, String idNumber, String sex, String phone, String issuingBank, String channel,
-    String portraitPhoto, String idCardPhoto) {
+    String portraitPhoto, String idCardPhoto, Boolean usePhotoOnFile) {
+
+  /** Without a choice of the photo on file: a portrait is uploaded. */
+  public CardApplication(String applicantName, String idNumber, String sex, String phone, String issuingBank, String channel,
+      String portraitPhoto, String idCardPhoto) {
+    this(applicantName, idNumber, sex, phone, issuingBank, channel, portraitPhoto, idCardPhoto, null);
+  }
 
   /** The field that carries each required document (base64 of the file's bytes). */
   public static final Map<String, String> DOCUMENT_FIELDS = Map.of("portraitPhoto", "PORTRAIT_PHOTO", "idCardPhoto", "ID_CARD_FRONT");
@@ -61,6 +67,7 @@ public record CardApplication(
     if (!errors.isEmpty()) {
       throw new FieldErrors(errors);
     }
-    return new CardApplication(name, id.idNumber().value(), sex, phone, issuingBank, channel, portraitPhoto, idCardPhoto);
+    return new CardApplication(name, id.idNumber().value(), sex, phone, issuingBank, channel, portraitPhoto, idCardPhoto,
+        usePhotoOnFile);
   }
 }

@@ -49,10 +49,13 @@ public class CardApplications {
   private final DeadlineRules deadlines;
   private final Clock clock;
   private final AuditTrail audit;
+  private final org.cardcase.verification.PopulationRegistry registry;
 
   public CardApplications(Cases cases, CaseRepository repository, ProcessLinks links, TransactionTemplate tx,
       CaseDeadlines caseDeadlines, CardLifecycle cards, DeadlineRules deadlines, Clock clock, AuditTrail audit,
-      ReferenceData reference, CaseDocuments documents, Verification verification, MessageInbox inbox) {
+      ReferenceData reference, CaseDocuments documents, Verification verification, MessageInbox inbox,
+      org.cardcase.verification.PopulationRegistry registry) {
+    this.registry = registry;
     this.cases = cases;
     this.repository = repository;
     this.links = links;
@@ -84,10 +87,28 @@ public class CardApplications {
     } catch (FieldErrors e) {
       errors.putAll(e.errors());
     }
+    // guide 001: the applicant may choose the registry's photo on file instead of uploading a portrait
+    boolean onFile = Boolean.TRUE.equals(input.usePhotoOnFile());
     Map<String, String> uploads = new LinkedHashMap<>();
-    uploads.put("portraitPhoto", input.portraitPhoto());
+    if (onFile && input.portraitPhoto() != null && !input.portraitPhoto().isBlank()) {
+      errors.put("portraitPhoto", "either upload a portrait or use the photo on file (usePhotoOnFile), not both");
+    } else if (!onFile) {
+      uploads.put("portraitPhoto", input.portraitPhoto());
+    }
     uploads.put("idCardPhoto", input.idCardPhoto());
     Map<String, byte[]> files = acceptFiles(uploads, errors);
+    if (onFile && errors.isEmpty()) {
+      try {
+        byte[] photo = registry.photoOnFile(checked.idNumber());
+        if (photo == null) {
+          errors.put("usePhotoOnFile", "the population registry has no photo on file for this ID number; upload a portrait");
+        } else {
+          files.put("portraitPhoto", photo);
+        }
+      } catch (org.cardcase.verification.PopulationRegistry.Unavailable e) {
+        errors.put("usePhotoOnFile", "the population registry cannot be reached now; upload a portrait or try again later");
+      }
+    }
     if (!errors.isEmpty()) {
       throw new FieldErrors(errors);
     }
@@ -95,7 +116,7 @@ public class CardApplications {
     Map<String, Object> vars = new HashMap<>();
     String caseNumber = cases.open(new Cases.NewCase(TYPE_CARD_APPLICATION, CardApplicationProcess.PROCESS_ID,
         CardApplicationProcess.START, app.channel(), app.applicantName(), app.idNumber(), app.sex(), app.phone(),
-        app.issuingBank(), vars, Map.of("issuingBank", app.issuingBank())), cn -> {
+        app.issuingBank(), vars, Map.of("issuingBank", app.issuingBank(), "photoOnFile", onFile)), cn -> {
           // one open application per person: checked again inside the transaction that stores it
           repository.otherOpenCaseOf(app.idNumber(), TYPE_CARD_APPLICATION, cn).ifPresent(open -> {
             throw new CaseConflict("this person already has an open card application: " + open, open);
@@ -103,7 +124,8 @@ public class CardApplications {
           links.putVariables(cn, Map.of(CardApplicationProcess.VAR_REVIEW_DUE_AT,
               caseDeadlines.once(cn, CardApplicationProcess.VAR_REVIEW_DUE_AT, now, deadlines.getReviewWorkingDays()).toString()));
           cards.openFor(cn, app.idNumber(), app.applicantName(), app.issuingBank(), null, app.channel(), app.channel());
-          files.forEach((field, bytes) -> documents.store(cn, field, CardApplication.DOCUMENT_FIELDS.get(field), bytes, app.channel()));
+          files.forEach((field, bytes) -> documents.store(cn, field, CardApplication.DOCUMENT_FIELDS.get(field), bytes,
+              onFile && field.equals("portraitPhoto") ? "population-registry" : app.channel()));
         });
     return caseNumber;
   }

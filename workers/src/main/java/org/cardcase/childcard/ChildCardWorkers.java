@@ -34,7 +34,8 @@ public class ChildCardWorkers {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Bean
-  CaseJobHandler checkChildApplication(CaseRepository cases, CaseDocuments documents, Verification verification, Clock clock) {
+  CaseJobHandler checkChildApplication(CaseRepository cases, CaseDocuments documents, Verification verification,
+      org.cardcase.verification.PopulationRegistry registry, Clock clock) {
     return new Step(JOB_CHECK, (job, cn) -> {
       CaseRecord c = cases.get(cn);
       JsonNode d = JSON.readTree(cases.data(cn));
@@ -59,8 +60,19 @@ public class ChildCardWorkers {
       if (letter.isEmpty() || !CaseDocuments.sha256(documents.bytes(letter.get().id())).equals(d.get("letterSha256").asText())) {
         problems.add("the signed commitment letter is missing or was changed after signing");
       }
+      // guide 003: the verified parent's confirmation adds the child; a clerk looks only when the
+      // household registry cannot tell whether the child is on the parent's register
+      boolean conclusive = true;
+      if (child.valid()) {
+        switch (registry.household(c.idNumber(), child.idNumber().value())) {
+          case DIFFERENT -> problems.add("the child is not on the parent's household register");
+          case UNKNOWN -> conclusive = false;
+          case SAME -> { }
+        }
+      }
       Map<String, Object> out = new HashMap<>();
       out.put(VAR_CHECKS_OK, problems.isEmpty());
+      out.put(VAR_CHECKS_CONCLUSIVE, conclusive);
       out.put(VAR_CHECK_PROBLEM, problems.isEmpty() ? null : String.join("; ", problems));
       return out;
     });

@@ -28,6 +28,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class ChildCards {
   public static final String TYPE = "CHILD_E_CARD";
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   public static final String NOTICE_VERSION = "2026-01";
   static final List<String> CHANNELS = List.of(Channels.WEB_PORTAL, Channels.ALIPAY, Channels.WECHAT,
       Channels.MEDICAL_INSURANCE_APP);
@@ -37,7 +38,13 @@ public class ChildCards {
   public record Request(String parentIdNumber, String parentName, String phone, String childName, String childIdNumber,
       String householdRegisterPhoto, Boolean noticeAccepted, String noticeVersion, String letterSha256, String signedName) {}
 
+  /** A child e-card application of a parent and, once issued, the e-card number. */
+  public record ChildCard(String caseNumber, String childName, String childIdNumber, String status, String eCard,
+      java.time.Instant requestedAt) {}
+
   private final Cases service;
+  private final org.cardcase.family.FamilyBindings families;
+  private final org.cardcase.audit.AuditTrail audit;
   private final CaseRepository cases;
   private final CaseDocuments documents;
   private final CaseDeadlines caseDeadlines;
@@ -46,14 +53,45 @@ public class ChildCards {
   private final Clock clock;
 
   public ChildCards(Cases service, CaseRepository cases, CaseDocuments documents, CaseDeadlines caseDeadlines,
-      DeadlineRules deadlines, org.cardcase.flow.ProcessLinks links, Clock clock) {
+      DeadlineRules deadlines, org.cardcase.flow.ProcessLinks links, org.cardcase.family.FamilyBindings families,
+      org.cardcase.audit.AuditTrail audit, Clock clock) {
     this.links = links;
+    this.families = families;
+    this.audit = audit;
     this.service = service;
     this.cases = cases;
     this.documents = documents;
     this.caseDeadlines = caseDeadlines;
     this.deadlines = deadlines;
     this.clock = clock;
+  }
+
+  /**
+   * The parent's child e-cards and applications, newest first, by the parent's ID number alone (no
+   * case number): for a channel that authenticated the parent. Each case shown is audited.
+   */
+  public List<ChildCard> ofParent(String parentIdNumber, String channel, String authenticatedBy) {
+    String method = org.cardcase.family.FamilyBindings.holderAuthenticated(channel, authenticatedBy);
+    Map<String, String> eCards = new java.util.HashMap<>();
+    families.links(parentIdNumber).stream().filter(l -> l.childECard() != null && l.caseNumber() != null)
+        .forEach(l -> eCards.put(l.caseNumber(), l.childECard()));
+    List<ChildCard> out = new java.util.ArrayList<>();
+    for (var c : cases.findAll(cases.caseNumbersOf(parentIdNumber))) {
+      if (!c.caseType().equals(TYPE)) {
+        continue;
+      }
+      try {
+        var d = JSON.readTree(cases.data(c.caseNumber()));
+        out.add(new ChildCard(c.caseNumber(), d.path("childName").asText(), d.path("childIdNumber").asText(), c.status().name(),
+            eCards.get(c.caseNumber()), c.createdAt()));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("case data of " + c.caseNumber() + " unreadable", e);
+      }
+      audit.append(org.cardcase.audit.AuditTrail.ofCase(c.caseNumber()), "child-lookup:" + java.util.UUID.randomUUID(), channel,
+          channel, "CHILD_CARD_LOOKED_UP", Map.of("authenticatedBy", method));
+    }
+    out.sort(java.util.Comparator.comparing(ChildCard::requestedAt).reversed());
+    return out;
   }
 
   /** The commitment letter for this parent and child; the parent signs its SHA-256. */

@@ -25,6 +25,11 @@ import org.springframework.stereotype.Component;
  *   <li>anything else: a match whose photo similarity is {@code cardcase.simulators.registry.photo-similarity}
  *       (0.72 by default: inconclusive, so a clerk compares the photos).</li>
  * </ul>
+ * The ID card photo matches the registry's photo (0.95; 0.97 for 996-999) except for 940-949 (0.35: a
+ * clerk compares); a portrait that is the registry's own photo on file matches it (0.99). The photo
+ * on file is a generated 358x441 PNG, the same bytes for the same ID number; none for 990-994.
+ * The household check goes by the child's sequence code: 950-959 not on the parent's register,
+ * 960-969 the registry cannot tell (a clerk reviews), anything else on the parent's register.
  * Every answer comes after {@code cardcase.simulators.registry.delay}.
  */
 @Component
@@ -40,6 +45,45 @@ public class PopulationRegistrySimulator implements PopulationRegistry {
     this.jdbc = jdbc;
     this.delay = delay;
     this.similarity = similarity;
+  }
+
+  @Override
+  public Answer verify(String idNumber, String name, byte[] portrait, byte[] idCardPhoto) {
+    Answer a = verify(idNumber, name, portrait);
+    if (a.match() == Match.NO_MATCH) {
+      return a;
+    }
+    int seq = IdNumber.sequenceCode(idNumber);
+    double idCard = seq >= 940 && seq <= 949 ? 0.35 : seq >= 996 ? 0.97 : 0.95;
+    double photo = portrait != null && java.util.Arrays.equals(portrait, photoOnFile(idNumber)) ? 0.99 : a.photoSimilarity();
+    return new Answer(Match.MATCH, photo, idCard);
+  }
+
+  @Override
+  public byte[] photoOnFile(String idNumber) {
+    int seq = IdNumber.sequenceCode(idNumber);
+    if (seq >= 990 && seq <= 994) {
+      return null;
+    }
+    if (seq == 995 || seq == 997) {
+      throw new Unavailable("population registry simulator: service unavailable (test identity " + seq + ")");
+    }
+    // a plain portrait-sized picture, different for each person and the same every time for one
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(358, 441, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = img.createGraphics();
+    int h = idNumber.hashCode();
+    g.setColor(new java.awt.Color(230, 236, 245));
+    g.fillRect(0, 0, 358, 441);
+    g.setColor(new java.awt.Color(90 + (h & 63), 70 + ((h >> 6) & 63), 60 + ((h >> 12) & 63)));
+    g.fillOval(109, 80, 140, 170);
+    g.fillRoundRect(59, 260, 240, 181, 80, 80);
+    g.dispose();
+    try (java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
+      javax.imageio.ImageIO.write(img, "png", out);
+      return out.toByteArray();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override
@@ -68,5 +112,20 @@ public class PopulationRegistrySimulator implements PopulationRegistry {
       return new Answer(Match.NO_MATCH, 0);
     }
     return new Answer(Match.MATCH, seq >= 996 ? 0.97 : similarity);
+  }
+
+  @Override
+  public Household household(String parentIdNumber, String childIdNumber) {
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Unavailable("interrupted");
+    }
+    int seq = IdNumber.sequenceCode(childIdNumber);
+    if (seq >= 950 && seq <= 959) {
+      return Household.DIFFERENT;
+    }
+    return seq >= 960 && seq <= 969 ? Household.UNKNOWN : Household.SAME;
   }
 }

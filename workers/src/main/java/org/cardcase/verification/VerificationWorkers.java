@@ -77,28 +77,31 @@ public class VerificationWorkers {
     return new Step(JOB_QUERY_REGISTRY, (job, cn) -> {
       CaseRecord c = cases.get(cn);
       byte[] portrait = documents.latest(cn, "PORTRAIT_PHOTO").map(d -> documents.bytes(d.id())).orElse(new byte[0]);
+      byte[] idCard = documents.latest(cn, "ID_CARD_FRONT").map(d -> documents.bytes(d.id())).orElse(new byte[0]);
+      // guide 001: the ID card photo against the registry, the portrait against both;
       // throws Unavailable: the job fails, the engine retries with backoff, then raises an incident
-      PopulationRegistry.Answer a = registry.verify(c.idNumber(), c.applicantName(), portrait);
+      PopulationRegistry.Answer a = registry.verify(c.idNumber(), c.applicantName(), portrait, idCard);
       String outcome;
       String reason = null;
       if (a.match() == PopulationRegistry.Match.NO_MATCH) {
         outcome = REJECTED;
         reason = "the population registry has no resident with this ID number and name";
-      } else if (a.photoSimilarity() >= autoApprove) {
+      } else if (a.lowestSimilarity() >= autoApprove) {
         outcome = VERIFIED;
       } else {
         outcome = INCONCLUSIVE;
       }
       tx.executeWithoutResult(s -> {
         int round = verification.currentRound(cn);
-        verification.recordRegistry(cn, round, a.match().name(), a.photoSimilarity());
+        verification.recordRegistry(cn, round, a.match().name(), a.lowestSimilarity());
         audit.append(AuditTrail.ofCase(cn), "registry-checked:" + round, "system", "population-registry", "REGISTRY_CHECKED",
-            Map.of("round", round, "result", a.match().name(), "photoSimilarity", a.photoSimilarity()));
+            Map.of("round", round, "result", a.match().name(), "photoSimilarity", a.photoSimilarity(),
+                "idCardSimilarity", a.idCardSimilarity()));
       });
       Map<String, Object> out = new HashMap<>();
       out.put(VAR_OUTCOME, outcome);
       out.put(VAR_REASON, reason);
-      out.put(VAR_PHOTO_SIMILARITY, a.photoSimilarity());
+      out.put(VAR_PHOTO_SIMILARITY, a.lowestSimilarity());
       return out;
     });
   }

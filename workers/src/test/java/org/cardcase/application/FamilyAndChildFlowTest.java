@@ -42,6 +42,9 @@ class FamilyAndChildFlowTest extends FlowTest {
     assertThatThrownBy(() -> families.request(binding(holder, spouse, "程灵素", "SPOUSE"), "hospital"))
         .isInstanceOfSatisfying(CaseConflict.class, e -> assertThat(e.getMessage()).contains("already linked"));
     long linkId = families.links(holder).get(0).id();
+    assertThatThrownBy(() -> FamilyBindings.holderAuthenticated("web-portal", null)).as("an ID number alone is not enough")
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("authenticatedBy")).contains("WEB_LOGIN"));
+    assertThat(FamilyBindings.holderAuthenticated("hospital", "card")).isEqualTo("CARD");
     assertThatThrownBy(() -> families.remove(linkId, spouse, "web-portal", "web-portal")).as("only the holder removes")
         .isInstanceOf(CaseNotFound.class);
     families.remove(linkId, holder, "web-portal", "web-portal");
@@ -105,11 +108,11 @@ class FamilyAndChildFlowTest extends FlowTest {
   }
 
   @Test
-  void aVerifiedParentGetsTheChildsECardInTheFamilyAccountAfterAClerkReview() throws Exception {
+  void whenTheRegistryCannotTellAClerkReviewsBeforeTheChildsECardIsAdded() throws Exception {
     String parent = id("19880808", "999");
     String applied = apply("苗若兰", parent, null);
     await("parent verified", () -> card(applied).state().ordinal() >= CardState.IN_PRODUCTION.ordinal());
-    String kid = id("20200202", "021");
+    String kid = id("20200202", "961"); // the household registry cannot tell whether the child is on the parent's register
     ChildCards.Letter letter = childCards.letter(parent, "苗若兰", "苗小兰", kid);
     assertThat(letter.text()).contains("苗若兰").contains(kid);
 
@@ -132,6 +135,37 @@ class FamilyAndChildFlowTest extends FlowTest {
     await("parent told", () -> notifications(cn).contains("child-card-issued"));
     assertThat(jdbc.sql("select kind from case_document where case_number = ? order by kind").param(cn).query(String.class).list())
         .containsExactly("COMMITMENT_LETTER", "HOUSEHOLD_REGISTER");
+  }
+
+  @Test
+  void theVerifiedParentsConfirmationAddsTheChildsECardWithoutAClerkAndThePersonsIdFindsIt() throws Exception {
+    String parent = id("19870707", "999");
+    String applied = apply("程英", parent, null);
+    await("parent verified", () -> card(applied).state().ordinal() >= CardState.IN_PRODUCTION.ordinal());
+    String kid = id("20190909", "025");
+    ChildCards.Letter letter = childCards.letter(parent, "程英", "程小英", kid);
+    // guide 003: through the national medical insurance app, confirmed by the verified parent
+    String cn = childCards.request(child(parent, "程英", kid, "程小英", letter.sha256()), "nhsa-app");
+    await("issued", () -> cases.get(cn).closedAt() != null);
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.ISSUED);
+    assertThat(jdbc.sql("select count(*) from human_task where case_number = ?").param(cn).query(Long.class).single())
+        .as("no clerk review when every check is conclusive").isZero();
+    // looked up by the parent's ID number, no case number; only once the channel authenticated the parent
+    assertThatThrownBy(() -> childCards.ofParent(parent, "nhsa-app", null))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("authenticatedBy"));
+    assertThat(childCards.ofParent(parent, "nhsa-app", "APP_LOGIN")).singleElement().satisfies(c -> {
+      assertThat(c.caseNumber()).isEqualTo(cn);
+      assertThat(c.childIdNumber()).isEqualTo(kid);
+      assertThat(c.eCard()).startsWith("EC");
+    });
+    assertThat(actions(cn)).contains("CHILD_CARD_LOOKED_UP");
+
+    // a child the registry places in another household is refused with the reason
+    String other = id("20180808", "952");
+    ChildCards.Letter otherLetter = childCards.letter(parent, "程英", "程小明", other);
+    String refused = childCards.request(child(parent, "程英", other, "程小明", otherLetter.sha256()), "nhsa-app");
+    await("refused", () -> cases.get(refused).closedAt() != null);
+    assertThat(notificationText(refused, "child-card-refused")).contains("household register");
   }
 
   @Test

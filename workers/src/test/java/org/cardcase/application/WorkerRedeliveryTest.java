@@ -143,7 +143,7 @@ class WorkerRedeliveryTest extends FlowTest {
     twice(binding, org.cardcase.processes.FamilyBindingProcess.JOB_REFUSE, Map.of("refusalReason", "test"));
     assertThat(families.links(holder)).hasSize(1);
 
-    String kid = id("20190505", "033");
+    String kid = id("20190505", "963"); // the registry cannot tell the household: a clerk reviews
     var letter = childCards.letter(holder, "石破天", "石中玉", kid);
     String childCase = childCards.request(new org.cardcase.childcard.ChildCards.Request(holder, "石破天", "13500000000", "石中玉", kid,
         png(900, 700), true, org.cardcase.childcard.ChildCards.NOTICE_VERSION, letter.sha256(), "石破天"), "alipay");
