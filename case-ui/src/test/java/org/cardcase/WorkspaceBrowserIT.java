@@ -281,7 +281,7 @@ class WorkspaceBrowserIT {
       // the holder has made no provisional report: the formal one is refused until the counter takes both
       click("reissue-accept");
       new WebDriverWait(browser, Duration.ofSeconds(20))
-          .until(d -> d.findElement(By.id("reissue-error")).getText().contains("provisional"));
+          .until(d -> d.findElement(By.id("reissue-error")).getText().contains("临时挂失之后"));
       click("reissue-reportProvisionallyNow");
       click("reissue-accept");
       String certificate = waitFor(By.id("reissue-certificate")).getText().replaceAll(".*(LK\\d{15}).*", "$1");

@@ -126,8 +126,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     for (Component c : delegateOnly) {
       c.setVisible(false);
     }
-    Div result = new Div();
-    result.setId("reissue-result");
+    Div result = f.result;
     Button accept = new Button(getTranslation("counter.reissue.accept"));
     accept.setId("reissue-accept");
     accept.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -184,8 +183,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     TextField certificate = f.text("certificateNumber", "counter.certificate");
     TextField idNumber = f.text("idNumber", "counter.holderIdNumber");
     Checkbox checked = f.check("idCardChecked", "counter.idCardChecked");
-    Div result = new Div();
-    result.setId("pickup-result");
+    Div result = f.result;
     Button hand = new Button(getTranslation("counter.pickup.handOver"));
     hand.setId("pickup-hand-over");
     hand.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -211,8 +209,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     TextField holderName = f.text("holderName", "counter.holderName");
     TextField phone = f.text("phone", "counter.phone");
     TextField cardNumber = f.text("cardNumber", "counter.cardNumber");
-    Div result = new Div();
-    result.setId("loss-result");
+    Div result = f.result;
     Button report = new Button(getTranslation("counter.loss.report"));
     report.setId("loss-report");
     report.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
@@ -232,8 +229,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
   private Component voucherCheck() {
     Fields f = new Fields("voucher");
     TextField number = f.text("number", "counter.certificate");
-    Div result = new Div();
-    result.setId("voucher-result");
+    Div result = f.result;
     Button check = new Button(getTranslation("counter.voucher.check"));
     check.setId("voucher-check");
     check.addClickListener(e -> f.run(() -> {
@@ -281,10 +277,13 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     final Map<String, byte[]> files = new HashMap<>();
     final Map<String, String> labels = new HashMap<>();
     final Div general = new Div();
+    /** What the last action did; cleared when the next one starts, so nothing stale stays on screen. */
+    final Div result = new Div();
 
     Fields(String prefix) {
       this.prefix = prefix;
       general.setId(prefix + "-error");
+      result.setId(prefix + "-result");
       general.getStyle().set("color", "var(--lumo-error-text-color)").set("white-space", "pre-line");
     }
 
@@ -362,7 +361,11 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
           }
         });
         general.setText(rest.toString().strip());
-      } catch (CaseConflict | CaseNotFound | CardNotFound e) {
+      } catch (CaseConflict e) {
+        // the rule in the reader's language, with its values (a date in the reader's format)
+        general.setText(e.rule() == null ? e.getMessage() : getTranslation("conflict." + e.rule(), e.values().stream()
+            .map(x -> x instanceof LocalDate d ? day(d) : String.valueOf(x)).toArray()));
+      } catch (CaseNotFound | CardNotFound e) {
         general.setText(e.getMessage());
       }
     }
@@ -383,6 +386,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
 
     void clear() {
       general.setText("");
+      result.removeAll();
       fields.values().forEach(c -> {
         if (c instanceof HasValidation v) {
           v.setInvalid(false);

@@ -59,7 +59,7 @@ import org.cardcase.shared.Masking;
 @RolesAllowed("CHANNEL")
 public class TerminalView extends VerticalLayout implements BeforeEnterObserver {
   static final long IDLE_SECONDS = 120;
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy年M月d日");
+  static final String LOCALE = "cardcase.terminal.locale";
 
   private final AuthenticationContext auth;
   private final CardLifecycle cards;
@@ -69,6 +69,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   private final Vouchers vouchers;
   private final PickupCertificates certificates;
   private final Clock clock;
+  private final org.cardcase.deadlines.DeadlineRules rules;
   private final Div screen = new Div();
   private Citizen citizen;
   private Instant lastTouch;
@@ -77,7 +78,9 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   record Citizen(String idNumber, String name, String method) {}
 
   public TerminalView(AuthenticationContext auth, CardLifecycle cards, CaseRepository cases, MedicalInsuranceNumbers numbers,
-      LossReports lossReports, Vouchers vouchers, PickupCertificates certificates, Clock clock) {
+      LossReports lossReports, Vouchers vouchers, PickupCertificates certificates, org.cardcase.deadlines.DeadlineRules rules,
+      Clock clock) {
+    this.rules = rules;
     this.auth = auth;
     this.cards = cards;
     this.cases = cases;
@@ -86,10 +89,13 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
     this.vouchers = vouchers;
     this.certificates = certificates;
     this.clock = clock;
+    // Chinese unless this visitor switched to English (until they finish)
+    Object chosen = com.vaadin.flow.server.VaadinSession.getCurrent().getAttribute(LOCALE);
+    UI.getCurrent().setLocale(chosen instanceof Locale l ? l : Locale.SIMPLIFIED_CHINESE);
     setSizeFull();
     setPadding(true);
     getStyle().set("font-size", "1.4rem").set("background", "var(--lumo-contrast-5pct)");
-    H1 title = new H1("社会保障自助服务终端");
+    H1 title = new H1(getTranslation("terminal.title"));
     title.getStyle().set("font-size", "2.2rem").set("margin", "0");
     screen.setWidthFull();
     screen.getStyle().set("max-width", "1100px").set("margin", "0 auto");
@@ -110,11 +116,10 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   @Override
   protected void onAttach(AttachEvent e) {
     UI ui = e.getUI();
-    ui.setLocale(Locale.SIMPLIFIED_CHINESE);
     ui.setPollInterval(10_000);
     var poll = ui.addPollListener(p -> {
       if (citizen != null && lastTouch != null && lastTouch.plusSeconds(IDLE_SECONDS).isBefore(clock.instant())) {
-        welcome(); // nobody touched the screen: the next person must not see this one's data
+        reset(); // nobody touched the screen: the next person must not see this one's data
       }
     });
     addDetachListener(d -> {
@@ -131,12 +136,12 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
 
   private void welcome() {
     citizen = null;
-    TextField number = big(new TextField("请插入社保卡或刷身份证（卡号或身份证号）"));
+    TextField number = big(new TextField(getTranslation("terminal.identify.field")));
     number.setId("terminal-identify-number");
     Div error = error("terminal-identify-error");
-    Button card = button("插入社保卡", "terminal-by-card", () -> identify(number.getValue(), "CARD", error));
-    Button id = button("刷身份证", "terminal-by-id-card", () -> identify(number.getValue(), "ID_CARD", error));
-    show(new H2("欢迎使用，请先识别身份"), number, row(card, id), error);
+    Button card = button(getTranslation("terminal.identify.card"), "terminal-by-card", () -> identify(number.getValue(), "CARD", error));
+    Button id = button(getTranslation("terminal.identify.idCard"), "terminal-by-id-card", () -> identify(number.getValue(), "ID_CARD", error));
+    show(new H2(getTranslation("terminal.welcome")), number, row(card, id), error, language());
   }
 
   private void identify(String value, String method, Div error) {
@@ -144,21 +149,21 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
     if ("CARD".equals(method)) {
       Card c = cards.byCardNumber(v).orElse(null);
       if (c == null) {
-        error.setText("未读到有效的社会保障卡，请确认卡号（9位字母或数字）");
+        error.setText(getTranslation("terminal.identify.noCard"));
         return;
       }
       citizen = new Citizen(c.holderIdNumber(), c.holderName(), method);
     } else {
       IdNumber.Check check = IdNumber.check(v, LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
       if (!check.valid()) {
-        error.setText("身份证号无效：" + String.join("；", check.errors()));
+        error.setText(getTranslation("terminal.identify.badId", String.join("; ", check.errors())));
         return;
       }
       String idNumber = check.idNumber().value();
       List<Card> held = cards.ofHolder(idNumber);
       List<String> own = cases.caseNumbersOf(idNumber);
       if (held.isEmpty() && own.isEmpty()) {
-        error.setText("本系统没有该身份证号的社保卡或业务记录");
+        error.setText(getTranslation("terminal.identify.unknown"));
         return;
       }
       String name = held.isEmpty() ? cases.findAll(own).get(0).applicantName() : held.get(0).holderName();
@@ -168,11 +173,11 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   }
 
   private void menu() {
-    show(new H2("您好，" + Masking.name(citizen.name()) + "（" + Masking.idNumber(citizen.idNumber()) + "）"),
-        row(button("办理进度查询", "terminal-progress", this::progress),
-            button("医保号查询", "terminal-number", this::number)),
-        row(button("社保卡临时挂失", "terminal-loss", this::loss),
-            button("重新打印领卡凭证", "terminal-certificate", this::certificate)),
+    show(new H2(getTranslation("terminal.hello", Masking.name(citizen.name()), Masking.idNumber(citizen.idNumber()))),
+        row(button(getTranslation("terminal.menu.progress"), "terminal-progress", this::progress),
+            button(getTranslation("terminal.menu.number"), "terminal-number", this::number)),
+        row(button(getTranslation("terminal.menu.loss"), "terminal-loss", this::loss),
+            button(getTranslation("terminal.menu.certificate"), "terminal-certificate", this::certificate)),
         finish());
   }
 
@@ -182,16 +187,16 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
     VerticalLayout list = new VerticalLayout();
     list.setId("terminal-progress-list");
     if (mine.isEmpty()) {
-      list.add(new Paragraph("没有业务记录"));
+      list.add(new Paragraph(getTranslation("terminal.progress.none")));
     }
     for (CaseRecord c : mine) {
-      Div d = new Div(new Span(c.caseNumber() + " · " + text("case.type." + c.caseType()) + " · "
-          + text("case.status." + c.status()) + " · " + text("step." + c.currentStep()) + " · 受理于"
-          + DAY.format(LocalDate.ofInstant(c.createdAt(), ZoneId.of("Asia/Shanghai")))));
+      Div d = new Div(new Span(getTranslation("terminal.progress.line", c.caseNumber(), text("case.type." + c.caseType()),
+          text("case.status." + c.status()), text("step." + c.currentStep()),
+          day(LocalDate.ofInstant(c.createdAt(), ZoneId.of("Asia/Shanghai"))))));
       d.getStyle().set("padding", "0.5rem 0");
       list.add(d);
     }
-    show(new H2("办理进度"), list, row(back(), finish()));
+    show(new H2(getTranslation("terminal.menu.progress")), list, row(back(), finish()));
   }
 
   private void number() {
@@ -200,32 +205,32 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
       Span n = new Span(l.medicalInsuranceNumber());
       n.setId("terminal-number-value");
       n.getStyle().set("font-size", "2.4rem").set("font-weight", "bold").set("letter-spacing", "0.1em");
-      show(new H2("您的医保号（社保卡条形码号）"), n, new Paragraph("补换社保卡后医保号不变。"), row(back(), finish()));
+      show(new H2(getTranslation("terminal.number.title")), n, new Paragraph(getTranslation("terminal.number.kept")), row(back(), finish()));
     } catch (CardNotFound e) {
-      show(new H2("医保号查询"), new Paragraph("您还没有医保号：社保卡制作完成后发放。"), row(back(), finish()));
+      show(new H2(getTranslation("terminal.menu.number")), new Paragraph(getTranslation("terminal.number.none")), row(back(), finish()));
     }
   }
 
   private void loss() {
     List<Card> usable = cards.ofHolder(citizen.idNumber()).stream().filter(c -> c.state().settles()).toList();
     if (usable.isEmpty()) {
-      show(new H2("社保卡临时挂失"), new Paragraph("您没有可挂失的社保卡（已挂失或尚未启用）。"), row(back(), finish()));
+      show(new H2(getTranslation("terminal.menu.loss")), new Paragraph(getTranslation("terminal.loss.none")), row(back(), finish()));
       return;
     }
-    TextField phone = big(new TextField("接收挂失单号的手机号码"));
+    TextField phone = big(new TextField(getTranslation("terminal.loss.phone")));
     phone.setId("terminal-loss-phone");
     Div error = error("terminal-loss-error");
     Card card = usable.get(0);
-    Button confirm = button("确认挂失（立即停止医保结算）", "terminal-loss-confirm", () -> {
+    Button confirm = button(getTranslation("terminal.loss.confirm"), "terminal-loss-confirm", () -> {
       try {
         LossReports.Reported r = lossReports.report(new LossReports.Report(citizen.idNumber(), card.cardNumber(), citizen.name(),
             phone.getValue().strip()), Channels.TERMINAL);
         Span n = new Span(r.reportNumber());
         n.setId("terminal-loss-number");
         n.getStyle().set("font-size", "2rem").set("font-weight", "bold");
-        show(new H2("临时挂失已受理"), new Paragraph("挂失单号："), n,
-            new Paragraph(r.settlementStopped() ? "医保结算已停止。请于5个工作日内携带身份证到服务网点办理正式挂失补卡。"
-                : "结算系统尚未确认停用，系统将自动重试。请于5个工作日内到服务网点办理正式挂失补卡。"),
+        int days = rules.getFormalReportReminderWorkingDays();
+        show(new H2(getTranslation("terminal.loss.done")), new Paragraph(getTranslation("terminal.loss.number")), n,
+            new Paragraph(getTranslation(r.settlementStopped() ? "terminal.loss.stopped" : "terminal.loss.stopPending", days)),
             finish());
       } catch (FieldErrors e) {
         error.setText(String.join("；", e.errors().values()));
@@ -234,39 +239,67 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
       }
     });
     confirm.addThemeVariants(ButtonVariant.LUMO_ERROR);
-    show(new H2("社保卡临时挂失"), new Paragraph("挂失卡片：尾号" + card.lastFour() + "。挂失后该卡立即停止医保结算。"), phone, error,
+    show(new H2(getTranslation("terminal.menu.loss")), new Paragraph(getTranslation("terminal.loss.card", card.lastFour())), phone, error,
         row(confirm, back()));
   }
 
   private void certificate() {
     Vouchers.Voucher v = vouchers.latestOf(citizen.idNumber()).orElse(null);
     if (v == null) {
-      show(new H2("重新打印领卡凭证"), new Paragraph("您没有领卡凭证（正式挂失补卡时出具）。"), row(back(), finish()));
+      show(new H2(getTranslation("terminal.menu.certificate")), new Paragraph(getTranslation("terminal.certificate.none")), row(back(), finish()));
       return;
     }
     StreamResource pdf = new StreamResource(v.number() + ".pdf",
         () -> new ByteArrayInputStream(certificates.print(v.number(), Channels.TERMINAL, Channels.TERMINAL)));
     pdf.setContentType("application/pdf");
-    Anchor print = new Anchor(pdf, "打印领卡凭证");
+    Anchor print = new Anchor(pdf, getTranslation("terminal.certificate.print"));
     print.setId("terminal-certificate-print");
     print.setTarget("_blank");
     print.getStyle().set("font-size", "1.8rem").set("padding", "1.2rem 2rem").set("border-radius", "12px")
         .set("background", "var(--lumo-primary-color)").set("color", "white").set("display", "inline-block");
-    String state = v.state() == Vouchers.State.VALID ? "有效的临时就医凭证" : "已失效（" + v.state() + "）";
-    show(new H2("领卡凭证 " + v.number()), new Paragraph("领卡日期：" + DAY.format(v.pickupDate()) + "起 · " + state), print,
+    String state = getTranslation("counter.voucher.state." + v.state());
+    show(new H2(getTranslation("terminal.certificate.title", v.number())),
+        new Paragraph(getTranslation("terminal.certificate.pickup", day(v.pickupDate()), state)), print,
         row(back(), finish()));
   }
 
   private String text(String key) {
-    return getTranslation(Locale.SIMPLIFIED_CHINESE, key);
+    return getTranslation(key);
+  }
+
+  private String day(LocalDate d) {
+    return d.format(DateTimeFormatter.ofLocalizedDate(java.time.format.FormatStyle.LONG).withLocale(getLocale()));
+  }
+
+  /** The citizen is done (or walked away): the next one starts at the welcome screen, in Chinese. */
+  private void reset() {
+    citizen = null;
+    if (!getLocale().getLanguage().equals("zh")) {
+      com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(LOCALE, null);
+      UI.getCurrent().getPage().reload();
+      return;
+    }
+    welcome();
+  }
+
+  /** Chinese first; a visitor may switch to English until they finish. */
+  private Button language() {
+    boolean zh = getLocale().getLanguage().equals("zh");
+    Button b = new Button(zh ? "English" : "中文", e -> {
+      com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(LOCALE, zh ? Locale.ENGLISH : Locale.SIMPLIFIED_CHINESE);
+      UI.getCurrent().getPage().reload();
+    });
+    b.setId("terminal-language");
+    b.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
+    return b;
   }
 
   private Button back() {
-    return button("返回", "terminal-back", this::menu);
+    return button(getTranslation("terminal.back"), "terminal-back", this::menu);
   }
 
   private Button finish() {
-    Button b = button("结束并退卡", "terminal-finish", this::welcome);
+    Button b = button(getTranslation("terminal.finish"), "terminal-finish", this::reset);
     b.addThemeVariants(ButtonVariant.LUMO_CONTRAST);
     return b;
   }

@@ -139,7 +139,7 @@ public class Reissues {
       throw FieldErrors.of("holderName", "does not match the card's holder");
     }
     cases.openCaseOf(holderId, TYPE).ifPresent(open -> {
-          throw new CaseConflict("a reissue for this holder is already open: " + open, open);
+          throw new CaseConflict("a reissue for this holder is already open: " + open, open, "reissueOpen", open);
         });
     // guide 004: the provisional report comes first (it stops settlement); a counter may take both
     // in one visit. A card never activated has no settlement to stop and needs none.
@@ -148,7 +148,7 @@ public class Reissues {
       if (!Boolean.TRUE.equals(r.reportProvisionallyNow())) {
         throw new CaseConflict("a formal loss report follows a provisional one (guide 004): the card has no provisional report;"
             + " report it by the 96102 line, a terminal or in writing, or take the provisional report in this visit"
-            + " (reportProvisionallyNow)", null);
+            + " (reportProvisionallyNow)", null, "provisionalFirst");
       }
       provisional = lossReports.report(new LossReports.Report(holderId,
           old.cardNumber() != null && old.cardNumber().matches("[A-Z0-9]{9}") ? old.cardNumber() : null, old.holderName(),
@@ -224,11 +224,13 @@ public class Reissues {
     java.time.LocalDate today = java.time.LocalDate.ofInstant(clock.instant(), org.cardcase.calendar.WorkingDayCalendar.ZONE);
     if (today.isBefore(v.pickupDate())) {
       throw new CaseConflict("the new card is collected from " + v.pickupDate() + ", the pickup date on the certificate"
-          + " (15 working days after the formal report), not before; today is " + today, caseNumber);
+          + " (15 working days after the formal report), not before; today is " + today, caseNumber, "beforePickupDate",
+          v.pickupDate());
     }
     String waiting = links.find(caseNumber).map(l -> l.waitElement()).orElse(null);
     if (!ReissueProcess.WAIT_PICKUP.equals(waiting) && !ReissueProcess.WAIT_LATE_PICKUP.equals(waiting)) {
-      throw new CaseConflict("the new card is not ready for pickup yet; pickup date " + v.pickupDate(), caseNumber);
+      throw new CaseConflict("the new card is not ready for pickup yet; pickup date " + v.pickupDate(), caseNumber, "notReady",
+          v.pickupDate());
     }
     inbox.receive("pickup:" + caseNumber, ReissueProcess.MSG_PICKED_UP, caseNumber, channel,
         Map.of("handedOverBy", p.handedOverBy()));
