@@ -32,7 +32,7 @@ class ServicesIT {
       // provisional loss report by phone: 201 with the report number; settlement stopped at once
       HttpResponse<String> wrongChannel = sys.post("/api/loss-reports", PORTAL, lossReport(holder, "狄云"));
       assertThat(wrongChannel.statusCode()).isEqualTo(400);
-      assertThat(sys.json(wrongChannel).at("/fields/channel").asText()).contains("phone line");
+      assertThat(sys.json(wrongChannel).at("/fields/channel").asText()).contains("96102");
       // the guides' lines: 12333 answers lookups, 96102 takes loss reports (24 h)
       assertThat(sys.json(sys.post("/api/loss-reports", SERVICE_LINE, lossReport(holder, "狄云"))).at("/fields/channel").asText())
           .contains("96102");
@@ -94,21 +94,27 @@ class ServicesIT {
       assertThat(sys.json(early).get("error").asText()).contains("collected from " + a.get("pickupDate").asText());
       assertThat(sys.json(sys.get("/api/vouchers/" + certificate, HOSPITAL)).get("valid").asBoolean()).isTrue();
 
-      // family binding through a hospital insurance office
+      // family binding through the web portal, with the enrolment's social security numbers (not the ID numbers)
       String spouse = id("11010519820202020");
+      String holderSsn = org.cardcase.simulators.InsuredPersonsSimulator.numberFor(holder);
+      String spouseSsn = org.cardcase.simulators.InsuredPersonsSimulator.numberFor(spouse);
       String bind = """
           {"holderIdNumber":"%s","holderSocialSecurityNumber":"%s","holderName":"狄云","phone":"13800000000",
            "memberIdNumber":"%s","memberSocialSecurityNumber":"%s","memberName":"戚芳","memberPhone":"13800000001","relationship":"%s"}""";
-      HttpResponse<String> sibling = sys.post("/api/family-bindings", HOSPITAL, bind.formatted(holder, holder, spouse, spouse, "SIBLING"));
+      HttpResponse<String> idAsSsn = sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holder, spouse, spouseSsn, "SPOUSE"));
+      assertThat(sys.json(idAsSsn).at("/fields/holderSocialSecurityNumber").asText()).contains("not the ID number");
+      assertThat(sys.json(sys.post("/api/family-bindings", HOSPITAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE")))
+          .at("/fields/holderCardNumber").asText()).as("a hospital swipes the holder's card").contains("swipe");
+      HttpResponse<String> sibling = sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SIBLING"));
       assertThat(sys.json(sibling).at("/fields/relationship").asText()).contains("cannot share");
-      String bindingCase = created(sys.post("/api/family-bindings", HOSPITAL, bind.formatted(holder, holder, spouse, spouse, "SPOUSE")));
+      String bindingCase = created(sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE")));
       assertThat(sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL)).at("/fields/authenticatedBy").asText())
           .as("an ID number alone does not show a family account").contains("CARD");
       await("linked", () -> sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder + "&authenticatedBy=CARD", HOSPITAL))
           .size() == 1);
       JsonNode link = sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder + "&authenticatedBy=CARD", HOSPITAL)).get(0);
       assertThat(link.get("memberName").asText()).isEqualTo("戚*");
-      assertThat(sys.post("/api/family-bindings", HOSPITAL, bind.formatted(holder, holder, spouse, spouse, "SPOUSE")).statusCode())
+      assertThat(sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE")).statusCode())
           .isEqualTo(409);
 
       // the child e-card: fetch the letter, sign its hash, apply, a clerk approves

@@ -34,8 +34,20 @@ public class FamilyBindings {
   public static final String TYPE = "FAMILY_BINDING";
   static final List<String> CHANNELS = List.of(Channels.WEB_PORTAL, Channels.ALIPAY, Channels.COUNTER, Channels.HOSPITAL);
 
+  /**
+   * {@code holderCardNumber}: at a counter or a hospital's insurance office the holder's card is
+   * swiped (or its number keyed in) and identifies the holder (guide 000); the social security
+   * numbers are the enrolment's own numbers, not ID numbers.
+   */
   public record Request(String holderIdNumber, String holderSocialSecurityNumber, String holderName, String phone,
-      String memberIdNumber, String memberSocialSecurityNumber, String memberName, String memberPhone, String relationship) {}
+      String memberIdNumber, String memberSocialSecurityNumber, String memberName, String memberPhone, String relationship,
+      String holderCardNumber) {
+    public Request(String holderIdNumber, String holderSocialSecurityNumber, String holderName, String phone,
+        String memberIdNumber, String memberSocialSecurityNumber, String memberName, String memberPhone, String relationship) {
+      this(holderIdNumber, holderSocialSecurityNumber, holderName, phone, memberIdNumber, memberSocialSecurityNumber, memberName,
+          memberPhone, relationship, null);
+    }
+  }
 
   public record Link(long id, String holderIdNumber, String memberIdNumber, String memberName, String relationship,
       String channel, String caseNumber, String childECard, Instant createdAt) {}
@@ -48,9 +60,14 @@ public class FamilyBindings {
   private final AuditTrail audit;
   private final Clock clock;
   private final int maxMembers;
+  private final InsuredPersons insured;
+  private final org.cardcase.cards.CardLifecycle cards;
 
   public FamilyBindings(Cases service, CaseRepository cases, ReferenceData reference, JdbcClient jdbc, TransactionTemplate tx,
-      AuditTrail audit, Clock clock, @Value("${cardcase.family.max-members:5}") int maxMembers) {
+      AuditTrail audit, Clock clock, @Value("${cardcase.family.max-members:5}") int maxMembers, InsuredPersons insured,
+      org.cardcase.cards.CardLifecycle cards) {
+    this.insured = insured;
+    this.cards = cards;
     this.service = service;
     this.cases = cases;
     this.reference = reference;
@@ -72,12 +89,34 @@ public class FamilyBindings {
       errors.put("channel", "family binding is done through the web portal, Alipay, a counter or a hospital insurance office");
     }
     boolean alipay = Channels.ALIPAY.equals(channel);
-    String holder = person("holder", r.holderIdNumber(), r.holderSocialSecurityNumber(), today, errors);
+    boolean swiped = Channels.COUNTER.equals(channel) || Channels.HOSPITAL.equals(channel);
+    String holder = idNumber("holderIdNumber", r.holderIdNumber(), today, errors);
+    if (swiped) {
+      // guide 000: at a counter or a hospital the holder's card is swiped or its number keyed in
+      if (blank(r.holderCardNumber()) || !r.holderCardNumber().strip().toUpperCase().matches("[A-Z0-9]{9}")) {
+        errors.put("holderCardNumber", "swipe the holder's social security card or key in its number (9 letters or digits)");
+      } else if (holder != null && cards.byCardNumber(r.holderCardNumber().strip().toUpperCase())
+          .filter(c -> c.holderIdNumber().equals(holder) && c.state().settles()).isEmpty()) {
+        errors.put("holderCardNumber", "is not a card in use of this holder");
+      }
+    } else {
+      socialSecurityNumber("holderSocialSecurityNumber", holder, r.holderSocialSecurityNumber(), errors);
+    }
     // Alipay's form has the member's social security number, not the ID number (guide 002)
-    String member = person("member", alipay && blank(r.memberIdNumber()) ? r.memberSocialSecurityNumber() : r.memberIdNumber(),
-        r.memberSocialSecurityNumber(), today, errors);
-    if (alipay && blank(r.memberIdNumber()) && errors.containsKey("memberIdNumber")) {
-      errors.put("memberSocialSecurityNumber", errors.remove("memberIdNumber"));
+    String member;
+    if (alipay && blank(r.memberIdNumber())) {
+      member = null;
+      if (!InsuredPersons.wellFormed(r.memberSocialSecurityNumber())) {
+        errors.put("memberSocialSecurityNumber", "the member's social security number: 10 digits, the last a check digit");
+      } else {
+        member = insured.idNumberOf(r.memberSocialSecurityNumber()).orElse(null);
+        if (member == null) {
+          errors.put("memberSocialSecurityNumber", "no insured person has this social security number");
+        }
+      }
+    } else {
+      member = idNumber("memberIdNumber", r.memberIdNumber(), today, errors);
+      socialSecurityNumber("memberSocialSecurityNumber", member, r.memberSocialSecurityNumber(), errors);
     }
     if (r.holderName() == null || r.holderName().isBlank()) {
       errors.put("holderName", "required");
@@ -103,6 +142,7 @@ public class FamilyBindings {
       errors.put("relationship", rel.get().nameEn() + " cannot share a personal medical account; allowed: " + bindable);
     }
     if (holder != null && holder.equals(member)) {
+      errors.remove("memberSocialSecurityNumber");
       errors.put("memberIdNumber", "a holder cannot link their own account");
     }
     if (!errors.isEmpty()) {
@@ -166,17 +206,28 @@ public class FamilyBindings {
     return s == null || s.isBlank();
   }
 
-  private static String person(String who, String idNumber, String ssn, LocalDate today, Map<String, String> errors) {
+  private static String idNumber(String field, String idNumber, LocalDate today, Map<String, String> errors) {
     IdNumber.Check id = IdNumber.check(idNumber, today);
     if (!id.valid()) {
-      errors.put(who + "IdNumber", String.join("; ", id.errors()));
+      errors.put(field, String.join("; ", id.errors()));
       return null;
     }
-    String v = id.idNumber().value();
-    if (ssn == null || !v.equals(ssn.strip().toUpperCase())) {
-      errors.put(who + "SocialSecurityNumber", "must be the same as the ID number (the social security number is the ID number)");
+    return id.idNumber().value();
+  }
+
+  /**
+   * The social security number given must be this person's, as the enrolment has it. A person the
+   * enrolment does not insure has none: the binding's own check refuses them with the reason.
+   */
+  private void socialSecurityNumber(String field, String idNumber, String given, Map<String, String> errors) {
+    if (!InsuredPersons.wellFormed(given == null ? null : given.strip())) {
+      errors.put(field, "the social security number: 10 digits, the last a check digit (it is not the ID number)");
+      return;
     }
-    return v;
+    if (idNumber != null) {
+      insured.socialSecurityNumberOf(idNumber).filter(n -> !n.equals(given.strip()))
+          .ifPresent(n -> errors.put(field, "is not this person's social security number"));
+    }
   }
 
   /**

@@ -21,7 +21,8 @@ class FamilyAndChildFlowTest extends FlowTest {
   @Autowired ChildCards childCards;
 
   FamilyBindings.Request binding(String holder, String member, String memberName, String relationship) {
-    return new FamilyBindings.Request(holder, holder, "胡斐", "13700000000", member, member, memberName, "13700000001", relationship);
+    return new FamilyBindings.Request(holder, ssn(holder), "胡斐", "13700000000", member, ssn(member), memberName, "13700000001",
+        relationship);
   }
 
   @Test
@@ -39,7 +40,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     assertThat(jdbc.sql("select recipient from notification where case_number = ?").param(cn).query(String.class).single())
         .as("the member, not the holder, is told").isEqualTo("13700000001");
 
-    assertThatThrownBy(() -> families.request(binding(holder, spouse, "程灵素", "SPOUSE"), "hospital"))
+    assertThatThrownBy(() -> families.request(binding(holder, spouse, "程灵素", "SPOUSE"), "alipay"))
         .isInstanceOfSatisfying(CaseConflict.class, e -> assertThat(e.getMessage()).contains("already linked"));
     long linkId = families.links(holder).get(0).id();
     assertThatThrownBy(() -> FamilyBindings.holderAuthenticated("web-portal", null)).as("an ID number alone is not enough")
@@ -65,7 +66,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     assertThatThrownBy(() -> families.request(binding(holder, id("19900101", "014"), "胡一刀", "PARENT"), "wechat"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("channel"));
 
-    String notInsured = families.request(binding(holder, id("19500505", "975"), "胡夫人", "PARENT"), "counter");
+    String notInsured = families.request(binding(holder, id("19500505", "975"), "胡夫人", "PARENT"), "web-portal");
     await("refused", () -> cases.get(notInsured).closedAt() != null);
     assertThat(cases.get(notInsured).status()).isEqualTo(org.cardcase.cases.CaseStatus.REFUSED);
     await("holder told why", () -> notifications(notInsured).contains("family-refused"));
@@ -78,16 +79,40 @@ class FamilyAndChildFlowTest extends FlowTest {
     String holder = id("19760404", "019");
     String parent = id("19500606", "020");
     // guide 002: name, social security number and relationship; no member ID number, no member phone
-    String cn = families.request(new FamilyBindings.Request(holder, holder, "胡斐", "13700000000", null, parent, "胡母", null,
-        "PARENT"), "alipay");
+    String cn = families.request(new FamilyBindings.Request(holder, ssn(holder), "胡斐", "13700000000", null, ssn(parent), "胡母",
+        null, "PARENT"), "alipay");
     await("linked", () -> cases.get(cn).closedAt() != null);
     assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
     assertThat(cases.get(cn).channel()).isEqualTo("alipay");
     assertThat(families.links(holder)).singleElement().satisfies(l -> assertThat(l.memberIdNumber()).isEqualTo(parent));
     assertThat(notifications(cn)).as("no member phone: told in the app, no SMS").doesNotContain("family-linked");
-    assertThatThrownBy(() -> families.request(new FamilyBindings.Request(holder, holder, "胡斐", "13700000000", null, "12345",
+    assertThatThrownBy(() -> families.request(new FamilyBindings.Request(holder, ssn(holder), "胡斐", "13700000000", null, "12345",
         "胡父", null, "PARENT"), "alipay"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("memberSocialSecurityNumber"));
+  }
+
+  @Test
+  void theSocialSecurityNumberIsItsOwnNumberAndACounterBindsByTheSwipedCard() throws Exception {
+    String holder = id("19750505", "027");
+    String applied = activeCardHolder("萧中慧", holder);
+    String cardNumber = card(applied).cardNumber();
+    String member = id("19770707", "028");
+    assertThat(ssn(holder)).as("guide 000: not the ID number").isNotEqualTo(holder).matches("\\d{10}");
+    // the ID number where the social security number belongs, or someone else's number: refused at the field
+    assertThatThrownBy(() -> families.request(new FamilyBindings.Request(holder, holder, "萧中慧", "13700000000", member, ssn(member),
+        "袁冠南", "13700000001", "SPOUSE"), "web-portal"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("holderSocialSecurityNumber")).contains("not the ID"));
+    assertThatThrownBy(() -> families.request(new FamilyBindings.Request(holder, ssn(member), "萧中慧", "13700000000", member,
+        ssn(member), "袁冠南", "13700000001", "SPOUSE"), "web-portal"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("holderSocialSecurityNumber")).contains("not this"));
+    // at a counter the card is swiped: a card that is not the holder's is refused, the holder's card binds
+    assertThatThrownBy(() -> families.request(new FamilyBindings.Request(holder, null, "萧中慧", "13700000000", member, ssn(member),
+        "袁冠南", "13700000001", "SPOUSE", "Z99999999"), "counter"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("holderCardNumber")).contains("not a card"));
+    String cn = families.request(new FamilyBindings.Request(holder, null, "萧中慧", "13700000000", member, ssn(member), "袁冠南",
+        "13700000001", "SPOUSE", cardNumber), "counter");
+    await("linked", () -> cases.get(cn).closedAt() != null);
+    assertThat(families.links(holder)).singleElement().satisfies(l -> assertThat(l.memberIdNumber()).isEqualTo(member));
   }
 
   @Test

@@ -75,6 +75,13 @@ abstract class FlowTest {
 
   // ---- helpers ----
 
+  @Autowired org.cardcase.family.InsuredPersons insured;
+
+  /** The person's social security number as the (simulated) enrolment has it; any well-formed one for a person not insured. */
+  String ssn(String idNumber) {
+    return insured.socialSecurityNumberOf(idNumber).orElse(org.cardcase.simulators.InsuredPersonsSimulator.numberFor(idNumber));
+  }
+
   /** Applies through the web portal; the sex is the one the ID number says (odd 17th digit: male). */
   String apply(String name, String idNumber, String ignoredSex) throws Exception {
     String sex = IdNumber.check(idNumber, java.time.LocalDate.now()).idNumber().sex().name();

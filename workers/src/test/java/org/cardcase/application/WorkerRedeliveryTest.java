@@ -136,8 +136,9 @@ class WorkerRedeliveryTest extends FlowTest {
     twice(rc, org.cardcase.processes.ReissueProcess.JOB_HAND_OVER, Map.of("handedOverBy", "clerk2"));
     assertThat(jdbc.sql("select count(*) from card where case_number = ?").param(rc).query(Long.class).single()).isEqualTo(1);
 
-    String binding = families.request(new org.cardcase.family.FamilyBindings.Request(holder, holder, "石破天", "13500000000",
-        id("19720404", "032"), id("19720404", "032"), "阿绣", "13500000001", "SPOUSE"), "counter");
+    // at the counter the holder's (new) card is swiped; the member's social security number is the enrolment's
+    String binding = families.request(new org.cardcase.family.FamilyBindings.Request(holder, null, "石破天", "13500000000",
+        id("19720404", "032"), ssn(id("19720404", "032")), "阿绣", "13500000001", "SPOUSE", card(rc).cardNumber()), "counter");
     await("linked and settled", () -> settled(binding) && notifications(binding).contains("family-linked"));
     twice(binding, org.cardcase.processes.FamilyBindingProcess.JOB_LINK, Map.of());
     twice(binding, org.cardcase.processes.FamilyBindingProcess.JOB_REFUSE, Map.of("refusalReason", "test"));
