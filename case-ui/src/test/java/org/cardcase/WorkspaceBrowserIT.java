@@ -45,7 +45,9 @@ class WorkspaceBrowserIT {
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1440,1000",
-        "--user-data-dir=" + profile, "--lang=zh-CN");
+        "--user-data-dir=" + profile, "--lang=zh-CN",
+        // the counter's camera: Chromium's own test pattern instead of a device, and no permission prompt
+        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream");
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
     browser = new ChromeDriver(service, options);
     Files.createDirectories(SHOTS);
@@ -267,6 +269,26 @@ class WorkspaceBrowserIT {
       // a counter clerk: an empty request is refused at its fields and changes nothing
       signIn(base, "clerk", "clerk-demo");
       browser.get(base + "/counter");
+      // a card application at the counter: the portrait from the counter's camera, the ID card scanned
+      String walkIn = id("11010519900101999");
+      type("application-applicantName", "水岱");
+      type("application-idNumber", walkIn);
+      choose("application-sex", 0);
+      type("application-phone", "13800000002");
+      js("arguments[0].value = '1';", waitFor(By.id("application-issuingBank"))); // the first bank (Flow's item key)
+      click("application-camera-button");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(js(
+          "const v = document.querySelector('#application-camera video'); return v && v.videoWidth > 0;")));
+      click("application-camera-button");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(js(
+          "const u = document.getElementById('application-portraitPhoto'); return u.files.length === 1 && u.files[0].complete === true;")));
+      scan("application-idCardPhoto", 700, 450);
+      shot("counter-application");
+      click("application-submit");
+      String walkInCase = waitFor(By.id("application-result")).getText().replaceAll("(?s)^\\D*(SC\\d+).*", "$1");
+      assertThat(sys.value("select uploaded_by from case_document where case_number = ? and kind = 'PORTRAIT_PHOTO'", walkInCase))
+          .as("the signed-in clerk took the portrait").isEqualTo("clerk");
+      js("document.querySelectorAll('#counter-tabs vaadin-tab')[1].click();");
       click("reissue-accept");
       new WebDriverWait(browser, Duration.ofSeconds(20))
           .until(d -> d.findElement(By.id("reissue-holderIdNumber")).getAttribute("invalid") != null);

@@ -44,6 +44,10 @@ import org.cardcase.reissue.Vouchers;
 import org.cardcase.shared.Channels;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.Masking;
+import org.cardcase.shared.ReferenceData;
+import org.cardcase.family.FamilyBindings;
+import org.cardcase.application.CardApplication;
+import org.cardcase.application.CardApplications;
 
 /**
  * The counter half of the guides for clerks of the {@code counter} group: the formal loss report
@@ -64,8 +68,15 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
   private final Vouchers vouchers;
   private final PickupCertificates certificates;
   private final Staff staff;
+  private final FamilyBindings families;
+  private final ReferenceData reference;
+  private final CardApplications applications;
 
-  public CounterView(Reissues reissues, LossReports lossReports, Vouchers vouchers, PickupCertificates certificates, Staff staff) {
+  public CounterView(Reissues reissues, LossReports lossReports, Vouchers vouchers, PickupCertificates certificates, Staff staff,
+      FamilyBindings families, ReferenceData reference, CardApplications applications) {
+    this.applications = applications;
+    this.families = families;
+    this.reference = reference;
     this.reissues = reissues;
     this.lossReports = lossReports;
     this.vouchers = vouchers;
@@ -75,10 +86,12 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     TabSheet tabs = new TabSheet();
     tabs.setId("counter-tabs");
     tabs.setWidthFull();
+    tabs.add(getTranslation("counter.tab.application"), application());
     tabs.add(getTranslation("counter.tab.reissue"), reissue());
     tabs.add(getTranslation("counter.tab.pickup"), pickup());
     tabs.add(getTranslation("counter.tab.loss"), provisional());
     tabs.add(getTranslation("counter.tab.voucher"), voucherCheck());
+    tabs.add(getTranslation("counter.tab.family"), familyBinding());
     add(new H2(getTranslation("counter.title")), tabs);
   }
 
@@ -92,6 +105,50 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
 
   private String clerk() {
     return staff.person().name();
+  }
+
+  // ---- card application at the counter ----
+
+  private Component application() {
+    Fields f = new Fields("application");
+    TextField name = f.text("applicantName", "counter.application.name");
+    TextField idNumber = f.text("idNumber", "counter.application.idNumber");
+    RadioButtonGroup<String> sex = new RadioButtonGroup<>(getTranslation("counter.application.sex"));
+    sex.setId("application-sex");
+    sex.setItems("MALE", "FEMALE");
+    sex.setItemLabelGenerator(x -> getTranslation("counter.application.sex." + x));
+    f.fields.put("sex", sex);
+    f.labels.put("sex", sex.getLabel());
+    TextField phone = f.text("phone", "counter.phone");
+    com.vaadin.flow.component.select.Select<ReferenceData.Item> bank = new com.vaadin.flow.component.select.Select<>();
+    bank.setLabel(getTranslation("counter.application.bank"));
+    bank.setId("application-issuingBank");
+    bank.setItems(reference.items(ReferenceData.Kind.BANK));
+    bank.setItemLabelGenerator(i -> i.name(getLocale()));
+    f.fields.put("issuingBank", bank);
+    f.labels.put("issuingBank", bank.getLabel());
+    Upload portrait = f.upload("portraitPhoto", "counter.application.portrait");
+    CounterCamera camera = new CounterCamera("application-camera", "application-portraitPhoto",
+        getTranslation("counter.camera.start"), getTranslation("counter.camera.take"), getTranslation("counter.camera.none"),
+        getTranslation("counter.camera.taken"));
+    Checkbox onFile = f.check("usePhotoOnFile", "counter.application.photoOnFile");
+    onFile.addValueChangeListener(e -> {
+      portrait.setVisible(!e.getValue());
+      camera.setVisible(!e.getValue());
+    });
+    Upload idCard = f.upload("idCardPhoto", "counter.application.idCard");
+    Button submit = new Button(getTranslation("counter.application.submit"));
+    submit.setId("application-submit");
+    submit.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    submit.addClickListener(e -> f.run(() -> {
+      String cn = applications.submit(new CardApplication(name.getValue(), idNumber.getValue().strip().toUpperCase(),
+          sex.getValue(), phone.getValue().strip(), bank.getValue() == null ? null : bank.getValue().code(), Channels.COUNTER,
+          onFile.getValue() ? null : f.file("portraitPhoto"), f.file("idCardPhoto"), onFile.getValue()), Channels.COUNTER, clerk());
+      f.result.add(badge(getTranslation("counter.application.done", cn), "success"), next(f, f.result));
+    }));
+    FormLayout layout = new FormLayout(name, idNumber, sex, phone, bank, onFile, portrait, camera, idCard);
+    layout.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("700px", 2));
+    return new VerticalLayout(new Paragraph(getTranslation("counter.application.help")), layout, submit, f.general, f.result);
   }
 
   // ---- formal loss report and reissue ----
@@ -248,6 +305,40 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     return new VerticalLayout(new Paragraph(getTranslation("counter.voucher.help")), number, check, f.general, result);
   }
 
+  // ---- family binding with the swiped card ----
+
+  private Component familyBinding() {
+    Fields f = new Fields("family");
+    TextField holderId = f.text("holderIdNumber", "counter.holderIdNumber");
+    TextField card = f.text("holderCardNumber", "counter.family.holderCardNumber");
+    TextField holderName = f.text("holderName", "counter.holderName");
+    TextField phone = f.text("phone", "counter.phone");
+    TextField memberId = f.text("memberIdNumber", "counter.family.memberIdNumber");
+    TextField memberSsn = f.text("memberSocialSecurityNumber", "counter.family.memberSocialSecurityNumber");
+    TextField memberName = f.text("memberName", "counter.family.memberName");
+    TextField memberPhone = f.text("memberPhone", "counter.family.memberPhone");
+    com.vaadin.flow.component.select.Select<ReferenceData.Item> relationship = new com.vaadin.flow.component.select.Select<>();
+    relationship.setLabel(getTranslation("counter.family.relationship"));
+    relationship.setId("family-relationship");
+    relationship.setItems(reference.items(ReferenceData.Kind.RELATIONSHIP).stream().filter(i -> i.flag("bindable")).toList());
+    relationship.setItemLabelGenerator(i -> i.name(getLocale()));
+    f.fields.put("relationship", relationship);
+    f.labels.put("relationship", relationship.getLabel());
+    Button bind = new Button(getTranslation("counter.family.bind"));
+    bind.setId("family-bind");
+    bind.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    bind.addClickListener(e -> f.run(() -> {
+      String cn = families.request(new FamilyBindings.Request(holderId.getValue().strip().toUpperCase(), null,
+          holderName.getValue(), phone.getValue().strip(), memberId.getValue().strip().toUpperCase(), memberSsn.getValue().strip(),
+          memberName.getValue(), memberPhone.getValue().strip(),
+          relationship.getValue() == null ? null : relationship.getValue().code(), card.getValue().strip().toUpperCase()),
+          Channels.COUNTER);
+      f.result.add(badge(getTranslation("counter.family.done", cn), "success"), next(f, f.result));
+    }));
+    FormLayout layout = new FormLayout(holderId, card, holderName, phone, memberId, memberSsn, memberName, memberPhone, relationship);
+    return new VerticalLayout(new Paragraph(getTranslation("counter.family.help")), layout, bind, f.general, f.result);
+  }
+
   // ---- helpers ----
 
   private String day(LocalDate d) {
@@ -348,7 +439,10 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
             message = getTranslation("counter.scanRequired");
           } else if (getLocale().getLanguage().equals("zh")) {
             // the services explain in English; a Chinese screen says the field's rule in Chinese
-            String zh = getTranslation("counter.error." + field);
+            String zh = getTranslation("counter.error." + prefix + "." + field);
+            if (zh.startsWith("!")) {
+              zh = getTranslation("counter.error." + field);
+            }
             if (!zh.startsWith("!")) {
               message = zh;
             }
@@ -380,6 +474,8 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
           b.clear();
         } else if (c instanceof Upload u) {
           u.clearFileList();
+        } else if (c instanceof com.vaadin.flow.component.select.Select<?> sel) {
+          sel.clear();
         }
       });
     }

@@ -77,6 +77,11 @@ public class CardApplications {
    * sweeper starts it: the stored case is never stranded.
    */
   public String submit(CardApplication input, String authenticatedChannel) {
+    return submit(input, authenticatedChannel, null);
+  }
+
+  /** At a counter: {@code clerk} is the signed-in member of staff who took the application (recorded with it and its files). */
+  public String submit(CardApplication input, String authenticatedChannel, String clerk) {
     Instant now = clock.instant();
     // every field and every file is checked before anything is stored, and all problems reported at once
     Map<String, String> errors = new LinkedHashMap<>();
@@ -116,7 +121,8 @@ public class CardApplications {
     Map<String, Object> vars = new HashMap<>();
     String caseNumber = cases.open(new Cases.NewCase(TYPE_CARD_APPLICATION, CardApplicationProcess.PROCESS_ID,
         CardApplicationProcess.START, app.channel(), app.applicantName(), app.idNumber(), app.sex(), app.phone(),
-        app.issuingBank(), vars, Map.of("issuingBank", app.issuingBank(), "photoOnFile", onFile)), cn -> {
+        app.issuingBank(), vars, clerk == null ? Map.of("issuingBank", app.issuingBank(), "photoOnFile", onFile)
+            : Map.of("issuingBank", app.issuingBank(), "photoOnFile", onFile, "acceptedBy", clerk)), cn -> {
           // one open application per person: checked again inside the transaction that stores it
           repository.otherOpenCaseOf(app.idNumber(), TYPE_CARD_APPLICATION, cn).ifPresent(open -> {
             throw new CaseConflict("this person already has an open card application: " + open, open);
@@ -125,7 +131,7 @@ public class CardApplications {
               caseDeadlines.once(cn, CardApplicationProcess.VAR_REVIEW_DUE_AT, now, deadlines.getReviewWorkingDays()).toString()));
           cards.openFor(cn, app.idNumber(), app.applicantName(), app.issuingBank(), null, app.channel(), app.channel());
           files.forEach((field, bytes) -> documents.store(cn, field, CardApplication.DOCUMENT_FIELDS.get(field), bytes,
-              onFile && field.equals("portraitPhoto") ? "population-registry" : app.channel()));
+              onFile && field.equals("portraitPhoto") ? "population-registry" : clerk != null ? clerk : app.channel()));
         });
     return caseNumber;
   }

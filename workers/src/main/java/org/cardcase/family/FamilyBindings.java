@@ -149,10 +149,11 @@ public class FamilyBindings {
       throw new FieldErrors(errors);
     }
     activeLink(holder, member).ifPresent(l -> {
-      throw new CaseConflict("this member is already linked to this holder", l.caseNumber());
+      throw new CaseConflict("this member is already linked to this holder", l.caseNumber(), "alreadyLinked", l.caseNumber());
     });
     if (links(holder).size() >= maxMembers) {
-      throw new CaseConflict("the holder already has " + maxMembers + " linked members, the most allowed", null);
+      throw new CaseConflict("the holder already has " + maxMembers + " linked members, the most allowed", null, "tooManyMembers",
+          maxMembers);
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("memberIdNumber", member);
