@@ -272,7 +272,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     report.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
     report.addClickListener(e -> f.run(() -> {
       LossReports.Reported r = lossReports.report(new LossReports.Report(idNumber.getValue().strip().toUpperCase(),
-          blankToNull(cardNumber.getValue()), holderName.getValue(), phone.getValue().strip()), Channels.COUNTER);
+          blankToNull(cardNumber.getValue()), holderName.getValue(), phone.getValue().strip()), Channels.COUNTER, clerk());
       result.removeAll();
       result.add(badge(getTranslation("counter.loss.done", r.reportNumber()), "success"),
           new Paragraph(getTranslation(r.settlementStopped() ? "counter.loss.stopped" : "counter.loss.stopPending")), next(f, result));

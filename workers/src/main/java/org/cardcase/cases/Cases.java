@@ -55,7 +55,9 @@ public class Cases {
       links.create(cn, c.processId(), vars);
       Map<String, Object> detail = new HashMap<>(c.receivedDetail());
       detail.put("caseType", c.caseType());
-      audit.append(AuditTrail.ofCase(cn), "received", c.channel(), c.channel(), "CASE_RECEIVED", detail);
+      // at a counter the member of staff who took the case is its first actor, not the channel
+      String actor = c.receivedDetail().get("acceptedBy") instanceof String clerk ? clerk : c.channel();
+      audit.append(AuditTrail.ofCase(cn), "received", actor, c.channel(), "CASE_RECEIVED", detail);
       inTransaction.accept(cn);
       return cn;
     });
@@ -66,8 +68,14 @@ public class Cases {
   /** A case of any other type, for a person identified by a (valid) ID number. */
   public String open(String caseType, String processId, String channel, String name, String idNumber, String phone,
       String issuingBank, Map<String, Object> variables, Consumer<String> inTransaction) {
+    return open(caseType, processId, channel, null, name, idNumber, phone, issuingBank, variables, inTransaction);
+  }
+
+  /** The same, taken by a member of staff at a counter ({@code acceptedBy}, the case's first actor; null for a channel). */
+  public String open(String caseType, String processId, String channel, String acceptedBy, String name, String idNumber,
+      String phone, String issuingBank, Map<String, Object> variables, Consumer<String> inTransaction) {
     String sex = IdNumber.check(idNumber, LocalDate.ofInstant(clock.instant(), WorkingDayCalendar.ZONE)).idNumber().sex().name();
     return open(new NewCase(caseType, processId, "received", channel, name, idNumber, sex, phone, issuingBank, variables,
-        Map.of()), inTransaction);
+        acceptedBy == null ? Map.of() : Map.of("acceptedBy", acceptedBy)), inTransaction);
   }
 }

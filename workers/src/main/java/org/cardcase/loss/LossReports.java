@@ -62,6 +62,11 @@ public class LossReports {
   }
 
   public Reported report(Report r, String channel) {
+    return report(r, channel, null);
+  }
+
+  /** In writing at a counter: {@code clerk} is the member of staff who took it (recorded as its actor). */
+  public Reported report(Report r, String channel, String clerk) {
     Map<String, String> errors = new LinkedHashMap<>();
     if (!CHANNELS.contains(channel)) {
       errors.put("channel", "a loss is reported by the 96102 line, at a counter or at a terminal, not through " + channel);
@@ -94,10 +99,11 @@ public class LossReports {
       String open = openReportOf(card.cardId()).orElse(null);
       throw new CaseConflict("the card is already provisionally reported lost" + (open == null ? "" : ": report " + open), open);
     }
-    String cn = service.open(TYPE, LossReportProcess.PROCESS_ID, channel, card.holderName(), idNumber, r.phone(), card.issuingBank(),
-        Map.of(LossReportProcess.VAR_CARD_ID, card.cardId()), number -> {
-          cases.putData(number, Map.of("cardId", card.cardId(), "reportedVia", channel));
-          cards.move(card.cardId(), CardState.SUSPENDED, channel, channel, "provisional loss report " + number + " via " + channel,
+    String cn = service.open(TYPE, LossReportProcess.PROCESS_ID, channel, clerk, card.holderName(), idNumber, r.phone(),
+        card.issuingBank(), Map.of(LossReportProcess.VAR_CARD_ID, card.cardId()), number -> {
+          cases.putData(number, clerk == null ? Map.of("cardId", card.cardId(), "reportedVia", channel)
+              : Map.of("cardId", card.cardId(), "reportedVia", channel, "acceptedBy", clerk));
+          cards.move(card.cardId(), CardState.SUSPENDED, clerk == null ? channel : clerk, channel, "provisional loss report " + number + " via " + channel,
               "provisional-loss:" + number);
         });
     // stop settlement now, in this request; the process's first step repeats it (idempotent) if this fails

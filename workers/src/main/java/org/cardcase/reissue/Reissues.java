@@ -152,7 +152,7 @@ public class Reissues {
       }
       provisional = lossReports.report(new LossReports.Report(holderId,
           old.cardNumber() != null && old.cardNumber().matches("[A-Z0-9]{9}") ? old.cardNumber() : null, old.holderName(),
-          r.phone()), Channels.COUNTER).reportNumber();
+          r.phone()), Channels.COUNTER, r.acceptedBy()).reportNumber();
     }
     String provisionalReport = provisional;
     int pickupDays = caseDeadlines.workingDays(ReissueProcess.VAR_PICKUP_DUE_AT, deadlines.getReissuePickupWorkingDays());
@@ -160,7 +160,8 @@ public class Reissues {
     String[] certificate = new String[1];
     Map<String, Object> vars = Map.of(ReissueProcess.VAR_OLD_CARD_ID, old.cardId());
     String applicantLabel = delegate ? "delegate " + Masking.name(r.delegateName()) : "holder in person";
-    String cn = service.open(TYPE, ReissueProcess.PROCESS_ID, channel, old.holderName(), holderId, r.phone(), old.issuingBank(), vars,
+    String cn = service.open(TYPE, ReissueProcess.PROCESS_ID, channel, r.acceptedBy(), old.holderName(), holderId, r.phone(),
+        old.issuingBank(), vars,
         number -> {
           cards.move(old.cardId(), CardState.LOST, r.acceptedBy(), channel,
               "formal loss report " + number + " accepted at the counter (" + applicantLabel + ")", "formal-loss:" + number);

@@ -183,6 +183,9 @@ class LossAndReissueFlowTest extends FlowTest {
     await("the provisional report of this visit became formal", () -> cases.get(a.provisionalReport()).closedAt() != null);
     assertThat(cases.get(a.provisionalReport()).status()).isEqualTo(org.cardcase.cases.CaseStatus.FORMALISED);
     assertThat(cases.get(a.provisionalReport()).channel()).isEqualTo("counter");
+    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(a.caseNumber())).get(0).actor())
+        .as("the clerk who took it, not the channel").isEqualTo("clerk");
+    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(a.provisionalReport())).get(0).actor()).isEqualTo("clerk");
     assertThat(jdbc.sql("select data->>'provisionalReport' from card_case where case_number = ?").param(a.caseNumber())
         .query(String.class).single()).as("the reissue's record shows both").isEqualTo(a.provisionalReport());
     await("in production", () -> step(a.caseNumber()).equals("wait-card-produced"));
