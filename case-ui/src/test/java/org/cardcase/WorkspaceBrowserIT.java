@@ -79,6 +79,9 @@ class WorkspaceBrowserIT {
       browser.get(base + "/supervision");
       Thread.sleep(1500);
       assertThat(browser.findElements(By.id("sla-steps"))).as("supervisor view refused").isEmpty();
+      // said in the clerk's language inside the workspace, with the way back (defect 4)
+      assertThat(waitFor(By.id("not-allowed")).getText()).contains("您无权打开此页面", "返回首页");
+      assertThat(browser.findElements(By.tagName("vaadin-app-layout"))).as("inside the layout").isNotEmpty();
       shot("clerk-denied-supervision");
       signOut(base);
 
@@ -102,8 +105,10 @@ class WorkspaceBrowserIT {
       new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> reason.getAttribute("invalid") != null);
       assertThat(sys.json(sys.get("/api/tasks?caseNumber=" + cn, CLERK))).hasSize(1);
       shot("task-form-error");
-      choose("field-photoDecision", 0); // approve
-      click("complete-task");
+      // the reason typed and Ctrl+Enter pressed in the field itself: the typed reason is what is completed (defect 1)
+      reason.findElement(By.tagName("textarea")).sendKeys("证件照片模糊，请重新上传");
+      reason.findElement(By.tagName("textarea")).sendKeys(org.openqa.selenium.Keys.chord(org.openqa.selenium.Keys.CONTROL,
+          org.openqa.selenium.Keys.ENTER));
       // the case file opens and the case has moved on
       waitFor(By.id("case-step"));
       await("case moved on", () -> !step(sys, cn).equals("compare-photos"));
@@ -115,6 +120,7 @@ class WorkspaceBrowserIT {
       List<String> actions = new java.util.ArrayList<>();
       audit.forEach(e -> actions.add(e.get("action").asText()));
       assertThat(actions).contains("TASK_CLAIMED", "DOCUMENT_VIEWED", "TASK_COMPLETED", "CASE_VIEWED");
+      assertThat(audit.toString()).as("the reason typed before Ctrl+Enter").contains("证件照片模糊，请重新上传");
 
       // search: matched field highlighted, personal data masked
       browser.get(base + "/");

@@ -186,11 +186,48 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
     trail.addColumn(AuditTrail.Entry::actor).setHeader(getTranslation("case.col.who")).setAutoWidth(true);
     trail.addColumn(e -> getTranslation("audit." + e.action())).setHeader(getTranslation("case.col.what")).setAutoWidth(true);
     if (staff.has("SUPERVISOR") || staff.has("ADMIN")) {
-      trail.addColumn(e -> e.detail().toString()).setHeader(getTranslation("case.col.detail"));
+      trail.addComponentColumn(e -> details(e.detail())).setHeader(getTranslation("case.col.detail")).setFlexGrow(2);
     }
     trail.setItems(caseFiles.trail(caseNumber));
     trail.setAllRowsVisible(true);
     add(trail);
+  }
+
+  /** An audit entry's details as labelled fields in the reader's language, codes in words (not a raw map). */
+  private Component details(java.util.Map<String, Object> detail) {
+    com.vaadin.flow.component.html.Div box = new com.vaadin.flow.component.html.Div();
+    box.addClassName("audit-detail");
+    box.getStyle().set("white-space", "normal").set("font-size", "var(--lumo-font-size-s)");
+    detail.forEach((key, value) -> {
+      com.vaadin.flow.component.html.Div line = new com.vaadin.flow.component.html.Div();
+      com.vaadin.flow.component.html.Span label = new com.vaadin.flow.component.html.Span(words("audit.field." + key, key) + ": ");
+      label.getStyle().set("color", "var(--lumo-secondary-text-color)");
+      line.add(label, new com.vaadin.flow.component.html.Span(value(key, value)));
+      box.add(line);
+    });
+    return box;
+  }
+
+  private String value(String key, Object value) {
+    if (value instanceof java.util.Map<?, ?> m) {
+      return m.entrySet().stream().map(x -> words("audit.field." + x.getKey(), String.valueOf(x.getKey())) + " " + x.getValue())
+          .collect(java.util.stream.Collectors.joining("; "));
+    }
+    String v = String.valueOf(value);
+    return switch (key) {
+      case "caseType" -> words("case.type." + v, v);
+      case "step" -> words("step." + v, v);
+      case "from", "to" -> words("card.state." + v, v);
+      case "channel" -> words("channel." + v, v);
+      case "onCompletion", "full", "documentsOk" -> getTranslation(Boolean.parseBoolean(v) ? "audit.yes" : "audit.no");
+      default -> v;
+    };
+  }
+
+  /** The translation, or the code itself when there is none. */
+  private String words(String key, String code) {
+    String t = getTranslation(key);
+    return t.startsWith("!") ? code : t;
   }
 
   private Component diagrams(String caseNumber) {

@@ -176,7 +176,8 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     Button complete = new Button(getTranslation("task.complete"), e -> complete(formError));
     complete.setId("complete-task");
     complete.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-    complete.addClickShortcut(Key.ENTER, KeyModifier.CONTROL);
+    // the field the cursor is in is synced first, so its value is what is completed (not "required")
+    complete.addClickShortcut(Key.ENTER, KeyModifier.CONTROL).resetFocusOnActiveElement();
     complete.setEnabled(task.open());
     Button claim = new Button(getTranslation("tasks.claim"), e -> {
       try {

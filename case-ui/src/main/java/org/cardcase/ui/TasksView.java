@@ -358,12 +358,14 @@ public class TasksView extends VerticalLayout {
   private HorizontalLayout actions(Item i) {
     HorizontalLayout h = new HorizontalLayout();
     if (i.task().assignee() == null) {
-      Button claim = new Button(getTranslation("tasks.claim"), e -> act(() -> queue.claim(i.task().id(), me)));
+      Button claim = new Button(getTranslation("tasks.claim"), e -> act(() -> queue.claim(i.task().id(), me),
+          getTranslation("tasks.done.claimed", i.task().id())));
       claim.setId("claim-" + i.task().id());
       claim.addThemeVariants(ButtonVariant.LUMO_SMALL);
       h.add(claim);
     } else if (i.task().assignee().equals(me.name()) || me.supervisor()) {
-      Button release = new Button(getTranslation("tasks.release"), e -> act(() -> queue.unclaim(i.task().id(), me)));
+      Button release = new Button(getTranslation("tasks.release"), e -> act(() -> queue.unclaim(i.task().id(), me),
+          getTranslation("tasks.done.released", i.task().id())));
       release.setId("release-" + i.task().id());
       release.addThemeVariants(ButtonVariant.LUMO_SMALL);
       h.add(release);
@@ -377,10 +379,31 @@ public class TasksView extends VerticalLayout {
       to.setPlaceholder(getTranslation("tasks.reassign"));
       to.setItems(membersOfGroup.computeIfAbsent(i.task().candidateGroup(), queue::groupMembers));
       to.setWidth("9em");
+      to.setId("reassign-" + i.task().id());
+      // reassigning takes the task from whoever has it: ask first, then say what happened
       to.addValueChangeListener(e -> {
-        if (e.getValue() != null) {
-          act(() -> queue.reassign(i.task().id(), e.getValue(), me));
+        if (e.getValue() == null || !e.isFromClient()) {
+          return;
         }
+        String who = e.getValue();
+        com.vaadin.flow.component.dialog.Dialog d = new com.vaadin.flow.component.dialog.Dialog();
+        d.setId("reassign-confirm-dialog");
+        d.setHeaderTitle(getTranslation("tasks.reassign.confirmTitle"));
+        d.add(new Span(getTranslation("tasks.reassign.confirm", i.task().id(),
+            i.task().assignee() == null ? getTranslation("tasks.reassign.nobody") : i.task().assignee(), who)));
+        Button yes = new Button(getTranslation("tasks.bulk.confirm"), c -> {
+          d.close();
+          act(() -> queue.reassign(i.task().id(), who, me), getTranslation("tasks.done.reassigned", i.task().id(), who));
+        });
+        yes.setId("reassign-confirm");
+        yes.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        Button no = new Button(getTranslation("tasks.bulk.cancel"), c -> {
+          d.close();
+          to.clear();
+        });
+        no.setId("reassign-cancel");
+        d.getFooter().add(no, yes);
+        d.open();
       });
       h.add(to);
     }
@@ -391,9 +414,11 @@ public class TasksView extends VerticalLayout {
     getUI().ifPresent(ui -> ui.navigate(TaskView.class, i.task().id()));
   }
 
-  private void act(Runnable r) {
+  /** Does it and tells the person what happened (or why not). */
+  private void act(Runnable r, String done) {
     try {
       r.run();
+      Notification.show(done, 4000, Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
     } catch (TaskStore.TaskNotAllowed | FieldErrors e) {
       refused(e);
     }

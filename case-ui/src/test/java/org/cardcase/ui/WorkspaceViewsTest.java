@@ -217,6 +217,29 @@ class WorkspaceViewsTest {
   }
 
   @Test
+  void aSupervisorReassignsOneTaskOnlyAfterConfirmingAndIsToldWhatHappened() throws Exception {
+    HumanTask a = awaitReview();
+    signIn("supervisor");
+    UI.getCurrent().navigate(TasksView.class);
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.tasks.TaskQueue.Item> grid = _get(Grid.class, spec -> spec.withId("tasks"));
+    int row = grid.getGenericDataView().getItems().map(i -> i.task().id()).toList().indexOf(a.id());
+    var cell = com.github.mvysny.kaributesting.v10.GridKt._getCellComponent(grid, row, "actions");
+    @SuppressWarnings("unchecked")
+    com.vaadin.flow.component.combobox.ComboBox<String> to = _get(cell, com.vaadin.flow.component.combobox.ComboBox.class,
+        spec -> spec.withId("reassign-" + a.id()));
+    com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue(to, "clerk");
+    assertThat(tasks.find(a.id()).orElseThrow().assignee()).as("issue 14 defect 6: nothing moves on picking a name").isNull();
+    _click(_get(Button.class, spec -> spec.withId("reassign-cancel")));
+    assertThat(tasks.find(a.id()).orElseThrow().assignee()).isNull();
+    com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue(to, "clerk");
+    _click(_get(Button.class, spec -> spec.withId("reassign-confirm")));
+    assertThat(tasks.find(a.id()).orElseThrow().assignee()).isEqualTo("clerk");
+    com.github.mvysny.kaributesting.v10.NotificationsKt.expectNotifications(
+        UI.getCurrent().getTranslation("tasks.done.reassigned", a.id(), "clerk"));
+  }
+
+  @Test
   void aSupervisorCancelsTheCaseOfAnIncidentOnlyWithAReason() throws Exception {
     String first17 = "11010519900505995"; // the registry simulator stays down for this identity
     String idNumber = first17 + IdNumber.checkCharacter(first17);

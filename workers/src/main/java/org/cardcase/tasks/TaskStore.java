@@ -169,11 +169,18 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
     boolean backedByJob = t.backedByJob();
     Optional<AlertDecision> decision = backedByJob ? Optional.empty() : decisionFor(t.elementId());
     Boolean done = tx.execute(s -> {
+      // an unclaimed task is claimed by whoever completes it (never completed with no one on it);
+      // one claimed by someone else meanwhile is not completed
       boolean updated = jdbc.sql("""
           update human_task set state = 'COMPLETED', result = ?::jsonb, completed_by = ?, completed_at = now(),
-            completion_pending = ?
-          where id = ? and state = 'OPEN'""").params(write(result), user, backedByJob || decision.isPresent(), id).update() == 1;
+            completion_pending = ?, assignee = coalesce(assignee, ?), claimed_at = coalesce(claimed_at, now())
+          where id = ? and state = 'OPEN' and (assignee is null or assignee = ?)""")
+          .params(write(result), user, backedByJob || decision.isPresent(), user, id, user).update() == 1;
       if (updated) {
+        if (t.assignee() == null) {
+          audit.append(AuditTrail.ofCase(t.caseNumber()), "task-claimed-on-completion:" + id, user, null, "TASK_CLAIMED",
+              Map.of("task", id, "step", t.elementId(), "onCompletion", true));
+        }
         audit.append(AuditTrail.ofCase(t.caseNumber()), "task:" + id, user, null, "TASK_COMPLETED",
             Map.of("task", id, "step", t.elementId(), "result", result));
         events.publishEvent(new TasksChanged(t.caseNumber()));
@@ -181,7 +188,9 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
       return updated;
     });
     if (!Boolean.TRUE.equals(done)) {
-      throw new TaskNotAllowed("task " + id + " is already completed");
+      HumanTask now = find(id).orElseThrow(() -> new TaskNotFound(id));
+      throw new TaskNotAllowed(now.state().equals("OPEN") ? "task " + id + " is claimed by " + now.assignee()
+          : "task " + id + " is already completed");
     }
     if (!backedByJob) {
       // an alert for a person: its decision is carried out now, or by the sweeper once it can be

@@ -150,6 +150,10 @@ class FamilyAndChildFlowTest extends FlowTest {
     HumanTask review = awaitTask(cn, "review-child-card");
     assertThat(review.formKey()).isEqualTo("cardcase:review-child-card");
     tasks.complete(review.id(), "clerk", List.of("verification"), Map.of("childReviewOutcome", "APPROVED"));
+    // completed without claiming first: it is claimed by the person who completed it (issue 14, defect 2)
+    assertThat(tasks.find(review.id()).orElseThrow().assignee()).isEqualTo("clerk");
+    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(cn)).stream().filter(e -> e.action().equals("TASK_CLAIMED"))
+        .map(e -> e.actor()).toList()).containsExactly("clerk");
     await("issued", () -> cases.get(cn).closedAt() != null);
     assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.ISSUED);
     assertThat(families.links(parent)).singleElement().satisfies(l -> {
