@@ -76,6 +76,19 @@ public class CalendarView extends VerticalLayout {
     year.setMin(1950);
     year.setMax(2100);
     year.setStepButtonsVisible(true);
+    // another year typed: show that year as loaded, or an empty form, never the previous year's text
+    year.addValueChangeListener(e -> {
+      if (!e.isFromClient()) {
+        return;
+      }
+      calendar.years().stream().filter(y -> e.getValue() != null && y.year() == e.getValue()).findFirst().ifPresentOrElse(this::edit,
+          () -> {
+            days.clear();
+            source.clear();
+            reason.clear();
+            errors.setText("");
+          });
+    });
     days.setId("calendar-days");
     days.setLabel(getTranslation("calendar.days"));
     days.setHelperText(getTranslation("calendar.days.help"));

@@ -320,6 +320,18 @@ class WorkspaceViewsTest {
     assertThat(errors.getText()).isEmpty();
     assertThat(jdbc.sql("select count(*) from calendar_day where year = 2031").query(Long.class).single()).isEqualTo(2);
     assertThat(jdbc.sql("select actor from audit_entry where subject = 'calendar:2031'").query(String.class).list()).containsExactly("admin");
+    // issue 14 defect 7: typing another year shows that year, never the previous year's text; every bad line is said
+    com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue(year, 2032);
+    assertThat(source.getValue()).as("not 2031's source").isEmpty();
+    assertThat(days.getValue()).isEmpty();
+    com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue(year, 2031);
+    assertThat(source.getValue()).isEqualTo("test notice");
+    com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue(year, 2032);
+    days.setValue("2032-01-01,holiday,New Year\nnot a line\n2032-13-01,holiday,x\n2032-01-05,sometimes,y");
+    source.setValue("test notice 2032");
+    reason.setValue("test");
+    _click(_get(Button.class, spec -> spec.withId("calendar-save")));
+    assertThat(errors.getText()).contains("line 2").contains("line 3").contains("line 4");
   }
 
   @Test
