@@ -65,6 +65,8 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
   private FormDefinition form;
   private HumanTask task;
 
+  static final String REFUSED = "cardcase.task.refused";
+
   public TaskView(TaskStore tasks, TaskQueue queue, CaseRepository cases, CaseDocuments documents, PersonalData personalData,
       Staff staff) {
     this.tasks = tasks;
@@ -78,6 +80,13 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
 
   @Override
   public void setParameter(BeforeEvent event, Long id) {
+    Object refused = com.vaadin.flow.server.VaadinSession.getCurrent().getAttribute(REFUSED);
+    if (refused != null) {
+      com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(REFUSED, null);
+      Notification n = Notification.show(refused.toString(), 8000, Notification.Position.MIDDLE);
+      n.addThemeVariants(com.vaadin.flow.component.notification.NotificationVariant.LUMO_ERROR);
+      n.setId("task-refused");
+    }
     removeAll();
     TaskQueue.Person me = staff.person();
     task = tasks.find(id).orElse(null);
@@ -178,19 +187,34 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     complete.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
     // the field the cursor is in is synced first, so its value is what is completed (not "required")
     complete.addClickShortcut(Key.ENTER, KeyModifier.CONTROL).resetFocusOnActiveElement();
-    complete.setEnabled(task.open());
+    // a task someone else has claimed is theirs to complete (the task store refuses it too)
+    boolean someoneElses = task.assignee() != null && !task.assignee().equals(staff.person().name());
+    complete.setEnabled(task.open() && !someoneElses);
+    if (task.open() && someoneElses) {
+      formError.setText(getTranslation("task.claimedByOther", task.assignee()));
+    }
     Button claim = new Button(getTranslation("tasks.claim"), e -> {
       try {
         queue.claim(task.id(), staff.person());
         getUI().ifPresent(ui -> ui.navigate(TaskView.class, task.id()));
       } catch (TaskStore.TaskNotAllowed ex) {
-        formError.setText(ex.getMessage());
+        refusedAndRefreshed(ex);
       }
     });
     claim.setId("claim-task");
     claim.setVisible(task.open() && task.assignee() == null);
     panel.add(formError, new HorizontalLayout(claim, complete));
     return panel;
+  }
+
+  /**
+   * The task changed meanwhile (someone claimed or completed it): say so in the reader's language and
+   * show the task as it is now, not as it was when the page opened.
+   */
+  private void refusedAndRefreshed(TaskStore.TaskNotAllowed e) {
+    // said on the page as it is drawn again (a reload starts a new page, which shows it once)
+    com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(REFUSED, TasksView.refusal(this, e));
+    getUI().ifPresent(ui -> ui.getPage().reload());
   }
 
   private Map<String, Object> values() {
@@ -224,7 +248,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
           Notification.Position.BOTTOM_START);
       getUI().ifPresent(ui -> ui.navigate(CaseView.class, task.caseNumber()));
     } catch (TaskStore.TaskNotAllowed e) {
-      formError.setText(e.getMessage());
+      refusedAndRefreshed(e);
     } catch (FieldErrors e) {
       // refused by the task store, which checks every completion against the task's form
       showErrors(e.errors());

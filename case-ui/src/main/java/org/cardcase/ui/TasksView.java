@@ -425,8 +425,22 @@ public class TasksView extends VerticalLayout {
     refresh();
   }
 
-  private static void refused(RuntimeException e) {
-    Notification.show(e instanceof FieldErrors f ? String.join("; ", f.errors().values()) : e.getMessage(), 5000,
+  private void refused(RuntimeException e) {
+    Notification.show(e instanceof FieldErrors f ? String.join("; ", f.errors().values())
+        : e instanceof TaskStore.TaskNotAllowed t ? refusal(this, t) : e.getMessage(), 5000,
         Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
+  }
+
+  /** Why a task action was refused, in the reader's language (the service's English when it names no reason). */
+  static String refusal(com.vaadin.flow.component.Component c, TaskStore.TaskNotAllowed e) {
+    if (e.reason() == null) {
+      return e.getMessage();
+    }
+    // a work group by its name in the reader's language
+    Object[] values = e.values().stream().map(v -> {
+      String group = c.getTranslation("group." + v);
+      return v instanceof String && !group.startsWith("!") ? group : v;
+    }).toArray();
+    return c.getTranslation("taskRefused." + e.reason(), values);
   }
 }

@@ -140,6 +140,27 @@ class WorkspaceViewsTest {
   }
 
   @Test
+  void aTaskClaimedByASupervisorMeanwhileIsRefusedInTheClerksLanguageAndShownAsItIsNow() throws Exception {
+    HumanTask task = awaitReview();
+    signIn("clerk");
+    UI.getCurrent().navigate(TaskView.class, task.id());
+    // the supervisor claims it while the clerk's page is open (issue 14, defect 3)
+    ctx.getBean(org.cardcase.tasks.TaskQueue.class).claim(task.id(), new org.cardcase.tasks.TaskQueue.Person("supervisor",
+        List.of("SUPERVISOR"), List.of("supervisors", "verification")));
+    @SuppressWarnings("unchecked")
+    RadioButtonGroup<String> decision = _get(RadioButtonGroup.class, spec -> spec.withId("field-photoDecision"));
+    decision.setValue("APPROVE");
+    _click(_get(Button.class, spec -> spec.withId("complete-task")));
+    assertThat(tasks.find(task.id()).orElseThrow().open()).isTrue();
+    // the page is drawn again (a reload) and says why in the workspace's words, not the service's
+    List<String> said = com.github.mvysny.kaributesting.v10.NotificationsKt.getNotifications().stream()
+        .map(n -> n.getElement().getProperty("text", "")).toList();
+    assertThat(said).singleElement().satisfies(t -> assertThat(t).contains(String.valueOf(task.id()), "supervisor")
+        .doesNotContain("is claimed by"));
+    assertThat(_get(Button.class, spec -> spec.withId("complete-task")).isEnabled()).isFalse();
+  }
+
+  @Test
   void aClerkOfAnotherGroupSeesNothingOfTheTaskAndNoSupervisorView() throws Exception {
     HumanTask task = awaitReview();
     signIn("clerk2");

@@ -99,7 +99,7 @@ public class TaskQueue {
       }
       case ALL -> {
         if (!who.supervisor()) {
-          throw new TaskStore.TaskNotAllowed("only a supervisor sees all tasks", true);
+          throw new TaskStore.TaskNotAllowed("only a supervisor sees all tasks", true, "supervisorsOnly");
         }
       }
     }
@@ -175,7 +175,7 @@ public class TaskQueue {
 
   public List<StepLoad> loadPerStep(Person who) {
     if (!who.supervisor()) {
-      throw new TaskStore.TaskNotAllowed("only a supervisor sees all tasks", true);
+      throw new TaskStore.TaskNotAllowed("only a supervisor sees all tasks", true, "supervisorsOnly");
     }
     return jdbc.sql("""
         select element_id, count(*), count(*) filter (where due_at < ?), count(*) filter (where assignee is null)
@@ -188,10 +188,11 @@ public class TaskQueue {
   public HumanTask claim(long id, Person who) {
     HumanTask t = open(id);
     if (!who.groups().contains(t.candidateGroup())) {
-      throw new TaskStore.TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true);
+      throw new TaskStore.TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true,
+          "notInGroup", id, t.candidateGroup());
     }
     if (t.assignee() != null && !t.assignee().equals(who.name())) {
-      throw new TaskStore.TaskNotAllowed("task " + id + " is claimed by " + t.assignee());
+      throw new TaskStore.TaskNotAllowed("task " + id + " is claimed by " + t.assignee(), false, "claimedBy", id, t.assignee());
     }
     assign(t, who.name(), who.name(), "TASK_CLAIMED");
     return open(id);
@@ -204,7 +205,8 @@ public class TaskQueue {
       return t;
     }
     if (!t.assignee().equals(who.name()) && !who.supervisor()) {
-      throw new TaskStore.TaskNotAllowed("task " + id + " is claimed by " + t.assignee() + "; only they or a supervisor can release it", true);
+      throw new TaskStore.TaskNotAllowed("task " + id + " is claimed by " + t.assignee() + "; only they or a supervisor can release it",
+          true, "releaseNotYours", id, t.assignee());
     }
     assign(t, null, who.name(), "TASK_UNCLAIMED");
     return open(id);
@@ -213,7 +215,7 @@ public class TaskQueue {
   /** A supervisor gives a task to a member of its group. */
   public HumanTask reassign(long id, String to, Person who) {
     if (!who.supervisor()) {
-      throw new TaskStore.TaskNotAllowed("only a supervisor reassigns tasks", true);
+      throw new TaskStore.TaskNotAllowed("only a supervisor reassigns tasks", true, "supervisorsOnly");
     }
     HumanTask t = open(id);
     if (!staffGroups(to).contains(t.candidateGroup())) {
@@ -247,7 +249,7 @@ public class TaskQueue {
       throw FieldErrors.of("taskIds", "between 1 and 500 task ids");
     }
     if (action == BulkAction.REASSIGN && !who.supervisor()) {
-      throw new TaskStore.TaskNotAllowed("only a supervisor reassigns tasks", true);
+      throw new TaskStore.TaskNotAllowed("only a supervisor reassigns tasks", true, "supervisorsOnly");
     }
     if (action == BulkAction.REASSIGN && (to == null || to.isBlank())) {
       throw FieldErrors.of("assignee", "the member of staff to give the tasks to");
@@ -341,7 +343,7 @@ public class TaskQueue {
       int n = jdbc.sql("update human_task set assignee = ?, claimed_at = ? where id = ? and state = 'OPEN'")
           .params(assignee, assignee == null ? null : Timestamp.from(Instant.now()), t.id()).update();
       if (n == 0) {
-        throw new TaskStore.TaskNotAllowed("task " + t.id() + " is already completed");
+        throw new TaskStore.TaskNotAllowed("task " + t.id() + " is already completed", false, "completed", t.id());
       }
       audit.append(AuditTrail.ofCase(t.caseNumber()), "assign:" + t.id() + ":" + java.util.UUID.randomUUID(), by, null, action,
           Map.of("task", t.id(), "step", t.elementId(), "assignee", assignee == null ? "" : assignee));
@@ -353,7 +355,7 @@ public class TaskQueue {
     HumanTask t = jdbc.sql("select * from human_task where id = ?").param(id).query(TaskStore::map).optional()
         .orElseThrow(() -> new TaskStore.TaskNotFound(id));
     if (!t.open()) {
-      throw new TaskStore.TaskNotAllowed("task " + id + " is already completed");
+      throw new TaskStore.TaskNotAllowed("task " + id + " is already completed", false, "completed", id);
     }
     return t;
   }

@@ -156,10 +156,11 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
   public Completion complete(long id, String user, List<String> userGroups, Map<String, Object> result) {
     HumanTask t = find(id).orElseThrow(() -> new TaskNotFound(id));
     if (!userGroups.contains(t.candidateGroup())) {
-      throw new TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true);
+      throw new TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true,
+          "notInGroup", id, t.candidateGroup());
     }
     if (t.assignee() != null && !t.assignee().equals(user)) {
-      throw new TaskNotAllowed("task " + id + " is claimed by " + t.assignee());
+      throw new TaskNotAllowed("task " + id + " is claimed by " + t.assignee(), false, "claimedBy", id, t.assignee());
     }
     // every way of completing a task (API, workspace) is checked here, against the task's own form
     Map<String, String> errors = formOf(t).validate(result);
@@ -189,8 +190,9 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
     });
     if (!Boolean.TRUE.equals(done)) {
       HumanTask now = find(id).orElseThrow(() -> new TaskNotFound(id));
-      throw new TaskNotAllowed(now.state().equals("OPEN") ? "task " + id + " is claimed by " + now.assignee()
-          : "task " + id + " is already completed");
+      throw now.state().equals("OPEN")
+          ? new TaskNotAllowed("task " + id + " is claimed by " + now.assignee(), false, "claimedBy", id, now.assignee())
+          : new TaskNotAllowed("task " + id + " is already completed", false, "completed", id);
     }
     if (!backedByJob) {
       // an alert for a person: its decision is carried out now, or by the sweeper once it can be
@@ -355,14 +357,31 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
   /** Refused: either not the caller's to do at all (forbidden) or not now (claimed by another, done). */
   public static class TaskNotAllowed extends RuntimeException {
     private final boolean forbidden;
+    private final String reason;
+    private final java.util.List<Object> values;
 
     public TaskNotAllowed(String m) {
       this(m, false);
     }
 
     public TaskNotAllowed(String m, boolean forbidden) {
+      this(m, forbidden, null);
+    }
+
+    /** With the reason's stable name and its values, so a screen says it in the reader's language ({@code taskRefused.<reason>}). */
+    public TaskNotAllowed(String m, boolean forbidden, String reason, Object... values) {
       super(m);
       this.forbidden = forbidden;
+      this.reason = reason;
+      this.values = java.util.List.of(values);
+    }
+
+    public String reason() {
+      return reason;
+    }
+
+    public java.util.List<Object> values() {
+      return values;
     }
 
     public boolean forbidden() {
