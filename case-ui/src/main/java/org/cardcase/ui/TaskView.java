@@ -61,6 +61,8 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
   private final CaseDocuments documents;
   private final PersonalData personalData;
   private final Staff staff;
+  private final org.cardcase.verification.Verification verification;
+  private final org.cardcase.deadlines.CaseDeadlines caseDeadlines;
   private final Map<String, Component> inputs = new LinkedHashMap<>();
   private FormDefinition form;
   private HumanTask task;
@@ -68,7 +70,9 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
   static final String REFUSED = "cardcase.task.refused";
 
   public TaskView(TaskStore tasks, TaskQueue queue, CaseRepository cases, CaseDocuments documents, PersonalData personalData,
-      Staff staff) {
+      Staff staff, org.cardcase.verification.Verification verification, org.cardcase.deadlines.CaseDeadlines caseDeadlines) {
+    this.verification = verification;
+    this.caseDeadlines = caseDeadlines;
     this.tasks = tasks;
     this.queue = queue;
     this.cases = cases;
@@ -106,6 +110,26 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
         : getTranslation("task.claimedBy", task.assignee())) : getTranslation("task.done"));
     state.setId("task-state");
     add(title, new HorizontalLayout(who, caseLink), state);
+    // what the clerk needs beside the photos: the registry's score and the time left (issue 14, defect 11)
+    HorizontalLayout facts = new HorizontalLayout();
+    facts.setId("task-facts");
+    if (task.dueAt() != null && task.open()) {
+      int left = caseDeadlines.workingDaysLeft(task.dueAt());
+      Span due = new Span(getTranslation(left < 0 ? "task.overdue" : "task.workingDaysLeft", Math.abs(left),
+          java.time.LocalDate.ofInstant(task.dueAt(), org.cardcase.calendar.WorkingDayCalendar.ZONE)
+              .format(java.time.format.DateTimeFormatter.ofLocalizedDate(java.time.format.FormatStyle.MEDIUM).withLocale(getLocale()))));
+      due.setId("task-due");
+      due.getElement().getThemeList().add(left < 0 ? "badge error" : left <= 1 ? "badge contrast" : "badge");
+      facts.add(due);
+    }
+    verification.round(c.caseNumber(), verification.currentRound(c.caseNumber())).filter(r -> r.photoSimilarity() != null)
+        .ifPresent(r -> {
+          Span score = new Span(getTranslation("task.registryScore", r.photoSimilarity().toPlainString()));
+          score.setId("task-registry-score");
+          score.getElement().getThemeList().add("badge");
+          facts.add(score);
+        });
+    add(facts);
 
     Component docs = documentsPanel(c);
     Component formPanel = formPanel();

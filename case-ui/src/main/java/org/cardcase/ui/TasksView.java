@@ -158,11 +158,15 @@ public class TasksView extends VerticalLayout {
     more.setId("tasks-more");
     more.addClickListener(e -> showMore());
     count.setId("tasks-count");
-    add(scopes, filters, count, bulkBar(), grid, more);
+    empty.setId("tasks-empty");
+    empty.getStyle().set("color", "var(--lumo-secondary-text-color)");
+    add(scopes, filters, count, bulkBar(), empty, grid, more);
     expand(grid);
     refresh();
   }
 
+  /** Said instead of a bare grid when nothing is waiting (issue 14, defect 10). */
+  private final Span empty = new Span();
   private final HorizontalLayout bulk = new HorizontalLayout();
   private final Span selectedCount = new Span();
   private final ComboBox<String> bulkTo = new ComboBox<>();
@@ -297,9 +301,13 @@ public class TasksView extends VerticalLayout {
       overdue = page.overdue();
       grid.setItems(shown);
       showCount();
+      Filter f = filter();
+      boolean filtered = !f.process().isEmpty() || !f.step().isEmpty() || !f.channel().isEmpty();
+      empty.setText(getTranslation(filtered ? "tasks.empty.filtered" : "tasks.empty." + f.scope()));
+      empty.setVisible(shown.isEmpty());
     } catch (TaskStore.TaskNotAllowed e) {
       grid.setItems(List.of());
-      count.setText(e.getMessage());
+      count.setText(refusal(this, e));
       more.setVisible(false);
     }
   }

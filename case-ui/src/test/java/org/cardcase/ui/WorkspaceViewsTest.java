@@ -122,6 +122,9 @@ class WorkspaceViewsTest {
     assertThat(tasks.find(task.id()).orElseThrow().assignee()).isEqualTo("clerk");
 
     UI.getCurrent().navigate(TaskView.class, task.id());
+    // beside the photos: the registry's score and the working days left (issue 14, defect 11)
+    assertThat(_get(Span.class, spec -> spec.withId("task-registry-score")).getText()).contains("0.72");
+    assertThat(_get(Span.class, spec -> spec.withId("task-due")).getText()).containsPattern("\\d");
     @SuppressWarnings("unchecked")
     RadioButtonGroup<String> decision = _get(RadioButtonGroup.class, spec -> spec.withId("field-photoDecision"));
     decision.setValue("REQUEST_NEW_PHOTO");
@@ -158,6 +161,22 @@ class WorkspaceViewsTest {
     assertThat(said).singleElement().satisfies(t -> assertThat(t).contains(String.valueOf(task.id()), "supervisor")
         .doesNotContain("is claimed by"));
     assertThat(_get(Button.class, spec -> spec.withId("complete-task")).isEnabled()).isFalse();
+  }
+
+  @Test
+  void aQueueWithNothingInItSaysSoAndWhatToDoInstead() throws Exception {
+    awaitReview();
+    signIn("clerk");
+    UI.getCurrent().navigate(TasksView.class);
+    @SuppressWarnings("unchecked")
+    com.vaadin.flow.component.combobox.ComboBox<String> channel = _get(com.vaadin.flow.component.combobox.ComboBox.class,
+        spec -> spec.withId("filter-channel"));
+    com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue(channel, "phone-line"); // no open task came that way
+    Span empty = _get(Span.class, spec -> spec.withId("tasks-empty"));
+    assertThat(empty.isVisible()).as("issue 14 defect 10: not a bare grid").isTrue();
+    assertThat(empty.getText()).isEqualTo(UI.getCurrent().getTranslation("tasks.empty.filtered"));
+    com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue(channel, null);
+    assertThat(empty.isVisible()).as("tasks are waiting").isFalse();
   }
 
   @Test
