@@ -227,7 +227,19 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     });
     claim.setId("claim-task");
     claim.setVisible(task.open() && task.assignee() == null);
-    panel.add(formError, new HorizontalLayout(claim, complete));
+    // give it back to the group without completing it (issue 14, defect 11)
+    Button release = new Button(getTranslation("tasks.release"), e -> {
+      try {
+        queue.unclaim(task.id(), staff.person());
+        getUI().ifPresent(ui -> ui.navigate(TasksView.class));
+      } catch (TaskStore.TaskNotAllowed ex) {
+        refusedAndRefreshed(ex);
+      }
+    });
+    release.setId("release-task");
+    release.setVisible(task.open() && task.assignee() != null
+        && (task.assignee().equals(staff.person().name()) || staff.person().supervisor()));
+    panel.add(formError, new HorizontalLayout(claim, release, complete));
     return panel;
   }
 
@@ -239,6 +251,19 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     // said on the page as it is drawn again (a reload starts a new page, which shows it once)
     com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(REFUSED, TasksView.refusal(this, e));
     getUI().ifPresent(ui -> ui.getPage().reload());
+  }
+
+  /** The most urgent open task for this person: their own first, then their groups' unclaimed ones. */
+  private Long nextTask() {
+    TaskQueue.Person me = staff.person();
+    for (TaskQueue.Scope scope : List.of(TaskQueue.Scope.MINE, TaskQueue.Scope.GROUPS)) {
+      var items = queue.page(me, TaskQueue.Filter.of(scope), null, 5).items();
+      var found = items.stream().map(TaskQueue.Item::task).filter(t -> t.id() != task.id() && t.open()).findFirst();
+      if (found.isPresent()) {
+        return found.get().id();
+      }
+    }
+    return null;
   }
 
   private Map<String, Object> values() {
@@ -270,7 +295,13 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
       Notification.show(getTranslation(continued ? "task.completed" : task.backedByJob() ? "task.completedSaved" : "task.decisionSaved"),
           continued ? 3000 : 8000,
           Notification.Position.BOTTOM_START);
-      getUI().ifPresent(ui -> ui.navigate(CaseView.class, task.caseNumber()));
+      // straight on to the next task if there is one (issue 14, defect 11), else the case file
+      Long next = nextTask();
+      if (next != null) {
+        getUI().ifPresent(ui -> ui.navigate(TaskView.class, next));
+      } else {
+        getUI().ifPresent(ui -> ui.navigate(CaseView.class, task.caseNumber()));
+      }
     } catch (TaskStore.TaskNotAllowed e) {
       refusedAndRefreshed(e);
     } catch (FieldErrors e) {

@@ -139,7 +139,17 @@ class WorkspaceViewsTest {
     assertThat(reason.isVisible()).as("no reason needed to approve").isFalse();
     _click(_get(Button.class, spec -> spec.withId("complete-task")));
     assertThat(tasks.find(task.id()).orElseThrow().state()).isEqualTo("COMPLETED");
-    assertThat(_find(Span.class, spec -> spec.withId("case-status"))).as("the case file opens").hasSize(1);
+    // on to the next task of the clerk's queues if one waits (issue 14, defect 11), else the case file
+    String at = UI.getCurrent().getInternals().getActiveViewLocation().getPath();
+    boolean nextWaits = ctx.getBean(org.cardcase.tasks.TaskQueue.class).page(new org.cardcase.tasks.TaskQueue.Person("clerk",
+        List.of("CLERK"), List.of("verification", "counter")), org.cardcase.tasks.TaskQueue.Filter.of(
+        org.cardcase.tasks.TaskQueue.Scope.GROUPS), null, 5).total() > 0;
+    if (nextWaits) {
+      assertThat(at).startsWith("task/").isNotEqualTo("task/" + task.id());
+      assertThat(_get(Button.class, spec -> spec.withId("complete-task"))).isNotNull();
+    } else {
+      assertThat(_find(Span.class, spec -> spec.withId("case-status"))).as("the case file opens").hasSize(1);
+    }
   }
 
   @Test
@@ -161,6 +171,18 @@ class WorkspaceViewsTest {
     assertThat(said).singleElement().satisfies(t -> assertThat(t).contains(String.valueOf(task.id()), "supervisor")
         .doesNotContain("is claimed by"));
     assertThat(_get(Button.class, spec -> spec.withId("complete-task")).isEnabled()).isFalse();
+  }
+
+  @Test
+  void aClerkGivesAClaimedTaskBackFromTheTaskPage() throws Exception {
+    HumanTask task = awaitReview();
+    signIn("clerk");
+    ctx.getBean(org.cardcase.tasks.TaskQueue.class).claim(task.id(), new org.cardcase.tasks.TaskQueue.Person("clerk",
+        List.of("CLERK"), List.of("verification", "counter")));
+    UI.getCurrent().navigate(TaskView.class, task.id());
+    _click(_get(Button.class, spec -> spec.withId("release-task")));
+    assertThat(tasks.find(task.id()).orElseThrow().assignee()).as("back in the group queue").isNull();
+    assertThat(UI.getCurrent().getInternals().getActiveViewLocation().getPath()).isEqualTo("tasks");
   }
 
   @Test
