@@ -186,7 +186,7 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
     trail.addColumn(AuditTrail.Entry::actor).setHeader(getTranslation("case.col.who")).setAutoWidth(true);
     trail.addColumn(e -> getTranslation("audit." + e.action())).setHeader(getTranslation("case.col.what")).setAutoWidth(true);
     if (staff.has("SUPERVISOR") || staff.has("ADMIN")) {
-      trail.addComponentColumn(e -> details(e.detail())).setHeader(getTranslation("case.col.detail")).setFlexGrow(2);
+      trail.addComponentColumn(e -> details(e.detail())).setHeader(getTranslation("case.col.detail")).setFlexGrow(2).setKey("detail");
     }
     trail.setItems(caseFiles.trail(caseNumber));
     trail.setAllRowsVisible(true);

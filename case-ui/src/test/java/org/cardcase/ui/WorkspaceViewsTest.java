@@ -340,6 +340,13 @@ class WorkspaceViewsTest {
     HumanTask task = awaitReview();
     signIn("supervisor");
     UI.getCurrent().navigate(CaseView.class, task.caseNumber());
+    // issue 14 defect 9: a supervisor reads the audit details as labelled fields, codes in words, not a raw map
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.audit.AuditTrail.Entry> trail = _get(Grid.class, spec -> spec.withId("audit-timeline"));
+    var received = com.github.mvysny.kaributesting.v10.GridKt._getCellComponent(trail, 0, "detail");
+    String detail = received.getElement().getTextRecursively();
+    assertThat(detail).doesNotContain("{").doesNotContain("caseType=").doesNotContain("CARD_APPLICATION");
+    assertThat(detail).containsAnyOf("Case type: Card application", "业务类型: 社保卡申领");
     Span name = _get(Span.class, spec -> spec.withId("case-name"));
     assertThat(name.getText()).isEqualTo("段*");
     _click(_get(Button.class, spec -> spec.withId("reveal-personal-data")));
