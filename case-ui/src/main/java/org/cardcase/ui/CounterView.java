@@ -14,6 +14,7 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
@@ -113,20 +114,9 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     Fields f = new Fields("application");
     TextField name = f.text("applicantName", "counter.application.name");
     TextField idNumber = f.text("idNumber", "counter.application.idNumber");
-    RadioButtonGroup<String> sex = new RadioButtonGroup<>(getTranslation("counter.application.sex"));
-    sex.setId("application-sex");
-    sex.setItems("MALE", "FEMALE");
-    sex.setItemLabelGenerator(x -> getTranslation("counter.application.sex." + x));
-    f.fields.put("sex", sex);
-    f.labels.put("sex", sex.getLabel());
+    RadioButtonGroup<String> sex = f.radio("sex", "counter.application.sex", "MALE", "FEMALE");
     TextField phone = f.text("phone", "counter.phone");
-    com.vaadin.flow.component.select.Select<ReferenceData.Item> bank = new com.vaadin.flow.component.select.Select<>();
-    bank.setLabel(getTranslation("counter.application.bank"));
-    bank.setId("application-issuingBank");
-    bank.setItems(reference.items(ReferenceData.Kind.BANK));
-    bank.setItemLabelGenerator(i -> i.name(getLocale()));
-    f.fields.put("issuingBank", bank);
-    f.labels.put("issuingBank", bank.getLabel());
+    Select<ReferenceData.Item> bank = f.select("issuingBank", "counter.application.bank", reference.items(ReferenceData.Kind.BANK));
     Upload portrait = f.upload("portraitPhoto", "counter.application.portrait");
     CounterCamera camera = new CounterCamera("application-camera", "application-portraitPhoto",
         getTranslation("counter.camera.start"), getTranslation("counter.camera.take"), getTranslation("counter.camera.none"),
@@ -144,7 +134,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
       String cn = applications.submit(new CardApplication(name.getValue(), idNumber.getValue().strip().toUpperCase(),
           sex.getValue(), phone.getValue().strip(), bank.getValue() == null ? null : bank.getValue().code(), Channels.COUNTER,
           onFile.getValue() ? null : f.file("portraitPhoto"), f.file("idCardPhoto"), onFile.getValue()), Channels.COUNTER, clerk());
-      f.result.add(badge(getTranslation("counter.application.done", cn), "success"), next(f, f.result));
+      f.result.add(badge(getTranslation("counter.application.done", cn), "success"), next(f));
     }));
     FormLayout layout = new FormLayout(name, idNumber, sex, phone, bank, onFile, portrait, camera, idCard);
     layout.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("700px", 2));
@@ -159,13 +149,8 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     TextField holderName = f.text("holderName", "counter.holderName");
     TextField phone = f.text("phone", "counter.phone");
     TextField cardNumber = f.text("cardNumber", "counter.cardNumber");
-    RadioButtonGroup<String> applicant = new RadioButtonGroup<>(getTranslation("counter.applicant"));
-    applicant.setId("reissue-applicant");
-    applicant.setItems("HOLDER", "DELEGATE");
-    applicant.setItemLabelGenerator(a -> getTranslation("counter.applicant." + a));
+    RadioButtonGroup<String> applicant = f.radio("applicant", "counter.applicant", "HOLDER", "DELEGATE");
     applicant.setValue("HOLDER");
-    f.fields.put("applicant", applicant);
-    f.labels.put("applicant", applicant.getLabel());
     TextField delegateName = f.text("delegateName", "counter.delegateName");
     TextField delegateId = f.text("delegateIdNumber", "counter.delegateIdNumber");
     Checkbox holderOriginal = f.check("holderIdOriginalChecked", "counter.holderIdOriginalChecked");
@@ -183,7 +168,6 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     for (Component c : delegateOnly) {
       c.setVisible(false);
     }
-    Div result = f.result;
     Button accept = new Button(getTranslation("counter.reissue.accept"));
     accept.setId("reissue-accept");
     accept.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -195,27 +179,23 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
           holderOriginal.getValue(), delegate ? delegateOriginal.getValue() : null, f.file("holderIdCopy"),
           delegate ? f.file("delegateIdCopy") : null, f.file("replacementForm"), clerk(), provisionalNow.getValue()),
           Channels.COUNTER);
-      result.removeAll();
-      result.add(new H3(getTranslation("counter.reissue.accepted", a.caseNumber())),
+      f.result.add(new H3(getTranslation("counter.reissue.accepted", a.caseNumber())),
           line("reissue-certificate", getTranslation("counter.certificate"), a.certificateNumber()),
           line("reissue-pickup-date", getTranslation("counter.pickupDate"),
               getTranslation("counter.pickupDate.value", day(LocalDate.parse(a.pickupDate())), a.pickupWorkingDays())),
           line("reissue-provisional", getTranslation("counter.provisionalReport"),
               a.provisionalReport() == null ? "—" : a.provisionalReport()),
-          print(a.certificateNumber()), next(f, result));
+          print(a.certificateNumber()), next(f));
     }));
     FormLayout layout = new FormLayout(holderId, holderName, phone, cardNumber, applicant, delegateName, delegateId, holderOriginal,
         delegateOriginal, holderCopy, delegateCopy, form, provisionalNow);
     layout.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("700px", 2));
-    return new VerticalLayout(new Paragraph(getTranslation("counter.reissue.help")), layout, accept, f.general, result);
+    return new VerticalLayout(new Paragraph(getTranslation("counter.reissue.help")), layout, accept, f.general, f.result);
   }
 
   /** Clears the screen for the next citizen at the counter. */
-  private Button next(Fields f, Div result) {
-    Button b = new Button(getTranslation("counter.next"), e -> {
-      f.reset();
-      result.removeAll();
-    });
+  private Button next(Fields f) {
+    Button b = new Button(getTranslation("counter.next"), e -> f.reset());
     b.setId(f.prefix + "-next");
     return b;
   }
@@ -240,7 +220,6 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     TextField certificate = f.text("certificateNumber", "counter.certificate");
     TextField idNumber = f.text("idNumber", "counter.holderIdNumber");
     Checkbox checked = f.check("idCardChecked", "counter.idCardChecked");
-    Div result = f.result;
     Button hand = new Button(getTranslation("counter.pickup.handOver"));
     hand.setId("pickup-hand-over");
     hand.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -251,11 +230,10 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
       }
       reissues.pickUp(cn, new Reissues.Pickup(certificate.getValue().strip().toUpperCase(), idNumber.getValue(), checked.getValue(),
           clerk()), Channels.COUNTER);
-      result.removeAll();
-      result.add(badge(getTranslation("counter.pickup.done", cn), "success"), next(f, result));
+      f.result.add(badge(getTranslation("counter.pickup.done", cn), "success"), next(f));
     }));
     FormLayout layout = new FormLayout(caseNumber, certificate, idNumber, checked);
-    return new VerticalLayout(new Paragraph(getTranslation("counter.pickup.help")), layout, hand, f.general, result);
+    return new VerticalLayout(new Paragraph(getTranslation("counter.pickup.help")), layout, hand, f.general, f.result);
   }
 
   // ---- provisional loss report in writing ----
@@ -266,19 +244,17 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     TextField holderName = f.text("holderName", "counter.holderName");
     TextField phone = f.text("phone", "counter.phone");
     TextField cardNumber = f.text("cardNumber", "counter.cardNumber");
-    Div result = f.result;
     Button report = new Button(getTranslation("counter.loss.report"));
     report.setId("loss-report");
     report.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
     report.addClickListener(e -> f.run(() -> {
       LossReports.Reported r = lossReports.report(new LossReports.Report(idNumber.getValue().strip().toUpperCase(),
           blankToNull(cardNumber.getValue()), holderName.getValue(), phone.getValue().strip()), Channels.COUNTER, clerk());
-      result.removeAll();
-      result.add(badge(getTranslation("counter.loss.done", r.reportNumber()), "success"),
-          new Paragraph(getTranslation(r.settlementStopped() ? "counter.loss.stopped" : "counter.loss.stopPending")), next(f, result));
+      f.result.add(badge(getTranslation("counter.loss.done", r.reportNumber()), "success"),
+          new Paragraph(getTranslation(r.settlementStopped() ? "counter.loss.stopped" : "counter.loss.stopPending")), next(f));
     }));
     FormLayout layout = new FormLayout(idNumber, holderName, phone, cardNumber);
-    return new VerticalLayout(new Paragraph(getTranslation("counter.loss.help")), layout, report, f.general, result);
+    return new VerticalLayout(new Paragraph(getTranslation("counter.loss.help")), layout, report, f.general, f.result);
   }
 
   // ---- voucher check ----
@@ -286,7 +262,6 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
   private Component voucherCheck() {
     Fields f = new Fields("voucher");
     TextField number = f.text("number", "counter.certificate");
-    Div result = f.result;
     Button check = new Button(getTranslation("counter.voucher.check"));
     check.setId("voucher-check");
     check.addClickListener(e -> f.run(() -> {
@@ -295,14 +270,13 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
         throw FieldErrors.of("number", getTranslation("counter.voucher.malformed"));
       }
       Vouchers.Voucher v = vouchers.find(n).orElseThrow(() -> new CaseNotFound("certificate " + n));
-      result.removeAll();
       boolean valid = v.state() == Vouchers.State.VALID;
-      result.add(badge(getTranslation("counter.voucher.state." + v.state()), valid ? "success" : "error"),
+      f.result.add(badge(getTranslation("counter.voucher.state." + v.state()), valid ? "success" : "error"),
           line("voucher-holder", getTranslation("counter.holderName"), Masking.name(v.holderName()) + " · "
               + Masking.idNumber(v.holderIdNumber())),
           line("voucher-pickup", getTranslation("counter.pickupDate"), day(v.pickupDate())));
     }));
-    return new VerticalLayout(new Paragraph(getTranslation("counter.voucher.help")), number, check, f.general, result);
+    return new VerticalLayout(new Paragraph(getTranslation("counter.voucher.help")), number, check, f.general, f.result);
   }
 
   // ---- family binding with the swiped card ----
@@ -317,13 +291,8 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     TextField memberSsn = f.text("memberSocialSecurityNumber", "counter.family.memberSocialSecurityNumber");
     TextField memberName = f.text("memberName", "counter.family.memberName");
     TextField memberPhone = f.text("memberPhone", "counter.family.memberPhone");
-    com.vaadin.flow.component.select.Select<ReferenceData.Item> relationship = new com.vaadin.flow.component.select.Select<>();
-    relationship.setLabel(getTranslation("counter.family.relationship"));
-    relationship.setId("family-relationship");
-    relationship.setItems(reference.items(ReferenceData.Kind.RELATIONSHIP).stream().filter(i -> i.flag("bindable")).toList());
-    relationship.setItemLabelGenerator(i -> i.name(getLocale()));
-    f.fields.put("relationship", relationship);
-    f.labels.put("relationship", relationship.getLabel());
+    Select<ReferenceData.Item> relationship = f.select("relationship", "counter.family.relationship",
+        reference.items(ReferenceData.Kind.RELATIONSHIP).stream().filter(i -> i.flag("bindable")).toList());
     Button bind = new Button(getTranslation("counter.family.bind"));
     bind.setId("family-bind");
     bind.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -333,7 +302,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
           memberName.getValue(), memberPhone.getValue().strip(),
           relationship.getValue() == null ? null : relationship.getValue().code(), card.getValue().strip().toUpperCase()),
           Channels.COUNTER);
-      f.result.add(badge(getTranslation("counter.family.done", cn), "success"), next(f, f.result));
+      f.result.add(badge(getTranslation("counter.family.done", cn), "success"), next(f));
     }));
     FormLayout layout = new FormLayout(holderId, card, holderName, phone, memberId, memberSsn, memberName, memberPhone, relationship);
     return new VerticalLayout(new Paragraph(getTranslation("counter.family.help")), layout, bind, f.general, f.result);
@@ -342,7 +311,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
   // ---- helpers ----
 
   private String day(LocalDate d) {
-    return d.format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(getLocale()));
+    return TerminalView.day(d, getLocale());
   }
 
   private static String blankToNull(String s) {
@@ -385,6 +354,29 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
       t.setWidthFull();
       fields.put(name, t);
       return t;
+    }
+
+    /** A choice whose options are worded by {@code label + "." + option}. */
+    RadioButtonGroup<String> radio(String name, String label, String... options) {
+      labels.put(name, getTranslation(label));
+      RadioButtonGroup<String> r = new RadioButtonGroup<>(getTranslation(label));
+      r.setId(prefix + "-" + name);
+      r.setItems(options);
+      r.setItemLabelGenerator(o -> getTranslation(label + "." + o));
+      fields.put(name, r);
+      return r;
+    }
+
+    /** A choice of reference data, named in the reader's language. */
+    Select<ReferenceData.Item> select(String name, String label, java.util.List<ReferenceData.Item> items) {
+      labels.put(name, getTranslation(label));
+      Select<ReferenceData.Item> sel = new Select<>();
+      sel.setLabel(getTranslation(label));
+      sel.setId(prefix + "-" + name);
+      sel.setItems(items);
+      sel.setItemLabelGenerator(i -> i.name(getLocale()));
+      fields.put(name, sel);
+      return sel;
     }
 
     Checkbox check(String name, String label) {
@@ -474,7 +466,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
           b.clear();
         } else if (c instanceof Upload u) {
           u.clearFileList();
-        } else if (c instanceof com.vaadin.flow.component.select.Select<?> sel) {
+        } else if (c instanceof Select<?> sel) {
           sel.clear();
         }
       });

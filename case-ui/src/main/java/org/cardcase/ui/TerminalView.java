@@ -268,7 +268,12 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   }
 
   private String day(LocalDate d) {
-    return d.format(DateTimeFormatter.ofLocalizedDate(java.time.format.FormatStyle.LONG).withLocale(getLocale()));
+    return day(d, getLocale());
+  }
+
+  /** A date as the reader writes it (the counter and the terminal say dates the same way). */
+  static String day(LocalDate d, Locale locale) {
+    return d.format(DateTimeFormatter.ofLocalizedDate(java.time.format.FormatStyle.LONG).withLocale(locale));
   }
 
   /** The citizen is done (or walked away): the next one starts at the welcome screen, in Chinese. */
