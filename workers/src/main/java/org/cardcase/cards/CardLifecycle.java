@@ -115,9 +115,7 @@ public class CardLifecycle {
     }
     // guide 004: the medical insurance number is the person's one identifier; a replacement (or any
     // later card of the same person) keeps the number the person already has
-    Optional<String> held = jdbc.sql("""
-        select medical_insurance_number from card where holder_id_number = ? and medical_insurance_number is not null
-        order by created_at limit 1""").param(card.holderIdNumber()).query(String.class).optional();
+    Optional<String> held = withMedicalInsuranceNumber(card.holderIdNumber()).map(Card::medicalInsuranceNumber);
     if (held.isPresent()) {
       jdbc.sql("update card set medical_insurance_number = ?, updated_at = now() where card_id = ?").params(held.get(), cardId).update();
       return held.get();

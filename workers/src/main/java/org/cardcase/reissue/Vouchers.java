@@ -54,13 +54,17 @@ public class Vouchers {
 
   /** Ends a valid voucher (the new card was handed over); false if it was not valid any more. */
   public boolean use(String number) {
-    return jdbc.sql("update voucher set state = 'USED', ended_at = now() where number = ? and state = 'VALID'").param(number).update() == 1;
+    return end(number, State.USED);
   }
 
   /** The replacement was never collected: the certificate is no longer a voucher; false if it was not valid any more. */
   public boolean expire(String number) {
-    return jdbc.sql("update voucher set state = 'EXPIRED', ended_at = now() where number = ? and state = 'VALID'").param(number)
-        .update() == 1;
+    return end(number, State.EXPIRED);
+  }
+
+  private boolean end(String number, State state) {
+    return jdbc.sql("update voucher set state = ?, ended_at = now() where number = ? and state = 'VALID'")
+        .params(state.name(), number).update() == 1;
   }
 
   public void movePickupDate(String number, LocalDate date) {
