@@ -61,6 +61,8 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
   private final CaseDocuments documents;
   private final PersonalData personalData;
   private final Staff staff;
+  /** Who is signed in, read once each time the page is drawn. */
+  private TaskQueue.Person me;
   private final org.cardcase.verification.Verification verification;
   private final org.cardcase.deadlines.CaseDeadlines caseDeadlines;
   private final Map<String, Component> inputs = new LinkedHashMap<>();
@@ -92,7 +94,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
       n.setId("task-refused");
     }
     removeAll();
-    TaskQueue.Person me = staff.person();
+    me = staff.person();
     task = tasks.find(id).orElse(null);
     // a task of another group is not shown at all (the server decides, not the menu)
     if (task == null || (!me.groups().contains(task.candidateGroup()) && !me.supervisor())) {
@@ -212,7 +214,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     // the field the cursor is in is synced first, so its value is what is completed (not "required")
     complete.addClickShortcut(Key.ENTER, KeyModifier.CONTROL).resetFocusOnActiveElement();
     // a task someone else has claimed is theirs to complete (the task store refuses it too)
-    boolean someoneElses = task.assignee() != null && !task.assignee().equals(staff.person().name());
+    boolean someoneElses = task.assignee() != null && !task.assignee().equals(me.name());
     complete.setEnabled(task.open() && !someoneElses);
     if (task.open() && someoneElses) {
       formError.setText(getTranslation("task.claimedByOther", task.assignee()));
@@ -238,7 +240,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     });
     release.setId("release-task");
     release.setVisible(task.open() && task.assignee() != null
-        && (task.assignee().equals(staff.person().name()) || staff.person().supervisor()));
+        && (task.assignee().equals(me.name()) || me.supervisor()));
     panel.add(formError, new HorizontalLayout(claim, release, complete));
     return panel;
   }
@@ -255,7 +257,6 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
 
   /** The most urgent open task for this person: their own first, then their groups' unclaimed ones. */
   private Long nextTask() {
-    TaskQueue.Person me = staff.person();
     for (TaskQueue.Scope scope : List.of(TaskQueue.Scope.MINE, TaskQueue.Scope.GROUPS)) {
       var items = queue.page(me, TaskQueue.Filter.of(scope), null, 5).items();
       var found = items.stream().map(TaskQueue.Item::task).filter(t -> t.id() != task.id() && t.open()).findFirst();
