@@ -92,8 +92,11 @@ class WorkspaceViewsTest {
     UI.getCurrent().setLocale(Locale.ENGLISH);
   }
 
+  static final java.util.concurrent.atomic.AtomicInteger NEXT_APPLICANT = new java.util.concurrent.atomic.AtomicInteger();
+
   HumanTask awaitReview() throws Exception {
-    String first17 = "11010519900404" + String.format("%03d", 100 + (int) (System.nanoTime() % 400) * 2);
+    // a new person each time: a random pick of 400 collided now and then (one open application per person)
+    String first17 = "11010519900404" + String.format("%03d", 100 + NEXT_APPLICANT.getAndIncrement() * 2);
     String idNumber = first17 + IdNumber.checkCharacter(first17);
     String sex = IdNumber.check(idNumber, java.time.LocalDate.now()).idNumber().sex().name();
     String cn = service.submit(new CardApplication("段誉", idNumber, sex, "13812345678", "ICBC", "web-portal",
