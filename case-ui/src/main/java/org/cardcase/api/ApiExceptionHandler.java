@@ -81,6 +81,11 @@ public class ApiExceptionHandler {
     return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
   }
 
+  @ExceptionHandler(org.cardcase.casefile.CaseAccess.NotYourCase.class)
+  ResponseEntity<Map<String, Object>> notYourCase(RuntimeException e) {
+    return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("error", e.getMessage()));
+  }
+
   @ExceptionHandler(TaskStore.TaskNotAllowed.class)
   ResponseEntity<Map<String, Object>> notAllowed(TaskStore.TaskNotAllowed e) {
     HttpStatus status = e.forbidden() ? HttpStatus.FORBIDDEN : HttpStatus.CONFLICT;

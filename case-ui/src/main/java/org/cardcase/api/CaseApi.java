@@ -32,9 +32,24 @@ public class CaseApi {
   private final CaseIndex index;
   private final org.cardcase.cases.PersonalData personalData;
   private final org.cardcase.documents.CaseDocuments documents;
+  private final org.cardcase.casefile.CaseAccess access;
+  private final org.cardcase.access.Accounts accounts;
+
+  /** A member of staff opens a file only of a case their work groups handle (403 otherwise, audited). */
+  private void staffMayOpen(String caseNumber, Principal caller) {
+    cases.find(caseNumber).orElseThrow(() -> new CaseNotFound(caseNumber));
+    var a = accounts.find(caller.getName()).filter(x -> "STAFF".equals(x.kind()));
+    if (a.isPresent()) {
+      access.require(caseNumber, new org.cardcase.tasks.TaskQueue.Person(a.get().name(), a.get().roles(), a.get().groups()),
+          "staff-api");
+    }
+  }
 
   public CaseApi(CardApplications service, CaseRepository cases, CaseFiles caseFiles, CaseIndex index,
-      org.cardcase.cases.PersonalData personalData, org.cardcase.documents.CaseDocuments documents) {
+      org.cardcase.cases.PersonalData personalData, org.cardcase.documents.CaseDocuments documents,
+      org.cardcase.casefile.CaseAccess access, org.cardcase.access.Accounts accounts) {
+    this.access = access;
+    this.accounts = accounts;
     this.service = service;
     this.cases = cases;
     this.caseFiles = caseFiles;
@@ -87,6 +102,7 @@ public class CaseApi {
     if (reason.length() > 200) {
       throw org.cardcase.shared.FieldErrors.of("reason", "at most 200 characters");
     }
+    staffMayOpen(caseNumber, staff);
     return personalData.reveal(caseNumber, staff.getName(), "staff-api", reason.strip());
   }
 
@@ -101,9 +117,10 @@ public class CaseApi {
 
   /** What documents a case holds (no content); staff. */
   @GetMapping("/api/cases/{caseNumber}/documents")
-  List<org.cardcase.documents.CaseDocuments.Document> documents(@PathVariable String caseNumber, HttpServletRequest req) {
+  List<org.cardcase.documents.CaseDocuments.Document> documents(@PathVariable String caseNumber, Principal caller,
+      HttpServletRequest req) {
     ApiRequests.caseNumber(req, caseNumber);
-    cases.find(caseNumber).orElseThrow(() -> new CaseNotFound(caseNumber));
+    staffMayOpen(caseNumber, caller);
     return documents.all(caseNumber);
   }
 
@@ -115,6 +132,7 @@ public class CaseApi {
     if (reason.isBlank()) {
       throw org.cardcase.shared.FieldErrors.of("reason", "say why you open the document (it is audited)");
     }
+    staffMayOpen(caseNumber, staff);
     var doc = documents.all(caseNumber).stream().filter(d -> d.id() == documentId).findFirst()
         .orElseThrow(() -> new CaseNotFound(caseNumber + " document " + documentId));
     byte[] bytes = personalData.openDocument(caseNumber, doc.id(), doc.kind(), staff.getName(), "staff-api", reason.strip());
@@ -130,6 +148,9 @@ public class CaseApi {
     boolean channel = caller.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_CHANNEL"));
     if (channel && !c.channel().equals(caller.getName())) {
       throw new CaseNotFound(caseNumber); // a channel sees only its own cases, and learns nothing of others
+    }
+    if (!channel) {
+      staffMayOpen(caseNumber, caller);
     }
     List<OpenTask> open = f.openTasks().stream()
         .map(t -> new OpenTask(t.task().elementId(), t.stepName(), t.task().dueAt())).toList();

@@ -61,10 +61,12 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
   private final Staff staff;
   private final org.cardcase.incidents.Incidents incidents;
   private final org.cardcase.search.SlaDashboard forecasts;
+  private final org.cardcase.casefile.CaseAccess access;
 
   public CaseView(CaseFiles caseFiles, PersonalData personalData, CaseDocuments documents, CardLifecycle cards,
       ProcessLinks links, ProcessCatalog catalog, Staff staff, org.cardcase.incidents.Incidents incidents,
-      org.cardcase.search.SlaDashboard forecasts) {
+      org.cardcase.search.SlaDashboard forecasts, org.cardcase.casefile.CaseAccess access) {
+    this.access = access;
     this.forecasts = forecasts;
     this.incidents = incidents;
     this.caseFiles = caseFiles;
@@ -79,12 +81,21 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
   @Override
   public void setParameter(BeforeEvent event, String caseNumber) {
     removeAll();
-    String me = staff.person().name();
-    CaseFiles.CaseFile file = caseFiles.view(caseNumber, me, "workspace").orElse(null);
-    if (file == null) {
+    var person = staff.person();
+    String me = person.name();
+    if (caseFiles.find(caseNumber).isEmpty()) {
       add(new Paragraph(getTranslation("case.notFound", caseNumber)));
       return;
     }
+    try {
+      access.require(caseNumber, person, "workspace");
+    } catch (org.cardcase.casefile.CaseAccess.NotYourCase refused) {
+      Paragraph why = new Paragraph(getTranslation("case.notYours", caseNumber));
+      why.setId("case-not-yours");
+      add(new H2(getTranslation("notAllowed.title")), why, new RouterLink(getTranslation("nav.cases"), CasesView.class));
+      return;
+    }
+    CaseFiles.CaseFile file = caseFiles.view(caseNumber, me, "workspace").orElseThrow();
     CaseRecord c = file.record();
     DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(getLocale())
         .withZone(ZoneId.of("Asia/Shanghai"));

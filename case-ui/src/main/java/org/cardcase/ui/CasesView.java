@@ -26,8 +26,15 @@ public class CasesView extends VerticalLayout {
   private final TextField search = new TextField();
   private final Span status = new Span();
 
-  public CasesView(CaseIndex index) {
+  private final org.cardcase.casefile.CaseAccess access;
+  private final Staff staff;
+  /** The files of the hits shown that this person may open; the rest are listed without a link. */
+  private java.util.Set<String> openable = java.util.Set.of();
+
+  public CasesView(CaseIndex index, org.cardcase.casefile.CaseAccess access, Staff staff) {
     this.index = index;
+    this.access = access;
+    this.staff = staff;
     setSizeFull();
     search.setId("case-search");
     search.setPlaceholder(getTranslation("cases.search.placeholder"));
@@ -42,7 +49,13 @@ public class CasesView extends VerticalLayout {
     grid.setId("cases");
     // the field the search matched is highlighted; masked values stay masked
     grid.addComponentColumn(h -> {
-      var link = new com.vaadin.flow.router.RouterLink(h.caseNumber(), CaseView.class, h.caseNumber());
+      com.vaadin.flow.component.Component link;
+      if (openable.contains(h.caseNumber())) {
+        link = new com.vaadin.flow.router.RouterLink(h.caseNumber(), CaseView.class, h.caseNumber());
+      } else {
+        link = new Span(h.caseNumber());
+        link.getElement().setAttribute("title", getTranslation("cases.notYours"));
+      }
       if (h.matched().contains("caseNumber")) {
         link.getElement().getStyle().set("background", "var(--lumo-warning-color-50pct, #ffe58f)");
       }
@@ -76,6 +89,7 @@ public class CasesView extends VerticalLayout {
   void refresh() {
     try {
       List<CaseHit> hits = index.search(search.getValue(), 200);
+      openable = access.openable(hits.stream().map(CaseHit::caseNumber).toList(), staff.person());
       grid.setItems(hits);
       status.setText(getTranslation("cases.count", hits.size()));
     } catch (RuntimeException e) {

@@ -338,6 +338,36 @@ class WorkspaceViewsTest {
         .as("no longer listed").doesNotContain(cn);
   }
 
+  @Autowired org.cardcase.casefile.CaseAccess access;
+
+  @Test
+  void aClerkOpensOnlyTheFilesOfCasesTheirWorkGroupsHandleAndARefusalIsAudited() throws Exception {
+    HumanTask task = awaitReview(); // a photo comparison for the verification group
+    signIn("clerk2"); // card centre only
+    UI.getCurrent().navigate(CaseView.class, task.caseNumber());
+    assertThat(_get(Paragraph.class, spec -> spec.withId("case-not-yours")).getText()).contains(task.caseNumber());
+    assertThat(_find(Span.class, spec -> spec.withId("case-name"))).as("nothing of the person is shown").isEmpty();
+    assertThat(_find(Button.class, spec -> spec.withId("reveal-personal-data"))).isEmpty();
+    var clerk2 = accounts.find("clerk2").orElseThrow();
+    var person2 = new org.cardcase.tasks.TaskQueue.Person(clerk2.name(), clerk2.roles(), clerk2.groups());
+    // the same rule guards the API (403) and photos; looking, even refused, grants nothing
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> access.require(task.caseNumber(), person2, "staff-api"))
+        .isInstanceOf(org.cardcase.casefile.CaseAccess.NotYourCase.class);
+    List<String> byClerk2 = jdbc.sql("select action from audit_entry where subject = ? and actor = 'clerk2' order by seq")
+        .param("case:" + task.caseNumber()).query(String.class).list();
+    assertThat(byClerk2).containsExactly("CASE_VIEW_REFUSED", "CASE_VIEW_REFUSED");
+    signIn("clerk"); // verification: the group has the task
+    UI.getCurrent().navigate(CaseView.class, task.caseNumber());
+    assertThat(_find(Paragraph.class, spec -> spec.withId("case-not-yours"))).isEmpty();
+    assertThat(_get(Span.class, spec -> spec.withId("case-name")).getText()).isEqualTo("段*");
+    var analyst = accounts.find("analyst").orElseThrow();
+    assertThat(access.openable(List.of(task.caseNumber()), new org.cardcase.tasks.TaskQueue.Person("analyst", analyst.roles(),
+        analyst.groups()))).as("analysts open no case files").isEmpty();
+    var super1 = accounts.find("supervisor").orElseThrow();
+    assertThat(access.mayOpen(task.caseNumber(), new org.cardcase.tasks.TaskQueue.Person("supervisor", super1.roles(), List.of())))
+        .as("a supervisor opens every file").isTrue();
+  }
+
   @Test
   void theCaseFileShowsPersonalDataMaskedUntilAReasonIsGivenAndAuditsIt() throws Exception {
     HumanTask task = awaitReview();

@@ -72,6 +72,19 @@ public class AuditTrail {
     return true;
   }
 
+  /**
+   * Of the given subjects, those on which the actor did something other than the actions named
+   * (such as only looking): one query for a page of search hits.
+   */
+  public java.util.Set<String> actedOnBy(String actor, java.util.Collection<String> subjects, java.util.Collection<String> ignoring) {
+    if (subjects.isEmpty()) {
+      return java.util.Set.of();
+    }
+    return new java.util.HashSet<>(jdbc.sql("""
+        select distinct subject from audit_entry where subject = any(?) and actor = ? and action <> all(?)""")
+        .params(subjects.toArray(String[]::new), actor, ignoring.toArray(String[]::new)).query(String.class).list());
+  }
+
   /** How many entries a subject has. */
   public int count(String subject) {
     return jdbc.sql("select count(*) from audit_entry where subject = ?").param(subject).query(Integer.class).single();

@@ -134,6 +134,20 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
   }
 
   /** Who last completed the case's task at this step. */
+  /**
+   * Of the given cases, those in which one of the groups has or had a task, or the person held or
+   * completed one: who has worked on a case, for who may open its file.
+   */
+  public java.util.Set<String> workedOn(java.util.Collection<String> caseNumbers, String person, List<String> groups) {
+    if (caseNumbers.isEmpty()) {
+      return java.util.Set.of();
+    }
+    return new java.util.HashSet<>(jdbc.sql("""
+        select distinct case_number from human_task where case_number = any(?)
+          and (candidate_group = any(?) or assignee = ? or completed_by = ?)""")
+        .params(caseNumbers.toArray(String[]::new), groups.toArray(String[]::new), person, person).query(String.class).list());
+  }
+
   public Optional<String> lastCompletedBy(String caseNumber, String elementId) {
     return jdbc.sql("""
         select completed_by from human_task where case_number = ? and element_id = ? and state = 'COMPLETED'
