@@ -15,7 +15,10 @@ public class AdminApi {
   private final SearchOutbox outbox;
   private final SignInGuard signIn;
 
-  public AdminApi(SearchOutbox outbox, SignInGuard signIn) {
+  private final org.cardcase.access.StaffAdministration staff;
+
+  public AdminApi(SearchOutbox outbox, SignInGuard signIn, org.cardcase.access.StaffAdministration staff) {
+    this.staff = staff;
     this.outbox = outbox;
     this.signIn = signIn;
   }
@@ -36,5 +39,47 @@ public class AdminApi {
     boolean unlocked = signIn.unlock(username, admin.getName(), body == null ? null : body.reason());
     return Map.of("username", username, "unlocked", unlocked, "message",
         unlocked ? "unlocked; the account can sign in again" : "the account was not locked");
+  }
+
+  /** The staff accounts (never a password hash). */
+  @org.springframework.web.bind.annotation.GetMapping("/api/admin/staff")
+  java.util.List<org.cardcase.access.StaffAdministration.StaffMember> staff() {
+    return staff.all();
+  }
+
+  /** Creates a staff account; 400 with the fields at fault, and nothing stored, for bad input. */
+  @PostMapping(path = "/api/admin/staff", consumes = "application/json")
+  org.springframework.http.ResponseEntity<org.cardcase.access.StaffAdministration.StaffMember> create(
+      @RequestBody org.cardcase.access.StaffAdministration.NewStaff body, Principal admin) {
+    if (body == null) {
+      throw org.cardcase.shared.FieldErrors.of("body", "send the new account as JSON");
+    }
+    staff.create(body, admin.getName());
+    return org.springframework.http.ResponseEntity.status(201).body(staff.find(body.username().strip()));
+  }
+
+  public record Groups(java.util.List<String> groups, String reason) {}
+
+  @org.springframework.web.bind.annotation.PutMapping(path = "/api/admin/staff/{username}/groups", consumes = "application/json")
+  org.cardcase.access.StaffAdministration.StaffMember groups(@PathVariable String username, @RequestBody Groups body, Principal admin) {
+    staff.setGroups(username, body.groups(), admin.getName(), body.reason());
+    return staff.find(username);
+  }
+
+  public record Enabled(boolean enabled, String reason) {}
+
+  @org.springframework.web.bind.annotation.PutMapping(path = "/api/admin/staff/{username}/enabled", consumes = "application/json")
+  org.cardcase.access.StaffAdministration.StaffMember enabled(@PathVariable String username, @RequestBody Enabled body,
+      Principal admin) {
+    staff.setEnabled(username, body.enabled(), admin.getName(), body.reason());
+    return staff.find(username);
+  }
+
+  public record Password(String password, String reason) {}
+
+  @PostMapping(path = "/api/admin/staff/{username}/password", consumes = "application/json")
+  Map<String, Object> password(@PathVariable String username, @RequestBody Password body, Principal admin) {
+    staff.resetPassword(username, body.password(), admin.getName(), body.reason());
+    return Map.of("username", username, "message", "password set; give it to the person in person");
   }
 }

@@ -42,7 +42,7 @@ public class SecurityConfiguration {
 
   /** BCrypt once per account and password, then a short-lived memory of the verified password (see VerifiedCredentials). */
   @Bean
-  org.springframework.security.authentication.AuthenticationProvider verifiedCredentials(UserDetailsService users,
+  VerifiedCredentials verifiedCredentials(UserDetailsService users,
       PasswordEncoder encoder, @org.springframework.beans.factory.annotation.Value("${cardcase.security.verified-credentials-ttl:60s}")
       java.time.Duration ttl, org.cardcase.access.SignInGuard guard) {
     var bcrypt = new org.springframework.security.authentication.dao.DaoAuthenticationProvider(users);

@@ -87,6 +87,11 @@ final class VerifiedCredentials implements AuthenticationProvider {
     verified.remove(name);
   }
 
+  @org.springframework.context.event.EventListener
+  public void on(org.cardcase.access.StaffAdministration.AccountChanged changed) {
+    forget(changed.username());
+  }
+
   @Override
   public boolean supports(Class<?> type) {
     return UsernamePasswordAuthenticationToken.class.isAssignableFrom(type);

@@ -46,8 +46,7 @@ public class CalendarView extends VerticalLayout {
     this.calendar = calendar;
     this.auth = auth;
     setSizeFull();
-    DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(getLocale())
-        .withZone(ZoneId.of("Asia/Shanghai"));
+    DateTimeFormatter when = Dates.dateTime(getLocale());
     years.setId("calendar-years");
     years.addColumn(CalendarStore.Year::year).setHeader(getTranslation("calendar.col.year")).setAutoWidth(true);
     years.addColumn(y -> y.days().stream().filter(d -> d.kind().name().equals("HOLIDAY")).count())

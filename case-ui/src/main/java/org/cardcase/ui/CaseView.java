@@ -97,8 +97,7 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
     }
     CaseFiles.CaseFile file = caseFiles.view(caseNumber, me, "workspace").orElseThrow();
     CaseRecord c = file.record();
-    DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(getLocale())
-        .withZone(ZoneId.of("Asia/Shanghai"));
+    DateTimeFormatter when = Dates.dateTime(getLocale());
     H2 title = new H2(c.caseNumber() + " · " + getTranslation("case.type." + c.caseType()));
     Span status = new Span(getTranslation("case.status." + c.status()));
     status.setId("case-status");
@@ -124,7 +123,7 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
       for (var due : file.deadlines()) {
         var d = due.deadline();
         int left = due.workingDaysLeft();
-        add(new Span(getTranslation("deadline." + d.name()) + ": " + LocalDate.ofInstant(d.dueAt(), WorkingDayCalendar.ZONE) + " · "
+        add(new Span(getTranslation("deadline." + d.name()) + ": " + Dates.date(getLocale()).format(d.dueAt()) + " · "
             + (left < 0 ? getTranslation("tasks.due.overdue", -left) : getTranslation("tasks.due.left", left))
             + (d.provisional() ? " · " + getTranslation("case.provisional") : "")));
       }

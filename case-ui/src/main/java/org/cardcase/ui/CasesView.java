@@ -27,6 +27,7 @@ public class CasesView extends VerticalLayout {
   private final Span status = new Span();
 
   private final org.cardcase.casefile.CaseAccess access;
+  private Grid.Column<CaseHit> cardColumn;
   private final Staff staff;
   /** The files of the hits shown that this person may open; the rest are listed without a link. */
   private java.util.Set<String> openable = java.util.Set.of();
@@ -44,8 +45,7 @@ public class CasesView extends VerticalLayout {
     search.setValueChangeMode(ValueChangeMode.LAZY);
     search.addValueChangeListener(e -> refresh());
     search.addKeyPressListener(Key.ENTER, e -> refresh());
-    DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(getLocale())
-        .withZone(ZoneId.of("Asia/Shanghai"));
+    DateTimeFormatter when = Dates.dateTime(getLocale());
     grid.setId("cases");
     // the field the search matched is highlighted; masked values stay masked
     grid.addComponentColumn(h -> {
@@ -65,12 +65,18 @@ public class CasesView extends VerticalLayout {
         .setHeader(getTranslation("cases.col.name")).setAutoWidth(true);
     grid.addComponentColumn(h -> mark(h.idNumberMasked(), h.matched().contains("idNumber")))
         .setHeader(getTranslation("cases.col.idNumber")).setAutoWidth(true);
-    grid.addComponentColumn(h -> mark(String.join(", ", h.cardNumbersMasked()), h.matched().contains("cardNumber")))
-        .setHeader(getTranslation("cases.col.cardNumber")).setAutoWidth(true);
-    grid.addColumn(h -> getTranslation("case.type." + h.caseType())).setHeader(getTranslation("cases.col.type"));
-    grid.addColumn(h -> getTranslation("case.status." + h.status())).setHeader(getTranslation("cases.col.status"));
-    grid.addColumn(h -> getTranslation("step." + h.currentStep())).setHeader(getTranslation("cases.col.step"));
-    grid.addColumn(h -> getTranslation("channel." + h.channel())).setHeader(getTranslation("cases.col.channel"));
+    cardColumn = grid.addComponentColumn(h -> mark(String.join(", ", h.cardNumbersMasked()), h.matched().contains("cardNumber")))
+        .setHeader(getTranslation("cases.col.cardNumber")).setAutoWidth(true).setKey("cardNumber");
+    // type, step and channel wrap rather than being cut off (issue 14)
+    grid.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT);
+    grid.addColumn(h -> getTranslation("case.type." + h.caseType())).setHeader(getTranslation("cases.col.type")).setWidth("8em")
+        .setFlexGrow(1);
+    grid.addColumn(h -> getTranslation("case.status." + h.status())).setHeader(getTranslation("cases.col.status")).setWidth("6em")
+        .setFlexGrow(1);
+    grid.addColumn(h -> getTranslation("step." + h.currentStep())).setHeader(getTranslation("cases.col.step")).setWidth("9em")
+        .setFlexGrow(2);
+    grid.addColumn(h -> getTranslation("channel." + h.channel())).setHeader(getTranslation("cases.col.channel")).setWidth("6em")
+        .setFlexGrow(1);
     grid.addColumn(h -> when.format(h.createdAt())).setHeader(getTranslation("cases.col.created")).setAutoWidth(true);
     add(search, status, grid);
     expand(grid);
@@ -90,6 +96,8 @@ public class CasesView extends VerticalLayout {
     try {
       List<CaseHit> hits = index.search(search.getValue(), 200);
       openable = access.openable(hits.stream().map(CaseHit::caseNumber).toList(), staff.person());
+      // no card among the hits: the column would only take room from the ones that say something
+      cardColumn.setVisible(hits.stream().anyMatch(h -> !h.cardNumbersMasked().isEmpty()));
       grid.setItems(hits);
       status.setText(getTranslation("cases.count", hits.size()));
     } catch (RuntimeException e) {

@@ -480,8 +480,7 @@ public class DashboardView extends VerticalLayout {
     drill.setVisible(false);
     drill.setId("dashboard-drill");
     drillGrid.setId("dashboard-drill-grid");
-    DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(getLocale())
-        .withZone(WorkingDayCalendar.ZONE);
+    DateTimeFormatter when = Dates.dateTime(getLocale());
     // analysts do not open case files (personal data); they see the case number only
     drillGrid.addComponentColumn(t -> mayOpenCases ? new RouterLink(t.caseNumber(), CaseView.class, t.caseNumber())
         : new Span(t.caseNumber())).setHeader(getTranslation("dashboard.col.case")).setAutoWidth(true).setFlexGrow(0);

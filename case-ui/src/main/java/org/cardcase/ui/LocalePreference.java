@@ -11,6 +11,9 @@ import org.springframework.stereotype.Component;
 /** Each member of staff works in the language they chose last (kept in PostgreSQL, not in a cookie). */
 @Component
 public class LocalePreference implements VaadinServiceInitListener {
+  /** Session attribute: the language picked on the sign-in page, saved as the person's choice once signed in. */
+  static final String CHOSEN_AT_SIGN_IN = "cardcase.chosenLocale";
+
   private final Accounts accounts;
 
   public LocalePreference(Accounts accounts) {
@@ -22,6 +25,12 @@ public class LocalePreference implements VaadinServiceInitListener {
     event.getSource().addUIInitListener(e -> {
       Authentication a = SecurityContextHolder.getContext().getAuthentication();
       if (a != null && a.isAuthenticated() && !"anonymousUser".equals(a.getName())) {
+        if (e.getUI().getSession().getAttribute(CHOSEN_AT_SIGN_IN) instanceof String chosen) {
+          e.getUI().getSession().setAttribute(CHOSEN_AT_SIGN_IN, null);
+          if (accounts.locale(a.getName()).isPresent()) {
+            accounts.setLocale(a.getName(), chosen);
+          }
+        }
         accounts.locale(a.getName()).ifPresent(tag -> {
           Locale l = Locale.forLanguageTag(tag);
           e.getUI().setLocale(l);

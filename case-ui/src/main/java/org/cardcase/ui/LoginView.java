@@ -30,7 +30,19 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     form.setI18n(i18n);
     form.setAction("login");
     form.setForgotPasswordButtonVisible(false);
-    add(new H1(getTranslation("app.title")), form);
+    // the language before signing in: chosen here, it becomes the person's choice once signed in
+    com.vaadin.flow.component.select.Select<java.util.Locale> language = new com.vaadin.flow.component.select.Select<>();
+    language.setId("login-language");
+    language.setItems(MainLayout.ZH, java.util.Locale.ENGLISH);
+    language.setItemLabelGenerator(l -> l.getLanguage().equals("zh") ? "简体中文" : "English");
+    language.setValue(getLocale().getLanguage().equals("zh") ? MainLayout.ZH : java.util.Locale.ENGLISH);
+    language.addValueChangeListener(e -> {
+      com.vaadin.flow.server.VaadinSession session = com.vaadin.flow.server.VaadinSession.getCurrent();
+      session.setLocale(e.getValue());
+      session.setAttribute(LocalePreference.CHOSEN_AT_SIGN_IN, e.getValue().toLanguageTag());
+      com.vaadin.flow.component.UI.getCurrent().getPage().reload();
+    });
+    add(new H1(getTranslation("app.title")), language, form);
   }
 
   @Override

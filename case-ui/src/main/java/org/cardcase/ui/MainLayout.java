@@ -76,6 +76,9 @@ public class MainLayout extends AppLayout {
     if (auth.hasAnyRole("SUPERVISOR", "ADMIN")) {
       nav.addItem(new SideNavItem(getTranslation("engine.title"), EngineView.class));
     }
+    if (auth.hasRole("ADMIN")) {
+      nav.addItem(new SideNavItem(getTranslation("nav.admin"), AdminView.class));
+    }
   }
 
   /** Hidden while the engine works; otherwise says what is wrong and what happens to people's work. */

@@ -71,8 +71,7 @@ public class SupervisionView extends VerticalLayout {
 
   /** What is broken: steps that failed for good, with the two ways out (run it again, or cancel the case). */
   private Grid<Incidents.Incident> incidentGrid() {
-    DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(getLocale())
-        .withZone(org.cardcase.calendar.WorkingDayCalendar.ZONE);
+    DateTimeFormatter when = Dates.dateTime(getLocale());
     incidentGrid.setId("incidents");
     incidentGrid.addComponentColumn(i -> new RouterLink(i.caseNumber(), CaseView.class, i.caseNumber()))
         .setHeader(getTranslation("incident.col.case")).setAutoWidth(true).setFlexGrow(0);

@@ -149,6 +149,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
   private Component documentsPanel(CaseRecord c) {
     HorizontalLayout photos = new HorizontalLayout();
     photos.setId("task-documents");
+    List<Map.Entry<String, StreamResource>> shown = new java.util.ArrayList<>();
     for (String kind : SHOWN_KINDS) {
       documents.latest(c.caseNumber(), kind).ifPresent(d -> {
         // opening the task shows the photos: that is a view of personal data, and audited
@@ -157,16 +158,75 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
         Image img = new Image(res, getTranslation("document." + kind));
         img.setMaxWidth("300px");
         img.setMaxHeight("340px");
-        img.getStyle().set("border", "1px solid var(--lumo-contrast-20pct)");
-        VerticalLayout box = new VerticalLayout(new Span(getTranslation("document." + kind) + " · v" + d.version()), img);
+        img.getStyle().set("border", "1px solid var(--lumo-contrast-20pct)").set("cursor", "zoom-in");
+        String label = getTranslation("document." + kind) + " · v" + d.version();
+        shown.add(Map.entry(label, res));
+        img.addClickListener(e -> compare(shown));
+        VerticalLayout box = new VerticalLayout(new Span(label), img);
         box.setPadding(false);
         photos.add(box);
       });
     }
     if (photos.getComponentCount() == 0) {
       photos.add(new Span(getTranslation("task.noDocuments")));
+      return photos;
     }
-    return photos;
+    Button enlarge = new Button(getTranslation("task.compare"), e -> compare(shown));
+    enlarge.setId("task-photos-compare");
+    VerticalLayout panel = new VerticalLayout(photos, enlarge);
+    panel.setPadding(false);
+    return panel;
+  }
+
+  /** The photos side by side, as large as the screen allows, with a zoom that applies to all of them. */
+  private void compare(List<Map.Entry<String, StreamResource>> shown) {
+    com.vaadin.flow.component.dialog.Dialog d = new com.vaadin.flow.component.dialog.Dialog();
+    d.setId("photo-compare");
+    d.setHeaderTitle(getTranslation("task.compare"));
+    d.setWidth("96vw");
+    d.setHeight("92vh");
+    HorizontalLayout row = new HorizontalLayout();
+    row.setSizeFull();
+    List<Image> images = new java.util.ArrayList<>();
+    for (var e : shown) {
+      Image img = new Image(e.getValue(), e.getKey());
+      img.getStyle().set("max-height", "72vh").set("max-width", "100%").set("transform-origin", "top left");
+      images.add(img);
+      com.vaadin.flow.component.html.Div frame = new com.vaadin.flow.component.html.Div(img);
+      frame.getStyle().set("overflow", "auto").set("flex", "1 1 0").set("height", "74vh")
+          .set("border", "1px solid var(--lumo-contrast-20pct)");
+      VerticalLayout col = new VerticalLayout(new Span(e.getKey()), frame);
+      col.setPadding(false);
+      col.getStyle().set("flex", "1 1 0").set("min-width", "0");
+      row.add(col);
+    }
+    double[] scale = {1.0};
+    Span level = new Span("100%");
+    level.setId("photo-zoom-level");
+    Runnable apply = () -> {
+      images.forEach(i -> i.getStyle().set("transform", "scale(" + scale[0] + ")"));
+      level.setText(Math.round(scale[0] * 100) + "%");
+    };
+    Button out = new Button("−", e -> {
+      scale[0] = Math.max(0.5, scale[0] - 0.25);
+      apply.run();
+    });
+    out.setId("photo-zoom-out");
+    out.setAriaLabel(getTranslation("task.zoomOut"));
+    Button in = new Button("+", e -> {
+      scale[0] = Math.min(4.0, scale[0] + 0.25);
+      apply.run();
+    });
+    in.setId("photo-zoom-in");
+    in.setAriaLabel(getTranslation("task.zoomIn"));
+    Button fit = new Button(getTranslation("task.zoomFit"), e -> {
+      scale[0] = 1.0;
+      apply.run();
+    });
+    d.getHeader().add(out, level, in, fit);
+    d.add(row);
+    d.getFooter().add(new Button(getTranslation("task.compareClose"), e -> d.close()));
+    d.open();
   }
 
   private Component formPanel() {

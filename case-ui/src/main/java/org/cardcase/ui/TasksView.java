@@ -62,7 +62,10 @@ public class TasksView extends VerticalLayout {
 
   private final org.cardcase.search.SlaDashboard forecasts;
 
-  public TasksView(TaskQueue queue, Staff staff, org.cardcase.search.SlaDashboard forecasts) {
+  private final TaskStore tasks;
+
+  public TasksView(TaskQueue queue, Staff staff, org.cardcase.search.SlaDashboard forecasts, TaskStore tasks) {
+    this.tasks = tasks;
     this.forecasts = forecasts;
     this.queue = queue;
     this.staff = staff;
@@ -72,6 +75,7 @@ public class TasksView extends VerticalLayout {
     if (staff.has("SUPERVISOR")) {
       addTab("tasks.scope.all", Scope.ALL);
     }
+    addTab("tasks.scope.done", null); // what I finished: not a queue, a record of the day and the week
     scopes.setId("task-scopes");
     scopes.addSelectedChangeListener(e -> refresh());
     scopes.setSelectedIndex(staff.has("SUPERVISOR") ? 2 : 1);
@@ -93,6 +97,7 @@ public class TasksView extends VerticalLayout {
     sort.setItems(TaskQueue.Sort.values());
     sort.setItemLabelGenerator(s -> getTranslation("tasks.sort." + s));
     sort.setValue(TaskQueue.Sort.DUE);
+    sort.setWidth("17em"); // "Due first (overdue first)" was cut off at the default width
     for (var c : List.of(process, step, channel)) {
       c.setClearButtonVisible(true);
       c.addValueChangeListener(e -> refresh());
@@ -101,7 +106,7 @@ public class TasksView extends VerticalLayout {
 
     saved.setId("saved-filters");
     saved.setPlaceholder(getTranslation("tasks.saved"));
-    saved.setItemLabelGenerator(f -> f.name() + (f.sharedGroup() == null ? "" : " · " + f.sharedGroup()));
+    saved.setItemLabelGenerator(f -> f.name() + (f.sharedGroup() == null ? "" : " · " + getTranslation("group." + f.sharedGroup())));
     saved.addValueChangeListener(e -> {
       if (e.getValue() != null) {
         apply(e.getValue().filter());
@@ -114,6 +119,7 @@ public class TasksView extends VerticalLayout {
     share.setId("filter-share");
     share.setPlaceholder(getTranslation("tasks.saved.share"));
     share.setItems(staff.groups());
+    share.setItemLabelGenerator(g -> getTranslation("group." + g));
     share.setClearButtonVisible(true);
     Button save = new Button(getTranslation("tasks.saved.save"), e -> {
       try {
@@ -129,22 +135,28 @@ public class TasksView extends VerticalLayout {
     save.setId("filter-save");
     loadSaved();
 
-    DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT).withLocale(getLocale())
-        .withZone(ZoneId.of("Asia/Shanghai"));
+    DateTimeFormatter when = Dates.dateTime(getLocale());
     grid.setId("tasks");
     // actions first and frozen: always in reach, however wide the grid
-    grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFrozen(true).setKey("actions");
-    grid.addComponentColumn(this::dueAndForecast).setHeader(getTranslation("tasks.col.due")).setAutoWidth(true).setFlexGrow(0);
-    grid.addColumn(i -> i.priority() > 1 ? getTranslation("tasks.priority.high") : getTranslation("tasks.priority.normal"))
-        .setHeader(getTranslation("tasks.col.priority")).setAutoWidth(true).setFlexGrow(0);
+    // actions first and frozen: always in reach; the columns wrap rather than push the grid past
+    // the window (issue 14: at 1440 px the assignee and received columns needed scrolling, and then
+    // the frozen actions slid over the case number)
+    grid.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT,
+        com.vaadin.flow.component.grid.GridVariant.LUMO_COMPACT);
+    grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFrozen(true).setFlexGrow(0).setKey("actions");
+    grid.addComponentColumn(this::dueAndForecast).setHeader(getTranslation("tasks.col.due")).setWidth("9em").setFlexGrow(0);
     grid.addComponentColumn(i -> new RouterLink(i.task().caseNumber(), CaseView.class, i.task().caseNumber()))
-        .setHeader(getTranslation("cases.col.caseNumber")).setAutoWidth(true);
-    grid.addColumn(i -> getTranslation("step." + i.task().elementId())).setHeader(getTranslation("tasks.col.step")).setAutoWidth(true);
-    grid.addColumn(i -> getTranslation("case.type." + i.caseType())).setHeader(getTranslation("cases.col.type")).setAutoWidth(true);
-    grid.addColumn(i -> getTranslation("channel." + i.channel())).setHeader(getTranslation("cases.col.channel")).setAutoWidth(true);
-    grid.addColumn(i -> i.task().candidateGroup()).setHeader(getTranslation("tasks.col.group")).setAutoWidth(true);
-    grid.addColumn(i -> i.task().assignee() == null ? "" : i.task().assignee()).setHeader(getTranslation("tasks.col.assignee"));
-    grid.addColumn(i -> when.format(i.task().createdAt())).setHeader(getTranslation("cases.col.created")).setAutoWidth(true);
+        .setHeader(getTranslation("cases.col.caseNumber")).setAutoWidth(true).setFlexGrow(0).setKey("caseNumber");
+    grid.addColumn(i -> getTranslation("step." + i.task().elementId())).setHeader(getTranslation("tasks.col.step"))
+        .setWidth("10em").setFlexGrow(2);
+    grid.addColumn(i -> getTranslation("case.type." + i.caseType()) + " · " + getTranslation("channel." + i.channel()))
+        .setHeader(getTranslation("tasks.col.typeChannel")).setWidth("10em").setFlexGrow(2);
+    grid.addColumn(i -> getTranslation("group." + i.task().candidateGroup())).setHeader(getTranslation("tasks.col.group"))
+        .setWidth("6em").setFlexGrow(1);
+    grid.addColumn(i -> i.task().assignee() == null ? "" : i.task().assignee()).setHeader(getTranslation("tasks.col.assignee"))
+        .setWidth("6em").setFlexGrow(1).setKey("assignee");
+    grid.addColumn(i -> when.format(i.task().createdAt())).setHeader(getTranslation("cases.col.created")).setWidth("8em")
+        .setFlexGrow(1).setKey("created");
     grid.addItemDoubleClickListener(e -> open(e.getItem()));
     // several tasks at once: tick them, then claim, release or (supervisors) reassign them together
     grid.setSelectionMode(Grid.SelectionMode.MULTI);
@@ -160,9 +172,43 @@ public class TasksView extends VerticalLayout {
     count.setId("tasks-count");
     empty.setId("tasks-empty");
     empty.getStyle().set("color", "var(--lumo-secondary-text-color)");
-    add(scopes, filters, count, bulkBar(), empty, grid, more);
-    expand(grid);
+    queuePart.add(filters, count, bulkBar(), empty, grid, more);
+    queuePart.setPadding(false);
+    queuePart.setSizeFull();
+    queuePart.expand(grid);
+    donePart.setPadding(false);
+    donePart.setSizeFull();
+    donePart.setVisible(false);
+    doneSummary.setId("done-summary");
+    doneGrid.setId("done-grid");
+    doneGrid.addColumn(d -> when.format(d.completedAt())).setHeader(getTranslation("done.col.completed")).setAutoWidth(true);
+    doneGrid.addComponentColumn(d -> new RouterLink(d.caseNumber(), CaseView.class, d.caseNumber()))
+        .setHeader(getTranslation("cases.col.caseNumber")).setAutoWidth(true);
+    doneGrid.addColumn(d -> getTranslation("step." + d.elementId())).setHeader(getTranslation("tasks.col.step")).setAutoWidth(true);
+    doneGrid.addColumn(d -> getTranslation("case.type." + d.caseType())).setHeader(getTranslation("cases.col.type")).setAutoWidth(true);
+    doneGrid.addColumn(d -> tasks.valueLabel(d.formKey(), d.decision(), getLocale().getLanguage().equals("zh")))
+        .setHeader(getTranslation("done.col.decision")).setKey("decision").setFlexGrow(1);
+    donePart.add(doneSummary, doneGrid);
+    donePart.expand(doneGrid);
+    add(scopes, queuePart, donePart);
+    expand(queuePart, donePart);
     refresh();
+  }
+
+  private final VerticalLayout queuePart = new VerticalLayout();
+  private final VerticalLayout donePart = new VerticalLayout();
+  private final Span doneSummary = new Span();
+  private final Grid<TaskQueue.Done> doneGrid = new Grid<>();
+
+  /** Today and this week (from Monday), in the service centre's time zone. */
+  private void showDone() {
+    java.time.ZonedDateTime now = java.time.ZonedDateTime.now(org.cardcase.calendar.WorkingDayCalendar.ZONE);
+    java.time.Instant today = now.toLocalDate().atStartOfDay(now.getZone()).toInstant();
+    java.time.Instant monday = now.toLocalDate().with(java.time.DayOfWeek.MONDAY).atStartOfDay(now.getZone()).toInstant();
+    List<TaskQueue.Done> week = queue.doneBy(staff.person().name(), monday);
+    long onDay = week.stream().filter(d -> !d.completedAt().isBefore(today)).count();
+    doneSummary.setText(getTranslation("done.summary", onDay, week.size()));
+    doneGrid.setItems(week);
   }
 
   /** Said instead of a bare grid when nothing is waiting (issue 14, defect 10). */
@@ -259,7 +305,7 @@ public class TasksView extends VerticalLayout {
 
   private void addTab(String key, Scope scope) {
     Tab t = new Tab(getTranslation(key));
-    t.setId("scope-" + scope.name().toLowerCase());
+    t.setId("scope-" + (scope == null ? "done" : scope.name().toLowerCase()));
     scopes.add(t);
     scopeOfTab.add(scope);
   }
@@ -290,6 +336,13 @@ public class TasksView extends VerticalLayout {
   }
 
   void refresh() {
+    boolean done = scopes.getSelectedIndex() >= 0 && scopeOfTab.get(scopes.getSelectedIndex()) == null;
+    queuePart.setVisible(!done);
+    donePart.setVisible(done);
+    if (done) {
+      showDone();
+      return;
+    }
     me = staff.person();
     membersOfGroup.clear();
     try {
@@ -338,14 +391,20 @@ public class TasksView extends VerticalLayout {
     Span due = dueBadge(i);
     var f = forecasts.forecast(i.task().caseNumber(), i.task().elementId(), i.task().createdAt(), i.task().dueAt(),
         java.time.Instant.now());
-    if (f.isEmpty()) {
-      return due;
+    HorizontalLayout both = new HorizontalLayout(due);
+    both.setWrap(true);
+    if (i.priority() > 1) {
+      Span high = new Span(getTranslation("tasks.priority.high"));
+      high.getElement().getThemeList().add("badge contrast small");
+      both.add(high);
     }
-    Span flag = new Span(getTranslation("forecast.flag"));
-    flag.getElement().getThemeList().add("badge error small");
-    flag.getElement().setAttribute("title", ForecastText.of(this, f.get()));
-    flag.addClassName("forecast-flag");
-    HorizontalLayout both = new HorizontalLayout(due, flag);
+    if (f.isPresent()) {
+      Span flag = new Span(getTranslation("forecast.flag"));
+      flag.getElement().getThemeList().add("badge error small");
+      flag.getElement().setAttribute("title", ForecastText.of(this, f.get()));
+      flag.addClassName("forecast-flag");
+      both.add(flag);
+    }
     both.setSpacing(false);
     both.getStyle().set("gap", "var(--lumo-space-xs)");
     return both;
@@ -386,7 +445,7 @@ public class TasksView extends VerticalLayout {
       ComboBox<String> to = new ComboBox<>();
       to.setPlaceholder(getTranslation("tasks.reassign"));
       to.setItems(membersOfGroup.computeIfAbsent(i.task().candidateGroup(), queue::groupMembers));
-      to.setWidth("9em");
+      to.setWidth("7.5em");
       to.setId("reassign-" + i.task().id());
       // reassigning takes the task from whoever has it: ask first, then say what happened
       to.addValueChangeListener(e -> {

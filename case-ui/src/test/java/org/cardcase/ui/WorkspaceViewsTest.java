@@ -340,6 +340,108 @@ class WorkspaceViewsTest {
 
   @Autowired org.cardcase.casefile.CaseAccess access;
 
+  /** A button in the account's row (grid cells are not in Karibu's component tree). */
+  static Button staffButton(String id, String user) {
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.access.StaffAdministration.StaffMember> g = _get(Grid.class, spec -> spec.withId("staff-grid"));
+    int row = com.github.mvysny.kaributesting.v10.GridKt._findAll(g).stream()
+        .map(org.cardcase.access.StaffAdministration.StaffMember::username).toList().indexOf(user);
+    var cell = com.github.mvysny.kaributesting.v10.GridKt._getCellComponent(g, row, "actions");
+    return cell.getChildren().filter(c -> c.getId().orElse("").equals(id + "-" + user)).map(Button.class::cast).findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void anAdministratorKeepsStaffAccountsWithEveryChangeAuditedAndBadInputRefusedAtTheField() {
+    signIn("admin");
+    UI.getCurrent().navigate(AdminView.class);
+    _click(_get(Button.class, spec -> spec.withId("staff-create")));
+    TextField username = _get(TextField.class, spec -> spec.withId("staff-field-username"));
+    username.setValue("X!");
+    _get(TextField.class, spec -> spec.withId("staff-field-display")).setValue("窗口办事员三");
+    var password = _get(com.vaadin.flow.component.textfield.PasswordField.class, spec -> spec.withId("staff-field-password"));
+    password.setValue("short");
+    _click(_get(Button.class, spec -> spec.withId("staff-confirm")));
+    assertThat(username.isInvalid()).isTrue();
+    assertThat(password.isInvalid()).isTrue();
+    assertThat(jdbc.sql("select count(*) from staff_user where username = 'clerk3'").query(Long.class).single()).isZero();
+    username.setValue("clerk3");
+    password.setValue("correct-horse-battery");
+    @SuppressWarnings("unchecked")
+    com.vaadin.flow.component.checkbox.CheckboxGroup<String> roles = _get(com.vaadin.flow.component.checkbox.CheckboxGroup.class,
+        spec -> spec.withId("staff-field-roles"));
+    roles.setValue(java.util.Set.of("CLERK"));
+    @SuppressWarnings("unchecked")
+    com.vaadin.flow.component.checkbox.CheckboxGroup<String> groups = _get(com.vaadin.flow.component.checkbox.CheckboxGroup.class,
+        spec -> spec.withId("staff-field-groups"));
+    groups.setValue(java.util.Set.of("counter"));
+    _click(_get(Button.class, spec -> spec.withId("staff-confirm")));
+    assertThat(accounts.find("clerk3").orElseThrow().groups()).containsExactly("counter");
+    assertThat(Accounts.ENCODER.matches("correct-horse-battery", accounts.find("clerk3").orElseThrow().passwordHash())).isTrue();
+
+    _click(staffButton("staff-groups", "clerk3"));
+    @SuppressWarnings("unchecked")
+    com.vaadin.flow.component.checkbox.CheckboxGroup<String> newGroups = _get(com.vaadin.flow.component.checkbox.CheckboxGroup.class,
+        spec -> spec.withId("staff-field-groups"));
+    newGroups.setValue(java.util.Set.of("verification", "counter"));
+    _get(TextField.class, spec -> spec.withId("staff-reason")).setValue("covers the verification desk this month");
+    _click(_get(Button.class, spec -> spec.withId("staff-confirm")));
+    assertThat(accounts.find("clerk3").orElseThrow().groups()).containsExactly("counter", "verification");
+
+    _click(staffButton("staff-enable", "clerk3"));
+    TextField reason = _get(TextField.class, spec -> spec.withId("staff-reason"));
+    _click(_get(Button.class, spec -> spec.withId("staff-confirm")));
+    assertThat(reason.isInvalid()).as("a reason is required").isTrue();
+    assertThat(accounts.find("clerk3")).as("still enabled").isPresent();
+    reason.setValue("left the service centre");
+    _click(_get(Button.class, spec -> spec.withId("staff-confirm")));
+    assertThat(accounts.find("clerk3")).as("a disabled account is not found for sign-in").isEmpty();
+
+    var trail = jdbc.sql("select actor, action from audit_entry where subject = 'account:clerk3' order by seq")
+        .query((rs, i) -> rs.getString(1) + " " + rs.getString(2)).list();
+    assertThat(trail).containsExactly("admin ACCOUNT_CREATED", "admin ACCOUNT_GROUPS_CHANGED", "admin ACCOUNT_DISABLED");
+    assertThat(jdbc.sql("select detail::text from audit_entry where subject = 'account:clerk3'").query(String.class).list())
+        .as("no password in the trail").noneMatch(d -> d.contains("correct-horse"));
+
+    // the component health as the health endpoint reports it
+    _get(com.vaadin.flow.component.tabs.TabSheet.class, spec -> spec.withId("admin-tabs")).setSelectedIndex(2);
+    @SuppressWarnings("unchecked")
+    Grid<java.util.Map.Entry<String, ?>> health = _get(Grid.class, spec -> spec.withId("health-grid"));
+    assertThat(com.github.mvysny.kaributesting.v10.GridKt._findAll(health)).extracting(java.util.Map.Entry::getKey)
+        .contains("db", "engine", "search");
+  }
+
+  @Test
+  void aClerkSeesWhatTheyFinishedTodayWithTheirDecisionInTheirLanguage() throws Exception {
+    HumanTask task = awaitReview();
+    tasks.complete(task.id(), "clerk", List.of("verification", "counter"), java.util.Map.of("photoDecision", "APPROVE"));
+    signIn("clerk");
+    UI.getCurrent().setLocale(Locale.SIMPLIFIED_CHINESE);
+    UI.getCurrent().navigate(TasksView.class);
+    var tabs = _get(com.vaadin.flow.component.tabs.Tabs.class, spec -> spec.withId("task-scopes"));
+    tabs.setSelectedTab(_get(com.vaadin.flow.component.tabs.Tab.class, spec -> spec.withId("scope-done")));
+    String summary = _get(Span.class, spec -> spec.withId("done-summary")).getText();
+    assertThat(summary).startsWith("今天您办结了");
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.tasks.TaskQueue.Done> done = _get(Grid.class, spec -> spec.withId("done-grid"));
+    var rows = com.github.mvysny.kaributesting.v10.GridKt._findAll(done);
+    assertThat(rows).extracting(org.cardcase.tasks.TaskQueue.Done::caseNumber).contains(task.caseNumber());
+    int row = rows.stream().map(org.cardcase.tasks.TaskQueue.Done::caseNumber).toList().indexOf(task.caseNumber());
+    assertThat(com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow(done, row)).contains("同一人，通过");
+    long today = rows.size();
+    assertThat(summary).contains(String.valueOf(today));
+    assertThat(_find(Grid.class, spec -> spec.withId("tasks"))).as("the queue is not shown meanwhile").isEmpty();
+    signIn("clerk2");
+    UI.getCurrent().navigate(CalendarView.class); // leave, so the queue page is drawn anew for clerk2
+    UI.getCurrent().navigate(TasksView.class);
+    var tabs2 = _get(com.vaadin.flow.component.tabs.Tabs.class, spec -> spec.withId("task-scopes"));
+    tabs2.setSelectedTab(_get(com.vaadin.flow.component.tabs.Tab.class, spec -> spec.withId("scope-done")));
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.tasks.TaskQueue.Done> other = _get(Grid.class, spec -> spec.withId("done-grid"));
+    assertThat(com.github.mvysny.kaributesting.v10.GridKt._findAll(other)).as("only one's own work")
+        .extracting(org.cardcase.tasks.TaskQueue.Done::caseNumber).doesNotContain(task.caseNumber());
+  }
+
   @Test
   void aClerkOpensOnlyTheFilesOfCasesTheirWorkGroupsHandleAndARefusalIsAudited() throws Exception {
     HumanTask task = awaitReview(); // a photo comparison for the verification group

@@ -184,6 +184,16 @@ public class SearchOutbox {
         .max(java.util.Comparator.naturalOrder()).orElse(null);
   }
 
+  /** Changes waiting to be indexed (a backlog that does not shrink means indexing is stuck). */
+  public long waiting() {
+    return jdbc.sql("select count(*) from search_outbox").query(Long.class).single();
+  }
+
+  /** Whether indexing is paused because the search service does not answer (the rows wait). */
+  public boolean paused() {
+    return paused;
+  }
+
   /** Drops the index and queues every case again; the index is whole again once drained. */
   public synchronized int rebuild() {
     index.deleteIndex();

@@ -79,6 +79,24 @@ public class TaskQueue {
    */
   public record Page(List<Item> items, long total, long overdue, String next) {}
 
+  /** A task the person completed: when, which step of which case, and what they decided. */
+  public record Done(long taskId, String caseNumber, String elementId, String caseType, Instant completedAt, String formKey,
+      String decision) {}
+
+  /**
+   * What the person completed since the instant given (the start of their week), newest first; at
+   * most 500, which is more than a week's work at a counter.
+   */
+  public List<Done> doneBy(String person, Instant since) {
+    return jdbc.sql("""
+        select id, case_number, element_id, case_type, completed_at, form_key,
+          coalesce(result->>'photoDecision', result->>'childReviewOutcome', result->>'action', result->>'followUp') from human_task
+        where state = 'COMPLETED' and completed_by = ? and completed_at >= ? order by completed_at desc limit 500""")
+        .params(person, java.sql.Timestamp.from(since))
+        .query((rs, i) -> new Done(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+            rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getString(7))).list();
+  }
+
   public Page page(Person who, Filter f, String after, int limit) {
     if (limit < 1 || limit > 500) {
       throw FieldErrors.of("limit", "between 1 and 500");

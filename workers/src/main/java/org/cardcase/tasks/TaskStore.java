@@ -267,6 +267,16 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
     return forms.definition(t.formKey());
   }
 
+  /** The words of the form for a value chosen in it (a decision), in the reader's language. */
+  public String valueLabel(String formKey, String value, boolean chinese) {
+    if (value == null || formKey == null) {
+      return value == null ? "" : value;
+    }
+    return forms.definition(formKey).fields().stream().filter(f -> f.values().contains(value)).findFirst()
+        .map(f -> org.cardcase.forms.FormDefinition.Field.inLanguage(f.valueLabels().get(f.values().indexOf(value)), chinese))
+        .orElse(value);
+  }
+
   /** A case moved to a new model version at another element: its task at the element it left is withdrawn. */
   @org.springframework.context.event.EventListener
   public void on(org.cardcase.flow.ModelDrafts.CaseMigrated moved) {

@@ -1,0 +1,351 @@
+package org.cardcase.ui;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.checkbox.CheckboxGroup;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.tabs.TabSheet;
+import com.vaadin.flow.component.textfield.PasswordField;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import jakarta.annotation.security.RolesAllowed;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.cardcase.access.SignInGuard;
+import org.cardcase.access.StaffAdministration;
+import org.cardcase.access.StaffAdministration.StaffMember;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.search.SearchOutbox;
+import org.cardcase.shared.FieldErrors;
+import org.springframework.boot.actuate.health.CompositeHealth;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthComponent;
+import org.springframework.boot.actuate.health.HealthEndpoint;
+import org.springframework.boot.actuate.health.Status;
+
+/**
+ * What an administrator keeps: the staff accounts (create, work groups, disable, new password,
+ * unlock; each with a reason, in the account's audit trail), the search index (its backlog and a
+ * rebuild from PostgreSQL) and the health of each component, as the health endpoint reports it.
+ */
+@Route(value = "admin", layout = MainLayout.class)
+@PageTitle("CardCase")
+@RolesAllowed("ADMIN")
+public class AdminView extends VerticalLayout {
+  private final StaffAdministration admin;
+  private final SignInGuard signIn;
+  private final SearchOutbox outbox;
+  private final HealthEndpoint health;
+  private final Staff staff;
+  private final Grid<StaffMember> people = new Grid<>();
+  private final Grid<Map.Entry<String, HealthComponent>> components = new Grid<>();
+  private final Span backlog = new Span();
+  private final DateTimeFormatter when;
+
+  public AdminView(StaffAdministration admin, SignInGuard signIn, SearchOutbox outbox, HealthEndpoint health, Staff staff) {
+    this.admin = admin;
+    this.signIn = signIn;
+    this.outbox = outbox;
+    this.health = health;
+    this.staff = staff;
+    this.when = Dates.dateTime(getLocale());
+    setSizeFull();
+    TabSheet tabs = new TabSheet();
+    tabs.setId("admin-tabs");
+    tabs.setSizeFull();
+    tabs.add(getTranslation("admin.tab.staff"), staffTab()).setId("admin-tab-staff");
+    tabs.add(getTranslation("admin.tab.search"), searchTab()).setId("admin-tab-search");
+    tabs.add(getTranslation("admin.tab.health"), healthTab()).setId("admin-tab-health");
+    add(tabs);
+    // the health and the backlog stay current while the page is open
+    addAttachListener(e -> {
+      var poll = e.getUI().addPollListener(p -> {
+        showHealth();
+        showBacklog();
+      });
+      addDetachListener(d -> {
+        poll.remove();
+        d.unregisterListener();
+      });
+    });
+  }
+
+  // ---- staff accounts
+
+  private Component staffTab() {
+    people.setId("staff-grid");
+    people.addColumn(StaffMember::username).setHeader(getTranslation("admin.col.username")).setAutoWidth(true);
+    people.addColumn(StaffMember::displayName).setHeader(getTranslation("admin.col.displayName")).setAutoWidth(true);
+    people.addColumn(m -> String.join("、", m.roles().stream().map(r -> getTranslation("role." + r)).toList()))
+        .setHeader(getTranslation("admin.col.roles")).setAutoWidth(true);
+    people.addColumn(m -> String.join("、", m.groups().stream().map(g -> getTranslation("group." + g)).toList()))
+        .setHeader(getTranslation("admin.col.groups")).setAutoWidth(true).setKey("groups");
+    people.addComponentColumn(this::state).setHeader(getTranslation("admin.col.state")).setAutoWidth(true).setKey("state");
+    people.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFlexGrow(1).setKey("actions");
+    Button create = new Button(getTranslation("admin.create"), e -> createDialog());
+    create.setId("staff-create");
+    create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    showPeople();
+    VerticalLayout v = new VerticalLayout(create, people);
+    v.setPadding(false);
+    v.setSizeFull();
+    v.expand(people);
+    return v;
+  }
+
+  private void showPeople() {
+    people.setItems(admin.all());
+  }
+
+  private Component state(StaffMember m) {
+    Span s = new Span(m.lockedAt() != null ? getTranslation("admin.state.locked", when.format(m.lockedAt()))
+        : getTranslation(m.enabled() ? "admin.state.enabled" : "admin.state.disabled"));
+    s.getElement().getThemeList().add(m.enabled() && m.lockedAt() == null ? "badge success" : "badge error");
+    return s;
+  }
+
+  private Component actions(StaffMember m) {
+    String id = m.username();
+    Button groups = new Button(getTranslation("admin.groups"), e -> groupsDialog(m));
+    groups.setId("staff-groups-" + id);
+    Button enable = new Button(getTranslation(m.enabled() ? "admin.disable" : "admin.enable"),
+        e -> reasonDialog(getTranslation(m.enabled() ? "admin.disable.title" : "admin.enable.title", id), null,
+            (reason, password) -> admin.setEnabled(id, !m.enabled(), staff.person().name(), reason),
+            getTranslation(m.enabled() ? "admin.disable.done" : "admin.enable.done", id)));
+    enable.setId("staff-enable-" + id);
+    Button password = new Button(getTranslation("admin.password"), e -> reasonDialog(getTranslation("admin.password.title", id),
+        new PasswordField(getTranslation("admin.field.password")),
+        (reason, pw) -> admin.resetPassword(id, pw, staff.person().name(), reason), getTranslation("admin.password.done", id)));
+    password.setId("staff-password-" + id);
+    HorizontalLayout h = new HorizontalLayout(groups, enable, password);
+    if (m.lockedAt() != null) {
+      Button unlock = new Button(getTranslation("admin.unlock"), e -> reasonDialog(getTranslation("admin.unlock.title", id), null,
+          (reason, pw) -> signIn.unlock(id, staff.person().name(), reason), getTranslation("admin.unlock.done", id)));
+      unlock.setId("staff-unlock-" + id);
+      h.add(unlock);
+    }
+    h.setSpacing(true);
+    return h;
+  }
+
+  private interface Change {
+    void apply(String reason, String password);
+  }
+
+  /** Every change to an account asks why: the reason goes into the account's audit trail. */
+  private void reasonDialog(String title, PasswordField password, Change change, String done) {
+    Dialog d = new Dialog();
+    d.setId("staff-dialog");
+    d.setHeaderTitle(title);
+    TextField reason = new TextField(getTranslation("admin.field.reason"));
+    reason.setId("staff-reason");
+    reason.setWidthFull();
+    FormLayout form = new FormLayout();
+    if (password != null) {
+      password.setId("staff-new-password");
+      password.setHelperText(getTranslation("admin.field.password.help"));
+      form.add(password);
+    }
+    form.add(reason);
+    d.add(form);
+    Button ok = new Button(getTranslation("admin.confirm"), e -> {
+      try {
+        change.apply(reason.getValue(), password == null ? null : password.getValue());
+        d.close();
+        told(done, true);
+        showPeople();
+      } catch (FieldErrors ex) {
+        showErrors(ex, Map.of("reason", reason, "password", password == null ? reason : password, "enabled", reason));
+      }
+    });
+    ok.setId("staff-confirm");
+    ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    d.getFooter().add(new Button(getTranslation("tasks.bulk.cancel"), e -> d.close()), ok);
+    d.open();
+  }
+
+  private void groupsDialog(StaffMember m) {
+    Dialog d = new Dialog();
+    d.setId("staff-dialog");
+    d.setHeaderTitle(getTranslation("admin.groups.title", m.username()));
+    CheckboxGroup<String> groups = groupsField();
+    groups.setValue(new java.util.HashSet<>(m.groups()));
+    TextField reason = new TextField(getTranslation("admin.field.reason"));
+    reason.setId("staff-reason");
+    reason.setWidthFull();
+    d.add(new VerticalLayout(groups, reason));
+    Button ok = new Button(getTranslation("admin.confirm"), e -> {
+      try {
+        admin.setGroups(m.username(), new ArrayList<>(groups.getValue()), staff.person().name(), reason.getValue());
+        d.close();
+        told(getTranslation("admin.groups.done", m.username()), true);
+        showPeople();
+      } catch (FieldErrors ex) {
+        showErrors(ex, Map.of("reason", reason));
+      }
+    });
+    ok.setId("staff-confirm");
+    ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    d.getFooter().add(new Button(getTranslation("tasks.bulk.cancel"), e -> d.close()), ok);
+    d.open();
+  }
+
+  private CheckboxGroup<String> groupsField() {
+    CheckboxGroup<String> groups = new CheckboxGroup<>(getTranslation("admin.field.groups"));
+    groups.setId("staff-field-groups");
+    groups.setItems(StaffAdministration.WORK_GROUPS);
+    groups.setItemLabelGenerator(g -> getTranslation("group." + g));
+    return groups;
+  }
+
+  private void createDialog() {
+    Dialog d = new Dialog();
+    d.setId("staff-dialog");
+    d.setHeaderTitle(getTranslation("admin.create"));
+    TextField username = new TextField(getTranslation("admin.col.username"));
+    username.setId("staff-field-username");
+    TextField display = new TextField(getTranslation("admin.col.displayName"));
+    display.setId("staff-field-display");
+    CheckboxGroup<String> roles = new CheckboxGroup<>(getTranslation("admin.col.roles"));
+    roles.setId("staff-field-roles");
+    roles.setItems(StaffAdministration.ROLES);
+    roles.setItemLabelGenerator(r -> getTranslation("role." + r));
+    CheckboxGroup<String> groups = groupsField();
+    PasswordField password = new PasswordField(getTranslation("admin.field.password"));
+    password.setId("staff-field-password");
+    password.setHelperText(getTranslation("admin.field.password.help"));
+    FormLayout form = new FormLayout(username, display, roles, groups, password);
+    d.add(form);
+    Button ok = new Button(getTranslation("admin.create.confirm"), e -> {
+      try {
+        admin.create(new StaffAdministration.NewStaff(username.getValue(), display.getValue(), new ArrayList<>(roles.getValue()),
+            new ArrayList<>(groups.getValue()), password.getValue()), staff.person().name());
+        d.close();
+        told(getTranslation("admin.create.done", username.getValue().strip()), true);
+        showPeople();
+      } catch (FieldErrors ex) {
+        showErrors(ex, Map.of("username", username, "displayName", display, "roles", roles, "groups", groups, "password", password));
+      }
+    });
+    ok.setId("staff-confirm");
+    ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    d.getFooter().add(new Button(getTranslation("tasks.bulk.cancel"), e -> d.close()), ok);
+    d.open();
+  }
+
+  /** The server's refusal, at each field, in the reader's language (the rule is named by field and kind). */
+  private void showErrors(FieldErrors ex, Map<String, ? extends Component> fields) {
+    fields.values().forEach(f -> {
+      if (f instanceof com.vaadin.flow.component.HasValidation v) {
+        v.setInvalid(false);
+      }
+    });
+    ex.errors().forEach((field, message) -> {
+      String kind = message.contains("taken") ? ".taken" : message.contains("own account") ? ".self" : "";
+      String text = getTranslation("admin.error." + field + kind);
+      Component c = fields.get(field);
+      if (c instanceof com.vaadin.flow.component.HasValidation v) {
+        v.setErrorMessage(text);
+        v.setInvalid(true);
+      } else {
+        told(text, false);
+      }
+    });
+  }
+
+  private void told(String text, boolean ok) {
+    Notification n = Notification.show(text, 4000, Notification.Position.BOTTOM_START);
+    n.addThemeVariants(ok ? NotificationVariant.LUMO_SUCCESS : NotificationVariant.LUMO_ERROR);
+  }
+
+  // ---- search index
+
+  private Component searchTab() {
+    backlog.setId("search-backlog");
+    showBacklog();
+    Button rebuild = new Button(getTranslation("admin.search.rebuild"), e -> {
+      Dialog d = new Dialog();
+      d.setId("rebuild-confirm-dialog");
+      d.add(new Paragraph(getTranslation("admin.search.rebuild.confirm")));
+      Button yes = new Button(getTranslation("admin.search.rebuild"), x -> {
+        d.close();
+        long t0 = System.nanoTime();
+        try {
+          int n = outbox.rebuild();
+          told(getTranslation("admin.search.rebuilt", n, (System.nanoTime() - t0) / 1_000_000), true);
+        } catch (RuntimeException failed) {
+          told(getTranslation("admin.search.failed", String.valueOf(failed.getMessage())), false);
+        }
+        showBacklog();
+      });
+      yes.setId("rebuild-confirm");
+      yes.addThemeVariants(ButtonVariant.LUMO_ERROR, ButtonVariant.LUMO_PRIMARY);
+      d.getFooter().add(new Button(getTranslation("tasks.bulk.cancel"), x -> d.close()), yes);
+      d.open();
+    });
+    rebuild.setId("search-rebuild");
+    VerticalLayout v = new VerticalLayout(new H3(getTranslation("admin.tab.search")), new Paragraph(getTranslation("admin.search.text")),
+        backlog, rebuild);
+    v.setPadding(false);
+    return v;
+  }
+
+  private void showBacklog() {
+    backlog.setText(getTranslation(outbox.paused() ? "admin.search.paused" : "admin.search.backlog", outbox.waiting()));
+  }
+
+  // ---- component health
+
+  private Component healthTab() {
+    components.setId("health-grid");
+    components.addColumn(c -> label(c.getKey())).setHeader(getTranslation("admin.health.component")).setAutoWidth(true);
+    components.addComponentColumn(c -> {
+      Status s = c.getValue().getStatus();
+      Span b = new Span(getTranslation("admin.health.status." + s.getCode()));
+      b.getElement().getThemeList().add(Status.UP.equals(s) ? "badge success" : "badge error");
+      return b;
+    }).setHeader(getTranslation("admin.health.status")).setAutoWidth(true).setKey("status");
+    components.addColumn(c -> c.getValue() instanceof Health h ? details(h.getDetails()) : "")
+        .setHeader(getTranslation("admin.health.details")).setFlexGrow(1).setKey("details");
+    showHealth();
+    VerticalLayout v = new VerticalLayout(new Paragraph(getTranslation("admin.health.text")), components);
+    v.setPadding(false);
+    v.setSizeFull();
+    v.expand(components);
+    return v;
+  }
+
+  private void showHealth() {
+    HealthComponent all = health.health();
+    List<Map.Entry<String, HealthComponent>> rows = new ArrayList<>();
+    if (all instanceof CompositeHealth c) {
+      rows.addAll(c.getComponents().entrySet());
+    }
+    components.setItems(rows);
+  }
+
+  private String label(String component) {
+    String t = getTranslation("admin.health.name." + component);
+    return t.startsWith("!") ? component : t;
+  }
+
+  private static String details(Map<String, Object> d) {
+    StringBuilder b = new StringBuilder();
+    d.forEach((k, v) -> b.append(b.isEmpty() ? "" : " · ").append(k).append(": ").append(v));
+    return b.toString();
+  }
+}
