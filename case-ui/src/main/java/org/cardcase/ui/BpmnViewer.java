@@ -28,12 +28,73 @@ public class BpmnViewer extends Component implements HasSize {
   public record Heat(double level, String label, long waiting) {}
 
   public BpmnViewer(byte[] xml, Set<String> highlighted) {
-    getElement().setProperty("xml", new String(xml, StandardCharsets.UTF_8));
+    getElement().setProperty("xml", new String(inLanguage(xml, getLocale(), this::getTranslation), StandardCharsets.UTF_8));
     getElement().setProperty("highlight", String.join(",", highlighted));
     // kept for tests and tools that read the state without a browser
     getElement().setAttribute("data-highlight", String.join(",", highlighted));
     setWidthFull();
     setHeight("320px");
+  }
+
+  /** The name kept with the model for a language: {@code <zeebe:property name="name@zh-CN" value="…"/>}. */
+  static final String NAME_PROPERTY = "name@";
+
+  /**
+   * The model with its element names in the reader's language, for showing only (the modeler edits
+   * the model as deployed). A name kept with the model for the language comes first, then the
+   * workspace's name for the step, else the model's own name. English readers see the model's names.
+   */
+  static byte[] inLanguage(byte[] xml, java.util.Locale locale, java.util.function.Function<String, String> translation) {
+    if (locale == null || locale.getLanguage().equals("en")) {
+      return xml;
+    }
+    try {
+      var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+      factory.setNamespaceAware(true);
+      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      org.w3c.dom.Document doc = factory.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(xml));
+      var named = doc.getElementsByTagNameNS("http://www.omg.org/spec/BPMN/20100524/MODEL", "*");
+      for (int i = 0; i < named.getLength(); i++) {
+        org.w3c.dom.Element e = (org.w3c.dom.Element) named.item(i);
+        if (!e.hasAttribute("id") || !e.hasAttribute("name")) {
+          continue;
+        }
+        String name = keptWithModel(e, locale);
+        if (name == null) {
+          String t = translation.apply("step." + e.getAttribute("id"));
+          name = t == null || t.startsWith("!") ? null : t;
+        }
+        if (name != null) {
+          e.setAttribute("name", name);
+        }
+      }
+      var out = new java.io.ByteArrayOutputStream();
+      javax.xml.transform.TransformerFactory.newInstance().newTransformer()
+          .transform(new javax.xml.transform.dom.DOMSource(doc), new javax.xml.transform.stream.StreamResult(out));
+      return out.toByteArray();
+    } catch (Exception unreadable) {
+      return xml; // shown as deployed: a diagram in English beats no diagram
+    }
+  }
+
+  private static String keptWithModel(org.w3c.dom.Element e, java.util.Locale locale) {
+    var props = e.getElementsByTagNameNS("http://camunda.org/schema/zeebe/1.0", "property");
+    for (int i = 0; i < props.getLength(); i++) {
+      org.w3c.dom.Element p = (org.w3c.dom.Element) props.item(i);
+      String n = p.getAttribute("name");
+      // only the element's own properties, not those of a subprocess's children
+      if (isOwn(p, e)) {
+        if (n.equals(NAME_PROPERTY + locale.toLanguageTag()) || n.equals(NAME_PROPERTY + locale.getLanguage())) {
+          return p.getAttribute("value");
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isOwn(org.w3c.dom.Element property, org.w3c.dom.Element element) {
+    org.w3c.dom.Node extension = property.getParentNode() == null ? null : property.getParentNode().getParentNode();
+    return extension != null && extension.getParentNode() == element;
   }
 
   /** Colours and labels the elements (by id); elements not in the map stay as drawn. */

@@ -57,6 +57,14 @@ public class CalendarView extends VerticalLayout {
     years.addColumn(y -> y.updatedBy() + " · " + when.format(y.updatedAt())).setHeader(getTranslation("calendar.col.updated"))
         .setAutoWidth(true);
     years.setAllRowsVisible(true);
+    // a year's arrangements, dates in the reader's format and occasions in their language
+    years.setItemDetailsRenderer(new com.vaadin.flow.data.renderer.ComponentRenderer<>(y -> {
+      Div list = new Div();
+      list.setId("calendar-year-days-" + y.year());
+      list.getStyle().set("white-space", "pre-line");
+      list.setText(daysOf(y));
+      return list;
+    }));
     years.asSingleSelect().addValueChangeListener(e -> {
       if (e.getValue() != null) {
         edit(e.getValue());
@@ -69,30 +77,98 @@ public class CalendarView extends VerticalLayout {
     refresh();
   }
 
+  /** One arrangement of the year being edited: a row of the table. */
+  static final class Row {
+    java.time.LocalDate date;
+    org.cardcase.calendar.WorkingDayCalendar.Kind kind = org.cardcase.calendar.WorkingDayCalendar.Kind.HOLIDAY;
+    String occasion = "";
+
+    Row(java.time.LocalDate date, org.cardcase.calendar.WorkingDayCalendar.Kind kind, String occasion) {
+      this.date = date;
+      this.kind = kind;
+      this.occasion = occasion == null ? "" : occasion;
+    }
+  }
+
+  private final List<Row> rows = new java.util.ArrayList<>();
+  private final Grid<Row> table = new Grid<>();
+  /** Server refusals by row date ("days.2027-02-06"), shown at the row. */
+  private final java.util.Map<String, String> rowErrors = new java.util.HashMap<>();
+
   private VerticalLayout editor() {
     year.setId("calendar-year");
     year.setLabel(getTranslation("calendar.col.year"));
     year.setMin(1950);
     year.setMax(2100);
     year.setStepButtonsVisible(true);
-    // another year typed: show that year as loaded, or an empty form, never the previous year's text
+    // another year typed: show that year as loaded, or an empty form, never the previous year's days
     year.addValueChangeListener(e -> {
       if (!e.isFromClient()) {
         return;
       }
       calendar.years().stream().filter(y -> e.getValue() != null && y.year() == e.getValue()).findFirst().ifPresentOrElse(this::edit,
           () -> {
+            rows.clear();
+            showRows();
             days.clear();
             source.clear();
             reason.clear();
             errors.setText("");
           });
     });
+    // the table: a date picker, the kind and the occasion per row, every row's problem at the row
+    table.setId("calendar-table");
+    table.addComponentColumn(r -> {
+      com.vaadin.flow.component.datepicker.DatePicker d = new com.vaadin.flow.component.datepicker.DatePicker(r.date);
+      d.setLocale(getLocale());
+      d.setId("calendar-row-date-" + rows.indexOf(r));
+      d.addValueChangeListener(e -> r.date = e.getValue());
+      String problem = r.date == null ? null : rowErrors.get("days." + r.date);
+      d.setInvalid(problem != null);
+      d.setErrorMessage(problem);
+      return d;
+    }).setHeader(getTranslation("calendar.col.date")).setWidth("14em").setFlexGrow(0).setKey("date");
+    table.addComponentColumn(r -> {
+      com.vaadin.flow.component.select.Select<org.cardcase.calendar.WorkingDayCalendar.Kind> k = new com.vaadin.flow.component.select.Select<>();
+      k.setItems(org.cardcase.calendar.WorkingDayCalendar.Kind.values());
+      k.setItemLabelGenerator(x -> getTranslation("calendar.kind." + x.name()));
+      k.setValue(r.kind);
+      k.addValueChangeListener(e -> r.kind = e.getValue());
+      return k;
+    }).setHeader(getTranslation("calendar.col.kind")).setWidth("12em").setFlexGrow(0);
+    table.addComponentColumn(r -> {
+      TextField o = new TextField();
+      o.setValue(r.occasion);
+      o.setWidthFull();
+      o.setHelperText(holidayName(r.occasion).equals(r.occasion) ? null : holidayName(r.occasion));
+      o.addValueChangeListener(e -> r.occasion = e.getValue());
+      return o;
+    }).setHeader(getTranslation("calendar.col.occasion")).setFlexGrow(1);
+    table.addComponentColumn(r -> {
+      Button remove = new Button(getTranslation("calendar.remove"), e -> {
+        rows.remove(r);
+        showRows();
+      });
+      remove.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_ERROR);
+      return remove;
+    }).setAutoWidth(true).setFlexGrow(0);
+    table.setAllRowsVisible(true);
+    Button add = new Button(getTranslation("calendar.add"), e -> {
+      rows.add(new Row(null, org.cardcase.calendar.WorkingDayCalendar.Kind.HOLIDAY, ""));
+      showRows();
+    });
+    add.setId("calendar-add");
+    // a State Council notice pasted as lines goes into the table in one step
     days.setId("calendar-days");
     days.setLabel(getTranslation("calendar.days"));
     days.setHelperText(getTranslation("calendar.days.help"));
     days.setWidthFull();
-    days.setHeight("16em");
+    days.setHeight("10em");
+    Button paste = new Button(getTranslation("calendar.paste"), e -> paste());
+    paste.setId("calendar-paste");
+    com.vaadin.flow.component.details.Details pasteBox = new com.vaadin.flow.component.details.Details(
+        getTranslation("calendar.paste.title"), new VerticalLayout(days, paste));
+    pasteBox.setId("calendar-paste-box");
     source.setId("calendar-source");
     source.setLabel(getTranslation("calendar.source"));
     source.setWidthFull();
@@ -104,16 +180,39 @@ public class CalendarView extends VerticalLayout {
     Button save = new Button(getTranslation("calendar.save"), e -> save());
     save.setId("calendar-save");
     save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-    VerticalLayout form = new VerticalLayout(new HorizontalLayout(year), days, source, reason, errors, save);
+    VerticalLayout form = new VerticalLayout(new HorizontalLayout(year), table, add, pasteBox, source, reason, errors, save);
     form.setPadding(false);
     form.setMaxWidth("60em");
     return form;
   }
 
+  private void showRows() {
+    rows.sort(java.util.Comparator.comparing((Row r) -> r.date == null ? java.time.LocalDate.MAX : r.date));
+    table.setItems(rows);
+  }
+
+  /** Lines put into the table; every bad line is said at once and the table is left as it was. */
+  private void paste() {
+    try {
+      List<CalendarStore.Day> parsed = CalendarStore.parse(days.getValue());
+      rows.clear();
+      parsed.forEach(d -> rows.add(new Row(d.date(), d.kind(), d.occasion())));
+      rowErrors.clear();
+      showRows();
+      errors.setText("");
+      days.clear();
+    } catch (FieldErrors e) {
+      errors.setText(said(e));
+    }
+  }
+
   private void edit(CalendarStore.Year y) {
     year.setValue(y.year());
-    days.setValue(y.days().stream().map(d -> d.date() + "," + d.kind().name().toLowerCase() + "," + d.occasion())
-        .collect(Collectors.joining("\n")));
+    rows.clear();
+    y.days().forEach(d -> rows.add(new Row(d.date(), d.kind(), d.occasion())));
+    rowErrors.clear();
+    showRows();
+    days.clear();
     source.setValue(y.source());
     reason.clear();
     errors.setText("");
@@ -130,16 +229,67 @@ public class CalendarView extends VerticalLayout {
       return;
     }
     try {
-      List<CalendarStore.Day> parsed = CalendarStore.parse(days.getValue());
-      CalendarStore.Change c = calendar.saveYear(year.getValue(), parsed, source.getValue(), reason.getValue(),
+      List<CalendarStore.Day> list = rows.stream().map(r -> new CalendarStore.Day(r.date, r.kind, r.occasion.strip())).toList();
+      CalendarStore.Change c = calendar.saveYear(year.getValue(), list, source.getValue(), reason.getValue(),
           auth.getPrincipalName().orElseThrow());
       errors.setText("");
+      rowErrors.clear();
+      showRows();
       Notification.show(getTranslation("calendar.saved", c.year(), c.added().size(), c.removed().size(), c.changed().size(),
           c.deadlinesRecomputed()), 6000, Notification.Position.BOTTOM_START).setId("calendar-saved");
       refresh();
     } catch (FieldErrors e) {
-      errors.setText(e.errors().entrySet().stream().map(x -> x.getKey() + ": " + x.getValue()).collect(Collectors.joining("\n")));
+      rowErrors.clear();
+      e.errors().forEach((k, v) -> {
+        if (k.startsWith("days.")) {
+          rowErrors.put(k, problem(k, v));
+        }
+      });
+      showRows();
+      errors.setText(said(e));
     }
+  }
+
+  /** Every problem at once, in the reader's language. */
+  private String said(FieldErrors e) {
+    return e.errors().entrySet().stream().map(x -> where(x.getKey()) + ": " + problem(x.getKey(), x.getValue()))
+        .collect(Collectors.joining("\n"));
+  }
+
+  private String where(String key) {
+    if (key.startsWith("days.")) {
+      return Dates.date(getLocale()).format(java.time.LocalDate.parse(key.substring(5)));
+    }
+    if (key.startsWith("line ")) {
+      return getTranslation("calendar.line", key.substring(5));
+    }
+    return getTranslation("calendar.field." + key);
+  }
+
+  /** The store's rule, said in the reader's words (the store speaks English to the API). */
+  private String problem(String key, String message) {
+    String code = message.contains("is not in") ? "notInYear" : message.contains("appears twice") ? "twice"
+        : message.contains("already a working day") ? "weekdayWorkday" : message.contains("name the occasion") ? "occasion"
+        : message.contains("at most 60") ? "occasionLong" : message.contains("expected date,") ? "lineFormat"
+        : message.contains("is not a date") ? "lineDate" : message.contains("kind must be") ? "lineKind"
+        : message.contains("a date and a kind") ? "dateMissing" : key.equals("source") ? "source" : key.equals("reason") ? "reason"
+        : key.equals("year") ? "year" : null;
+    return code == null ? message : getTranslation("calendar.err." + code, year.getValue() == null ? "" : String.valueOf(year.getValue()));
+  }
+
+  /** A year's arrangements, one per line, as the reader reads dates and names occasions. */
+  String daysOf(CalendarStore.Year y) {
+    return y.days().stream().map(d -> Dates.date(getLocale()).format(d.date()) + " · "
+        + getTranslation("calendar.kind." + d.kind().name()) + " · " + holidayName(d.occasion())).collect(Collectors.joining("\n"));
+  }
+
+  /** A known occasion's name in the reader's language (the notice lists them in English here). */
+  String holidayName(String occasion) {
+    if (occasion == null || occasion.isBlank()) {
+      return "";
+    }
+    String t = getTranslation("holiday." + occasion.strip().replace(' ', '_'));
+    return t.startsWith("!") ? occasion : t;
   }
 
   private void refresh() {

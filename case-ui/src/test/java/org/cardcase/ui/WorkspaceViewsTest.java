@@ -502,7 +502,7 @@ class WorkspaceViewsTest {
   }
 
   @Test
-  void anAdministratorAddsACalendarYearAndABadLineChangesNothing() {
+  void anAdministratorAddsACalendarYearInTheTableAndABadDayChangesNothing() {
     signIn("admin");
     UI.getCurrent().navigate(CalendarView.class);
     com.vaadin.flow.component.textfield.IntegerField year = _get(com.vaadin.flow.component.textfield.IntegerField.class,
@@ -510,32 +510,62 @@ class WorkspaceViewsTest {
     TextArea days = _get(TextArea.class, spec -> spec.withId("calendar-days"));
     TextField source = _get(TextField.class, spec -> spec.withId("calendar-source"));
     TextField reason = _get(TextField.class, spec -> spec.withId("calendar-reason"));
-    year.setValue(2031);
+    @SuppressWarnings("unchecked")
+    Grid<CalendarView.Row> table = _get(Grid.class, spec -> spec.withId("calendar-table"));
+    com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue(year, 2031);
+    // the notice's lines go into the table, which is what is saved
     days.setValue("2031-01-01,holiday,New Year\n2031-01-07,workday,New Year");
+    _click(_get(Button.class, spec -> spec.withId("calendar-paste")));
+    assertThat(com.github.mvysny.kaributesting.v10.GridKt._size(table)).isEqualTo(2);
     source.setValue("test notice");
     reason.setValue("test");
     _click(_get(Button.class, spec -> spec.withId("calendar-save")));
     com.vaadin.flow.component.html.Div errors = _get(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("calendar-errors"));
-    assertThat(errors.getText()).contains("days.2031-01-07").contains("Saturday or Sunday");
+    assertThat(errors.getText()).contains("Jan 7, 2031").contains("Saturday or Sunday");
+    var bad = (com.vaadin.flow.component.datepicker.DatePicker) com.github.mvysny.kaributesting.v10.GridKt._getCellComponent(table, 1,
+        "date");
+    assertThat(bad.isInvalid()).as("the refused day is marked at its row").isTrue();
     assertThat(jdbc.sql("select count(*) from calendar_year where year = 2031").query(Long.class).single()).isZero();
 
-    days.setValue("2031-01-01,holiday,New Year\n2031-01-04,workday,New Year");
+    // corrected in the table: the make-up day moved to the Saturday
+    bad.setValue(java.time.LocalDate.of(2031, 1, 4));
     _click(_get(Button.class, spec -> spec.withId("calendar-save")));
     assertThat(errors.getText()).isEmpty();
-    assertThat(jdbc.sql("select count(*) from calendar_day where year = 2031").query(Long.class).single()).isEqualTo(2);
+    assertThat(jdbc.sql("select day::text from calendar_day where year = 2031 order by day").query(String.class).list())
+        .containsExactly("2031-01-01", "2031-01-04");
     assertThat(jdbc.sql("select actor from audit_entry where subject = 'calendar:2031'").query(String.class).list()).containsExactly("admin");
-    // issue 14 defect 7: typing another year shows that year, never the previous year's text; every bad line is said
+    // issue 14 defect 7: typing another year shows that year, never the previous year's days; every bad line is said
     com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue(year, 2032);
     assertThat(source.getValue()).as("not 2031's source").isEmpty();
-    assertThat(days.getValue()).isEmpty();
+    assertThat(com.github.mvysny.kaributesting.v10.GridKt._size(table)).isZero();
     com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue(year, 2031);
     assertThat(source.getValue()).isEqualTo("test notice");
+    assertThat(com.github.mvysny.kaributesting.v10.GridKt._size(table)).isEqualTo(2);
     com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue(year, 2032);
     days.setValue("2032-01-01,holiday,New Year\nnot a line\n2032-13-01,holiday,x\n2032-01-05,sometimes,y");
-    source.setValue("test notice 2032");
-    reason.setValue("test");
+    _click(_get(Button.class, spec -> spec.withId("calendar-paste")));
+    assertThat(errors.getText()).contains("Line 2").contains("Line 3").contains("Line 4");
+    assertThat(com.github.mvysny.kaributesting.v10.GridKt._size(table)).as("a bad paste leaves the table as it was").isZero();
+  }
+
+  @Test
+  void theCalendarSaysItsDaysAndRefusalsInChinese() {
+    signIn("admin");
+    UI.getCurrent().setLocale(Locale.SIMPLIFIED_CHINESE);
+    UI.getCurrent().navigate(CalendarView.class);
+    com.github.mvysny.kaributesting.v10.HasValueUtilsKt._setValue(
+        _get(com.vaadin.flow.component.textfield.IntegerField.class, spec -> spec.withId("calendar-year")), 2033);
+    _get(TextArea.class, spec -> spec.withId("calendar-days")).setValue("2033-01-03,workday,New Year");
+    _click(_get(Button.class, spec -> spec.withId("calendar-paste")));
     _click(_get(Button.class, spec -> spec.withId("calendar-save")));
-    assertThat(errors.getText()).contains("line 2").contains("line 3").contains("line 4");
+    String said = _get(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("calendar-errors")).getText();
+    assertThat(said).contains("2033年1月3日").contains("调休上班日应为周六或周日").contains("请说明安排的来源").doesNotContain("Saturday");
+    // a loaded year's days: the date in the reader's format and the occasion in their language
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.calendar.CalendarStore.Year> years = _get(Grid.class, spec -> spec.withId("calendar-years"));
+    var y2026 = com.github.mvysny.kaributesting.v10.GridKt._findAll(years).stream().filter(y -> y.year() == 2026).findFirst().orElseThrow();
+    String list = _get(CalendarView.class).daysOf(y2026);
+    assertThat(list).contains("2026年1月1日 · 放假 · 元旦").contains("春节").doesNotContain("Spring Festival");
   }
 
   @Test
