@@ -161,9 +161,9 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
       history.setId("card-history");
       history.addColumn(t -> when.format(t.at())).setHeader(getTranslation("case.col.when")).setAutoWidth(true);
       history.addColumn(t -> getTranslation("card.state." + t.to())).setHeader(getTranslation("case.col.state")).setAutoWidth(true);
-      history.addColumn(CardTransition::actor).setHeader(getTranslation("case.col.who")).setAutoWidth(true);
-      history.addColumn(t -> t.channel() == null ? "" : t.channel()).setHeader(getTranslation("cases.col.channel")).setAutoWidth(true);
-      history.addColumn(CardTransition::reason).setHeader(getTranslation("case.col.why"));
+      history.addColumn(t -> Labels.actor(this, t.actor())).setHeader(getTranslation("case.col.who")).setAutoWidth(true);
+      history.addColumn(t -> Labels.channel(this, t.channel())).setHeader(getTranslation("cases.col.channel")).setAutoWidth(true);
+      history.addColumn(t -> CardHistoryText.of(this, t.reason())).setHeader(getTranslation("case.col.why")).setKey("why");
       history.setItems(cards.history(card.cardId()));
       history.setAllRowsVisible(true);
       add(history);
@@ -193,7 +193,7 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
     Grid<AuditTrail.Entry> trail = new Grid<>();
     trail.setId("audit-timeline");
     trail.addColumn(e -> when.format(e.at())).setHeader(getTranslation("case.col.when")).setAutoWidth(true);
-    trail.addColumn(AuditTrail.Entry::actor).setHeader(getTranslation("case.col.who")).setAutoWidth(true);
+    trail.addColumn(e -> Labels.actor(this, e.actor())).setHeader(getTranslation("case.col.who")).setAutoWidth(true);
     trail.addColumn(e -> getTranslation("audit." + e.action())).setHeader(getTranslation("case.col.what")).setAutoWidth(true);
     if (staff.has("SUPERVISOR") || staff.has("ADMIN")) {
       trail.addComponentColumn(e -> details(e.detail())).setHeader(getTranslation("case.col.detail")).setFlexGrow(2).setKey("detail");

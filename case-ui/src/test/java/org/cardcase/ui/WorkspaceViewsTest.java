@@ -459,9 +459,15 @@ class WorkspaceViewsTest {
         .param("case:" + task.caseNumber()).query(String.class).list();
     assertThat(byClerk2).containsExactly("CASE_VIEW_REFUSED", "CASE_VIEW_REFUSED");
     signIn("clerk"); // verification: the group has the task
+    UI.getCurrent().setLocale(Locale.SIMPLIFIED_CHINESE);
     UI.getCurrent().navigate(CaseView.class, task.caseNumber());
     assertThat(_find(Paragraph.class, spec -> spec.withId("case-not-yours"))).isEmpty();
     assertThat(_get(Span.class, spec -> spec.withId("case-name")).getText()).isEqualTo("段*");
+    // issue 14 defect 8: the card history in the reader's language, channels by name
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.cards.CardTransition> history = _get(Grid.class, spec -> spec.withId("card-history"));
+    assertThat(com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow(history, 0)).contains("已受理申请", "网上服务大厅")
+        .doesNotContain("application received").doesNotContain("web-portal");
     var analyst = accounts.find("analyst").orElseThrow();
     assertThat(access.openable(List.of(task.caseNumber()), new org.cardcase.tasks.TaskQueue.Person("analyst", analyst.roles(),
         analyst.groups()))).as("analysts open no case files").isEmpty();
