@@ -76,6 +76,11 @@ class WorkspaceBrowserIT {
       waitFor(By.id("task-forbidden"));
       assertThat(browser.findElements(By.id("complete-task"))).isEmpty();
       assertThat(browser.getPageSource()).doesNotContain("萧峰");
+      // nor the case file: work groups separate case files too (defect 5)
+      browser.get(base + "/case/" + cn);
+      assertThat(waitFor(By.id("case-not-yours")).getText()).contains(cn);
+      assertThat(browser.getPageSource()).doesNotContain("萧峰").doesNotContain("萧*");
+      shot("case-not-yours");
       browser.get(base + "/supervision");
       Thread.sleep(1500);
       assertThat(browser.findElements(By.id("sla-steps"))).as("supervisor view refused").isEmpty();
@@ -91,12 +96,22 @@ class WorkspaceBrowserIT {
       waitFor(By.id("tasks"));
       WebElement claim = waitFor(By.id("claim-" + taskId));
       shot("task-queue");
+      assertThat((Boolean) js("const t = arguments[0].shadowRoot.querySelector('#table'); return t.scrollWidth <= t.clientWidth + 1;",
+          waitFor(By.id("tasks")))).as("the queue fits a 1440 px window without scrolling sideways (defect 10)").isTrue();
       ((JavascriptExecutor) browser).executeScript("arguments[0].click();", claim);
       await("claimed", () -> sys.json(sys.get("/api/tasks?caseNumber=" + cn, CLERK)).get(0).get("assignee").asText().equals("clerk"));
       browser.get(base + "/task/" + taskId);
       waitFor(By.id("field-photoDecision"));
       waitFor(By.cssSelector("#task-documents img"));
       shot("task-compare-photos");
+      // the photos enlarged side by side, zoomed together (defect 11)
+      click("task-photos-compare");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElements(By.cssSelector("vaadin-dialog-overlay img")).stream()
+          .filter(i -> Boolean.TRUE.equals(js("return arguments[0].complete && arguments[0].naturalWidth > 0", i))).count() == 2);
+      click("photo-zoom-in");
+      waitForText("photo-zoom-level", "125%");
+      shot("task-photo-compare");
+      click("photo-compare-close");
       // a refusal without a reason is shown next to the field and completes nothing
       choose("field-photoDecision", 1); // reject
 
@@ -116,6 +131,13 @@ class WorkspaceBrowserIT {
       new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElements(
           By.cssSelector("bpmn-viewer#diagram-card-application[rendered] .cardcase-current")).size() == 1);
       shot("case-file");
+      // what the clerk finished today, with the decision in their words (defect 12)
+      browser.get(base + "/tasks");
+      click("scope-done");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElements(By.id("done-grid")).size() == 1
+          && d.findElement(By.id("done-grid")).getText().contains(cn));
+      assertThat(browser.findElement(By.id("done-grid")).getText()).contains("非同一人，不通过");
+      shot("tasks-done-by-me");
       JsonNode audit = sys.json(sys.get("/api/audit/cases/" + cn, SUPERVISOR));
       List<String> actions = new java.util.ArrayList<>();
       audit.forEach(e -> actions.add(e.get("action").asText()));
@@ -139,6 +161,11 @@ class WorkspaceBrowserIT {
       String waiting = created(sys.post("/api/applications", PORTAL, application("阿朱", id("11010519850505022"), "FEMALE")));
       await("second photo comparison task", () -> sys.json(sys.get("/api/tasks?caseNumber=" + waiting, CLERK)).size() == 1);
       signIn(base, "supervisor", "supervisor-demo");
+      browser.get(base + "/tasks");
+      waitFor(By.id("reassign-" + sys.json(sys.get("/api/tasks?caseNumber=" + waiting, CLERK)).get(0).get("id").asLong()));
+      assertThat((Boolean) js("const t = arguments[0].shadowRoot.querySelector('#table'); return t.scrollWidth <= t.clientWidth + 1;",
+          waitFor(By.id("tasks")))).as("the supervisor's queue, with its reassign boxes, fits 1440 px too").isTrue();
+      shot("task-queue-supervisor");
       await("the dashboard counts the open task", () -> {
         browser.get(base + "/dashboard");
         return Long.parseLong(waitFor(By.cssSelector("#kpi-open span")).getText().strip()) >= 1;
@@ -258,6 +285,48 @@ class WorkspaceBrowserIT {
       browser.get(base + "/task/" + thirdTask);
       new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("两张照片是否均为申请人本人"));
       shot("task-new-form");
+      signOut(base);
+
+      // the sign-in page's language switch; the choice becomes the person's (defect 10); administration (defect 12)
+      browser.get(base + "/login");
+      js("arguments[0].value = '2';", waitFor(By.id("login-language")));
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("Sign in"));
+      shot("login-en");
+      signIn(base, "admin", "admin-demo");
+      browser.get(base + "/admin");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("staff-grid")).getText().contains("clerk2"));
+      assertThat(browser.findElement(By.tagName("vaadin-side-nav")).getText()).contains("Administration");
+      assertThat(sys.count("select count(*) from staff_user where username = 'admin' and locale = 'en'")).isEqualTo(1);
+      shot("admin-staff-en");
+      click("staff-enable-clerk2");
+      WebElement why = waitFor(By.id("staff-reason"));
+      why.findElement(By.tagName("input")).sendKeys("on leave until the new year" + org.openqa.selenium.Keys.TAB);
+      click("staff-confirm");
+      await("clerk2 disabled", () -> sys.count("select count(*) from staff_user where username = 'clerk2' and not enabled") == 1);
+      assertThat(sys.get("/api/tasks", "clerk2:clerk2-demo").statusCode()).as("a disabled account calls nothing").isEqualTo(401);
+      click("admin-tab-health");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("health-grid")).getText().contains("PostgreSQL"));
+      shot("admin-health-en");
+      click("admin-tab-search");
+      waitFor(By.id("search-backlog"));
+      shot("admin-search-en");
+      browser.get(base + "/calendar");
+      waitFor(By.id("calendar-table"));
+      // a year typed: its days in the table, each with a date picker in the reader's format
+      js("arguments[0].value = '2026'; arguments[0].dispatchEvent(new CustomEvent('change'));", waitFor(By.id("calendar-year")));
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElements(By.cssSelector("#calendar-table vaadin-date-picker")).size() > 10);
+      shot("calendar-en");
+      js("arguments[0].value = '1';", waitFor(By.id("language")));
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("工作日历"));
+      js("arguments[0].value = '2026'; arguments[0].dispatchEvent(new CustomEvent('change'));", waitFor(By.id("calendar-year")));
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElements(By.cssSelector("#calendar-table vaadin-date-picker")).size() > 10);
+      shot("calendar-zh");
+      browser.get(base + "/admin");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("staff-grid")).getText().contains("已停用"));
+      shot("admin-staff-zh");
+      click("admin-tab-health");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("health-grid")).getText().contains("正常"));
+      shot("admin-health-zh");
     }
   }
 

@@ -88,14 +88,16 @@ public class AdminView extends VerticalLayout {
 
   private Component staffTab() {
     people.setId("staff-grid");
-    people.addColumn(StaffMember::username).setHeader(getTranslation("admin.col.username")).setAutoWidth(true);
-    people.addColumn(StaffMember::displayName).setHeader(getTranslation("admin.col.displayName")).setAutoWidth(true);
+    // cells wrap so that the actions stay in view at 1440 px
+    people.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT);
+    people.addColumn(StaffMember::username).setHeader(getTranslation("admin.col.username")).setAutoWidth(true).setFlexGrow(0);
+    people.addColumn(StaffMember::displayName).setHeader(getTranslation("admin.col.displayName")).setWidth("8em").setFlexGrow(1);
     people.addColumn(m -> String.join("、", m.roles().stream().map(r -> getTranslation("role." + r)).toList()))
-        .setHeader(getTranslation("admin.col.roles")).setAutoWidth(true);
+        .setHeader(getTranslation("admin.col.roles")).setWidth("6em").setFlexGrow(1);
     people.addColumn(m -> String.join("、", m.groups().stream().map(g -> getTranslation("group." + g)).toList()))
-        .setHeader(getTranslation("admin.col.groups")).setAutoWidth(true).setKey("groups");
-    people.addComponentColumn(this::state).setHeader(getTranslation("admin.col.state")).setAutoWidth(true).setKey("state");
-    people.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFlexGrow(1).setKey("actions");
+        .setHeader(getTranslation("admin.col.groups")).setWidth("8em").setFlexGrow(2).setKey("groups");
+    people.addComponentColumn(this::state).setHeader(getTranslation("admin.col.state")).setWidth("6em").setFlexGrow(0).setKey("state");
+    people.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFlexGrow(0).setKey("actions");
     Button create = new Button(getTranslation("admin.create"), e -> createDialog());
     create.setId("staff-create");
     create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -132,10 +134,12 @@ public class AdminView extends VerticalLayout {
         (reason, pw) -> admin.resetPassword(id, pw, staff.person().name(), reason), getTranslation("admin.password.done", id)));
     password.setId("staff-password-" + id);
     HorizontalLayout h = new HorizontalLayout(groups, enable, password);
+    java.util.stream.Stream.of(groups, enable, password).forEach(b -> b.addThemeVariants(ButtonVariant.LUMO_SMALL));
     if (m.lockedAt() != null) {
       Button unlock = new Button(getTranslation("admin.unlock"), e -> reasonDialog(getTranslation("admin.unlock.title", id), null,
           (reason, pw) -> signIn.unlock(id, staff.person().name(), reason), getTranslation("admin.unlock.done", id)));
       unlock.setId("staff-unlock-" + id);
+      unlock.addThemeVariants(ButtonVariant.LUMO_SMALL);
       h.add(unlock);
     }
     h.setSpacing(true);

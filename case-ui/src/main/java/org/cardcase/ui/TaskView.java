@@ -225,7 +225,9 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     });
     d.getHeader().add(out, level, in, fit);
     d.add(row);
-    d.getFooter().add(new Button(getTranslation("task.compareClose"), e -> d.close()));
+    Button close = new Button(getTranslation("task.compareClose"), e -> d.close());
+    close.setId("photo-compare-close");
+    d.getFooter().add(close);
     d.open();
   }
 

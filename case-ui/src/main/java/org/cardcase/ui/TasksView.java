@@ -144,18 +144,18 @@ public class TasksView extends VerticalLayout {
     grid.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT,
         com.vaadin.flow.component.grid.GridVariant.LUMO_COMPACT);
     grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFrozen(true).setFlexGrow(0).setKey("actions");
-    grid.addComponentColumn(this::dueAndForecast).setHeader(getTranslation("tasks.col.due")).setWidth("9em").setFlexGrow(0);
+    grid.addComponentColumn(this::dueAndForecast).setHeader(getTranslation("tasks.col.due")).setWidth("7em").setFlexGrow(0);
     grid.addComponentColumn(i -> new RouterLink(i.task().caseNumber(), CaseView.class, i.task().caseNumber()))
         .setHeader(getTranslation("cases.col.caseNumber")).setAutoWidth(true).setFlexGrow(0).setKey("caseNumber");
     grid.addColumn(i -> getTranslation("step." + i.task().elementId())).setHeader(getTranslation("tasks.col.step"))
-        .setWidth("10em").setFlexGrow(2);
+        .setWidth("6em").setFlexGrow(2);
     grid.addColumn(i -> getTranslation("case.type." + i.caseType()) + " · " + getTranslation("channel." + i.channel()))
-        .setHeader(getTranslation("tasks.col.typeChannel")).setWidth("10em").setFlexGrow(2);
+        .setHeader(getTranslation("tasks.col.typeChannel")).setWidth("6em").setFlexGrow(2);
     grid.addColumn(i -> getTranslation("group." + i.task().candidateGroup())).setHeader(getTranslation("tasks.col.group"))
-        .setWidth("6em").setFlexGrow(1);
+        .setWidth("4.5em").setFlexGrow(1);
     grid.addColumn(i -> i.task().assignee() == null ? "" : i.task().assignee()).setHeader(getTranslation("tasks.col.assignee"))
-        .setWidth("6em").setFlexGrow(1).setKey("assignee");
-    grid.addColumn(i -> when.format(i.task().createdAt())).setHeader(getTranslation("cases.col.created")).setWidth("8em")
+        .setWidth("4.5em").setFlexGrow(1).setKey("assignee");
+    grid.addColumn(i -> when.format(i.task().createdAt())).setHeader(getTranslation("cases.col.created")).setWidth("6em")
         .setFlexGrow(1).setKey("created");
     grid.addItemDoubleClickListener(e -> open(e.getItem()));
     // several tasks at once: tick them, then claim, release or (supervisors) reassign them together
@@ -445,7 +445,7 @@ public class TasksView extends VerticalLayout {
       ComboBox<String> to = new ComboBox<>();
       to.setPlaceholder(getTranslation("tasks.reassign"));
       to.setItems(membersOfGroup.computeIfAbsent(i.task().candidateGroup(), queue::groupMembers));
-      to.setWidth("7.5em");
+      to.setWidth("7em");
       to.setId("reassign-" + i.task().id());
       // reassigning takes the task from whoever has it: ask first, then say what happened
       to.addValueChangeListener(e -> {
