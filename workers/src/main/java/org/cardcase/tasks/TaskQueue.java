@@ -135,8 +135,9 @@ public class TaskQueue {
     }
     List<Object> countParams = new ArrayList<>(params);
     countParams.add(0, java.sql.Timestamp.from(deadlines.startOfToday()));
-    Map<String, Object> counts = jdbc.sql("select count(*) as total, count(*) filter (where t.due_at < ?) as overdue from human_task t"
-        + where).params(countParams).query().singleRow();
+    // overdue by the indexed expression (no deadline is never overdue), so the count reads the index alone
+    Map<String, Object> counts = jdbc.sql("select count(*) as total, count(*) filter (where coalesce(t.due_at, 'infinity'::timestamptz) < ?)"
+        + " as overdue from human_task t" + where).params(countParams).query().singleRow();
 
     // the sort key: alerts first for PRIORITY, then the nearest deadline (none: last) or the
     // arrival, then the id; compared as a row so that PostgreSQL walks the index from the cursor on
@@ -155,6 +156,19 @@ public class TaskQueue {
     }
     select += " order by " + rank + time + ", t.id limit ?";
     params.add(limit);
+    if (f.scope() == Scope.GROUPS && who.groups().size() > 1 && rank.isEmpty()) {
+      // several groups: each group's own index range gives its most urgent first, so take the first
+      // page of each and merge them (one range for all would sort every task of every group)
+      String perGroup = select.replace("t.candidate_group = any(?)", "t.candidate_group = g.grp");
+      select = "select t.* from unnest(?::text[]) as g(grp) cross join lateral (" + perGroup + ") t order by "
+          + time + ", t.id limit ?";
+      List<Object> lateral = new ArrayList<>();
+      lateral.add(who.groups().toArray(String[]::new));
+      // the group array of the inner query is now the outer unnest's; its other parameters stay in order
+      lateral.addAll(params.subList(1, params.size()));
+      lateral.add(limit);
+      params = lateral;
+    }
     List<Item> items = new ArrayList<>();
     List<Cursor> keys = new ArrayList<>();
     jdbc.sql(select).params(params).query(rs -> {

@@ -144,21 +144,22 @@ class TaskQueueTest extends FlowTest {
     for (int i = 0; i < 10_000; i++) {
       java.sql.Timestamp due = i % 50 == 7 ? null
           : java.sql.Timestamp.from(now.plusSeconds(random.nextLong(-30L * 86_400, 30L * 86_400)));
-      rows.add(new Object[] {cn, i, i % 100 == 3 ? 0L : 1_000_000L + i, group, due});
+      // two work groups of the clerk's, merged into one queue most urgent first
+      rows.add(new Object[] {cn, i, i % 100 == 3 ? 0L : 1_000_000L + i, i % 3 == 0 ? group + "-b" : group, due});
     }
     org.springframework.jdbc.core.JdbcTemplate template = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
     template.batchUpdate("""
         insert into human_task (case_number, element_id, wait_seq, job_key, form_key, candidate_group, state, due_at,
           case_type, case_channel, process_id)
         values (?, 'compare-photos', ?, ?, 'compare-photos', ?, 'OPEN', ?, 'CARD_APPLICATION', 'web-portal', 'card-application')""", rows);
-    Person clerk = new Person("queue-clerk", List.of("CLERK"), List.of(group));
+    Person clerk = new Person("queue-clerk", List.of("CLERK"), List.of(group, group + "-b", group + "-empty"));
     try {
       // what "most urgent" means, computed here from the rows themselves
       List<Long> byDue = jdbc.sql("""
-          select id from human_task where candidate_group = ? and state = 'OPEN'
-          order by due_at asc nulls last, id""").param(group).query(Long.class).list();
-      long overdue = jdbc.sql("select count(*) from human_task where candidate_group = ? and due_at < ?")
-          .params(group, java.sql.Timestamp.from(deadlines.startOfToday())).query(Long.class).single();
+          select id from human_task where candidate_group in (?, ?) and state = 'OPEN'
+          order by due_at asc nulls last, id""").params(group, group + "-b").query(Long.class).list();
+      long overdue = jdbc.sql("select count(*) from human_task where candidate_group in (?, ?) and due_at < ?")
+          .params(group, group + "-b", java.sql.Timestamp.from(deadlines.startOfToday())).query(Long.class).single();
       assertThat(overdue).isGreaterThan(4_000);
 
       TaskQueue.Page first = queue.page(clerk, Filter.of(Scope.GROUPS), null, 500);
