@@ -90,9 +90,41 @@ public final class QueueBenchmark {
           p(search));
       System.out.printf("authenticated API call (whole request, verified credentials cached), p50/p95: %s; wrong password: %s%n",
           p(authenticated), p(wrong));
+      System.out.printf("event to searchable under normal load (%s)%n", searchable(sys));
       long errors = sys.logText().lines().filter(l -> l.contains(" ERROR ")).count();
       System.out.printf("system log: %d ERROR lines%n", errors);
     }
+  }
+
+  /**
+   * 200 applications through the channel API at 5 a second (a busy service centre's pace; the
+   * throughput benchmark shows the capacity): for each, the time from its 201 until a search for
+   * its case number finds it, polled every 50 ms by a thread of its own.
+   */
+  static String searchable(RunningSystem sys) throws Exception {
+    List<Long> micros = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (var pollers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 200; i++) {
+        String born = java.time.LocalDate.of(1960, 1, 1).plusDays(i * 37L).format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+        String id = Scenarios.id("110105" + born + "011");
+        var r = sys.post("/api/applications", Scenarios.PORTAL, Scenarios.application("检索" + GIVEN[i % GIVEN.length], id, "MALE", i));
+        long t0 = System.nanoTime();
+        String cn = Scenarios.created(r);
+        pollers.submit(() -> {
+          while (!sys.get("/api/cases?q=" + cn, Scenarios.CLERK).body().contains(cn)) {
+            Thread.sleep(50);
+          }
+          micros.add((System.nanoTime() - t0) / 1_000);
+          return null;
+        });
+        Thread.sleep(200);
+      }
+    }
+    List<Long> s = new ArrayList<>(micros);
+    Collections.sort(s);
+    return String.format("%d cases, p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms", s.size(), s.get(s.size() / 2) / 1000.0,
+        s.get((int) Math.ceil(s.size() * 0.95) - 1) / 1000.0, s.get((int) Math.ceil(s.size() * 0.99) - 1) / 1000.0,
+        s.get(s.size() - 1) / 1000.0);
   }
 
   static String name(int k) {

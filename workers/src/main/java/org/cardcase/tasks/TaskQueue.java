@@ -156,12 +156,12 @@ public class TaskQueue {
     }
     select += " order by " + rank + time + ", t.id limit ?";
     params.add(limit);
-    if (f.scope() == Scope.GROUPS && who.groups().size() > 1 && rank.isEmpty()) {
+    if (f.scope() == Scope.GROUPS && who.groups().size() > 1) {
       // several groups: each group's own index range gives its most urgent first, so take the first
       // page of each and merge them (one range for all would sort every task of every group)
       String perGroup = select.replace("t.candidate_group = any(?)", "t.candidate_group = g.grp");
       select = "select t.* from unnest(?::text[]) as g(grp) cross join lateral (" + perGroup + ") t order by "
-          + time + ", t.id limit ?";
+          + rank + time + ", t.id limit ?";
       List<Object> lateral = new ArrayList<>();
       lateral.add(who.groups().toArray(String[]::new));
       // the group array of the inner query is now the outer unnest's; its other parameters stay in order

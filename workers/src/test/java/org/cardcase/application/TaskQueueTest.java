@@ -186,6 +186,13 @@ class TaskQueueTest extends FlowTest {
       // alerts for a supervisor first when sorted by priority; a cursor from elsewhere is refused
       TaskQueue.Page urgent = queue.page(clerk, new Filter(Scope.GROUPS, "", "", "", TaskQueue.Sort.PRIORITY), null, 50);
       assertThat(urgent.items()).allMatch(i -> i.priority() == 2);
+      List<Long> byPriority = jdbc.sql("""
+          select id from human_task where candidate_group in (?, ?) and state = 'OPEN'
+          order by case when job_key = 0 then 0 else 1 end, due_at asc nulls last, id limit 150""")
+          .params(group, group + "-b").query(Long.class).list();
+      TaskQueue.Page urgent2 = queue.page(clerk, new Filter(Scope.GROUPS, "", "", "", TaskQueue.Sort.PRIORITY), urgent.next(), 100);
+      assertThat(java.util.stream.Stream.concat(urgent.items().stream(), urgent2.items().stream()).map(i -> i.task().id()).toList())
+          .as("alerts first, then by deadline, across both groups and pages").containsExactlyElementsOf(byPriority);
       assertThat(queue.page(clerk, new Filter(Scope.GROUPS, "", "", "", TaskQueue.Sort.PRIORITY), urgent.next(), 100).items())
           .extracting(TaskQueue.Item::priority).startsWith(2).contains(1);
       assertThatThrownBy(() -> queue.page(clerk, Filter.of(Scope.GROUPS), "not-a-cursor", 50))
