@@ -98,7 +98,7 @@ public final class Scenarios {
   }
 
   static String step(RunningSystem sys, String cn) throws Exception {
-    return sys.json(sys.get("/api/cases/" + cn, cn.startsWith("SC-") ? CLERK : PORTAL)).get("currentStep").asText();
+    return sys.json(sys.get("/api/cases/" + cn, cn.startsWith("SC-") ? SUPERVISOR : PORTAL)).get("currentStep").asText();
   }
 
   static String status(RunningSystem sys, String cn) throws Exception {

@@ -81,6 +81,8 @@ class WorkspaceBrowserIT {
       assertThat(waitFor(By.id("case-not-yours")).getText()).contains(cn);
       assertThat(browser.getPageSource()).doesNotContain("萧峰").doesNotContain("萧*");
       shot("case-not-yours");
+      assertThat(sys.get("/api/cases/" + cn, "clerk2:clerk2-demo").statusCode()).as("the API keeps the same rule").isEqualTo(403);
+      assertThat(sys.get("/api/cases/" + cn + "/documents", "clerk2:clerk2-demo").statusCode()).isEqualTo(403);
       browser.get(base + "/supervision");
       Thread.sleep(1500);
       assertThat(browser.findElements(By.id("sla-steps"))).as("supervisor view refused").isEmpty();

@@ -198,6 +198,17 @@ class TaskQueueTest extends FlowTest {
       assertThatThrownBy(() -> queue.page(clerk, Filter.of(Scope.GROUPS), "not-a-cursor", 50))
           .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("after"));
       assertThatThrownBy(() -> queue.page(clerk, Filter.of(Scope.GROUPS), null, 501)).isInstanceOf(FieldErrors.class);
+      // the kept counts follow every change: a claim leaves the group queue, a completion leaves every queue
+      long before = queue.page(clerk, Filter.of(Scope.GROUPS), null, 1).total();
+      long overdueBefore = queue.page(clerk, Filter.of(Scope.GROUPS), null, 1).overdue();
+      long id = first.items().get(0).task().id();
+      jdbc.sql("update human_task set assignee = 'queue-clerk' where id = ?").param(id).update();
+      assertThat(queue.page(clerk, Filter.of(Scope.GROUPS), null, 1).total()).isEqualTo(before - 1);
+      assertThat(queue.page(clerk, Filter.of(Scope.GROUPS), null, 1).overdue()).isEqualTo(overdueBefore - 1);
+      jdbc.sql("update human_task set state = 'COMPLETED' where id = ?").param(id).update();
+      assertThat(queue.page(clerk, Filter.of(Scope.GROUPS), null, 1).total()).isEqualTo(before - 1);
+      jdbc.sql("update human_task set state = 'OPEN', assignee = null where id = ?").param(id).update();
+      assertThat(queue.page(clerk, Filter.of(Scope.GROUPS), null, 1).total()).isEqualTo(before);
       // filters are applied in SQL: another channel has none of them
       assertThat(queue.page(clerk, new Filter(Scope.GROUPS, "", "", "alipay", TaskQueue.Sort.DUE), null, 10).total()).isZero();
     } finally {
