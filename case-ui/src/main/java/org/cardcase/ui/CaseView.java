@@ -123,9 +123,16 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
       for (var due : file.deadlines()) {
         var d = due.deadline();
         int left = due.workingDaysLeft();
-        add(new Span(getTranslation("deadline." + d.name()) + ": " + Dates.date(getLocale()).format(d.dueAt()) + " · "
-            + (left < 0 ? getTranslation("tasks.due.overdue", -left) : getTranslation("tasks.due.left", left))
-            + (d.provisional() ? " · " + getTranslation("case.provisional") : "")));
+        // a deadline of a step the case has passed is history, not time left
+        Span line = new Span(getTranslation("deadline." + d.name()) + ": " + Dates.date(getLocale()).format(d.dueAt()) + " · "
+            + (!due.running() ? getTranslation("case.deadline.passedStep")
+                : left < 0 ? getTranslation("tasks.due.overdue", -left) : getTranslation("tasks.due.left", left))
+            + (d.provisional() ? " · " + getTranslation("case.provisional") : ""));
+        line.setId("deadline-" + d.name());
+        if (!due.running()) {
+          line.getStyle().set("color", "var(--lumo-secondary-text-color)");
+        }
+        add(line);
       }
       // the breach forecast: the step it waits at usually takes longer than it was given
       forecasts.forecastOfCase(c.caseNumber(), java.time.Instant.now()).ifPresent(f -> {

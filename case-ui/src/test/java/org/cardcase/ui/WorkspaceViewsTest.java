@@ -431,6 +431,12 @@ class WorkspaceViewsTest {
     long today = rows.size();
     assertThat(summary).contains(String.valueOf(today));
     assertThat(_find(Grid.class, spec -> spec.withId("tasks"))).as("the queue is not shown meanwhile").isEmpty();
+    // the case file: the review's deadline belongs to a step the case has passed, so no time is left on it
+    org.cardcase.Scenarios.await("the case moved on", () -> !cases.find(task.caseNumber()).orElseThrow().currentStep()
+        .equals("compare-photos"));
+    UI.getCurrent().navigate(CaseView.class, task.caseNumber());
+    assertThat(_get(Span.class, spec -> spec.withId("deadline-reviewDueAt")).getText()).contains("所属环节已办结")
+        .doesNotContain("剩余");
     signIn("clerk2");
     UI.getCurrent().navigate(CalendarView.class); // leave, so the queue page is drawn anew for clerk2
     UI.getCurrent().navigate(TasksView.class);

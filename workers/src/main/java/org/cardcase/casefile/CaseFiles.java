@@ -46,8 +46,11 @@ public class CaseFiles {
   /** An open human task of the case, with its step's name from the model. */
   public record OpenTask(HumanTask task, String stepName) {}
 
-  /** A deadline with the working days left (negative: overdue). */
-  public record DueDate(CaseDeadlines.Deadline deadline, int workingDaysLeft) {}
+  /**
+   * A deadline with the working days left (negative: overdue); {@code running} when the step the
+   * case waits at now reads it (a timer there, or an open task's due date), not one of a step passed.
+   */
+  public record DueDate(CaseDeadlines.Deadline deadline, int workingDaysLeft, boolean running) {}
 
   public record CaseFile(CaseRecord record, String processId, String currentStepName, List<OpenTask> openTasks,
       Optional<Card> card, List<DueDate> deadlines) {
@@ -65,8 +68,16 @@ public class CaseFiles {
     List<OpenTask> open = tasks.open(c.caseNumber()).stream()
         .map(t -> new OpenTask(t, catalog.stepName(process, t.elementId()))).toList();
     // a closed case has nothing due any more
+    java.util.Set<String> timers = catalog.timerVariablesOfStep(c.currentStep());
+    java.util.Set<java.time.Instant> taskDue = new java.util.HashSet<>();
+    open.forEach(t -> {
+      if (t.task().dueAt() != null) {
+        taskDue.add(t.task().dueAt());
+      }
+    });
     List<DueDate> due = c.closedAt() != null ? List.of() : deadlines.of(c.caseNumber()).stream()
-        .map(d -> new DueDate(d, deadlines.workingDaysLeft(d.dueAt()))).toList();
+        .map(d -> new DueDate(d, deadlines.workingDaysLeft(d.dueAt()), timers.contains(d.name()) || taskDue.contains(d.dueAt())))
+        .toList();
     return new CaseFile(c, process, catalog.stepName(process, c.currentStep()), open, cards.byCase(c.caseNumber()), due);
   }
 
