@@ -287,10 +287,36 @@ class WorkspaceBrowserIT {
       browser.get(base + "/task/" + thirdTask);
       new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("两张照片是否均为申请人本人"));
       shot("task-new-form");
+
+      // the clerk's changed screens in English too (the ones above are in Chinese)
+      js("arguments[0].value = '2';", waitFor(By.id("language")));
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("Sign out"));
+      browser.get(base + "/tasks");
+      waitFor(By.id("tasks"));
+      shot("task-queue-en");
+      click("scope-done");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.findElement(By.id("done-grid")).getText().contains(cn));
+      shot("tasks-done-by-me-en");
+      browser.get(base + "/task/" + thirdTask);
+      waitFor(By.cssSelector("#task-documents img"));
+      shot("task-compare-photos-en");
+      browser.get(base + "/case/" + cn);
+      waitFor(By.id("case-step"));
+      assertThat(browser.findElement(By.tagName("body")).getText()).contains("for a step the case has passed");
+      shot("case-file-en");
+      browser.get(base + "/");
+      WebElement searchEn = waitFor(By.id("case-search"));
+      js("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new CustomEvent('change'));", searchEn, cn);
+      new WebDriverWait(browser, Duration.ofSeconds(15)).until(d -> d.findElement(By.id("cases")).getText().contains(cn));
+      shot("case-search-en");
+      js("arguments[0].value = '1';", waitFor(By.id("language")));
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("退出"));
       signOut(base);
 
       // the sign-in page's language switch; the choice becomes the person's (defect 10); administration (defect 12)
       browser.get(base + "/login");
+      waitFor(By.id("login-language"));
+      shot("login-zh");
       js("arguments[0].value = '2';", waitFor(By.id("login-language")));
       new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> d.getPageSource().contains("Sign in"));
       shot("login-en");

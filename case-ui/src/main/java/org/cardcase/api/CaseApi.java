@@ -68,8 +68,11 @@ public class CaseApi {
 
   public record CardSummary(String cardId, String state, String cardNumber) {}
 
-  /** A deadline with the working days left (negative: overdue); provisional until its year's calendar is loaded. */
-  public record DeadlineView(String name, Instant dueAt, int workingDaysLeft, boolean provisional) {}
+  /**
+   * A deadline with the working days left (negative: overdue); provisional until its year's calendar
+   * is loaded; running while the step the case waits at reads it (false: a step already passed).
+   */
+  public record DeadlineView(String name, Instant dueAt, int workingDaysLeft, boolean provisional, boolean running) {}
 
   /** 201 only once the case and its process start instruction are committed to PostgreSQL. */
   @PostMapping(path = "/api/applications", consumes = "application/json")
@@ -157,7 +160,7 @@ public class CaseApi {
     CardSummary card = f.card().map(k -> new CardSummary(k.cardId(), k.state().name(),
         k.cardNumber() == null ? null : org.cardcase.shared.Masking.cardNumber(k.cardNumber()))).orElse(null);
     List<DeadlineView> due = f.deadlines().stream().map(d -> new DeadlineView(d.deadline().name(), d.deadline().dueAt(),
-        d.workingDaysLeft(), d.deadline().provisional())).toList();
+        d.workingDaysLeft(), d.deadline().provisional(), d.running())).toList();
     return new CaseStatus(c.caseNumber(), c.caseType(), c.status().name(), c.currentStep(), f.currentStepName(), c.channel(),
         c.createdAt(), c.updatedAt(), c.closedAt(), open, card, due);
   }

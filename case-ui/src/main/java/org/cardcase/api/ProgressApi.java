@@ -78,7 +78,8 @@ public class ProgressApi {
     out.put("status", words("case.status." + c.status(), c.status().name()));
     out.put("currentStep", words("step." + c.currentStep(), c.currentStep()));
     out.put("closed", c.closedAt() != null);
-    List<Map<String, Object>> due = f.deadlines().stream().map(w -> {
+    // what is ahead of the citizen: deadlines of steps already passed are not
+    List<Map<String, Object>> due = f.deadlines().stream().filter(CaseFiles.DueDate::running).map(w -> {
       var d = w.deadline();
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("deadline", words("deadline." + d.name(), d.name()));
