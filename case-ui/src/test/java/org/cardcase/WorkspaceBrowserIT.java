@@ -98,6 +98,8 @@ class WorkspaceBrowserIT {
       waitFor(By.id("tasks"));
       WebElement claim = waitFor(By.id("claim-" + taskId));
       shot("task-queue");
+      assertThat(js("return getComputedStyle(arguments[0]).backgroundColor;",
+          waitFor(By.cssSelector("#tasks [theme~='badge']")))).as("badges have their colours").isNotEqualTo("rgba(0, 0, 0, 0)");
       assertThat((Boolean) js("const t = arguments[0].shadowRoot.querySelector('#table'); return t.scrollWidth <= t.clientWidth + 1;",
           waitFor(By.id("tasks")))).as("the queue fits a 1440 px window without scrolling sideways (defect 10)").isTrue();
       ((JavascriptExecutor) browser).executeScript("arguments[0].click();", claim);

@@ -15,7 +15,11 @@ import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import java.util.Locale;
 
-/** The workspace frame: navigation, language switch, who is signed in. */
+/**
+ * The workspace frame: navigation, language switch, who is signed in. It also loads Lumo's badge
+ * styles, which the screens' status badges (due, overdue, states) need to show their colours.
+ */
+@com.vaadin.flow.component.dependency.JsModule("@vaadin/vaadin-lumo-styles/badge-global.js")
 public class MainLayout extends AppLayout {
   public static final Locale ZH = Locale.SIMPLIFIED_CHINESE;
 
