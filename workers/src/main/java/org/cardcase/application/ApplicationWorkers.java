@@ -4,7 +4,6 @@ import org.cardcase.cases.CaseStatus;
 import io.camunda.client.CamundaClient;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import org.cardcase.deadlines.DeadlineRules;
@@ -53,7 +52,7 @@ public class ApplicationWorkers {
   private static final Logger log = LoggerFactory.getLogger(ApplicationWorkers.class);
 
   static String day(Instant due) {
-    return LocalDate.ofInstant(due, WorkingDayCalendar.ZONE).toString();
+    return WorkingDayCalendar.dayOf(due);
   }
 
   static String bankName(ReferenceData reference, String code) {

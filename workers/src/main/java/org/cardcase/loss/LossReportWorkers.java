@@ -5,7 +5,6 @@ import static org.cardcase.processes.LossReportProcess.*;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.Map;
 import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.audit.AuditTrail;
@@ -53,7 +52,7 @@ public class LossReportWorkers {
         return caseDeadlines.once(cn, VAR_FORMAL_REMINDER_AT, clock.instant(), deadlines.getFormalReportReminderWorkingDays());
       });
       notifications.send(cn, cn + ":loss-reported", c.phone(), "loss-reported", Map.of("caseNumber", cn, "cardTail", card.lastFour(),
-          "dueDate", LocalDate.ofInstant(remindAt, WorkingDayCalendar.ZONE).toString()));
+          "dueDate", WorkingDayCalendar.dayOf(remindAt)));
       return Map.of(VAR_FORMAL_REMINDER_AT, remindAt.toString());
     });
   }

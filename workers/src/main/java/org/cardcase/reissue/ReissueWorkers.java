@@ -76,7 +76,7 @@ public class ReissueWorkers {
         return due;
       });
       notifications.send(cn, cn + ":pickup-delayed", c.phone(), "pickup-delayed", Map.of("certificate", v.number(),
-          "pickupDate", LocalDate.ofInstant(newDue, WorkingDayCalendar.ZONE).toString()));
+          "pickupDate", WorkingDayCalendar.dayOf(newDue)));
       return Map.of();
     });
   }
@@ -117,7 +117,7 @@ public class ReissueWorkers {
       Object finalDue = job.getVariablesAsMap().get(VAR_PICKUP_FINAL_DUE_AT);
       notifications.send(cn, cn + ":replacement-reminder", c.phone(), "replacement-reminder",
           Map.of("certificate", vouchers.ofCase(cn).orElseThrow().number(), "dueDate",
-              finalDue == null ? "" : LocalDate.ofInstant(Instant.parse(finalDue.toString()), WorkingDayCalendar.ZONE).toString()));
+              finalDue == null ? "" : WorkingDayCalendar.dayOf(Instant.parse(finalDue.toString()))));
       return Map.of();
     });
   }
