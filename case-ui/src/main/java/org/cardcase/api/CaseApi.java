@@ -37,12 +37,16 @@ public class CaseApi {
 
   /** A member of staff opens a file only of a case their work groups handle (403 otherwise, audited). */
   private void staffMayOpen(String caseNumber, Principal caller) {
-    cases.find(caseNumber).orElseThrow(() -> new CaseNotFound(caseNumber));
     var a = accounts.find(caller.getName()).filter(x -> "STAFF".equals(x.kind()));
     if (a.isPresent()) {
       access.require(caseNumber, new org.cardcase.tasks.TaskQueue.Person(a.get().name(), a.get().roles(), a.get().groups()),
           "staff-api");
     }
+  }
+
+  /** 404 for a case that does not exist, before any access check (which would audit a look at nothing). */
+  private void existing(String caseNumber) {
+    cases.find(caseNumber).orElseThrow(() -> new CaseNotFound(caseNumber));
   }
 
   public CaseApi(CardApplications service, CaseRepository cases, CaseFiles caseFiles, CaseIndex index,
@@ -105,6 +109,7 @@ public class CaseApi {
     if (reason.length() > 200) {
       throw org.cardcase.shared.FieldErrors.of("reason", "at most 200 characters");
     }
+    existing(caseNumber);
     staffMayOpen(caseNumber, staff);
     return personalData.reveal(caseNumber, staff.getName(), "staff-api", reason.strip());
   }
@@ -123,6 +128,7 @@ public class CaseApi {
   List<org.cardcase.documents.CaseDocuments.Document> documents(@PathVariable String caseNumber, Principal caller,
       HttpServletRequest req) {
     ApiRequests.caseNumber(req, caseNumber);
+    existing(caseNumber);
     staffMayOpen(caseNumber, caller);
     return documents.all(caseNumber);
   }
@@ -135,6 +141,7 @@ public class CaseApi {
     if (reason.isBlank()) {
       throw org.cardcase.shared.FieldErrors.of("reason", "say why you open the document (it is audited)");
     }
+    existing(caseNumber);
     staffMayOpen(caseNumber, staff);
     var doc = documents.all(caseNumber).stream().filter(d -> d.id() == documentId).findFirst()
         .orElseThrow(() -> new CaseNotFound(caseNumber + " document " + documentId));

@@ -152,9 +152,6 @@ public class AdminView extends VerticalLayout {
 
   /** Every change to an account asks why: the reason goes into the account's audit trail. */
   private void reasonDialog(String title, PasswordField password, Change change, String done) {
-    Dialog d = new Dialog();
-    d.setId("staff-dialog");
-    d.setHeaderTitle(title);
     TextField reason = new TextField(getTranslation("admin.field.reason"));
     reason.setId("staff-reason");
     reason.setWidthFull();
@@ -165,15 +162,29 @@ public class AdminView extends VerticalLayout {
       form.add(password);
     }
     form.add(reason);
-    d.add(form);
-    Button ok = new Button(getTranslation("admin.confirm"), e -> {
+    staffDialog(title, form, getTranslation("admin.confirm"),
+        () -> change.apply(reason.getValue(), password == null ? null : password.getValue()), () -> done,
+        Map.of("reason", reason, "password", password == null ? reason : password, "enabled", reason));
+  }
+
+  /**
+   * A dialog whose confirm button makes the change, then closes, says what happened and shows the
+   * accounts again; a refusal is shown at its fields and the dialog stays open.
+   */
+  private void staffDialog(String title, Component content, String confirm, Runnable change,
+      java.util.function.Supplier<String> done, Map<String, ? extends Component> fields) {
+    Dialog d = new Dialog();
+    d.setId("staff-dialog");
+    d.setHeaderTitle(title);
+    d.add(content);
+    Button ok = new Button(confirm, e -> {
       try {
-        change.apply(reason.getValue(), password == null ? null : password.getValue());
+        change.run();
         d.close();
-        told(done, true);
+        told(done.get(), true);
         showPeople();
       } catch (FieldErrors ex) {
-        showErrors(ex, Map.of("reason", reason, "password", password == null ? reason : password, "enabled", reason));
+        showErrors(ex, fields);
       }
     });
     ok.setId("staff-confirm");
@@ -183,29 +194,14 @@ public class AdminView extends VerticalLayout {
   }
 
   private void groupsDialog(StaffMember m) {
-    Dialog d = new Dialog();
-    d.setId("staff-dialog");
-    d.setHeaderTitle(getTranslation("admin.groups.title", m.username()));
     CheckboxGroup<String> groups = groupsField();
     groups.setValue(new java.util.HashSet<>(m.groups()));
     TextField reason = new TextField(getTranslation("admin.field.reason"));
     reason.setId("staff-reason");
     reason.setWidthFull();
-    d.add(new VerticalLayout(groups, reason));
-    Button ok = new Button(getTranslation("admin.confirm"), e -> {
-      try {
-        admin.setGroups(m.username(), new ArrayList<>(groups.getValue()), staff.person().name(), reason.getValue());
-        d.close();
-        told(getTranslation("admin.groups.done", m.username()), true);
-        showPeople();
-      } catch (FieldErrors ex) {
-        showErrors(ex, Map.of("reason", reason));
-      }
-    });
-    ok.setId("staff-confirm");
-    ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-    d.getFooter().add(new Button(getTranslation("tasks.bulk.cancel"), e -> d.close()), ok);
-    d.open();
+    staffDialog(getTranslation("admin.groups.title", m.username()), new VerticalLayout(groups, reason), getTranslation("admin.confirm"),
+        () -> admin.setGroups(m.username(), new ArrayList<>(groups.getValue()), staff.person().name(), reason.getValue()),
+        () -> getTranslation("admin.groups.done", m.username()), Map.of("reason", reason));
   }
 
   private CheckboxGroup<String> groupsField() {
@@ -217,9 +213,6 @@ public class AdminView extends VerticalLayout {
   }
 
   private void createDialog() {
-    Dialog d = new Dialog();
-    d.setId("staff-dialog");
-    d.setHeaderTitle(getTranslation("admin.create"));
     TextField username = new TextField(getTranslation("admin.col.username"));
     username.setId("staff-field-username");
     TextField display = new TextField(getTranslation("admin.col.displayName"));
@@ -232,23 +225,12 @@ public class AdminView extends VerticalLayout {
     PasswordField password = new PasswordField(getTranslation("admin.field.password"));
     password.setId("staff-field-password");
     password.setHelperText(getTranslation("admin.field.password.help"));
-    FormLayout form = new FormLayout(username, display, roles, groups, password);
-    d.add(form);
-    Button ok = new Button(getTranslation("admin.create.confirm"), e -> {
-      try {
-        admin.create(new StaffAdministration.NewStaff(username.getValue(), display.getValue(), new ArrayList<>(roles.getValue()),
-            new ArrayList<>(groups.getValue()), password.getValue()), staff.person().name());
-        d.close();
-        told(getTranslation("admin.create.done", username.getValue().strip()), true);
-        showPeople();
-      } catch (FieldErrors ex) {
-        showErrors(ex, Map.of("username", username, "displayName", display, "roles", roles, "groups", groups, "password", password));
-      }
-    });
-    ok.setId("staff-confirm");
-    ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-    d.getFooter().add(new Button(getTranslation("tasks.bulk.cancel"), e -> d.close()), ok);
-    d.open();
+    staffDialog(getTranslation("admin.create"), new FormLayout(username, display, roles, groups, password),
+        getTranslation("admin.create.confirm"),
+        () -> admin.create(new StaffAdministration.NewStaff(username.getValue(), display.getValue(), new ArrayList<>(roles.getValue()),
+            new ArrayList<>(groups.getValue()), password.getValue()), staff.person().name()),
+        () -> getTranslation("admin.create.done", username.getValue().strip()),
+        Map.of("username", username, "displayName", display, "roles", roles, "groups", groups, "password", password));
   }
 
   /** The server's refusal, at each field, in the reader's language (the rule is named by field and kind). */

@@ -140,7 +140,8 @@ public class CalendarView extends VerticalLayout {
       TextField o = new TextField();
       o.setValue(r.occasion);
       o.setWidthFull();
-      o.setHelperText(holidayName(r.occasion).equals(r.occasion) ? null : holidayName(r.occasion));
+      String name = holidayName(r.occasion);
+      o.setHelperText(name.equals(r.occasion) ? null : name);
       o.addValueChangeListener(e -> r.occasion = e.getValue());
       return o;
     }).setHeader(getTranslation("calendar.col.occasion")).setFlexGrow(1);

@@ -83,7 +83,7 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
     removeAll();
     var person = staff.person();
     String me = person.name();
-    if (caseFiles.find(caseNumber).isEmpty()) {
+    if (!caseFiles.exists(caseNumber)) {
       add(new Paragraph(getTranslation("case.notFound", caseNumber)));
       return;
     }

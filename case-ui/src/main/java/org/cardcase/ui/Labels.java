@@ -2,16 +2,12 @@ package org.cardcase.ui;
 
 import com.vaadin.flow.component.Component;
 
-/** Names of reference codes (channels, work groups) in the reader's language; an unknown code as it is. */
+/** Names of channels and actors in the reader's language; an unknown code as it is. */
 final class Labels {
   private Labels() {}
 
   static String channel(Component view, String code) {
     return named(view, "channel.", code);
-  }
-
-  static String group(Component view, String code) {
-    return named(view, "group.", code);
   }
 
   /** Who did something: a channel or the system by name, a person by their user name. */

@@ -25,13 +25,16 @@ public class LocalePreference implements VaadinServiceInitListener {
     event.getSource().addUIInitListener(e -> {
       Authentication a = SecurityContextHolder.getContext().getAuthentication();
       if (a != null && a.isAuthenticated() && !"anonymousUser".equals(a.getName())) {
+        // a member of staff (a channel account has no language kept) who chose one before signing in keeps it
+        java.util.Optional<String> kept = accounts.locale(a.getName());
         if (e.getUI().getSession().getAttribute(CHOSEN_AT_SIGN_IN) instanceof String chosen) {
           e.getUI().getSession().setAttribute(CHOSEN_AT_SIGN_IN, null);
-          if (accounts.locale(a.getName()).isPresent()) {
+          if (kept.isPresent()) {
             accounts.setLocale(a.getName(), chosen);
+            kept = java.util.Optional.of(chosen);
           }
         }
-        accounts.locale(a.getName()).ifPresent(tag -> {
+        kept.ifPresent(tag -> {
           Locale l = Locale.forLanguageTag(tag);
           e.getUI().setLocale(l);
           e.getUI().getSession().setLocale(l);

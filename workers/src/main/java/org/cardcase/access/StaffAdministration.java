@@ -50,12 +50,16 @@ public class StaffAdministration {
   /** Published after a change that must end what the account could do until now (a remembered password). */
   public record AccountChanged(String username) {}
 
+  private static final String MEMBER = """
+      select username, display_name, roles, work_groups, enabled, locked_at, locale, created_at from staff_user""";
+
   public List<StaffMember> all() {
-    return jdbc.sql("""
-        select username, display_name, roles, work_groups, enabled, locked_at, locale, created_at from staff_user
-        order by username""").query((rs, i) -> new StaffMember(rs.getString(1), rs.getString(2), strings(rs.getArray(3)),
-            strings(rs.getArray(4)), rs.getBoolean(5), rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(),
-            rs.getString(7), rs.getTimestamp(8).toInstant())).list();
+    return jdbc.sql(MEMBER + " order by username").query(StaffAdministration::member).list();
+  }
+
+  private static StaffMember member(java.sql.ResultSet rs, int row) throws SQLException {
+    return new StaffMember(rs.getString(1), rs.getString(2), strings(rs.getArray(3)), strings(rs.getArray(4)), rs.getBoolean(5),
+        rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getTimestamp(8).toInstant());
   }
 
   @Transactional
@@ -147,7 +151,7 @@ public class StaffAdministration {
   }
 
   public StaffMember find(String username) {
-    return all().stream().filter(m -> m.username().equals(username)).findFirst()
+    return jdbc.sql(MEMBER + " where username = ?").param(username).query(StaffAdministration::member).optional()
         .orElseThrow(() -> FieldErrors.of("username", "no member of staff " + username));
   }
 

@@ -59,6 +59,11 @@ public class CaseFiles {
     }
   }
 
+  /** Whether the case exists, without assembling its file. */
+  public boolean exists(String caseNumber) {
+    return cases.find(caseNumber).isPresent();
+  }
+
   public Optional<CaseFile> find(String caseNumber) {
     return cases.find(caseNumber).map(this::assemble);
   }
@@ -69,12 +74,8 @@ public class CaseFiles {
         .map(t -> new OpenTask(t, catalog.stepName(process, t.elementId()))).toList();
     // a closed case has nothing due any more
     java.util.Set<String> timers = catalog.timerVariablesOfStep(c.currentStep());
-    java.util.Set<java.time.Instant> taskDue = new java.util.HashSet<>();
-    open.forEach(t -> {
-      if (t.task().dueAt() != null) {
-        taskDue.add(t.task().dueAt());
-      }
-    });
+    java.util.Set<java.time.Instant> taskDue = open.stream().map(t -> t.task().dueAt()).filter(java.util.Objects::nonNull)
+        .collect(java.util.stream.Collectors.toSet());
     List<DueDate> due = c.closedAt() != null ? List.of() : deadlines.of(c.caseNumber()).stream()
         .map(d -> new DueDate(d, deadlines.workingDaysLeft(d.dueAt()), timers.contains(d.name()) || taskDue.contains(d.dueAt())))
         .toList();

@@ -91,20 +91,25 @@ public class TaskQueue {
       where.append(" and not assigned and candidate_group = any(?)");
       params.add(who.groups().toArray(String[]::new));
     }
+    filters(f, "", where, params);
+    return jdbc.sql("select coalesce(sum(n), 0) as total, coalesce(sum(n) filter (where due_day < ?), 0) as overdue"
+        + " from task_queue_count" + where).params(params).query().singleRow();
+  }
+
+  /** The filter's process, step and channel as conditions; the kept counts name their columns as human_task does. */
+  private static void filters(Filter f, String table, StringBuilder where, List<Object> params) {
     if (!f.process().isBlank()) {
-      where.append(" and process_id = ?");
+      where.append(" and ").append(table).append("process_id = ?");
       params.add(f.process());
     }
     if (!f.step().isBlank()) {
-      where.append(" and element_id = ?");
+      where.append(" and ").append(table).append("element_id = ?");
       params.add(f.step());
     }
     if (!f.channel().isBlank()) {
-      where.append(" and case_channel = ?");
+      where.append(" and ").append(table).append("case_channel = ?");
       params.add(f.channel());
     }
-    return jdbc.sql("select coalesce(sum(n), 0) as total, coalesce(sum(n) filter (where due_day < ?), 0) as overdue"
-        + " from task_queue_count" + where).params(params).query().singleRow();
   }
 
   /** A task the person completed: when, which step of which case, and what they decided. */
@@ -149,18 +154,7 @@ public class TaskQueue {
         }
       }
     }
-    if (!f.process().isBlank()) {
-      where.append(" and t.process_id = ?");
-      params.add(f.process());
-    }
-    if (!f.step().isBlank()) {
-      where.append(" and t.element_id = ?");
-      params.add(f.step());
-    }
-    if (!f.channel().isBlank()) {
-      where.append(" and t.case_channel = ?");
-      params.add(f.channel());
-    }
+    filters(f, "t.", where, params);
     Map<String, Object> counts;
     if (f.scope() == Scope.MINE) {
       // one person's tasks: few, counted from the index of their own queue

@@ -133,7 +133,6 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
     events.publishEvent(new TasksChanged(caseNumber));
   }
 
-  /** Who last completed the case's task at this step. */
   /**
    * Of the given cases, those in which one of the groups has or had a task, or the person held or
    * completed one: who has worked on a case, for who may open its file.
@@ -148,6 +147,7 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
         .params(caseNumbers.toArray(String[]::new), groups.toArray(String[]::new), person, person).query(String.class).list());
   }
 
+  /** Who last completed the case's task at this step. */
   public Optional<String> lastCompletedBy(String caseNumber, String elementId) {
     return jdbc.sql("""
         select completed_by from human_task where case_number = ? and element_id = ? and state = 'COMPLETED'
