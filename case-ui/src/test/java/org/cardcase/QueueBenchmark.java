@@ -64,6 +64,8 @@ public final class QueueBenchmark {
       List<Long> search = new ArrayList<>();
       List<Long> authenticated = new ArrayList<>();
       List<Long> wrong = new ArrayList<>();
+      List<Long> bearer = new ArrayList<>();
+      String token = sys.token(Scenarios.PORTAL, null);
       for (int i = 0; i < 300; i++) {
         first.add(time(sys, "/api/task-queue?scope=GROUPS&limit=50", Scenarios.CLERK));
         filtered.add(time(sys, "/api/task-queue?scope=GROUPS&sort=PRIORITY&limit=50&channel=" + CHANNELS[i % CHANNELS.length],
@@ -79,6 +81,11 @@ public final class QueueBenchmark {
         };
         search.add(time(sys, "/api/cases?q=" + enc(q), Scenarios.CLERK));
         authenticated.add(time(sys, "/api/reference/channels", Scenarios.PORTAL));
+        long sent = System.nanoTime();
+        if (sys.request("GET", "/api/reference/channels", java.util.Map.of("Authorization", "Bearer " + token), null).statusCode() != 200) {
+          throw new IllegalStateException("the access token was refused");
+        }
+        bearer.add((System.nanoTime() - sent) / 1_000);
         if (i < 30) {
           wrong.add(time(sys, "/api/reference/channels", "bench-" + i + ":wrong"));
         }
@@ -90,6 +97,8 @@ public final class QueueBenchmark {
           p(search));
       System.out.printf("authenticated API call (whole request, verified credentials cached), p50/p95: %s; wrong password: %s%n",
           p(authenticated), p(wrong));
+      System.out.printf("the same call with an access token (whole request), p50/p95: %s; the token check alone: %s%n",
+          p(bearer), tokenCheck(sys, token));
       System.out.printf("event to searchable under normal load (%s)%n", searchable(sys));
       long errors = sys.logText().lines().filter(l -> l.contains(" ERROR ")).count();
       System.out.printf("system log: %d ERROR lines%n", errors);
@@ -137,6 +146,24 @@ public final class QueueBenchmark {
 
   static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * What checking one access token costs: its signature and times, as the API checks it (the same
+   * decoder with the system's public key), 20 000 times after a warm-up, in this JVM.
+   */
+  static String tokenCheck(RunningSystem sys, String token) throws Exception {
+    var key = com.nimbusds.jose.jwk.RSAKey.parse(sys.value("select jwk from token_signing_key where retired_at is null"));
+    var decoder = org.springframework.security.oauth2.jwt.NimbusJwtDecoder.withPublicKey(key.toRSAPublicKey()).build();
+    for (int i = 0; i < 5_000; i++) {
+      decoder.decode(token);
+    }
+    int n = 20_000;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      decoder.decode(token);
+    }
+    return String.format("%.1f µs per token", (System.nanoTime() - t0) / 1e3 / n);
   }
 
   static long time(RunningSystem sys, String path, String credentials) throws Exception {

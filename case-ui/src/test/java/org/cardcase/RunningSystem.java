@@ -166,6 +166,29 @@ public final class RunningSystem implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)), credentials);
   }
 
+  /** Any request, with the headers given (e.g. a bearer token, a session cookie) and no others added. */
+  HttpResponse<String> request(String method, String path, java.util.Map<String, String> headers, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    headers.forEach(b::header);
+    return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * An access token for a channel or partner system (client credentials, HTTP Basic to the token
+   * endpoint), with the scopes asked for (null: all of the client's).
+   */
+  String token(String client, String scope) throws IOException, InterruptedException {
+    String form = "grant_type=client_credentials" + (scope == null ? "" : "&scope=" + java.net.URLEncoder.encode(scope, StandardCharsets.UTF_8));
+    HttpResponse<String> r = request("POST", "/oauth2/token", java.util.Map.of("Content-Type", "application/x-www-form-urlencoded",
+        "Authorization", "Basic " + Base64.getEncoder().encodeToString(client.getBytes(StandardCharsets.UTF_8))), form);
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("no token for " + client.split(":")[0] + ": " + r.statusCode() + " " + r.body());
+    }
+    return json(r).get("access_token").asText();
+  }
+
   JsonNode json(HttpResponse<String> r) throws IOException {
     return JSON.readTree(r.body());
   }

@@ -21,7 +21,7 @@ import javax.imageio.ImageIO;
 public final class Scenarios {
   static final String PORTAL = "web-portal:web-portal-demo";
   static final String CLERK = "clerk:clerk-demo";
-  static final String PARTNER = "card-production:card-production-demo";
+  static final String PARTNER = "bank-icbc:bank-icbc-demo"; // the cases here are made by ICBC
   static final String SUPERVISOR = "supervisor:supervisor-demo";
   static final String ADMIN = "admin:admin-demo";
 

@@ -41,6 +41,15 @@ public class AdminApi {
         unlocked ? "unlocked; the account can sign in again" : "the account was not locked");
   }
 
+  /** Locks a staff account on purpose until an administrator unlocks it; audited with the reason. */
+  @PostMapping(path = "/api/admin/accounts/{username}/lock", consumes = "application/json")
+  Map<String, Object> lock(@PathVariable String username, @RequestBody Unlock body, Principal admin) {
+    staff.find(username); // 404 for a name that is not staff
+    boolean locked = signIn.lock(username, admin.getName(), body == null ? null : body.reason());
+    return Map.of("username", username, "locked", locked, "message",
+        locked ? "locked until an administrator unlocks it; its sessions have ended" : "the account was already locked");
+  }
+
   /** The staff accounts (never a password hash). */
   @org.springframework.web.bind.annotation.GetMapping("/api/admin/staff")
   java.util.List<org.cardcase.access.StaffAdministration.StaffMember> staff() {

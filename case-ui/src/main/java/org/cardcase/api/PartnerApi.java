@@ -3,6 +3,7 @@ package org.cardcase.api;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.cardcase.access.ChannelClients;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRepository;
 import org.cardcase.shared.FieldErrors;
@@ -12,15 +13,23 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Callbacks from the provincial card centre and the banks. Duplicates are answered, not repeated. */
+/**
+ * Callbacks from the provincial card centre and the banks, each with a client of its own. A bank
+ * reports only on the cards it was ordered to make (the case's issuing bank); another's case is
+ * answered as unknown. Callback ids are the sender's own: the same id from two partners is two
+ * callbacks, the same id again from one is a duplicate, answered and not repeated.
+ */
 @RestController
 public class PartnerApi {
   private final MessageInbox inbox;
   private final CaseRepository cases;
 
   private final org.cardcase.application.CardApplications applications;
+  private final ChannelClients partners;
 
-  public PartnerApi(MessageInbox inbox, CaseRepository cases, org.cardcase.application.CardApplications applications) {
+  public PartnerApi(MessageInbox inbox, CaseRepository cases, org.cardcase.application.CardApplications applications,
+      ChannelClients partners) {
+    this.partners = partners;
     this.applications = applications;
     this.inbox = inbox;
     this.cases = cases;
@@ -44,13 +53,13 @@ public class PartnerApi {
       throw new FieldErrors(errors);
     }
     ApiRequests.caseNumber(req, body.caseNumber());
-    cases.find(body.caseNumber()).orElseThrow(() -> new CaseNotFound(body.caseNumber()));
+    String partner = ownCase(body.caseNumber(), req);
     Map<String, Object> vars = new LinkedHashMap<>();
     if (body.cardNumber() != null) {
       vars.put("cardNumber", body.cardNumber());
     }
-    boolean first = inbox.receive("card-produced:" + body.callbackId(), org.cardcase.processes.CardProductionProcess.MSG_CARD_PRODUCED,
-        body.caseNumber(), req.getUserPrincipal().getName(), vars);
+    boolean first = inbox.receive("card-produced:" + partner + ":" + body.callbackId(),
+        org.cardcase.processes.CardProductionProcess.MSG_CARD_PRODUCED, body.caseNumber(), partner, vars);
     return Map.of("accepted", true, "duplicate", !first);
   }
 
@@ -75,10 +84,18 @@ public class PartnerApi {
       throw new FieldErrors(errors);
     }
     ApiRequests.caseNumber(req, body.caseNumber());
-    cases.find(body.caseNumber()).orElseThrow(() -> new CaseNotFound(body.caseNumber()));
-    applications.checkActivatable(body.caseNumber(), body.callbackId(), body.branch().strip(), req.getUserPrincipal().getName());
-    boolean first = inbox.receive("card-activated:" + body.callbackId(), CardApplicationProcess.MSG_CARD_ACTIVATED,
-        body.caseNumber(), req.getUserPrincipal().getName(), Map.of("branch", body.branch().strip()));
+    String partner = ownCase(body.caseNumber(), req);
+    applications.checkActivatable(body.caseNumber(), body.callbackId(), body.branch().strip(), partner);
+    boolean first = inbox.receive("card-activated:" + partner + ":" + body.callbackId(), CardApplicationProcess.MSG_CARD_ACTIVATED,
+        body.caseNumber(), partner, Map.of("branch", body.branch().strip()));
     return Map.of("accepted", true, "duplicate", !first);
+  }
+
+  /** The calling partner, if the case's card is one it may report on; else the case is unknown to it. */
+  private String ownCase(String caseNumber, HttpServletRequest req) {
+    String partner = req.getUserPrincipal().getName();
+    cases.find(caseNumber).filter(c -> partners.mayReport(partner, c.issuingBank()))
+        .orElseThrow(() -> new CaseNotFound(caseNumber + " (not among the cards " + partner + " was asked to make)"));
+    return partner;
   }
 }

@@ -13,6 +13,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /**
  * Checks a password with BCrypt once, then remembers for a short time that this exact password was
@@ -51,8 +52,9 @@ final class VerifiedCredentials implements AuthenticationProvider {
     if (v != null && now - v.until() < 0 && MessageDigest.isEqual(v.digest(), digest)) {
       return v.authentication();
     }
-    // a locked or throttled name is refused before BCrypt; it is never in the cache (a failure evicts it)
-    var refusal = guard.check(name);
+    // a locked or throttled name or address is refused before BCrypt; it is never in the cache (a failure evicts it)
+    String address = request.getDetails() instanceof WebAuthenticationDetails d ? d.getRemoteAddress() : null;
+    var refusal = guard.check(name, address);
     if (refusal.isPresent()) {
       throw new Refused(refusal.get().reason(), refusal.get().retryAfter());
     }
@@ -61,10 +63,15 @@ final class VerifiedCredentials implements AuthenticationProvider {
       ok = bcrypt.authenticate(request); // throws for wrong credentials: nothing cached
     } catch (AuthenticationException e) {
       verified.remove(name);
-      guard.failed(name, null);
+      guard.failed(name, address, null);
       throw e;
     }
-    guard.succeeded(name);
+    guard.succeeded(name, address);
+    if (guard.lockedByAdministrator(name)) {
+      // said only to whoever knows the password: to anyone else the name looks like every other
+      throw new org.springframework.security.authentication.LockedException(
+          "this account is locked by an administrator; ask an administrator to unlock it");
+    }
     if (verified.size() > 10_000) {
       verified.clear(); // a bound: there are tens of accounts, not thousands
     }

@@ -141,6 +141,12 @@ public class AdminView extends VerticalLayout {
       unlock.setId("staff-unlock-" + id);
       unlock.addThemeVariants(ButtonVariant.LUMO_SMALL);
       h.add(unlock);
+    } else if (m.enabled()) {
+      Button lock = new Button(getTranslation("admin.lock"), e -> reasonDialog(getTranslation("admin.lock.title", id), null,
+          (reason, pw) -> signIn.lock(id, staff.person().name(), reason), getTranslation("admin.lock.done", id)));
+      lock.setId("staff-lock-" + id);
+      lock.addThemeVariants(ButtonVariant.LUMO_SMALL);
+      h.add(lock);
     }
     h.setSpacing(true);
     return h;

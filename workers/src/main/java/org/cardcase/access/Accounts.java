@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.cardcase.shared.Channels;
+import org.cardcase.shared.ReferenceData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -22,21 +23,24 @@ public class Accounts {
   private final JdbcClient jdbc;
   private final boolean seedDemo;
 
-  public Accounts(JdbcClient jdbc, @Value("${cardcase.demo-accounts:true}") boolean seedDemo) {
+  private final ReferenceData reference;
+
+  public Accounts(JdbcClient jdbc, ReferenceData reference, @Value("${cardcase.demo-accounts:true}") boolean seedDemo) {
     this.jdbc = jdbc;
+    this.reference = reference;
     this.seedDemo = seedDemo;
   }
 
   public Optional<Account> find(String name) {
-    Optional<Account> channel = jdbc.sql("select channel, secret_hash, kind from channel_client where channel = ? and enabled")
+    Optional<Account> channel = jdbc.sql("select channel, secret_hash, kind, scopes from channel_client where channel = ? and enabled")
         .param(name).query((rs, i) -> new Account(rs.getString(1), rs.getString(2),
-            List.of(rs.getString(3)), List.of(), rs.getString(3))).optional();
+            List.of(rs.getString(3)), List.of(), rs.getString(3), strings(rs.getArray(4)))).optional();
     if (channel.isPresent()) {
       return channel;
     }
     return jdbc.sql("select username, password_hash, roles, work_groups from staff_user where username = ? and enabled")
         .param(name).query((rs, i) -> new Account(rs.getString(1), rs.getString(2), strings(rs.getArray(3)),
-            strings(rs.getArray(4)), "STAFF")).optional();
+            strings(rs.getArray(4)), "STAFF", List.of())).optional();
   }
 
   /** The enabled members of staff in a work group, by name. */
@@ -64,9 +68,16 @@ public class Accounts {
       return;
     }
     for (String ch : Channels.ALL) {
-      addChannel(ch, ch, ch + "-demo", "CHANNEL");
+      addChannel(ch, ch, ch + "-demo", "CHANNEL", ChannelClients.DEFAULT_SCOPES.getOrDefault(ch, List.of()), null);
     }
-    addChannel(Channels.CARD_PRODUCTION, "Provincial card centre and banks", Channels.CARD_PRODUCTION + "-demo", "PARTNER");
+    // each partner a client of its own: the provincial card centre, and every issuing bank
+    addChannel(ChannelClients.CARD_CENTRE, "省社保卡制卡中心 Provincial card centre", ChannelClients.CARD_CENTRE + "-demo", "PARTNER",
+        List.of(ChannelClients.CALLBACKS), null);
+    for (ReferenceData.Item bank : reference.items(ReferenceData.Kind.BANK)) {
+      String partner = ChannelClients.bankPartner(bank.code());
+      addChannel(partner, bank.nameZh() + " " + bank.nameEn(), partner + "-demo", "PARTNER", List.of(ChannelClients.CALLBACKS),
+          bank.code());
+    }
     addStaff("clerk", "窗口办事员 Clerk", "clerk-demo", List.of("CLERK"), List.of("verification", "counter"));
     addStaff("clerk2", "制卡中心办事员 Card centre clerk", "clerk2-demo", List.of("CLERK"), List.of("card-centre"));
     addStaff("supervisor", "科长 Supervisor", "supervisor-demo", List.of("SUPERVISOR"),
@@ -75,12 +86,13 @@ public class Accounts {
     addStaff("admin", "系统管理员 Administrator", "admin-demo", List.of("ADMIN"), List.of());
   }
 
-  private void addChannel(String channel, String display, String secret, String kind) {
+  private void addChannel(String channel, String display, String secret, String kind, List<String> scopes, String bank) {
     int n = jdbc.sql("""
-        insert into channel_client (channel, display_name, secret_hash, kind) values (?, ?, ?, ?)
-        on conflict (channel) do nothing""").params(channel, display, ENCODER.encode(secret), kind).update();
+        insert into channel_client (channel, display_name, secret_hash, kind, scopes, bank) values (?, ?, ?, ?, ?, ?)
+        on conflict (channel) do nothing""")
+        .params(channel, display, ENCODER.encode(secret), kind, scopes.toArray(String[]::new), bank).update();
     if (n > 0) {
-      log.info("created demo credentials for channel {}", channel);
+      log.info("created demo credentials for {} {}", kind.toLowerCase(java.util.Locale.ROOT), channel);
     }
   }
 

@@ -51,7 +51,8 @@ public class StaffAdministration {
   public record AccountChanged(String username) {}
 
   private static final String MEMBER = """
-      select username, display_name, roles, work_groups, enabled, locked_at, locale, created_at from staff_user""";
+      select username, display_name, roles, work_groups, enabled,
+             case when locked_until is null or locked_until > now() then locked_at end, locale, created_at from staff_user""";
 
   public List<StaffMember> all() {
     return jdbc.sql(MEMBER + " order by username").query(StaffAdministration::member).list();
@@ -143,7 +144,7 @@ public class StaffAdministration {
       throw new FieldErrors(errors);
     }
     find(username);
-    jdbc.sql("update staff_user set password_hash = ?, failed_sign_ins = 0, locked_at = null where username = ?")
+    jdbc.sql("update staff_user set password_hash = ?, failed_sign_ins = 0, locked_at = null, locked_until = null where username = ?")
         .params(Accounts.ENCODER.encode(password), username).update();
     audit.append(SignInGuard.subject(username), "password:" + clock.millis(), admin, "workspace", "ACCOUNT_PASSWORD_RESET",
         Map.of("reason", reason.strip()));

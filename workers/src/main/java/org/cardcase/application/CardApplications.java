@@ -150,8 +150,8 @@ public class CardApplications {
    */
   public void checkActivatable(String caseNumber, String callbackId, String branch, String sender) {
     cards.byCase(caseNumber).filter(c -> c.state() == CardState.CANCELLED).ifPresent(c -> {
-      tx.executeWithoutResult(s -> audit.append(AuditTrail.ofCase(caseNumber), "activation-refused:" + callbackId, sender,
-          "card-production", "ACTIVATION_REFUSED", Map.of("card", c.cardId(), "branch", branch,
+      tx.executeWithoutResult(s -> audit.append(AuditTrail.ofCase(caseNumber), "activation-refused:" + sender + ":" + callbackId, sender,
+          sender, "ACTIVATION_REFUSED", Map.of("card", c.cardId(), "branch", branch,
               "reason", "card cancelled: not collected by the final deadline")));
       throw new CardNotCollectable("card " + c.cardId() + " of case " + caseNumber
           + " was cancelled because it was not collected by the final deadline; it cannot be activated or handed over."

@@ -10,7 +10,7 @@ import org.cardcase.shared.IdNumber;
 import org.cardcase.processes.CardProductionProcess;
 import org.cardcase.production.CardOrder;
 import org.cardcase.production.IssuingBank;
-import org.cardcase.shared.Channels;
+import org.cardcase.access.ChannelClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -91,18 +91,20 @@ public class IssuingBankSimulator implements IssuingBank {
     return ref;
   }
 
-  private record Due(String cardId, String ref, String caseNumber, String cardNumber, int owed) {}
+  private record Due(String cardId, String ref, String caseNumber, String cardNumber, int owed, String bank) {}
 
   /** Sends the callbacks that are due, also those owed from before a restart. */
   @Scheduled(fixedDelayString = "${cardcase.simulators.bank.callback-check:500ms}")
   public void sendDueCallbacks() {
     List<Due> due = jdbc.sql("""
-        select card_id, order_ref, case_number, card_number, callbacks_owed from sim_bank_order
+        select card_id, order_ref, case_number, card_number, callbacks_owed, issuing_bank from sim_bank_order
         where callbacks_owed > 0 and callback_at <= now() order by callback_at limit 200""")
-        .query((rs, i) -> new Due(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5))).list();
+        .query((rs, i) -> new Due(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+            rs.getString(6))).list();
     for (Due d : due) {
       try {
-        inbox.receive("bank-" + d.ref(), CardProductionProcess.MSG_CARD_PRODUCED, d.caseNumber(), Channels.CARD_PRODUCTION,
+        // the bank's own partner client is the sender, as when a real bank calls back
+        inbox.receive("bank-" + d.ref(), CardProductionProcess.MSG_CARD_PRODUCED, d.caseNumber(), ChannelClients.bankPartner(d.bank()),
             Map.of(CardProductionProcess.VAR_CARD_NUMBER, d.cardNumber(), "bankOrder", d.ref()));
       } catch (RuntimeException e) {
         log.warn("issuing bank simulator: callback for {} failed: {}; trying again", d.ref(), e.getMessage());

@@ -1,0 +1,223 @@
+package org.cardcase.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import jakarta.servlet.http.HttpSessionEvent;
+import jakarta.servlet.http.HttpSessionListener;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.cardcase.access.StaffAdministration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The workspace's sessions: each ends after {@code idle-timeout} (30 minutes) without anything the
+ * person did, and every session of an account ends at once when the account is disabled, locked or
+ * given a new password.
+ *
+ * <p>Open pages poll the server every few seconds, and the servlet container counts every request
+ * as use, so its own timeout would never end a forgotten session. Here a Vaadin request counts only
+ * if it carries something other than a poll (a click, a keystroke, a navigation); heartbeats and
+ * polls do not. A session past its idle time is ended before Spring Security reads it, so the
+ * request is answered as one without a session: the page reloads to the sign-in screen.
+ */
+@Configuration
+public class WorkspaceSessions implements HttpSessionListener {
+  private static final Logger log = LoggerFactory.getLogger(WorkspaceSessions.class);
+  static final String LAST_ACTIVITY = "cardcase.lastActivity";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Duration idleTimeout;
+  private final Clock clock;
+  /** The sessions each member of staff has open, so an administrator's change can end them. */
+  private final Map<String, Set<HttpSession>> byUser = new ConcurrentHashMap<>();
+
+  public WorkspaceSessions(@Value("${cardcase.security.idle-timeout:30m}") Duration idleTimeout, Clock clock) {
+    this.idleTimeout = idleTimeout;
+    this.clock = clock;
+  }
+
+  @Bean
+  FilterRegistrationBean<OncePerRequestFilter> workspaceSessionFilter() {
+    FilterRegistrationBean<OncePerRequestFilter> reg = new FilterRegistrationBean<>(new Filter());
+    reg.addUrlPatterns("/*");
+    reg.setOrder(-150); // before Spring Security (-100), so an ended session is not read
+    return reg;
+  }
+
+  /** Ends every open session of the account (disabled, locked, new password). */
+  @EventListener
+  public void on(StaffAdministration.AccountChanged changed) {
+    Set<HttpSession> sessions = byUser.remove(changed.username());
+    if (sessions == null) {
+      return;
+    }
+    int n = 0;
+    for (HttpSession s : sessions) {
+      try {
+        s.invalidate();
+        n++;
+      } catch (IllegalStateException alreadyEnded) {
+        // ended meanwhile
+      }
+    }
+    if (n > 0) {
+      log.info("ended {} open session(s) of {} after a change to the account", n, changed.username());
+    }
+  }
+
+  /** How many sessions a member of staff has open now. */
+  public int openSessions(String username) {
+    return byUser.getOrDefault(username, Set.of()).size();
+  }
+
+  @Override
+  public void sessionDestroyed(HttpSessionEvent se) {
+    HttpSession s = se.getSession();
+    byUser.values().forEach(set -> set.remove(s));
+    byUser.values().removeIf(Set::isEmpty);
+  }
+
+  private final class Filter extends OncePerRequestFilter {
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest req) {
+      String path = req.getRequestURI().substring(req.getContextPath().length());
+      return path.startsWith("/api/") || path.startsWith("/actuator/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
+        throws ServletException, IOException {
+      HttpSession session = req.getSession(false);
+      if (session == null) {
+        chain.doFilter(req, res);
+        return;
+      }
+      String kind = req.getParameter("v-r"); // from the query string: UIDL bodies are JSON, not form data
+      HttpServletRequest request = req;
+      boolean activity;
+      if ("uidl".equals(kind) && "POST".equals(req.getMethod())) {
+        byte[] body = req.getInputStream().readAllBytes(); // Vaadin reads all of it too; uploads go elsewhere
+        request = new ReadAgain(req, body);
+        activity = !onlyPolls(body);
+      } else {
+        // a page load, an upload or a download is use; a heartbeat or a static file (cached scripts, styles) is not
+        String path = req.getRequestURI();
+        activity = !"heartbeat".equals(kind) && !path.contains("/VAADIN/") && !path.matches(".*\\.(js|css|png|svg|ico|woff2?|map)$");
+      }
+      long now = clock.millis();
+      try {
+        Long last = (Long) session.getAttribute(LAST_ACTIVITY);
+        if (last != null && now - last > idleTimeout.toMillis()) {
+          String who = user(session);
+          session.invalidate();
+          log.info("session of {} ended after {} without activity", who == null ? "a visitor" : who, idleTimeout);
+        } else {
+          if (activity || last == null) {
+            session.setAttribute(LAST_ACTIVITY, now);
+          }
+          String who = user(session);
+          if (who != null) {
+            byUser.computeIfAbsent(who, k -> ConcurrentHashMap.newKeySet()).add(session);
+          }
+        }
+      } catch (IllegalStateException ended) {
+        // the session ended meanwhile (another request, or an administrator's change)
+      }
+      chain.doFilter(request, res);
+    }
+  }
+
+  private static String user(HttpSession s) {
+    Object ctx = s.getAttribute(HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
+    return ctx instanceof SecurityContext c && c.getAuthentication() != null ? c.getAuthentication().getName() : null;
+  }
+
+  /** True if every call in a Vaadin request is a poll (the page asking for news, not the person acting). */
+  static boolean onlyPolls(byte[] body) {
+    try {
+      JsonNode rpc = JSON.readTree(body).path("rpc");
+      if (!rpc.isArray() || rpc.isEmpty()) {
+        return false;
+      }
+      for (JsonNode call : rpc) {
+        if (!"ui-poll".equals(call.path("event").asText())) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The request with its body read once here and again by Vaadin. */
+  private static final class ReadAgain extends HttpServletRequestWrapper {
+    private final byte[] body;
+
+    ReadAgain(HttpServletRequest req, byte[] body) {
+      super(req);
+      this.body = body;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+      ByteArrayInputStream in = new ByteArrayInputStream(body);
+      return new ServletInputStream() {
+        @Override
+        public int read() {
+          return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          return in.read(b, off, len);
+        }
+
+        @Override
+        public boolean isFinished() {
+          return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+          return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+          throw new UnsupportedOperationException("synchronous reads only");
+        }
+      };
+    }
+
+    @Override
+    public BufferedReader getReader() {
+      return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
+    }
+  }
+}
