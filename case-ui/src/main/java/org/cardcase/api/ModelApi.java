@@ -175,7 +175,7 @@ public class ModelApi {
       java.util.Map.entry("notFound", "no such draft"),
       java.util.Map.entry("notEditable", "the draft is no longer being edited"),
       java.util.Map.entry("notProposed", "the draft is not proposed"),
-      java.util.Map.entry("ownDraft", "a second person must approve: you made or last saved this draft"),
+      java.util.Map.entry("ownDraft", "a second person must approve: you made this draft or saved a revision of it"),
       java.util.Map.entry("problems", "the model has problems that stop its deployment; see the check"),
       java.util.Map.entry("unmapped", "open cases wait at elements this version no longer has; map each to an element of the draft"),
       java.util.Map.entry("mappedToNothing", "mapped to an element the draft does not have"),

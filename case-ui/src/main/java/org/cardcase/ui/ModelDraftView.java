@@ -318,7 +318,7 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
     note.setWidth("28em");
     HorizontalLayout bar = new HorizontalLayout(note);
     bar.setAlignItems(Alignment.BASELINE);
-    boolean own = user.equals(draft.createdBy()) || user.equals(draft.savedBy());
+    boolean own = drafts.contributedBy(id, user);
     if (draft.editable()) {
       Button propose = new Button(getTranslation("draft.propose"), e -> act(() -> drafts.propose(id, user, note.getValue()),
           "draft.proposed"));

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.Card;
+import org.cardcase.cards.CardIdentification;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cards.CardNotFound;
 import org.cardcase.cards.MedicalInsuranceNumbers;
@@ -52,6 +53,9 @@ import org.cardcase.shared.Masking;
  * The terminal signs in with its channel account; a citizen identifies by inserting the social
  * security card or swiping the ID card (typed here, as the reader would), then looks up progress
  * and the medical insurance number, reports the card lost or prints the pickup certificate again.
+ * Only a card in use identifies its holder (a lost, suspended, cancelled or not yet activated card
+ * is refused with its reason, and the holder swipes the ID card instead); the pickup certificate is
+ * printed again only with the holder's ID card, swiped then if the citizen came in with the card.
  * The citizen's session ends on "Finish" and after two idle minutes.
  */
 @Route("terminal")
@@ -63,6 +67,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
 
   private final AuthenticationContext auth;
   private final CardLifecycle cards;
+  private final CardIdentification identification;
   private final CaseRepository cases;
   private final MedicalInsuranceNumbers numbers;
   private final LossReports lossReports;
@@ -74,15 +79,23 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   private Citizen citizen;
   private Instant lastTouch;
 
-  /** Who is at the terminal and how they identified (CARD or ID_CARD). */
-  record Citizen(String idNumber, String name, String method) {}
+  /**
+   * Who is at the terminal, how they identified (CARD or ID_CARD), and whether they have swiped the
+   * holder's ID card (at once, or later for what needs it).
+   */
+  record Citizen(String idNumber, String name, String method, boolean idCardSwiped) {
+    Citizen withIdCardSwiped() {
+      return new Citizen(idNumber, name, method, true);
+    }
+  }
 
-  public TerminalView(AuthenticationContext auth, CardLifecycle cards, CaseRepository cases, MedicalInsuranceNumbers numbers,
-      LossReports lossReports, Vouchers vouchers, PickupCertificates certificates, org.cardcase.deadlines.DeadlineRules rules,
-      Clock clock) {
+  public TerminalView(AuthenticationContext auth, CardLifecycle cards, CardIdentification identification, CaseRepository cases,
+      MedicalInsuranceNumbers numbers, LossReports lossReports, Vouchers vouchers, PickupCertificates certificates,
+      org.cardcase.deadlines.DeadlineRules rules, Clock clock) {
     this.rules = rules;
     this.auth = auth;
     this.cards = cards;
+    this.identification = identification;
     this.cases = cases;
     this.numbers = numbers;
     this.lossReports = lossReports;
@@ -145,21 +158,24 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   }
 
   private void identify(String value, String method, Div error) {
-    String v = value == null ? "" : value.strip().toUpperCase();
     if ("CARD".equals(method)) {
-      Card c = cards.byCardNumber(v).orElse(null);
-      if (c == null) {
-        error.setText(getTranslation("terminal.identify.noCard"));
-        return;
+      switch (identification.byCardNumber(value)) {
+        case CardIdentification.Identified(Card c) -> citizen = new Citizen(c.holderIdNumber(), c.holderName(), method, false);
+        case CardIdentification.Refused(var state) -> {
+          // a card not in use identifies nobody: say why, and nothing of its holder
+          error.setText(getTranslation("terminal.identify.refused." + state.name()));
+          return;
+        }
+        case CardIdentification.Unknown() -> {
+          error.setText(getTranslation("terminal.identify.noCard"));
+          return;
+        }
       }
-      citizen = new Citizen(c.holderIdNumber(), c.holderName(), method);
     } else {
-      IdNumber.Check check = IdNumber.check(v, LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
-      if (!check.valid()) {
-        error.setText(getTranslation("terminal.identify.badId", String.join("; ", check.errors())));
+      String idNumber = idNumber(value, error);
+      if (idNumber == null) {
         return;
       }
-      String idNumber = check.idNumber().value();
       List<Card> held = cards.ofHolder(idNumber);
       List<String> own = cases.caseNumbersOf(idNumber);
       if (held.isEmpty() && own.isEmpty()) {
@@ -167,9 +183,20 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
         return;
       }
       String name = held.isEmpty() ? cases.findAll(own).get(0).applicantName() : held.get(0).holderName();
-      citizen = new Citizen(idNumber, name, method);
+      citizen = new Citizen(idNumber, name, method, true);
     }
     menu();
+  }
+
+  /** The ID number swiped (or typed), or null with the reason shown when it is not a valid one. */
+  private String idNumber(String value, Div error) {
+    String v = value == null ? "" : value.strip().toUpperCase(Locale.ROOT);
+    IdNumber.Check check = IdNumber.check(v, LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
+    if (!check.valid()) {
+      error.setText(getTranslation("terminal.identify.badId", String.join("; ", check.errors())));
+      return null;
+    }
+    return check.idNumber().value();
   }
 
   private void menu() {
@@ -244,6 +271,10 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   }
 
   private void certificate() {
+    if (!citizen.idCardSwiped()) {
+      swipeIdCardFor(this::certificate);
+      return;
+    }
     Vouchers.Voucher v = vouchers.latestOf(citizen.idNumber()).orElse(null);
     if (v == null) {
       show(new H2(getTranslation("terminal.menu.certificate")), new Paragraph(getTranslation("terminal.certificate.none")), row(back(), finish()));
@@ -261,6 +292,30 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
     show(new H2(getTranslation("terminal.certificate.title", v.number())),
         new Paragraph(getTranslation("terminal.certificate.pickup", day(v.pickupDate()), state)), print,
         row(back(), finish()));
+  }
+
+  /**
+   * The citizen came in with the card: what follows (the pickup certificate) needs the holder's ID
+   * card as well; it goes on only when the ID number swiped is the holder's own.
+   */
+  private void swipeIdCardFor(Runnable then) {
+    TextField id = big(new TextField(getTranslation("terminal.idCard.field")));
+    id.setId("terminal-id-card-number");
+    Div error = error("terminal-id-card-error");
+    Button swipe = button(getTranslation("terminal.identify.idCard"), "terminal-id-card-confirm", () -> {
+      String idNumber = idNumber(id.getValue(), error);
+      if (idNumber == null) {
+        return;
+      }
+      if (!CardIdentification.isHoldersIdNumber(citizen.idNumber(), idNumber)) {
+        error.setText(getTranslation("terminal.idCard.notHolder"));
+        return;
+      }
+      citizen = citizen.withIdCardSwiped();
+      then.run();
+    });
+    show(new H2(getTranslation("terminal.menu.certificate")), new Paragraph(getTranslation("terminal.idCard.needed")), id,
+        row(swipe), error, row(back(), finish()));
   }
 
   private String text(String key) {

@@ -67,6 +67,9 @@ class WorkspaceViewsTest {
   @Autowired JdbcClient jdbc;
   @Autowired org.cardcase.cases.CaseRepository cases;
   @Autowired org.cardcase.incidents.Incidents incidents;
+  @Autowired org.cardcase.flow.MessageInbox inbox;
+  @Autowired org.cardcase.cards.CardLifecycle cardLifecycle;
+  @Autowired org.cardcase.reissue.Vouchers vouchers;
 
   @BeforeEach
   void vaadin() {
@@ -586,5 +589,168 @@ class WorkspaceViewsTest {
     UI.getCurrent().navigate(CalendarView.class);
     assertThat(_find(Grid.class, spec -> spec.withId("calendar-years"))).hasSize(1);
     assertThat(_find(Button.class, spec -> spec.withId("calendar-save"))).isEmpty();
+  }
+
+  // ---- the self-service terminal ----
+
+  /** A card waiting at the branch: the application reviewed and the card made by the bank, not yet activated. */
+  org.cardcase.cards.Card cardAtTheBranch() throws Exception {
+    HumanTask review = awaitReview();
+    String cn = review.caseNumber();
+    tasks.complete(review.id(), "clerk", List.of("verification", "counter"), java.util.Map.of("photoDecision", "APPROVE"));
+    org.cardcase.Scenarios.await("the card ordered", () -> cases.find(cn).orElseThrow().currentStep().equals("wait-card-produced"));
+    inbox.receive("test-produced-" + cn, "card-produced", cn, "card-production",
+        java.util.Map.of("cardNumber", "T" + cn.substring(cn.length() - 8)));
+    org.cardcase.Scenarios.await("the card at the branch", () -> cases.find(cn).orElseThrow().currentStep().equals("wait-card-activated")
+        && cardLifecycle.byCase(cn).orElseThrow().state() == org.cardcase.cards.CardState.AWAITING_ACTIVATION);
+    return cardLifecycle.byCase(cn).orElseThrow();
+  }
+
+  /** A card in use: made, then activated at the branch. */
+  org.cardcase.cards.Card activeCard() throws Exception {
+    return activated(cardAtTheBranch());
+  }
+
+  org.cardcase.cards.Card activated(org.cardcase.cards.Card card) throws Exception {
+    String cn = card.caseNumber();
+    inbox.receive("test-activated-" + cn, "card-activated", cn, "card-production", java.util.Map.of("branch", "test branch"));
+    org.cardcase.Scenarios.await("the card in use",
+        () -> cardLifecycle.byCase(cn).orElseThrow().state() == org.cardcase.cards.CardState.ACTIVE);
+    return cardLifecycle.byCase(cn).orElseThrow();
+  }
+
+  /** A supervisor's move of the card by hand (as after a loss report). */
+  void moveCard(org.cardcase.cards.Card card, org.cardcase.cards.CardState to) {
+    ctx.getBean(org.springframework.transaction.support.TransactionTemplate.class).executeWithoutResult(s ->
+        cardLifecycle.move(card.cardId(), to, "supervisor", "counter", "test: the card is " + to, "test-" + to));
+  }
+
+  /** The terminal as its channel account opens it, for a new visitor (in Chinese, unless {@code locale} says otherwise). */
+  void atTheTerminal(Locale locale) {
+    MockVaadin.tearDown();
+    vaadin();
+    signIn("terminal");
+    com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(TerminalView.LOCALE, locale);
+    UI.getCurrent().navigate(TerminalView.class);
+  }
+
+  void identify(String number, String by) {
+    _get(TextField.class, spec -> spec.withId("terminal-identify-number")).setValue(number);
+    _click(_get(Button.class, spec -> spec.withId(by)));
+  }
+
+  static String screenText() {
+    return _get(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("terminal-screen")).getElement().getTextRecursively();
+  }
+
+  @Test
+  void aCardReportedLostOrSuspendedIdentifiesNobodyAtTheTerminalAndItsHolderGoesOnWithTheIdCard() throws Exception {
+    org.cardcase.cards.Card card = activeCard();
+    String number = card.medicalInsuranceNumber();
+    assertThat(number).matches("\\d{11}");
+
+    // in use: the card identifies its holder, who sees the number in full
+    atTheTerminal(null);
+    identify(card.cardNumber(), "terminal-by-card");
+    _click(_get(Button.class, spec -> spec.withId("terminal-number")));
+    assertThat(_get(Span.class, spec -> spec.withId("terminal-number-value")).getText()).isEqualTo(number);
+
+    // provisionally reported lost: refused with its reason in Chinese, nothing of the holder shown
+    moveCard(card, org.cardcase.cards.CardState.SUSPENDED);
+    atTheTerminal(null);
+    identify(card.cardNumber(), "terminal-by-card");
+    assertThat(_get(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("terminal-identify-error")).getText())
+        .isEqualTo("此卡已临时挂失，不能用于身份识别；请刷身份证");
+    assertThat(_find(Button.class, spec -> spec.withId("terminal-number"))).as("no menu").isEmpty();
+    assertThat(_find(Span.class, spec -> spec.withId("terminal-number-value"))).isEmpty();
+    assertThat(screenText()).doesNotContain(number).doesNotContain(card.holderName()).doesNotContain("段");
+
+    // reported lost formally: refused, in English for a visitor who asked for it
+    moveCard(card, org.cardcase.cards.CardState.LOST);
+    atTheTerminal(Locale.ENGLISH);
+    identify(card.cardNumber(), "terminal-by-card");
+    assertThat(_get(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("terminal-identify-error")).getText())
+        .isEqualTo("This card is reported lost and cannot identify you; please swipe your ID card");
+    assertThat(_find(Button.class, spec -> spec.withId("terminal-certificate"))).as("no reprint of a voucher").isEmpty();
+    assertThat(screenText()).doesNotContain(number);
+
+    // the holder swipes the ID card and is served as before
+    atTheTerminal(null);
+    identify(card.holderIdNumber(), "terminal-by-id-card");
+    _click(_get(Button.class, spec -> spec.withId("terminal-number")));
+    assertThat(_get(Span.class, spec -> spec.withId("terminal-number-value")).getText()).isEqualTo(number);
+  }
+
+  @Test
+  void aCardNotYetActivatedOrCancelledSaysSoInTheReadersLanguage() throws Exception {
+    org.cardcase.cards.Card card = cardAtTheBranch();
+    assertThat(card.state()).isEqualTo(org.cardcase.cards.CardState.AWAITING_ACTIVATION);
+    atTheTerminal(null);
+    identify(card.cardNumber(), "terminal-by-card");
+    assertThat(_get(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("terminal-identify-error")).getText())
+        .isEqualTo("此卡尚未激活，不能用于身份识别；请刷身份证");
+    assertThat(_find(Button.class, spec -> spec.withId("terminal-number"))).isEmpty();
+
+    card = activated(card);
+    moveCard(card, org.cardcase.cards.CardState.CANCELLED);
+    atTheTerminal(null);
+    identify(card.cardNumber().toLowerCase(), "terminal-by-card");
+    assertThat(_get(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("terminal-identify-error")).getText())
+        .isEqualTo("此卡已注销，不能用于身份识别；请刷身份证");
+    atTheTerminal(Locale.ENGLISH);
+    identify(card.cardNumber(), "terminal-by-card");
+    assertThat(_get(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("terminal-identify-error")).getText())
+        .isEqualTo("This card is cancelled and cannot identify you; please swipe your ID card");
+    assertThat(screenText()).doesNotContain(card.medicalInsuranceNumber());
+  }
+
+  @Test
+  void aCertificateIsPrintedAgainForACardholderOnlyWithTheHoldersOwnIdCard() throws Exception {
+    org.cardcase.cards.Card card = activeCard();
+    // a pickup certificate of this holder (which cards it names does not matter to printing it again)
+    String certificate = vouchers.issue(card.caseNumber(), card.holderIdNumber(), card.holderName(), card.cardId(), card.cardId(),
+        java.time.LocalDate.now(), java.time.LocalDate.now().plusDays(21), "counter");
+    String someoneElse = "11010519900404" + "998";
+    someoneElse += IdNumber.checkCharacter(someoneElse);
+
+    atTheTerminal(null);
+    identify(card.cardNumber(), "terminal-by-card");
+    _click(_get(Button.class, spec -> spec.withId("terminal-certificate")));
+    assertThat(_find(com.vaadin.flow.component.html.Anchor.class, spec -> spec.withId("terminal-certificate-print")))
+        .as("not printed on the card alone").isEmpty();
+    assertThat(screenText()).contains("重新打印领卡凭证须凭持卡人本人身份证").doesNotContain(certificate);
+    TextField id = _get(TextField.class, spec -> spec.withId("terminal-id-card-number"));
+    var error = _get(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("terminal-id-card-error"));
+    id.setValue(someoneElse);
+    _click(_get(Button.class, spec -> spec.withId("terminal-id-card-confirm")));
+    assertThat(error.getText()).isEqualTo("此身份证不是持卡人本人的；领卡凭证只凭持卡人本人身份证重新打印");
+    assertThat(_find(com.vaadin.flow.component.html.Anchor.class, spec -> spec.withId("terminal-certificate-print"))).isEmpty();
+    id.setValue(someoneElse.substring(0, 17) + (someoneElse.endsWith("0") ? "1" : "0"));
+    _click(_get(Button.class, spec -> spec.withId("terminal-id-card-confirm")));
+    assertThat(error.getText()).startsWith("身份证号无效");
+    assertThat(_find(com.vaadin.flow.component.html.Anchor.class, spec -> spec.withId("terminal-certificate-print"))).isEmpty();
+    // the holder's own ID card: the certificate is there to print; once swiped, it is not asked again
+    id.setValue(card.holderIdNumber().toLowerCase());
+    _click(_get(Button.class, spec -> spec.withId("terminal-id-card-confirm")));
+    assertThat(_find(com.vaadin.flow.component.html.Anchor.class, spec -> spec.withId("terminal-certificate-print"))).hasSize(1);
+    assertThat(screenText()).contains(certificate);
+    _click(_get(Button.class, spec -> spec.withId("terminal-back")));
+    _click(_get(Button.class, spec -> spec.withId("terminal-certificate")));
+    assertThat(_find(com.vaadin.flow.component.html.Anchor.class, spec -> spec.withId("terminal-certificate-print"))).hasSize(1);
+
+    // in English too
+    atTheTerminal(Locale.ENGLISH);
+    identify(card.cardNumber(), "terminal-by-card");
+    _click(_get(Button.class, spec -> spec.withId("terminal-certificate")));
+    _get(TextField.class, spec -> spec.withId("terminal-id-card-number")).setValue(someoneElse);
+    _click(_get(Button.class, spec -> spec.withId("terminal-id-card-confirm")));
+    assertThat(_get(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("terminal-id-card-error")).getText())
+        .isEqualTo("This is not the card holder's ID card; the certificate is printed again only with the holder's own");
+
+    // who identified by the ID card prints it as before
+    atTheTerminal(null);
+    identify(card.holderIdNumber(), "terminal-by-id-card");
+    _click(_get(Button.class, spec -> spec.withId("terminal-certificate")));
+    assertThat(_find(com.vaadin.flow.component.html.Anchor.class, spec -> spec.withId("terminal-certificate-print"))).hasSize(1);
   }
 }

@@ -36,6 +36,15 @@ public enum CardState {
     return next().contains(to);
   }
 
+  /**
+   * Whether the card, read at a self-service terminal, identifies its holder: only a card in use. A
+   * card reported lost (even provisionally), replaced, cancelled or not yet activated identifies
+   * nobody; its holder identifies by ID card.
+   */
+  public boolean identifiesHolder() {
+    return this == ACTIVE;
+  }
+
   /** Whether the card can pay at a hospital or pharmacy in this state. */
   public boolean settles() {
     return this == ACTIVE;

@@ -183,6 +183,7 @@ public class ModelDrafts {
           insert into model_draft (kind, process_id, base_version, file_name, bpmn, comment, created_by, saved_by)
           values (?, ?, ?, ?, ?, ?, ?, ?) returning id""").params(kind, processId, base, fileName, bpmn, comment, user, user)
           .query(Long.class).single();
+      contributed(id, user);
       audit.append(subject(kind, processId), "draft:" + id + ":created", user, null, action,
           detail("draft", id, "baseVersion", base, "comment", comment));
       return find(id);
@@ -209,10 +210,32 @@ public class ModelDrafts {
       if (n == 0) {
         throw new Conflict(find(id));
       }
+      contributed(id, user);
       audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":saved:" + (revision + 1), user, null, "MODEL_DRAFT_SAVED",
           detail("draft", id, "revision", revision + 1, "sha256", ModelVersions.sha256(bpmn).substring(0, 12)));
       return find(id);
     });
+  }
+
+  /** Notes, in the transaction of the create or save, that this user made a revision of the draft. */
+  private void contributed(long id, String user) {
+    jdbc.sql("insert into model_draft_contributor (draft_id, username) values (?, ?) on conflict do nothing")
+        .params(id, user).update();
+  }
+
+  /** Everyone who made the draft or saved any revision of it, by name: none of them may approve it. */
+  public List<String> contributors(long id) {
+    return jdbc.sql("select username from model_draft_contributor where draft_id = ? order by username").param(id)
+        .query(String.class).list();
+  }
+
+  /**
+   * Whether this user made the draft or saved any revision of it (not only the last): such a user is
+   * one of its authors, may withdraw it, and may not be the second person who approves it.
+   */
+  public boolean contributedBy(long id, String user) {
+    return jdbc.sql("select exists (select 1 from model_draft_contributor where draft_id = ? and username = ?)")
+        .params(id, user).query(Boolean.class).single();
   }
 
   /** Notes that this user has the draft open; returns the others who have it open now. */
@@ -252,14 +275,14 @@ public class ModelDrafts {
     });
   }
 
-  /** Takes a proposal back for more editing (its author) or turns it down (the second person). */
+  /** Takes a proposal back for more editing (one of its authors) or turns it down (the second person). */
   public Draft reject(long id, String user, String note) {
     return tx.execute(s -> {
       Draft d = find(id);
       if (!"PROPOSED".equals(d.status())) {
         throw new Refused("notProposed", d.status());
       }
-      boolean own = user.equals(d.createdBy()) || user.equals(d.savedBy());
+      boolean own = user.equals(d.createdBy()) || contributedBy(id, user);
       jdbc.sql("""
           update model_draft set status = ?, decided_by = ?, decided_at = now(), decision_note = ? where id = ?""")
           .params(own ? "DRAFT" : "REJECTED", own ? null : user, note, id).update();
@@ -270,8 +293,8 @@ public class ModelDrafts {
   }
 
   /**
-   * Deploys a proposed draft as the next version, approved by a second person (not who made or last
-   * saved it). {@code mapping} maps each element the draft drops while cases wait there to an element
+   * Deploys a proposed draft as the next version, approved by a second person: not who made it nor
+   * anyone who saved a revision of it (an edit saved over by a colleague still counts). {@code mapping} maps each element the draft drops while cases wait there to an element
    * of the draft; those cases move to the new version there, all others stay on theirs.
    */
   public Draft approve(long id, String approver, String note, Map<String, String> mapping) {
@@ -283,7 +306,7 @@ public class ModelDrafts {
       if (!"PROPOSED".equals(d.status())) {
         throw new Refused("notProposed", d.status());
       }
-      if (approver.equals(d.createdBy()) || approver.equals(d.savedBy())) {
+      if (approver.equals(d.createdBy()) || contributedBy(id, approver)) {
         throw new Refused("ownDraft", approver);
       }
       byte[] bpmn = bpmn(id);

@@ -111,6 +111,49 @@ class ModelDraftsFlowTest extends FlowTest {
   }
 
   @Test
+  void noOneWhoSavedARevisionApprovesItEvenWhenAColleagueSavedOverTheirEdit() {
+    int before = versions.current("family-binding");
+    ModelDrafts.Draft draft = drafts.create("family-binding", "analyst", "four eyes are two people");
+    String xml = new String(drafts.bpmn(draft.id()), StandardCharsets.UTF_8);
+    // analyst2 edits the colleague's draft; the colleague's editor then saves over that edit
+    ModelDrafts.Draft theirs = drafts.save(draft.id(), (xml + "<!-- analyst2's edit -->").getBytes(StandardCharsets.UTF_8),
+        draft.revision(), "analyst2");
+    ModelDrafts.Draft last = drafts.save(draft.id(), (xml + "<!-- saved over it -->").getBytes(StandardCharsets.UTF_8),
+        theirs.revision(), "analyst");
+    assertThat(last.createdBy()).isEqualTo("analyst");
+    assertThat(last.savedBy()).as("analyst2 is neither its creator nor its last saver").isEqualTo("analyst");
+    assertThat(drafts.contributors(draft.id())).containsExactly("analyst", "analyst2");
+    assertThat(drafts.contributedBy(draft.id(), "analyst2")).isTrue();
+    assertThat(drafts.contributedBy(draft.id(), "admin")).isFalse();
+    drafts.propose(draft.id(), "analyst", null);
+
+    assertThatThrownBy(() -> drafts.approve(draft.id(), "analyst2", "looks fine", Map.of()))
+        .isInstanceOf(ModelDrafts.Refused.class)
+        .satisfies(e -> {
+          assertThat(((ModelDrafts.Refused) e).reason()).isEqualTo("ownDraft");
+          assertThat(((ModelDrafts.Refused) e).detail()).isEqualTo("analyst2");
+        });
+    assertThat(drafts.find(draft.id()).status()).isEqualTo("PROPOSED");
+    assertThat(versions.current("family-binding")).as("nothing deployed by the refusal").isEqualTo(before);
+    // as one of its authors, analyst2 takes it back for editing rather than turning it down as a second person
+    assertThat(drafts.reject(draft.id(), "analyst2", "one more change").status()).isEqualTo("DRAFT");
+    assertThat(actionsOn(draft)).contains("MODEL_DRAFT_WITHDRAWN").doesNotContain("MODEL_DRAFT_REJECTED");
+    drafts.propose(draft.id(), "analyst", null);
+
+    // a third person, who made and saved nothing of it, approves it
+    ModelDrafts.Draft deployed = drafts.approve(draft.id(), "admin", "ok", Map.of());
+    assertThat(deployed.status()).isEqualTo("DEPLOYED");
+    assertThat(deployed.decidedBy()).isEqualTo("admin");
+    assertThat(versions.current("family-binding")).isEqualTo(before + 1);
+  }
+
+  /** The audit trail's actions on this draft. */
+  private List<String> actionsOn(ModelDrafts.Draft d) {
+    return jdbc.sql("select action from audit_entry where subject = ? and detail->>'draft' = ? order by seq")
+        .params("model:" + d.processId(), String.valueOf(d.id())).query(String.class).list();
+  }
+
+  @Test
   void aDraftThatBreaksARuleCannotBeProposed() {
     ModelDrafts.Draft draft = drafts.create("card-application", "analyst", null);
     String xml = new String(drafts.bpmn(draft.id()), StandardCharsets.UTF_8)

@@ -13,6 +13,11 @@ class CardStateTest {
   }
 
   @Test
+  void onlyACardInUseIdentifiesItsHolder() {
+    assertThat(Arrays.stream(CardState.values()).filter(CardState::identifiesHolder)).containsExactly(CardState.ACTIVE);
+  }
+
+  @Test
   void aProvisionalReportIsReversibleButAFormalOneIsNot() {
     assertThat(CardState.ACTIVE.canMoveTo(CardState.SUSPENDED)).isTrue();
     assertThat(CardState.SUSPENDED.canMoveTo(CardState.ACTIVE)).as("card found, report withdrawn").isTrue();
