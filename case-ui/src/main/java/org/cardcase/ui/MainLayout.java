@@ -26,7 +26,7 @@ public class MainLayout extends AppLayout {
   private final Span engineBanner = new Span();
 
   public MainLayout(AuthenticationContext auth, org.cardcase.access.Accounts accounts,
-      org.cardcase.flow.EngineSupervisor engine) {
+      org.cardcase.flow.EngineSupervisor engine, org.springframework.core.env.Environment env) {
     H1 title = new H1(getTranslation("app.title"));
     title.getStyle().set("font-size", "var(--lumo-font-size-l)").set("margin", "0");
     Select<Locale> language = new Select<>();
@@ -44,7 +44,13 @@ public class MainLayout extends AppLayout {
     engineBanner.setId("engine-status");
     engineBanner.getElement().getThemeList().add("badge error");
     showEngine(engine.status());
-    HorizontalLayout header = new HorizontalLayout(new DrawerToggle(), title, engineBanner, new Span(user), language, logout);
+    // the demo says so on every screen: its accounts' passwords are published and its partners simulated
+    Span demo = new Span(getTranslation("mode.demo"));
+    demo.setId("demo-marker");
+    demo.getElement().getThemeList().add("badge contrast primary");
+    demo.getElement().setAttribute("title", getTranslation("mode.demo.hint"));
+    demo.setVisible(!org.cardcase.security.ProductionSettings.PRODUCTION.equals(org.cardcase.security.ProductionSettings.mode(env)));
+    HorizontalLayout header = new HorizontalLayout(new DrawerToggle(), title, demo, engineBanner, new Span(user), language, logout);
     header.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
     header.expand(title);
     header.setWidthFull();

@@ -100,6 +100,8 @@ public class InfraProperties {
     private String url;
     private String username;
     private String password;
+    /** External cluster: an encoded API key (sent as {@code Authorization: ApiKey …}) instead of a user name and password. */
+    private String apiKey;
     /** Prefix of every index name, so several installations can share a cluster. */
     private String indexPrefix = "cardcase";
     public Mode getMode() { return mode; }
@@ -116,6 +118,8 @@ public class InfraProperties {
     public void setUsername(String username) { this.username = username; }
     public String getPassword() { return password; }
     public void setPassword(String password) { this.password = password; }
+    public String getApiKey() { return apiKey; }
+    public void setApiKey(String apiKey) { this.apiKey = apiKey; }
     public String getIndexPrefix() { return indexPrefix; }
     public void setIndexPrefix(String indexPrefix) { this.indexPrefix = indexPrefix; }
   }

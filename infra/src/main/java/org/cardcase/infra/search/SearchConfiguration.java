@@ -49,6 +49,10 @@ public class SearchConfiguration {
       creds.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(s.getUsername(), s.getPassword()));
       b.setHttpClientConfigCallback(h -> h.setDefaultCredentialsProvider(creds));
     }
+    if (local == null && s.getApiKey() != null && !s.getApiKey().isBlank()) {
+      b.setDefaultHeaders(new org.apache.http.Header[] {
+          new org.apache.http.message.BasicHeader("Authorization", "ApiKey " + s.getApiKey().strip())});
+    }
     return b.build();
   }
 

@@ -1,0 +1,214 @@
+package org.cardcase;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.cardcase.access.MachineAccounts;
+import org.cardcase.access.StaffAdministration;
+import org.cardcase.audit.AuditTrail;
+import org.cardcase.infra.InfraProperties;
+import org.cardcase.shared.FieldErrors;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.JdbcClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.autoconfigure.transaction.TransactionAutoConfiguration;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * {@code ./cardcase admin …}: what the operator of the machine does to accounts, on the database
+ * the application uses, without the application (a second Spring Boot entry point in the same jar
+ * with only the database, Flyway, the audit trail and the account services; no web server, engine
+ * or search). With the embedded PostgreSQL it uses the running application's server when there is
+ * one (found through its pid file) and otherwise starts it on the data directory for the command;
+ * with {@code cardcase.postgres.mode=external} it uses {@code spring.datasource.*}. Settings are
+ * read as the application reads them ({@code --name=value}, environment, application.properties).
+ */
+public final class AdminCommand {
+  static final String USAGE = """
+      usage: ./cardcase admin create <name>                 a new administrator; the password is asked twice
+                                                            (or read as one line from standard input)
+             ./cardcase admin unlock <name> [reason ...]    lifts a member of staff's lock (every administrator locked out)
+             ./cardcase admin retire-demo-accounts          disables the demo accounts still on their published passwords
+             any --name=value is a setting, as for ./cardcase run (e.g. --cardcase.data-dir=…)""";
+
+  private AdminCommand() {}
+
+  /**
+   * The command's beans. Not a {@code @Configuration}, so the application's component scan of
+   * org.cardcase does not take it in.
+   */
+  @EnableConfigurationProperties(InfraProperties.class)
+  @ImportAutoConfiguration({org.cardcase.infra.postgres.PostgresConfiguration.class, DataSourceAutoConfiguration.class,
+      DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
+      JdbcClientAutoConfiguration.class, FlywayAutoConfiguration.class})
+  @Import({AuditTrail.class, StaffAdministration.class})
+  static class Context {
+    @Bean
+    Clock clock() {
+      return Clock.systemUTC();
+    }
+
+    @Bean
+    MachineAccounts machineAccounts(JdbcClient jdbc, AuditTrail audit, StaffAdministration staff, Clock clock) {
+      return new MachineAccounts(jdbc, audit, staff, clock);
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) {
+    List<String> words = new ArrayList<>();
+    List<String> settings = new ArrayList<>();
+    for (String a : args) {
+      (a.startsWith("--") ? settings : words).add(a);
+    }
+    String what = words.isEmpty() ? "" : words.get(0);
+    boolean named = what.equals("create") || what.equals("unlock");
+    if (!(named && words.size() >= 2 && (what.equals("unlock") || words.size() == 2))
+        && !(what.equals("retire-demo-accounts") && words.size() == 1)) {
+      System.err.println(USAGE);
+      return 2;
+    }
+    String name = named ? words.get(1) : null;
+    String osUser = System.getProperty("user.name");
+    String password = null;
+    if (what.equals("create")) {
+      try {
+        password = readPassword(name);
+      } catch (IOException | IllegalStateException e) {
+        System.err.println("admin create: " + e.getMessage());
+        return 1;
+      }
+    }
+    SpringApplication app = new SpringApplication(Context.class);
+    app.setWebApplicationType(WebApplicationType.NONE);
+    app.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
+    app.setLogStartupInfo(false);
+    app.setDefaultProperties(Map.of("logging.level.root", "WARN", "logging.level.org.cardcase", "WARN"));
+    app.addListeners(new UseRunningPostgres());
+    try (ConfigurableApplicationContext ctx = app.run(settings.toArray(String[]::new))) {
+      MachineAccounts accounts = ctx.getBean(MachineAccounts.class);
+      switch (what) {
+        case "create" -> {
+          accounts.createAdministrator(name, password, osUser);
+          System.out.println("administrator " + name + " created (audited as " + MachineAccounts.actor(osUser) + ")");
+        }
+        case "unlock" -> {
+          String reason = words.size() > 2 ? String.join(" ", words.subList(2, words.size()))
+              : "emergency unlock on the machine";
+          switch (accounts.unlock(name, osUser, reason)) {
+            case UNLOCKED -> System.out.println(name + " unlocked (audited as " + MachineAccounts.actor(osUser) + ")");
+            case NOT_LOCKED -> System.out.println(name + " is not locked; nothing changed");
+            case NO_SUCH_ACCOUNT -> {
+              System.err.println("admin unlock: no member of staff " + name);
+              return 1;
+            }
+          }
+        }
+        default -> {
+          List<String> retired = accounts.retireDemoAccounts(osUser);
+          System.out.println(retired.isEmpty() ? "no demo account has its demo password any more"
+              : "disabled (audited): " + String.join(", ", retired));
+        }
+      }
+      return 0;
+    } catch (FieldErrors e) {
+      e.errors().forEach((field, message) -> System.err.println("admin " + what + ": " + field + ": " + message));
+      return 1;
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      System.err.println("admin " + what + " failed: " + root.getMessage());
+      return 1;
+    }
+  }
+
+  /** Twice from the terminal without echo; from a pipe, one line (for scripts and tests). Never an argument. */
+  static String readPassword(String name) throws IOException {
+    Console console = System.console();
+    if (console != null && isTerminal(console)) {
+      char[] first = console.readPassword("Password for %s (12 to 72 characters): ", name);
+      char[] again = console.readPassword("The same password again: ");
+      if (first == null || again == null || !Arrays.equals(first, again)) {
+        throw new IllegalStateException("the two passwords differ; nothing was changed");
+      }
+      return new String(first);
+    }
+    String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    if (line == null) {
+      throw new IllegalStateException("no password on standard input; nothing was changed");
+    }
+    return line;
+  }
+
+  /** Console.isTerminal (Java 22+): from Java 22 on a console exists even when standard input is a pipe. */
+  private static boolean isTerminal(Console console) {
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
+  }
+
+  /**
+   * With the embedded PostgreSQL and the application running, the command uses the application's
+   * server (starting a second one on the same data directory would stop the application's).
+   */
+  static class UseRunningPostgres implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
+    @Override
+    public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+      ConfigurableEnvironment env = event.getEnvironment();
+      if (!"embedded".equalsIgnoreCase(env.getProperty("cardcase.postgres.mode", "embedded").strip())) {
+        return;
+      }
+      Path pidFile = Path.of(env.getProperty("cardcase.data-dir", "data")).resolve("postgres").resolve("postmaster.pid")
+          .toAbsolutePath();
+      List<String> lines;
+      try {
+        lines = Files.isRegularFile(pidFile) ? Files.readAllLines(pidFile) : List.of();
+      } catch (IOException e) {
+        lines = List.of();
+      }
+      boolean running = lines.size() >= 4 && lines.get(0).strip().matches("\\d+")
+          && ProcessHandle.of(Long.parseLong(lines.get(0).strip())).map(ProcessHandle::isAlive).orElse(false);
+      if (!running) {
+        System.out.println("starting the embedded PostgreSQL on " + pidFile.getParent() + " for this command");
+        return;
+      }
+      String port = lines.get(3).strip();
+      String database = env.getProperty("cardcase.postgres.database", "cardcase");
+      System.out.println("using the running application's PostgreSQL on 127.0.0.1:" + port);
+      env.getPropertySources().addFirst(new MapPropertySource("cardcase-admin-running-postgres", Map.of(
+          "cardcase.postgres.mode", "external",
+          "spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + port + "/" + database,
+          "spring.datasource.username", "postgres",
+          "spring.datasource.password", "")));
+    }
+  }
+}
