@@ -129,6 +129,7 @@ public class SecurityConfiguration {
     protected void configure(HttpSecurity http) throws Exception {
       super.configure(http);
       setLoginView(http, LoginView.class);
+      StaffSingleSignOn.configure(http);
     }
   }
 
