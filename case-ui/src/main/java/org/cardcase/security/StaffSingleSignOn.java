@@ -1,5 +1,6 @@
 package org.cardcase.security;
 
+import com.vaadin.flow.spring.security.UidlRedirectStrategy;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +19,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
+import org.springframework.security.oauth2.client.oidc.web.logout.OidcClientInitiatedLogoutSuccessHandler;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
 import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
@@ -110,6 +112,12 @@ public final class StaffSingleSignOn {
           res.setStatus(HttpServletResponse.SC_FOUND);
           res.setHeader("Location", req.getContextPath() + "/login?" + REFUSED + "=" + code);
         }));
+    // signing out also ends the session at the provider (a shared counter PC must not sign the next person in as the last);
+    // a local account's sign-out goes to the start page as before
+    var logout = new OidcClientInitiatedLogoutSuccessHandler(registrations);
+    logout.setRedirectStrategy(new UidlRedirectStrategy());
+    logout.setPostLogoutRedirectUri("{baseUrl}/login");
+    http.logout(l -> l.logoutSuccessHandler(logout));
     log.info("staff single sign-on enabled through client registration {} (roles from claim {}, work groups from claim {})", id,
         users.rolesClaim, users.groupsClaim);
   }
