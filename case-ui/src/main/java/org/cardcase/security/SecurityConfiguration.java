@@ -177,6 +177,7 @@ public class SecurityConfiguration {
           .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
           .permissionsPolicyHeader(p -> p.policy("camera=(self), microphone=(), geolocation=(), payment=()")));
       setLoginView(http, LoginView.class);
+      StaffSingleSignOn.configure(http);
     }
   }
 

@@ -15,8 +15,10 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
 @AnonymousAllowed
 public class LoginView extends VerticalLayout implements BeforeEnterObserver {
   private final LoginForm form = new LoginForm();
+  /** Why single sign-on let the person in at the provider but not here (empty unless it did). */
+  private final com.vaadin.flow.component.html.Paragraph ssoRefusal = new com.vaadin.flow.component.html.Paragraph();
 
-  public LoginView() {
+  public LoginView(org.springframework.core.env.Environment env) {
     setSizeFull();
     setAlignItems(Alignment.CENTER);
     setJustifyContentMode(JustifyContentMode.CENTER);
@@ -43,10 +45,31 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
       com.vaadin.flow.component.UI.getCurrent().getPage().reload();
     });
     add(new H1(getTranslation("app.title")), language, form);
+    if (org.cardcase.security.StaffSingleSignOn.enabled(env)) {
+      // staff of an organisation with an identity provider sign in there; local accounts keep the form
+      com.vaadin.flow.component.button.Button sso = new com.vaadin.flow.component.button.Button(getTranslation("login.sso"));
+      sso.setWidth("min(20em, 100%)");
+      com.vaadin.flow.component.html.Anchor link = new com.vaadin.flow.component.html.Anchor(
+          org.cardcase.security.StaffSingleSignOn.authorizationPath(env), sso);
+      link.setId("sso-sign-in");
+      link.setRouterIgnore(true);
+      ssoRefusal.setId("sso-refusal");
+      ssoRefusal.getStyle().set("color", "var(--lumo-error-text-color)").set("max-width", "24em").set("text-align", "center");
+      ssoRefusal.setVisible(false);
+      add(ssoRefusal, link);
+    }
   }
 
   @Override
   public void beforeEnter(BeforeEnterEvent e) {
-    form.setError(e.getLocation().getQueryParameters().getParameters().containsKey("error"));
+    var parameters = e.getLocation().getQueryParameters().getParameters();
+    form.setError(parameters.containsKey("error"));
+    String refused = parameters.getOrDefault(org.cardcase.security.StaffSingleSignOn.REFUSED, java.util.List.of()).stream()
+        .findFirst().orElse(null);
+    if (refused != null) {
+      String code = java.util.List.of("no-role", "disabled", "name-taken", "bad-name").contains(refused) ? refused : "failed";
+      ssoRefusal.setText(getTranslation("login.sso.refused." + code));
+      ssoRefusal.setVisible(true);
+    }
   }
 }
