@@ -34,7 +34,7 @@ class ArchitectureTest {
   static final List<Set<String>> LAYERS = List.of(
       Set.of("shared", "processes", "forms"),
       Set.of("audit"),
-      Set.of("calendar", "access", "documents", "notifications"),
+      Set.of("calendar", "access", "documents", "notifications", "assertions"),
       Set.of("flow"),
       Set.of("cases"),
       Set.of("cards"),
@@ -127,6 +127,36 @@ class ArchitectureTest {
       }
     }
     assertThat(violations.stream().distinct().toList()).isEmpty();
+  }
+
+  /**
+   * The overloads that believe how a citizen was authenticated are for this system's own readers
+   * in process (the terminal's card reader, the counter's swiped card); the channel API proves it
+   * with a verified citizen assertion instead, and never calls them.
+   */
+  @Test
+  void theApiNeverBelievesAClaimOfHowTheCitizenWasAuthenticated() {
+    List<String> violations = new ArrayList<>();
+    for (JavaClass c : classes) {
+      if (!packageOf(c).equals("api")) {
+        continue;
+      }
+      for (JavaMethodCall call : c.getMethodCallsFromSelf()) {
+        String owner = call.getTargetOwner().getName();
+        List<String> params = call.getTarget().getRawParameterTypes().stream().map(JavaClass::getName).toList();
+        boolean claimed = owner.equals("org.cardcase.cards.MedicalInsuranceNumbers") && call.getName().equals("lookup")
+            && params.equals(List.of("java.lang.String", "java.lang.String", "java.lang.String"))
+            || owner.equals("org.cardcase.family.FamilyBindings") && call.getName().equals("request") && params.size() == 2
+            || owner.equals("org.cardcase.assertions.CitizenAssertions") && call.getName().equals("inPerson");
+        if (claimed) {
+          violations.add(c.getName() + " calls " + owner + "." + call.getName() + params);
+        }
+      }
+    }
+    assertThat(violations).isEmpty();
+    // the rule sees calls: the API does call the services it guards
+    assertThat(classes.get("org.cardcase.api.ProgressApi").getMethodCallsFromSelf().stream()
+        .anyMatch(m -> m.getTargetOwner().getName().equals("org.cardcase.assertions.CitizenAssertions"))).isTrue();
   }
 
   @Test

@@ -135,6 +135,22 @@ public final class RunningSystem implements AutoCloseable {
     return send(HttpRequest.newBuilder(uri(path)).GET(), credentials);
   }
 
+  /** With one more request header (a channel's Citizen-Assertion). */
+  HttpResponse<String> get(String path, String credentials, String header, String value) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header(header, value).GET(), credentials);
+  }
+
+  HttpResponse<String> post(String path, String credentials, String json, String header, String value)
+      throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json").header(header, value)
+        .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)), credentials);
+  }
+
+  HttpResponse<String> delete(String path, String credentials, String header, String value)
+      throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(uri(path)).header(header, value).DELETE(), credentials);
+  }
+
   /** A binary answer (a printed PDF). */
   HttpResponse<byte[]> getBytes(String path, String credentials) throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();

@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.cardcase.Scenarios.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
@@ -38,12 +46,36 @@ class ServicesIT {
       assertThat(sys.post("/api/loss-reports", SERVICE_LINE, lossReport(holder, "狄云")).statusCode()).isEqualTo(403);
       JsonNode masked = sys.json(sys.get("/api/medical-insurance-number?idNumber=" + holder, SERVICE_LINE));
       assertThat(masked.get("full").asBoolean()).isFalse();
-      JsonNode full = sys.json(sys.get("/api/medical-insurance-number?idNumber=" + holder + "&authenticatedBy=PHONE_PIN", SERVICE_LINE));
+      String maskedNumber = masked.get("medicalInsuranceNumber").asText();
+      // the old attack: any channel claiming it authenticated the citizen got the full number; a claim is not believed now
+      for (String claim : java.util.List.of("CARD", "PHONE_PIN", "WEB_LOGIN")) {
+        HttpResponse<String> claimed = sys.get("/api/medical-insurance-number?idNumber=" + holder + "&authenticatedBy=" + claim,
+            SERVICE_LINE);
+        assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(400);
+        assertThat(sys.json(claimed).at("/fields/authenticatedBy").asText()).contains("Citizen-Assertion");
+        assertThat(claimed.body()).doesNotContainPattern("\\d{11}");
+      }
+      // the 12333 line's identity service (simulated, with its own key) signed that it authenticated the caller by PIN
+      String pin = assertion(sys, "12333", holder, "PHONE_PIN");
+      JsonNode full = sys.json(sys.get("/api/medical-insurance-number?idNumber=" + holder, SERVICE_LINE, ASSERTION, pin));
       assertThat(full.get("full").asBoolean()).isTrue();
-      assertThat(full.get("medicalInsuranceNumber").asText()).matches("\\d{11}").endsWith(masked.get("medicalInsuranceNumber").asText()
-          .replace("*", "")).isNotEqualTo(masked.get("medicalInsuranceNumber").asText());
-      assertThat(sys.get("/api/medical-insurance-number?idNumber=" + holder + "&authenticatedBy=CARD", SERVICE_LINE).statusCode())
-          .as("a phone line cannot have read a card").isEqualTo(400);
+      assertThat(full.get("authenticatedBy").asText()).isEqualTo("PHONE_PIN");
+      assertThat(full.get("medicalInsuranceNumber").asText()).matches("\\d{11}").endsWith(maskedNumber.replace("*", ""))
+          .isNotEqualTo(maskedNumber);
+      assertThat(sys.count("select count(*) from audit_entry where action = 'NUMBER_LOOKED_UP' and detail->>'assertionId' = ?",
+          jti(pin))).as("the lookup audited with the assertion's id").isEqualTo(1);
+      assertRefused(sys.get("/api/medical-insurance-number?idNumber=" + holder, SERVICE_LINE, ASSERTION, pin), "REPLAYED");
+      assertRefused(sys.get("/api/medical-insurance-number?idNumber=" + holder, SERVICE_LINE, ASSERTION,
+          assertion(sys, "alipay", holder, "APP_LOGIN")), "OTHER_CHANNEL");
+      assertRefused(sys.get("/api/medical-insurance-number?idNumber=" + holder, SERVICE_LINE, ASSERTION,
+          assertion(sys, "12333", id("11010519800101015"), "PHONE_PIN")), "OTHER_PERSON");
+      assertRefused(sys.get("/api/medical-insurance-number?idNumber=" + holder, SERVICE_LINE, ASSERTION,
+          assertion(sys, "12333", holder, "CARD")), "METHOD_NOT_ALLOWED");
+      assertRefused(sys.get("/api/medical-insurance-number?idNumber=" + holder, SERVICE_LINE, ASSERTION,
+          signed(new ECKeyGenerator(Curve.P_256).keyID(kidOf(sys, "12333")).generate(), claims("12333", holder, "PHONE_PIN"))),
+          "FOREIGN_SIGNED");
+      assertThat(sys.count("select count(*) from audit_entry where subject = 'channel:12333' and action = 'CITIZEN_ASSERTION_REFUSED'"))
+          .as("each refusal audited on the channel's trail").isEqualTo(5);
       HttpResponse<String> reported = sys.post("/api/loss-reports", PHONE, lossReport(holder, "狄云"));
       assertThat(reported.statusCode()).as(reported.body()).isEqualTo(201);
       JsonNode report = sys.json(reported);
@@ -101,21 +133,32 @@ class ServicesIT {
       String bind = """
           {"holderIdNumber":"%s","holderSocialSecurityNumber":"%s","holderName":"狄云","phone":"13800000000",
            "memberIdNumber":"%s","memberSocialSecurityNumber":"%s","memberName":"戚芳","memberPhone":"13800000001","relationship":"%s"}""";
-      HttpResponse<String> idAsSsn = sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holder, spouse, spouseSsn, "SPOUSE"));
+      // the family account is the holder's: a binding, like a listing, needs the holder's assertion
+      assertRefused(sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE")), "MISSING");
+      assertRefused(sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE"), ASSERTION,
+          assertion(sys, "web-portal", spouse, "WEB_LOGIN")), "OTHER_PERSON");
+      HttpResponse<String> idAsSsn = sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holder, spouse, spouseSsn, "SPOUSE"),
+          ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN"));
       assertThat(sys.json(idAsSsn).at("/fields/holderSocialSecurityNumber").asText()).contains("not the ID number");
-      assertThat(sys.json(sys.post("/api/family-bindings", HOSPITAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE")))
+      assertThat(sys.json(sys.post("/api/family-bindings", HOSPITAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE"),
+          ASSERTION, assertion(sys, "hospital", holder, "CARD")))
           .at("/fields/holderCardNumber").asText()).as("a hospital swipes the holder's card").contains("swipe");
-      HttpResponse<String> sibling = sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SIBLING"));
+      HttpResponse<String> sibling = sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SIBLING"),
+          ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN"));
       assertThat(sys.json(sibling).at("/fields/relationship").asText()).contains("cannot share");
-      String bindingCase = created(sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE")));
-      assertThat(sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL)).at("/fields/authenticatedBy").asText())
-          .as("an ID number alone does not show a family account").contains("CARD");
-      await("linked", () -> sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder + "&authenticatedBy=CARD", HOSPITAL))
-          .size() == 1);
-      JsonNode link = sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder + "&authenticatedBy=CARD", HOSPITAL)).get(0);
+      String bindingCase = created(sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE"),
+          ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN")));
+      assertRefused(sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL), "MISSING");
+      assertRefused(sys.get("/api/family-bindings?holderIdNumber=" + holder + "&authenticatedBy=CARD", HOSPITAL), "MISSING");
+      await("linked", () -> sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL, ASSERTION,
+          assertion(sys, "hospital", holder, "CARD"))).size() == 1);
+      JsonNode link = sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL, ASSERTION,
+          assertion(sys, "hospital", holder, "CARD"))).get(0);
       assertThat(link.get("memberName").asText()).isEqualTo("戚*");
-      assertThat(sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE")).statusCode())
-          .isEqualTo(409);
+      await("the holder told of the link", () -> sys.count(
+          "select count(*) from notification where case_number = ? and template = 'family-link-added'", bindingCase) == 1);
+      assertThat(sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE"), ASSERTION,
+          assertion(sys, "web-portal", holder, "WEB_LOGIN")).statusCode()).isEqualTo(409);
 
       // the child e-card: fetch the letter, sign its hash, apply, a clerk approves
       String kid = id("11010520200303961"); // the registry cannot tell the household: a clerk reviews
@@ -137,19 +180,89 @@ class ServicesIT {
       assertThat(sys.post("/api/tasks/" + task.get("id").asLong() + "/complete", CLERK, "{\"childReviewOutcome\":\"APPROVED\"}")
           .statusCode()).isEqualTo(200);
       await("e-card in the family account", () -> {
-        for (JsonNode l : sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder + "&authenticatedBy=WEB_LOGIN", PORTAL))) {
+        for (JsonNode l : sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder, PORTAL, ASSERTION,
+            assertion(sys, "web-portal", holder, "WEB_LOGIN")))) {
           if (l.get("relationship").asText().equals("CHILD") && !l.get("childECard").isNull()) {
             return l.get("childECard").asText().matches("\\*+\\d{4}");
           }
         }
         return false;
       });
-      JsonNode mine = sys.json(sys.get("/api/child-cards?parentIdNumber=" + holder + "&authenticatedBy=WEB_LOGIN", PORTAL));
+      JsonNode mine = sys.json(sys.get("/api/child-cards?parentIdNumber=" + holder, PORTAL, ASSERTION,
+          assertion(sys, "web-portal", holder, "WEB_LOGIN")));
       assertThat(mine.get(0).get("caseNumber").asText()).as("found by the parent's ID, no case number").isEqualTo(childCase);
       assertThat(mine.get(0).get("eCard").asText()).startsWith("EC");
-      assertThat(sys.get("/api/child-cards?parentIdNumber=" + holder, PORTAL).statusCode()).isEqualTo(400);
+      assertRefused(sys.get("/api/child-cards?parentIdNumber=" + holder, PORTAL), "MISSING");
+      assertRefused(sys.get("/api/child-cards?parentIdNumber=" + holder + "&authenticatedBy=WEB_LOGIN", PORTAL), "MISSING");
+
+      // progress without a case number: every case of the person, only with an assertion about them
+      assertThat(sys.get("/api/progress?idNumber=" + holder, PORTAL).statusCode()).isEqualTo(400);
+      JsonNode everything = sys.json(sys.get("/api/progress?idNumber=" + holder, PORTAL, ASSERTION,
+          assertion(sys, "web-portal", holder, "WEB_LOGIN")));
+      assertThat(everything.findValuesAsText("caseNumber")).contains(applied, reissueCase, bindingCase, childCase);
+      assertThat(everything.get(0).has("status") && everything.get(0).has("currentStep") && everything.get(0).has("openedAt")).isTrue();
+
+      // the holder removes the spouse's link (with an assertion) and is told, once
+      assertRefused(sys.delete("/api/family-bindings/" + link.get("id").asLong() + "?holderIdNumber=" + holder, PORTAL, ASSERTION,
+          "x.y.z"), "INVALID");
+      HttpResponse<String> removed = sys.delete("/api/family-bindings/" + link.get("id").asLong() + "?holderIdNumber=" + holder, PORTAL,
+          ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN"));
+      assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+      assertThat(sys.count("select count(*) from notification where case_number = ? and template = 'family-link-removed'", bindingCase))
+          .isEqualTo(1);
+
+      // an administrator registers the hospital's next key beside the one it has; private keys are refused
+      ECKey simulated = ECKey.parse(sys.value("select private_jwk from sim_channel_identity_key where channel = 'hospital'"));
+      ECKey next = new ECKeyGenerator(Curve.P_256).keyID("hospital-next").generate();
+      String jwks = "{\"keys\":[" + simulated.toPublicJWK().toJSONString() + "," + next.toPublicJWK().toJSONString() + "]}";
+      assertThat(sys.put("/api/admin/channels/hospital/keys", CLERK, jwks).statusCode()).isEqualTo(403);
+      HttpResponse<String> withPrivate = sys.put("/api/admin/channels/hospital/keys", ADMIN, "{\"keys\":[" + next.toJSONString() + "]}");
+      assertThat(withPrivate.statusCode()).isEqualTo(400);
+      assertThat(withPrivate.body()).contains("private");
+      assertThat(sys.put("/api/admin/channels/nobody/keys", ADMIN, jwks).statusCode()).isEqualTo(400);
+      JsonNode registered = sys.json(sys.put("/api/admin/channels/hospital/keys", ADMIN, jwks));
+      assertThat(registered.get("added").toString()).contains("hospital-next");
+      assertThat(registered.get("kept").toString()).contains(simulated.getKeyID());
+      assertThat(sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL, ASSERTION,
+          signed(next, claims("hospital", holder, "CARD"))).statusCode()).as("signed by the new key").isEqualTo(200);
       assertThat(sys.json(sys.get("/api/audit/cases/" + bindingCase + "/verify", SUPERVISOR)).get("intact").asBoolean()).isTrue();
     }
+  }
+
+  static final String ASSERTION = "Citizen-Assertion";
+
+  /** The claims a channel's identity service signs after it authenticated the citizen by {@code method}. */
+  static JWTClaimsSet claims(String channel, String idNumber, String method) {
+    java.time.Instant now = java.time.Instant.now();
+    return new JWTClaimsSet.Builder().issuer(channel).audience("cardcase")
+        .subject(org.cardcase.assertions.CitizenAssertions.subjectOf(idNumber)).claim("amr", java.util.List.of(method))
+        .issueTime(java.util.Date.from(now)).expirationTime(java.util.Date.from(now.plusSeconds(120)))
+        .jwtID(java.util.UUID.randomUUID().toString()).build();
+  }
+
+  static String signed(ECKey key, JWTClaimsSet claims) throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(), claims);
+    jwt.sign(new ECDSASigner(key));
+    return jwt.serialize();
+  }
+
+  /** An assertion signed with the simulated channel's own key (kept in its simulator's table). */
+  static String assertion(RunningSystem sys, String channel, String idNumber, String method) throws Exception {
+    return signed(ECKey.parse(sys.value("select private_jwk from sim_channel_identity_key where channel = ?", channel)),
+        claims(channel, idNumber, method));
+  }
+
+  static String kidOf(RunningSystem sys, String channel) throws Exception {
+    return sys.value("select kid from sim_channel_identity_key where channel = ?", channel);
+  }
+
+  static String jti(String token) throws Exception {
+    return SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
+  }
+
+  static void assertRefused(HttpResponse<String> r, String code) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("code").asText()).isEqualTo(code);
   }
 
   static String lossReport(String idNumber, String name) {

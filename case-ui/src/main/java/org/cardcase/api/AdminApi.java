@@ -16,11 +16,32 @@ public class AdminApi {
   private final SignInGuard signIn;
 
   private final org.cardcase.access.StaffAdministration staff;
+  private final org.cardcase.assertions.CitizenAssertions assertions;
 
-  public AdminApi(SearchOutbox outbox, SignInGuard signIn, org.cardcase.access.StaffAdministration staff) {
+  public AdminApi(SearchOutbox outbox, SignInGuard signIn, org.cardcase.access.StaffAdministration staff,
+      org.cardcase.assertions.CitizenAssertions assertions) {
+    this.assertions = assertions;
     this.staff = staff;
     this.outbox = outbox;
     this.signIn = signIn;
+  }
+
+  /**
+   * Registers the channel's signing keys for citizen assertions: a JWKS of public keys (EC P-256 for
+   * ES256, or RSA for RS256), each with its kid. The set replaces the channel's: keys left out are
+   * retired. Private keys and unknown channels are refused; audited on {@code channel:<name>}.
+   */
+  @org.springframework.web.bind.annotation.PutMapping(path = "/api/admin/channels/{channel}/keys",
+      consumes = {"application/json", "application/jwk-set+json"})
+  org.cardcase.assertions.CitizenAssertions.Registration channelKeys(@PathVariable String channel, @RequestBody String jwks,
+      Principal admin) {
+    return assertions.replaceKeys(channel, jwks, admin.getName());
+  }
+
+  /** The channel's signing keys, active and retired. */
+  @org.springframework.web.bind.annotation.GetMapping("/api/admin/channels/{channel}/keys")
+  java.util.List<org.cardcase.assertions.CitizenAssertions.ChannelKey> channelKeys(@PathVariable String channel) {
+    return assertions.keys(channel);
   }
 
   /** Drops the search index and rebuilds it from PostgreSQL, the system of record. */

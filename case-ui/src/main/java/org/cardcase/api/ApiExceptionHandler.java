@@ -26,6 +26,21 @@ public class ApiExceptionHandler {
     return ResponseEntity.badRequest().body(Map.of("error", "invalid input", "fields", e.errors()));
   }
 
+  /**
+   * A citizen assertion refused: 401 with the reason's code (MISSING, INVALID, EXPIRED, REPLAYED,
+   * FOREIGN_SIGNED, OTHER_CHANNEL, OTHER_PERSON, METHOD_NOT_ALLOWED). The channel's own credentials
+   * were fine; the challenge names the header to send, not HTTP Basic.
+   */
+  @ExceptionHandler(org.cardcase.assertions.AssertionRefused.class)
+  ResponseEntity<Map<String, Object>> assertionRefused(org.cardcase.assertions.AssertionRefused e) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", "citizen assertion refused: " + e.getMessage());
+    body.put("code", e.code().name());
+    return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+        .header("WWW-Authenticate", org.cardcase.assertions.CitizenAssertions.HEADER + " error=\"" + e.code().name() + "\"")
+        .body(body);
+  }
+
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
     Throwable c = e.getCause();

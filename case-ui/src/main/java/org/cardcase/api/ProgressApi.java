@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
+import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.casefile.CaseFiles;
 import org.cardcase.cases.CaseNotFound;
@@ -17,6 +18,7 @@ import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.IdNumber;
 import org.cardcase.shared.Masking;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -24,46 +26,77 @@ import org.springframework.web.bind.annotation.RestController;
  * Progress and number lookup for citizens, through any channel (web portal, phone line, terminal):
  * the case's current step in words, its deadlines in working days, and the card's masked numbers.
  * Answered only when the ID number and the case number belong together; a wrong pair learns
- * nothing, not even which of the two was wrong.
+ * nothing, not even which of the two was wrong. What belongs to the citizen alone (the full
+ * medical insurance number, the list of their cases without a case number) needs the channel's
+ * signed citizen assertion about them ({@value CitizenAssertions#HEADER} header).
  */
 @RestController
 public class ProgressApi {
   static final String NO_MATCH = "no case matches this ID number and case number";
   private final CaseFiles caseFiles;
   private final org.cardcase.cards.MedicalInsuranceNumbers numbers;
+  private final CitizenAssertions assertions;
   private final Clock clock;
 
-  public ProgressApi(CaseFiles caseFiles, org.cardcase.cards.MedicalInsuranceNumbers numbers, Clock clock) {
+  public ProgressApi(CaseFiles caseFiles, org.cardcase.cards.MedicalInsuranceNumbers numbers, CitizenAssertions assertions,
+      Clock clock) {
     this.caseFiles = caseFiles;
     this.numbers = numbers;
+    this.assertions = assertions;
     this.clock = clock;
   }
 
   /**
-   * The person's medical insurance number: in full when the channel says how it authenticated the
-   * citizen ({@code authenticatedBy}: WEB_LOGIN, APP_LOGIN, PHONE_PIN, CARD, ID_CARD, as the channel
-   * can), masked otherwise; each lookup is audited.
+   * The person's medical insurance number: in full with a valid citizen assertion about this ID
+   * number, masked without one; each lookup is audited (with the assertion's id). A claim of how
+   * the citizen was authenticated ({@code authenticatedBy}) is not believed: sent without an
+   * assertion it is refused, so a channel that relied on it learns why it gets no full number.
    */
   @GetMapping("/api/medical-insurance-number")
   org.cardcase.cards.MedicalInsuranceNumbers.Lookup medicalInsuranceNumber(@RequestParam(defaultValue = "") String idNumber,
-      @RequestParam(required = false) String authenticatedBy, java.security.Principal channel) {
+      @RequestParam(required = false) String authenticatedBy,
+      @RequestHeader(name = CitizenAssertions.HEADER, required = false) String assertion, java.security.Principal channel) {
     IdNumber.Check id = IdNumber.check(idNumber, LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
     if (!id.valid()) {
       throw FieldErrors.of("idNumber", String.join("; ", id.errors()));
     }
-    return numbers.lookup(id.idNumber().value(), channel.getName(), authenticatedBy);
+    if (assertion != null && !assertion.isBlank()) {
+      return numbers.lookup(assertions.verify(channel.getName(), assertion, id.idNumber().value()));
+    }
+    if (authenticatedBy != null) {
+      throw FieldErrors.of("authenticatedBy", "is not accepted any more: the full number needs a " + CitizenAssertions.HEADER
+          + " header, a JWT the channel's identity service signed after it authenticated the citizen; without it the"
+          + " number is masked");
+    }
+    return numbers.masked(id.idNumber().value(), channel.getName());
   }
 
   @GetMapping("/api/progress")
-  Map<String, Object> progress(@RequestParam(defaultValue = "") String idNumber, @RequestParam(defaultValue = "") String caseNumber,
+  Object progress(@RequestParam(defaultValue = "") String idNumber, @RequestParam(defaultValue = "") String caseNumber,
+      @RequestHeader(name = CitizenAssertions.HEADER, required = false) String assertion, java.security.Principal channel,
       HttpServletRequest req) {
     Map<String, String> errors = new LinkedHashMap<>();
     IdNumber.Check id = IdNumber.check(idNumber, LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
     if (!id.valid()) {
       errors.put("idNumber", String.join("; ", id.errors()));
     }
-    if (!caseNumber.matches("[A-Z0-9-]{4,40}")) {
-      errors.put("caseNumber", "required: the case number on the receipt, e.g. SC20261122000001");
+    boolean listAll = caseNumber.isEmpty() && assertion != null && !assertion.isBlank();
+    if (listAll && errors.isEmpty()) {
+      // no case number: every case of the person, for a channel that proved it authenticated them
+      return caseFiles.casesOf(assertions.verify(channel.getName(), assertion, id.idNumber().value())).stream().map(c -> {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("caseNumber", c.caseNumber());
+        m.put("caseType", c.caseType());
+        m.put("status", words("case.status." + c.status(), c.status().name()));
+        m.put("currentStep", words("step." + c.currentStep(), c.currentStep()));
+        m.put("openedAt", c.openedAt());
+        m.put("closed", c.closed());
+        return m;
+      }).toList();
+    }
+    if (!listAll && !caseNumber.matches("[A-Z0-9-]{4,40}")) {
+      errors.put("caseNumber", "required: the case number on the receipt, e.g. SC20261122000001 (or, for every case of the"
+          + " person, none and a " + CitizenAssertions.HEADER + " header)");
     }
     if (!errors.isEmpty()) {
       throw new FieldErrors(errors);

@@ -6,6 +6,7 @@ import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.childcard.ChildCards;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -35,9 +37,11 @@ public class ServiceRequestsApi {
   private final FamilyBindings families;
   private final ChildCards childCards;
   private final org.cardcase.reissue.PickupCertificates certificates;
+  private final CitizenAssertions assertions;
 
   public ServiceRequestsApi(LossReports lossReports, Reissues reissues, Vouchers vouchers, FamilyBindings families,
-      ChildCards childCards, org.cardcase.reissue.PickupCertificates certificates) {
+      ChildCards childCards, org.cardcase.reissue.PickupCertificates certificates, CitizenAssertions assertions) {
+    this.assertions = assertions;
     this.certificates = certificates;
     this.lossReports = lossReports;
     this.reissues = reissues;
@@ -122,23 +126,30 @@ public class ServiceRequestsApi {
         .contentType(org.springframework.http.MediaType.APPLICATION_PDF).body(pdf);
   }
 
-  // ---- family binding ----
+  // ---- family binding: the holder's own account, so the holder's signed citizen assertion ----
+
+  /** The checked, upper-case 18-character ID number of the person a request is about. */
+  private static String citizen(String field, String idNumber, String what) {
+    if (idNumber == null || !idNumber.strip().matches("\\d{17}[\\dXx]")) {
+      throw FieldErrors.of(field, what + "'s 18-character ID number");
+    }
+    return idNumber.strip().toUpperCase();
+  }
 
   @PostMapping(path = "/api/family-bindings", consumes = "application/json")
-  ResponseEntity<Map<String, Object>> bind(@RequestBody FamilyBindings.Request body, Principal channel, HttpServletRequest req) {
-    String cn = families.request(body, channel.getName());
+  ResponseEntity<Map<String, Object>> bind(@RequestBody FamilyBindings.Request body,
+      @RequestHeader(name = CitizenAssertions.HEADER, required = false) String assertion, Principal channel, HttpServletRequest req) {
+    String holder = citizen("holderIdNumber", body.holderIdNumber(), "the holder");
+    String cn = families.request(body, channel.getName(), assertions.verify(channel.getName(), assertion, holder));
     ApiRequests.caseNumber(req, cn);
     return ResponseEntity.created(URI.create("/api/cases/" + cn)).body(Map.of("caseNumber", cn, "status", "RECEIVED"));
   }
 
   @GetMapping("/api/family-bindings")
   List<Map<String, Object>> familyAccount(@RequestParam(defaultValue = "") String holderIdNumber,
-      @RequestParam(required = false) String authenticatedBy, Principal channel) {
-    if (!holderIdNumber.matches("\\d{17}[\\dXx]")) {
-      throw FieldErrors.of("holderIdNumber", "the holder's 18-character ID number");
-    }
-    FamilyBindings.holderAuthenticated(channel.getName(), authenticatedBy);
-    return families.links(holderIdNumber.toUpperCase()).stream().map(l -> {
+      @RequestHeader(name = CitizenAssertions.HEADER, required = false) String assertion, Principal channel) {
+    String holder = citizen("holderIdNumber", holderIdNumber, "the holder");
+    return families.links(assertions.verify(channel.getName(), assertion, holder)).stream().map(l -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", l.id());
       m.put("memberName", Masking.name(l.memberName()));
@@ -152,9 +163,9 @@ public class ServiceRequestsApi {
 
   @DeleteMapping("/api/family-bindings/{id}")
   Map<String, Object> unbind(@PathVariable long id, @RequestParam(defaultValue = "") String holderIdNumber,
-      @RequestParam(required = false) String authenticatedBy, Principal channel) {
-    FamilyBindings.holderAuthenticated(channel.getName(), authenticatedBy);
-    families.remove(id, holderIdNumber.toUpperCase(), channel.getName(), channel.getName());
+      @RequestHeader(name = CitizenAssertions.HEADER, required = false) String assertion, Principal channel) {
+    String holder = citizen("holderIdNumber", holderIdNumber, "the holder");
+    families.remove(id, assertions.verify(channel.getName(), assertion, holder));
     return Map.of("removed", id);
   }
 
@@ -166,14 +177,15 @@ public class ServiceRequestsApi {
     return childCards.letter(parentIdNumber, parentName, childName, childIdNumber);
   }
 
-  /** The parent's child e-cards by the parent's ID number, no case number (guide 003); the channel authenticated the parent. */
+  /**
+   * The parent's child e-cards by the parent's ID number, no case number (guide 003), e-card numbers
+   * in full: only with the channel's signed citizen assertion about the parent.
+   */
   @GetMapping("/api/child-cards")
   List<Map<String, Object>> childCardsOf(@RequestParam(defaultValue = "") String parentIdNumber,
-      @RequestParam(required = false) String authenticatedBy, Principal channel) {
-    if (!parentIdNumber.matches("\\d{17}[\\dXx]")) {
-      throw FieldErrors.of("parentIdNumber", "the parent's 18-character ID number");
-    }
-    return childCards.ofParent(parentIdNumber.toUpperCase(), channel.getName(), authenticatedBy).stream().map(c -> {
+      @RequestHeader(name = CitizenAssertions.HEADER, required = false) String assertion, Principal channel) {
+    String parent = citizen("parentIdNumber", parentIdNumber, "the parent");
+    return childCards.ofParent(assertions.verify(channel.getName(), assertion, parent)).stream().map(c -> {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("caseNumber", c.caseNumber());
       m.put("childName", Masking.name(c.childName()));

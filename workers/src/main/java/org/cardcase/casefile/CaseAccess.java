@@ -25,7 +25,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class CaseAccess {
   /** Looking is not acting: a clerk who only looked (or was refused) gains nothing by it. */
   static final List<String> LOOKING = List.of("CASE_VIEWED", "PERSONAL_DATA_VIEWED", "DOCUMENT_VIEWED", "CASE_VIEW_REFUSED",
-      "NUMBER_LOOKED_UP", "CHILD_CARD_LOOKED_UP");
+      "NUMBER_LOOKED_UP", "CHILD_CARD_LOOKED_UP", "PROGRESS_LOOKED_UP", "FAMILY_LINKS_LOOKED_UP");
 
   private final TaskStore tasks;
   private final AuditTrail audit;

@@ -95,4 +95,22 @@ public class CaseFiles {
   public List<AuditTrail.Entry> trail(String caseNumber) {
     return audit.entries(AuditTrail.ofCase(caseNumber));
   }
+
+  /** One of a person's cases as the person's progress list shows it. */
+  public record CaseSummary(String caseNumber, String caseType, org.cardcase.cases.CaseStatus status, String currentStep,
+      java.time.Instant openedAt, boolean closed) {}
+
+  /**
+   * Every case of the person the proof is about (no case number needed: the channel proved it
+   * authenticated them), newest first; each case listed is audited with the assertion's id.
+   */
+  public List<CaseSummary> casesOf(org.cardcase.assertions.CitizenAssertions.Proof person) {
+    List<CaseSummary> out = cases.findAll(cases.caseNumbersOf(person.idNumber())).stream()
+        .map(c -> new CaseSummary(c.caseNumber(), c.caseType(), c.status(), c.currentStep(), c.createdAt(), c.closedAt() != null))
+        .sorted(java.util.Comparator.comparing(CaseSummary::openedAt).reversed()).toList();
+    String lookup = UUID.randomUUID().toString();
+    out.forEach(c -> audit.append(AuditTrail.ofCase(c.caseNumber()), "progress-list:" + lookup, person.channel(), person.channel(),
+        "PROGRESS_LOOKED_UP", person.auditDetail()));
+    return out;
+  }
 }

@@ -68,10 +68,12 @@ public class ChildCards {
 
   /**
    * The parent's child e-cards and applications, newest first, by the parent's ID number alone (no
-   * case number): for a channel that authenticated the parent. Each case shown is audited.
+   * case number): for a channel that proved it authenticated the parent (a verified citizen
+   * assertion about the parent). Each case shown is audited with the assertion's id.
    */
-  public List<ChildCard> ofParent(String parentIdNumber, String channel, String authenticatedBy) {
-    String method = org.cardcase.family.FamilyBindings.holderAuthenticated(channel, authenticatedBy);
+  public List<ChildCard> ofParent(org.cardcase.assertions.CitizenAssertions.Proof parent) {
+    String parentIdNumber = parent.idNumber();
+    String channel = parent.channel();
     Map<String, String> eCards = new java.util.HashMap<>();
     families.links(parentIdNumber).stream().filter(l -> l.childECard() != null && l.caseNumber() != null)
         .forEach(l -> eCards.put(l.caseNumber(), l.childECard()));
@@ -88,7 +90,7 @@ public class ChildCards {
         throw new IllegalStateException("case data of " + c.caseNumber() + " unreadable", e);
       }
       audit.append(org.cardcase.audit.AuditTrail.ofCase(c.caseNumber()), "child-lookup:" + java.util.UUID.randomUUID(), channel,
-          channel, "CHILD_CARD_LOOKED_UP", Map.of("authenticatedBy", method));
+          channel, "CHILD_CARD_LOOKED_UP", parent.auditDetail());
     }
     out.sort(java.util.Comparator.comparing(ChildCard::requestedAt).reversed());
     return out;

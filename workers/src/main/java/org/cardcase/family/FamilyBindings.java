@@ -7,6 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import org.cardcase.assertions.AssertionRefused;
+import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseConflict;
@@ -17,7 +20,9 @@ import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.IdNumber;
 import org.cardcase.processes.FamilyBindingProcess;
 import org.cardcase.shared.Channels;
+import org.cardcase.shared.Masking;
 import org.cardcase.shared.ReferenceData;
+import org.cardcase.notifications.Notifications;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -62,10 +67,12 @@ public class FamilyBindings {
   private final int maxMembers;
   private final InsuredPersons insured;
   private final org.cardcase.cards.CardLifecycle cards;
+  private final Notifications notifications;
 
   public FamilyBindings(Cases service, CaseRepository cases, ReferenceData reference, JdbcClient jdbc, TransactionTemplate tx,
       AuditTrail audit, Clock clock, @Value("${cardcase.family.max-members:5}") int maxMembers, InsuredPersons insured,
-      org.cardcase.cards.CardLifecycle cards) {
+      org.cardcase.cards.CardLifecycle cards, Notifications notifications) {
+    this.notifications = notifications;
     this.insured = insured;
     this.cards = cards;
     this.service = service;
@@ -82,7 +89,28 @@ public class FamilyBindings {
     return maxMembers;
   }
 
+  /**
+   * A binding asked for through the channel API: the holder's signed citizen assertion, verified,
+   * must be about the holder the request names (the family account is the holder's). The assertion's
+   * id is kept with the case and in the link's audit entry.
+   */
+  public String request(Request r, String channel, CitizenAssertions.Proof holder) {
+    if (!holder.channel().equals(channel) || !holder.isFor(r.holderIdNumber())) {
+      throw new AssertionRefused(AssertionRefused.Code.OTHER_PERSON, "the citizen assertion is not about the holder of this request");
+    }
+    return request(r, channel, holder.auditDetail());
+  }
+
+  /**
+   * For trusted in-process callers only, where the holder was identified in person (the counter's
+   * clerk with the holder's card swiped, guide 000). The channel API calls {@link #request(Request,
+   * String, CitizenAssertions.Proof)}.
+   */
   public String request(Request r, String channel) {
+    return request(r, channel, Map.of());
+  }
+
+  private String request(Request r, String channel, Map<String, Object> holderAuthentication) {
     LocalDate today = LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE));
     Map<String, String> errors = new LinkedHashMap<>();
     if (!CHANNELS.contains(channel)) {
@@ -162,21 +190,26 @@ public class FamilyBindings {
       data.put("memberPhone", r.memberPhone());
     }
     data.put("relationship", r.relationship());
+    holderAuthentication.forEach((k, v) -> data.put("holder" + Character.toUpperCase(k.charAt(0)) + k.substring(1), v));
     return service.open(TYPE, FamilyBindingProcess.PROCESS_ID, channel, r.holderName().strip(), holder, r.phone(), null, Map.of(),
         cn -> cases.putData(cn, data));
   }
 
   /**
-   * A channel lists or removes a holder's links only after it authenticated the holder (guide 002:
-   * the family account is the holder's; an ID number alone is not enough); it says how it did.
+   * The holder's active links, shown to a channel that proved it authenticated the holder (guide
+   * 002: the family account is the holder's; an ID number alone is not enough). Each link shown is
+   * audited on the case that made it, with the assertion's id.
    */
-  public static String holderAuthenticated(String channel, String authenticatedBy) {
-    String method = Channels.authentication(channel, authenticatedBy);
-    if (method == null) {
-      throw FieldErrors.of("authenticatedBy", "the holder's family links are shown or removed only once the channel has"
-          + " authenticated the holder; say how: " + String.join(" or ", Channels.AUTHENTICATION.getOrDefault(channel, List.of())));
-    }
-    return method;
+  public List<Link> links(CitizenAssertions.Proof holder) {
+    List<Link> out = links(holder.idNumber());
+    String lookup = UUID.randomUUID().toString();
+    tx.executeWithoutResult(s -> out.stream().filter(l -> l.caseNumber() != null).forEach(l -> {
+      Map<String, Object> detail = new LinkedHashMap<>(holder.auditDetail());
+      detail.put("link", l.id());
+      audit.append(AuditTrail.ofCase(l.caseNumber()), "links-lookup:" + lookup, holder.channel(), holder.channel(),
+          "FAMILY_LINKS_LOOKED_UP", detail);
+    }));
+    return out;
   }
 
   /** Active links of a holder, oldest first. */
@@ -190,17 +223,47 @@ public class FamilyBindings {
         .params(holder, member).query(FamilyBindings::map).optional();
   }
 
-  /** Removes a link of this holder; audited on the case that made it. */
-  public void remove(long linkId, String holderIdNumber, String by, String channel) {
+  /**
+   * Removes a link of the holder the proof is about; audited on the case that made it (with the
+   * assertion's id), and the holder is told by SMS, once, in the same transaction: a removal whose
+   * message could not be sent is not made, and a retried one finds the link gone.
+   */
+  public void remove(long linkId, CitizenAssertions.Proof holder) {
+    String channel = holder.channel();
     Link l = jdbc.sql("select * from family_link where id = ? and removed_at is null").param(linkId).query(FamilyBindings::map)
-        .optional().filter(x -> x.holderIdNumber().equals(holderIdNumber)).orElseThrow(() -> new CaseNotFound("family link " + linkId));
+        .optional().filter(x -> holder.isFor(x.holderIdNumber())).orElseThrow(() -> new CaseNotFound("family link " + linkId));
     tx.executeWithoutResult(s -> {
-      jdbc.sql("update family_link set removed_at = now(), removed_by = ? where id = ? and removed_at is null").params(by, linkId).update();
+      int n = jdbc.sql("update family_link set removed_at = now(), removed_by = ? where id = ? and removed_at is null")
+          .params(channel, linkId).update();
+      if (n == 0) {
+        return; // removed meanwhile by another request, which told the holder
+      }
       if (l.caseNumber() != null) {
-        audit.append(AuditTrail.ofCase(l.caseNumber()), "link-removed:" + linkId, by, channel, "FAMILY_LINK_REMOVED",
-            Map.of("link", linkId));
+        Map<String, Object> detail = new LinkedHashMap<>(holder.auditDetail());
+        detail.put("link", linkId);
+        audit.append(AuditTrail.ofCase(l.caseNumber()), "link-removed:" + linkId, channel, channel, "FAMILY_LINK_REMOVED", detail);
+      }
+      String phone = holderPhone(l.holderIdNumber(), l.caseNumber() == null ? null
+          : cases.find(l.caseNumber()).map(org.cardcase.cases.CaseRecord::phone).orElse(null));
+      if (phone != null) {
+        notifications.send(l.caseNumber(), "link-removed:" + linkId + ":holder-told", phone, "family-link-removed",
+            Map.of("memberName", Masking.name(l.memberName()), "channel", channelName(channel)));
       }
     });
+  }
+
+  /**
+   * Where the holder is told of a change to their family account: the phone of the case that issued
+   * their card (what the service centre knows of them), else the phone given with the binding.
+   */
+  public String holderPhone(String holderIdNumber, String given) {
+    return cards.withMedicalInsuranceNumber(holderIdNumber).flatMap(c -> cases.find(c.caseNumber()))
+        .map(org.cardcase.cases.CaseRecord::phone).filter(p -> p != null && !p.isBlank()).orElse(given);
+  }
+
+  /** The channel as citizens call it (网上服务大厅, 支付宝, …). */
+  public String channelName(String channel) {
+    return reference.find(ReferenceData.Kind.CHANNEL, channel).map(ReferenceData.Item::nameZh).orElse(channel);
   }
 
   private static boolean blank(String s) {

@@ -60,7 +60,7 @@ public class FamilyWorkers {
 
   @Bean
   CaseJobHandler createFamilyLink(CaseRepository cases, JdbcClient jdbc, Notifications notifications, ReferenceData reference,
-      TransactionTemplate tx, AuditTrail audit) {
+      TransactionTemplate tx, AuditTrail audit, FamilyBindings bindings) {
     return new Step(JOB_LINK, (job, cn) -> {
       CaseRecord c = cases.get(cn);
       JsonNode d = data(cases, cn);
@@ -72,8 +72,16 @@ public class FamilyWorkers {
             values (?, ?, ?, ?, ?, ?) on conflict do nothing""")
             .params(c.idNumber(), member, d.get("memberName").asText(), d.get("relationship").asText(), c.channel(), cn).update();
         if (n > 0) {
-          audit.append(AuditTrail.ofCase(cn), "linked", c.channel(), c.channel(), "FAMILY_LINKED",
-              Map.of("relationship", d.get("relationship").asText()));
+          Map<String, Object> detail = new HashMap<>();
+          detail.put("relationship", d.get("relationship").asText());
+          // how the channel proved it authenticated the holder (the assertion's id), when it came through the API
+          if (d.hasNonNull("holderAuthenticatedBy")) {
+            detail.put("authenticatedBy", d.get("holderAuthenticatedBy").asText());
+          }
+          if (d.hasNonNull("holderAssertionId")) {
+            detail.put("assertionId", d.get("holderAssertionId").asText());
+          }
+          audit.append(AuditTrail.ofCase(cn), "linked", c.channel(), c.channel(), "FAMILY_LINKED", detail);
         }
         if (cases.changeStatus(cn, CaseStatus.LINKED, "linked")) {
           cases.close(cn, END_LINKED);
@@ -85,6 +93,10 @@ public class FamilyWorkers {
         notifications.send(cn, cn + ":member-told", d.get("memberPhone").asText(), "family-linked",
             Map.of("holderName", org.cardcase.shared.Masking.name(c.applicantName()), "relationship", relation));
       }
+      // the holder is told too, where the service centre knows them, so a link they did not make does not go unseen
+      notifications.send(cn, cn + ":holder-told", bindings.holderPhone(c.idNumber(), c.phone()), "family-link-added",
+          Map.of("memberName", org.cardcase.shared.Masking.name(d.get("memberName").asText()), "relationship", relation,
+              "channel", bindings.channelName(c.channel())));
       return Map.of();
     });
   }

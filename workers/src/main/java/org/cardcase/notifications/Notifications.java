@@ -23,6 +23,8 @@ public class Notifications {
       Map.entry("replacement-uncollected", "【社保卡】您的新社会保障卡逾期未领取，领卡凭证{certificate}已停止作为临时就医凭证使用。卡片留存服务网点，请携带身份证领取（补卡单号{caseNumber}）。"),
       Map.entry("replacement-collected", "【社保卡】您已领取新社会保障卡（尾号{cardTail}），领卡凭证{certificate}已停止使用，原卡已注销。"),
       Map.entry("family-linked", "【社保卡】{holderName}已将您的医保个人账户绑定为家庭共济成员（关系：{relationship}）。如有异议请联系服务网点。"),
+      Map.entry("family-link-added", "【社保卡】您的医保个人账户已绑定家庭共济成员{memberName}（关系：{relationship}，经{channel}办理）。如非本人操作，请立即拨打12333或到服务网点办理解绑。"),
+      Map.entry("family-link-removed", "【社保卡】您的医保个人账户已解除与家庭共济成员{memberName}的绑定（经{channel}办理）。如非本人操作，请立即拨打12333或到服务网点咨询。"),
       Map.entry("family-refused", "【社保卡】家庭共济绑定申请{caseNumber}未通过：{reason}。"),
       Map.entry("child-card-issued", "【社保卡】{childName}的医保电子凭证已发放至您的家庭账户，凭证号{eCard}。"),
       Map.entry("child-card-refused", "【社保卡】{childName}的医保电子凭证申请{caseNumber}未通过：{reason}。"),

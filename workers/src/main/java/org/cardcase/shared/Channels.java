@@ -26,8 +26,9 @@ public final class Channels {
       MEDICAL_INSURANCE_APP);
   /**
    * How each channel can have authenticated the citizen before it asks for their full personal
-   * data (the channel says which it did): a web login, the app's real-name login, the phone line's
-   * PIN, a card or ID card read at a terminal, the ID card checked at a counter.
+   * data: a web login, the app's real-name login, the phone line's PIN, a card or ID card read at a
+   * terminal, the ID card checked at a counter. Through the API a channel proves which with a signed
+   * citizen assertion (its {@code amr}); a method not on its list is refused.
    */
   public static final Map<String, List<String>> AUTHENTICATION = Map.of(
       WEB_PORTAL, List.of("WEB_LOGIN"), ALIPAY, List.of("APP_LOGIN"), WECHAT, List.of("APP_LOGIN"),
@@ -35,8 +36,9 @@ public final class Channels {
       COUNTER, List.of("ID_CARD"), HOSPITAL, List.of("CARD"));
 
   /**
-   * The authentication the channel says it did, checked against what that channel can do; null if
-   * it says none. Throws {@link FieldErrors} for one it cannot have done.
+   * The authentication this system's own reader did in person (the terminal's card reader), checked
+   * against what that channel can do; null if none. Throws {@link FieldErrors} for one it cannot
+   * have done. Never a channel's word through the API: that needs a signed citizen assertion.
    */
   public static String authentication(String channel, String said) {
     if (said == null || said.isBlank()) {

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import org.cardcase.assertions.AssertionRefused;
+import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.childcard.ChildCards;
 import org.cardcase.family.FamilyBindings;
+import org.cardcase.simulators.ChannelIdentitySimulator;
 import org.cardcase.tasks.HumanTask;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,6 +22,19 @@ import org.springframework.beans.factory.annotation.Autowired;
 class FamilyAndChildFlowTest extends FlowTest {
   @Autowired FamilyBindings families;
   @Autowired ChildCards childCards;
+  @Autowired CitizenAssertions assertions;
+  @Autowired ChannelIdentitySimulator identity;
+
+  /** The channel's verified assertion about this person, signed by its (simulated) identity service. */
+  CitizenAssertions.Proof proof(String channel, String idNumber) {
+    String method = org.cardcase.shared.Channels.AUTHENTICATION.get(channel).get(0);
+    return assertions.verify(channel, identity.assertionFor(channel, idNumber, method), idNumber);
+  }
+
+  /** A binding as the channel API asks for one: with the holder's assertion; at the counter, the clerk's screen (card swiped). */
+  String bind(FamilyBindings.Request r, String channel) {
+    return channel.equals("counter") ? families.request(r, channel) : families.request(r, channel, proof(channel, r.holderIdNumber()));
+  }
 
   FamilyBindings.Request binding(String holder, String member, String memberName, String relationship) {
     return new FamilyBindings.Request(holder, ssn(holder), "胡斐", "13700000000", member, ssn(member), memberName, "13700000001",
@@ -29,7 +45,7 @@ class FamilyAndChildFlowTest extends FlowTest {
   void aSpouseIsLinkedToldAndCanBeRemoved() throws Exception {
     String holder = id("19760101", "011");
     String spouse = id("19780202", "012");
-    String cn = families.request(binding(holder, spouse, "程灵素", "SPOUSE"), "web-portal");
+    String cn = bind(binding(holder, spouse, "程灵素", "SPOUSE"), "web-portal");
     await("linked", () -> cases.get(cn).closedAt() != null);
     assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
     assertThat(families.links(holder)).singleElement().satisfies(l -> {
@@ -37,36 +53,41 @@ class FamilyAndChildFlowTest extends FlowTest {
       assertThat(l.relationship()).isEqualTo("SPOUSE");
     });
     await("member told", () -> notifications(cn).contains("family-linked"));
-    assertThat(jdbc.sql("select recipient from notification where case_number = ?").param(cn).query(String.class).single())
-        .as("the member, not the holder, is told").isEqualTo("13700000001");
+    await("holder told", () -> notifications(cn).contains("family-link-added"));
+    assertThat(jdbc.sql("select recipient from notification where case_number = ? and template = 'family-linked'").param(cn)
+        .query(String.class).single()).as("the member is told").isEqualTo("13700000001");
+    assertThat(jdbc.sql("select recipient from notification where case_number = ? and template = 'family-link-added'").param(cn)
+        .query(String.class).single()).as("and the holder (no card here: at the phone given)").isEqualTo("13700000000");
 
-    assertThatThrownBy(() -> families.request(binding(holder, spouse, "程灵素", "SPOUSE"), "alipay"))
+    assertThatThrownBy(() -> bind(binding(holder, spouse, "程灵素", "SPOUSE"), "alipay"))
         .isInstanceOfSatisfying(CaseConflict.class, e -> assertThat(e.getMessage()).contains("already linked"));
     long linkId = families.links(holder).get(0).id();
-    assertThatThrownBy(() -> FamilyBindings.holderAuthenticated("web-portal", null)).as("an ID number alone is not enough")
-        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("authenticatedBy")).contains("WEB_LOGIN"));
-    assertThat(FamilyBindings.holderAuthenticated("hospital", "card")).isEqualTo("CARD");
-    assertThatThrownBy(() -> families.remove(linkId, spouse, "web-portal", "web-portal")).as("only the holder removes")
+    assertThatThrownBy(() -> assertions.verify("web-portal", null, holder)).as("an ID number alone is not enough")
+        .isInstanceOfSatisfying(AssertionRefused.class, e -> assertThat(e.code()).isEqualTo(AssertionRefused.Code.MISSING));
+    assertThat(families.links(proof("hospital", holder))).as("the hospital's card reader, signed by the hospital")
+        .singleElement().satisfies(l -> assertThat(l.id()).isEqualTo(linkId));
+    assertThatThrownBy(() -> families.remove(linkId, proof("web-portal", spouse))).as("only the holder removes")
         .isInstanceOf(CaseNotFound.class);
-    families.remove(linkId, holder, "web-portal", "web-portal");
+    families.remove(linkId, proof("web-portal", holder));
     assertThat(families.links(holder)).isEmpty();
-    assertThat(actions(cn)).contains("FAMILY_LINKED", "FAMILY_LINK_REMOVED");
+    assertThat(actions(cn)).contains("FAMILY_LINKED", "FAMILY_LINKS_LOOKED_UP", "FAMILY_LINK_REMOVED");
+    assertThat(notifications(cn)).as("the holder told of the removal too, once").containsOnlyOnce("family-link-removed");
   }
 
   @Test
   void badRequestsAreRefusedWithTheRuleAndRefusalsAreExplained() throws Exception {
     String holder = id("19760303", "013");
-    assertThatThrownBy(() -> families.request(binding(holder, id("19900101", "014"), "胡一刀", "SIBLING"), "web-portal"))
+    assertThatThrownBy(() -> bind(binding(holder, id("19900101", "014"), "胡一刀", "SIBLING"), "web-portal"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("relationship")).contains("cannot share"));
-    assertThatThrownBy(() -> families.request(new FamilyBindings.Request(holder, id("19760303", "015"), "胡斐", "13700000000",
+    assertThatThrownBy(() -> bind(new FamilyBindings.Request(holder, id("19760303", "015"), "胡斐", "13700000000",
         id("19900101", "014"), id("19900101", "014"), "胡一刀", "13700000001", "PARENT"), "web-portal"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("holderSocialSecurityNumber"));
-    assertThatThrownBy(() -> families.request(binding(holder, holder, "胡斐", "SPOUSE"), "counter"))
+    assertThatThrownBy(() -> bind(binding(holder, holder, "胡斐", "SPOUSE"), "counter"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("memberIdNumber"));
-    assertThatThrownBy(() -> families.request(binding(holder, id("19900101", "014"), "胡一刀", "PARENT"), "wechat"))
+    assertThatThrownBy(() -> bind(binding(holder, id("19900101", "014"), "胡一刀", "PARENT"), "wechat"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("channel"));
 
-    String notInsured = families.request(binding(holder, id("19500505", "975"), "胡夫人", "PARENT"), "web-portal");
+    String notInsured = bind(binding(holder, id("19500505", "975"), "胡夫人", "PARENT"), "web-portal");
     await("refused", () -> cases.get(notInsured).closedAt() != null);
     assertThat(cases.get(notInsured).status()).isEqualTo(org.cardcase.cases.CaseStatus.REFUSED);
     await("holder told why", () -> notifications(notInsured).contains("family-refused"));
@@ -79,14 +100,14 @@ class FamilyAndChildFlowTest extends FlowTest {
     String holder = id("19760404", "019");
     String parent = id("19500606", "020");
     // guide 002: name, social security number and relationship; no member ID number, no member phone
-    String cn = families.request(new FamilyBindings.Request(holder, ssn(holder), "胡斐", "13700000000", null, ssn(parent), "胡母",
+    String cn = bind(new FamilyBindings.Request(holder, ssn(holder), "胡斐", "13700000000", null, ssn(parent), "胡母",
         null, "PARENT"), "alipay");
     await("linked", () -> cases.get(cn).closedAt() != null);
     assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
     assertThat(cases.get(cn).channel()).isEqualTo("alipay");
     assertThat(families.links(holder)).singleElement().satisfies(l -> assertThat(l.memberIdNumber()).isEqualTo(parent));
     assertThat(notifications(cn)).as("no member phone: told in the app, no SMS").doesNotContain("family-linked");
-    assertThatThrownBy(() -> families.request(new FamilyBindings.Request(holder, ssn(holder), "胡斐", "13700000000", null, "12345",
+    assertThatThrownBy(() -> bind(new FamilyBindings.Request(holder, ssn(holder), "胡斐", "13700000000", null, "12345",
         "胡父", null, "PARENT"), "alipay"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("memberSocialSecurityNumber"));
   }
@@ -99,17 +120,17 @@ class FamilyAndChildFlowTest extends FlowTest {
     String member = id("19770707", "028");
     assertThat(ssn(holder)).as("guide 000: not the ID number").isNotEqualTo(holder).matches("\\d{10}");
     // the ID number where the social security number belongs, or someone else's number: refused at the field
-    assertThatThrownBy(() -> families.request(new FamilyBindings.Request(holder, holder, "萧中慧", "13700000000", member, ssn(member),
+    assertThatThrownBy(() -> bind(new FamilyBindings.Request(holder, holder, "萧中慧", "13700000000", member, ssn(member),
         "袁冠南", "13700000001", "SPOUSE"), "web-portal"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("holderSocialSecurityNumber")).contains("not the ID"));
-    assertThatThrownBy(() -> families.request(new FamilyBindings.Request(holder, ssn(member), "萧中慧", "13700000000", member,
+    assertThatThrownBy(() -> bind(new FamilyBindings.Request(holder, ssn(member), "萧中慧", "13700000000", member,
         ssn(member), "袁冠南", "13700000001", "SPOUSE"), "web-portal"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("holderSocialSecurityNumber")).contains("not this"));
     // at a counter the card is swiped: a card that is not the holder's is refused, the holder's card binds
-    assertThatThrownBy(() -> families.request(new FamilyBindings.Request(holder, null, "萧中慧", "13700000000", member, ssn(member),
+    assertThatThrownBy(() -> bind(new FamilyBindings.Request(holder, null, "萧中慧", "13700000000", member, ssn(member),
         "袁冠南", "13700000001", "SPOUSE", "Z99999999"), "counter"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("holderCardNumber")).contains("not a card"));
-    String cn = families.request(new FamilyBindings.Request(holder, null, "萧中慧", "13700000000", member, ssn(member), "袁冠南",
+    String cn = bind(new FamilyBindings.Request(holder, null, "萧中慧", "13700000000", member, ssn(member), "袁冠南",
         "13700000001", "SPOUSE", cardNumber), "counter");
     await("linked", () -> cases.get(cn).closedAt() != null);
     assertThat(families.links(holder)).singleElement().satisfies(l -> assertThat(l.memberIdNumber()).isEqualTo(member));
@@ -119,11 +140,11 @@ class FamilyAndChildFlowTest extends FlowTest {
   void noMoreThanTheConfiguredNumberOfMembers() throws Exception {
     String holder = id("19700707", "017");
     for (int i = 0; i < families.maxMembers(); i++) {
-      String cn = families.request(binding(holder, id("20000101", String.format("%03d", 100 + i * 2)), "子女" + i, "CHILD"), "web-portal");
+      String cn = bind(binding(holder, id("20000101", String.format("%03d", 100 + i * 2)), "子女" + i, "CHILD"), "web-portal");
       await("linked " + cn, () -> cases.get(cn).closedAt() != null);
     }
     assertThat(families.links(holder)).hasSize(families.maxMembers());
-    assertThatThrownBy(() -> families.request(binding(holder, id("20000101", "200"), "子女x", "CHILD"), "web-portal"))
+    assertThatThrownBy(() -> bind(binding(holder, id("20000101", "200"), "子女x", "CHILD"), "web-portal"))
         .isInstanceOfSatisfying(CaseConflict.class, e -> assertThat(e.getMessage()).contains("most allowed"));
   }
 
@@ -180,14 +201,18 @@ class FamilyAndChildFlowTest extends FlowTest {
     assertThat(jdbc.sql("select count(*) from human_task where case_number = ?").param(cn).query(Long.class).single())
         .as("no clerk review when every check is conclusive").isZero();
     // looked up by the parent's ID number, no case number; only once the channel authenticated the parent
-    assertThatThrownBy(() -> childCards.ofParent(parent, "nhsa-app", null))
-        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("authenticatedBy"));
-    assertThat(childCards.ofParent(parent, "nhsa-app", "APP_LOGIN")).singleElement().satisfies(c -> {
+    assertThatThrownBy(() -> assertions.verify("nhsa-app", null, parent))
+        .isInstanceOfSatisfying(AssertionRefused.class, e -> assertThat(e.code()).isEqualTo(AssertionRefused.Code.MISSING));
+    assertThat(childCards.ofParent(proof("nhsa-app", kid))).as("an assertion about the child shows the child's own, none").isEmpty();
+    CitizenAssertions.Proof parentProof = proof("nhsa-app", parent);
+    assertThat(childCards.ofParent(parentProof)).singleElement().satisfies(c -> {
       assertThat(c.caseNumber()).isEqualTo(cn);
       assertThat(c.childIdNumber()).isEqualTo(kid);
       assertThat(c.eCard()).startsWith("EC");
     });
-    assertThat(actions(cn)).contains("CHILD_CARD_LOOKED_UP");
+    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(cn)).stream().filter(e -> e.action().equals("CHILD_CARD_LOOKED_UP")))
+        .singleElement().satisfies(e -> assertThat(e.detail()).containsEntry("assertionId", parentProof.assertionId())
+            .containsEntry("authenticatedBy", "APP_LOGIN"));
 
     // a child the registry places in another household is refused with the reason
     String other = id("20180808", "952");

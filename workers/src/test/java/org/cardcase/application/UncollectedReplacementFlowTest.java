@@ -3,6 +3,8 @@ package org.cardcase.application;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import org.cardcase.assertions.AssertionRefused;
+import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
 import org.cardcase.cards.MedicalInsuranceNumbers;
@@ -10,6 +12,7 @@ import org.cardcase.loss.LossReports;
 import org.cardcase.reissue.Reissues;
 import org.cardcase.reissue.Vouchers;
 import org.cardcase.shared.FieldErrors;
+import org.cardcase.simulators.ChannelIdentitySimulator;
 import org.cardcase.tasks.HumanTask;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -26,6 +29,16 @@ class UncollectedReplacementFlowTest extends FlowTest {
   @Autowired Reissues reissues;
   @Autowired Vouchers vouchers;
   @Autowired MedicalInsuranceNumbers numbers;
+  @Autowired CitizenAssertions assertions;
+  @Autowired ChannelIdentitySimulator identity;
+
+  static String jti(String token) {
+    try {
+      return com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   @Test
   void aReplacementNeverCollectedIsRemindedThenEscalatedAndItsVoucherEnds() throws Exception {
@@ -70,17 +83,30 @@ class UncollectedReplacementFlowTest extends FlowTest {
     String number = card(applied).medicalInsuranceNumber();
     int before = audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).size();
 
-    MedicalInsuranceNumbers.Lookup masked = numbers.lookup(holder, "12333", null);
+    MedicalInsuranceNumbers.Lookup masked = numbers.masked(holder, "12333");
     assertThat(masked.full()).isFalse();
     assertThat(masked.medicalInsuranceNumber()).isNotEqualTo(number).endsWith(number.substring(number.length() - 4));
-    MedicalInsuranceNumbers.Lookup full = numbers.lookup(holder, "12333", "PHONE_PIN");
+    // the 12333 line authenticated the caller by PIN: its identity service signs that, and the signature is believed
+    String token = identity.assertionFor("12333", holder, "PHONE_PIN");
+    MedicalInsuranceNumbers.Lookup full = numbers.lookup(assertions.verify("12333", token, holder));
     assertThat(full.full()).isTrue();
     assertThat(full.medicalInsuranceNumber()).isEqualTo(number);
+    // the terminal's own ID card reader, in process
     assertThat(numbers.lookup(holder, "terminal", "id_card").medicalInsuranceNumber()).isEqualTo(number);
+    // the web portal cannot have authenticated anyone by PIN, even signing so
+    String byPin = identity.sign("web-portal", identity.claims("web-portal", holder, "PHONE_PIN").build());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> numbers.lookup(assertions.verify("web-portal", byPin, holder)))
+        .isInstanceOfSatisfying(AssertionRefused.class, e -> {
+          assertThat(e.code()).isEqualTo(AssertionRefused.Code.METHOD_NOT_ALLOWED);
+          assertThat(e.getMessage()).contains("WEB_LOGIN");
+        });
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> numbers.lookup(holder, "web-portal", "PHONE_PIN"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("authenticatedBy")).contains("WEB_LOGIN"));
     assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).stream()
         .filter(e -> e.action().equals("NUMBER_LOOKED_UP")).count()).as("one entry per lookup").isEqualTo(3);
     assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).size()).isEqualTo(before + 3);
+    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).stream()
+        .filter(e -> e.action().equals("NUMBER_LOOKED_UP")).map(e -> e.detail().get("assertionId")).toList())
+        .as("the assertion's id with the lookup it allowed").containsExactly(null, jti(token), null);
   }
 }
