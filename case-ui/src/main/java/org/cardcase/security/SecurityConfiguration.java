@@ -107,6 +107,8 @@ public class SecurityConfiguration {
             .requestMatchers(HttpMethod.POST, "/api/incidents/*/retry", "/api/incidents/*/case-cancellation")
               .hasAnyRole("SUPERVISOR", "ADMIN")
             .requestMatchers("/api/admin/**").hasRole("ADMIN")
+            // demo only (404 when the simulators are off): a simulated channel's identity service signs for that channel
+            .requestMatchers(HttpMethod.POST, "/api/simulators/citizen-assertions").hasRole("CHANNEL")
             .anyRequest().denyAll())
         .httpBasic(b -> b.authenticationEntryPoint(refused))
         .oauth2ResourceServer(o -> o.jwt(j -> j.decoder(decoder).jwtAuthenticationConverter(tokens.caller()))

@@ -37,10 +37,10 @@ public class MachineAccounts {
     return CHANNEL + ":" + osUser;
   }
 
-  /** Every name a demo account has (channels, the card centre, staff). */
+  /** Every name a demo account has but the banks' ({@code bank-<code>}): channels, the card centre, staff. */
   public static List<String> demoNames() {
     List<String> names = new ArrayList<>(Channels.ALL);
-    names.add(Channels.CARD_PRODUCTION);
+    names.add(ChannelClients.CARD_CENTRE);
     names.addAll(DEMO_STAFF);
     return List.copyOf(names);
   }
@@ -57,7 +57,7 @@ public class MachineAccounts {
     }
     String[] names = demoNames().toArray(String[]::new);
     List<String[]> candidates = new ArrayList<>();
-    candidates.addAll(jdbc.sql("select channel, secret_hash from channel_client where enabled and channel = any(?) order by channel")
+    candidates.addAll(jdbc.sql("select channel, secret_hash from channel_client where enabled and (channel = any(?) or channel like 'bank-%') order by channel")
         .param(names).query((rs, i) -> new String[] {rs.getString(1), rs.getString(2)}).list());
     candidates.addAll(jdbc.sql("select username, password_hash from staff_user where enabled and username = any(?) order by username")
         .param(names).query((rs, i) -> new String[] {rs.getString(1), rs.getString(2)}).list());
@@ -81,7 +81,7 @@ public class MachineAccounts {
     if (jdbc.sql("select count(*) from staff_user where username = ?").param(username).query(Long.class).single() == 0) {
       return Unlock.NO_SUCH_ACCOUNT;
     }
-    boolean unlocked = jdbc.sql("update staff_user set locked_at = null, failed_sign_ins = 0 where username = ? and locked_at is not null")
+    boolean unlocked = jdbc.sql("update staff_user set locked_at = null, locked_until = null, failed_sign_ins = 0 where username = ? and locked_at is not null")
         .param(username).update() == 1;
     if (!unlocked) {
       return Unlock.NOT_LOCKED;

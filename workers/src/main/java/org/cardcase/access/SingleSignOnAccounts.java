@@ -98,7 +98,7 @@ public class SingleSignOnAccounts {
         return refused(Refusal.NAME_TAKEN);
       }
       provisioned(name, p.subject(), null, display, roles, groups);
-      return new Outcome(new Account(name, null, roles, groups, "STAFF"), null);
+      return new Outcome(new Account(name, null, roles, groups, "STAFF", List.of()), null);
     }
     Row r = row.get();
     if (r.subject() == null || !r.subject().equals(p.subject())) {
@@ -115,7 +115,7 @@ public class SingleSignOnAccounts {
       provisioned(name, p.subject(), r, display, roles, groups);
     }
     // a person the provider took every role from is refused, with no groups left here (no new tasks reach them)
-    return roles.isEmpty() ? refused(Refusal.NO_ROLE) : new Outcome(new Account(name, null, roles, groups, "STAFF"), null);
+    return roles.isEmpty() ? refused(Refusal.NO_ROLE) : new Outcome(new Account(name, null, roles, groups, "STAFF", List.of()), null);
   }
 
   private record Row(String subject, boolean enabled, String displayName, List<String> roles, List<String> groups) {}

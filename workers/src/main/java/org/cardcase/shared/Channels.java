@@ -19,8 +19,6 @@ public final class Channels {
   public static final String COUNTER = "counter";
   public static final String TERMINAL = "terminal";
   public static final String HOSPITAL = "hospital";
-  /** Not a citizen channel: the provincial card centre and banks calling back about production. */
-  public static final String CARD_PRODUCTION = "card-production";
 
   public static final List<String> ALL = List.of(WEB_PORTAL, ALIPAY, WECHAT, SERVICE_LINE, LOSS_LINE, COUNTER, TERMINAL, HOSPITAL,
       MEDICAL_INSURANCE_APP);
