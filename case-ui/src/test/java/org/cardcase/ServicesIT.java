@@ -150,10 +150,16 @@ class ServicesIT {
           ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN")));
       assertRefused(sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL), "MISSING");
       assertRefused(sys.get("/api/family-bindings?holderIdNumber=" + holder + "&authenticatedBy=CARD", HOSPITAL), "MISSING");
-      await("linked", () -> sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL, ASSERTION,
-          assertion(sys, "hospital", holder, "CARD"))).size() == 1);
-      JsonNode link = sys.json(sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL, ASSERTION,
-          assertion(sys, "hospital", holder, "CARD"))).get(0);
+      await("linked", () -> {
+        HttpResponse<String> r = sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL, ASSERTION,
+            assertion(sys, "hospital", holder, "CARD"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return sys.json(r).size() == 1;
+      });
+      HttpResponse<String> listed = sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL, ASSERTION,
+          assertion(sys, "hospital", holder, "CARD"));
+      assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+      JsonNode link = sys.json(listed).get(0);
       assertThat(link.get("memberName").asText()).isEqualTo("戚*");
       await("the holder told of the link", () -> sys.count(
           "select count(*) from notification where case_number = ? and template = 'family-link-added'", bindingCase) == 1);

@@ -10,7 +10,7 @@ final class ApiErrors {
   static void write(HttpServletResponse res, int status, String message) throws IOException {
     res.setStatus(status);
     res.setContentType("application/json;charset=UTF-8");
-    if (status == 401) {
+    if (status == 401 && !res.containsHeader("WWW-Authenticate")) {
       res.setHeader("WWW-Authenticate", "Basic realm=\"cardcase\"");
     }
     res.getWriter().write("{\"error\":\"" + message.replace("\"", "'") + "\"}");

@@ -143,6 +143,7 @@ public class SecurityConfiguration {
       return;
     }
     res.setHeader("WWW-Authenticate", "Bearer");
+    res.addHeader("WWW-Authenticate", "Basic realm=\"cardcase\""); // staff tools
     ApiErrors.write(res, 401, "authentication required: a channel or partner system sends an access token"
         + " (Authorization: Bearer, from POST /oauth2/token with its client credentials); staff send their credentials");
   }

@@ -90,6 +90,21 @@ public class WorkspaceSessions implements HttpSessionListener {
     }
   }
 
+  /**
+   * A sign-in registers its session at once: a session that signed in and made no request since
+   * must end too when the account is locked or disabled a moment later.
+   */
+  @EventListener
+  public void on(org.springframework.security.authentication.event.AuthenticationSuccessEvent signedIn) {
+    if (org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
+        instanceof org.springframework.web.context.request.ServletRequestAttributes attrs) {
+      HttpSession session = attrs.getRequest().getSession(false);
+      if (session != null) {
+        byUser.computeIfAbsent(signedIn.getAuthentication().getName(), k -> ConcurrentHashMap.newKeySet()).add(session);
+      }
+    }
+  }
+
   /** How many sessions a member of staff has open now. */
   public int openSessions(String username) {
     return byUser.getOrDefault(username, Set.of()).size();
