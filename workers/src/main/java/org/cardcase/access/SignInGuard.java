@@ -84,11 +84,18 @@ public class SignInGuard {
   /** Empty if the attempt may go on to the password check; the same answer for every kind of name. */
   public Optional<Refusal> check(String name, String address) {
     Instant now = clock.instant();
+    // the staff row is read for every name, known or not, so both take as long; its lock survives a restart
+    // (which forgets the counts in memory) and is lifted there by `./cardcase admin unlock` from another process
+    Optional<Instant> row = jdbc.sql("select locked_until from staff_user where username = ?").param(name)
+        .query((rs, i) -> Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant).filter(now::isBefore)).optional()
+        .orElse(null);
+    Failures remembered = names.get(name);
+    if (row != null && row.isEmpty() && remembered != null && remembered.count() == 0 && blockedUntil(remembered, now) != null) {
+      names.remove(name, remembered); // a lock of a member of staff that was lifted in the database
+    }
     Instant until = later(blockedUntil(names.get(name), now), address == null ? null : blockedUntil(addresses.get(address), now));
-    if (until == null) {
-      // a staff lock survives a restart, which forgets the counts in memory
-      until = jdbc.sql("select locked_until from staff_user where username = ? and locked_until > ?")
-          .params(name, Timestamp.from(now)).query((rs, i) -> rs.getTimestamp(1).toInstant()).optional().orElse(null);
+    if (row != null && row.isPresent()) {
+      until = later(until, row.get());
     }
     if (until == null) {
       return Optional.empty();
