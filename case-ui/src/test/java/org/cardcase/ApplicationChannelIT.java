@@ -5,6 +5,14 @@ import static org.cardcase.Scenarios.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -239,6 +247,95 @@ class ApplicationChannelIT {
       Thread.sleep(1_000 * Long.parseLong(throttled.headers().firstValue("Retry-After").orElseThrow()) + 200);
       assertThat(sys.get("/api/reference", "wechat:wechat-demo").statusCode()).as("the lock ended by itself").isEqualTo(200);
       assertThat(sys.json(sys.get("/api/audit/accounts/wechat", SUPERVISOR)).get(0).get("action").asText()).isEqualTo("SIGN_IN_THROTTLED");
+    }
+  }
+
+  /** Sends the same request {@code n} times, released together by a barrier; the answers in order. */
+  static List<HttpResponse<String>> atOnce(int n, Callable<HttpResponse<String>> request) throws Exception {
+    CyclicBarrier barrier = new CyclicBarrier(n);
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        futures.add(pool.submit(() -> {
+          barrier.await(30, TimeUnit.SECONDS);
+          return request.call();
+        }));
+      }
+      List<HttpResponse<String>> out = new ArrayList<>();
+      for (Future<HttpResponse<String>> f : futures) {
+        out.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Issue 24, "nothing twice": a retrying channel sends one application four times at the same
+   * moment. With an Idempotency-Key it is processed once and every answer is the first one (or 409
+   * while that one is still being processed); without a key the rule "one open application per
+   * person" holds in PostgreSQL: one 201, three 409 with the open case's number. Either way one case
+   * and one card. Another channel is told there is an open application, not its number.
+   */
+  @Test
+  void fourIdenticalApplicationsAtTheSameMomentMakeOneCase() throws Exception {
+    try (RunningSystem sys = new RunningSystem("at-most-once")) {
+      sys.start();
+      String keyed = id("11010519660808001");
+      String body = application("令狐冲", keyed, "MALE");
+      List<HttpResponse<String>> answers = atOnce(4, () -> sys.post("/api/applications", PORTAL, body, "Idempotency-Key",
+          "portal-retry-7f3c2a"));
+      List<HttpResponse<String>> processed = answers.stream().filter(r -> r.statusCode() == 201
+          && r.headers().firstValue("Idempotent-Replayed").isEmpty()).toList();
+      assertThat(processed).as("processed once: %s", answers.stream().map(HttpResponse::statusCode).toList()).hasSize(1);
+      HttpResponse<String> first = processed.get(0);
+      String cn = sys.json(first).get("caseNumber").asText();
+      for (HttpResponse<String> r : answers) {
+        if (r != first) {
+          assertThat(r.statusCode()).as(r.body()).isIn(201, 409);
+          if (r.statusCode() == 201) {
+            assertThat(r.body()).isEqualTo(first.body());
+          } else {
+            assertThat(r.body()).contains("a request with this Idempotency-Key is still being processed");
+          }
+        }
+      }
+      HttpResponse<String> retried = sys.post("/api/applications", PORTAL, body, "Idempotency-Key", "portal-retry-7f3c2a");
+      assertThat(retried.statusCode()).isEqualTo(201);
+      assertThat(retried.body()).as("the first answer again").isEqualTo(first.body());
+      assertThat(retried.headers().firstValue("Location")).isEqualTo(first.headers().firstValue("Location")).hasValue("/api/cases/" + cn);
+      assertThat(retried.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+      HttpResponse<String> otherBody = sys.post("/api/applications", PORTAL, body.replace("13812345678", "13812345679"),
+          "Idempotency-Key", "portal-retry-7f3c2a");
+      assertThat(otherBody.statusCode()).isEqualTo(422);
+      assertThat(sys.json(otherBody).get("error").asText()).contains("was used for another request");
+      assertThat(sys.post("/api/applications", PORTAL, body, "Idempotency-Key", "x".repeat(256)).statusCode()).as("too long a key")
+          .isEqualTo(400);
+      assertThat(sys.count("select count(*) from card_case where id_number = ?", keyed)).as("one case").isEqualTo(1);
+      assertThat(sys.count("select count(*) from card where holder_id_number = ?", keyed)).as("one card").isEqualTo(1);
+
+      // without a key
+      String plain = id("11010519660808003");
+      String plainBody = application("任盈盈", plain, "MALE");
+      List<HttpResponse<String>> unkeyed = atOnce(4, () -> sys.post("/api/applications", PORTAL, plainBody));
+      assertThat(unkeyed).as(unkeyed.stream().map(HttpResponse::body).toList().toString())
+          .filteredOn(r -> r.statusCode() == 201).hasSize(1);
+      String open = created(unkeyed.stream().filter(r -> r.statusCode() == 201).findFirst().orElseThrow());
+      assertThat(unkeyed).filteredOn(r -> r.statusCode() == 409).hasSize(3).allSatisfy(r -> {
+        assertThat(sys.json(r).get("openCaseNumber").asText()).isEqualTo(open);
+        assertThat(sys.json(r).get("error").asText()).isEqualTo("this person already has an open card application: " + open);
+      });
+      assertThat(sys.count("select count(*) from card_case where id_number = ?", plain)).as("one case").isEqualTo(1);
+      assertThat(sys.count("select count(*) from card where holder_id_number = ?", plain)).as("one card").isEqualTo(1);
+
+      // the same person through another channel: refused, and the other channel's case number is not said
+      HttpResponse<String> alipay = sys.post("/api/applications", ALIPAY,
+          plainBody.replace("\"channel\":\"web-portal\"", "\"channel\":\"alipay\""));
+      assertThat(alipay.statusCode()).as(alipay.body()).isEqualTo(409);
+      assertThat(sys.json(alipay).get("openCaseNumber").isNull()).isTrue();
+      assertThat(alipay.body()).doesNotContain(open).contains("already has an open card application");
     }
   }
 }

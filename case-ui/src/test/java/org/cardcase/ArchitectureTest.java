@@ -34,7 +34,7 @@ class ArchitectureTest {
   static final List<Set<String>> LAYERS = List.of(
       Set.of("shared", "processes", "forms"),
       Set.of("audit"),
-      Set.of("calendar", "access", "documents", "notifications", "assertions"),
+      Set.of("calendar", "access", "documents", "notifications", "assertions", "idempotency"),
       Set.of("flow"),
       Set.of("cases"),
       Set.of("cards"),

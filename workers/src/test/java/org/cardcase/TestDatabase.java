@@ -46,8 +46,13 @@ public final class TestDatabase {
     return new TransactionTemplate(new DataSourceTransactionManager(dataSource()));
   }
 
-  /** An open case row to hang deadlines, cards and tasks on. */
+  /**
+   * An open case row to hang deadlines, cards and tasks on. A person has one open card application
+   * at a time (a unique index since V44): an earlier one of the same person is closed first.
+   */
   public static void insertCase(String caseNumber, String idNumber) {
+    jdbc().sql("update card_case set closed_at = now() where id_number = ? and case_type = 'CARD_APPLICATION' and closed_at is null")
+        .param(idNumber).update();
     jdbc().sql("""
         insert into card_case (case_number, case_type, status, current_step, channel, applicant_name, id_number, sex, phone, issuing_bank)
         values (?, 'CARD_APPLICATION', 'IN_PROGRESS', 'review-application', 'web-portal', '测试', ?, 'MALE', '13800000000', 'ICBC')""")

@@ -76,12 +76,37 @@ public class ApiExceptionHandler {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("error", e.getMessage()));
   }
 
+  private final org.cardcase.cases.CaseRepository cases;
+
+  public ApiExceptionHandler(org.cardcase.cases.CaseRepository cases) {
+    this.cases = cases;
+  }
+
+  /**
+   * 409 with the open case the request clashes with. Its number goes only to the channel that owns
+   * that case (or to staff): another channel learns that there is one, not which.
+   */
   @ExceptionHandler(CaseConflict.class)
-  ResponseEntity<Map<String, Object>> conflict(CaseConflict e) {
+  ResponseEntity<Map<String, Object>> conflict(CaseConflict e, java.security.Principal caller,
+      jakarta.servlet.http.HttpServletRequest req) {
+    String open = e.openCaseNumber();
+    String message = e.getMessage();
+    if (open != null && !req.getRequestURI().contains(open) && system(caller)
+        && !cases.find(open).map(c -> c.channel().equals(caller.getName())).orElse(false)) {
+      message = message.replace(": report " + open, "").replace(": " + open, "").replace(open, "another case")
+          + " (through another channel; its number is given to that channel only)";
+      open = null;
+    }
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", e.getMessage());
-    body.put("openCaseNumber", e.openCaseNumber());
+    body.put("error", message);
+    body.put("openCaseNumber", open);
     return ResponseEntity.status(HttpStatus.CONFLICT).body(body);
+  }
+
+  /** A channel or partner system (not a member of staff). */
+  private static boolean system(java.security.Principal caller) {
+    return caller instanceof org.springframework.security.core.Authentication a && a.getAuthorities().stream()
+        .anyMatch(g -> g.getAuthority().equals("ROLE_CHANNEL") || g.getAuthority().equals("ROLE_PARTNER"));
   }
 
   @ExceptionHandler({org.cardcase.cards.IllegalCardTransition.class, org.cardcase.incidents.Incidents.IncidentConflict.class,

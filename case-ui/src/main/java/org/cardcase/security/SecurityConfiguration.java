@@ -73,7 +73,8 @@ public class SecurityConfiguration {
   @Bean
   @Order(1)
   SecurityFilterChain api(HttpSecurity http, ChannelTokens tokens, org.springframework.security.oauth2.jwt.JwtDecoder decoder,
-      @Value("${cardcase.security.channel-basic-auth:#{'${cardcase.mode:demo}' == 'demo'}}") boolean channelBasic) throws Exception {
+      @Value("${cardcase.security.channel-basic-auth:#{'${cardcase.mode:demo}' == 'demo'}}") boolean channelBasic,
+      org.cardcase.idempotency.IdempotencyKeys idempotencyKeys) throws Exception {
     AuthenticationEntryPoint refused = SecurityConfiguration::unauthenticated;
     http.securityMatcher("/api/**")
         .authorizeHttpRequests(a -> a
@@ -118,6 +119,9 @@ public class SecurityConfiguration {
                 + (req.getUserPrincipal() instanceof org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken
                     ? " (this service is not among your client's scopes)" : ""))))
         .addFilterAfter(new CallerAttribute(channelBasic), BasicAuthenticationFilter.class)
+        // a channel's or partner's POST with an Idempotency-Key: once authorised, processed at most once per key
+        .addFilterAfter(new IdempotencyFilter(idempotencyKeys),
+            org.springframework.security.web.access.intercept.AuthorizationFilter.class)
         .headers(SecurityConfiguration::apiHeaders)
         .csrf(c -> c.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));

@@ -119,6 +119,23 @@ public class CardApplications {
     }
     CardApplication app = checked;
     Map<String, Object> vars = new HashMap<>();
+    try {
+      return open(app, onFile, files, vars, clerk, now);
+    } catch (org.springframework.dao.DuplicateKeyException e) {
+      if (!org.cardcase.shared.UniqueViolations.breaks(e, ONE_OPEN_APPLICATION)) {
+        throw e;
+      }
+      // another application of this person was stored at the same moment: the index let one through
+      String open = repository.openCaseOf(app.idNumber(), TYPE_CARD_APPLICATION).orElse(null);
+      throw new CaseConflict("this person already has an open card application" + (open == null ? "" : ": " + open), open);
+    }
+  }
+
+  /** The unique index that holds "one open card application per person" (migration V44). */
+  static final String ONE_OPEN_APPLICATION = "card_case_one_open_application";
+
+  private String open(CardApplication app, boolean onFile, Map<String, byte[]> files, Map<String, Object> vars, String clerk,
+      Instant now) {
     String caseNumber = cases.open(new Cases.NewCase(TYPE_CARD_APPLICATION, CardApplicationProcess.PROCESS_ID,
         CardApplicationProcess.START, app.channel(), app.applicantName(), app.idNumber(), app.sex(), app.phone(),
         app.issuingBank(), vars, clerk == null ? Map.of("issuingBank", app.issuingBank(), "photoOnFile", onFile)

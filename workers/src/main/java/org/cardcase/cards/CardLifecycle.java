@@ -36,6 +36,9 @@ public class CardLifecycle {
     this.clock = clock;
   }
 
+  /** The unique index that holds "one replacement per lost card" (migration V44). */
+  public static final String REPLACED_ONCE = "card_replaced_once";
+
   public static String subject(String cardId) {
     return "card:" + cardId;
   }

@@ -97,6 +97,20 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
         order by created_at desc limit 1""").params(caseType, key, value).query(String.class).optional();
   }
 
+  /** The open cases of this type of this person other than {@code except}. */
+  public List<String> otherOpenCasesOf(String idNumber, String caseType, String except) {
+    return jdbc.sql("select case_number from card_case where id_number = ? and case_type = ? and closed_at is null and case_number <> ?")
+        .params(idNumber, caseType, except).query(String.class).list();
+  }
+
+  /** An open case of this type of this person, other than {@code except}, whose data has this value under this key. */
+  public Optional<String> otherOpenCaseByData(String idNumber, String caseType, String key, String value, String except) {
+    return jdbc.sql("""
+        select case_number from card_case where id_number = ? and case_type = ? and closed_at is null and data->>? = ?
+          and case_number <> ? order by created_at limit 1""").params(idNumber, caseType, key, value, except)
+        .query(String.class).optional();
+  }
+
   /** Another open case of this type for this person than the one given, if any. */
   public Optional<String> otherOpenCaseOf(String idNumber, String caseType, String caseNumber) {
     return jdbc.sql("""

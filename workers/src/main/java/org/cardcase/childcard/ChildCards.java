@@ -170,6 +170,22 @@ public class ChildCards {
         });
     Letter signed = letter;
     Instant now = clock.instant();
+    try {
+      return open(r, channel, parent, child, signed, register, now);
+    } catch (org.springframework.dao.DuplicateKeyException e) {
+      if (!org.cardcase.shared.UniqueViolations.breaks(e, ONE_OPEN_PER_CHILD)) {
+        throw e;
+      }
+      // another application for this child was stored at the same moment
+      String open = cases.openCaseByData(TYPE, "childIdNumber", child).orElse(null);
+      throw new CaseConflict("an application for this child is already open" + (open == null ? "" : ": " + open), open);
+    }
+  }
+
+  /** The unique index that holds "one open child e-card application per child" (migration V44). */
+  static final String ONE_OPEN_PER_CHILD = "card_case_one_open_child_card";
+
+  private String open(Request r, String channel, String parent, String child, Letter signed, byte[] register, Instant now) {
     return service.open(TYPE, ChildCardProcess.PROCESS_ID, channel, r.parentName().strip(), parent, r.phone(), null, Map.of(), cn -> {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("childName", r.childName().strip());

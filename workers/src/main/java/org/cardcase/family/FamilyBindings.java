@@ -191,8 +191,37 @@ public class FamilyBindings {
     }
     data.put("relationship", r.relationship());
     holderAuthentication.forEach((k, v) -> data.put("holder" + Character.toUpperCase(k.charAt(0)) + k.substring(1), v));
+    String memberId = member;
     return service.open(TYPE, FamilyBindingProcess.PROCESS_ID, channel, r.holderName().strip(), holder, r.phone(), null, Map.of(),
-        cn -> cases.putData(cn, data));
+        cn -> {
+          cases.putData(cn, data);
+          // the checks above again, under the holder's lock, with the bindings still being processed:
+          // of requests for one holder that arrive at the same moment, each sees those stored before it
+          lockHolder(holder);
+          cases.otherOpenCaseByData(holder, TYPE, "memberIdNumber", memberId, cn).ifPresent(open -> {
+            throw new CaseConflict("a binding of this member to this holder is already being processed: " + open, open,
+                "bindingOpen", open);
+          });
+          activeLink(holder, memberId).ifPresent(l -> {
+            throw new CaseConflict("this member is already linked to this holder", l.caseNumber(), "alreadyLinked",
+                l.caseNumber() == null ? "" : l.caseNumber());
+          });
+          if (links(holder).size() + cases.otherOpenCasesOf(holder, TYPE, cn).size() >= maxMembers) {
+            throw new CaseConflict("the holder already has " + maxMembers + " linked members, the most allowed", null,
+                "tooManyMembers", maxMembers);
+          }
+        });
+  }
+
+  /**
+   * Serialises changes to one holder's family account until the caller's transaction ends (a
+   * PostgreSQL advisory lock on the holder): a binding request counts the holder's links and
+   * bindings in progress under it, and a link is made under it, so a count never misses one or
+   * counts one twice and the member limit holds however many requests arrive at once.
+   */
+  public void lockHolder(String holderIdNumber) {
+    jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?, 0))").param("family-holder:" + holderIdNumber)
+        .query((rs, i) -> 1).list();
   }
 
   /**

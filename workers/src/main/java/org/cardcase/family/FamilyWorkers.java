@@ -66,6 +66,7 @@ public class FamilyWorkers {
       JsonNode d = data(cases, cn);
       String member = d.get("memberIdNumber").asText();
       tx.executeWithoutResult(s -> {
+        bindings.lockHolder(c.idNumber()); // a binding request counting the holder's links waits for this one
         // the unique index on active links makes a second insert a no-op
         int n = jdbc.sql("""
             insert into family_link (holder_id_number, member_id_number, member_name, relationship, channel, case_number)

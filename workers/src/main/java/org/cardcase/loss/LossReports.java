@@ -37,6 +37,8 @@ public class LossReports {
   public static final String TYPE = "LOSS_REPORT";
   static final List<String> CHANNELS = List.of(Channels.LOSS_LINE, Channels.COUNTER, Channels.TERMINAL);
   private static final Logger log = LoggerFactory.getLogger(LossReports.class);
+  /** The unique index that holds "one open provisional loss report per card" (migration V44). */
+  static final String ONE_OPEN_REPORT = "card_case_one_open_loss_report";
 
   public record Report(String idNumber, String cardNumber, String holderName, String phone) {}
 
@@ -99,13 +101,24 @@ public class LossReports {
       String open = openReportOf(card.cardId()).orElse(null);
       throw new CaseConflict("the card is already provisionally reported lost" + (open == null ? "" : ": report " + open), open);
     }
-    String cn = service.open(TYPE, LossReportProcess.PROCESS_ID, channel, clerk, card.holderName(), idNumber, r.phone(),
-        card.issuingBank(), Map.of(LossReportProcess.VAR_CARD_ID, card.cardId()), number -> {
-          cases.putData(number, clerk == null ? Map.of("cardId", card.cardId(), "reportedVia", channel)
-              : Map.of("cardId", card.cardId(), "reportedVia", channel, "acceptedBy", clerk));
-          cards.move(card.cardId(), CardState.SUSPENDED, clerk == null ? channel : clerk, channel, "provisional loss report " + number + " via " + channel,
-              "provisional-loss:" + number);
-        });
+    String cn;
+    try {
+      cn = service.open(TYPE, LossReportProcess.PROCESS_ID, channel, clerk, card.holderName(), idNumber, r.phone(),
+          card.issuingBank(), Map.of(LossReportProcess.VAR_CARD_ID, card.cardId()), number -> {
+            // the card's id in the case's data is under a unique index of open reports (V44): a second
+            // report of the card made at the same moment waits here for the first and is refused
+            cases.putData(number, clerk == null ? Map.of("cardId", card.cardId(), "reportedVia", channel)
+                : Map.of("cardId", card.cardId(), "reportedVia", channel, "acceptedBy", clerk));
+            cards.move(card.cardId(), CardState.SUSPENDED, clerk == null ? channel : clerk, channel, "provisional loss report " + number + " via " + channel,
+                "provisional-loss:" + number);
+          });
+    } catch (org.springframework.dao.DuplicateKeyException e) {
+      if (!org.cardcase.shared.UniqueViolations.breaks(e, ONE_OPEN_REPORT)) {
+        throw e;
+      }
+      String open = openReportOf(card.cardId()).orElse(null);
+      throw new CaseConflict("the card is already provisionally reported lost" + (open == null ? "" : ": report " + open), open);
+    }
     // stop settlement now, in this request; the process's first step repeats it (idempotent) if this fails
     boolean stopped;
     try {

@@ -134,12 +134,18 @@ public class Reissues {
     Card old = cards.ofHolder(holderId).stream()
         .filter(c -> r.cardNumber() == null || r.cardNumber().isBlank() || r.cardNumber().equals(c.cardNumber()))
         .filter(c -> c.state() == CardState.ACTIVE || c.state() == CardState.SUSPENDED || c.state() == CardState.AWAITING_ACTIVATION)
-        .findFirst().orElseThrow(() -> new CardNotFound("that can be reported lost for this holder"));
+        .findFirst().orElseThrow(() -> {
+          // the card of a reissue just accepted (a retry, or one of the same moment) is lost already: say so
+          cases.openCaseOf(holderId, TYPE).ifPresent(open -> {
+            throw reissueOpen(open);
+          });
+          return new CardNotFound("that can be reported lost for this holder");
+        });
     if (!old.holderName().equals(r.holderName().strip())) {
       throw FieldErrors.of("holderName", "does not match the card's holder");
     }
     cases.openCaseOf(holderId, TYPE).ifPresent(open -> {
-          throw new CaseConflict("a reissue for this holder is already open: " + open, open, "reissueOpen", open);
+          throw reissueOpen(open);
         });
     // guide 004: the provisional report comes first (it stops settlement); a counter may take both
     // in one visit. A card never activated has no settlement to stop and needs none.
@@ -150,9 +156,17 @@ public class Reissues {
             + " report it by the 96102 line, a terminal or in writing, or take the provisional report in this visit"
             + " (reportProvisionallyNow)", null, "provisionalFirst");
       }
-      provisional = lossReports.report(new LossReports.Report(holderId,
-          old.cardNumber() != null && old.cardNumber().matches("[A-Z0-9]{9}") ? old.cardNumber() : null, old.holderName(),
-          r.phone()), Channels.COUNTER, r.acceptedBy()).reportNumber();
+      try {
+        provisional = lossReports.report(new LossReports.Report(holderId,
+            old.cardNumber() != null && old.cardNumber().matches("[A-Z0-9]{9}") ? old.cardNumber() : null, old.holderName(),
+            r.phone()), Channels.COUNTER, r.acceptedBy()).reportNumber();
+      } catch (CaseConflict | CardNotFound e) {
+        // another request for this card took the provisional report (or the reissue) at the same moment
+        cases.openCaseOf(holderId, TYPE).ifPresent(open -> {
+          throw reissueOpen(open);
+        });
+        provisional = lossReports.openReportOf(old.cardId()).orElseThrow(() -> e);
+      }
     }
     String provisionalReport = provisional;
     int pickupDays = caseDeadlines.workingDays(ReissueProcess.VAR_PICKUP_DUE_AT, deadlines.getReissuePickupWorkingDays());
@@ -160,7 +174,36 @@ public class Reissues {
     String[] certificate = new String[1];
     Map<String, Object> vars = Map.of(ReissueProcess.VAR_OLD_CARD_ID, old.cardId());
     String applicantLabel = delegate ? "delegate " + Masking.name(r.delegateName()) : "holder in person";
-    String cn = service.open(TYPE, ReissueProcess.PROCESS_ID, channel, r.acceptedBy(), old.holderName(), holderId, r.phone(),
+    String cn;
+    try {
+      cn = open(r, channel, old, holderId, vars, applicantLabel, now, today, pickup, certificate, files, delegate, provisionalReport);
+    } catch (org.springframework.dao.DuplicateKeyException e) {
+      // V44's unique indexes: one open reissue per holder, one replacement per lost card; the other
+      // request of the same moment was stored first
+      if (!org.cardcase.shared.UniqueViolations.breaks(e, ONE_OPEN_REISSUE)
+          && !org.cardcase.shared.UniqueViolations.breaks(e, CardLifecycle.REPLACED_ONCE)) {
+        throw e;
+      }
+      throw reissueOpen(cases.openCaseOf(holderId, TYPE).orElse(null));
+    }
+    notifications.send(cn, cn + ":accepted", r.phone(), "reissue-accepted",
+        Map.of("caseNumber", cn, "certificate", certificate[0], "pickupDate", pickup.date().toString()));
+    return new Accepted(cn, certificate[0], pickup.date().toString(), pickupDays, pickup.provisional(),
+        CardState.LOST.name(), provisionalReport);
+  }
+
+  /** The unique index that holds "one open reissue per holder" (migration V44). */
+  static final String ONE_OPEN_REISSUE = "card_case_one_open_reissue";
+
+  private static CaseConflict reissueOpen(String open) {
+    return open == null ? new CaseConflict("a reissue for this holder is already open", null, "reissueOpen", "")
+        : new CaseConflict("a reissue for this holder is already open: " + open, open, "reissueOpen", open);
+  }
+
+  private String open(Request r, String channel, Card old, String holderId, Map<String, Object> vars, String applicantLabel,
+      Instant now, LocalDate today, WorkingDayCalendar.Result pickup, String[] certificate, Map<String, byte[]> files,
+      boolean delegate, String provisionalReport) {
+    return service.open(TYPE, ReissueProcess.PROCESS_ID, channel, r.acceptedBy(), old.holderName(), holderId, r.phone(),
         old.issuingBank(), vars,
         number -> {
           cards.move(old.cardId(), CardState.LOST, r.acceptedBy(), channel,
@@ -186,10 +229,6 @@ public class Reissues {
           }
           cases.putData(number, data);
         });
-    notifications.send(cn, cn + ":accepted", r.phone(), "reissue-accepted",
-        Map.of("caseNumber", cn, "certificate", certificate[0], "pickupDate", pickup.date().toString()));
-    return new Accepted(cn, certificate[0], pickup.date().toString(), pickupDays, pickup.provisional(),
-        CardState.LOST.name(), provisionalReport);
   }
 
   /** At the counter: the clerk checked the holder's ID card and the certificate; the new card is handed over. */
