@@ -58,6 +58,14 @@ public class EngineWiring {
       if (s.lastProbeMillis() != null) {
         d.put("lastProbeMillis", s.lastProbeMillis());
       }
+      if (s.failedAttempts() > 0) {
+        // a heal (or the start) under way that has not succeeded yet: one at a time, with backoff
+        d.put("failedAttempts", s.failedAttempts());
+        d.put("lastError", s.lastAttemptError());
+        if (s.nextAttemptAt() != null) {
+          d.put("nextAttemptAt", s.nextAttemptAt().toString());
+        }
+      }
       d.put("resuming", s.resuming());
       if (s.resuming() || s.toResume() > 0) {
         d.put("casesToResume", s.toResume());

@@ -18,8 +18,11 @@ public class AdminApi {
   private final org.cardcase.access.StaffAdministration staff;
   private final org.cardcase.assertions.CitizenAssertions assertions;
 
+  private final org.cardcase.search.SearchDeadLetters deadLetters;
+
   public AdminApi(SearchOutbox outbox, SignInGuard signIn, org.cardcase.access.StaffAdministration staff,
-      org.cardcase.assertions.CitizenAssertions assertions) {
+      org.cardcase.assertions.CitizenAssertions assertions, org.cardcase.search.SearchDeadLetters deadLetters) {
+    this.deadLetters = deadLetters;
     this.assertions = assertions;
     this.staff = staff;
     this.outbox = outbox;
@@ -50,6 +53,42 @@ public class AdminApi {
     long t0 = System.nanoTime();
     int n = outbox.rebuild();
     return Map.of("reindexedCases", n, "millis", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** The indexer's figures: changes waiting in the outbox, cases set aside, and whether it backs off. */
+  @org.springframework.web.bind.annotation.GetMapping("/api/admin/search")
+  Map<String, Object> searchStatus() {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("waiting", outbox.waiting());
+    m.put("deadLetters", deadLetters.waiting());
+    m.put("paused", outbox.paused());
+    m.put("nextAttemptAt", outbox.nextAttemptAt());
+    m.put("lastProblem", outbox.lastProblem());
+    return m;
+  }
+
+  /**
+   * Cases whose search documents Elasticsearch refused, newest first: those waiting for an
+   * administrator ({@code all=true}: retried, skipped and indexed ones too).
+   */
+  @org.springframework.web.bind.annotation.GetMapping("/api/admin/search/dead-letters")
+  java.util.List<org.cardcase.search.SearchDeadLetters.DeadLetter> deadLetters(
+      @org.springframework.web.bind.annotation.RequestParam(defaultValue = "false") boolean all,
+      @org.springframework.web.bind.annotation.RequestParam(defaultValue = "100") int limit) {
+    return deadLetters.list(!all, limit);
+  }
+
+  /** Puts the case back into the outbox (after fixing its data or the mapping); audited on the case. 404, or 409 if handled. */
+  @PostMapping("/api/admin/search/dead-letters/{id}/retry")
+  org.cardcase.search.SearchDeadLetters.DeadLetter retryDeadLetter(@PathVariable long id, Principal admin) {
+    return deadLetters.retry(id, admin.getName());
+  }
+
+  /** Leaves the case out of the index until it changes again; a reason is required (400), audited on the case. */
+  @PostMapping(path = "/api/admin/search/dead-letters/{id}/skip", consumes = "application/json")
+  org.cardcase.search.SearchDeadLetters.DeadLetter skipDeadLetter(@PathVariable long id, @RequestBody Unlock body,
+      Principal admin) {
+    return deadLetters.skip(id, admin.getName(), body == null ? null : body.reason());
   }
 
   public record Unlock(String reason) {}

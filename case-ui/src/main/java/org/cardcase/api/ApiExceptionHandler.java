@@ -110,13 +110,14 @@ public class ApiExceptionHandler {
   }
 
   @ExceptionHandler({org.cardcase.cards.IllegalCardTransition.class, org.cardcase.incidents.Incidents.IncidentConflict.class,
-      org.cardcase.application.CardApplications.CardNotCollectable.class})
+      org.cardcase.application.CardApplications.CardNotCollectable.class,
+      org.cardcase.search.SearchDeadLetters.AlreadyHandled.class})
   ResponseEntity<Map<String, Object>> illegalTransition(RuntimeException e) {
     return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
   }
 
   @ExceptionHandler({CaseNotFound.class, TaskStore.TaskNotFound.class, org.cardcase.cards.CardNotFound.class,
-      org.cardcase.incidents.Incidents.IncidentNotFound.class})
+      org.cardcase.incidents.Incidents.IncidentNotFound.class, org.cardcase.search.SearchDeadLetters.NotFound.class})
   ResponseEntity<Map<String, Object>> notFound(RuntimeException e) {
     return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
   }

@@ -35,7 +35,12 @@ public class EngineApi {
     if (!supervisor.status().embedded()) {
       throw new ResponseStatusException(HttpStatus.CONFLICT, "an external engine is replaced by its operators, not by CardCase");
     }
-    supervisor.replace("replaced on request by " + user.getName());
+    try {
+      supervisor.replace("replaced on request by " + user.getName());
+    } catch (IllegalStateException e) {
+      // the engine could not be started; the supervisor keeps trying with backoff (see GET /api/engine)
+      throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+    }
     return Map.of("generation", supervisor.status().generation());
   }
 

@@ -39,8 +39,9 @@ import org.springframework.boot.actuate.health.Status;
 
 /**
  * What an administrator keeps: the staff accounts (create, work groups, disable, new password,
- * unlock; each with a reason, in the account's audit trail), the search index (its backlog and a
- * rebuild from PostgreSQL) and the health of each component, as the health endpoint reports it.
+ * unlock; each with a reason, in the account's audit trail), the search index (its backlog, the
+ * cases it refused with Retry and Skip, and a rebuild from PostgreSQL) and the health of each
+ * component, as the health endpoint reports it.
  */
 @Route(value = "admin", layout = MainLayout.class)
 @PageTitle("CardCase")
@@ -49,6 +50,8 @@ public class AdminView extends VerticalLayout {
   private final StaffAdministration admin;
   private final SignInGuard signIn;
   private final SearchOutbox outbox;
+  private final org.cardcase.search.SearchDeadLetters deadLetters;
+  private final Grid<org.cardcase.search.SearchDeadLetters.DeadLetter> refused = new Grid<>();
   private final HealthEndpoint health;
   private final Staff staff;
   private final Grid<StaffMember> people = new Grid<>();
@@ -56,7 +59,9 @@ public class AdminView extends VerticalLayout {
   private final Span backlog = new Span();
   private final DateTimeFormatter when;
 
-  public AdminView(StaffAdministration admin, SignInGuard signIn, SearchOutbox outbox, HealthEndpoint health, Staff staff) {
+  public AdminView(StaffAdministration admin, SignInGuard signIn, SearchOutbox outbox,
+      org.cardcase.search.SearchDeadLetters deadLetters, HealthEndpoint health, Staff staff) {
+    this.deadLetters = deadLetters;
     this.admin = admin;
     this.signIn = signIn;
     this.outbox = outbox;
@@ -76,6 +81,7 @@ public class AdminView extends VerticalLayout {
       var poll = e.getUI().addPollListener(p -> {
         showHealth();
         showBacklog();
+        showDeadLetters();
       });
       addDetachListener(d -> {
         poll.remove();
@@ -290,14 +296,83 @@ public class AdminView extends VerticalLayout {
       d.open();
     });
     rebuild.setId("search-rebuild");
+    // cases whose documents the index refused: set aside, each with its reason, until retried or skipped
+    refused.setId("search-dead-letters");
+    refused.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT);
+    refused.addColumn(org.cardcase.search.SearchDeadLetters.DeadLetter::caseNumber)
+        .setHeader(getTranslation("admin.deadLetters.case")).setAutoWidth(true).setFlexGrow(0).setKey("case");
+    refused.addColumn(d -> d.documentIndex() + " / " + d.documentId()).setHeader(getTranslation("admin.deadLetters.document"))
+        .setWidth("10em").setFlexGrow(1).setKey("document");
+    refused.addColumn(d -> d.httpStatus() + " " + d.reason()).setHeader(getTranslation("admin.deadLetters.reason"))
+        .setWidth("18em").setFlexGrow(3).setKey("reason");
+    refused.addColumn(d -> when.format(d.lastRefusedAt()) + (d.refusals() > 1 ? " (×" + d.refusals() + ")" : ""))
+        .setHeader(getTranslation("admin.deadLetters.time")).setAutoWidth(true).setFlexGrow(0).setKey("time");
+    refused.addComponentColumn(this::deadLetterActions).setHeader("").setAutoWidth(true).setFlexGrow(0).setKey("actions");
+    refused.setAllRowsVisible(true);
+    showDeadLetters();
     VerticalLayout v = new VerticalLayout(new H3(getTranslation("admin.tab.search")), new Paragraph(getTranslation("admin.search.text")),
-        backlog, rebuild);
+        backlog, rebuild, new H3(getTranslation("admin.deadLetters.title")), new Paragraph(getTranslation("admin.deadLetters.text")),
+        refused);
     v.setPadding(false);
     return v;
   }
 
   private void showBacklog() {
-    backlog.setText(getTranslation(outbox.paused() ? "admin.search.paused" : "admin.search.backlog", outbox.waiting()));
+    backlog.setText(getTranslation(outbox.paused() ? "admin.search.paused" : "admin.search.backlog", outbox.waiting())
+        + " " + getTranslation("admin.deadLetters.count", deadLetters.waiting()));
+  }
+
+  private void showDeadLetters() {
+    refused.setItems(deadLetters.list(true, 200));
+  }
+
+  private Component deadLetterActions(org.cardcase.search.SearchDeadLetters.DeadLetter d) {
+    Button retry = new Button(getTranslation("admin.deadLetters.retry"), e -> {
+      try {
+        deadLetters.retry(d.id(), staff.person().name());
+        told(getTranslation("admin.deadLetters.retried", d.caseNumber()), true);
+      } catch (org.cardcase.search.SearchDeadLetters.AlreadyHandled | org.cardcase.search.SearchDeadLetters.NotFound gone) {
+        told(getTranslation("admin.deadLetters.gone", d.caseNumber()), false);
+      }
+      showDeadLetters();
+      showBacklog();
+    });
+    retry.setId("dead-letter-retry-" + d.id());
+    Button skip = new Button(getTranslation("admin.deadLetters.skip"), e -> skipDialog(d));
+    skip.setId("dead-letter-skip-" + d.id());
+    java.util.stream.Stream.of(retry, skip).forEach(b -> b.addThemeVariants(ButtonVariant.LUMO_SMALL));
+    return new HorizontalLayout(retry, skip);
+  }
+
+  /** Skipping leaves the case out of the index until it changes again: it asks why, for the case's audit trail. */
+  private void skipDialog(org.cardcase.search.SearchDeadLetters.DeadLetter d) {
+    TextField reason = new TextField(getTranslation("admin.field.reason"));
+    reason.setId("dead-letter-reason");
+    reason.setWidthFull();
+    Dialog dialog = new Dialog();
+    dialog.setId("dead-letter-dialog");
+    dialog.setHeaderTitle(getTranslation("admin.deadLetters.skip.title", d.caseNumber()));
+    dialog.add(new Paragraph(getTranslation("admin.deadLetters.skip.text")), reason);
+    Button ok = new Button(getTranslation("admin.deadLetters.skip"), e -> {
+      try {
+        deadLetters.skip(d.id(), staff.person().name(), reason.getValue());
+        dialog.close();
+        told(getTranslation("admin.deadLetters.skipped", d.caseNumber()), true);
+      } catch (FieldErrors ex) {
+        reason.setErrorMessage(getTranslation("admin.deadLetters.skip.reasonRequired"));
+        reason.setInvalid(true);
+        return;
+      } catch (org.cardcase.search.SearchDeadLetters.AlreadyHandled | org.cardcase.search.SearchDeadLetters.NotFound gone) {
+        dialog.close();
+        told(getTranslation("admin.deadLetters.gone", d.caseNumber()), false);
+      }
+      showDeadLetters();
+      showBacklog();
+    });
+    ok.setId("dead-letter-skip-confirm");
+    ok.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    dialog.getFooter().add(new Button(getTranslation("tasks.bulk.cancel"), e -> dialog.close()), ok);
+    dialog.open();
   }
 
   // ---- component health

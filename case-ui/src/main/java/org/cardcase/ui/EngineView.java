@@ -39,6 +39,15 @@ public class EngineView extends VerticalLayout {
         fact(getTranslation("engine.heals"), new Span(String.valueOf(s.heals()))),
         fact(getTranslation("engine.lastProbe"), new Span(s.lastProbeOk() == null ? "—"
             : when.format(s.lastProbeOk()) + (s.lastProbeMillis() == null ? "" : " (" + s.lastProbeMillis() + " ms)"))));
+    if (s.failedAttempts() > 0) {
+      // an engine that cannot be started is tried again with backoff: how often, why not, and when next
+      Span attempts = new Span(String.valueOf(s.failedAttempts()));
+      attempts.setId("engine-failed-attempts");
+      Span error = new Span(String.valueOf(s.lastAttemptError()));
+      error.setId("engine-last-error");
+      facts.add(fact(getTranslation("engine.failedAttempts"), attempts), fact(getTranslation("engine.lastError"), error),
+          fact(getTranslation("engine.nextAttempt"), new Span(format(when, s.nextAttemptAt()))));
+    }
     Grid<Generation> grid = new Grid<>();
     grid.setId("engine-generations");
     grid.addColumn(Generation::generation).setHeader(getTranslation("engine.col.generation")).setAutoWidth(true);
@@ -47,6 +56,8 @@ public class EngineView extends VerticalLayout {
     grid.addColumn(g -> g.failure() == null ? "" : g.failure()).setHeader(getTranslation("engine.col.failure"))
         .setFlexGrow(1);
     grid.addColumn(g -> format(when, g.startedAt())).setHeader(getTranslation("engine.col.started")).setAutoWidth(true);
+    grid.addColumn(g -> g.attempts() <= 1 ? "1" : g.attempts() + " (" + getTranslation("engine.col.attempts.since",
+            format(when, g.firstAttemptAt())) + ")").setHeader(getTranslation("engine.col.attempts")).setAutoWidth(true);
     grid.addColumn(g -> seconds(g.startedAt(), g.readyAt())).setHeader(getTranslation("engine.col.ready")).setAutoWidth(true);
     grid.addColumn(g -> g.casesResumed() + " / " + g.casesToResume()
         + (g.resumeFailures() > 0 ? " (" + g.resumeFailures() + " ✗)" : ""))

@@ -93,14 +93,25 @@ public class MainLayout extends AppLayout {
 
   /** Hidden while the engine works; otherwise says what is wrong and what happens to people's work. */
   private void showEngine(org.cardcase.flow.EngineSupervisor.Status s) {
-    String text = switch (s.state()) {
-      case DOWN -> getTranslation("engine.down", java.time.format.DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.MEDIUM)
-          .withLocale(getLocale()).withZone(org.cardcase.calendar.WorkingDayCalendar.ZONE).format(s.since()));
-      case HEALING -> getTranslation("engine.healing");
-      default -> s.resuming() ? getTranslation("engine.resuming", s.resumed(), s.toResume()) : null;
-    };
+    var time = java.time.format.DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.MEDIUM)
+        .withLocale(getLocale()).withZone(org.cardcase.calendar.WorkingDayCalendar.ZONE);
+    String text = s.failedAttempts() > 0
+        // the engine cannot be started: how often it was tried, and when it is tried next
+        ? getTranslation("engine.retrying", time.format(s.since()), s.failedAttempts(),
+            s.nextAttemptAt() == null ? "—" : time.format(s.nextAttemptAt()))
+        : switch (s.state()) {
+          case DOWN -> getTranslation("engine.down", time.format(s.since()));
+          case HEALING -> getTranslation("engine.healing");
+          default -> s.resuming() ? getTranslation("engine.resuming", s.resumed(), s.toResume()) : null;
+        };
+    if (s.failedAttempts() > 0 && s.lastAttemptError() != null) {
+      engineBanner.getElement().setAttribute("title", s.lastAttemptError());
+    } else {
+      engineBanner.getElement().removeAttribute("title");
+    }
     engineBanner.setVisible(text != null);
     engineBanner.setText(text == null ? "" : text);
-    engineBanner.getElement().getThemeList().set("error", s.state() != org.cardcase.flow.EngineSupervisor.State.UP);
+    engineBanner.getElement().getThemeList().set("error",
+        s.state() != org.cardcase.flow.EngineSupervisor.State.UP || s.failedAttempts() > 0);
   }
 }

@@ -344,6 +344,11 @@ class WorkspaceViewsTest {
   @Autowired org.cardcase.casefile.CaseAccess access;
 
   /** A button in the account's row (grid cells are not in Karibu's component tree). */
+  static Button cellButton(Grid<?> grid, int row, String id) {
+    var cell = com.github.mvysny.kaributesting.v10.GridKt._getCellComponent(grid, row, "actions");
+    return cell.getChildren().filter(c -> c.getId().orElse("").equals(id)).map(Button.class::cast).findFirst().orElseThrow();
+  }
+
   static Button staffButton(String id, String user) {
     @SuppressWarnings("unchecked")
     Grid<org.cardcase.access.StaffAdministration.StaffMember> g = _get(Grid.class, spec -> spec.withId("staff-grid"));
@@ -412,6 +417,68 @@ class WorkspaceViewsTest {
     Grid<java.util.Map.Entry<String, ?>> health = _get(Grid.class, spec -> spec.withId("health-grid"));
     assertThat(com.github.mvysny.kaributesting.v10.GridKt._findAll(health)).extracting(java.util.Map.Entry::getKey)
         .contains("db", "engine", "search");
+  }
+
+  /**
+   * The search tab shows the cases the index refused (case, document, reason, time); Retry puts one
+   * back into the outbox, Skip needs a reason; both in the case's audit trail. (Search is pointed at
+   * nothing here: the refusals are as the indexer records them, see SearchDeadLettersTest.)
+   */
+  @Test
+  void anAdministratorSeesTheCasesTheSearchIndexRefusedAndRetriesOneAndSkipsAnotherWithAReason() {
+    String first = "SV" + System.nanoTime() % 1_000_000_000L;
+    String second = first + "2";
+    for (String cn : List.of(first, second)) {
+      jdbc.sql("""
+          insert into card_case (case_number, case_type, status, current_step, channel, applicant_name, id_number, sex, phone, issuing_bank)
+          values (?, 'CARD_APPLICATION', 'IN_PROGRESS', 'compare-photos', 'web-portal', '王测试', '110105198001010011', 'MALE', '13800000000', 'ICBC')""")
+          .param(cn).update();
+      jdbc.sql("""
+          insert into search_dead_letter (case_number, document_index, document_id, http_status, error_type, reason)
+          values (?, 'cardcase-cases-v5', ?, 400, 'document_parsing_exception',
+            'document_parsing_exception: failed to parse field [issuingBank] of type [keyword]')""").params(cn, cn).update();
+    }
+    long outboxBefore = jdbc.sql("select count(*) from search_outbox where case_number = ?").param(first).query(Long.class).single();
+    signIn("admin");
+    UI.getCurrent().navigate(AdminView.class);
+    _get(com.vaadin.flow.component.tabs.TabSheet.class, spec -> spec.withId("admin-tabs")).setSelectedIndex(1);
+    assertThat(_get(Span.class, spec -> spec.withId("search-backlog")).getText()).contains("Cases refused by the index:");
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.search.SearchDeadLetters.DeadLetter> grid = _get(Grid.class, spec -> spec.withId("search-dead-letters"));
+    List<org.cardcase.search.SearchDeadLetters.DeadLetter> rows = com.github.mvysny.kaributesting.v10.GridKt._findAll(grid);
+    assertThat(rows).extracting(org.cardcase.search.SearchDeadLetters.DeadLetter::caseNumber).contains(first, second);
+    int row = rows.stream().map(org.cardcase.search.SearchDeadLetters.DeadLetter::caseNumber).toList().indexOf(first);
+    assertThat(com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow(grid, row))
+        .anySatisfy(c -> assertThat(c).contains("400 document_parsing_exception: failed to parse field [issuingBank]"))
+        .anySatisfy(c -> assertThat(c).isEqualTo(first))
+        .anySatisfy(c -> assertThat(c).contains("cardcase-cases-v5 / " + first));
+
+    long firstId = rows.get(row).id();
+    _click(cellButton(grid, row, "dead-letter-retry-" + firstId));
+    assertThat(jdbc.sql("select state from search_dead_letter where id = ?").param(firstId).query(String.class).single())
+        .isEqualTo("RETRIED");
+    assertThat(jdbc.sql("select count(*) from search_outbox where case_number = ?").param(first).query(Long.class).single())
+        .as("back in the outbox").isEqualTo(outboxBefore + 1);
+
+    rows = com.github.mvysny.kaributesting.v10.GridKt._findAll(grid);
+    int secondRow = rows.stream().map(org.cardcase.search.SearchDeadLetters.DeadLetter::caseNumber).toList().indexOf(second);
+    assertThat(secondRow).as("still shown").isGreaterThanOrEqualTo(0);
+    long secondId = rows.get(secondRow).id();
+    _click(cellButton(grid, secondRow, "dead-letter-skip-" + secondId));
+    TextField reason = _get(TextField.class, spec -> spec.withId("dead-letter-reason"));
+    _click(_get(Button.class, spec -> spec.withId("dead-letter-skip-confirm")));
+    assertThat(reason.isInvalid()).as("a reason is required").isTrue();
+    assertThat(jdbc.sql("select state from search_dead_letter where id = ?").param(secondId).query(String.class).single())
+        .isEqualTo("REFUSED");
+    reason.setValue("a test case, never searched");
+    _click(_get(Button.class, spec -> spec.withId("dead-letter-skip-confirm")));
+    assertThat(jdbc.sql("select state || ' ' || resolved_by || ' ' || note from search_dead_letter where id = ?").param(secondId)
+        .query(String.class).single()).isEqualTo("SKIPPED admin a test case, never searched");
+    assertThat(com.github.mvysny.kaributesting.v10.GridKt._findAll(grid))
+        .extracting(org.cardcase.search.SearchDeadLetters.DeadLetter::caseNumber).doesNotContain(first, second);
+    assertThat(jdbc.sql("select actor || ' ' || action from audit_entry where subject in (?, ?) order by subject, seq")
+        .params("case:" + first, "case:" + second).query(String.class).list())
+        .containsExactly("admin SEARCH_DOCUMENT_RETRIED", "admin SEARCH_DOCUMENT_SKIPPED");
   }
 
   @Test

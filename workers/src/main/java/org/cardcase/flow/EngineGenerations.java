@@ -12,7 +12,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class EngineGenerations {
   public record Generation(long generation, String reason, String failure, Instant startedAt, Instant readyAt,
-      int casesToResume, int casesResumed, int resumeFailures, Instant resumedAt) {}
+      int casesToResume, int casesResumed, int resumeFailures, Instant resumedAt, int attempts, Instant firstAttemptAt) {}
 
   private final JdbcClient jdbc;
 
@@ -20,12 +20,24 @@ public class EngineGenerations {
     this.jdbc = jdbc;
   }
 
-  /** Opens the next generation; its number also sets where the engine's keys start. */
-  public long next(String reason, String failure) {
-    return jdbc.sql("""
-        insert into engine_generation (generation, reason, failure)
-        select coalesce(max(generation), 0) + 1, ?, ? from engine_generation returning generation""")
-        .params(reason, failure).query(Long.class).single();
+  /**
+   * The number the next engine will run as (its keys start at number × 2^40). Nothing is taken:
+   * a start that fails does not use a number up; only {@link #started} does.
+   */
+  public long nextNumber() {
+    return jdbc.sql("select coalesce(max(generation), 0) + 1 from engine_generation").query(Long.class).single();
+  }
+
+  /**
+   * Records that an engine started as this generation and was deployed to, before the application
+   * is given any key of it (so no key of it is remembered anywhere without its row). {@code attempts}: tries this start took, the failed
+   * ones included; {@code firstAttemptAt}: when the first of them began.
+   */
+  public void started(long generation, String reason, String failure, int attempts, Instant firstAttemptAt) {
+    jdbc.sql("""
+        insert into engine_generation (generation, reason, failure, attempts, first_attempt_at)
+        values (?, ?, ?, ?, ?)""")
+        .params(generation, reason, failure, attempts, Timestamp.from(firstAttemptAt)).update();
   }
 
   public void ready(long generation, int casesToResume) {
@@ -52,7 +64,8 @@ public class EngineGenerations {
   private static Generation map(ResultSet rs, int row) throws SQLException {
     return new Generation(rs.getLong("generation"), rs.getString("reason"), rs.getString("failure"),
         instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("ready_at")), rs.getInt("cases_to_resume"),
-        rs.getInt("cases_resumed"), rs.getInt("resume_failures"), instant(rs.getTimestamp("resumed_at")));
+        rs.getInt("cases_resumed"), rs.getInt("resume_failures"), instant(rs.getTimestamp("resumed_at")), rs.getInt("attempts"),
+        instant(rs.getTimestamp("first_attempt_at")));
   }
 
   private static Instant instant(Timestamp t) {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +37,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>When the in-process engine has failed (or stays silent for {@code heal-after}), it is
  *       replaced in-process by a new generation and every open case is resumed: no clerk action,
  *       nothing lost or doubled. Each heal is a row in {@code engine_generation} and an audit entry.
+ *   <li>One heal at a time: an engine that cannot be started (its port taken, its disk full) is
+ *       tried again with exponential backoff ({@code heal-backoff.initial} doubling up to
+ *       {@code heal-backoff.max}); probes and failure reports meanwhile start nothing. Each failed
+ *       attempt is one ERROR in the log, and health and the workspace header say how many attempts
+ *       failed, the last error and when the next one comes. A failed attempt uses no generation
+ *       number: only an engine that started takes one ({@link EngineGenerations#started}).
  * </ul>
  */
 @Component
@@ -50,7 +57,7 @@ public class EngineSupervisor implements SmartLifecycle {
   /** What supervisors, admins, health and the workspace header see. */
   public record Status(State state, boolean embedded, long generation, Instant since, String reason,
       Instant lastProbeOk, Long lastProbeMillis, boolean resuming, int toResume, int resumed, int resumeFailures,
-      long heals) {
+      long heals, int failedAttempts, String lastAttemptError, Instant nextAttemptAt) {
     public boolean serving() {
       return state == State.UP;
     }
@@ -76,6 +83,8 @@ public class EngineSupervisor implements SmartLifecycle {
   private final int resumeConcurrency;
   /** Off only for drills that want to see the engine stay down; then an administrator replaces it. */
   private final boolean selfHeal;
+  private final Duration healBackoffInitial;
+  private final Duration healBackoffMax;
 
   private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("engine-supervisor").daemon().factory());
@@ -95,6 +104,20 @@ public class EngineSupervisor implements SmartLifecycle {
   private final AtomicInteger resumeFailures = new AtomicInteger();
   private volatile long heals;
 
+  // One heal at a time. All of it runs on the supervisor thread; the fields are volatile for status().
+  /** Attempts of the heal (or start) under way that failed; 0 when none is under way. */
+  private volatile int failedAttempts;
+  /** START or HEAL: what the engine that finally starts is recorded as. */
+  private volatile String pendingReason;
+  /** Why the heal under way began (the old engine's failure), for the generation's row. */
+  private volatile String healCause;
+  private volatile Instant firstAttemptAt;
+  private volatile String lastAttemptError;
+  private volatile Instant nextAttemptAt;
+  private ScheduledFuture<?> nextAttempt;
+  /** The last generation number an engine started as (and so took). */
+  private volatile long takenGeneration;
+
   public EngineSupervisor(EngineHost host, CamundaClient client, ModelVersions versions, FormVersions forms, ProcessLinks links,
       ProcessStarter starter, JobWorkers workers, MessageInbox inbox, EngineGenerations generations, CurrentEngine current,
       AuditTrail audit, TransactionTemplate tx,
@@ -104,7 +127,9 @@ public class EngineSupervisor implements SmartLifecycle {
       @Value("${cardcase.engine.heal-after:60s}") Duration healAfter,
       @Value("${cardcase.engine.self-heal:true}") boolean selfHeal,
       @Value("${cardcase.recovery.sweep-interval:10s}") Duration sweepInterval,
-      @Value("${cardcase.recovery.resume-concurrency:96}") int resumeConcurrency) {
+      @Value("${cardcase.recovery.resume-concurrency:96}") int resumeConcurrency,
+      @Value("${cardcase.engine.heal-backoff.initial:2s}") Duration healBackoffInitial,
+      @Value("${cardcase.engine.heal-backoff.max:5m}") Duration healBackoffMax) {
     this.host = host;
     this.client = client;
     this.versions = versions;
@@ -124,6 +149,8 @@ public class EngineSupervisor implements SmartLifecycle {
     this.selfHeal = selfHeal;
     this.sweepInterval = sweepInterval;
     this.resumeConcurrency = resumeConcurrency;
+    this.healBackoffInitial = healBackoffInitial;
+    this.healBackoffMax = healBackoffMax;
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------
@@ -131,7 +158,6 @@ public class EngineSupervisor implements SmartLifecycle {
   @Override
   public void start() {
     long t0 = System.nanoTime();
-    long generation = host.embedded() ? generations.next("START", null) : 0;
     heals = generations.heals();
     host.onFailure(why -> supervisor.execute(() -> {
       if (selfHeal) {
@@ -147,15 +173,33 @@ public class EngineSupervisor implements SmartLifecycle {
       // a form or model shipped changed is kept as its next version first (the files do not change while running)
       forms.recordShipped();
       versions.recordShipped();
-      bringUp(generation, "START", null);
+      if (!host.embedded()) {
+        bringUp(0, "START", null);
+      }
     } catch (RuntimeException e) {
       running = false;
       throw e;
     }
+    if (host.embedded()) {
+      // an engine that cannot start does not stop the application: it serves and stores work, says
+      // the engine is down, and the engine is tried again with backoff
+      pendingReason = "START";
+      healCause = null;
+      firstAttemptAt = Instant.now();
+      try {
+        supervisor.submit(this::attempt).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("starting the engine", e.getCause());
+      }
+    }
     supervisor.scheduleWithFixedDelay(this::check, probeInterval.toMillis(), probeInterval.toMillis(), TimeUnit.MILLISECONDS);
     sweeper.scheduleWithFixedDelay(this::sweep, sweepInterval.toMillis(), sweepInterval.toMillis(), TimeUnit.MILLISECONDS);
-    log.info("engine {} ready in {} ms; open cases are resumed in the background", describe(generation),
-        (System.nanoTime() - t0) / 1_000_000);
+    if (state == State.UP) {
+      log.info("engine {} ready in {} ms; open cases are resumed in the background", describe(current.generation()),
+          (System.nanoTime() - t0) / 1_000_000);
+    }
   }
 
   /** Starts the engine (embedded), deploys, opens the workers, then resumes in the background. */
@@ -167,6 +211,13 @@ public class EngineSupervisor implements SmartLifecycle {
     versions.deployAll(host.embedded());
     client.newDeployResourceCommand().addProcessModel(probeModel(), PROBE_PROCESS + ".bpmn").send().join();
     workers.openAll();
+    if (host.embedded()) {
+      // The number is taken only now, by an engine that started and was deployed to, and before the
+      // application is given any key of it (instances, jobs): an attempt that failed before this
+      // point is discarded by the next one (nothing of it is kept), so its number is used again.
+      generations.started(generation, why, failure, failedAttempts + 1, firstAttemptAt);
+      takenGeneration = generation;
+    }
     current.set(generation, true);
     lastProbeOk = Instant.now();
     setState(State.UP, null);
@@ -321,6 +372,9 @@ public class EngineSupervisor implements SmartLifecycle {
 
   private void check() {
     try {
+      if (failedAttempts > 0) {
+        return; // a heal is under way and its next attempt is scheduled: a probe starts nothing
+      }
       Optional<String> failure = host.failure();
       if (failure.isPresent() && state != State.HEALING) {
         if (host.embedded() && selfHeal) {
@@ -365,7 +419,7 @@ public class EngineSupervisor implements SmartLifecycle {
           .requestTimeout(probeTimeout).send().toCompletableFuture()
           .whenComplete((r, e) -> {
             probeOutstanding = false;
-            if (e == null && generation == current.generation()) {
+            if (e == null && generation == current.generation() && failedAttempts == 0) {
               lastProbeOk = Instant.now();
               lastProbeMillis = (System.nanoTime() - t0) / 1_000_000;
               if (state == State.DOWN) {
@@ -393,44 +447,133 @@ public class EngineSupervisor implements SmartLifecycle {
     heal(why, false);
   }
 
-  /** {@code requested}: an administrator asked for it; nothing failed, so it is not logged as an error. */
-  private void heal(String why, boolean requested) {
-    if (!host.embedded() || state == State.HEALING || !running) {
-      return;
+  /**
+   * {@code requested}: an administrator asked for it; nothing failed, so it is not logged as an
+   * error, and during a heal's backoff it tries at once instead of waiting for the next attempt.
+   * Returns whether an engine serves afterwards.
+   */
+  private boolean heal(String why, boolean requested) {
+    if (!host.embedded() || !running || state == State.HEALING) {
+      return false;
     }
-    long t0 = System.nanoTime();
+    if (failedAttempts > 0) {
+      if (!requested) {
+        return false; // single flight: the heal under way tries again when its backoff ends
+      }
+      if (nextAttempt != null) {
+        nextAttempt.cancel(false);
+        nextAttempt = null;
+      }
+      log.warn("engine replacement requested during backoff ({}): trying now instead of at {}", why, nextAttemptAt);
+      return attempt();
+    }
     if (requested) {
       log.warn("ENGINE REPLACED: {}. Replacing it in-process and resuming every open case.", why);
     } else {
       log.error("ENGINE FAILED: {}. Replacing it in-process and resuming every open case.", why);
     }
+    pendingReason = "HEAL";
+    healCause = why;
+    firstAttemptAt = Instant.now();
+    return attempt();
+  }
+
+  /**
+   * One attempt to start an engine (at start-up or to replace a failed one); on the supervisor
+   * thread only, so there is never a second one in flight. A failure schedules the next attempt.
+   */
+  private boolean attempt() {
+    nextAttempt = null;
+    if (!running) {
+      return false;
+    }
+    long t0 = System.nanoTime();
     current.accepting(false);
-    setState(State.HEALING, why);
+    setState("START".equals(pendingReason) ? State.STARTING : State.HEALING,
+        failedAttempts == 0 ? healCause : state == State.DOWN ? reason : lastAttemptError, failedAttempts > 0);
     if (!workers.closeAndDrain(Duration.ofSeconds(30))) {
       log.warn("{} job handler(s) of the failed engine still running after 30 s", workers.inFlight());
     }
-    long generation = generations.next("HEAL", why);
+    long generation = 0;
     try {
-      bringUp(generation, "HEAL", why);
-      heals++;
-      log.warn("engine healed: {} serving after {} ms; open cases are being resumed", describe(generation),
-          (System.nanoTime() - t0) / 1_000_000);
-    } catch (RuntimeException e) {
-      log.error("replacing the engine failed ({}); trying again in 10 s", e.toString());
-      setState(State.DOWN, "replacing the engine failed: " + e.getMessage());
-      supervisor.schedule(() -> heal(why, requested), 10, TimeUnit.SECONDS);
+      generation = generations.nextNumber();
+      bringUp(generation, pendingReason, healCause);
+    } catch (RuntimeException | Error e) {
+      if (e instanceof VirtualMachineError) {
+        throw e;
+      }
+      // e.g. RocksDB's native library refusing: retried like the rest, never a silent dead supervisor
+      failed(generation, generation == takenGeneration, e);
+      return false;
     }
+    int attempts = failedAttempts + 1;
+    failedAttempts = 0;
+    lastAttemptError = null;
+    nextAttemptAt = null;
+    if ("HEAL".equals(pendingReason)) {
+      heals++;
+      log.warn("engine healed: {} serving after {} ms{}; open cases are being resumed", describe(generation),
+          (System.nanoTime() - t0) / 1_000_000, attempts > 1 ? " (attempt " + attempts + ", the first began at "
+              + firstAttemptAt + ")" : "");
+    } else if (attempts > 1) {
+      log.warn("engine started: {} serving at attempt {} (the first began at {})", describe(generation), attempts,
+          firstAttemptAt);
+    }
+    return true;
+  }
+
+  /** Says so once (one ERROR per attempt), and schedules the next attempt after the backoff. */
+  private void failed(long generation, boolean taken, Throwable e) {
+    failedAttempts++;
+    lastAttemptError = rootMessage(e);
+    Duration delay = backoff(failedAttempts);
+    nextAttemptAt = Instant.now().plus(delay);
+    log.error("ENGINE START FAILED (attempt {}, as generation {}{}): {}. Next attempt in {} s at {}; "
+            + "applications, task completions and callbacks are stored and wait for it.", failedAttempts, generation,
+        taken ? ", which had served and is used up" : ", which stays unused", lastAttemptError, delay.toMillis() / 1000.0,
+        nextAttemptAt);
+    setState(State.DOWN, "the engine could not be started (" + failedAttempts + " attempt" + (failedAttempts == 1 ? "" : "s")
+        + "): " + lastAttemptError, true);
+    try {
+      nextAttempt = supervisor.schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      // the application is stopping
+    }
+  }
+
+  /** The wait after the n-th failed attempt in a row: initial × 2^(n−1), at most the ceiling. */
+  Duration backoff(int failed) {
+    int doublings = Math.min(Math.max(failed - 1, 0), 30);
+    Duration d = healBackoffInitial.multipliedBy(1L << doublings);
+    return d.compareTo(healBackoffMax) > 0 ? healBackoffMax : d;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root == e || String.valueOf(e.getMessage()).contains(String.valueOf(root.getMessage()))) {
+      return String.valueOf(e.getMessage());
+    }
+    return e.getMessage() + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
   }
 
   /**
    * Replaces the in-process engine now, as a heal does, at an administrator's request (for an
    * engine that is stuck, or when self-healing is switched off). Waits until the new one serves.
+   * During a heal's backoff it makes the next attempt now. Fails when no engine serves afterwards.
    */
   public void replace(String reason) {
+    boolean serving;
     try {
-      supervisor.submit(() -> heal(reason, true)).get(2, TimeUnit.MINUTES);
+      serving = supervisor.submit(() -> heal(reason, true)).get(2, TimeUnit.MINUTES);
     } catch (Exception e) {
       throw new IllegalStateException("replacing the engine failed: " + e.getMessage(), e);
+    }
+    if (!serving && state != State.UP) {
+      throw new IllegalStateException("replacing the engine failed: " + (lastAttemptError == null ? reason : lastAttemptError)
+          + (nextAttemptAt == null ? "" : "; next attempt at " + nextAttemptAt));
     }
   }
 
@@ -440,9 +583,17 @@ public class EngineSupervisor implements SmartLifecycle {
   }
 
   private void setState(State s, String why) {
+    setState(s, why, false);
+  }
+
+  /** {@code keepSince}: the same outage goes on (a heal's attempts), so "since" stays when it began. */
+  private void setState(State s, String why, boolean keepSince) {
+    boolean wasServing = state == State.UP;
     state = s;
     reason = why;
-    since = Instant.now();
+    if (!keepSince || wasServing) {
+      since = Instant.now();
+    }
   }
 
   private String describe(long generation) {
@@ -451,7 +602,7 @@ public class EngineSupervisor implements SmartLifecycle {
 
   public Status status() {
     return new Status(state, host.embedded(), current.generation(), since, reason, lastProbeOk, lastProbeMillis,
-        resuming, toResume.get(), resumed.get(), resumeFailures.get(), heals);
+        resuming, toResume.get(), resumed.get(), resumeFailures.get(), heals, failedAttempts, lastAttemptError, nextAttemptAt);
   }
 
   /** Every start and heal of the in-process engine, newest first. */

@@ -6,12 +6,16 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Operator;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /** The cases index in Elasticsearch: a read model only, rebuilt from PostgreSQL at will. */
@@ -125,32 +129,114 @@ public class CaseIndex {
     index(docs, List.of(), List.of());
   }
 
-  /** Cases, their tasks and their stays at steps, in one bulk request. */
+  /** Cases, their tasks and their stays at steps, in one bulk request; fails if any document is not taken. */
   public void index(List<CaseDocument> docs, List<TaskDocument> tasks, List<StepVisitDocument> visits) {
+    Outcome o = indexEach(docs, tasks, visits);
+    if (!o.refused().isEmpty() || !o.retry().isEmpty()) {
+      throw new IllegalStateException("indexing failed: refused " + o.refused().values() + ", to retry " + o.retry());
+    }
+  }
+
+  /** A document Elasticsearch refused for what it is (a 4xx other than 429): sending it again changes nothing. */
+  public record Refusal(String caseNumber, String index, String documentId, int status, String type, String reason) {}
+
+  /**
+   * What became of each case's documents in one bulk request, by case number: {@code refused} cases
+   * had a document refused for good (the first refusal is kept); {@code retry} cases had one that
+   * Elasticsearch could not take now (429 or 5xx), with the reason. Every other case is indexed.
+   */
+  public record Outcome(Map<String, Refusal> refused, Map<String, String> retry) {}
+
+  /**
+   * Cases, their tasks and their stays at steps, in one bulk request, and each item's answer: one
+   * refused document does not fail the others. A request that fails as a whole (no connection, a
+   * 5xx for the request) throws, and nothing of it may be counted as indexed.
+   */
+  public Outcome indexEach(List<CaseDocument> docs, List<TaskDocument> tasks, List<StepVisitDocument> visits) {
     if (docs.isEmpty() && tasks.isEmpty() && visits.isEmpty()) {
-      return;
+      return new Outcome(Map.of(), Map.of());
     }
     // no forced refresh: it made Elasticsearch write a segment per batch (half a core under load);
     // the index refreshes every second by itself
     BulkRequest.Builder b = new BulkRequest.Builder();
+    List<String> owners = new ArrayList<>(); // the case of each operation, in the order sent (and answered)
     for (CaseDocument d : docs) {
       b.operations(op -> op.index(i -> i.index(index).id(d.caseNumber()).document(d)));
+      owners.add(d.caseNumber());
     }
     for (TaskDocument t : tasks) {
       b.operations(op -> op.index(i -> i.index(taskIndex).id(Long.toString(t.taskId())).document(t)));
+      owners.add(t.caseNumber());
     }
     for (StepVisitDocument v : visits) {
       b.operations(op -> op.index(i -> i.index(visitIndex).id(v.id()).document(v)));
+      owners.add(v.caseNumber());
     }
+    BulkResponse r;
     try {
-      BulkResponse r = es.bulk(b.build());
-      if (r.errors()) {
-        throw new IllegalStateException("indexing failed: " + r.items().stream()
-            .filter(i -> i.error() != null).map(i -> i.id() + ": " + i.error().reason()).toList());
-      }
+      r = es.bulk(b.build());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Map<String, Refusal> refused = new LinkedHashMap<>();
+    Map<String, String> retry = new LinkedHashMap<>();
+    if (!r.errors()) {
+      return new Outcome(refused, retry);
+    }
+    List<BulkResponseItem> items = r.items();
+    if (items.size() != owners.size()) {
+      throw new IllegalStateException("Elasticsearch answered " + items.size() + " items for " + owners.size() + " documents");
+    }
+    for (int i = 0; i < items.size(); i++) {
+      BulkResponseItem item = items.get(i);
+      if (item.error() == null) {
+        continue;
+      }
+      String owner = owners.get(i);
+      String reason = describe(item.error());
+      if (transientStatus(item.status()) || notTheDocumentsFault(item.error().type())) {
+        retry.putIfAbsent(owner, item.status() + " " + reason);
+      } else {
+        refused.putIfAbsent(owner, new Refusal(owner, item.index(), item.id(), item.status(), item.error().type(), reason));
+      }
+    }
+    // a case with a document to retry comes again whole; it is not also dead-lettered meanwhile
+    retry.keySet().forEach(refused::remove);
+    return new Outcome(refused, retry);
+  }
+
+  /** Elasticsearch is busy (429) or had a fault of its own (5xx): the same document may be taken later. */
+  static boolean transientStatus(int status) {
+    return status == 429 || status == 408 || status >= 500;
+  }
+
+  /**
+   * 4xx answers that are about the index, not the document: a write block (an operator's, or the
+   * disk's flood stage) or an index that is gone (dropped for a rebuild). The document is fine.
+   */
+  static boolean notTheDocumentsFault(String errorType) {
+    return "cluster_block_exception".equals(errorType) || "index_not_found_exception".equals(errorType);
+  }
+
+  /**
+   * Elasticsearch quotes the start of a refused field's value; that may be a name or an ID number,
+   * which must not reach the log or the dead letters, so it is left out (the field is named).
+   */
+  static String withoutValue(String reason) {
+    if (reason == null) {
+      return null;
+    }
+    int preview = reason.indexOf("Preview of field's value:");
+    return preview < 0 ? reason : reason.substring(0, preview) + "(the field's value is left out)";
+  }
+
+  private static String describe(co.elastic.clients.elasticsearch._types.ErrorCause e) {
+    StringBuilder b = new StringBuilder().append(e.type()).append(": ").append(withoutValue(e.reason()));
+    for (var c = e.causedBy(); c != null; c = c.causedBy()) {
+      b.append(" (caused by ").append(c.type()).append(": ").append(withoutValue(c.reason())).append(')');
+    }
+    String s = b.toString();
+    return s.length() > 2000 ? s.substring(0, 2000) + "…" : s;
   }
 
   /** Cases matching a name, case number or ID number; newest first when the query is empty. */

@@ -12,8 +12,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * Feeds the search index from PostgreSQL. Each case change queues a row (in the change's own
- * transaction); this indexes the case's current row and marks the queue entries done. If
- * Elasticsearch is down, rows wait and are indexed when it is back.
+ * transaction); this indexes the case's current row and deletes the queue entries it handled, in
+ * one transaction with what it set aside: the outbox holds only what waits. Elasticsearch's answer
+ * is read per document: a case with a document it refuses for what it is (a 4xx other than 429) is
+ * set aside as a dead letter ({@link SearchDeadLetters}) and the rest of the batch is indexed; a
+ * case with a document it cannot take now (429, 5xx) stays queued. If Elasticsearch is down or
+ * busy, rows wait and are tried again with backoff ({@code search.retry-backoff.max}).
  */
 @Component
 public class SearchOutbox {
@@ -34,12 +38,24 @@ public class SearchOutbox {
 
   private final org.cardcase.deadlines.CaseDeadlines deadlines;
   private final org.cardcase.flow.ProcessCatalog catalog;
+  private final SearchDeadLetters deadLetters;
+  private final org.springframework.transaction.support.TransactionTemplate tx;
+  private final java.time.Duration backoffMax;
+  /** Rounds in a row that could not index everything they read (Elasticsearch away or busy). */
+  private volatile int failedRounds;
+  private volatile java.time.Instant nextRoundAt;
+  private volatile String lastProblem;
 
   public SearchOutbox(JdbcClient jdbc, CaseRepository cases, CardLifecycle cards, CaseIndex index,
       org.cardcase.tasks.TaskStore tasks, org.cardcase.calendar.CalendarStore calendar,
       org.cardcase.deadlines.CaseDeadlines deadlines, org.cardcase.flow.ProcessCatalog catalog,
+      SearchDeadLetters deadLetters, org.springframework.transaction.support.TransactionTemplate tx,
       @org.springframework.beans.factory.annotation.Value("${cardcase.search.batch-size:1000}") int batchSize,
-      @org.springframework.beans.factory.annotation.Value("${cardcase.search.outbox-interval:500ms}") java.time.Duration interval) {
+      @org.springframework.beans.factory.annotation.Value("${cardcase.search.outbox-interval:500ms}") java.time.Duration interval,
+      @org.springframework.beans.factory.annotation.Value("${cardcase.search.retry-backoff.max:1m}") java.time.Duration backoffMax) {
+    this.deadLetters = deadLetters;
+    this.tx = tx;
+    this.backoffMax = backoffMax;
     this.tasks = tasks;
     this.calendar = calendar;
     this.deadlines = deadlines;
@@ -100,24 +116,58 @@ public class SearchOutbox {
     indexer.shutdownNow();
   }
 
+  /**
+   * One round of the indexer. After a round that could not index everything (Elasticsearch away,
+   * busy or failing), the next ones wait: the interval doubled per such round, at most the ceiling.
+   */
   public void drainQuietly() {
+    java.time.Instant next = nextRoundAt;
+    if (next != null && java.time.Instant.now().isBefore(next)) {
+      return;
+    }
     try {
       drain();
+      nextRoundAt = null;
+      failedRounds = 0;
+      lastProblem = null;
       if (paused) {
         paused = false;
         log.info("search indexing resumed");
       }
     } catch (RuntimeException e) {
+      int rounds = ++failedRounds;
+      java.time.Duration wait = backoff(rounds);
+      nextRoundAt = java.time.Instant.now().plus(wait);
+      lastProblem = e.getMessage();
       if (!paused) {
-        // said once, not every half second: the rows wait in the outbox and nothing is lost
-        log.warn("search indexing paused (changes wait in the outbox): {}", e.getMessage());
+        // said once, not every round: the rows wait in the outbox and nothing is lost
+        log.warn("search indexing paused (changes wait in the outbox and are tried again with backoff, at most every {} s): {}",
+            backoffMax.toSeconds(), e.getMessage());
         paused = true;
       }
-      indexReady = false;
+      indexReady = false; // an index dropped meanwhile is created again on the next round
     }
   }
 
-  /** Indexes what is queued; returns the number of cases indexed. */
+  /** The wait after n rounds in a row that failed: the interval × 2^n, at most the ceiling. */
+  java.time.Duration backoff(int rounds) {
+    java.time.Duration d = interval.multipliedBy(1L << Math.min(rounds, 30));
+    return d.compareTo(backoffMax) > 0 ? backoffMax : d;
+  }
+
+  /** Elasticsearch answered, but could not take some documents now (429, 5xx): their cases stay queued. */
+  public static class NotTakenNow extends RuntimeException {
+    NotTakenNow(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Indexes what is queued; returns the number of cases indexed. A case whose document
+   * Elasticsearch refuses is set aside (a dead letter) and the others are indexed; queue rows of
+   * both are deleted in one transaction with the dead letters. Throws {@link NotTakenNow} after
+   * deleting what was handled when some cases have to be tried again later.
+   */
   public synchronized int drain() {
     if (!indexReady) {
       if (index.createIfMissing()) {
@@ -129,7 +179,7 @@ public class SearchOutbox {
     }
     int total = 0;
     while (true) {
-      // the oldest waiting rows, each read once (the partial index on waiting rows serves it)
+      // the oldest waiting rows (the outbox holds nothing else)
       List<Map<String, Object>> rows = jdbc.sql("""
           select id, case_number from search_outbox where indexed_at is null order by id limit ?""")
           .param(batchSize).query().listOfRows();
@@ -144,13 +194,29 @@ public class SearchOutbox {
           .collect(java.util.stream.Collectors.toMap(org.cardcase.cases.CaseRecord::caseNumber, c -> c));
       org.cardcase.calendar.WorkingDayCalendar days = calendar.current();
       List<org.cardcase.tasks.TaskStore.TaskHistory> history = tasks.history(numbers);
-      index.index(found.stream().map(c -> CaseDocument.of(c, cardNumbers.getOrDefault(c.caseNumber(), List.of()), days)).toList(),
+      CaseIndex.Outcome outcome = index.indexEach(
+          found.stream().map(c -> CaseDocument.of(c, cardNumbers.getOrDefault(c.caseNumber(), List.of()), days)).toList(),
           history.stream().filter(t -> byNumber.containsKey(t.caseNumber()))
               .map(t -> TaskDocument.of(t, byNumber.get(t.caseNumber()))).toList(),
           visitDocuments(cases.visits(numbers), byNumber, days, history, deadlines.ofCases(numbers)));
-      jdbc.sql("update search_outbox set indexed_at = now() where id = any(?)")
-          .param(rows.stream().map(r -> ((Number) r.get("id")).longValue()).toArray(Long[]::new)).update();
-      total += numbers.size();
+      // handled: indexed, or set aside; the rows of cases to try again stay
+      Long[] handled = rows.stream().filter(r -> !outcome.retry().containsKey((String) r.get("case_number")))
+          .map(r -> ((Number) r.get("id")).longValue()).toArray(Long[]::new);
+      List<String> indexed = numbers.stream()
+          .filter(n -> !outcome.retry().containsKey(n) && !outcome.refused().containsKey(n)).toList();
+      tx.executeWithoutResult(s -> {
+        deadLetters.refused(outcome.refused().values());
+        deadLetters.indexed(indexed);
+        jdbc.sql("delete from search_outbox where id = any(?)").param(handled).update();
+      });
+      outcome.refused().values().forEach(r -> log.error(
+          "search index refused case {} ({} {}/{}: {}); set aside as a dead letter, the rest of its batch is indexed",
+          r.caseNumber(), r.status(), r.index(), r.documentId(), r.reason()));
+      total += indexed.size();
+      if (!outcome.retry().isEmpty()) {
+        throw new NotTakenNow(outcome.retry().size() + " case(s) not taken now and queued again, e.g. "
+            + outcome.retry().entrySet().iterator().next());
+      }
     }
   }
 
@@ -184,9 +250,23 @@ public class SearchOutbox {
         .max(java.util.Comparator.naturalOrder()).orElse(null);
   }
 
-  /** Changes waiting to be indexed (a backlog that does not shrink means indexing is stuck). */
+  /**
+   * Changes waiting to be indexed (a backlog that does not shrink means indexing is stuck). Handled
+   * rows are deleted, so these are only the ones still to index; cases set aside are counted by
+   * {@link SearchDeadLetters#waiting()}, not here.
+   */
   public long waiting() {
-    return jdbc.sql("select count(*) from search_outbox").query(Long.class).single();
+    return jdbc.sql("select count(*) from search_outbox where indexed_at is null").query(Long.class).single();
+  }
+
+  /** When the indexer tries again after a round that failed (null while it runs every interval). */
+  public java.time.Instant nextAttemptAt() {
+    return nextRoundAt;
+  }
+
+  /** Why the last round failed, while the indexer backs off. */
+  public String lastProblem() {
+    return lastProblem;
   }
 
   /** Whether indexing is paused because the search service does not answer (the rows wait). */

@@ -74,6 +74,12 @@ public class EmbeddedEngine implements AutoCloseable {
   private SharedRocksDbResources rocksResources;
   private volatile Running running;
   private volatile Consumer<String> failureListener = f -> {};
+  /**
+   * The in-process channels of the application's clients. While no engine runs, each call finds no
+   * server and the channel backs off from reconnecting (up to two minutes); once an engine runs
+   * again they are told to connect at once.
+   */
+  private final List<io.grpc.ManagedChannel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** The stream processor's last processed position, and when it last moved (read every truncation round). */
   private volatile long processedPosition = -1;
   private volatile Instant processedMovedAt = Instant.now();
@@ -113,35 +119,88 @@ public class EmbeddedEngine implements AutoCloseable {
     }
     Path dir = settings.stateDir().resolve("generation-" + generation);
     deleteStateDirectories();
-    ActorScheduler scheduler = ActorScheduler.newActorScheduler().setActorClock(clock)
-        .setSchedulerName("engine-" + generation).build();
-    scheduler.start();
-    ConcurrentLogStorage storage = new ConcurrentLogStorage();
-    LogStream logStream = LogStream.builder().withPartitionId(PARTITION).withLogStorage(storage).withClock(clock)
-        .withMeterRegistry(new SimpleMeterRegistry()).build();
-    ZeebeDb<ZbColumnFamilies> db = new ZeebeRocksDbFactory<ZbColumnFamilies>(
-        new RocksDbConfiguration().setMemoryLimit(settings.stateMemoryBytes()), new ConsistencyChecksSettings(),
-        new AccessMetricsConfiguration(AccessMetricsConfiguration.Kind.NONE, PARTITION), SimpleMeterRegistry::new,
-        rocksResources, 1).createDb(dir.toFile());
-    seedKeys(db, generation);
-    GatewayAssembly gateway = GatewayAssembly.create(logStream, PARTITION, settings.host(), settings.port(),
-        inProcessName());
-    FailureFlag failure = new FailureFlag();
-    StreamProcessor processor = streamProcessor(logStream, db, scheduler, gateway, failure, generation);
-    RecordStreamSource records = settings.keepRecords() ? GatewayAssembly.recordStream(logStream, PARTITION) : null;
+    // a start that fails (the port is taken, the disk is full) leaves nothing behind: no scheduler
+    // threads, no open RocksDB (whose lock would refuse the next attempt), no half-bound gateway
+    ActorScheduler scheduler = null;
+    LogStream logStream = null;
+    ZeebeDb<ZbColumnFamilies> db = null;
+    GatewayAssembly gateway = null;
+    StreamProcessor processor = null;
+    boolean opening = false;
     try {
-      gateway.grpcServer().start();
-      gateway.inProcessServer().start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("engine gateway could not listen on " + settings.host() + ":" + settings.port(), e);
+      scheduler = ActorScheduler.newActorScheduler().setActorClock(clock).setSchedulerName("engine-" + generation).build();
+      scheduler.start();
+      ConcurrentLogStorage storage = new ConcurrentLogStorage();
+      logStream = LogStream.builder().withPartitionId(PARTITION).withLogStorage(storage).withClock(clock)
+          .withMeterRegistry(new SimpleMeterRegistry()).build();
+      db = new ZeebeRocksDbFactory<ZbColumnFamilies>(
+          new RocksDbConfiguration().setMemoryLimit(settings.stateMemoryBytes()), new ConsistencyChecksSettings(),
+          new AccessMetricsConfiguration(AccessMetricsConfiguration.Kind.NONE, PARTITION), SimpleMeterRegistry::new,
+          rocksResources, 1).createDb(dir.toFile());
+      seedKeys(db, generation);
+      gateway = GatewayAssembly.create(logStream, PARTITION, settings.host(), settings.port(), inProcessName());
+      FailureFlag failure = new FailureFlag();
+      processor = streamProcessor(logStream, db, scheduler, gateway, failure, generation);
+      RecordStreamSource records = settings.keepRecords() ? GatewayAssembly.recordStream(logStream, PARTITION) : null;
+      try {
+        gateway.grpcServer().start();
+        gateway.inProcessServer().start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("engine gateway could not listen on " + settings.host() + ":" + settings.port()
+            + " (" + rootMessage(e) + ")", e);
+      }
+      opening = true;
+      processor.openAsync(false).join();
+      processedPosition = -1;
+      processedMovedAt = Instant.now();
+      running = new Running(generation, Instant.now(), scheduler, storage, logStream, db, gateway, processor, records, dir,
+          failure);
+    } catch (RuntimeException | Error e) {
+      log.warn("Zeebe engine generation {} did not start: {}", generation, rootMessage(e));
+      discard(gateway, opening ? processor : null, logStream, scheduler, db, dir);
+      throw e;
     }
-    processor.openAsync(false).join();
-    processedPosition = -1;
-    processedMovedAt = Instant.now();
-    running = new Running(generation, Instant.now(), scheduler, storage, logStream, db, gateway, processor, records, dir,
-        failure);
+    // a client that found no engine during an outage would otherwise wait out its reconnect backoff
+    channels.forEach(io.grpc.ManagedChannel::resetConnectBackoff);
     log.info("Zeebe engine generation {} started on {}:{} (RocksDB state in {}, {} ms)", generation, settings.host(),
         settings.port(), dir, (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** What a failed start had built, closed in reverse order; each part may be missing. */
+  private void discard(GatewayAssembly gateway, StreamProcessor processor, LogStream logStream, ActorScheduler scheduler,
+      ZeebeDb<ZbColumnFamilies> db, Path dir) {
+    if (gateway != null) {
+      quietly("gateway", () -> {
+        gateway.grpcServer().shutdownNow();
+        gateway.inProcessServer().shutdownNow();
+      });
+    }
+    if (processor != null) {
+      quietly("stream processor", () -> {
+        if (!processor.isFailed()) {
+          processor.closeAsync().join(10, TimeUnit.SECONDS);
+        }
+      });
+    }
+    if (logStream != null) {
+      quietly("log stream", logStream::close);
+    }
+    if (scheduler != null) {
+      ActorScheduler s = scheduler;
+      quietly("scheduler", () -> s.stop().get(10, TimeUnit.SECONDS));
+    }
+    if (db != null) {
+      quietly("state store", db::close);
+    }
+    quietly("state directory", () -> deleteTree(dir));
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == e ? String.valueOf(e.getMessage()) : root.getClass().getSimpleName() + ": " + root.getMessage();
   }
 
   /** Keys of this generation start at generation × 2^40 (see the class comment). */
@@ -237,6 +296,7 @@ public class EmbeddedEngine implements AutoCloseable {
         .restAddress(java.net.URI.create("http://127.0.0.1:1")); // this engine has no REST API
     io.grpc.ManagedChannel channel = io.grpc.inprocess.InProcessChannelBuilder.forName(inProcessName())
         .maxInboundMessageSize(64 << 20).build();
+    channels.add(channel);
     return new io.camunda.client.impl.CamundaClientImpl((io.camunda.client.CamundaClientConfiguration) builder, channel);
   }
 
