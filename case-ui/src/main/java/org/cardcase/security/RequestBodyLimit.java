@@ -231,7 +231,7 @@ public class RequestBodyLimit {
 
     /** Holds at least {@code bytes} of the budget, waiting for the rest at most {@link #wait}. */
     void take(long bytes) throws Busy {
-      long needKiB = Math.min(budgetKiB, (bytes + 1023) / 1024);
+      long needKiB = Math.min(budgetKiB, bytes / 1024 + (bytes % 1024 == 0 ? 0 : 1));
       if (needKiB <= heldKiB) {
         return;
       }

@@ -74,7 +74,7 @@ public class DecodeBudget {
    * did not become free in time.
    */
   public Lease acquire(long bytes, Duration wait) {
-    int kib = (int) Math.min(totalKiB, Math.max(1, (bytes + 1023) / 1024));
+    int kib = (int) Math.min(totalKiB, Math.max(1, bytes / 1024 + (bytes % 1024 == 0 ? 0 : 1)));
     boolean got;
     try {
       got = permits.tryAcquire(kib, wait.toMillis(), TimeUnit.MILLISECONDS);
