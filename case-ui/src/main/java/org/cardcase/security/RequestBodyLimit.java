@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -140,7 +141,7 @@ public class RequestBodyLimit {
 
     @Override
     public Map<String, String> headers() {
-      return Map.of("Retry-After", String.valueOf(retryAfterSeconds), "Connection", "close");
+      return Map.of("Retry-After", String.valueOf(retryAfterSeconds));
     }
   }
 
@@ -195,12 +196,31 @@ public class RequestBodyLimit {
             write(res, limited.refused);
           }
         } catch (Refused r) {
+          if (r instanceof Busy) {
+            // a body within the limit is read and thrown away (a few KB at a time), so that the
+            // client, still sending, gets the 503 and not a connection reset
+            drain(req);
+          }
           write(res, r);
         } finally {
           share.close();
         }
       }
     };
+  }
+
+  private void drain(HttpServletRequest req) {
+    try {
+      InputStream in = req.getInputStream();
+      byte[] buf = new byte[8192];
+      long total = 0;
+      int n;
+      while (total <= maxBytes && (n = in.read(buf)) >= 0) {
+        total += n;
+      }
+    } catch (IOException | IllegalStateException e) {
+      // the connection is closed after the answer instead
+    }
   }
 
   private static Refused refusal(Throwable e) {
