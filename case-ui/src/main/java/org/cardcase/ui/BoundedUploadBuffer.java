@@ -33,6 +33,8 @@ final class BoundedUploadBuffer implements Receiver {
     bytes = null;
     ByteArrayOutputStream kept = new ByteArrayOutputStream();
     return new OutputStream() {
+      private boolean refused;
+
       @Override
       public void write(int b) throws IOException {
         write(new byte[] {(byte) b}, 0, 1);
@@ -40,7 +42,8 @@ final class BoundedUploadBuffer implements Receiver {
 
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
-        if (kept.size() + (long) len > maxBytes) {
+        if (refused || kept.size() + (long) len > maxBytes) {
+          refused = true;
           kept.reset();
           throw new TooLarge(maxBytes);
         }
@@ -49,7 +52,7 @@ final class BoundedUploadBuffer implements Receiver {
 
       @Override
       public void close() {
-        bytes = kept.toByteArray();
+        bytes = refused ? null : kept.toByteArray();
       }
     };
   }
