@@ -66,7 +66,13 @@ public final class QueueBenchmark {
       List<Long> wrong = new ArrayList<>();
       List<Long> bearer = new ArrayList<>();
       String token = sys.token(Scenarios.PORTAL, null);
+      long tokenAt = System.nanoTime();
       for (int i = 0; i < 300; i++) {
+        if (System.nanoTime() - tokenAt > 200_000_000_000L) {
+          // a channel asks for a new token before its 5 minutes are up
+          token = sys.token(Scenarios.PORTAL, null);
+          tokenAt = System.nanoTime();
+        }
         first.add(time(sys, "/api/task-queue?scope=GROUPS&limit=50", Scenarios.CLERK));
         filtered.add(time(sys, "/api/task-queue?scope=GROUPS&sort=PRIORITY&limit=50&channel=" + CHANNELS[i % CHANNELS.length],
             Scenarios.CLERK));

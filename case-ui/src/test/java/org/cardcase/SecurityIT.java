@@ -200,7 +200,9 @@ class SecurityIT {
       assertThat(r.headers().firstValue("WWW-Authenticate").orElse("")).as(bad.getKey()).contains("invalid_token");
     }
     assertThat(bearer("GET", "/api/reference", valid, null).statusCode()).as("the same claims, signed by us").isEqualTo(200);
-    assertThat(sys.count("select count(*) from api_call where status = 401 and path = '/api/progress'")).isGreaterThanOrEqualTo(4);
+    // the call log is written off the request thread, within a second
+    Scenarios.await("the refused calls in the call log",
+        () -> sys.count("select count(*) from api_call where status = 401 and path = '/api/progress'") >= 4);
   }
 
   private static String sign(RSAKey key, String client, Instant issued, Instant expires) throws Exception {

@@ -41,8 +41,35 @@ public class ApiExceptionHandler {
         .body(body);
   }
 
+  /**
+   * Too many large images are being decoded at once (the decode budget, see DecodeBudget): nothing
+   * was stored; the same request may be sent again after {@code Retry-After} seconds.
+   */
+  @ExceptionHandler(org.cardcase.documents.DecodeBudget.Busy.class)
+  ResponseEntity<Map<String, Object>> imagesBusy(org.cardcase.documents.DecodeBudget.Busy e) {
+    long seconds = Math.max(1, e.retryAfter().toSeconds());
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", e.getMessage());
+    body.put("retryAfterSeconds", seconds);
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", String.valueOf(seconds)).body(body);
+  }
+
+  /**
+   * A body refused while it was read: past {@code cardcase.api.max-body-size} (413), or more than
+   * the memory for bodies in flight allows now (503 with Retry-After).
+   */
+  @ExceptionHandler(org.cardcase.security.RequestBodyLimit.Refused.class)
+  ResponseEntity<Map<String, Object>> bodyRefused(org.cardcase.security.RequestBodyLimit.Refused e) {
+    return e.response();
+  }
+
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.cardcase.security.RequestBodyLimit.Refused refused) {
+        return refused.response();
+      }
+    }
     Throwable c = e.getCause();
     if (c instanceof UnrecognizedPropertyException u) {
       return ResponseEntity.badRequest().body(Map.of("error", "invalid input",

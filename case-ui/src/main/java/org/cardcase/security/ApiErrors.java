@@ -15,4 +15,13 @@ final class ApiErrors {
     }
     res.getWriter().write("{\"error\":\"" + message.replace("\"", "'") + "\"}");
   }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** An error with more fields than its message (e.g. {@code maxBytes}, {@code retryAfterSeconds}). */
+  static void write(HttpServletResponse res, int status, java.util.Map<String, Object> body) throws IOException {
+    res.setStatus(status);
+    res.setContentType("application/json;charset=UTF-8");
+    res.getWriter().write(JSON.writeValueAsString(body));
+  }
 }

@@ -18,7 +18,6 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
-import com.vaadin.flow.component.upload.receivers.MemoryBuffer;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
@@ -26,8 +25,6 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.StreamResource;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
@@ -389,23 +386,27 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
 
     Upload upload(String name, String label) {
       labels.put(name, getTranslation(label));
-      MemoryBuffer buffer = new MemoryBuffer();
+      BoundedUploadBuffer buffer = new BoundedUploadBuffer(MAX_BYTES);
       Upload u = new Upload(buffer);
       u.setId(prefix + "-" + name);
       u.setAcceptedFileTypes("image/png", "image/jpeg", ".png", ".jpg", ".jpeg");
-      u.setMaxFileSize(MAX_BYTES);
+      u.setMaxFileSize(MAX_BYTES); // in the browser; the buffer refuses more on the server too
       u.setMaxFiles(1);
       com.vaadin.flow.component.upload.UploadI18N i18n = new com.vaadin.flow.component.upload.UploadI18N();
       i18n.setAddFiles(new com.vaadin.flow.component.upload.UploadI18N.AddFiles().setOne(getTranslation(label)));
       i18n.setDropFiles(new com.vaadin.flow.component.upload.UploadI18N.DropFiles().setOne(getTranslation("counter.dropScan")));
+      i18n.setError(new com.vaadin.flow.component.upload.UploadI18N.Error()
+          .setFileIsTooBig(getTranslation("counter.fileTooBig", MAX_BYTES / (1024 * 1024))));
       u.setI18n(i18n);
       u.addSucceededListener(e -> {
-        try (InputStream in = buffer.getInputStream()) {
-          files.put(name, in.readAllBytes());
-        } catch (IOException ex) {
+        byte[] b = buffer.bytes();
+        if (b == null) {
           files.remove(name);
+        } else {
+          files.put(name, b);
         }
       });
+      u.addFailedListener(e -> files.remove(name));
       u.addFileRemovedListener(e -> files.remove(name));
       fields.put(name, u);
       return u;
@@ -453,6 +454,9 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
             .map(x -> x instanceof LocalDate d ? day(d) : String.valueOf(x)).toArray()));
       } catch (CaseNotFound | CardNotFound e) {
         general.setText(e.getMessage());
+      } catch (org.cardcase.documents.DecodeBudget.Busy e) {
+        // too many large photos in flight: nothing was saved, the clerk submits again shortly
+        general.setText(getTranslation("counter.imagesBusy", Math.max(1, e.retryAfter().toSeconds())));
       }
     }
 

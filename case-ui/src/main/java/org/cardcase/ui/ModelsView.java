@@ -8,7 +8,6 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.upload.Upload;
-import com.vaadin.flow.component.upload.receivers.MemoryBuffer;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.StreamResource;
@@ -157,7 +156,7 @@ public class ModelsView extends VerticalLayout {
         process, comment, create);
     make.setAlignItems(Alignment.BASELINE);
 
-    MemoryBuffer buffer = new MemoryBuffer();
+    BoundedUploadBuffer buffer = new BoundedUploadBuffer(MAX_BYTES);
     Upload upload = upload(buffer, "models-draft-upload", "models.drafts.upload", ".bpmn", ".xml", ".form", ".json");
     Span refused = new Span();
     refused.setId("models-draft-upload-refused");
@@ -178,7 +177,7 @@ public class ModelsView extends VerticalLayout {
 
   /** Upload a .bpmn file: the problems that would stop it from being deployed, each at its element. */
   private VerticalLayout checker(ModelLibrary library) {
-    MemoryBuffer buffer = new MemoryBuffer();
+    BoundedUploadBuffer buffer = new BoundedUploadBuffer(MAX_BYTES);
     Upload upload = upload(buffer, "models-check-upload", "models.upload.add", ".bpmn", ".xml");
     Span verdict = new Span();
     verdict.setId("models-check-verdict");
@@ -215,7 +214,7 @@ public class ModelsView extends VerticalLayout {
   }
 
   /** A file upload of at most MAX_BYTES of these types, labelled in the reader's language. */
-  private Upload upload(MemoryBuffer buffer, String id, String addKey, String... types) {
+  private Upload upload(BoundedUploadBuffer buffer, String id, String addKey, String... types) {
     Upload upload = new Upload(buffer);
     upload.setId(id);
     upload.setAcceptedFileTypes(types);

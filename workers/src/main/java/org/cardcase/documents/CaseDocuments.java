@@ -21,30 +21,41 @@ public class CaseDocuments {
   private final JdbcClient jdbc;
   private final ReferenceData reference;
   private final AuditTrail audit;
+  private final DecodeBudget budget;
 
-  public CaseDocuments(JdbcClient jdbc, ReferenceData reference, AuditTrail audit) {
+  public CaseDocuments(JdbcClient jdbc, ReferenceData reference, AuditTrail audit, DecodeBudget budget) {
     this.jdbc = jdbc;
     this.reference = reference;
     this.audit = audit;
+    this.budget = budget;
   }
 
-  /** Runs the file checks of a document kind. */
+  /**
+   * Runs the file checks of a document kind, for an automated step: it may wait for the decode
+   * budget longer than a caller on the line ({@code cardcase.images.job-decode-wait}).
+   */
   public FileCheck.Result check(String kind, byte[] bytes) {
+    return check(kind, bytes, budget.jobWait());
+  }
+
+  private FileCheck.Result check(String kind, byte[] bytes, java.time.Duration wait) {
     ReferenceData.Item k = reference.find(ReferenceData.Kind.DOCUMENT_KIND, kind)
         .orElseThrow(() -> new IllegalArgumentException("unknown document kind " + kind));
-    return FileCheck.check(bytes, k.attributes());
+    return FileCheck.check(bytes, k.attributes(), budget, wait);
   }
 
   /**
    * An upload from a person or a channel: decodes the base64 field and runs the file checks of its
    * kind. Returns the bytes, or null with the problem put under the field's name.
+   *
+   * @throws DecodeBudget.Busy when too many large images are being decoded (answer 503, try again)
    */
   public byte[] accept(String field, String kind, String base64, Map<String, String> errors) {
     byte[] bytes = decode(field, base64, errors);
     if (bytes == null) {
       return null;
     }
-    FileCheck.Result r = check(kind, bytes);
+    FileCheck.Result r = check(kind, bytes, budget.requestWait());
     if (!r.ok()) {
       errors.put(field, String.join("; ", r.problems()));
       return null;
@@ -69,7 +80,7 @@ public class CaseDocuments {
 
   /** Checks and stores (in the caller's transaction); throws {@link FieldErrors} naming the field. */
   public Document store(String caseNumber, String field, String kind, byte[] bytes, String uploadedBy) {
-    FileCheck.Result r = check(kind, bytes);
+    FileCheck.Result r = check(kind, bytes, budget.requestWait());
     if (!r.ok()) {
       throw FieldErrors.of(field, String.join("; ", r.problems()));
     }

@@ -1,19 +1,26 @@
 package org.cardcase.documents;
 
-import java.io.ByteArrayInputStream;
+import java.awt.image.DataBuffer;
+import java.awt.image.SampleModel;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
  * The checks an uploaded file must pass for its document kind: a real JPEG, PNG or PDF (by its
  * bytes, not its name), within the size limit, and for images decodable with dimensions in range.
- * Dimensions are read from the header before any decoding, so an image bomb is refused unread.
+ * Dimensions are read from the header before any decoding, so an image bomb is refused unread; an
+ * image within its limits is then decoded once, subsampled to at most a couple of megapixels and
+ * within the {@link DecodeBudget} of decodes in flight, so that no photo, however large, costs the
+ * heap more than its share.
  */
 public final class FileCheck {
   /** No photo needs more than this many pixels; more is an attack or a mistake. */
@@ -30,27 +37,34 @@ public final class FileCheck {
   /**
    * Recent results by file and limits: the same photo is checked when it is uploaded, when it is
    * stored and when verification checks the case's documents, and decoding it is the costly part.
-   * The check is a pure function of the bytes and the limits, so a remembered result is the same answer.
+   * The check is a pure function of the bytes and the limits, so a remembered result is the same answer
+   * (and a store inside a transaction finds the upload's result here instead of decoding while it
+   * holds a database connection).
    */
   private static final Map<String, Result> RECENT = java.util.Collections.synchronizedMap(
-      new java.util.LinkedHashMap<>(256, 0.75f, true) {
+      new java.util.LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Result> eldest) {
-          return size() > 256;
+          return size() > 1024;
         }
       });
 
-  /** Checks {@code bytes} against a document kind's limits (from reference data attributes). */
-  public static Result check(byte[] bytes, Map<String, Object> limits) {
+  /**
+   * Checks {@code bytes} against a document kind's limits (from reference data attributes); an image
+   * is decoded within {@code budget}, waiting for it at most {@code wait}.
+   *
+   * @throws DecodeBudget.Busy when the image needs decoding and the budget did not free up in time
+   */
+  public static Result check(byte[] bytes, Map<String, Object> limits, DecodeBudget budget, Duration wait) {
     if (bytes == null || bytes.length == 0) {
-      return checkUncached(bytes, limits);
+      return checkUncached(bytes, limits, budget, wait);
     }
     String key = sha256(bytes) + "|" + new java.util.TreeMap<>(limits);
     Result known = RECENT.get(key);
     if (known != null) {
       return known;
     }
-    Result r = checkUncached(bytes, limits);
+    Result r = checkUncached(bytes, limits, budget, wait);
     RECENT.put(key, r);
     return r;
   }
@@ -64,7 +78,7 @@ public final class FileCheck {
   }
 
   @SuppressWarnings("unchecked")
-  private static Result checkUncached(byte[] bytes, Map<String, Object> limits) {
+  private static Result checkUncached(byte[] bytes, Map<String, Object> limits, DecodeBudget budget, Duration wait) {
     List<String> problems = new ArrayList<>();
     if (bytes == null || bytes.length == 0) {
       return new Result(null, null, null, List.of("the file is empty"));
@@ -84,13 +98,43 @@ public final class FileCheck {
     if (!type.startsWith("image/")) {
       return new Result(type, null, null, problems);
     }
-    int[] size = dimensions(bytes);
-    if (size == null) {
+    try (ImageInputStream in = new ByteArrayImageInputStream(bytes)) {
+      Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(type);
+      if (!readers.hasNext()) {
+        problems.add("the image cannot be read (damaged or not really a " + type + ")");
+        return new Result(type, null, null, problems);
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        return image(reader, bytes, type, limits, problems, budget, wait);
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException e) {
       problems.add("the image cannot be read (damaged or not really a " + type + ")");
       return new Result(type, null, null, problems);
     }
-    int w = size[0];
-    int h = size[1];
+  }
+
+  /**
+   * The image rules on a reader positioned on the file: its dimensions from the header (no pixel
+   * read yet), and then, only if everything else passed, one decode of the whole file, subsampled
+   * so that the raster has at most {@link DecodeBudget#maxDecodePixels()} pixels, within the budget.
+   * Subsampling still inflates (PNG) or entropy-decodes (JPEG) every byte of the file, so a damaged
+   * file is found as before; only the raster kept in memory is smaller.
+   */
+  private static Result image(ImageReader reader, byte[] bytes, String type, Map<String, Object> limits, List<String> problems,
+      DecodeBudget budget, Duration wait) {
+    int w;
+    int h;
+    try {
+      w = reader.getWidth(0);
+      h = reader.getHeight(0);
+    } catch (IOException | RuntimeException e) {
+      problems.add("the image cannot be read (damaged or not really a " + type + ")");
+      return new Result(type, null, null, problems);
+    }
     if ((long) w * h > MAX_PIXELS) {
       problems.add("the image has " + w + "×" + h + " pixels, far more than a photo needs");
       return new Result(type, w, h, problems);
@@ -105,10 +149,91 @@ public final class FileCheck {
     if (w > maxW || h > maxH) {
       problems.add("the image is " + w + "×" + h + " pixels; at most " + maxW + "×" + maxH + " are accepted");
     }
-    if (problems.isEmpty() && !decodes(bytes)) {
+    if (!problems.isEmpty()) {
+      return new Result(type, w, h, problems);
+    }
+    int s = subsampling(w, h, budget.maxDecodePixels());
+    long cost = decodeCost(reader, bytes, type, w, h, s);
+    try (DecodeBudget.Lease lease = budget.acquire(cost, wait)) {
+      ImageReadParam p = reader.getDefaultReadParam();
+      p.setSourceSubsampling(s, s, 0, 0);
+      if (reader.read(0, p) == null) {
+        problems.add("the image cannot be decoded (damaged file)");
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof DecodeBudget.Busy busy) {
+        throw busy;
+      }
       problems.add("the image cannot be decoded (damaged file)");
     }
     return new Result(type, w, h, problems);
+  }
+
+  /** The smallest step (the same across and down) that leaves at most {@code maxPixels} pixels. */
+  static int subsampling(int w, int h, long maxPixels) {
+    long pixels = (long) w * h;
+    if (pixels <= maxPixels) {
+      return 1;
+    }
+    int s = (int) Math.max(1, Math.floor(Math.sqrt((double) pixels / maxPixels)));
+    while ((long) ((w + s - 1) / s) * ((h + s - 1) / s) > maxPixels) {
+      s++;
+    }
+    return s;
+  }
+
+  /**
+   * What a decode costs, in bytes, estimated before it starts: the subsampled raster in the
+   * reader's own pixel layout (8 bytes a pixel when the reader does not say), two full-width rows
+   * of working buffers and 64 KiB for the reader itself. A progressive JPEG also keeps all its
+   * coefficients while decoding (in native memory, 2 bytes a sample, three components assumed):
+   * counted too, so such files are decoded few at a time.
+   */
+  static long decodeCost(ImageReader reader, byte[] bytes, String type, int w, int h, int s) {
+    long outW = (w + s - 1) / s;
+    long outH = (h + s - 1) / s;
+    int bytesPerPixel = 8;
+    try {
+      ImageTypeSpecifier raw = reader.getRawImageType(0);
+      if (raw != null) {
+        SampleModel sm = raw.getSampleModel(1, 1);
+        bytesPerPixel = Math.max(1, DataBuffer.getDataTypeSize(sm.getDataType()) / 8 * sm.getNumDataElements());
+      }
+    } catch (IOException | RuntimeException e) {
+      // not known: the conservative figure
+    }
+    long cost = outW * outH * bytesPerPixel + 2L * w * 8 + 64 * 1024;
+    if (type.equals("image/jpeg") && progressiveJpeg(bytes)) {
+      cost += (long) w * h * 3 * 2;
+    }
+    return cost;
+  }
+
+  /** Whether a JPEG's frame is progressive (SOF2, SOF6, SOF10, SOF14), read from its markers only. */
+  static boolean progressiveJpeg(byte[] b) {
+    int i = 2;
+    while (i + 3 < b.length) {
+      if ((b[i] & 0xff) != 0xFF) {
+        return false;
+      }
+      int marker = b[i + 1] & 0xff;
+      if (marker == 0xFF) {
+        i++;
+        continue;
+      }
+      if (marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE) {
+        return true;
+      }
+      if ((marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) || marker == 0xDA) {
+        return false;
+      }
+      if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+        i += 2;
+        continue;
+      }
+      i += 2 + (((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff));
+    }
+    return false;
   }
 
   static String sniff(byte[] b) {
@@ -122,32 +247,6 @@ public final class FileCheck {
       return "application/pdf";
     }
     return null;
-  }
-
-  private static int[] dimensions(byte[] bytes) {
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        return null;
-      }
-      ImageReader r = readers.next();
-      try {
-        r.setInput(in);
-        return new int[] {r.getWidth(0), r.getHeight(0)};
-      } finally {
-        r.dispose();
-      }
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static boolean decodes(byte[] bytes) {
-    try {
-      return ImageIO.read(new ByteArrayInputStream(bytes)) != null;
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
   }
 
   private static int intOf(Map<String, Object> m, String key, int dflt) {

@@ -3,21 +3,52 @@ package org.cardcase.flow;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.cardcase.shared.Retention;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** engine_generation rows: every start and every heal of the in-process engine, for supervisors and admins. */
+/**
+ * engine_generation rows: every start and every heal of the in-process engine, for supervisors and
+ * admins. A heal follows failed probes, so an engine that keeps failing adds rows: they are kept
+ * {@code cardcase.retention.engine-generations} (365 days) and trimmed by {@link Retention}, never
+ * the newest (its number sets where the next generation's keys start) nor one an open case still
+ * runs in. The heal count is that of the generations kept.
+ */
 @Repository
-public class EngineGenerations {
+public class EngineGenerations implements Retention.Table {
   public record Generation(long generation, String reason, String failure, Instant startedAt, Instant readyAt,
       int casesToResume, int casesResumed, int resumeFailures, Instant resumedAt, int attempts, Instant firstAttemptAt) {}
 
   private final JdbcClient jdbc;
+  private final Duration retention;
 
-  public EngineGenerations(JdbcClient jdbc) {
+  public EngineGenerations(JdbcClient jdbc, @Value("${cardcase.retention.engine-generations:365d}") Duration retention) {
     this.jdbc = jdbc;
+    this.retention = retention;
+  }
+
+  @Override
+  public String table() {
+    return "engine_generation";
+  }
+
+  @Override
+  public Duration retention() {
+    return retention;
+  }
+
+  @Override
+  public int trim(Instant cutoff, int limit) {
+    return jdbc.sql("""
+        delete from engine_generation where generation in (
+          select g.generation from engine_generation g
+          where g.started_at < ? and g.generation < (select max(generation) from engine_generation)
+            and not exists (select 1 from process_link l where l.ended_at is null and l.engine_generation = g.generation)
+          order by g.generation limit ?)""").params(Timestamp.from(cutoff), limit).update();
   }
 
   /**
