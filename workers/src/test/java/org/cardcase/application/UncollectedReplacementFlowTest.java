@@ -104,7 +104,9 @@ class UncollectedReplacementFlowTest extends FlowTest {
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("authenticatedBy")).contains("WEB_LOGIN"));
     assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).stream()
         .filter(e -> e.action().equals("NUMBER_LOOKED_UP")).count()).as("one entry per lookup").isEqualTo(3);
-    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).size()).isEqualTo(before + 3);
+    // the refused lookups wrote nothing (the case's process may add entries of its own meanwhile: only the channels' count)
+    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).stream().skip(before)
+        .filter(e -> java.util.List.of("web-portal", "12333", "terminal", "hospital").contains(e.actor())).count()).isEqualTo(3);
     assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).stream()
         .filter(e -> e.action().equals("NUMBER_LOOKED_UP")).map(e -> e.detail().get("assertionId")).toList())
         .as("the assertion's id with the lookup it allowed").containsExactly(null, jti(token), null);
