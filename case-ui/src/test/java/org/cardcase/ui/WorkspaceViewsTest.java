@@ -431,8 +431,8 @@ class WorkspaceViewsTest {
     for (String cn : List.of(first, second)) {
       jdbc.sql("""
           insert into card_case (case_number, case_type, status, current_step, channel, applicant_name, id_number, sex, phone, issuing_bank)
-          values (?, 'CARD_APPLICATION', 'IN_PROGRESS', 'compare-photos', 'web-portal', '王测试', '110105198001010011', 'MALE', '13800000000', 'ICBC')""")
-          .param(cn).update();
+          values (?, 'CARD_APPLICATION', 'IN_PROGRESS', 'compare-photos', 'web-portal', '王测试', ?, 'MALE', '13800000000', 'ICBC')""")
+          .params(cn, "1101051980" + String.format("%08d", Math.floorMod(cn.hashCode(), 100_000_000))).update(); // a person each
       jdbc.sql("""
           insert into search_dead_letter (case_number, document_index, document_id, http_status, error_type, reason)
           values (?, 'cardcase-cases-v5', ?, 400, 'document_parsing_exception',
