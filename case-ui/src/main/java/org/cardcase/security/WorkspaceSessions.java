@@ -3,20 +3,13 @@ package org.cardcase.security;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -136,9 +129,9 @@ public class WorkspaceSessions implements HttpSessionListener {
       HttpServletRequest request = req;
       boolean activity;
       if ("uidl".equals(kind) && "POST".equals(req.getMethod())) {
-        byte[] body = req.getInputStream().readAllBytes(); // Vaadin reads all of it too; uploads go elsewhere
-        request = new ReadAgain(req, body);
-        activity = !onlyPolls(body);
+        BufferedRequest read = new BufferedRequest(req); // Vaadin reads all of it too; uploads go elsewhere
+        request = read;
+        activity = !onlyPolls(read.bytes);
       } else {
         // a page load, an upload or a download is use; a heartbeat or a static file (cached scripts, styles) is not
         String path = req.getRequestURI();
@@ -187,52 +180,6 @@ public class WorkspaceSessions implements HttpSessionListener {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  /** The request with its body read once here and again by Vaadin. */
-  private static final class ReadAgain extends HttpServletRequestWrapper {
-    private final byte[] body;
-
-    ReadAgain(HttpServletRequest req, byte[] body) {
-      super(req);
-      this.body = body;
-    }
-
-    @Override
-    public ServletInputStream getInputStream() {
-      ByteArrayInputStream in = new ByteArrayInputStream(body);
-      return new ServletInputStream() {
-        @Override
-        public int read() {
-          return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-          return in.read(b, off, len);
-        }
-
-        @Override
-        public boolean isFinished() {
-          return in.available() == 0;
-        }
-
-        @Override
-        public boolean isReady() {
-          return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-          throw new UnsupportedOperationException("synchronous reads only");
-        }
-      };
-    }
-
-    @Override
-    public BufferedReader getReader() {
-      return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
     }
   }
 }
