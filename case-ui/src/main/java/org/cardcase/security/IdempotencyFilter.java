@@ -123,12 +123,18 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             headers.put(name, values);
           }
         }
-        keys.complete(channel, key, attempt, new IdempotencyKeys.Answer(status, headers, answer.getContentAsByteArray()));
-        kept = true;
+        try {
+          keys.complete(channel, key, attempt, new IdempotencyKeys.Answer(status, headers, answer.getContentAsByteArray()));
+          kept = true;
+        } catch (RuntimeException e) {
+          // done, but its answer could not be kept (PostgreSQL went away): the caller still gets
+          // this answer, and the key is freed so that a retry meets the domain's own rule (409)
+          logger.warn("the answer to " + channel + "'s request with Idempotency-Key " + key + " could not be kept: " + e.getMessage());
+        }
       }
     } finally {
       if (!kept) {
-        keys.release(channel, key, attempt); // a failure (5xx, or an exception): the retry is processed
+        keys.release(channel, key, attempt); // a failure (5xx, or an exception): the retry is processed; never throws
       }
       answer.copyBodyToResponse();
     }

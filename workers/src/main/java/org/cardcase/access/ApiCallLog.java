@@ -52,6 +52,9 @@ public class ApiCallLog implements DisposableBean, Retention.Table {
   private final Duration retention;
   private final Thread writer;
   private volatile boolean stopping;
+  /** Set when a stop gave up waiting for the writer and counted what it held as lost. */
+  private volatile boolean abandoned;
+  private final Duration stopTimeout;
   private final AtomicLong recorded = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong inserts = new AtomicLong();
@@ -67,7 +70,9 @@ public class ApiCallLog implements DisposableBean, Retention.Table {
       @Value("${cardcase.api-calls.queue-capacity:10000}") int capacity,
       @Value("${cardcase.api-calls.batch-size:500}") int batchSize,
       @Value("${cardcase.api-calls.flush-interval:1s}") Duration flushInterval,
-      @Value("${cardcase.retention.api-calls:180d}") Duration retention) {
+      @Value("${cardcase.retention.api-calls:180d}") Duration retention,
+      @Value("${cardcase.api-calls.stop-timeout:30s}") Duration stopTimeout) {
+    this.stopTimeout = stopTimeout;
     this.jdbc = jdbc;
     this.clock = clock;
     this.capacity = Math.max(1, capacity);
@@ -153,6 +158,9 @@ public class ApiCallLog implements DisposableBean, Retention.Table {
           batch.clear();
           backoff = Duration.ofSeconds(1);
         } catch (RuntimeException e) {
+          if (abandoned) {
+            return; // the stop has counted this batch as lost already
+          }
           writeFailures.incrementAndGet();
           lastFailure = e.toString();
           if (stopping && ++failedWhileStopping >= 3) {
@@ -162,13 +170,13 @@ public class ApiCallLog implements DisposableBean, Retention.Table {
           } else {
             log.warn("api call log: writing {} calls failed, trying again in {} s: {}", batch.size(), backoff.toSeconds(),
                 e.toString());
-            Thread.sleep(stopping ? 200 : backoff.toMillis());
+            pause(stopping ? Duration.ofMillis(200) : backoff);
             backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
           }
         }
         reportDrops();
       } catch (InterruptedException e) {
-        if (!batch.isEmpty()) {
+        if (!batch.isEmpty() && !abandoned) {
           lost.addAndGet(batch.size());
         }
         return;
@@ -179,6 +187,20 @@ public class ApiCallLog implements DisposableBean, Retention.Table {
         log.error("api call log writer: {}", e.toString());
       }
     }
+  }
+
+  /** Sleeps for the backoff, but wakes within a slice when a stop begins (its retries are short). */
+  private void pause(Duration d) throws InterruptedException {
+    long until = System.nanoTime() + d.toNanos();
+    boolean stoppingAtStart = stopping;
+    while (System.nanoTime() < until && stopping == stoppingAtStart) {
+      Thread.sleep(Math.min(SLICE.toMillis(), Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+    }
+  }
+
+  /** Calls taken in and neither written nor yet counted as lost: the queue and the batch in hand. */
+  private long unwritten() {
+    return Math.max(0, recorded.get() - written.get() - lost.get());
   }
 
   private void reportDrops() {
@@ -224,13 +246,18 @@ public class ApiCallLog implements DisposableBean, Retention.Table {
     }
   }
 
-  /** A normal stop: the writer empties the queue, then ends (at most 30 s). */
+  /** A normal stop: the writer empties the queue, then ends (at most {@code cardcase.api-calls.stop-timeout}, 30 s). */
   @Override
   public void destroy() throws InterruptedException {
     stopping = true;
-    writer.join(Duration.ofSeconds(30));
+    writer.join(stopTimeout);
     if (writer.isAlive()) {
-      log.error("api call log: the writer did not finish within 30 s; {} calls still queued are lost", queue.size());
+      abandoned = true;
+      // the batch in hand counts too: it is what the writer was still trying to write
+      long unwritten = unwritten();
+      lost.addAndGet(unwritten);
+      log.error("api call log: the writer did not finish within {} s; {} calls (queued or being written) are lost; "
+          + "{} written since the start", stopTimeout.toSeconds(), unwritten, written.get());
       writer.interrupt();
       return;
     }

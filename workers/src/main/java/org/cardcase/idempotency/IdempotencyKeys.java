@@ -176,9 +176,44 @@ public class IdempotencyKeys {
     }
   }
 
-  /** Frees the key of a failed attempt (5xx, or no answer at all), so that a retry is processed. */
+  /**
+   * Frees the key of a failed attempt (5xx, or no answer at all), so that a retry is processed. A
+   * failure is often PostgreSQL going away, which takes the release with it: then the release is
+   * kept here and done again every few seconds until it succeeds, so the key is free soon after the
+   * database is back instead of after {@code abandoned-after}. Never throws.
+   */
   public void release(String channel, String key, String attempt) {
-    jdbc.sql("delete from idempotency_key where channel = ? and key = ? and attempt = ?").params(channel, key, attempt).update();
+    Release r = new Release(channel, key, attempt);
+    try {
+      r.run(jdbc);
+    } catch (RuntimeException e) {
+      unreleased.add(r);
+      log.warn("could not free {}'s Idempotency-Key {} after its failed request ({}); trying again every few seconds",
+          channel, key, e.getMessage());
+    }
+  }
+
+  private record Release(String channel, String key, String attempt) {
+    void run(JdbcClient jdbc) {
+      jdbc.sql("delete from idempotency_key where channel = ? and key = ? and attempt = ?").params(channel, key, attempt).update();
+    }
+  }
+
+  private final java.util.Queue<Release> unreleased = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** Does the releases that failed; returns how many are still waiting. */
+  @Scheduled(fixedDelayString = "${cardcase.idempotency.release-retry:2s}")
+  public int retryReleases() {
+    for (Release r; (r = unreleased.peek()) != null; ) {
+      try {
+        r.run(jdbc);
+      } catch (RuntimeException e) {
+        return unreleased.size(); // still away: the next round tries again
+      }
+      unreleased.remove(r);
+      log.info("freed {}'s Idempotency-Key {} of a request that failed earlier", r.channel(), r.key());
+    }
+    return 0;
   }
 
   /** Removes the keys past their retention; returns how many. */

@@ -29,7 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ApiCallLogTest {
 
   static ApiCallLog log(JdbcClient jdbc, int capacity, int batch, Duration flush) {
-    return new ApiCallLog(jdbc, Clock.systemUTC(), capacity, batch, flush, Duration.ofDays(180));
+    return new ApiCallLog(jdbc, Clock.systemUTC(), capacity, batch, flush, Duration.ofDays(180), Duration.ofSeconds(30));
   }
 
   static long rows(String marker) {
@@ -120,6 +120,36 @@ class ApiCallLogTest {
   }
 
   @Test
+  void aStopWhileTheDatabaseIsStuckSaysHowManyCallsAreLostTheBatchInHandIncluded() throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    DataSource stuck = new DelegatingDataSource(TestDatabase.dataSource()) {
+      @Override
+      public Connection getConnection() throws SQLException {
+        try {
+          never.await(20, TimeUnit.SECONDS); // a database that stopped answering (the pool's own wait)
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new SQLException("Failed to obtain JDBC Connection");
+      }
+    };
+    ApiCallLog log = new ApiCallLog(JdbcClient.create(stuck), Clock.systemUTC(), 100, 10, Duration.ofMillis(50),
+        Duration.ofDays(180), Duration.ofSeconds(1));
+    for (int i = 0; i < 25; i++) {
+      log.record("counter", "GET", "/api/test-stuck/" + i, 200, null);
+    }
+    Thread.sleep(300); // the writer now holds a batch of 10 and waits for a connection
+    log.destroy();
+    ApiCallLog.Figures f = log.figures();
+    assertThat(f.written()).isZero();
+    // all 25: the 15 queued and the 10 in the writer's hand (the first version said only the queued ones)
+    assertThat(f.lost()).isEqualTo(25);
+    Thread.sleep(300); // the interrupted writer does not count its batch a second time
+    assertThat(log.figures().lost()).isEqualTo(25);
+    never.countDown();
+  }
+
+  @Test
   void trimmingRemovesOnlyRowsOlderThanThePeriod() {
     DataSource ds = TestDatabase.dataSource();
     JdbcClient jdbc = JdbcClient.create(ds);
@@ -135,7 +165,7 @@ class ApiCallLogTest {
       ages.put(marker + "/recent", 1);
       ages.forEach((path, days) -> jdbc.sql("insert into api_call (channel, method, path, status, at) values ('alipay', 'GET', ?, 200, ?)")
           .params(path, Timestamp.from(now.minus(Duration.ofDays(days)))).update());
-      ApiCallLog log = new ApiCallLog(jdbc, Clock.fixed(now, ZoneOffset.UTC), 10, 10, Duration.ofSeconds(1), Duration.ofDays(180));
+      ApiCallLog log = new ApiCallLog(jdbc, Clock.fixed(now, ZoneOffset.UTC), 10, 10, Duration.ofSeconds(1), Duration.ofDays(180), Duration.ofSeconds(30));
       try {
         // batches of 2: three deletes for five old rows
         Map<String, Long> deleted = new Retention(List.of(log), Clock.fixed(now, ZoneOffset.UTC), 2).trimAll();

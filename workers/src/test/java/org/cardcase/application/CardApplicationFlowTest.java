@@ -36,6 +36,10 @@ class CardApplicationFlowTest extends FlowTest {
     assertThat(card.medicalInsuranceNumber()).as("issued by the system, with a Luhn check digit").matches("11\\d{9}");
     assertThat(luhnValid(card.medicalInsuranceNumber())).isTrue();
     assertThat(step(cn)).isEqualTo("wait-card-activated");
+    // the bank's message was consumed inside the called production process: it is marked so, and
+    // a resume of the case does not publish it again
+    assertThat(jdbc.sql("select count(*) from inbound_message where case_number = ? and name = 'card-produced' and not consumed")
+        .param(cn).query(Long.class).single()).isZero();
 
     assertThat(inbox.receive("branch-1", "card-activated", cn, "card-production", Map.of("branch", "ICBC Xicheng branch"))).isTrue();
     await("case closed as active", () -> cases.get(cn).closedAt() != null);

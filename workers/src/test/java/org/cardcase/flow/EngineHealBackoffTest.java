@@ -94,6 +94,8 @@ class EngineHealBackoffTest {
         engine.stop();
         squatter.bind(new InetSocketAddress("127.0.0.1", enginePort));
       }
+      // the status is what the last probe saw: give the next probe (every 200 ms) time to notice
+      await("the supervisor notices the engine is gone", Duration.ofSeconds(10), () -> !supervisor.status().serving());
       long heldFrom = System.nanoTime();
       // work arriving meanwhile is stored and answered
       during = apply("19800102", "232");

@@ -146,6 +146,24 @@ class IdempotencyKeysTest {
   }
 
   @Test
+  void aReleaseThatFailsBecauseTheDatabaseIsAwayIsDoneOnceItIsBack() {
+    var first = (IdempotencyKeys.Proceed) claim("k-db-away", FP);
+    var db = TestDatabase.jdbc();
+    // the table is out of reach, as when PostgreSQL stops while the request fails
+    db.sql("alter table idempotency_key rename to idempotency_key_away").update();
+    try {
+      keys.release(channel, "k-db-away", first.attempt()); // does not throw: the request's answer still goes out
+      assertThat(keys.retryReleases()).as("still away").isEqualTo(1);
+    } finally {
+      db.sql("alter table idempotency_key_away rename to idempotency_key").update();
+    }
+    assertThat(claim("k-db-away", FP)).as("held until the release is done").isInstanceOf(IdempotencyKeys.InProgress.class);
+    assertThat(keys.retryReleases()).isZero();
+    assertThat(claim("k-db-away", FP)).as("free for the retry at once, not after the abandon time")
+        .isInstanceOf(IdempotencyKeys.Proceed.class);
+  }
+
+  @Test
   void anAttemptWhoseServerDiedFreesItsKeyAfterTheAbandonTime() {
     claim("k-abandoned", FP);
     clock.advance(Duration.ofMinutes(9));
