@@ -47,6 +47,12 @@ public class EngineWiring {
       if (s.embedded()) {
         d.put("generation", s.generation());
         d.put("heals", s.heals());
+        // the key layout allows 2 047 generations: said early, long before they run out
+        d.put("generationsLeft", EngineSupervisor.generationsLeft(s.generation()));
+        String low = EngineSupervisor.generationWarning(s.generation());
+        if (low != null) {
+          d.put("generationWarning", low);
+        }
       }
       d.put("since", s.since().toString());
       if (s.reason() != null) {

@@ -519,6 +519,10 @@ public class EngineSupervisor implements SmartLifecycle {
       log.warn("engine started: {} serving at attempt {} (the first began at {})", describe(generation), attempts,
           firstAttemptAt);
     }
+    String budget = generationWarning(generation);
+    if (budget != null) {
+      log.warn(budget);
+    }
     return true;
   }
 
@@ -598,6 +602,30 @@ public class EngineSupervisor implements SmartLifecycle {
 
   private String describe(long generation) {
     return host.embedded() ? "generation " + generation : "(external)";
+  }
+
+  /**
+   * The highest generation the embedded engine's keys can carry (51-bit keys, 2^40 a generation:
+   * infra's {@code EmbeddedEngine.LAST_GENERATION}, which a test holds equal).
+   */
+  public static final long LAST_GENERATION = 2047;
+
+  /** Below this many generation numbers left, every start says so (log, health, engine API). */
+  public static final long GENERATIONS_WARN_BELOW = 100;
+
+  /** How many more starts and heals the key layout allows after this generation. */
+  public static long generationsLeft(long generation) {
+    return LAST_GENERATION - generation;
+  }
+
+  /** The early warning of the generation budget, or null while it is far off. */
+  public static String generationWarning(long generation) {
+    long left = generationsLeft(generation);
+    if (generation < 1 || left >= GENERATIONS_WARN_BELOW) {
+      return null;
+    }
+    return "ENGINE GENERATIONS RUNNING LOW: generation " + generation + " of " + LAST_GENERATION
+        + ", " + left + " starts or heals left; plan the move to a Camunda 8 cluster (external engine) before they run out";
   }
 
   public Status status() {

@@ -161,6 +161,23 @@ class EngineHealBackoffTest {
           select count(*) from process_link where case_number = ? and process_instance_key is not null
             and engine_generation = ?""").params(cn, before + 1).query(Long.class).single() == 1);
     }
+    // the generation budget is said early: an installation that has used up most of it (its last
+    // generation 1 990) is told so at its next start, in the log and in the status, while cases go on
+    assertThat(EngineSupervisor.LAST_GENERATION).isEqualTo(EmbeddedEngine.LAST_GENERATION);
+    assertThat(EngineSupervisor.generationWarning(up.generation())).isNull();
+    jdbc.sql("insert into engine_generation (generation, reason) values (1990, 'START')").update();
+    ListAppender<ILoggingEvent> budget = new ListAppender<>();
+    budget.start();
+    supervisorLog.addAppender(budget);
+    supervisor.replace("generation budget check");
+    supervisorLog.detachAppender(budget);
+    assertThat(supervisor.status().generation()).isEqualTo(1991);
+    assertThat(EngineSupervisor.generationsLeft(1991)).isEqualTo(56);
+    assertThat(budget.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage))
+        .anyMatch(m -> m.startsWith("ENGINE GENERATIONS RUNNING LOW: generation 1991 of 2047, 56 starts or heals left"));
+    await(waiting + " runs on generation 1991", Duration.ofSeconds(60), () -> jdbc.sql("""
+        select count(*) from process_link where case_number = ? and process_instance_key is not null
+          and engine_generation = 1991""").param(waiting).query(Long.class).single() == 1);
     List<Long> backoffs = new ArrayList<>();
     for (int i = 1; i <= failures.size(); i++) {
       backoffs.add(supervisor.backoff(i).toMillis());

@@ -59,6 +59,8 @@ public class EmbeddedEngine implements AutoCloseable {
   private static final int PARTITION = 1;
   /** Keys per generation: 2^40 (a trillion), 2^11 generations before the partition's key space ends. */
   static final int GENERATION_SHIFT = 40;
+  /** The highest generation number keys can carry: 2 047 (51-bit keys, 2^40 keys a generation). */
+  public static final long LAST_GENERATION = (1L << (Protocol.KEY_BITS - GENERATION_SHIFT)) - 1;
 
   public record Settings(String host, int port, Path stateDir, long stateMemoryBytes, Duration truncateInterval,
       boolean keepRecords) {}
@@ -109,7 +111,7 @@ public class EmbeddedEngine implements AutoCloseable {
    * one. Returns when the gateway accepts requests and the stream processor runs.
    */
   public synchronized void start(long generation) {
-    if (generation < 1 || generation >= (1L << (Protocol.KEY_BITS - GENERATION_SHIFT))) {
+    if (generation < 1 || generation > LAST_GENERATION) {
       throw new IllegalArgumentException("engine generation out of range: " + generation);
     }
     stop();
