@@ -87,4 +87,30 @@ public class BoundsHealth {
       return Health.up().withDetails(d).build();
     };
   }
+
+  /**
+   * Component {@code auditTrail}: the last check of the anchors. DOWN (an alarm; not in readiness,
+   * the system still serves) when it found the trail changed.
+   */
+  @Bean
+  HealthIndicator auditTrailHealthIndicator(org.cardcase.audit.AuditAnchors anchors) {
+    return () -> {
+      org.cardcase.audit.AuditAnchors.Check c = anchors.lastCheck();
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("anchorFile", anchors.file().toAbsolutePath().toString());
+      if (c == null) {
+        d.put("lastCheck", "not yet (nightly, or GET /api/audit/anchors/check)");
+        return Health.up().withDetails(d).build();
+      }
+      d.put("lastCheck", c.at().toString());
+      d.put("anchors", c.anchors());
+      d.put("entries", c.entries());
+      if (!c.intact()) {
+        d.put("firstBrokenAnchor", c.firstBrokenAnchor());
+        d.put("problem", c.problem());
+        return Health.down().withDetails(d).build();
+      }
+      return Health.up().withDetails(d).build();
+    };
+  }
 }

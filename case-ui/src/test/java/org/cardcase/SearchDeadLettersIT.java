@@ -66,6 +66,18 @@ class SearchDeadLettersIT {
       assertThat(sys.json(rebuilt).get("reindexedCases").asInt()).isGreaterThanOrEqualTo(3);
       await("all found after the rebuild", () -> found(sys, good) && found(sys, bad) && found(sys, later));
       assertThat(sys.json(sys.get("/api/admin/search", ADMIN)).get("waiting").asLong()).isZero();
+
+      // every search is accounted for: who searched, for what (masked), how many found
+      String idNumber = id("11010519800102233");
+      assertThat(sys.json(sys.get("/api/cases?q=" + idNumber, SUPERVISOR)).size()).isEqualTo(1);
+      JsonNode searches = sys.json(sys.get("/api/audit/searches/supervisor", ADMIN));
+      JsonNode last = searches.get(searches.size() - 1);
+      assertThat(last.get("action").asText()).isEqualTo("CASES_SEARCHED");
+      assertThat(last.get("channel").asText()).isEqualTo("api");
+      assertThat(last.get("detail").get("query").asText()).isEqualTo(idNumber.substring(0, 6) + "********" + idNumber.substring(14));
+      assertThat(last.get("detail").get("hits").asInt()).isEqualTo(1);
+      assertThat(sys.count("select count(*) from audit_entry where detail::text like ?", "%" + idNumber + "%"))
+          .as("the ID number searched for is nowhere in the trail").isZero();
     }
   }
 

@@ -14,10 +14,18 @@ import org.springframework.web.bind.annotation.RestController;
 public class AuditApi {
   private final AuditTrail audit;
   private final CaseRepository cases;
+  private final org.cardcase.audit.AuditAnchors anchors;
 
-  public AuditApi(AuditTrail audit, CaseRepository cases) {
+  public AuditApi(AuditTrail audit, CaseRepository cases, org.cardcase.audit.AuditAnchors anchors) {
     this.audit = audit;
     this.cases = cases;
+    this.anchors = anchors;
+  }
+
+  /** Checks every anchor of the whole trail now (as the nightly check does); the outcome also goes to health. */
+  @GetMapping("/api/audit/anchors/check")
+  org.cardcase.audit.AuditAnchors.Check checkAnchors() {
+    return anchors.check();
   }
 
   @GetMapping("/api/audit/cases/{caseNumber}")
@@ -44,6 +52,12 @@ public class AuditApi {
   @GetMapping("/api/audit/calendar/{year}")
   List<AuditTrail.Entry> calendarYear(@PathVariable int year) {
     return audit.entries(org.cardcase.calendar.CalendarStore.subject(year));
+  }
+
+  /** What a staff member searched for (queries masked), newest last. */
+  @GetMapping("/api/audit/searches/{name}")
+  List<AuditTrail.Entry> searches(@PathVariable String name) {
+    return audit.entries(org.cardcase.search.CaseSearches.subject(name));
   }
 
   /** A staff account's or a channel's sign-in trail: locks, throttles, unlocks. */

@@ -13,7 +13,7 @@ import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
 import org.cardcase.casefile.CaseFiles;
 import org.cardcase.search.CaseHit;
-import org.cardcase.search.CaseIndex;
+import org.cardcase.search.CaseSearches;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -29,7 +29,7 @@ public class CaseApi {
   private final CardApplications service;
   private final CaseRepository cases;
   private final CaseFiles caseFiles;
-  private final CaseIndex index;
+  private final CaseSearches index;
   private final org.cardcase.cases.PersonalData personalData;
   private final org.cardcase.documents.CaseDocuments documents;
   private final org.cardcase.casefile.CaseAccess access;
@@ -49,7 +49,7 @@ public class CaseApi {
     cases.find(caseNumber).orElseThrow(() -> new CaseNotFound(caseNumber));
   }
 
-  public CaseApi(CardApplications service, CaseRepository cases, CaseFiles caseFiles, CaseIndex index,
+  public CaseApi(CardApplications service, CaseRepository cases, CaseFiles caseFiles, CaseSearches index,
       org.cardcase.cases.PersonalData personalData, org.cardcase.documents.CaseDocuments documents,
       org.cardcase.casefile.CaseAccess access, org.cardcase.access.Accounts accounts) {
     this.access = access;
@@ -88,11 +88,11 @@ public class CaseApi {
 
   /** Staff search across cases (name, case number, ID number), served by the search index; masked. */
   @GetMapping("/api/cases")
-  List<CaseHit> search(@RequestParam(defaultValue = "") String q) {
+  List<CaseHit> search(@RequestParam(defaultValue = "") String q, Principal staff) {
     if (q.length() > 100) {
       throw org.cardcase.shared.FieldErrors.of("q", "at most 100 characters");
     }
-    return index.search(q, 50);
+    return index.search(staff.getName(), "api", q, 50);
   }
 
   /**

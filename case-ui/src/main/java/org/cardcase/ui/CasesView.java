@@ -14,14 +14,14 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.List;
 import org.cardcase.search.CaseHit;
-import org.cardcase.search.CaseIndex;
+import org.cardcase.search.CaseSearches;
 
 /** All cases, newest first, searchable by name, case number or ID number. Personal data masked. */
 @Route(value = "", layout = MainLayout.class)
 @PageTitle("CardCase")
 @RolesAllowed({"CLERK", "SUPERVISOR", "ANALYST", "ADMIN"})
 public class CasesView extends VerticalLayout {
-  private final CaseIndex index;
+  private final CaseSearches index;
   private final Grid<CaseHit> grid = new Grid<>(CaseHit.class, false);
   private final TextField search = new TextField();
   private final Span status = new Span();
@@ -32,7 +32,7 @@ public class CasesView extends VerticalLayout {
   /** The files of the hits shown that this person may open; the rest are listed without a link. */
   private java.util.Set<String> openable = java.util.Set.of();
 
-  public CasesView(CaseIndex index, org.cardcase.casefile.CaseAccess access, Staff staff) {
+  public CasesView(CaseSearches index, org.cardcase.casefile.CaseAccess access, Staff staff) {
     this.index = index;
     this.access = access;
     this.staff = staff;
@@ -94,7 +94,7 @@ public class CasesView extends VerticalLayout {
 
   void refresh() {
     try {
-      List<CaseHit> hits = index.search(search.getValue(), 200);
+      List<CaseHit> hits = index.search(staff.person().name(), "workspace", search.getValue(), 200);
       openable = access.openable(hits.stream().map(CaseHit::caseNumber).toList(), staff.person());
       // no card among the hits: the column would only take room from the ones that say something
       cardColumn.setVisible(hits.stream().anyMatch(h -> !h.cardNumbersMasked().isEmpty()));

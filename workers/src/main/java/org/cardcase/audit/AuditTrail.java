@@ -20,7 +20,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The audit trail of every case and card: who did what, when, through which channel. Entries are
- * appended in the caller's transaction, chained by SHA-256, and written once per event key.
+ * appended in the caller's transaction, chained, and written once per event key. The chain is an
+ * HMAC-SHA256 under a key PostgreSQL does not hold ({@link AuditKeys}), so whoever can write the
+ * table cannot write a chain that verifies; entries written before the key (no {@code key_id}) keep
+ * their plain SHA-256 and are protected by the first keyed entry after them, and by the anchors
+ * ({@link AuditAnchors}).
  */
 @Component
 public class AuditTrail {
@@ -28,17 +32,25 @@ public class AuditTrail {
   private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   public record Entry(String subject, int seq, Instant at, String actor, String channel, String action,
-      Map<String, Object> detail, String prevHash, String hash) {}
+      Map<String, Object> detail, String prevHash, String hash, String keyId) {
+    /** An entry of the plain SHA-256 chain (written before the key, or by the history generator). */
+    public Entry(String subject, int seq, Instant at, String actor, String channel, String action,
+        Map<String, Object> detail, String prevHash, String hash) {
+      this(subject, seq, at, actor, channel, action, detail, prevHash, hash, null);
+    }
+  }
 
   /** The outcome of checking a subject's chain: intact, or the first entry that does not match. */
   public record Verification(boolean intact, int entries, Integer firstBrokenSeq, String problem) {}
 
   private final JdbcClient jdbc;
   private final Clock clock;
+  private final AuditKeys keys;
 
-  public AuditTrail(JdbcClient jdbc, Clock clock) {
+  public AuditTrail(JdbcClient jdbc, Clock clock, AuditKeys keys) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.keys = keys;
   }
 
   public static String ofCase(String caseNumber) {
@@ -64,11 +76,12 @@ public class AuditTrail {
     String prev = last.map(r -> (String) r.get("hash")).orElse(GENESIS);
     Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
     Map<String, Object> d = detail == null ? Map.of() : new TreeMap<>(detail);
-    String hash = hash(new Entry(subject, seq, at, actor, channel, action, d, prev, null));
+    String keyId = keys.currentId();
+    String hash = keys.mac(keyId, material(new Entry(subject, seq, at, actor, channel, action, d, prev, null, keyId)));
     jdbc.sql("""
-        insert into audit_entry (subject, seq, at, actor, channel, action, detail, event_key, prev_hash, hash)
-        values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)""")
-        .params(subject, seq, Timestamp.from(at), actor, channel, action, json(d), eventKey, prev, hash).update();
+        insert into audit_entry (subject, seq, at, actor, channel, action, detail, event_key, prev_hash, hash, key_id)
+        values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)""")
+        .params(subject, seq, Timestamp.from(at), actor, channel, action, json(d), eventKey, prev, hash, keyId).update();
     return true;
   }
 
@@ -94,7 +107,7 @@ public class AuditTrail {
     return jdbc.sql("select * from audit_entry where subject = ? order by seq").param(subject)
         .query((rs, i) -> new Entry(rs.getString("subject"), rs.getInt("seq"), rs.getTimestamp("at").toInstant(),
             rs.getString("actor"), rs.getString("channel"), rs.getString("action"), read(rs.getString("detail")),
-            rs.getString("prev_hash"), rs.getString("hash")))
+            rs.getString("prev_hash"), rs.getString("hash"), rs.getString("key_id")))
         .list();
   }
 
@@ -103,6 +116,7 @@ public class AuditTrail {
     List<Entry> entries = entries(subject);
     String prev = GENESIS;
     int expectedSeq = 1;
+    boolean keyed = false;
     for (Entry e : entries) {
       if (e.seq() != expectedSeq) {
         return new Verification(false, entries.size(), expectedSeq, "entry " + expectedSeq + " is missing");
@@ -110,8 +124,25 @@ public class AuditTrail {
       if (!e.prevHash().equals(prev)) {
         return new Verification(false, entries.size(), e.seq(), "entry " + e.seq() + " does not follow the entry before it");
       }
-      if (!hash(e).equals(e.hash())) {
-        return new Verification(false, entries.size(), e.seq(), "entry " + e.seq() + " was changed after it was written");
+      if (e.keyId() == null) {
+        if (keyed || e.at().isAfter(keys.keyedSince())) {
+          // a plain hash after keyed entries, or dated after the key came: written again without the key
+          return new Verification(false, entries.size(), e.seq(), "entry " + e.seq()
+              + " has no key signature although it was written after the key was introduced: the trail was rewritten");
+        }
+        if (!hash(e).equals(e.hash())) {
+          return new Verification(false, entries.size(), e.seq(), "entry " + e.seq() + " was changed after it was written");
+        }
+      } else {
+        if (!keys.knows(e.keyId())) {
+          return new Verification(false, entries.size(), e.seq(), "entry " + e.seq() + " is signed with key " + e.keyId()
+              + ", which this installation does not hold");
+        }
+        if (!MessageDigest.isEqual(keys.mac(e.keyId(), material(e)).getBytes(StandardCharsets.US_ASCII),
+            e.hash().getBytes(StandardCharsets.US_ASCII))) {
+          return new Verification(false, entries.size(), e.seq(), "entry " + e.seq() + " was changed after it was written");
+        }
+        keyed = true;
       }
       prev = e.hash();
       expectedSeq++;
@@ -119,13 +150,17 @@ public class AuditTrail {
     return new Verification(true, entries.size(), null, null);
   }
 
-  /** The chain hash of an entry (also what the history generator writes, so generated trails verify). */
-  public static String hash(Entry e) {
-    String material = String.join("\u001f", e.prevHash(), e.subject(), Integer.toString(e.seq()),
+  /** What an entry's hash covers: the previous hash and every field. */
+  static String material(Entry e) {
+    return String.join("\u001f", e.prevHash(), e.subject(), Integer.toString(e.seq()),
         e.at().truncatedTo(ChronoUnit.MICROS).toString(), e.actor(), String.valueOf(e.channel()), e.action(),
         json(new TreeMap<>(e.detail())));
+  }
+
+  /** The plain SHA-256 chain hash of an entry (entries before the key; what the history generator writes). */
+  public static String hash(Entry e) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(material(e).getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException ex) {
       throw new IllegalStateException(ex);
     }

@@ -18,7 +18,7 @@ class AuditTrailTest {
   @BeforeAll
   static void start() {
     jdbc = TestDatabase.jdbc();
-    audit = new AuditTrail(jdbc, Clock.systemUTC());
+    audit = new AuditTrail(jdbc, Clock.systemUTC(), org.cardcase.audit.TestAuditKeys.KEYS);
   }
 
   @Test
@@ -68,6 +68,49 @@ class AuditTrailTest {
       assertThat(audit.verify(s2).problem()).contains("missing");
     } finally {
       jdbc.sql("alter table audit_entry enable trigger audit_entry_append_only").update();
+    }
+  }
+
+  @Test
+  void aChainRewrittenWithoutTheKeyIsDetected() {
+    String s = AuditTrail.ofCase("SC-A5");
+    for (int i = 1; i <= 3; i++) {
+      audit.append(s, "k" + i, "clerk", null, "TASK_COMPLETED", Map.of("n", i));
+    }
+    assertThat(audit.entries(s)).allSatisfy(e -> assertThat(e.keyId()).isEqualTo(TestAuditKeys.KEYS.currentId()));
+    jdbc.sql("alter table audit_entry disable trigger audit_entry_append_only").update();
+    try {
+      // whoever can write the table changes entry 2 and computes the chain again from there, as
+      // plain SHA-256 (all a SHA-256 chain needed) and as an HMAC under a key of their own
+      jdbc.sql("update audit_entry set detail = '{\"n\": 99}' where subject = ? and seq = 2").param(s).update();
+      rehash(s, null);
+      AuditTrail.Verification plain = audit.verify(s);
+      assertThat(plain.intact()).isFalse();
+      assertThat(plain.firstBrokenSeq()).isEqualTo(1);
+      assertThat(plain.problem()).contains("rewritten");
+
+      AuditKeys theirs = new AuditKeys(java.util.Base64.getEncoder().encodeToString("someone else's key of 32 bytes!!".getBytes()), "", "");
+      rehash(s, theirs);
+      AuditTrail.Verification keyed = audit.verify(s);
+      assertThat(keyed.intact()).isFalse();
+      assertThat(keyed.problem()).contains("does not hold");
+      jdbc.sql("update audit_entry set key_id = ? where subject = ?").params(TestAuditKeys.KEYS.currentId(), s).update();
+      assertThat(audit.verify(s).problem()).isEqualTo("entry 1 was changed after it was written");
+    } finally {
+      jdbc.sql("alter table audit_entry enable trigger audit_entry_append_only").update();
+    }
+  }
+
+  /** Recomputes every hash of the subject's chain: plain SHA-256 (keys null) or under the keys given. */
+  private static void rehash(String subject, AuditKeys with) {
+    String prev = AuditTrail.GENESIS;
+    for (AuditTrail.Entry e : audit.entries(subject)) {
+      AuditTrail.Entry again = new AuditTrail.Entry(e.subject(), e.seq(), e.at(), e.actor(), e.channel(), e.action(), e.detail(),
+          prev, null, with == null ? null : with.currentId());
+      String hash = with == null ? AuditTrail.hash(again) : with.mac(with.currentId(), AuditTrail.material(again));
+      jdbc.sql("update audit_entry set prev_hash = ?, hash = ?, key_id = ? where subject = ? and seq = ?")
+          .params(prev, hash, again.keyId(), subject, e.seq()).update();
+      prev = hash;
     }
   }
 }

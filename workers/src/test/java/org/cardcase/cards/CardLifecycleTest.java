@@ -19,7 +19,7 @@ class CardLifecycleTest {
 
   @BeforeAll
   static void setUp() {
-    audit = new AuditTrail(TestDatabase.jdbc(), Clock.systemUTC());
+    audit = new AuditTrail(TestDatabase.jdbc(), Clock.systemUTC(), org.cardcase.audit.TestAuditKeys.KEYS);
     cards = new CardLifecycle(TestDatabase.jdbc(), audit, new CaseRepository(TestDatabase.jdbc(), audit), Clock.systemUTC());
     tx = TestDatabase.tx();
   }

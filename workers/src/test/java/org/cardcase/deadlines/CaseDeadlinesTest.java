@@ -40,7 +40,7 @@ class CaseDeadlinesTest {
   @BeforeAll
   static void setUp() {
     jdbc = TestDatabase.jdbc();
-    audit = new AuditTrail(jdbc, CLOCK);
+    audit = new AuditTrail(jdbc, CLOCK, org.cardcase.audit.TestAuditKeys.KEYS);
     List<CalendarStore.YearChanged> changed = new ArrayList<>();
     calendar = new CalendarStore(jdbc, TestDatabase.tx(), audit, changed);
     ProcessLinks links = new ProcessLinks(jdbc, new ObjectMapper());
