@@ -29,8 +29,8 @@ public class CaseIndex {
         "status": {"type": "keyword"},
         "currentStep": {"type": "keyword"},
         "channel": {"type": "keyword"},
-        "applicantName": {"type": "text", "analyzer": "standard", "store": false},
-        "idNumber": {"type": "keyword"},
+        "nameToken": {"type": "keyword"},
+        "idNumberToken": {"type": "keyword"},
         "applicantNameMasked": {"type": "keyword", "index": false},
         "idNumberMasked": {"type": "keyword", "index": false},
         "phoneMasked": {"type": "keyword", "index": false},
@@ -38,7 +38,7 @@ public class CaseIndex {
         "createdAt": {"type": "date"},
         "updatedAt": {"type": "date"},
         "closed": {"type": "boolean"},
-        "cardNumbers": {"type": "keyword"},
+        "cardNumberTokens": {"type": "keyword"},
         "cardNumbersMasked": {"type": "keyword", "index": false},
         "closedAt": {"type": "date"},
         "cycleWorkingDays": {"type": "integer"}
@@ -63,16 +63,20 @@ public class CaseIndex {
         "late": {"type": "boolean"}
       }}""";
   /** Bumped when a mapping changes: new indices are created and filled from PostgreSQL. */
-  static final String VERSION = "v5";
+  static final String VERSION = "v6";
 
   private final ElasticsearchClient es;
+  private final SearchTokens tokens;
+  private final String prefix;
   private final String index;
   private final String taskIndex;
   private final String visitIndex;
 
-  public CaseIndex(ElasticsearchClient es,
+  public CaseIndex(SearchTokens tokens, ElasticsearchClient es,
       @org.springframework.beans.factory.annotation.Value("${cardcase.search.index-prefix:cardcase}") String indexPrefix) {
     this.es = es;
+    this.tokens = tokens;
+    this.prefix = indexPrefix;
     this.index = indexPrefix + "-cases-" + VERSION;
     this.taskIndex = indexPrefix + "-tasks-" + VERSION;
     this.visitIndex = indexPrefix + "-visits-" + VERSION;
@@ -80,6 +84,10 @@ public class CaseIndex {
 
   public String name() {
     return index;
+  }
+
+  public SearchTokens tokens() {
+    return tokens;
   }
 
   public String taskIndexName() {
@@ -94,7 +102,32 @@ public class CaseIndex {
   public boolean createIfMissing() {
     boolean cases = createIfMissing(index, MAPPING);
     boolean tasks = createIfMissing(taskIndex, TASK_MAPPING);
-    return createIfMissing(visitIndex, VISIT_MAPPING) | tasks | cases;
+    boolean created = createIfMissing(visitIndex, VISIT_MAPPING) | tasks | cases;
+    if (created) {
+      dropOlderVersions();
+    }
+    return created;
+  }
+
+  /**
+   * Deletes the indices of earlier versions: they are filled again from PostgreSQL under the new
+   * version, and an earlier one may hold what this one must not (v5 and before: names and ID
+   * numbers in plain).
+   */
+  private void dropOlderVersions() {
+    try {
+      java.util.Set<String> found = es.indices().get(g -> g.index(prefix + "-*").ignoreUnavailable(true).allowNoIndices(true))
+          .result().keySet();
+      List<String> older = found.stream()
+          .filter(n -> n.matches(java.util.regex.Pattern.quote(prefix) + "-(cases|tasks|visits)-v\\d+"))
+          .filter(n -> !n.equals(index) && !n.equals(taskIndex) && !n.equals(visitIndex)).toList();
+      if (!older.isEmpty()) {
+        es.indices().delete(d -> d.index(older));
+        org.slf4j.LoggerFactory.getLogger(CaseIndex.class).warn("search indices of an earlier version deleted: {}", older);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private boolean createIfMissing(String name, String mapping) {
@@ -239,17 +272,23 @@ public class CaseIndex {
     return s.length() > 2000 ? s.substring(0, 2000) + "…" : s;
   }
 
-  /** Cases matching a name, case number or ID number; newest first when the query is empty. */
+  /**
+   * Cases matching a full name, a case number (or its beginning), an ID number or a card number;
+   * newest first when the query is empty. Names and numbers are matched by their tokens: exactly,
+   * the whole name or the whole number (the index cannot do parts of what it does not hold).
+   */
   public List<CaseHit> search(String text, int size) {
     String q = text == null ? "" : text.strip();
     String upper = q.toUpperCase(Locale.ROOT);
+    String number = tokens.number(q);
+    String name = tokens.name(q);
     // named queries tell which field matched, so the screen can highlight it without unmasking it
     Query query = q.isEmpty() ? Query.of(x -> x.matchAll(m -> m)) : Query.of(x -> x.bool(b -> b
-        .should(s -> s.match(m -> m.field("applicantName").query(q).operator(Operator.And).queryName("name")))
+        .should(s -> s.term(t -> t.field("nameToken").value(name).boost(3f).queryName("name")))
         .should(s -> s.term(t -> t.field("caseNumber").value(upper).boost(5f).queryName("caseNumber")))
         .should(s -> s.prefix(p -> p.field("caseNumber").value(upper).queryName("caseNumber")))
-        .should(s -> s.term(t -> t.field("idNumber").value(upper).boost(5f).queryName("idNumber")))
-        .should(s -> s.term(t -> t.field("cardNumbers").value(upper).boost(5f).queryName("cardNumber")))
+        .should(s -> s.term(t -> t.field("idNumberToken").value(number).boost(5f).queryName("idNumber")))
+        .should(s -> s.term(t -> t.field("cardNumberTokens").value(number).boost(5f).queryName("cardNumber")))
         .minimumShouldMatch("1")));
     try {
       SearchResponse<CaseDocument> r = es.search(s -> s.index(index).query(query).size(size)

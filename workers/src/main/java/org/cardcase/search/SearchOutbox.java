@@ -195,7 +195,7 @@ public class SearchOutbox {
       org.cardcase.calendar.WorkingDayCalendar days = calendar.current();
       List<org.cardcase.tasks.TaskStore.TaskHistory> history = tasks.history(numbers);
       CaseIndex.Outcome outcome = index.indexEach(
-          found.stream().map(c -> CaseDocument.of(c, cardNumbers.getOrDefault(c.caseNumber(), List.of()), days)).toList(),
+          found.stream().map(c -> CaseDocument.of(c, cardNumbers.getOrDefault(c.caseNumber(), List.of()), days, index.tokens())).toList(),
           history.stream().filter(t -> byNumber.containsKey(t.caseNumber()))
               .map(t -> TaskDocument.of(t, byNumber.get(t.caseNumber()))).toList(),
           visitDocuments(cases.visits(numbers), byNumber, days, history, deadlines.ofCases(numbers)));

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * per clerk; and the tasks behind a number.
  */
 class SlaDashboardTest {
+  static final SearchTokens TOKENS = new SearchTokens(java.util.Base64.getEncoder().encodeToString(new byte[32]), "", "");
   /** Wednesday 2 December 2026, 10:00 in China. */
   static final Instant NOW = china(2026, 12, 2, 10, 0);
   static EmbeddedElasticsearch node;
@@ -54,7 +55,7 @@ class SlaDashboardTest {
     }
     rest = RestClient.builder(HttpHost.create(node.url())).build();
     ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    CaseIndex index = new CaseIndex(new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(mapper))), "dash");
+    CaseIndex index = new CaseIndex(TOKENS, new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(mapper))), "dash");
     index.createIfMissing();
     WorkingDayCalendar calendar = WorkingDayCalendar.official();
     dashboard = new SlaDashboard(rest, index, () -> calendar);
@@ -77,8 +78,8 @@ class SlaDashboardTest {
     // finished last week after its deadline
     tasks.add(TaskDocument.of(new TaskHistory(6, "D", "formal-report", "loss-report", "card-centre", "clerk2", "COMPLETED",
         china(2026, 11, 20, 9, 0), china(2026, 11, 24, 17, 30), null, china(2026, 11, 25, 10, 0), "clerk2"), d));
-    index.index(List.of(CaseDocument.of(a, List.of(), calendar), CaseDocument.of(b, List.of(), calendar),
-        CaseDocument.of(c, List.of(), calendar), CaseDocument.of(d, List.of(), calendar)), tasks, visits(a, b, c));
+    index.index(List.of(CaseDocument.of(a, List.of(), calendar, TOKENS), CaseDocument.of(b, List.of(), calendar, TOKENS),
+        CaseDocument.of(c, List.of(), calendar, TOKENS), CaseDocument.of(d, List.of(), calendar, TOKENS)), tasks, visits(a, b, c));
     rest.performRequest(new Request("POST", "/_refresh"));
   }
 
@@ -166,7 +167,7 @@ class SlaDashboardTest {
   @Test
   void theForecastFlagsCasesGivenLessTimeThanTheirStepUsuallyTakesAndSaysWhy() throws Exception {
     WorkingDayCalendar cal = WorkingDayCalendar.official();
-    CaseIndex fc = new CaseIndex(new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(
+    CaseIndex fc = new CaseIndex(TOKENS, new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(
         new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)))), "fc");
     fc.createIfMissing();
     SlaDashboard forecasts = new SlaDashboard(rest, fc, () -> cal);
@@ -228,7 +229,7 @@ class SlaDashboardTest {
   }
 
   static SlaDashboard forecastsOn(String prefix, List<StepVisitDocument> visits, WorkingDayCalendar cal) throws Exception {
-    CaseIndex fc = new CaseIndex(new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(
+    CaseIndex fc = new CaseIndex(TOKENS, new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(
         new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)))), prefix);
     fc.createIfMissing();
     fc.index(List.of(), List.of(), visits);
@@ -287,6 +288,37 @@ class SlaDashboardTest {
     assertThat(forecasts.forecast("RCC", "wait-card-produced", "RCC", today, cal.deadline(today, 10), NOW).orElseThrow()
         .medianWorkingDays()).isEqualTo(12.0);
     assertThat(forecasts.forecast("BOC", "wait-card-produced", "BOC", today, cal.deadline(today, 10), NOW)).isEmpty();
+  }
+
+  @Test
+  void theIndexHoldsNoPlainPersonalDataAndStillFindsByWholeNameIdAndCardNumber() throws Exception {
+    CaseRecord c = new CaseRecord("SCPRIV0001", "CARD_APPLICATION", org.cardcase.cases.CaseStatus.RECEIVED, "compare-photos",
+        "web-portal", "欧阳娜娜", "11010519800101231X", "FEMALE", "13912345678", "ICBC", NOW, NOW, null);
+    // an index of its own, so the dashboard's figures stay those of its history
+    CaseIndex caseIndex = new CaseIndex(TOKENS, new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(
+        new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)))), "priv");
+    // an index of an earlier version, which held names and ID numbers in plain, is dropped
+    rest.performRequest(new org.elasticsearch.client.Request("PUT", "/priv-cases-v5"));
+    caseIndex.createIfMissing();
+    assertThat(rest.performRequest(new org.elasticsearch.client.Request("HEAD", "/priv-cases-v5")).getStatusLine().getStatusCode())
+        .isEqualTo(404);
+    caseIndex.index(List.of(CaseDocument.of(c, List.of("A87654321"), WorkingDayCalendar.official(), TOKENS)));
+    rest.performRequest(new org.elasticsearch.client.Request("POST", "/" + caseIndex.name() + "/_refresh"));
+    String raw = new String(rest.performRequest(new org.elasticsearch.client.Request("GET",
+        "/" + caseIndex.name() + "/_doc/SCPRIV0001")).getEntity().getContent().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    // what anyone who can read the index sees: no name, ID number, phone or card number in full
+    assertThat(raw).contains("SCPRIV0001").contains("欧***").contains("110105********231X").contains("139****5678")
+        .doesNotContain("欧阳娜娜").doesNotContain("阳娜").doesNotContain("11010519800101231X").doesNotContain("19800101")
+        .doesNotContain("13912345678").doesNotContain("A87654321");
+    // found by the whole name (spaces and case aside), the whole ID number (x or X), the card number
+    assertThat(caseIndex.search("欧阳 娜娜", 10)).extracting(CaseHit::caseNumber).containsExactly("SCPRIV0001");
+    assertThat(caseIndex.search("11010519800101231x", 10)).singleElement()
+        .satisfies(h -> assertThat(h.matched()).containsExactly("idNumber"));
+    assertThat(caseIndex.search("a87654321", 10)).extracting(CaseHit::caseNumber).containsExactly("SCPRIV0001");
+    assertThat(caseIndex.search("SCPRIV", 10)).extracting(CaseHit::caseNumber).containsExactly("SCPRIV0001");
+    // the honest limit: a part of a name or number is not found (the index does not hold the parts)
+    assertThat(caseIndex.search("娜娜", 10)).isEmpty();
+    assertThat(caseIndex.search("110105198001", 10)).isEmpty();
   }
 
   static CaseRecord withBank(CaseRecord c, String bank) {
