@@ -207,8 +207,10 @@ public final class AdminCommand {
       env.getPropertySources().addFirst(new MapPropertySource("cardcase-admin-running-postgres", Map.of(
           "cardcase.postgres.mode", "external",
           "spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + port + "/" + database,
-          "spring.datasource.username", "postgres",
-          "spring.datasource.password", "")));
+          // the schema's owner (it may also run a migration the running application did not have)
+          "spring.datasource.username", org.cardcase.infra.postgres.DatabaseRoles.OWNER,
+          "spring.datasource.password", org.cardcase.infra.postgres.DatabaseRoles.of(
+              Path.of(env.getProperty("cardcase.data-dir", "data"))).password(org.cardcase.infra.postgres.DatabaseRoles.OWNER))));
     }
   }
 }

@@ -74,8 +74,16 @@ public final class HistoryGenerator {
   }
 
   /** Writes the history into a running system and waits until the engine and the index have taken it in. */
+  /** The audit keys of the installation being filled (its data directory's key file), or null. */
+  static volatile org.cardcase.audit.AuditKeys signingKeys;
+
+  static void useKeysOf(java.nio.file.Path dataDir) {
+    signingKeys = new org.cardcase.audit.AuditKeys("", "", dataDir.toString());
+  }
+
   static Summary fill(RunningSystem sys, int n, int open) throws Exception {
     long t = System.nanoTime();
+    useKeysOf(sys.dataDir);
     HistoryGenerator g = new HistoryGenerator(new Random(n), WorkingDayCalendar.official(), Instant.now());
     try (Connection c = sys.db()) {
       c.setAutoCommit(false);
@@ -229,9 +237,13 @@ public final class HistoryGenerator {
       seq++;
       Map<String, Object> detail = new TreeMap<>(a.detail());
       Instant at = a.at().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
-      String hash = AuditTrail.hash(new AuditTrail.Entry(subject, seq, at, a.actor(), a.channel(), a.action(), detail, prev, null));
+      // signed with the installation's audit key, as the application signs (plain SHA-256 without one)
+      org.cardcase.audit.AuditKeys keys = signingKeys;
+      String keyId = keys == null ? null : keys.currentId();
+      AuditTrail.Entry e = new AuditTrail.Entry(subject, seq, at, a.actor(), a.channel(), a.action(), detail, prev, null, keyId);
+      String hash = keys == null ? AuditTrail.hash(e) : keys.mac(keyId, AuditTrail.material(e));
       row(rows, subject, seq, ts(at), a.actor(), a.channel(), a.action(), CANONICAL.writeValueAsString(detail), a.eventKey(), prev,
-          hash);
+          hash, keyId);
       prev = hash;
     }
   }
@@ -258,7 +270,7 @@ public final class HistoryGenerator {
     for (int k = 1; k <= count; k++) {
       chain(rows, AuditTrail.ofCase(prefix + String.format("%08d", k)), entries);
     }
-    copy(c.unwrap(PGConnection.class), "audit_entry (subject, seq, at, actor, channel, action, detail, event_key, prev_hash, hash)", rows);
+    copy(c.unwrap(PGConnection.class), "audit_entry (subject, seq, at, actor, channel, action, detail, event_key, prev_hash, hash, key_id)", rows);
   }
 
   private static void addVisit(java.sql.PreparedStatement visit, String cn, String step, Instant entered, Instant left)
@@ -414,7 +426,7 @@ public final class HistoryGenerator {
     copy(pg, "case_deadline (case_number, name, start_at, working_days, due_at, provisional, updated_at)", deadlineRows);
     copy(pg, "human_task (id, case_number, element_id, wait_seq, job_key, form_key, candidate_group, assignee, state, due_at, result,"
         + " completed_by, created_at, completed_at, case_type, case_channel, process_id, claimed_at)", taskRows);
-    copy(pg, "audit_entry (subject, seq, at, actor, channel, action, detail, event_key, prev_hash, hash)", auditRows);
+    copy(pg, "audit_entry (subject, seq, at, actor, channel, action, detail, event_key, prev_hash, hash, key_id)", auditRows);
     copy(pg, "process_link (case_number, bpmn_process_id, variables, started_at, ended_at, updated_at)", linkRows);
     copy(pg, "card (card_id, case_number, holder_id_number, holder_name, issuing_bank, card_number, medical_insurance_number, state,"
         + " created_at, updated_at)", cardRows);

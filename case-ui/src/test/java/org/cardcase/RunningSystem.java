@@ -210,7 +210,9 @@ public final class RunningSystem implements AutoCloseable {
   }
 
   Connection db() throws SQLException {
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/cardcase", "postgres", "");
+    // the superuser, with the password the application made for it: tests change what the application may not
+    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/cardcase", "postgres",
+        org.cardcase.infra.postgres.DatabaseRoles.of(dataDir).password("postgres"));
   }
 
   long count(String sql, Object... params) throws SQLException {

@@ -23,6 +23,7 @@ public final class ScaleBenchmark {
     int clients = 16;
     try (RunningSystem sys = new RunningSystem("bench-scale").jvm(List.of())) {
       sys.start();
+      HistoryGenerator.useKeysOf(sys.dataDir); // clones' trails signed as the application signs
       // warm up, and one template case for each wait state
       ThroughputBenchmark.send(sys, ThroughputBenchmark.applications(0, 100), clients, new ConcurrentLinkedQueue<>());
       String clerk = Scenarios.created(sys.post("/api/applications", Scenarios.PORTAL,

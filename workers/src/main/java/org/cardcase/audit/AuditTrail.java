@@ -53,6 +53,13 @@ public class AuditTrail {
     this.keys = keys;
   }
 
+  private org.springframework.transaction.support.TransactionTemplate tx;
+
+  @org.springframework.beans.factory.annotation.Autowired(required = false)
+  void setTransactions(org.springframework.transaction.PlatformTransactionManager transactions) {
+    this.tx = new org.springframework.transaction.support.TransactionTemplate(transactions);
+  }
+
   public static String ofCase(String caseNumber) {
     return "case:" + caseNumber;
   }
@@ -62,6 +69,16 @@ public class AuditTrail {
    * transaction that makes the change it records.
    */
   public boolean append(String subject, String eventKey, String actor, String channel, String action,
+      Map<String, Object> detail) {
+    if (tx != null && !org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+      // called outside a transaction (a lookup that only reads): the lock below lasts only as long
+      // as a transaction, so take one, or two appends to one trail at once would both take seq n
+      return Boolean.TRUE.equals(tx.execute(s -> appendLocked(subject, eventKey, actor, channel, action, detail)));
+    }
+    return appendLocked(subject, eventKey, actor, channel, action, detail);
+  }
+
+  private boolean appendLocked(String subject, String eventKey, String actor, String channel, String action,
       Map<String, Object> detail) {
     // one writer per subject at a time, so sequence numbers and the chain stay linear
     jdbc.sql("select pg_advisory_xact_lock(hashtext(?))").param(subject).query().singleRow();
@@ -151,7 +168,7 @@ public class AuditTrail {
   }
 
   /** What an entry's hash covers: the previous hash and every field. */
-  static String material(Entry e) {
+  public static String material(Entry e) {
     return String.join("\u001f", e.prevHash(), e.subject(), Integer.toString(e.seq()),
         e.at().truncatedTo(ChronoUnit.MICROS).toString(), e.actor(), String.valueOf(e.channel()), e.action(),
         json(new TreeMap<>(e.detail())));

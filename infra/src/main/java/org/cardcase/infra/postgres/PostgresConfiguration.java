@@ -5,7 +5,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -42,41 +41,70 @@ public class PostgresConfiguration {
     Files.createDirectories(dataDir.getParent());
     StaleProcess.stopIfRunning(dataDir.resolve("postmaster.pid"), "PostgreSQL", Duration.ofSeconds(30));
     long started = System.nanoTime();
+    DatabaseRoles roles = DatabaseRoles.of(props.getDataDir());
+    String database = props.getPostgres().getDatabase();
+    if (!database.matches("[a-z_][a-z0-9_]*")) {
+      throw new IllegalArgumentException("cardcase.postgres.database must be a plain lower-case name");
+    }
     EmbeddedPostgres pg = EmbeddedPostgres.builder()
         .setDataDirectory(dataDir)
         .setCleanDataDirectory(false)
         .setPort(props.getPostgres().getPort())
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", "60")
+        .setServerConfig("password_encryption", "scram-sha-256")
+        // the start-up check connects as the superuser: with its password once authentication is on
+        .setConnectConfig("password", roles.password(DatabaseRoles.SUPERUSER))
         .setPGStartupWait(Duration.ofSeconds(60))
         .start();
-    log.info("PostgreSQL started on 127.0.0.1:{} with data in {} ({} ms)",
-        pg.getPort(), dataDir, (System.nanoTime() - started) / 1_000_000);
-    createDatabaseIfMissing(pg, props.getPostgres().getDatabase());
+    try {
+      roles.apply(pg.getPort(), database, dataDir);
+    } catch (SQLException e) {
+      pg.close();
+      throw new IllegalStateException("could not set up the database roles: " + e.getMessage(), e);
+    }
+    log.info("PostgreSQL started on 127.0.0.1:{} with data in {} ({} ms); the application connects as {}, migrations run as {}",
+        pg.getPort(), dataDir, (System.nanoTime() - started) / 1_000_000, DatabaseRoles.APP, DatabaseRoles.OWNER);
     return pg;
   }
 
+  @Bean
+  DatabaseRoles databaseRoles(InfraProperties props) {
+    return DatabaseRoles.of(props.getDataDir());
+  }
+
+  /** The application's pool: the role that reads and writes rows and owns nothing. */
   @Bean(destroyMethod = "close")
-  DataSource dataSource(EmbeddedPostgres pg, InfraProperties props) {
+  DataSource dataSource(EmbeddedPostgres pg, InfraProperties props, DatabaseRoles roles) {
     HikariDataSource ds = new HikariDataSource();
-    ds.setJdbcUrl(pg.getJdbcUrl("postgres", props.getPostgres().getDatabase()));
+    ds.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + props.getPostgres().getDatabase());
+    ds.setUsername(DatabaseRoles.APP);
+    ds.setPassword(roles.password(DatabaseRoles.APP));
     ds.setPoolName("cardcase");
     ds.setMaximumPoolSize(16);
     return ds;
   }
 
-  private static void createDatabaseIfMissing(EmbeddedPostgres pg, String database) {
-    if (!database.matches("[a-z_][a-z0-9_]*")) {
-      throw new IllegalArgumentException("cardcase.postgres.database must be a plain lower-case name");
-    }
-    try (Connection c = pg.getPostgresDatabase().getConnection();
-        var exists = c.prepareStatement("select 1 from pg_database where datname = ?")) {
-      exists.setString(1, database);
-      if (!exists.executeQuery().next()) {
-        c.createStatement().execute("create database " + database);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not create database " + database, e);
-    }
+  /** Migrations run as the owner of the schema, and give the application its rights on what they make. */
+  @Bean
+  org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer ownerMigrates(EmbeddedPostgres pg, InfraProperties props,
+      DatabaseRoles roles) {
+    return c -> c.dataSource("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + props.getPostgres().getDatabase(),
+        DatabaseRoles.OWNER, roles.password(DatabaseRoles.OWNER))
+        .callbacks(new org.flywaydb.core.api.callback.BaseCallback() {
+          @Override
+          public boolean supports(org.flywaydb.core.api.callback.Event event, org.flywaydb.core.api.callback.Context context) {
+            return event == org.flywaydb.core.api.callback.Event.AFTER_MIGRATE;
+          }
+
+          @Override
+          public void handle(org.flywaydb.core.api.callback.Event event, org.flywaydb.core.api.callback.Context context) {
+            try (java.sql.Statement st = context.getConnection().createStatement()) {
+              DatabaseRoles.grants(st);
+            } catch (SQLException e) {
+              throw new IllegalStateException("granting the application's rights: " + e.getMessage(), e);
+            }
+          }
+        });
   }
 }
