@@ -30,8 +30,8 @@ class ServicesIT {
   @Test
   void lossReissueVoucherFamilyAndChildCard() throws Exception {
     // the centre's own family rules (the guides make neither): relationships narrowed, the child on the parent's register
-    try (RunningSystem sys = new RunningSystem("services").with("--cardcase.simulators.bank.produce-after=1s",
-        "--cardcase.family.relationships=SPOUSE,CHILD,PARENT", "--cardcase.family.child-on-parents-household-register=true")) {
+    try (RunningSystem sys = new RunningSystem("services").with("--cardcase.simulators.bank.produce-after=1s")
+        .with("--cardcase.family.relationships=SPOUSE,CHILD,PARENT").with("--cardcase.family.child-on-parents-household-register=true")) {
       sys.start();
       // a holder with an active card (the registry simulator matches 999 clearly; the bank makes the card)
       String holder = id("11010519800101999");
