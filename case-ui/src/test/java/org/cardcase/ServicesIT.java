@@ -25,10 +25,13 @@ class ServicesIT {
   static final String SERVICE_LINE = "12333:12333-demo";
   static final String COUNTER = "counter:counter-demo";
   static final String HOSPITAL = "hospital:hospital-demo";
+  static final String NHSA_APP = "nhsa-app:nhsa-app-demo";
 
   @Test
   void lossReissueVoucherFamilyAndChildCard() throws Exception {
-    try (RunningSystem sys = new RunningSystem("services").with("--cardcase.simulators.bank.produce-after=1s")) {
+    // the centre's own family rules (the guides make neither): relationships narrowed, the child on the parent's register
+    try (RunningSystem sys = new RunningSystem("services").with("--cardcase.simulators.bank.produce-after=1s")
+        .with("--cardcase.family.relationships=SPOUSE,CHILD,PARENT").with("--cardcase.family.child-on-parents-household-register=true")) {
       sys.start();
       // a holder with an active card (the registry simulator matches 999 clearly; the bank makes the card)
       String holder = id("11010519800101999");
@@ -126,26 +129,31 @@ class ServicesIT {
       assertThat(sys.json(early).get("error").asText()).contains("collected from " + a.get("pickupDate").asText());
       assertThat(sys.json(sys.get("/api/vouchers/" + certificate, HOSPITAL)).get("valid").asBoolean()).isTrue();
 
-      // family binding through the web portal, with the enrolment's social security numbers (not the ID numbers)
+      // family binding through the web portal (guide 000 §1): the member's social insurance computer number (the
+      // enrolment's own number), the member's ID number and the relationship; a "social security number" is the ID number
       String spouse = id("11010519820202020");
-      String holderSsn = org.cardcase.simulators.InsuredPersonsSimulator.numberFor(holder);
+      String holderSsn = holder;
       String spouseSsn = org.cardcase.simulators.InsuredPersonsSimulator.numberFor(spouse);
       String bind = """
           {"holderIdNumber":"%s","holderSocialSecurityNumber":"%s","holderName":"狄云","phone":"13800000000",
-           "memberIdNumber":"%s","memberSocialSecurityNumber":"%s","memberName":"戚芳","memberPhone":"13800000001","relationship":"%s"}""";
+           "memberIdNumber":"%s","memberComputerNumber":"%s","memberName":"戚芳","memberPhone":"13800000001","relationship":"%s"}""";
       // the family account is the holder's: a binding, like a listing, needs the holder's assertion
       assertRefused(sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE")), "MISSING");
       assertRefused(sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE"), ASSERTION,
           assertion(sys, "web-portal", spouse, "WEB_LOGIN")), "OTHER_PERSON");
-      HttpResponse<String> idAsSsn = sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holder, spouse, spouseSsn, "SPOUSE"),
+      HttpResponse<String> numberAsSsn = sys.post("/api/family-bindings", PORTAL,
+          bind.formatted(holder, org.cardcase.simulators.InsuredPersonsSimulator.numberFor(holder), spouse, spouseSsn, "SPOUSE"),
           ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN"));
-      assertThat(sys.json(idAsSsn).at("/fields/holderSocialSecurityNumber").asText()).contains("not the ID number");
+      assertThat(sys.json(numberAsSsn).at("/fields/holderSocialSecurityNumber").asText()).contains("18-character ID number");
+      HttpResponse<String> idAsComputerNumber = sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holder, spouse, spouse,
+          "SPOUSE"), ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN"));
+      assertThat(sys.json(idAsComputerNumber).at("/fields/memberComputerNumber").asText()).contains("this is an ID number");
       assertThat(sys.json(sys.post("/api/family-bindings", HOSPITAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE"),
           ASSERTION, assertion(sys, "hospital", holder, "CARD")))
           .at("/fields/holderCardNumber").asText()).as("a hospital swipes the holder's card").contains("swipe");
       HttpResponse<String> sibling = sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SIBLING"),
           ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN"));
-      assertThat(sys.json(sibling).at("/fields/relationship").asText()).contains("cannot share");
+      assertThat(sys.json(sibling).at("/fields/relationship").asText()).contains("cannot share").contains("service centre's rule");
       String bindingCase = created(sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE"),
           ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN")));
       assertRefused(sys.get("/api/family-bindings?holderIdNumber=" + holder, HOSPITAL), "MISSING");
@@ -199,6 +207,22 @@ class ServicesIT {
       assertThat(mine.get(0).get("caseNumber").asText()).as("found by the parent's ID, no case number").isEqualTo(childCase);
       assertThat(mine.get(0).get("eCard").asText()).startsWith("EC");
       assertRefused(sys.get("/api/child-cards?parentIdNumber=" + holder, PORTAL), "MISSING");
+
+      // guide 003: a parent who passed real-name authentication in the national medical insurance app is verified by the
+      // app's signed assertion, without a card or a verification here
+      String appParent = id("11010519900404039");
+      String appKid = id("11010520220404040");
+      JsonNode appLetter = sys.json(sys.get("/api/child-cards/commitment-letter?parentIdNumber=" + appParent
+          + "&parentName=" + enc("水岱") + "&childName=" + enc("水小岱") + "&childIdNumber=" + appKid, NHSA_APP));
+      String appRequest = """
+          {"parentIdNumber":"%s","parentName":"水岱","phone":"13800000002","childName":"水小岱","childIdNumber":"%s",
+           "householdRegisterPhoto":"%s","noticeAccepted":true,"noticeVersion":"%s","letterSha256":"%s","signedName":"水岱"}"""
+          .formatted(appParent, appKid, png(900, 700), appLetter.get("noticeVersion").asText(), appLetter.get("sha256").asText());
+      assertRefused(sys.post("/api/child-cards", NHSA_APP, appRequest, ASSERTION, assertion(sys, "nhsa-app", appKid, "APP_LOGIN")),
+          "OTHER_PERSON");
+      String appCase = created(sys.post("/api/child-cards", NHSA_APP, appRequest, ASSERTION,
+          assertion(sys, "nhsa-app", appParent, "APP_LOGIN")));
+      await("issued on the app's real-name authentication", () -> statusAs(sys, appCase, NHSA_APP).equals("ISSUED"));
       assertRefused(sys.get("/api/child-cards?parentIdNumber=" + holder + "&authenticatedBy=WEB_LOGIN", PORTAL), "MISSING");
 
       // progress without a case number: every case of the person, only with an assertion about them

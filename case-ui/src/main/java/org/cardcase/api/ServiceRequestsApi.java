@@ -197,9 +197,17 @@ public class ServiceRequestsApi {
     }).toList();
   }
 
+  /**
+   * A child e-card application. With the channel's signed citizen assertion about the parent (optional
+   * here), verified: the national medical insurance app's real-name login makes the parent verified
+   * (guide 003); without one the parent must be verified by this system (a card, or a verified case).
+   */
   @PostMapping(path = "/api/child-cards", consumes = "application/json")
-  ResponseEntity<Map<String, Object>> childCard(@RequestBody ChildCards.Request body, Principal channel, HttpServletRequest req) {
-    String cn = childCards.request(body, channel.getName());
+  ResponseEntity<Map<String, Object>> childCard(@RequestBody ChildCards.Request body,
+      @RequestHeader(name = CitizenAssertions.HEADER, required = false) String assertion, Principal channel, HttpServletRequest req) {
+    String cn = assertion == null || assertion.isBlank() ? childCards.request(body, channel.getName())
+        : childCards.request(body, channel.getName(), assertions.verify(channel.getName(), assertion,
+            citizen("parentIdNumber", body.parentIdNumber(), "the parent")));
     ApiRequests.caseNumber(req, cn);
     return ResponseEntity.created(URI.create("/api/cases/" + cn)).body(Map.of("caseNumber", cn, "status", "RECEIVED"));
   }

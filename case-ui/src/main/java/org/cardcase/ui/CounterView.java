@@ -278,31 +278,44 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
 
   // ---- family binding with the swiped card ----
 
+  /**
+   * Guide 000 §2: the holder's card is swiped, the member's social security card number keyed in,
+   * the relationship chosen; the cards identify both, so nothing more is asked (a phone the citizen
+   * offers is optional). The centre's own rules, if it set any, are said on screen as its own.
+   */
   private Component familyBinding() {
     Fields f = new Fields("family");
-    TextField holderId = f.text("holderIdNumber", "counter.holderIdNumber");
     TextField card = f.text("holderCardNumber", "counter.family.holderCardNumber");
-    TextField holderName = f.text("holderName", "counter.holderName");
-    TextField phone = f.text("phone", "counter.phone");
-    TextField memberId = f.text("memberIdNumber", "counter.family.memberIdNumber");
-    TextField memberSsn = f.text("memberSocialSecurityNumber", "counter.family.memberSocialSecurityNumber");
-    TextField memberName = f.text("memberName", "counter.family.memberName");
-    TextField memberPhone = f.text("memberPhone", "counter.family.memberPhone");
+    TextField memberCard = f.text("memberCardNumber", "counter.family.memberCardNumber");
     Select<ReferenceData.Item> relationship = f.select("relationship", "counter.family.relationship",
-        reference.items(ReferenceData.Kind.RELATIONSHIP).stream().filter(i -> i.flag("bindable")).toList());
+        families.bindableRelationships());
+    TextField phone = f.text("phone", "counter.family.phoneOffered");
     Button bind = new Button(getTranslation("counter.family.bind"));
     bind.setId("family-bind");
     bind.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
     bind.addClickListener(e -> f.run(() -> {
-      String cn = families.request(new FamilyBindings.Request(holderId.getValue().strip().toUpperCase(), null,
-          holderName.getValue(), phone.getValue().strip(), memberId.getValue().strip().toUpperCase(), memberSsn.getValue().strip(),
-          memberName.getValue(), memberPhone.getValue().strip(),
-          relationship.getValue() == null ? null : relationship.getValue().code(), card.getValue().strip().toUpperCase()),
-          Channels.COUNTER);
+      String cn = families.request(FamilyBindings.Request.swiped(card.getValue(), memberCard.getValue(),
+          relationship.getValue() == null ? null : relationship.getValue().code()).withPhone(phone.getValue()), Channels.COUNTER);
       f.result.add(badge(getTranslation("counter.family.done", cn), "success"), next(f));
     }));
-    FormLayout layout = new FormLayout(holderId, card, holderName, phone, memberId, memberSsn, memberName, memberPhone, relationship);
-    return new VerticalLayout(new Paragraph(getTranslation("counter.family.help")), layout, bind, f.general, f.result);
+    FormLayout layout = new FormLayout(card, memberCard, relationship, phone);
+    Paragraph rules = new Paragraph(getTranslation("counter.family.centreRules", centreRules()));
+    rules.setId("family-centre-rules");
+    return new VerticalLayout(new Paragraph(getTranslation("counter.family.help")), rules, layout, bind, f.general, f.result);
+  }
+
+  /** The family rules this centre set beyond the guides, in the reader's language. */
+  private String centreRules() {
+    org.cardcase.family.FamilyRules r = families.rules();
+    java.util.List<String> said = new java.util.ArrayList<>();
+    if (r.limitsMembers()) {
+      said.add(getTranslation("counter.family.centreRule.maxMembers", r.getMaxMembers()));
+    }
+    if (!r.getRelationships().isEmpty()) {
+      said.add(getTranslation("counter.family.centreRule.relationships", String.join("、",
+          families.bindableRelationships().stream().map(i -> i.name(getLocale())).toList())));
+    }
+    return said.isEmpty() ? getTranslation("counter.family.centreRule.none") : String.join("; ", said);
   }
 
   // ---- helpers ----

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.family.FamilyBindings;
+import org.cardcase.family.FamilyRules;
 import org.cardcase.verification.Verification;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseRecord;
@@ -35,13 +36,15 @@ public class ChildCardWorkers {
 
   @Bean
   CaseJobHandler checkChildApplication(CaseRepository cases, CaseDocuments documents, Verification verification,
-      org.cardcase.verification.PopulationRegistry registry, Clock clock) {
+      org.cardcase.verification.PopulationRegistry registry, Clock clock, FamilyRules rules) {
     return new Step(JOB_CHECK, (job, cn) -> {
       CaseRecord c = cases.get(cn);
       JsonNode d = JSON.readTree(cases.data(cn));
       List<String> problems = new ArrayList<>();
-      if (!verification.realNameVerified(c.idNumber())) {
-        problems.add("the parent has not passed real-name verification (apply for a card, or verify at a counter, first)");
+      // real-name verified by this system (a card made after verification, a case verified), or by the
+      // channel: the national medical insurance app's signed assertion, kept with the case (guide 003)
+      if (!d.hasNonNull("parentRealNameBy") && !verification.realNameVerified(c.idNumber())) {
+        problems.add(ChildCards.NOT_REAL_NAME_VERIFIED);
       }
       IdNumber.Check child = IdNumber.check(d.get("childIdNumber").asText(), LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
       if (!child.valid() || child.idNumber().ageOn(LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE))) >= 18) {
@@ -60,12 +63,13 @@ public class ChildCardWorkers {
       if (letter.isEmpty() || !CaseDocuments.sha256(documents.bytes(letter.get().id())).equals(d.get("letterSha256").asText())) {
         problems.add("the signed commitment letter is missing or was changed after signing");
       }
-      // guide 003: the verified parent's confirmation adds the child; a clerk looks only when the
-      // household registry cannot tell whether the child is on the parent's register
+      // guide 003: the verified parent's confirmation adds the child, on the household register photo
+      // the parent uploads and signs for. Only a centre that makes "the child on the parent's register"
+      // its rule asks the registry; then a clerk looks when the registry cannot tell.
       boolean conclusive = true;
-      if (child.valid()) {
+      if (child.valid() && rules.isChildOnParentsHouseholdRegister()) {
         switch (registry.household(c.idNumber(), child.idNumber().value())) {
-          case DIFFERENT -> problems.add("the child is not on the parent's household register");
+          case DIFFERENT -> problems.add("the child is not on the parent's household register (" + FamilyRules.CENTRE_RULE + ")");
           case UNKNOWN -> conclusive = false;
           case SAME -> { }
         }

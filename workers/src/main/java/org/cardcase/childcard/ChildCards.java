@@ -133,7 +133,44 @@ public class ChildCards {
     return new Letter(text, CaseDocuments.sha256(text.getBytes(StandardCharsets.UTF_8)), NOTICE_VERSION);
   }
 
+  /**
+   * How a channel authenticates a citizen by their real name (实名认证), so that its assertion makes
+   * the parent real-name verified: the national medical insurance app, whose account is activated
+   * only after real-name authentication and whose login is that account (guide 003, steps 2–4).
+   */
+  public static final Map<String, List<String>> REAL_NAME_METHODS = Map.of(Channels.MEDICAL_INSURANCE_APP, List.of("APP_LOGIN"));
+
+  /** What the parent is told when neither this system nor the channel has verified their real name. */
+  public static final String NOT_REAL_NAME_VERIFIED = "the parent has not passed real-name authentication: pass it in the"
+      + " national medical insurance app (国家医保服务平台: activate the parent's medical insurance account, 实名认证) and apply"
+      + " there, or apply for a social security card (online, or card application at a service counter), which verifies the"
+      + " real name";
+
+  /** Whether this verified assertion is a real-name authentication by its channel ({@link #REAL_NAME_METHODS}). */
+  public static boolean realName(org.cardcase.assertions.CitizenAssertions.Proof proof) {
+    return proof != null && REAL_NAME_METHODS.getOrDefault(proof.channel(), List.of()).contains(proof.method());
+  }
+
+  /**
+   * An application the channel sends with its verified citizen assertion about the parent: the
+   * assertion must be the channel's own and about this parent. One with a real-name method of the
+   * national medical insurance app makes the parent real-name verified for this application (guide
+   * 003); the case keeps how and the assertion's id, and its audit trail says so.
+   */
+  public String request(Request r, String channel, org.cardcase.assertions.CitizenAssertions.Proof parent) {
+    if (!parent.channel().equals(channel) || !parent.isFor(r.parentIdNumber())) {
+      throw new org.cardcase.assertions.AssertionRefused(org.cardcase.assertions.AssertionRefused.Code.OTHER_PERSON,
+          "the citizen assertion is not about the parent of this request");
+    }
+    return submit(r, channel, parent);
+  }
+
+  /** An application without an assertion: the parent must be real-name verified by this system (a card, or a case verified). */
   public String request(Request r, String channel) {
+    return submit(r, channel, null);
+  }
+
+  private String submit(Request r, String channel, org.cardcase.assertions.CitizenAssertions.Proof parentProof) {
     Map<String, String> errors = new LinkedHashMap<>();
     if (!CHANNELS.contains(channel)) {
       errors.put("channel", "the child e-card is applied for online: web portal, Alipay, WeChat or the national medical insurance app");
@@ -171,7 +208,7 @@ public class ChildCards {
     Letter signed = letter;
     Instant now = clock.instant();
     try {
-      return open(r, channel, parent, child, signed, register, now);
+      return open(r, channel, parent, child, signed, register, now, parentProof);
     } catch (org.springframework.dao.DuplicateKeyException e) {
       if (!org.cardcase.shared.UniqueViolations.breaks(e, ONE_OPEN_PER_CHILD)) {
         throw e;
@@ -185,7 +222,8 @@ public class ChildCards {
   /** The unique index that holds "one open child e-card application per child" (migration V44). */
   static final String ONE_OPEN_PER_CHILD = "card_case_one_open_child_card";
 
-  private String open(Request r, String channel, String parent, String child, Letter signed, byte[] register, Instant now) {
+  private String open(Request r, String channel, String parent, String child, Letter signed, byte[] register, Instant now,
+      org.cardcase.assertions.CitizenAssertions.Proof parentProof) {
     return service.open(TYPE, ChildCardProcess.PROCESS_ID, channel, r.parentName().strip(), parent, r.phone(), null, Map.of(), cn -> {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("childName", r.childName().strip());
@@ -194,6 +232,17 @@ public class ChildCards {
       data.put("letterSha256", signed.sha256());
       data.put("signedName", r.signedName().strip());
       data.put("signedAt", now.toString());
+      if (parentProof != null) {
+        data.put("parentAuthenticatedBy", parentProof.method());
+        data.put("parentAssertionId", parentProof.assertionId());
+        if (realName(parentProof)) {
+          // guide 003: the parent passed real-name authentication in the app; the channel signed it
+          data.put("parentRealNameBy", parentProof.channel());
+          Map<String, Object> detail = new LinkedHashMap<>(parentProof.auditDetail());
+          detail.put("channel", parentProof.channel());
+          audit.append(org.cardcase.audit.AuditTrail.ofCase(cn), "parent-real-name", channel, channel, "REAL_NAME_BY_CHANNEL", detail);
+        }
+      }
       cases.putData(cn, data);
       documents.store(cn, "householdRegisterPhoto", "HOUSEHOLD_REGISTER", register, channel);
       documents.storeGenerated(cn, "COMMITMENT_LETTER", "text/plain; charset=utf-8", signed.text().getBytes(StandardCharsets.UTF_8),

@@ -23,16 +23,28 @@ import org.cardcase.shared.Channels;
 import org.cardcase.shared.Masking;
 import org.cardcase.shared.ReferenceData;
 import org.cardcase.notifications.Notifications;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Family binding: a holder links family members' personal medical accounts (web portal, Alipay,
- * counter, or a hospital's insurance office). Alipay asks only the member's name, social security
- * number and relationship (guide 002); the member's ID number and phone are optional there. The social security number is the ID number (Social
- * Insurance Law), so both are asked for and must agree.
+ * counter, or a hospital's insurance office). Each channel asks what its guide names:
+ * <ul>
+ *   <li>the web portal (guide 000 §1): the member's <b>social insurance computer number</b> (社保电脑号,
+ *       the local enrolment's own number, in the enrolment's own format), the member's ID number and
+ *       the relationship; the only place that separate number is asked for;
+ *   <li>Alipay (guide 002): the member's name, social security number and relationship; <b>the social
+ *       security number is the citizen's ID number</b> (guide 000, the Social Insurance Law), so it is
+ *       checked as an ID number (GB 11643) and nothing more is asked;
+ *   <li>a district counter or a hospital's insurance office (guide 000 §2–3): the <b>holder's card is
+ *       swiped</b> and the member's <b>social security card number</b> keyed in; the cards identify the
+ *       holder and the member; the relationship is chosen; a phone the citizen offers is optional.
+ * </ul>
+ * Where a field is named "social security number" ({@code holderSocialSecurityNumber}, {@code
+ * memberSocialSecurityNumber}) it takes the ID number. The member's phone is optional everywhere:
+ * without one the member is told by the channel, not by SMS. The limits of {@link FamilyRules} are
+ * the service centre's own, off by default.
  */
 @Service
 public class FamilyBindings {
@@ -40,17 +52,48 @@ public class FamilyBindings {
   static final List<String> CHANNELS = List.of(Channels.WEB_PORTAL, Channels.ALIPAY, Channels.COUNTER, Channels.HOSPITAL);
 
   /**
-   * {@code holderCardNumber}: at a counter or a hospital's insurance office the holder's card is
-   * swiped (or its number keyed in) and identifies the holder (guide 000); the social security
-   * numbers are the enrolment's own numbers, not ID numbers.
+   * A binding request; which fields a channel fills is said above and by the factories. {@code
+   * holderSocialSecurityNumber} and {@code memberSocialSecurityNumber}, where a channel sends them,
+   * are ID numbers.
    */
-  public record Request(String holderIdNumber, String holderSocialSecurityNumber, String holderName, String phone,
-      String memberIdNumber, String memberSocialSecurityNumber, String memberName, String memberPhone, String relationship,
-      String holderCardNumber) {
-    public Request(String holderIdNumber, String holderSocialSecurityNumber, String holderName, String phone,
-        String memberIdNumber, String memberSocialSecurityNumber, String memberName, String memberPhone, String relationship) {
-      this(holderIdNumber, holderSocialSecurityNumber, holderName, phone, memberIdNumber, memberSocialSecurityNumber, memberName,
-          memberPhone, relationship, null);
+  public record Request(String holderIdNumber, String holderName, String phone, String memberIdNumber, String memberName,
+      String memberPhone, String relationship, String memberComputerNumber, String holderCardNumber, String memberCardNumber,
+      String holderSocialSecurityNumber, String memberSocialSecurityNumber) {
+
+    /** The web portal (guide 000 §1): the logged-in holder; the member's computer number, ID number and relationship. */
+    public static Request webPortal(String holderIdNumber, String holderName, String phone, String memberComputerNumber,
+        String memberIdNumber, String memberName, String relationship) {
+      return new Request(holderIdNumber, holderName, phone, memberIdNumber, memberName, null, relationship, memberComputerNumber,
+          null, null, null, null);
+    }
+
+    /** Alipay (guide 002): the logged-in holder; the member's name, social security number (the ID number) and relationship. */
+    public static Request alipay(String holderIdNumber, String holderName, String phone, String memberName,
+        String memberSocialSecurityNumber, String relationship) {
+      return new Request(holderIdNumber, holderName, phone, null, memberName, null, relationship, null, null, null, null,
+          memberSocialSecurityNumber);
+    }
+
+    /** A counter or a hospital (guide 000 §2–3): the holder's card swiped, the member's card number keyed in, the relationship. */
+    public static Request swiped(String holderCardNumber, String memberCardNumber, String relationship) {
+      return new Request(null, null, null, null, null, null, relationship, null, holderCardNumber, memberCardNumber, null, null);
+    }
+
+    public Request withHolderIdNumber(String idNumber) {
+      return new Request(idNumber, holderName, phone, memberIdNumber, memberName, memberPhone, relationship, memberComputerNumber,
+          holderCardNumber, memberCardNumber, holderSocialSecurityNumber, memberSocialSecurityNumber);
+    }
+
+    /** With the phone the holder offers (optional at a counter or hospital). */
+    public Request withPhone(String p) {
+      return new Request(holderIdNumber, holderName, p, memberIdNumber, memberName, memberPhone, relationship, memberComputerNumber,
+          holderCardNumber, memberCardNumber, holderSocialSecurityNumber, memberSocialSecurityNumber);
+    }
+
+    /** With the member's phone, so the member is told by SMS (optional everywhere). */
+    public Request withMemberPhone(String p) {
+      return new Request(holderIdNumber, holderName, phone, memberIdNumber, memberName, p, relationship, memberComputerNumber,
+          holderCardNumber, memberCardNumber, holderSocialSecurityNumber, memberSocialSecurityNumber);
     }
   }
 
@@ -64,14 +107,14 @@ public class FamilyBindings {
   private final TransactionTemplate tx;
   private final AuditTrail audit;
   private final Clock clock;
-  private final int maxMembers;
+  private final FamilyRules rules;
   private final InsuredPersons insured;
   private final org.cardcase.cards.CardLifecycle cards;
   private final Notifications notifications;
 
   public FamilyBindings(Cases service, CaseRepository cases, ReferenceData reference, JdbcClient jdbc, TransactionTemplate tx,
-      AuditTrail audit, Clock clock, @Value("${cardcase.family.max-members:5}") int maxMembers, InsuredPersons insured,
-      org.cardcase.cards.CardLifecycle cards, Notifications notifications) {
+      AuditTrail audit, Clock clock, FamilyRules rules, InsuredPersons insured, org.cardcase.cards.CardLifecycle cards,
+      Notifications notifications) {
     this.notifications = notifications;
     this.insured = insured;
     this.cards = cards;
@@ -82,11 +125,22 @@ public class FamilyBindings {
     this.tx = tx;
     this.audit = audit;
     this.clock = clock;
-    this.maxMembers = maxMembers;
+    this.rules = rules;
   }
 
-  public int maxMembers() {
-    return maxMembers;
+  public FamilyRules rules() {
+    return rules;
+  }
+
+  /** The relationships that may be bound now, in display order (all of the reference data unless the centre narrowed them). */
+  public List<ReferenceData.Item> bindableRelationships() {
+    return reference.items(ReferenceData.Kind.RELATIONSHIP).stream().filter(i -> rules.bindable(i.code())).toList();
+  }
+
+  /** The refusal when the centre's member limit is reached: it says the limit is the centre's, not the guides'. */
+  public static CaseConflict tooManyMembers(int max) {
+    return new CaseConflict("the holder already has " + max + " linked members, the most the service centre allows ("
+        + FamilyRules.CENTRE_RULE + ": cardcase.family.max-members)", null, "tooManyMembers", max);
   }
 
   /**
@@ -116,62 +170,99 @@ public class FamilyBindings {
     if (!CHANNELS.contains(channel)) {
       errors.put("channel", "family binding is done through the web portal, Alipay, a counter or a hospital insurance office");
     }
-    boolean alipay = Channels.ALIPAY.equals(channel);
+    boolean portal = Channels.WEB_PORTAL.equals(channel);
     boolean swiped = Channels.COUNTER.equals(channel) || Channels.HOSPITAL.equals(channel);
-    String holder = idNumber("holderIdNumber", r.holderIdNumber(), today, errors);
-    if (swiped) {
-      // guide 000: at a counter or a hospital the holder's card is swiped or its number keyed in
-      if (blank(r.holderCardNumber()) || !r.holderCardNumber().strip().toUpperCase().matches("[A-Z0-9]{9}")) {
-        errors.put("holderCardNumber", "swipe the holder's social security card or key in its number (9 letters or digits)");
-      } else if (holder != null && cards.byCardNumber(r.holderCardNumber().strip().toUpperCase())
-          .filter(c -> c.holderIdNumber().equals(holder) && c.state().settles()).isEmpty()) {
-        errors.put("holderCardNumber", "is not a card in use of this holder");
-      }
-    } else {
-      socialSecurityNumber("holderSocialSecurityNumber", holder, r.holderSocialSecurityNumber(), errors);
-    }
-    // Alipay's form has the member's social security number, not the ID number (guide 002)
+    String holder;
+    String holderName;
+    String phone = blank(r.phone()) ? null : r.phone().strip();
     String member;
-    if (alipay && blank(r.memberIdNumber())) {
-      member = null;
-      if (!InsuredPersons.wellFormed(r.memberSocialSecurityNumber())) {
-        errors.put("memberSocialSecurityNumber", "the member's social security number: 10 digits, the last a check digit");
-      } else {
-        member = insured.idNumberOf(r.memberSocialSecurityNumber()).orElse(null);
-        if (member == null) {
-          errors.put("memberSocialSecurityNumber", "no insured person has this social security number");
+    String memberName;
+    String memberGivenBy;
+    if (swiped) {
+      // guide 000 §2–3: the holder's card is swiped and identifies the holder
+      org.cardcase.cards.Card holderCard = cardInUse("holderCardNumber", r.holderCardNumber(),
+          "swipe the holder's social security card or key in its number (9 letters or digits)", errors);
+      holder = holderCard == null ? null : holderCard.holderIdNumber();
+      holderName = holderCard == null ? null : holderCard.holderName();
+      if (!blank(r.holderIdNumber())) {
+        String given = idNumber("holderIdNumber", r.holderIdNumber(), today, errors);
+        if (given != null && holder != null && !given.equals(holder)) {
+          errors.put("holderCardNumber", "is not a card in use of this holder");
         }
       }
+      if (phone != null && !phone.matches("1[3-9]\\d{9}")) {
+        errors.put("phone", "the 11-digit mainland mobile number the citizen offers (optional; without one, the phone on record)");
+      } else if (phone == null && holderCard != null) {
+        phone = cases.find(holderCard.caseNumber()).map(org.cardcase.cases.CaseRecord::phone).orElse(null);
+      }
+      // the member's social security card number is keyed in: the card identifies the member
+      org.cardcase.cards.Card memberCard = cardInUse("memberCardNumber", r.memberCardNumber(),
+          "key in the family member's social security card number (9 letters or digits)", errors);
+      member = memberCard == null ? null : memberCard.holderIdNumber();
+      memberName = memberCard == null ? null : memberCard.holderName();
+      memberGivenBy = "SOCIAL_SECURITY_CARD";
+      if (!blank(r.memberIdNumber())) {
+        String given = idNumber("memberIdNumber", r.memberIdNumber(), today, errors);
+        if (given != null && member != null && !given.equals(member)) {
+          errors.put("memberCardNumber", "is not a card in use of this family member");
+        }
+      }
+      if (!blank(r.memberComputerNumber())) {
+        errors.put("memberComputerNumber", "not asked here: at a counter or a hospital the member's social security card identifies"
+            + " the member (only the web portal's binding asks for the social insurance computer number)");
+      }
     } else {
-      member = idNumber("memberIdNumber", r.memberIdNumber(), today, errors);
-      socialSecurityNumber("memberSocialSecurityNumber", member, r.memberSocialSecurityNumber(), errors);
+      holder = idNumber("holderIdNumber", r.holderIdNumber(), today, errors);
+      // the holder's social security number, where a channel sends one, is the holder's ID number
+      String holderSsn = socialSecurityNumber("holderSocialSecurityNumber", r.holderSocialSecurityNumber(), today, errors);
+      if (holderSsn != null && holder != null && !holderSsn.equals(holder)) {
+        errors.put("holderSocialSecurityNumber", "the social security number is the ID number: it must be the holder's ID number");
+      }
+      holderName = blank(r.holderName()) ? null : r.holderName().strip();
+      if (holderName == null) {
+        errors.put("holderName", "required");
+      }
+      if (phone == null || !phone.matches("1[3-9]\\d{9}")) {
+        errors.put("phone", "the holder's 11-digit mainland mobile number");
+      }
+      // the member: by ID number, which is the social security number (Alipay's form says so, guide 002)
+      String byId = blank(r.memberIdNumber()) ? null : idNumber("memberIdNumber", r.memberIdNumber(), today, errors);
+      String bySsn = socialSecurityNumber("memberSocialSecurityNumber", r.memberSocialSecurityNumber(), today, errors);
+      if (byId != null && bySsn != null && !byId.equals(bySsn)) {
+        errors.put("memberSocialSecurityNumber", "the social security number is the ID number: it must be the member's ID number");
+      }
+      member = byId != null ? byId : bySsn;
+      if (member == null && blank(r.memberIdNumber()) && blank(r.memberSocialSecurityNumber())) {
+        errors.put(Channels.ALIPAY.equals(channel) ? "memberSocialSecurityNumber" : "memberIdNumber",
+            "the family member's 18-character ID number (their social security number)");
+      }
+      memberGivenBy = portal ? "COMPUTER_NUMBER_AND_ID_NUMBER" : "ID_NUMBER";
+      if (portal) {
+        computerNumber(r.memberComputerNumber(), member, today, errors);
+      } else if (!blank(r.memberComputerNumber())) {
+        errors.put("memberComputerNumber", "not asked here: only the web portal's binding asks for the social insurance computer"
+            + " number (guide 000); through " + channel + " the member's social security number is their ID number");
+      }
+      memberName = blank(r.memberName()) ? null : r.memberName().strip();
+      if (memberName == null) {
+        errors.put("memberName", "required");
+      }
     }
-    if (r.holderName() == null || r.holderName().isBlank()) {
-      errors.put("holderName", "required");
-    }
-    if (r.memberName() == null || r.memberName().isBlank()) {
-      errors.put("memberName", "required");
-    }
-    if (r.phone() == null || !r.phone().matches("1[3-9]\\d{9}")) {
-      errors.put("phone", "the holder's 11-digit mainland mobile number");
-    }
-    if (alipay && blank(r.memberPhone())) {
-      // the member is told in the app; no SMS
-    } else if (r.memberPhone() == null || !r.memberPhone().matches("1[3-9]\\d{9}")) {
-      errors.put("memberPhone", "the member's 11-digit mainland mobile number (the member is told of the link)");
+    if (!blank(r.memberPhone()) && !r.memberPhone().strip().matches("1[3-9]\\d{9}")) {
+      errors.put("memberPhone", "the member's 11-digit mainland mobile number (optional: without one the member is told by the channel)");
     }
     Optional<ReferenceData.Item> rel = r.relationship() == null ? Optional.empty()
         : reference.find(ReferenceData.Kind.RELATIONSHIP, r.relationship());
-    List<String> bindable = reference.items(ReferenceData.Kind.RELATIONSHIP).stream().filter(i -> i.flag("bindable"))
-        .map(ReferenceData.Item::code).toList();
+    List<String> bindable = bindableRelationships().stream().map(ReferenceData.Item::code).toList();
     if (rel.isEmpty()) {
       errors.put("relationship", "one of " + bindable);
-    } else if (!rel.get().flag("bindable")) {
-      errors.put("relationship", rel.get().nameEn() + " cannot share a personal medical account; allowed: " + bindable);
+    } else if (!rules.bindable(rel.get().code())) {
+      errors.put("relationship", rel.get().nameEn() + " cannot share a personal medical account here: " + FamilyRules.CENTRE_RULE
+          + " (cardcase.family.relationships) allows " + bindable);
     }
     if (holder != null && holder.equals(member)) {
       errors.remove("memberSocialSecurityNumber");
-      errors.put("memberIdNumber", "a holder cannot link their own account");
+      errors.put(swiped ? "memberCardNumber" : "memberIdNumber", "a holder cannot link their own account");
     }
     if (!errors.isEmpty()) {
       throw new FieldErrors(errors);
@@ -179,20 +270,21 @@ public class FamilyBindings {
     activeLink(holder, member).ifPresent(l -> {
       throw new CaseConflict("this member is already linked to this holder", l.caseNumber(), "alreadyLinked", l.caseNumber());
     });
-    if (links(holder).size() >= maxMembers) {
-      throw new CaseConflict("the holder already has " + maxMembers + " linked members, the most allowed", null, "tooManyMembers",
-          maxMembers);
+    int maxMembers = rules.getMaxMembers();
+    if (rules.limitsMembers() && links(holder).size() >= maxMembers) {
+      throw tooManyMembers(maxMembers);
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("memberIdNumber", member);
-    data.put("memberName", r.memberName().strip());
+    data.put("memberName", memberName);
     if (!blank(r.memberPhone())) {
-      data.put("memberPhone", r.memberPhone());
+      data.put("memberPhone", r.memberPhone().strip());
     }
     data.put("relationship", r.relationship());
+    data.put("memberGivenBy", memberGivenBy);
     holderAuthentication.forEach((k, v) -> data.put("holder" + Character.toUpperCase(k.charAt(0)) + k.substring(1), v));
     String memberId = member;
-    return service.open(TYPE, FamilyBindingProcess.PROCESS_ID, channel, r.holderName().strip(), holder, r.phone(), null, Map.of(),
+    return service.open(TYPE, FamilyBindingProcess.PROCESS_ID, channel, holderName, holder, phone, null, Map.of(),
         cn -> {
           cases.putData(cn, data);
           // the checks above again, under the holder's lock, with the bindings still being processed:
@@ -206,9 +298,8 @@ public class FamilyBindings {
             throw new CaseConflict("this member is already linked to this holder", l.caseNumber(), "alreadyLinked",
                 l.caseNumber() == null ? "" : l.caseNumber());
           });
-          if (links(holder).size() + cases.otherOpenCasesOf(holder, TYPE, cn).size() >= maxMembers) {
-            throw new CaseConflict("the holder already has " + maxMembers + " linked members, the most allowed", null,
-                "tooManyMembers", maxMembers);
+          if (rules.limitsMembers() && links(holder).size() + cases.otherOpenCasesOf(holder, TYPE, cn).size() >= maxMembers) {
+            throw tooManyMembers(maxMembers);
           }
         });
   }
@@ -309,18 +400,62 @@ public class FamilyBindings {
   }
 
   /**
-   * The social security number given must be this person's, as the enrolment has it. A person the
-   * enrolment does not insure has none: the binding's own check refuses them with the reason.
+   * A field named "social security number": the citizen's ID number (guide 000: "el número de
+   * seguridad social adopta el número de ciudadano", the Social Insurance Law), checked as one.
+   * Null when not given or not valid (then the error is at the field).
    */
-  private void socialSecurityNumber(String field, String idNumber, String given, Map<String, String> errors) {
-    if (!InsuredPersons.wellFormed(given == null ? null : given.strip())) {
-      errors.put(field, "the social security number: 10 digits, the last a check digit (it is not the ID number)");
+  private String socialSecurityNumber(String field, String given, LocalDate today, Map<String, String> errors) {
+    if (blank(given)) {
+      return null;
+    }
+    IdNumber.Check id = IdNumber.check(given.strip(), today);
+    if (id.valid()) {
+      return id.idNumber().value();
+    }
+    boolean computerNumber = insured.computerNumberProblem(given.strip()).isEmpty();
+    errors.put(field, "the social security number is the citizen's 18-character ID number (Social Insurance Law)"
+        + (computerNumber ? ", not the social insurance computer number" : ": " + String.join("; ", id.errors())));
+    return null;
+  }
+
+  /**
+   * The web portal's binding (guide 000 §1): the member's social insurance computer number, in the
+   * enrolment's format, and the enrolment's number of this member. A person the enrolment does not
+   * insure has none: the binding's own check refuses them with the reason.
+   */
+  private void computerNumber(String given, String member, LocalDate today, Map<String, String> errors) {
+    String field = "memberComputerNumber";
+    if (blank(given)) {
+      errors.put(field, "the family member's social insurance computer number (社保电脑号): the web portal's binding asks for it"
+          + " (guide 000)");
       return;
     }
-    if (idNumber != null) {
-      insured.socialSecurityNumberOf(idNumber).filter(n -> !n.equals(given.strip()))
-          .ifPresent(n -> errors.put(field, "is not this person's social security number"));
+    String n = given.strip();
+    Optional<String> problem = insured.computerNumberProblem(n);
+    if (problem.isPresent()) {
+      errors.put(field, IdNumber.check(n.toUpperCase(), today).valid()
+          ? "this is an ID number; the social insurance computer number is the enrolment's own number of the member"
+          : problem.get());
+      return;
     }
+    if (member != null) {
+      insured.computerNumberOf(member).filter(x -> !x.equals(n))
+          .ifPresent(x -> errors.put(field, "is not this family member's social insurance computer number"));
+    }
+  }
+
+  /** A social security card in use, by its number (swiped or keyed in); null with the error at the field otherwise. */
+  private org.cardcase.cards.Card cardInUse(String field, String number, String ask, Map<String, String> errors) {
+    String n = blank(number) ? null : number.strip().toUpperCase();
+    if (n == null || !n.matches("[A-Z0-9]{9}")) {
+      errors.put(field, ask);
+      return null;
+    }
+    Optional<org.cardcase.cards.Card> card = cards.byCardNumber(n).filter(c -> c.state().settles());
+    if (card.isEmpty()) {
+      errors.put(field, "is not a social security card in use");
+    }
+    return card.orElse(null);
   }
 
   /**

@@ -31,7 +31,7 @@ public class FamilyWorkers {
 
   @Bean
   CaseJobHandler checkFamilyBinding(CaseRepository cases, FamilyBindings bindings, PopulationRegistry registry,
-      InsuredPersons insured, ReferenceData reference) {
+      InsuredPersons insured, ReferenceData reference, FamilyRules rules) {
     return new Step(JOB_CHECK, (job, cn) -> {
       CaseRecord c = cases.get(cn);
       JsonNode d = data(cases, cn);
@@ -44,12 +44,15 @@ public class FamilyWorkers {
         refusal = "the holder is not insured with a personal medical account";
       } else if (!insured.insured(member)) {
         refusal = "the family member is not insured with a personal medical account";
-      } else if (reference.find(ReferenceData.Kind.RELATIONSHIP, d.get("relationship").asText()).map(i -> !i.flag("bindable")).orElse(true)) {
-        refusal = "this relationship cannot share a personal medical account";
+      } else if (reference.find(ReferenceData.Kind.RELATIONSHIP, d.get("relationship").asText()).isEmpty()
+          || !rules.bindable(d.get("relationship").asText())) {
+        refusal = "this relationship cannot share a personal medical account here (" + FamilyRules.CENTRE_RULE + ")";
       } else if (bindings.activeLink(c.idNumber(), member).filter(l -> !cn.equals(l.caseNumber())).isPresent()) {
         refusal = "this member is already linked";
-      } else if (bindings.links(c.idNumber()).stream().filter(l -> !cn.equals(l.caseNumber())).count() >= bindings.maxMembers()) {
-        refusal = "the holder already has " + bindings.maxMembers() + " linked members";
+      } else if (rules.limitsMembers()
+          && bindings.links(c.idNumber()).stream().filter(l -> !cn.equals(l.caseNumber())).count() >= rules.getMaxMembers()) {
+        refusal = "the holder already has " + rules.getMaxMembers() + " linked members, the most the service centre allows ("
+            + FamilyRules.CENTRE_RULE + ")";
       }
       Map<String, Object> out = new HashMap<>();
       out.put(VAR_ALLOWED, refusal == null);

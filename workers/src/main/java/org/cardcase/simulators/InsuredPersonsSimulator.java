@@ -13,9 +13,11 @@ import org.springframework.stereotype.Component;
 /**
  * SIMULATOR of the insurance enrolment: everyone is insured except identity numbers whose
  * sequence code (digits 15-17) is 970-979, the simulator's "not insured" test identities. An
- * insured person's social security number is {@link #numberFor} of their ID number (nine digits
- * from its hash and a check digit); each one handed out is kept in {@code sim_insured_person}, so
- * the enrolment answers "whose number is this" for everyone it has told a number to.
+ * insured person's social insurance computer number is {@link #numberFor} of their ID number: this
+ * simulated enrolment writes them as ten digits, nine from the ID number's hash and a Luhn check
+ * digit (a real enrolment has its own format, kept behind {@link InsuredPersons}). Each number handed
+ * out is kept in {@code sim_insured_person}, so the enrolment answers "whose number is this" for
+ * everyone it has told a number to.
  */
 @Component
 @ConditionalOnProperty(name = "cardcase.simulators.enabled", havingValue = "true", matchIfMissing = true)
@@ -33,20 +35,30 @@ public class InsuredPersonsSimulator implements InsuredPersons {
   }
 
   @Override
-  public Optional<String> socialSecurityNumberOf(String idNumber) {
+  public Optional<String> computerNumberOf(String idNumber) {
     if (!insured(idNumber)) {
       return Optional.empty();
     }
     String number = numberFor(idNumber);
-    jdbc.sql("insert into sim_insured_person (id_number, social_security_number) values (?, ?) on conflict do nothing")
+    jdbc.sql("insert into sim_insured_person (id_number, computer_number) values (?, ?) on conflict do nothing")
         .params(idNumber, number).update();
     return Optional.of(number);
   }
 
   @Override
-  public Optional<String> idNumberOf(String socialSecurityNumber) {
-    return jdbc.sql("select id_number from sim_insured_person where social_security_number = ?").param(socialSecurityNumber)
+  public Optional<String> idNumberOfComputerNumber(String computerNumber) {
+    return jdbc.sql("select id_number from sim_insured_person where computer_number = ?").param(computerNumber)
         .query(String.class).optional();
+  }
+
+  /** This enrolment's numbers: ten digits, the last a check digit. */
+  @Override
+  public Optional<String> computerNumberProblem(String computerNumber) {
+    if (computerNumber == null || !computerNumber.matches("\\d{10}")
+        || CheckDigits.luhn(computerNumber.substring(0, 9)) != computerNumber.charAt(9) - '0') {
+      return Optional.of("the social insurance computer number as the enrolment writes it: 10 digits, the last a check digit");
+    }
+    return Optional.empty();
   }
 
   /** The number the simulated enrolment gives this person (tests that act as a channel use it too). */

@@ -282,8 +282,8 @@ class CitizenAssertionsFlowTest extends FlowTest {
     String holder = id("19790909", "043");
     String applied = activeCardHolder("水笙", holder); // the phone on record: 13812345678
     String member = id("19800101", "045");
-    FamilyBindings.Request request = new FamilyBindings.Request(holder, ssn(holder), "水笙", "13700000000", member, ssn(member),
-        "汪啸风", "13700000001", "SPOUSE");
+    FamilyBindings.Request request = FamilyBindings.Request.webPortal(holder, "水笙", "13700000000", computerNumber(member), member,
+        "汪啸风", "SPOUSE").withMemberPhone("13700000001");
     // another person's assertion does not bind this holder's account
     assertThatThrownBy(() -> families.request(request, "web-portal",
         assertions.verify("web-portal", identity.assertionFor("web-portal", member, "WEB_LOGIN"), member)))

@@ -13,6 +13,7 @@ import org.cardcase.cases.CaseNotFound;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.childcard.ChildCards;
 import org.cardcase.family.FamilyBindings;
+import org.cardcase.family.FamilyRules;
 import org.cardcase.simulators.ChannelIdentitySimulator;
 import org.cardcase.tasks.HumanTask;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,15 @@ class FamilyAndChildFlowTest extends FlowTest {
   @Autowired ChildCards childCards;
   @Autowired CitizenAssertions assertions;
   @Autowired ChannelIdentitySimulator identity;
+  @Autowired FamilyRules rules;
+
+  /** The centre's own rules, set by a test, back to the guides' defaults after it. */
+  @org.junit.jupiter.api.AfterEach
+  void guidesDefaults() {
+    rules.setMaxMembers(0);
+    rules.setRelationships(List.of());
+    rules.setChildOnParentsHouseholdRegister(false);
+  }
 
   /** The channel's verified assertion about this person, signed by its (simulated) identity service. */
   CitizenAssertions.Proof proof(String channel, String idNumber) {
@@ -36,9 +46,10 @@ class FamilyAndChildFlowTest extends FlowTest {
     return channel.equals("counter") ? families.request(r, channel) : families.request(r, channel, proof(channel, r.holderIdNumber()));
   }
 
+  /** Through the web portal (guide 000 §1): the member's computer number, ID number and relationship (and a phone, to be told). */
   FamilyBindings.Request binding(String holder, String member, String memberName, String relationship) {
-    return new FamilyBindings.Request(holder, ssn(holder), "胡斐", "13700000000", member, ssn(member), memberName, "13700000001",
-        relationship);
+    return FamilyBindings.Request.webPortal(holder, "胡斐", "13700000000", computerNumber(member), member, memberName, relationship)
+        .withMemberPhone("13700000001");
   }
 
   @Test
@@ -59,7 +70,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     assertThat(jdbc.sql("select recipient from notification where case_number = ? and template = 'family-link-added'").param(cn)
         .query(String.class).single()).as("and the holder (no card here: at the phone given)").isEqualTo("13700000000");
 
-    assertThatThrownBy(() -> bind(binding(holder, spouse, "程灵素", "SPOUSE"), "alipay"))
+    assertThatThrownBy(() -> bind(FamilyBindings.Request.alipay(holder, "胡斐", "13700000000", "程灵素", spouse, "SPOUSE"), "alipay"))
         .isInstanceOfSatisfying(CaseConflict.class, e -> assertThat(e.getMessage()).contains("already linked"));
     long linkId = families.links(holder).get(0).id();
     assertThatThrownBy(() -> assertions.verify("web-portal", null, holder)).as("an ID number alone is not enough")
@@ -77,12 +88,12 @@ class FamilyAndChildFlowTest extends FlowTest {
   @Test
   void badRequestsAreRefusedWithTheRuleAndRefusalsAreExplained() throws Exception {
     String holder = id("19760303", "013");
-    assertThatThrownBy(() -> bind(binding(holder, id("19900101", "014"), "胡一刀", "SIBLING"), "web-portal"))
-        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("relationship")).contains("cannot share"));
-    assertThatThrownBy(() -> bind(new FamilyBindings.Request(holder, id("19760303", "015"), "胡斐", "13700000000",
-        id("19900101", "014"), id("19900101", "014"), "胡一刀", "13700000001", "PARENT"), "web-portal"))
-        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("holderSocialSecurityNumber"));
-    assertThatThrownBy(() -> bind(binding(holder, holder, "胡斐", "SPOUSE"), "counter"))
+    // a "social security number" sent for the holder is the holder's ID number; another person's is refused
+    assertThatThrownBy(() -> bind(new FamilyBindings.Request(holder, "胡斐", "13700000000", id("19900101", "014"), "胡一刀", null,
+        "PARENT", computerNumber(id("19900101", "014")), null, null, id("19760303", "015"), null), "web-portal"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("holderSocialSecurityNumber"))
+            .contains("must be the holder's ID number"));
+    assertThatThrownBy(() -> bind(binding(holder, holder, "胡斐", "SPOUSE"), "web-portal"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("memberIdNumber"));
     assertThatThrownBy(() -> bind(binding(holder, id("19900101", "014"), "胡一刀", "PARENT"), "wechat"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("channel"));
@@ -96,56 +107,123 @@ class FamilyAndChildFlowTest extends FlowTest {
   }
 
   @Test
-  void throughAlipayTheMembersNameSocialSecurityNumberAndRelationshipAreEnough() throws Exception {
+  void throughAlipayTheMembersNameSocialSecurityNumberWhichIsTheIdNumberAndRelationshipAreEnough() throws Exception {
     String holder = id("19760404", "019");
     String parent = id("19500606", "020");
-    // guide 002: name, social security number and relationship; no member ID number, no member phone
-    String cn = bind(new FamilyBindings.Request(holder, ssn(holder), "胡斐", "13700000000", null, ssn(parent), "胡母",
-        null, "PARENT"), "alipay");
+    // guide 002: name, social security number and relationship; the social security number is the ID number (guide 000)
+    String cn = bind(FamilyBindings.Request.alipay(holder, "胡斐", "13700000000", "胡母", parent, "PARENT"), "alipay");
     await("linked", () -> cases.get(cn).closedAt() != null);
     assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
     assertThat(cases.get(cn).channel()).isEqualTo("alipay");
     assertThat(families.links(holder)).singleElement().satisfies(l -> assertThat(l.memberIdNumber()).isEqualTo(parent));
     assertThat(notifications(cn)).as("no member phone: told in the app, no SMS").doesNotContain("family-linked");
-    assertThatThrownBy(() -> bind(new FamilyBindings.Request(holder, ssn(holder), "胡斐", "13700000000", null, "12345",
-        "胡父", null, "PARENT"), "alipay"))
-        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("memberSocialSecurityNumber"));
+    // the enrolment's separate number is not a social security number, and is not asked here
+    String father = id("19480808", "031");
+    assertThatThrownBy(() -> bind(FamilyBindings.Request.alipay(holder, "胡斐", "13700000000", "胡父", computerNumber(father),
+        "PARENT"), "alipay"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("memberSocialSecurityNumber"))
+            .contains("18-character ID number").contains("not the social insurance computer number"));
+    String mistyped = father.substring(0, 17) + (father.charAt(17) == '1' ? '2' : '1');
+    assertThatThrownBy(() -> bind(FamilyBindings.Request.alipay(holder, "胡斐", "13700000000", "胡父", mistyped, "PARENT"), "alipay"))
+        .as("checked as an ID number (GB 11643)").isInstanceOfSatisfying(FieldErrors.class,
+            e -> assertThat(e.errors().get("memberSocialSecurityNumber")).contains("ID number"));
+    assertThatThrownBy(() -> bind(new FamilyBindings.Request(holder, "胡斐", "13700000000", null, "胡父", null, "PARENT",
+        computerNumber(father), null, null, null, father), "alipay"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("memberComputerNumber")).contains("only the web portal"));
+    assertThatThrownBy(() -> bind(FamilyBindings.Request.alipay(holder, "胡斐", "13700000000", null, father, "PARENT"), "alipay"))
+        .as("the name is asked").isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsOnlyKeys("memberName"));
   }
 
   @Test
-  void theSocialSecurityNumberIsItsOwnNumberAndACounterBindsByTheSwipedCard() throws Exception {
-    String holder = id("19750505", "027");
-    String applied = activeCardHolder("萧中慧", holder);
-    String cardNumber = card(applied).cardNumber();
-    String member = id("19770707", "028");
-    assertThat(ssn(holder)).as("guide 000: not the ID number").isNotEqualTo(holder).matches("\\d{10}");
-    // the ID number where the social security number belongs, or someone else's number: refused at the field
-    assertThatThrownBy(() -> bind(new FamilyBindings.Request(holder, holder, "萧中慧", "13700000000", member, ssn(member),
-        "袁冠南", "13700000001", "SPOUSE"), "web-portal"))
-        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("holderSocialSecurityNumber")).contains("not the ID"));
-    assertThatThrownBy(() -> bind(new FamilyBindings.Request(holder, ssn(member), "萧中慧", "13700000000", member,
-        ssn(member), "袁冠南", "13700000001", "SPOUSE"), "web-portal"))
-        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("holderSocialSecurityNumber")).contains("not this"));
-    // at a counter the card is swiped: a card that is not the holder's is refused, the holder's card binds
-    assertThatThrownBy(() -> bind(new FamilyBindings.Request(holder, null, "萧中慧", "13700000000", member, ssn(member),
-        "袁冠南", "13700000001", "SPOUSE", "Z99999999"), "counter"))
-        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("holderCardNumber")).contains("not a card"));
-    String cn = bind(new FamilyBindings.Request(holder, null, "萧中慧", "13700000000", member, ssn(member), "袁冠南",
-        "13700000001", "SPOUSE", cardNumber), "counter");
+  void theWebPortalAsksForTheMembersComputerNumberIdNumberAndRelationship() throws Exception {
+    String holder = id("19760606", "033");
+    String member = id("19780606", "034");
+    String other = id("19790606", "036");
+    assertThat(computerNumber(member)).as("the enrolment's own number, not the ID number").isNotEqualTo(member);
+    FamilyBindings.Request r = FamilyBindings.Request.webPortal(holder, "胡斐", "13700000000", computerNumber(member), member,
+        "程灵素", "SPOUSE");
+    // the ID number where the computer number belongs, someone else's number, or none: refused at the field
+    assertThatThrownBy(() -> bind(FamilyBindings.Request.webPortal(holder, "胡斐", "13700000000", member, member, "程灵素", "SPOUSE"),
+        "web-portal")).isInstanceOfSatisfying(FieldErrors.class,
+            e -> assertThat(e.errors().get("memberComputerNumber")).contains("this is an ID number"));
+    assertThatThrownBy(() -> bind(FamilyBindings.Request.webPortal(holder, "胡斐", "13700000000", computerNumber(other), member,
+        "程灵素", "SPOUSE"), "web-portal")).isInstanceOfSatisfying(FieldErrors.class,
+            e -> assertThat(e.errors().get("memberComputerNumber")).contains("not this family member's"));
+    assertThatThrownBy(() -> bind(FamilyBindings.Request.webPortal(holder, "胡斐", "13700000000", null, member, "程灵素", "SPOUSE"),
+        "web-portal")).isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsOnlyKeys("memberComputerNumber"));
+    // no holder's number of any kind and no member phone: the holder logged in, the member is told by the portal
+    String cn = bind(r, "web-portal");
     await("linked", () -> cases.get(cn).closedAt() != null);
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
     assertThat(families.links(holder)).singleElement().satisfies(l -> assertThat(l.memberIdNumber()).isEqualTo(member));
   }
 
   @Test
-  void noMoreThanTheConfiguredNumberOfMembers() throws Exception {
+  void aCounterSwipesTheHoldersCardAndKeysInTheMembersCardNumberAndAsksNothingMore() throws Exception {
+    String holder = id("19750505", "027");
+    String member = id("19770707", "029");
+    String holderCard = card(activeCardHolder("萧中慧", holder)).cardNumber();
+    String memberCard = card(activeCardHolder("袁冠南", member)).cardNumber();
+    // a card number that is no card in use is refused at its field
+    assertThatThrownBy(() -> bind(FamilyBindings.Request.swiped("Z99999999", memberCard, "SPOUSE"), "counter"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("holderCardNumber")).contains("not a social"));
+    assertThatThrownBy(() -> bind(FamilyBindings.Request.swiped(holderCard, "Z99999999", "SPOUSE"), "counter"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("memberCardNumber")).contains("not a social"));
+    assertThatThrownBy(() -> bind(FamilyBindings.Request.swiped(holderCard, holderCard, "SPOUSE"), "counter"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsOnlyKeys("memberCardNumber"));
+    // guide 000 §2: the holder's card swiped, the member's card number keyed in, the relationship; no name, no ID, no phone
+    String cn = bind(FamilyBindings.Request.swiped(holderCard.toLowerCase(), memberCard, "SPOUSE"), "counter");
+    await("linked", () -> cases.get(cn).closedAt() != null);
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
+    assertThat(cases.get(cn).idNumber()).as("the card identifies the holder").isEqualTo(holder);
+    assertThat(cases.get(cn).applicantName()).isEqualTo("萧中慧");
+    assertThat(families.links(holder)).singleElement().satisfies(l -> {
+      assertThat(l.memberIdNumber()).as("the card identifies the member").isEqualTo(member);
+      assertThat(l.memberName()).isEqualTo("袁冠南");
+    });
+    await("holder told", () -> notifications(cn).contains("family-link-added"));
+    assertThat(jdbc.sql("select recipient from notification where case_number = ? and template = 'family-link-added'").param(cn)
+        .query(String.class).single()).as("at the phone on record, none offered").isEqualTo("13812345678");
+    assertThat(notifications(cn)).as("no member phone asked: no SMS to the member").doesNotContain("family-linked");
+    // a phone the citizen offers is taken, a wrong one refused
+    assertThatThrownBy(() -> bind(FamilyBindings.Request.swiped(holderCard, memberCard, "SPOUSE").withPhone("12345"), "counter"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsOnlyKeys("phone"));
+  }
+
+  @Test
+  void theGuidesLimitNeitherTheMembersNorTheRelationshipsSoByDefaultNeitherIsLimited() throws Exception {
     String holder = id("19700707", "017");
-    for (int i = 0; i < families.maxMembers(); i++) {
-      String cn = bind(binding(holder, id("20000101", String.format("%03d", 100 + i * 2)), "子女" + i, "CHILD"), "web-portal");
+    // five members already (made directly); the guides set no limit, so a sixth, a sibling, binds
+    for (int i = 0; i < 5; i++) {
+      jdbc.sql("""
+          insert into family_link (holder_id_number, member_id_number, member_name, relationship, channel)
+          values (?, ?, ?, 'CHILD', 'web-portal')""").params(holder, id("20000101", String.format("%03d", 100 + i * 2)), "子女" + i)
+          .update();
+    }
+    String sibling = bind(binding(holder, id("19720202", "038"), "胡一刀", "SIBLING"), "web-portal");
+    await("linked", () -> cases.get(sibling).closedAt() != null);
+    assertThat(cases.get(sibling).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
+    assertThat(families.links(holder)).hasSize(6);
+    assertThat(families.bindableRelationships()).extracting(org.cardcase.shared.ReferenceData.Item::code)
+        .contains("SPOUSE", "CHILD", "PARENT", "GRANDPARENT", "GRANDCHILD", "SIBLING");
+  }
+
+  @Test
+  void aCentreThatLimitsMembersOrRelationshipsSaysTheRuleIsItsOwn() throws Exception {
+    String holder = id("19700909", "037");
+    rules.setRelationships(List.of("SPOUSE", "CHILD", "PARENT"));
+    assertThatThrownBy(() -> bind(binding(holder, id("19900101", "014"), "胡一刀", "SIBLING"), "web-portal"))
+        .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("relationship")).contains("cannot share")
+            .contains("the service centre's rule, not the guides'").contains("[SPOUSE, CHILD, PARENT]"));
+    rules.setMaxMembers(2);
+    for (int i = 0; i < 2; i++) {
+      String cn = bind(binding(holder, id("20000303", String.format("%03d", 100 + i * 2)), "子女" + i, "CHILD"), "web-portal");
       await("linked " + cn, () -> cases.get(cn).closedAt() != null);
     }
-    assertThat(families.links(holder)).hasSize(families.maxMembers());
-    assertThatThrownBy(() -> bind(binding(holder, id("20000101", "200"), "子女x", "CHILD"), "web-portal"))
-        .isInstanceOfSatisfying(CaseConflict.class, e -> assertThat(e.getMessage()).contains("most allowed"));
+    assertThat(families.links(holder)).hasSize(2);
+    assertThatThrownBy(() -> bind(binding(holder, id("20000303", "200"), "子女x", "CHILD"), "web-portal"))
+        .isInstanceOfSatisfying(CaseConflict.class, e -> assertThat(e.getMessage()).contains("the most the service centre allows")
+            .contains("not the guides'"));
   }
 
   ChildCards.Request child(String parent, String parentName, String childId, String childName, String letterHash) throws Exception {
@@ -154,7 +232,8 @@ class FamilyAndChildFlowTest extends FlowTest {
   }
 
   @Test
-  void whenTheRegistryCannotTellAClerkReviewsBeforeTheChildsECardIsAdded() throws Exception {
+  void whenTheCentreMakesTheHouseholdRegisterItsRuleAndTheRegistryCannotTellAClerkReviews() throws Exception {
+    rules.setChildOnParentsHouseholdRegister(true);
     String parent = id("19880808", "999");
     String applied = apply("苗若兰", parent, null);
     await("parent verified", () -> card(applied).state().ordinal() >= CardState.IN_PRODUCTION.ordinal());
@@ -214,12 +293,25 @@ class FamilyAndChildFlowTest extends FlowTest {
         .singleElement().satisfies(e -> assertThat(e.detail()).containsEntry("assertionId", parentProof.assertionId())
             .containsEntry("authenticatedBy", "APP_LOGIN"));
 
-    // a child the registry places in another household is refused with the reason
+    // a child the registry places in another household: the guide asks for the register photo, not the same register
     String other = id("20180808", "952");
     ChildCards.Letter otherLetter = childCards.letter(parent, "程英", "程小明", other);
-    String refused = childCards.request(child(parent, "程英", other, "程小明", otherLetter.sha256()), "nhsa-app");
-    await("refused", () -> cases.get(refused).closedAt() != null);
-    assertThat(notificationText(refused, "child-card-refused")).contains("household register");
+    String added = childCards.request(child(parent, "程英", other, "程小明", otherLetter.sha256()), "nhsa-app");
+    await("issued", () -> cases.get(added).closedAt() != null);
+    assertThat(cases.get(added).status()).isEqualTo(org.cardcase.cases.CaseStatus.ISSUED);
+    String unknown = id("20180808", "961"); // the registry cannot tell: no clerk either, by default
+    String noClerk = childCards.request(child(parent, "程英", unknown, "程小红",
+        childCards.letter(parent, "程英", "程小红", unknown).sha256()), "nhsa-app");
+    await("issued", () -> cases.get(noClerk).closedAt() != null);
+    assertThat(cases.get(noClerk).status()).isEqualTo(org.cardcase.cases.CaseStatus.ISSUED);
+
+    // a centre that makes "the child on the parent's register" its rule refuses, saying it is its own rule
+    rules.setChildOnParentsHouseholdRegister(true);
+    String third = id("20170707", "954");
+    String refused = childCards.request(child(parent, "程英", third, "程小华", childCards.letter(parent, "程英", "程小华", third)
+        .sha256()), "nhsa-app");
+    await("refused and told", () -> notifications(refused).contains("child-card-refused"));
+    assertThat(notificationText(refused, "child-card-refused")).contains("household register").contains("service centre's rule");
   }
 
   @Test
@@ -231,7 +323,36 @@ class FamilyAndChildFlowTest extends FlowTest {
     await("refused", () -> cases.get(cn).closedAt() != null);
     assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.REFUSED);
     await("parent told", () -> notifications(cn).contains("child-card-refused"));
-    assertThat(notificationText(cn, "child-card-refused")).contains("real-name verification");
+    // the refusal names what the parent can do: the app's real-name authentication, or a card application (a counter service)
+    assertThat(notificationText(cn, "child-card-refused")).contains("real-name authentication")
+        .contains("national medical insurance app").contains("card application at a service counter").doesNotContain("verify at a counter");
     assertThat(jdbc.sql("select count(*) from human_task where case_number = ?").param(cn).query(Long.class).single()).isZero();
+  }
+
+  @Test
+  void aParentWhoPassedRealNameAuthenticationInTheNationalMedicalInsuranceAppIsVerified() throws Exception {
+    String parent = id("19890303", "039"); // no card, no case: never verified by this system
+    String kid = id("20220404", "040");
+    ChildCards.Letter letter = childCards.letter(parent, "钟灵", "钟小灵", kid);
+    // an assertion about someone else does not speak for this parent
+    assertThatThrownBy(() -> childCards.request(child(parent, "钟灵", kid, "钟小灵", letter.sha256()), "nhsa-app",
+        proof("nhsa-app", kid))).isInstanceOfSatisfying(AssertionRefused.class,
+            e -> assertThat(e.code()).isEqualTo(AssertionRefused.Code.OTHER_PERSON));
+    // guide 003: the parent activated the account and passed real-name authentication in the app, which signed so
+    CitizenAssertions.Proof inApp = proof("nhsa-app", parent);
+    String cn = childCards.request(child(parent, "钟灵", kid, "钟小灵", letter.sha256()), "nhsa-app", inApp);
+    await("issued", () -> cases.get(cn).closedAt() != null);
+    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.ISSUED);
+    assertThat(families.links(parent)).singleElement().satisfies(l -> assertThat(l.childECard()).startsWith("EC"));
+    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(cn)).stream().filter(e -> e.action().equals("REAL_NAME_BY_CHANNEL")))
+        .singleElement().satisfies(e -> assertThat(e.detail()).containsEntry("assertionId", inApp.assertionId())
+            .containsEntry("authenticatedBy", "APP_LOGIN").containsEntry("channel", "nhsa-app"));
+    // another channel's login is proof of who is asking, not a real-name authentication of the parent
+    String kid2 = id("20220505", "042");
+    String viaWechat = childCards.request(child(parent, "钟灵", kid2, "钟小二", childCards.letter(parent, "钟灵", "钟小二", kid2)
+        .sha256()), "wechat", proof("wechat", parent));
+    await("refused and told", () -> notifications(viaWechat).contains("child-card-refused"));
+    assertThat(cases.get(viaWechat).status()).isEqualTo(org.cardcase.cases.CaseStatus.REFUSED);
+    assertThat(notificationText(viaWechat, "child-card-refused")).contains("national medical insurance app");
   }
 }

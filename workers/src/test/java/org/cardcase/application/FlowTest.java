@@ -77,9 +77,13 @@ abstract class FlowTest {
 
   @Autowired org.cardcase.family.InsuredPersons insured;
 
-  /** The person's social security number as the (simulated) enrolment has it; any well-formed one for a person not insured. */
-  String ssn(String idNumber) {
-    return insured.socialSecurityNumberOf(idNumber).orElse(org.cardcase.simulators.InsuredPersonsSimulator.numberFor(idNumber));
+  /**
+   * The person's social insurance computer number as the (simulated) enrolment has it (guide 000 §1,
+   * the web portal's binding); any well-formed one for a person not insured. Not the social
+   * security number: that is the ID number.
+   */
+  String computerNumber(String idNumber) {
+    return insured.computerNumberOf(idNumber).orElse(org.cardcase.simulators.InsuredPersonsSimulator.numberFor(idNumber));
   }
 
   /** Applies through the web portal; the sex is the one the ID number says (odd 17th digit: male). */

@@ -136,18 +136,25 @@ class WorkerRedeliveryTest extends FlowTest {
     twice(rc, org.cardcase.processes.ReissueProcess.JOB_HAND_OVER, Map.of("handedOverBy", "clerk2"));
     assertThat(jdbc.sql("select count(*) from card where case_number = ?").param(rc).query(Long.class).single()).isEqualTo(1);
 
-    // at the counter the holder's (new) card is swiped; the member's social security number is the enrolment's
-    String binding = families.request(new org.cardcase.family.FamilyBindings.Request(holder, null, "石破天", "13500000000",
-        id("19720404", "032"), ssn(id("19720404", "032")), "阿绣", "13500000001", "SPOUSE", card(rc).cardNumber()), "counter");
+    // through the web portal: the member's social insurance computer number, ID number and relationship (guide 000 §1)
+    String binding = families.request(org.cardcase.family.FamilyBindings.Request.webPortal(holder, "石破天", "13500000000",
+        computerNumber(id("19720404", "032")), id("19720404", "032"), "阿绣", "SPOUSE").withMemberPhone("13500000001"), "web-portal");
     await("linked and settled", () -> settled(binding) && notifications(binding).contains("family-linked"));
     twice(binding, org.cardcase.processes.FamilyBindingProcess.JOB_LINK, Map.of());
     twice(binding, org.cardcase.processes.FamilyBindingProcess.JOB_REFUSE, Map.of("refusalReason", "test"));
     assertThat(families.links(holder)).hasSize(1);
 
-    String kid = id("20190505", "963"); // the registry cannot tell the household: a clerk reviews
+    String kid = id("20190505", "963"); // the registry cannot tell the household: under the centre's rule a clerk reviews
     var letter = childCards.letter(holder, "石破天", "石中玉", kid);
-    String childCase = childCards.request(new org.cardcase.childcard.ChildCards.Request(holder, "石破天", "13500000000", "石中玉", kid,
-        png(900, 700), true, org.cardcase.childcard.ChildCards.NOTICE_VERSION, letter.sha256(), "石破天"), "alipay");
+    families.rules().setChildOnParentsHouseholdRegister(true);
+    String childCase;
+    try {
+      childCase = childCards.request(new org.cardcase.childcard.ChildCards.Request(holder, "石破天", "13500000000", "石中玉", kid,
+          png(900, 700), true, org.cardcase.childcard.ChildCards.NOTICE_VERSION, letter.sha256(), "石破天"), "alipay");
+      awaitTask(childCase, "review-child-card");
+    } finally {
+      families.rules().setChildOnParentsHouseholdRegister(false);
+    }
     var review = awaitTask(childCase, "review-child-card");
     tasks.complete(review.id(), "clerk", List.of("verification"), Map.of("childReviewOutcome", "APPROVED"));
     await("issued and settled", () -> settled(childCase) && notifications(childCase).contains("child-card-issued"));
