@@ -207,7 +207,12 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     FormLayout layout = new FormLayout(holderId, holderName, phone, cardNumber, applicant, delegateName, delegateId, holderOriginal,
         delegateOriginal, circumstance, circumstanceNote, holderCopy, delegateCopy, form, provisionalNow, newPhoto, portrait, camera);
     layout.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("700px", 2));
-    return new VerticalLayout(new Paragraph(getTranslation("counter.reissue.help")), layout, accept, f.general, f.result);
+    // the rules that are the centre's own, not the guides' (issue 25), said where they apply
+    Paragraph centreRules = new Paragraph(getTranslation("counter.reissue.centreRules"));
+    centreRules.setId("reissue-centre-rules");
+    centreRules.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+    return new VerticalLayout(new Paragraph(getTranslation("counter.reissue.help")), centreRules, layout, accept, f.general,
+        f.result);
   }
 
   /** Clears the screen for the next citizen at the counter. */

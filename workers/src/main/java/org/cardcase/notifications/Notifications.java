@@ -13,8 +13,8 @@ import org.springframework.stereotype.Service;
 public class Notifications {
   /** Template id -> text with {name} placeholders. */
   static final Map<String, String> TEMPLATES = Map.ofEntries(
-      Map.entry("loss-reported", "【社保卡】您的社会保障卡（尾号{cardTail}）已临时挂失，医保结算功能已停止。挂失单号{caseNumber}。请于{dueDate}前携带身份证到服务网点办理正式挂失补卡；如找到卡片可撤销挂失。"),
-      Map.entry("formal-report-reminder", "【社保卡】您临时挂失的社会保障卡（挂失单号{caseNumber}）尚未办理正式挂失，请携带身份证到服务网点办理补卡。"),
+      Map.entry("loss-reported", "【社保卡】您的社会保障卡（尾号{cardTail}）已临时挂失，医保结算功能已停止。挂失单号{caseNumber}。挂失持续有效，直至您携带身份证到服务网点办理正式挂失补卡，或找到卡片后撤销挂失；{dueDate}前尚未办理的，我们将短信提醒一次。"),
+      Map.entry("formal-report-reminder", "【社保卡】您临时挂失的社会保障卡（挂失单号{caseNumber}）尚未办理正式挂失。挂失继续有效，医保结算保持停止；如需用卡，请携带身份证到服务网点办理正式挂失补卡，找到卡片可撤销挂失。此为唯一一次提醒。"),
       Map.entry("loss-withdrawn", "【社保卡】挂失单{caseNumber}已撤销，您的社会保障卡恢复医保结算。"),
       Map.entry("reissue-accepted", "【社保卡】补卡申请{caseNumber}已受理。领卡凭证号{certificate}，领卡前可作为临时就医凭证。领卡日期：{pickupDate}{provisional}。"),
       Map.entry("replacement-ready", "【社保卡】您的新社会保障卡已制作完成，请于{pickupDate}{provisional}起携带身份证和领卡凭证{certificate}到服务网点领取。"),

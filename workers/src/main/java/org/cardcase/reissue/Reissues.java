@@ -83,12 +83,20 @@ public class Reissues {
   private final DeadlineRules deadlines;
   private final Clock clock;
   private final org.cardcase.verification.PopulationRegistry registry;
+  /**
+   * Whether a holder who comes in person also leaves a copy of their ID card. Guide 004 asks the person reporting to
+   * present their ID card, and a copy only when someone reports for the holder: off by default (issue 25, rule 9).
+   */
+  private final boolean holderIdCopyInPerson;
 
   public Reissues(Cases service, CaseRepository cases, CardLifecycle cards, CaseDocuments documents,
       CaseDeadlines caseDeadlines, CalendarStore calendar, Vouchers vouchers, Notifications notifications, MessageInbox inbox,
       ProcessLinks links, DeadlineRules deadlines, LossReports lossReports, Clock clock,
-      org.cardcase.verification.PopulationRegistry registry) {
+      org.cardcase.verification.PopulationRegistry registry,
+      @org.springframework.beans.factory.annotation.Value("${cardcase.reissue.holder-id-copy-in-person:false}")
+      boolean holderIdCopyInPerson) {
     this.registry = registry;
+    this.holderIdCopyInPerson = holderIdCopyInPerson;
     this.lossReports = lossReports;
     this.service = service;
     this.cases = cases;
@@ -129,7 +137,10 @@ public class Reissues {
       errors.put("holderIdOriginalChecked", "the clerk must have seen the original of the holder's ID card");
     }
     Map<String, byte[]> files = new LinkedHashMap<>();
-    file("holderIdCopy", "ID_CARD_COPY", r.holderIdCopy(), files, errors);
+    // guide 004: the holder's ID card copy with a delegate's report; in person only if the centre asks for it
+    if (delegate || holderIdCopyInPerson || (r.holderIdCopy() != null && !r.holderIdCopy().isBlank())) {
+      file("holderIdCopy", "ID_CARD_COPY", r.holderIdCopy(), files, errors);
+    }
     file("replacementForm", "REPLACEMENT_FORM", r.replacementForm(), files, errors);
     if (delegate) {
       IdNumber.Check d = IdNumber.check(r.delegateIdNumber(), today);
@@ -178,7 +189,8 @@ public class Reissues {
         });
     Portrait portrait = portrait(newPhoto, old, holderId);
     // guide 004: the provisional report comes first (it stops settlement); a counter may take both
-    // in one visit. A card never activated has no settlement to stop and needs none.
+    // in one visit. The centre's own rule, not the guides' (issue 25, stated in the README and on the counter screen):
+    // a card never activated has no settlement to stop and needs none.
     String provisional = lossReports.openReportOf(old.cardId()).orElse(null);
     if (provisional == null && old.state() != CardState.AWAITING_ACTIVATION) {
       if (!Boolean.TRUE.equals(r.reportProvisionallyNow())) {
@@ -269,6 +281,8 @@ public class Reissues {
           data.put("certificateNumber", certificate[0]);
           if (provisionalReport != null) {
             data.put("provisionalReport", provisionalReport);
+          } else if (old.state() == CardState.AWAITING_ACTIVATION) {
+            data.put("provisionalReport", "NOT_NEEDED: the card was never activated (the centre's rule)");
           }
           if (delegate) {
             data.put("delegateName", r.delegateName().strip());

@@ -143,7 +143,9 @@ class LossAndReissueFlowTest extends FlowTest {
 
     await("the new card is ready", () -> step(a.caseNumber()).equals("wait-pickup"));
     assertThat(notifications(a.caseNumber())).contains("replacement-ready");
-    assertThatThrownBy(() -> reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), delegate, true, "clerk2"),
+    // the holder or the delegate who made the reissue collects (guide 004); nobody else
+    String stranger = id("19860606", "009");
+    assertThatThrownBy(() -> reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), stranger, true, "clerk2"),
         "counter")).isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("idNumber"));
     // the card is made early, but it is collected only from the pickup date (guide 004)
     assertThatThrownBy(() -> reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), holder, true, "clerk2"),

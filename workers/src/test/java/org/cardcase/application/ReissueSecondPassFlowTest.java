@@ -213,4 +213,36 @@ class ReissueSecondPassFlowTest extends FlowTest {
         .map(e -> e.detail().get("state")).toList()).containsExactly("REVOKED");
     assertThat(pdfText(a.certificateNumber())).contains("已作废", "作废原因：reissuecancelled:holderfoundtheoldcardandwithdrew");
   }
+
+  @Test
+  @Order(5)
+  void theRulesTheGuidesDoNotMakeAreTheGuidesOrSaidAsTheCentresOwn() throws Exception {
+    // guide 004: the holder in person shows the ID card; a copy is asked only with a delegate (configurable, off by default)
+    String holder = id("19800505", "033");
+    activeCardHolder("杨逍", holder);
+    LossReports.Reported r = lossReports.report(new LossReports.Report(holder, null, "杨逍", "13900000033"), "96102");
+    await("told the report number", () -> notifications(r.reportNumber()).contains("loss-reported"));
+    // the SMS promises no deadline that leads nowhere: the report stays in force, one reminder follows
+    assertThat(notificationText(r.reportNumber(), "loss-reported")).contains("挂失持续有效", "提醒一次").doesNotContain("请于");
+    await("waits", () -> step(r.reportNumber()).equals("wait-loss-resolution"));
+    letTimePass(Duration.ofDays(10)); // past 5 working days
+    await("reminded", () -> notifications(r.reportNumber()).contains("formal-report-reminder"));
+    assertThat(notificationText(r.reportNumber(), "formal-report-reminder")).contains("挂失继续有效", "唯一一次提醒");
+    Reissues.Accepted a = reissues.accept(new Reissues.Request(holder, "杨逍", "13900000033", null, "HOLDER", null, null, true, null,
+        null, null, png(800, 1000), "clerk", null), "counter");
+    assertThat(jdbc.sql("select count(*) from case_document where case_number = ? and kind = 'ID_CARD_COPY'").param(a.caseNumber())
+        .query(Long.class).single()).as("no copy of the holder's ID card was asked for").isZero();
+
+    // the centre's own rule: a card never activated needs no provisional report first; the record says so
+    String fresh = id("19810606", "035");
+    String applied = apply("范遥", fresh, null);
+    await("verified or waiting for a clerk", () -> !tasks.open(applied).isEmpty() || step(applied).equals("wait-card-activated"));
+    tasks.open(applied).stream().filter(t -> t.elementId().equals("compare-photos")).findFirst()
+        .ifPresent(t -> tasks.complete(t.id(), "clerk", List.of("verification"), Map.of("photoDecision", "APPROVE")));
+    await("at the branch, never activated", () -> step(applied).equals("wait-card-activated"));
+    Reissues.Accepted b = reissues.accept(new Reissues.Request(fresh, "范遥", "13900000035", null, "HOLDER", null, null, true, null,
+        null, null, png(800, 1000), "clerk", null), "counter");
+    assertThat(b.provisionalReport()).isNull();
+    assertThat(cases.data(b.caseNumber())).contains("NOT_NEEDED: the card was never activated (the centre's rule)");
+  }
 }
