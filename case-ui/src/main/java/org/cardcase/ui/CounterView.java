@@ -197,7 +197,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
           line("reissue-certificate", getTranslation("counter.certificate"), a.certificateNumber()),
           line("reissue-pickup-date", getTranslation("counter.pickupDate"),
               getTranslation("counter.pickupDate.value", day(pickupDate), a.pickupWorkingDays())
-                  + (a.pickupDateProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", pickupDate.getYear()) : "")),
+                  + (a.pickupDateProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", String.valueOf(pickupDate.getYear())) : "")),
           line("reissue-portrait-source", getTranslation("counter.reissue.portraitSource"),
               getTranslation("counter.reissue.portraitSource." + a.portraitSource())),
           line("reissue-provisional", getTranslation("counter.provisionalReport"),
@@ -298,7 +298,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
           line("voucher-holder", getTranslation("counter.holderName"), Masking.name(v.holderName()) + " · "
               + Masking.idNumber(v.holderIdNumber())),
           line("voucher-pickup", getTranslation("counter.pickupDate"), day(v.pickupDate())
-              + (v.pickupProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", v.pickupDate().getYear()) : "")));
+              + (v.pickupProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", String.valueOf(v.pickupDate().getYear())) : "")));
       if (v.endReason() != null) {
         f.result.add(line("voucher-reason", getTranslation("counter.voucher.reason"), v.endReason()));
       }

@@ -291,7 +291,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
     String state = getTranslation("counter.voucher.state." + v.state());
     show(new H2(getTranslation("terminal.certificate.title", v.number())),
         new Paragraph(getTranslation("terminal.certificate.pickup", day(v.pickupDate()), state)
-            + (v.pickupProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", v.pickupDate().getYear()) : "")),
+            + (v.pickupProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", String.valueOf(v.pickupDate().getYear())) : "")),
         print,
         row(back(), finish()));
   }
