@@ -397,7 +397,10 @@ class WorkspaceBrowserIT {
       click("reissue-accept");
       new WebDriverWait(browser, Duration.ofSeconds(20))
           .until(d -> d.findElement(By.id("reissue-holderIdNumber")).getAttribute("invalid") != null);
-      assertThat(browser.findElement(By.id("reissue-error")).getText()).contains("持卡人身份证复印件扫描件", "请扫描后在此添加文件");
+      // the holder in person needs no copy of the ID card (guide 004; issue 25): the replacement form is what is missing
+      assertThat(browser.findElement(By.id("reissue-error")).getText()).contains("补卡申请表扫描件", "请扫描后在此添加文件")
+          .doesNotContain("持卡人身份证复印件扫描件");
+      assertThat(browser.findElement(By.id("reissue-centre-rules")).getText()).contains("本中心规定", "从未激活");
       shot("counter-errors");
       type("reissue-holderIdNumber", holder);
       type("reissue-holderName", "狄云");

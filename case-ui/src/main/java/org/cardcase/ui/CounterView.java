@@ -156,7 +156,22 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     Upload delegateCopy = f.upload("delegateIdCopy", "counter.delegateIdCopy");
     Upload form = f.upload("replacementForm", "counter.replacementForm");
     Checkbox provisionalNow = f.check("reportProvisionallyNow", "counter.reportProvisionallyNow");
-    Component[] delegateOnly = {delegateName, delegateId, delegateOriginal, delegateCopy};
+    // guide 004: a delegate only in special circumstances, which the record and the audit trail keep
+    Select<String> circumstance = f.choice("delegateCircumstance", "counter.delegateCircumstance",
+        java.util.Arrays.stream(Reissues.DelegateCircumstance.values()).map(Enum::name).toList());
+    TextField circumstanceNote = f.text("delegateCircumstanceNote", "counter.delegateCircumstanceNote");
+    // the replacement is made with the last card's photo (or the registry's); a new one if the citizen wants it
+    Checkbox newPhoto = f.check("newPhoto", "counter.reissue.newPhoto");
+    Upload portrait = f.upload("portraitPhoto", "counter.reissue.portrait");
+    CounterCamera camera = new CounterCamera("reissue-camera", "reissue-portraitPhoto", getTranslation("counter.camera.start"),
+        getTranslation("counter.camera.take"), getTranslation("counter.camera.none"), getTranslation("counter.camera.taken"));
+    portrait.setVisible(false);
+    camera.setVisible(false);
+    newPhoto.addValueChangeListener(e -> {
+      portrait.setVisible(e.getValue());
+      camera.setVisible(e.getValue());
+    });
+    Component[] delegateOnly = {delegateName, delegateId, delegateOriginal, delegateCopy, circumstance, circumstanceNote};
     applicant.addValueChangeListener(e -> {
       for (Component c : delegateOnly) {
         c.setVisible("DELEGATE".equals(e.getValue()));
@@ -174,20 +189,30 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
           phone.getValue().strip(), blankToNull(cardNumber.getValue()), applicant.getValue(),
           delegate ? delegateName.getValue() : null, delegate ? delegateId.getValue().strip().toUpperCase() : null,
           holderOriginal.getValue(), delegate ? delegateOriginal.getValue() : null, f.file("holderIdCopy"),
-          delegate ? f.file("delegateIdCopy") : null, f.file("replacementForm"), clerk(), provisionalNow.getValue()),
-          Channels.COUNTER);
+          delegate ? f.file("delegateIdCopy") : null, f.file("replacementForm"), clerk(), provisionalNow.getValue(),
+          delegate ? circumstance.getValue() : null, delegate ? circumstanceNote.getValue() : null,
+          newPhoto.getValue() ? f.file("portraitPhoto") : null), Channels.COUNTER);
+      LocalDate pickupDate = LocalDate.parse(a.pickupDate());
       f.result.add(new H3(getTranslation("counter.reissue.accepted", a.caseNumber())),
           line("reissue-certificate", getTranslation("counter.certificate"), a.certificateNumber()),
           line("reissue-pickup-date", getTranslation("counter.pickupDate"),
-              getTranslation("counter.pickupDate.value", day(LocalDate.parse(a.pickupDate())), a.pickupWorkingDays())),
+              getTranslation("counter.pickupDate.value", day(pickupDate), a.pickupWorkingDays())
+                  + (a.pickupDateProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", String.valueOf(pickupDate.getYear())) : "")),
+          line("reissue-portrait-source", getTranslation("counter.reissue.portraitSource"),
+              getTranslation("counter.reissue.portraitSource." + a.portraitSource())),
           line("reissue-provisional", getTranslation("counter.provisionalReport"),
               a.provisionalReport() == null ? "—" : a.provisionalReport()),
           print(a.certificateNumber()), next(f));
     }));
     FormLayout layout = new FormLayout(holderId, holderName, phone, cardNumber, applicant, delegateName, delegateId, holderOriginal,
-        delegateOriginal, holderCopy, delegateCopy, form, provisionalNow);
+        delegateOriginal, circumstance, circumstanceNote, holderCopy, delegateCopy, form, provisionalNow, newPhoto, portrait, camera);
     layout.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("700px", 2));
-    return new VerticalLayout(new Paragraph(getTranslation("counter.reissue.help")), layout, accept, f.general, f.result);
+    // the rules that are the centre's own, not the guides' (issue 25), said where they apply
+    Paragraph centreRules = new Paragraph(getTranslation("counter.reissue.centreRules"));
+    centreRules.setId("reissue-centre-rules");
+    centreRules.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
+    return new VerticalLayout(new Paragraph(getTranslation("counter.reissue.help")), centreRules, layout, accept, f.general,
+        f.result);
   }
 
   /** Clears the screen for the next citizen at the counter. */
@@ -215,8 +240,9 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     Fields f = new Fields("pickup");
     TextField caseNumber = f.text("caseNumber", "counter.caseNumber");
     TextField certificate = f.text("certificateNumber", "counter.certificate");
-    TextField idNumber = f.text("idNumber", "counter.holderIdNumber");
-    Checkbox checked = f.check("idCardChecked", "counter.idCardChecked");
+    // guide 004: the person who made the reissue collects, the holder or the delegate, with their own ID card
+    TextField idNumber = f.text("idNumber", "counter.pickup.idNumber");
+    Checkbox checked = f.check("idCardChecked", "counter.pickup.idCardChecked");
     Button hand = new Button(getTranslation("counter.pickup.handOver"));
     hand.setId("pickup-hand-over");
     hand.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
@@ -230,7 +256,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
       f.result.add(badge(getTranslation("counter.pickup.done", cn), "success"), next(f));
     }));
     FormLayout layout = new FormLayout(caseNumber, certificate, idNumber, checked);
-    return new VerticalLayout(new Paragraph(getTranslation("counter.pickup.help")), layout, hand, f.general, f.result);
+    return new VerticalLayout(new Paragraph(getTranslation("counter.pickup.whoCollects")), layout, hand, f.general, f.result);
   }
 
   // ---- provisional loss report in writing ----
@@ -271,7 +297,11 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
       f.result.add(badge(getTranslation("counter.voucher.state." + v.state()), valid ? "success" : "error"),
           line("voucher-holder", getTranslation("counter.holderName"), Masking.name(v.holderName()) + " · "
               + Masking.idNumber(v.holderIdNumber())),
-          line("voucher-pickup", getTranslation("counter.pickupDate"), day(v.pickupDate())));
+          line("voucher-pickup", getTranslation("counter.pickupDate"), day(v.pickupDate())
+              + (v.pickupProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", String.valueOf(v.pickupDate().getYear())) : "")));
+      if (v.endReason() != null) {
+        f.result.add(line("voucher-reason", getTranslation("counter.voucher.reason"), v.endReason()));
+      }
     }));
     return new VerticalLayout(new Paragraph(getTranslation("counter.voucher.help")), number, check, f.general, f.result);
   }
@@ -385,6 +415,18 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
       sel.setId(prefix + "-" + name);
       sel.setItems(items);
       sel.setItemLabelGenerator(i -> i.name(getLocale()));
+      fields.put(name, sel);
+      return sel;
+    }
+
+    /** A choice of codes worded by {@code label + "." + code}. */
+    Select<String> choice(String name, String label, java.util.List<String> codes) {
+      labels.put(name, getTranslation(label));
+      Select<String> sel = new Select<>();
+      sel.setLabel(getTranslation(label));
+      sel.setId(prefix + "-" + name);
+      sel.setItems(codes);
+      sel.setItemLabelGenerator(c -> getTranslation(label + "." + c));
       fields.put(name, sel);
       return sel;
     }

@@ -290,7 +290,9 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
         .set("background", "var(--lumo-primary-color)").set("color", "white").set("display", "inline-block");
     String state = getTranslation("counter.voucher.state." + v.state());
     show(new H2(getTranslation("terminal.certificate.title", v.number())),
-        new Paragraph(getTranslation("terminal.certificate.pickup", day(v.pickupDate()), state)), print,
+        new Paragraph(getTranslation("terminal.certificate.pickup", day(v.pickupDate()), state)
+            + (v.pickupProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", String.valueOf(v.pickupDate().getYear())) : "")),
+        print,
         row(back(), finish()));
   }
 

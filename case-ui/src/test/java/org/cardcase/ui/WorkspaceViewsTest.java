@@ -820,4 +820,49 @@ class WorkspaceViewsTest {
     _click(_get(Button.class, spec -> spec.withId("terminal-certificate")));
     assertThat(_find(com.vaadin.flow.component.html.Anchor.class, spec -> spec.withId("terminal-certificate-print"))).hasSize(1);
   }
+
+  /** Issue 25: a pickup date counted into a year whose arrangement is not published says so at the counter and the terminal. */
+  @Test
+  void aProvisionalPickupDateIsSaidSoAtTheCounterAndTheTerminal() throws Exception {
+    org.cardcase.cards.Card card = activeCard();
+    String certificate = vouchers.issue(card.caseNumber(), card.holderIdNumber(), card.holderName(), card.cardId(), card.cardId(),
+        java.time.LocalDate.now(), java.time.LocalDate.of(2027, 1, 1), true, "counter", java.time.Instant.now());
+    signIn("clerk");
+    UI.getCurrent().navigate(CounterView.class);
+    _get(com.vaadin.flow.component.tabs.TabSheet.class, spec -> spec.withId("counter-tabs")).setSelectedIndex(4);
+    _get(TextField.class, spec -> spec.withId("voucher-number")).setValue(certificate);
+    _click(_get(Button.class, spec -> spec.withId("voucher-check")));
+    assertThat(_get(com.vaadin.flow.component.html.Div.class, spec -> spec.withId("voucher-pickup")).getElement().getTextRecursively())
+        .contains("provisional: the 2027 holiday arrangement is not published yet");
+
+    atTheTerminal(null);
+    identify(card.holderIdNumber(), "terminal-by-id-card");
+    _click(_get(Button.class, spec -> spec.withId("terminal-certificate")));
+    assertThat(screenText()).contains("暂定：2027年节假日安排尚未公布");
+  }
+
+  /** Issue 25: a delegate reports only in a special circumstance, chosen on the counter screen; the centre's own rules are shown. */
+  @Test
+  void theCounterAsksADelegateForTheSpecialCircumstanceAndShowsTheCentresOwnRules() throws Exception {
+    signIn("clerk");
+    UI.getCurrent().navigate(CounterView.class);
+    _get(com.vaadin.flow.component.tabs.TabSheet.class, spec -> spec.withId("counter-tabs")).setSelectedIndex(1);
+    assertThat(_get(Paragraph.class, spec -> spec.withId("reissue-centre-rules")).getText())
+        .contains("never activated", "no copy");
+    @SuppressWarnings("unchecked")
+    RadioButtonGroup<String> applicant = _get(RadioButtonGroup.class, spec -> spec.withId("reissue-applicant"));
+    assertThat(_find(com.vaadin.flow.component.select.Select.class, spec -> spec.withId("reissue-delegateCircumstance")))
+        .as("only for a delegate").isEmpty();
+    applicant.setValue("DELEGATE");
+    @SuppressWarnings("unchecked")
+    com.vaadin.flow.component.select.Select<String> circumstance =
+        _get(com.vaadin.flow.component.select.Select.class, spec -> spec.withId("reissue-delegateCircumstance"));
+    _click(_get(Button.class, spec -> spec.withId("reissue-accept")));
+    assertThat(circumstance.isInvalid()).isTrue();
+    assertThat(circumstance.getErrorMessage()).contains("special circumstances");
+    assertThat(circumstance.getGenericDataView().getItems().toList())
+        .containsExactly("HIGH_MOBILITY", "LONG_WORKING_HOURS", "ILLNESS_OR_INJURY", "OTHER");
+    assertThat(_get(com.vaadin.flow.component.checkbox.Checkbox.class, spec -> spec.withId("reissue-newPhoto")).getLabel())
+        .contains("new photo");
+  }
 }

@@ -264,17 +264,35 @@ public class CalendarStore {
     return new WorkingDayCalendar(days, years);
   }
 
-  /** First start: load the official arrangements shipped with the system, audited as such. */
+  /** Years of the shipped arrangement this start added to a calendar that had others already (their deadlines are recomputed). */
+  private final List<Integer> shippedLater = new ArrayList<>();
+
+  /**
+   * Every start: load each year of the official arrangements shipped with the system that the calendar does not have
+   * yet, audited as such (issue 25: a release that ships next year's arrangement, published late in the year before,
+   * brings it into a calendar that has run for years; before, the shipped file was read on the very first start only).
+   * A year already there, perhaps corrected by an administrator, is left as it is.
+   */
   private void seedOfficialYears() {
+    shippedLater.addAll(loadShippedYears(officialCsv()));
+  }
+
+  /** Adds the years of {@code csv} the calendar lacks; returns those added to a calendar that had other years already. */
+  public List<Integer> loadShippedYears(String csv) {
+    List<Integer> later = new ArrayList<>();
     tx.executeWithoutResult(s -> {
       jdbc.sql("select pg_advisory_xact_lock(hashtext('calendar'))").query().singleRow();
-      if (jdbc.sql("select count(*) from calendar_year").query(Long.class).single() > 0) {
-        return;
-      }
+      Set<Integer> have = new TreeSet<>(jdbc.sql("select year from calendar_year").query(Integer.class).list());
       Map<Integer, List<Day>> official = new TreeMap<>();
-      parse(officialCsv()).forEach(d -> official.computeIfAbsent(d.date().getYear(), y -> new ArrayList<>()).add(d));
+      parse(csv).forEach(d -> official.computeIfAbsent(d.date().getYear(), y -> new ArrayList<>()).add(d));
       for (var e : official.entrySet()) {
         int year = e.getKey();
+        if (have.contains(year)) {
+          continue;
+        }
+        if (!have.isEmpty()) {
+          later.add(year);
+        }
         List<Day> days = e.getValue();
         validate(year, days, OFFICIAL_SOURCE, "official arrangement");
         jdbc.sql("insert into calendar_year (year, source, updated_by) values (?, ?, 'system')").params(year, OFFICIAL_SOURCE).update();
@@ -286,6 +304,37 @@ public class CalendarStore {
             Map.of("year", year, "source", OFFICIAL_SOURCE, "days", days.size(), "reason", "official arrangement shipped with the system"));
       }
     });
+    if (!later.isEmpty()) {
+      reload();
+    }
+    return later;
+  }
+
+  /**
+   * Once the application is up: the deadlines that depended on a year this start brought in are recomputed (they were
+   * provisional), as when an administrator adds the year.
+   */
+  @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+  public void recomputeShippedYears() {
+    List<Integer> years = new ArrayList<>(shippedLater);
+    shippedLater.clear();
+    for (int year : years) {
+      recomputeAfterLoad(year);
+    }
+  }
+
+  /** Recomputes what depended on a year just loaded from a shipped file; returns how many deadlines moved. */
+  public int recomputeAfterLoad(int year) {
+    Integer moved = tx.execute(s -> {
+      WorkingDayCalendar updated = load();
+      int n = 0;
+      for (YearChanged l : listeners) {
+        n += l.recompute(year, updated, "system");
+      }
+      return n;
+    });
+    log.info("calendar {} loaded from the shipped arrangement: {} deadlines recomputed", year, moved);
+    return moved == null ? 0 : moved;
   }
 
   private static String officialCsv() {

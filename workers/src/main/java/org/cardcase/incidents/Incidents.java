@@ -70,8 +70,17 @@ public class Incidents {
     }
   }
 
+  /**
+   * Told, in the transaction that cancels a case, that it is cancelled and why (a reissue revokes its pickup
+   * certificate then; kept as an interface so this package does not know the case types above it).
+   */
+  public interface CaseCancelled {
+    void cancelled(String caseNumber, String actor, String reason);
+  }
+
   private final JdbcClient jdbc;
   private final AuditTrail audit;
+  private final org.springframework.beans.factory.ObjectProvider<CaseCancelled> cancelledListeners;
   private final TransactionTemplate tx;
   private final CamundaClient client;
   private final CurrentEngine engine;
@@ -82,7 +91,9 @@ public class Incidents {
   private final Set<String> live = ConcurrentHashMap.newKeySet();
 
   public Incidents(JdbcClient jdbc, AuditTrail audit, TransactionTemplate tx, CamundaClient client, CurrentEngine engine,
-      ProcessLinks links, CaseRepository cases, CardLifecycle cards) {
+      ProcessLinks links, CaseRepository cases, CardLifecycle cards,
+      org.springframework.beans.factory.ObjectProvider<CaseCancelled> cancelledListeners) {
+    this.cancelledListeners = cancelledListeners;
     this.jdbc = jdbc;
     this.audit = audit;
     this.tx = tx;
@@ -230,6 +241,7 @@ public class Incidents {
       links.recordEnded(i.caseNumber());
       cards.byCase(i.caseNumber()).filter(c -> c.state().canMoveTo(CardState.CANCELLED)).ifPresent(c ->
           cards.move(c.cardId(), CardState.CANCELLED, actor, null, "case cancelled: " + why, "incident:" + id + ":cancel"));
+      cancelledListeners.orderedStream().forEach(l -> l.cancelled(i.caseNumber(), actor, why));
       cases.changeStatus(i.caseNumber(), CaseStatus.CANCELLED, "incident:" + id);
       cases.close(i.caseNumber(), i.elementId());
     });

@@ -13,14 +13,14 @@ import org.springframework.stereotype.Service;
 public class Notifications {
   /** Template id -> text with {name} placeholders. */
   static final Map<String, String> TEMPLATES = Map.ofEntries(
-      Map.entry("loss-reported", "【社保卡】您的社会保障卡（尾号{cardTail}）已临时挂失，医保结算功能已停止。挂失单号{caseNumber}。请于{dueDate}前携带身份证到服务网点办理正式挂失补卡；如找到卡片可撤销挂失。"),
-      Map.entry("formal-report-reminder", "【社保卡】您临时挂失的社会保障卡（挂失单号{caseNumber}）尚未办理正式挂失，请携带身份证到服务网点办理补卡。"),
+      Map.entry("loss-reported", "【社保卡】您的社会保障卡（尾号{cardTail}）已临时挂失，医保结算功能已停止。挂失单号{caseNumber}。挂失持续有效，直至您携带身份证到服务网点办理正式挂失补卡，或找到卡片后撤销挂失；{dueDate}前尚未办理的，我们将短信提醒一次。"),
+      Map.entry("formal-report-reminder", "【社保卡】您临时挂失的社会保障卡（挂失单号{caseNumber}）尚未办理正式挂失。挂失继续有效，医保结算保持停止；如需用卡，请携带身份证到服务网点办理正式挂失补卡，找到卡片可撤销挂失。此为唯一一次提醒。"),
       Map.entry("loss-withdrawn", "【社保卡】挂失单{caseNumber}已撤销，您的社会保障卡恢复医保结算。"),
-      Map.entry("reissue-accepted", "【社保卡】补卡申请{caseNumber}已受理。领卡凭证号{certificate}，领卡前可作为临时就医凭证。领卡日期：{pickupDate}。"),
-      Map.entry("replacement-ready", "【社保卡】您的新社会保障卡已制作完成，请于{pickupDate}起携带身份证和领卡凭证{certificate}到服务网点领取。"),
-      Map.entry("pickup-delayed", "【社保卡】抱歉，您的新社会保障卡未能按期制作完成，新的领卡日期为{pickupDate}。领卡凭证{certificate}继续作为临时就医凭证使用。"),
+      Map.entry("reissue-accepted", "【社保卡】补卡申请{caseNumber}已受理。领卡凭证号{certificate}，领卡前可作为临时就医凭证。领卡日期：{pickupDate}{provisional}。"),
+      Map.entry("replacement-ready", "【社保卡】您的新社会保障卡已制作完成，请于{pickupDate}{provisional}起携带身份证和领卡凭证{certificate}到服务网点领取。"),
+      Map.entry("pickup-delayed", "【社保卡】抱歉，您的新社会保障卡未能按期制作完成，新的领卡日期为{pickupDate}{provisional}。领卡凭证{certificate}继续作为临时就医凭证使用。"),
       Map.entry("replacement-reminder", "【社保卡】您的新社会保障卡尚未领取，请于{dueDate}前携带身份证和领卡凭证{certificate}到服务网点领取。"),
-      Map.entry("replacement-uncollected", "【社保卡】您的新社会保障卡逾期未领取，领卡凭证{certificate}已停止作为临时就医凭证使用。卡片留存服务网点，请携带身份证领取（补卡单号{caseNumber}）。"),
+      Map.entry("replacement-uncollected", "【社保卡】您的新社会保障卡逾期未领取，卡片留存服务网点，请携带身份证和领卡凭证{certificate}领取（补卡单号{caseNumber}）。领取前该凭证仍可作为临时就医凭证使用。"),
       Map.entry("replacement-collected", "【社保卡】您已领取新社会保障卡（尾号{cardTail}），领卡凭证{certificate}已停止使用，原卡已注销。"),
       Map.entry("family-linked", "【社保卡】{holderName}已将您的医保个人账户绑定为家庭共济成员（关系：{relationship}）。如有异议请联系服务网点。"),
       Map.entry("family-link-added", "【社保卡】您的医保个人账户已绑定家庭共济成员{memberName}（关系：{relationship}，经{channel}办理）。如非本人操作，请立即拨打12333或到服务网点办理解绑。"),
@@ -35,7 +35,17 @@ public class Notifications {
       Map.entry("collection-reminder", "【社保卡】您的社会保障卡尚未领取，请于{dueDate}前携带身份证到{bank}网点领取并激活。"),
       Map.entry("collection-extended", "【社保卡】您的社会保障卡领取期限已延长至{dueDate}，请携带身份证到{bank}网点领取并激活（申请号{caseNumber}）。"),
       Map.entry("uncollected-card-cancelled", "【社保卡】您的社会保障卡因逾期未领取已注销（申请号{caseNumber}）。如需用卡请重新申请。"),
+      Map.entry("pickup-date-changed", "【社保卡】因节假日安排调整，您的新社会保障卡领卡日期改为{pickupDate}{provisional}（补卡单号{caseNumber}，领卡凭证{certificate}）。领卡前凭证继续作为临时就医凭证使用。"),
+      Map.entry("pickup-date-confirmed", "【社保卡】节假日安排已公布，您的新社会保障卡领卡日期{pickupDate}已确定（补卡单号{caseNumber}，领卡凭证{certificate}）。"),
       Map.entry("card-activated", "【社保卡】您的社会保障卡（尾号{cardTail}）已激活，可用于就医结算。"));
+
+  /**
+   * What a message says after a date counted into a year whose holiday arrangement is not yet published (issue 25):
+   * "(provisional: …)"; empty for a date that is final.
+   */
+  public static String provisionalNote(boolean provisional, java.time.LocalDate date) {
+    return provisional ? "（暂定：" + date.getYear() + "年节假日安排尚未公布，如有调整将短信告知）" : "";
+  }
 
   private final JdbcClient jdbc;
   private final SmsGateway gateway;

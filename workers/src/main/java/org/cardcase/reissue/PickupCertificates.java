@@ -109,7 +109,7 @@ public class PickupCertificates {
         case VALID -> "有效：可作为临时就医凭证，至领取新卡时止";
         case USED -> "已失效：新卡已领取";
         case EXPIRED -> "已失效：逾期未领取新卡";
-        case REVOKED -> "已作废";
+        case REVOKED -> "已作废（补卡已撤销）";
       };
       String[][] rows = {
           {"凭证号", v.number()},
@@ -117,7 +117,7 @@ public class PickupCertificates {
           {"持卡人", Masking.name(v.holderName())},
           {"身份证号", Masking.idNumber(v.holderIdNumber())},
           {"受理日期", DAY.format(LocalDate.ofInstant(v.issuedAt(), WorkingDayCalendar.ZONE))},
-          {"领卡日期", DAY.format(v.pickupDate()) + "起"},
+          {"领卡日期", DAY.format(v.pickupDate()) + "起" + (v.pickupProvisional() ? "（暂定）" : "")},
           {"领卡地点", servicePoint},
           {"凭证状态", validity}};
       for (String[] row : rows) {
@@ -129,14 +129,26 @@ public class PickupCertificates {
       // the working days this case's pickup date was counted with (an analyst may have changed the rule since)
       int pickupWorkingDays = deadlines.find(v.caseNumber(), org.cardcase.processes.ReissueProcess.VAR_PICKUP_DUE_AT)
           .map(org.cardcase.deadlines.CaseDeadlines.Deadline::workingDays).orElse(rules.getReissuePickupWorkingDays());
-      String[] notes = {
-          "1. 受理之日起满" + pickupWorkingDays + "个工作日后，请本人携带居民身份证和本凭证到领卡地点领取新卡。",
+      java.util.List<String> notes = new java.util.ArrayList<>(List.of(
+          "1. 受理之日起满" + pickupWorkingDays + "个工作日后，请办理补卡的人（持卡人或受托人）携带其本人居民身份证和本凭证领取新卡。",
           "2. 领卡前，本凭证可在定点医疗机构作为临时就医凭证；医疗机构扫描二维码核验。",
           "3. 领取新卡后本凭证自动失效，原卡同时注销。",
-          "4. 请妥善保管，遗失可在服务网点或自助终端重新打印。"};
+          "4. 请妥善保管，遗失可在服务网点或自助终端重新打印。"));
+      if (v.state() == Vouchers.State.REVOKED && v.endReason() != null) {
+        notes.add(0, "作废原因：" + v.endReason());
+      }
+      if (v.pickupProvisional()) {
+        // issue 25: a date counted into a year whose holiday arrangement is not yet published
+        notes.add("5. 领卡日期为暂定：" + v.pickupDate().getYear() + "年节假日安排尚未公布，如有调整将短信告知，可重新打印本凭证。");
+      }
       for (String n : notes) {
-        text(cb, bf, 8.5f, left, y, n);
-        y -= 15;
+        // an A5 line holds about 38 characters at this size: longer notes go on, indented, on the next line
+        for (int from = 0; from < n.length(); from += from == 0 ? 38 : 36) {
+          String part = n.substring(from, Math.min(n.length(), from + (from == 0 ? 38 : 36)));
+          text(cb, bf, 8.5f, from == 0 ? left : left + 12, y, part);
+          y -= 13;
+        }
+        y -= 2;
       }
       doc.close();
     } catch (Exception e) {

@@ -64,19 +64,23 @@ public class ReissueWorkers {
       CaseRecord c = cases.get(cn);
       Vouchers.Voucher v = vouchers.ofCase(cn).orElseThrow();
       int seq = links.find(cn).orElseThrow().waitSeq();
+      boolean[] provisional = new boolean[1];
       Instant newDue = tx.execute(s -> {
         tasks.upsert(cn, ALERT_PICKUP_LATE, seq, 0L, "cardcase:" + FORM_PICKUP_LATE, GROUP_SUPERVISORS, clock.instant());
-        Instant due = caseDeadlines.once(cn, "pickupDelayedTo", clock.instant(), deadlines.getReissueDelayWorkingDays());
+        Instant due = caseDeadlines.once(cn, PickupDateFollowsDeadline.DELAYED_TO, clock.instant(),
+            deadlines.getReissueDelayWorkingDays());
+        provisional[0] = caseDeadlines.find(cn, PickupDateFollowsDeadline.DELAYED_TO).map(CaseDeadlines.Deadline::provisional)
+            .orElse(false);
         LocalDate day = LocalDate.ofInstant(due, WorkingDayCalendar.ZONE);
-        if (!day.equals(v.pickupDate())) {
-          vouchers.movePickupDate(v.number(), day);
+        if (vouchers.movePickupDate(v.number(), day, provisional[0]) && !day.equals(v.pickupDate())) {
           audit.append(AuditTrail.ofCase(cn), "pickup-moved:" + day, "system", null, "PICKUP_DATE_MOVED",
-              Map.of("from", v.pickupDate().toString(), "to", day.toString()));
+              Map.of("from", v.pickupDate().toString(), "to", day.toString(), "provisional", provisional[0]));
         }
         return due;
       });
+      LocalDate newDay = LocalDate.ofInstant(newDue, WorkingDayCalendar.ZONE);
       notifications.send(cn, cn + ":pickup-delayed", c.phone(), "pickup-delayed", Map.of("certificate", v.number(),
-          "pickupDate", WorkingDayCalendar.dayOf(newDue)));
+          "pickupDate", newDay.toString(), "provisional", org.cardcase.notifications.Notifications.provisionalNote(provisional[0], newDay)));
       return Map.of();
     });
   }
@@ -105,7 +109,8 @@ public class ReissueWorkers {
       });
       Vouchers.Voucher v = vouchers.ofCase(cn).orElseThrow();
       notifications.send(cn, cn + ":replacement-ready", c.phone(), "replacement-ready",
-          Map.of("certificate", v.number(), "pickupDate", v.pickupDate().toString()));
+          Map.of("certificate", v.number(), "pickupDate", v.pickupDate().toString(),
+              "provisional", org.cardcase.notifications.Notifications.provisionalNote(v.pickupProvisional(), v.pickupDate())));
       return out;
     });
   }
@@ -122,7 +127,10 @@ public class ReissueWorkers {
     });
   }
 
-  /** Never collected: the certificate stops being a voucher, supervisors follow up, the card stays at the counter. */
+  /**
+   * Never collected: supervisors follow up and the card stays at the counter. The certificate stays a medical voucher
+   * until the new card is collected (guide 004: "during the replacement period"; the certificate says "至领取新卡时止").
+   */
   @Bean
   CaseJobHandler escalateUncollectedReplacement(CaseRepository cases, TaskStore tasks, ProcessLinks links, Vouchers vouchers,
       Notifications notifications, Clock clock, TransactionTemplate tx, AuditTrail audit) {
@@ -131,10 +139,6 @@ public class ReissueWorkers {
       Vouchers.Voucher v = vouchers.ofCase(cn).orElseThrow();
       int seq = links.find(cn).orElseThrow().waitSeq();
       tx.executeWithoutResult(s -> {
-        if (vouchers.expire(v.number())) {
-          audit.append(AuditTrail.ofCase(cn), "voucher-expired", "system", null, "VOUCHER_ENDED",
-              Map.of("certificate", v.number(), "reason", "replacement not collected by the final date"));
-        }
         tasks.upsert(cn, ESCALATE_UNCOLLECTED, seq, 0L, "cardcase:" + FORM_REPLACEMENT_UNCOLLECTED, GROUP_SUPERVISORS,
             clock.instant());
         cases.changeStatus(cn, CaseStatus.UNCOLLECTED, "final-deadline");
@@ -151,13 +155,18 @@ public class ReissueWorkers {
     return new Step(JOB_HAND_OVER, (job, cn) -> {
       Map<String, Object> v = job.getVariablesAsMap();
       String clerk = String.valueOf(v.getOrDefault("handedOverBy", "clerk"));
+      // guide 004: the person who made the reissue collects (the holder, or the delegate with their own ID card)
+      String collector = String.valueOf(v.getOrDefault("collectedBy", "HOLDER"));
       String oldCard = oldCardId(v);
       CaseRecord c = cases.get(cn);
       Vouchers.Voucher voucher = vouchers.ofCase(cn).orElseThrow();
       Card card = tx.execute(s -> {
         Card k = cards.ofCase(cn);
-        cards.move(k.cardId(), CardState.ACTIVE, clerk, "counter", "handed over at the counter, ID card and certificate checked",
+        cards.move(k.cardId(), CardState.ACTIVE, clerk, "counter", "handed over at the counter to "
+            + ("DELEGATE".equals(collector) ? "the delegate who made the reissue" : "the holder") + ", ID card and certificate checked",
             "handed-over");
+        audit.append(AuditTrail.ofCase(cn), "collected", clerk, "counter", "REPLACEMENT_COLLECTED",
+            Map.of("collectedBy", collector, "card", k.cardId()));
         if (vouchers.use(voucher.number())) {
           audit.append(AuditTrail.ofCase(cn), "voucher-used", clerk, "counter", "VOUCHER_ENDED", Map.of("certificate", voucher.number()));
         }

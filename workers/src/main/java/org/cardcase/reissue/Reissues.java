@@ -42,11 +42,30 @@ public class Reissues {
 
   public record Request(String holderIdNumber, String holderName, String phone, String cardNumber, String applicant,
       String delegateName, String delegateIdNumber, Boolean holderIdOriginalChecked, Boolean delegateIdOriginalChecked,
-      String holderIdCopy, String delegateIdCopy, String replacementForm, String acceptedBy, Boolean reportProvisionallyNow) {}
+      String holderIdCopy, String delegateIdCopy, String replacementForm, String acceptedBy, Boolean reportProvisionallyNow,
+      String delegateCircumstance, String delegateCircumstanceNote, String portraitPhoto) {
+    /** Without the issue-25 fields: no delegate circumstance, no new photo (the last card's or the registry's is used). */
+    public Request(String holderIdNumber, String holderName, String phone, String cardNumber, String applicant,
+        String delegateName, String delegateIdNumber, Boolean holderIdOriginalChecked, Boolean delegateIdOriginalChecked,
+        String holderIdCopy, String delegateIdCopy, String replacementForm, String acceptedBy, Boolean reportProvisionallyNow) {
+      this(holderIdNumber, holderName, phone, cardNumber, applicant, delegateName, delegateIdNumber, holderIdOriginalChecked,
+          delegateIdOriginalChecked, holderIdCopy, delegateIdCopy, replacementForm, acceptedBy, reportProvisionallyNow, null, null,
+          null);
+    }
+  }
+
+  /**
+   * The special circumstances in which the holder may have someone else make the formal report (guide 004: "en
+   * circunstancias especiales (como alta movilidad, larga experiencia laboral), etc."); OTHER needs the clerk's words.
+   */
+  public enum DelegateCircumstance { HIGH_MOBILITY, LONG_WORKING_HOURS, ILLNESS_OR_INJURY, OTHER }
+
+  /** Where the replacement's portrait came from (issue 25: a replacement is ordered with a photo). */
+  public enum PortraitSource { NEW_PHOTO, LAST_CARD, PHOTO_ON_FILE }
 
   /** {@code provisionalReport}: the provisional report this formal one follows (taken in this visit if asked to). */
   public record Accepted(String caseNumber, String certificateNumber, String pickupDate, int pickupWorkingDays,
-      boolean pickupDateProvisional, String oldCardState, String provisionalReport) {}
+      boolean pickupDateProvisional, String oldCardState, String provisionalReport, String portraitSource) {}
 
   public record Pickup(String certificateNumber, String idNumber, Boolean idCardChecked, String handedOverBy) {}
 
@@ -63,10 +82,21 @@ public class Reissues {
   private final ProcessLinks links;
   private final DeadlineRules deadlines;
   private final Clock clock;
+  private final org.cardcase.verification.PopulationRegistry registry;
+  /**
+   * Whether a holder who comes in person also leaves a copy of their ID card. Guide 004 asks the person reporting to
+   * present their ID card, and a copy only when someone reports for the holder: off by default (issue 25, rule 9).
+   */
+  private final boolean holderIdCopyInPerson;
 
   public Reissues(Cases service, CaseRepository cases, CardLifecycle cards, CaseDocuments documents,
       CaseDeadlines caseDeadlines, CalendarStore calendar, Vouchers vouchers, Notifications notifications, MessageInbox inbox,
-      ProcessLinks links, DeadlineRules deadlines, LossReports lossReports, Clock clock) {
+      ProcessLinks links, DeadlineRules deadlines, LossReports lossReports, Clock clock,
+      org.cardcase.verification.PopulationRegistry registry,
+      @org.springframework.beans.factory.annotation.Value("${cardcase.reissue.holder-id-copy-in-person:false}")
+      boolean holderIdCopyInPerson) {
+    this.registry = registry;
+    this.holderIdCopyInPerson = holderIdCopyInPerson;
     this.lossReports = lossReports;
     this.service = service;
     this.cases = cases;
@@ -107,7 +137,10 @@ public class Reissues {
       errors.put("holderIdOriginalChecked", "the clerk must have seen the original of the holder's ID card");
     }
     Map<String, byte[]> files = new LinkedHashMap<>();
-    file("holderIdCopy", "ID_CARD_COPY", r.holderIdCopy(), files, errors);
+    // guide 004: the holder's ID card copy with a delegate's report; in person only if the centre asks for it
+    if (delegate || holderIdCopyInPerson || (r.holderIdCopy() != null && !r.holderIdCopy().isBlank())) {
+      file("holderIdCopy", "ID_CARD_COPY", r.holderIdCopy(), files, errors);
+    }
     file("replacementForm", "REPLACEMENT_FORM", r.replacementForm(), files, errors);
     if (delegate) {
       IdNumber.Check d = IdNumber.check(r.delegateIdNumber(), today);
@@ -123,6 +156,13 @@ public class Reissues {
         errors.put("delegateIdOriginalChecked", "the clerk must have seen the original of the delegate's ID card");
       }
       file("delegateIdCopy", "DELEGATE_ID_COPY", r.delegateIdCopy(), files, errors);
+      circumstance(r, errors);
+    } else if (r.delegateCircumstance() != null && !r.delegateCircumstance().isBlank()) {
+      errors.put("delegateCircumstance", "only a delegate's report names a special circumstance");
+    }
+    byte[] newPhoto = null;
+    if (r.portraitPhoto() != null && !r.portraitPhoto().isBlank()) {
+      newPhoto = documents.accept("portraitPhoto", "PORTRAIT_PHOTO", r.portraitPhoto(), errors);
     }
     if (r.acceptedBy() == null || !r.acceptedBy().matches("[a-z0-9._-]{2,40}")) {
       errors.put("acceptedBy", "the user name of the clerk at the counter");
@@ -147,8 +187,10 @@ public class Reissues {
     cases.openCaseOf(holderId, TYPE).ifPresent(open -> {
           throw reissueOpen(open);
         });
+    Portrait portrait = portrait(newPhoto, old, holderId);
     // guide 004: the provisional report comes first (it stops settlement); a counter may take both
-    // in one visit. A card never activated has no settlement to stop and needs none.
+    // in one visit. The centre's own rule, not the guides' (issue 25, stated in the README and on the counter screen):
+    // a card never activated has no settlement to stop and needs none.
     String provisional = lossReports.openReportOf(old.cardId()).orElse(null);
     if (provisional == null && old.state() != CardState.AWAITING_ACTIVATION) {
       if (!Boolean.TRUE.equals(r.reportProvisionallyNow())) {
@@ -176,7 +218,8 @@ public class Reissues {
     String applicantLabel = delegate ? "delegate " + Masking.name(r.delegateName()) : "holder in person";
     String cn;
     try {
-      cn = open(r, channel, old, holderId, vars, applicantLabel, now, today, pickup, certificate, files, delegate, provisionalReport);
+      cn = open(r, channel, old, holderId, vars, applicantLabel, now, today, pickup, certificate, files, delegate, provisionalReport,
+          portrait);
     } catch (org.springframework.dao.DuplicateKeyException e) {
       // V44's unique indexes: one open reissue per holder, one replacement per lost card; the other
       // request of the same moment was stored first
@@ -187,9 +230,10 @@ public class Reissues {
       throw reissueOpen(cases.openCaseOf(holderId, TYPE).orElse(null));
     }
     notifications.send(cn, cn + ":accepted", r.phone(), "reissue-accepted",
-        Map.of("caseNumber", cn, "certificate", certificate[0], "pickupDate", pickup.date().toString()));
+        Map.of("caseNumber", cn, "certificate", certificate[0], "pickupDate", pickup.date().toString(),
+            "provisional", Notifications.provisionalNote(pickup.provisional(), pickup.date())));
     return new Accepted(cn, certificate[0], pickup.date().toString(), pickupDays, pickup.provisional(),
-        CardState.LOST.name(), provisionalReport);
+        CardState.LOST.name(), provisionalReport, portrait.source().name());
   }
 
   /** The unique index that holds "one open reissue per holder" (migration V44). */
@@ -202,9 +246,21 @@ public class Reissues {
 
   private String open(Request r, String channel, Card old, String holderId, Map<String, Object> vars, String applicantLabel,
       Instant now, LocalDate today, WorkingDayCalendar.Result pickup, String[] certificate, Map<String, byte[]> files,
-      boolean delegate, String provisionalReport) {
-    return service.open(TYPE, ReissueProcess.PROCESS_ID, channel, r.acceptedBy(), old.holderName(), holderId, r.phone(),
-        old.issuingBank(), vars,
+      boolean delegate, String provisionalReport, Portrait portrait) {
+    // the case's first audit entry says who made the report and, for a delegate, in which special circumstance
+    Map<String, Object> received = new LinkedHashMap<>();
+    received.put("acceptedBy", r.acceptedBy());
+    received.put("applicant", r.applicant());
+    received.put("portraitSource", portrait.source().name());
+    if (delegate) {
+      received.put("delegateCircumstance", r.delegateCircumstance());
+      if (r.delegateCircumstanceNote() != null && !r.delegateCircumstanceNote().isBlank()) {
+        received.put("delegateCircumstanceNote", r.delegateCircumstanceNote().strip());
+      }
+    }
+    String sex = IdNumber.check(holderId, today).idNumber().sex().name();
+    return service.open(new Cases.NewCase(TYPE, ReissueProcess.PROCESS_ID, "received", channel, old.holderName(), holderId, sex,
+        r.phone(), old.issuingBank(), vars, received),
         number -> {
           cards.move(old.cardId(), CardState.LOST, r.acceptedBy(), channel,
               "formal loss report " + number + " accepted at the counter (" + applicantLabel + ")", "formal-loss:" + number);
@@ -212,8 +268,11 @@ public class Reissues {
           Instant due = caseDeadlines.once(number, ReissueProcess.VAR_PICKUP_DUE_AT, now, deadlines.getReissuePickupWorkingDays());
           links.putVariables(number, Map.of(ReissueProcess.VAR_PICKUP_DUE_AT, due.toString()));
           certificate[0] = vouchers.issue(number, holderId, old.holderName(), old.cardId(), replacement.cardId(), today, pickup.date(),
-              r.acceptedBy());
+              pickup.provisional(), r.acceptedBy(), now);
           files.forEach((field, bytes) -> documents.store(number, field, kindOf(field), bytes, r.acceptedBy()));
+          // the replacement is made with this portrait: production sends the case's portrait to the producers
+          documents.store(number, "portraitPhoto", "PORTRAIT_PHOTO", portrait.bytes(),
+              portrait.source() == PortraitSource.NEW_PHOTO ? r.acceptedBy() : portrait.from());
           Map<String, Object> data = new LinkedHashMap<>();
           data.put("applicant", r.applicant());
           data.put("acceptedBy", r.acceptedBy());
@@ -222,16 +281,27 @@ public class Reissues {
           data.put("certificateNumber", certificate[0]);
           if (provisionalReport != null) {
             data.put("provisionalReport", provisionalReport);
+          } else if (old.state() == CardState.AWAITING_ACTIVATION) {
+            data.put("provisionalReport", "NOT_NEEDED: the card was never activated (the centre's rule)");
           }
           if (delegate) {
             data.put("delegateName", r.delegateName().strip());
             data.put("delegateIdNumber", IdNumber.check(r.delegateIdNumber(), today).idNumber().value());
+            data.put("delegateCircumstance", r.delegateCircumstance());
+            if (r.delegateCircumstanceNote() != null && !r.delegateCircumstanceNote().isBlank()) {
+              data.put("delegateCircumstanceNote", r.delegateCircumstanceNote().strip());
+            }
           }
+          data.put("portraitSource", portrait.source().name());
           cases.putData(number, data);
         });
   }
 
-  /** At the counter: the clerk checked the holder's ID card and the certificate; the new card is handed over. */
+  /**
+   * At the counter: the clerk checked the ID card of whoever collects and the certificate; the new card is handed over.
+   * Guide 004: "la persona que cambió la tarjeta" collects with their own ID card and the certificate: the holder, or the
+   * delegate who made the reissue ({@code idNumber} is the ID card presented).
+   */
   public void pickUp(String caseNumber, Pickup p, String channel) {
     CaseRecord c = cases.find(caseNumber).filter(k -> k.caseType().equals(TYPE)).orElseThrow(() -> new CaseNotFound(caseNumber));
     Map<String, String> errors = new LinkedHashMap<>();
@@ -242,7 +312,7 @@ public class Reissues {
       errors.put("certificateNumber", "not a pickup certificate number (LK followed by 15 digits, last one a check digit)");
     }
     if (!Boolean.TRUE.equals(p.idCardChecked())) {
-      errors.put("idCardChecked", "the clerk must check the holder's ID card");
+      errors.put("idCardChecked", "the clerk must check the ID card of the person collecting (the holder, or the delegate who made the reissue)");
     }
     if (p.handedOverBy() == null || !p.handedOverBy().matches("[a-z0-9._-]{2,40}")) {
       errors.put("handedOverBy", "the user name of the clerk handing over the card");
@@ -254,8 +324,16 @@ public class Reissues {
     if (!v.number().equals(p.certificateNumber())) {
       throw FieldErrors.of("certificateNumber", "is not the certificate of this reissue");
     }
-    if (!c.idNumber().equals(p.idNumber() == null ? "" : p.idNumber().strip().toUpperCase())) {
-      throw FieldErrors.of("idNumber", "is not the holder's ID number");
+    String presented = p.idNumber() == null ? "" : p.idNumber().strip().toUpperCase();
+    String delegateId = delegateIdNumber(caseNumber);
+    String collector;
+    if (c.idNumber().equals(presented)) {
+      collector = "HOLDER";
+    } else if (delegateId != null && delegateId.equals(presented)) {
+      collector = "DELEGATE";
+    } else {
+      throw FieldErrors.of("idNumber", delegateId == null ? "is not the holder's ID number"
+          : "is neither the holder's ID number nor that of the delegate who made the reissue");
     }
     if (inbox.known("pickup:" + caseNumber)) {
       return; // already handed over: a repeated click
@@ -273,7 +351,68 @@ public class Reissues {
           v.pickupDate());
     }
     inbox.receive("pickup:" + caseNumber, ReissueProcess.MSG_PICKED_UP, caseNumber, channel,
-        Map.of("handedOverBy", p.handedOverBy()));
+        Map.of("handedOverBy", p.handedOverBy(), "collectedBy", collector));
+  }
+
+  private record Portrait(byte[] bytes, PortraitSource source, String from) {}
+
+  /**
+   * The replacement's portrait (issue 25): a new photo taken at the counter if the citizen wants one, else the photo of
+   * the holder's last card (the portrait its case was made with), else the population registry's photo on file.
+   */
+  private Portrait portrait(byte[] newPhoto, Card old, String holderId) {
+    if (newPhoto != null) {
+      return new Portrait(newPhoto, PortraitSource.NEW_PHOTO, null);
+    }
+    var last = old.caseNumber() == null ? java.util.Optional.<CaseDocuments.Document>empty()
+        : documents.latest(old.caseNumber(), "PORTRAIT_PHOTO");
+    if (last.isPresent()) {
+      return new Portrait(documents.bytes(last.get().id()), PortraitSource.LAST_CARD, "card:" + old.cardId());
+    }
+    try {
+      byte[] onFile = registry.photoOnFile(holderId);
+      if (onFile != null && onFile.length > 0) {
+        return new Portrait(onFile, PortraitSource.PHOTO_ON_FILE, "population-registry");
+      }
+    } catch (org.cardcase.verification.PopulationRegistry.Unavailable e) {
+      throw FieldErrors.of("portraitPhoto", "the last card has no photo here and the population registry cannot be reached"
+          + " now: take a photo at the counter");
+    }
+    throw FieldErrors.of("portraitPhoto", "the last card has no photo here and the population registry has none on file:"
+        + " take a photo at the counter");
+  }
+
+  private static void circumstance(Request r, Map<String, String> errors) {
+    DelegateCircumstance c = null;
+    try {
+      c = r.delegateCircumstance() == null ? null : DelegateCircumstance.valueOf(r.delegateCircumstance().strip());
+    } catch (IllegalArgumentException e) {
+      // named below
+    }
+    String note = r.delegateCircumstanceNote() == null ? "" : r.delegateCircumstanceNote().strip();
+    if (c == null) {
+      errors.put("delegateCircumstance", "a delegate reports only in special circumstances (guide 004): one of "
+          + java.util.Arrays.toString(DelegateCircumstance.values()));
+    } else if (c == DelegateCircumstance.OTHER && note.length() < 2) {
+      errors.put("delegateCircumstanceNote", "say what the special circumstance is");
+    }
+    if (note.length() > 200) {
+      errors.put("delegateCircumstanceNote", "at most 200 characters");
+    }
+  }
+
+  /** The ID number of the delegate who made this reissue, or null if the holder made it. */
+  String delegateIdNumber(String caseNumber) {
+    String json = cases.data(caseNumber);
+    if (json == null || json.isBlank()) {
+      return null;
+    }
+    try {
+      var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("delegateIdNumber");
+      return node == null || node.isNull() ? null : node.asText();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("the data of reissue " + caseNumber + " cannot be read", e);
+    }
   }
 
   private void file(String field, String kind, String base64, Map<String, byte[]> files, Map<String, String> errors) {

@@ -14,11 +14,16 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class Vouchers {
-  /** VALID until the new card is handed over (USED), or until the case is escalated as never collected (EXPIRED). */
+  /**
+   * VALID until the new card is handed over (USED; guide 004: a voucher "during the replacement period", also while the
+   * card waits at the counter uncollected), or REVOKED when the reissue is cancelled (with the reason). EXPIRED is what
+   * certificates of cases escalated as uncollected before issue 25 were set to; nothing sets it any more.
+   */
   public enum State { VALID, USED, REVOKED, EXPIRED }
 
   public record Voucher(String number, String caseNumber, String holderIdNumber, String holderName, String oldCardId,
-      String newCardId, State state, LocalDate pickupDate, String issuedBy, Instant issuedAt, Instant endedAt) {}
+      String newCardId, State state, LocalDate pickupDate, String issuedBy, Instant issuedAt, Instant endedAt,
+      boolean pickupProvisional, String endReason) {}
 
   private final JdbcClient jdbc;
 
@@ -28,13 +33,21 @@ public class Vouchers {
 
   public String issue(String caseNumber, String holderIdNumber, String holderName, String oldCardId, String newCardId,
       LocalDate issued, LocalDate pickupDate, String issuedBy) {
+    return issue(caseNumber, holderIdNumber, holderName, oldCardId, newCardId, issued, pickupDate, false, issuedBy, Instant.now());
+  }
+
+  /** {@code pickupProvisional}: the date was counted into a year whose holiday arrangement is not yet published. */
+  public String issue(String caseNumber, String holderIdNumber, String holderName, String oldCardId, String newCardId,
+      LocalDate issued, LocalDate pickupDate, boolean pickupProvisional, String issuedBy, Instant issuedAt) {
     long serial = jdbc.sql("select nextval('voucher_seq')").query(Long.class).single();
     String body = issued.toString().replace("-", "") + String.format("%06d", serial);
     String number = "LK" + body + CheckDigits.luhn(body);
     jdbc.sql("""
-        insert into voucher (number, case_number, holder_id_number, holder_name, old_card_id, new_card_id, state, pickup_date, issued_by)
-        values (?, ?, ?, ?, ?, ?, 'VALID', ?, ?)""")
-        .params(number, caseNumber, holderIdNumber, holderName, oldCardId, newCardId, Date.valueOf(pickupDate), issuedBy).update();
+        insert into voucher (number, case_number, holder_id_number, holder_name, old_card_id, new_card_id, state, pickup_date,
+          pickup_provisional, issued_by, issued_at)
+        values (?, ?, ?, ?, ?, ?, 'VALID', ?, ?, ?, ?)""")
+        .params(number, caseNumber, holderIdNumber, holderName, oldCardId, newCardId, Date.valueOf(pickupDate), pickupProvisional,
+            issuedBy, java.sql.Timestamp.from(issuedAt)).update();
     return number;
   }
 
@@ -57,9 +70,10 @@ public class Vouchers {
     return end(number, State.USED);
   }
 
-  /** The replacement was never collected: the certificate is no longer a voucher; false if it was not valid any more. */
-  public boolean expire(String number) {
-    return end(number, State.EXPIRED);
+  /** The reissue was cancelled: the certificate is no voucher any more, and says why; false if it was not valid any more. */
+  public boolean revoke(String number, String reason) {
+    return jdbc.sql("update voucher set state = 'REVOKED', ended_at = now(), end_reason = ? where number = ? and state = 'VALID'")
+        .params(reason, number).update() == 1;
   }
 
   private boolean end(String number, State state) {
@@ -69,6 +83,14 @@ public class Vouchers {
 
   public void movePickupDate(String number, LocalDate date) {
     jdbc.sql("update voucher set pickup_date = ? where number = ?").params(Date.valueOf(date), number).update();
+  }
+
+  /** The pickup date as the case's deadline now says (a calendar change); true if the date or its provisional mark changed. */
+  public boolean movePickupDate(String number, LocalDate date, boolean provisional) {
+    return jdbc.sql("""
+        update voucher set pickup_date = ?, pickup_provisional = ? where number = ?
+          and (pickup_date <> ? or pickup_provisional <> ?)""")
+        .params(Date.valueOf(date), provisional, number, Date.valueOf(date), provisional).update() == 1;
   }
 
   public static boolean wellFormed(String number) {
@@ -84,6 +106,6 @@ public class Vouchers {
     return new Voucher(rs.getString("number"), rs.getString("case_number"), rs.getString("holder_id_number"),
         rs.getString("holder_name"), rs.getString("old_card_id"), rs.getString("new_card_id"), State.valueOf(rs.getString("state")),
         rs.getDate("pickup_date").toLocalDate(), rs.getString("issued_by"), rs.getTimestamp("issued_at").toInstant(),
-        ended == null ? null : ended.toInstant());
+        ended == null ? null : ended.toInstant(), rs.getBoolean("pickup_provisional"), rs.getString("end_reason"));
   }
 }

@@ -58,14 +58,17 @@ public class IssuingBankSimulator implements IssuingBank {
     if (seq >= 985 && seq <= 989) {
       throw new IllegalStateException("issuing bank simulator: " + order.issuingBank() + " refused the order (test identity " + seq + ")");
     }
+    // a real producer prints the holder's photo on the card: no photo, no card (issue 25)
+    String digest = portraitDigest(order, "issuing bank simulator: " + order.issuingBank());
     boolean late = seq >= 980 && seq <= 984;
     String ref = order.issuingBank() + "-ORD-" + order.cardId();
     String cardNumber = "A" + order.cardId().replaceAll("\\D", "").substring(0, 8);
     int created = jdbc.sql("""
-        insert into sim_bank_order (card_id, order_ref, case_number, issuing_bank, card_number, late, callback_at, callbacks_owed)
-        values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (card_id) do nothing""")
+        insert into sim_bank_order (card_id, order_ref, case_number, issuing_bank, card_number, late, callback_at, callbacks_owed,
+          portrait_sha256)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (card_id) do nothing""")
         .params(order.cardId(), ref, order.caseNumber(), order.issuingBank(), cardNumber, late,
-            late ? null : Timestamp.from(Instant.now().plus(produceAfter)), late ? 0 : (duplicates ? 2 : 1))
+            late ? null : Timestamp.from(Instant.now().plus(produceAfter)), late ? 0 : (duplicates ? 2 : 1), digest)
         .update();
     if (created == 0) {
       return jdbc.sql("select order_ref from sim_bank_order where card_id = ?").param(order.cardId())
@@ -74,6 +77,19 @@ public class IssuingBankSimulator implements IssuingBank {
     log.debug("issuing bank simulator: order {} accepted{}", ref, late ? "; this bank will be late (no callback)"
         : ", card " + cardNumber + " made in " + produceAfter);
     return ref;
+  }
+
+  /** The SHA-256 (hex) of the order's portrait; an order without one is refused, as a real producer refuses it. */
+  static String portraitDigest(CardOrder order, String who) {
+    if (order.portrait() == null || order.portrait().length == 0) {
+      throw new IllegalStateException(who + " refused the order for card " + order.cardId() + ": no photo of the holder");
+    }
+    return org.cardcase.documents.CaseDocuments.sha256(order.portrait());
+  }
+
+  /** The digest of the portrait the bank was sent with the card's order (what it printed), if it has the order. */
+  public java.util.Optional<String> portraitDigestOf(String cardId) {
+    return jdbc.sql("select portrait_sha256 from sim_bank_order where card_id = ?").param(cardId).query(String.class).optional();
   }
 
   /** A reorder puts a lost or late order back into production: the card is made and reported like any other. */

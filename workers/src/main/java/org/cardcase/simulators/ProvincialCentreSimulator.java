@@ -34,6 +34,12 @@ public class ProvincialCentreSimulator implements ProvincialCentre {
     this.failEvery = failEvery;
   }
 
+  /** The digest of the portrait registered with the card's data, if the centre has the card. */
+  public java.util.Optional<String> portraitDigestOf(String cardId) {
+    return jdbc.sql("select portrait_sha256 from sim_provincial_receipt where card_id = ?").param(cardId).query(String.class)
+        .optional();
+  }
+
   @Override
   public String submit(CardOrder order) {
     int n = calls.incrementAndGet();
@@ -45,8 +51,11 @@ public class ProvincialCentreSimulator implements ProvincialCentre {
     if (failEvery > 0 && n % failEvery == 0) {
       throw new IllegalStateException("provincial centre simulator: service busy (call " + n + ")");
     }
-    jdbc.sql("insert into sim_provincial_receipt (card_id, receipt, case_number) values (?, ?, ?) on conflict do nothing")
-        .params(order.cardId(), "PRV-" + order.cardId(), order.caseNumber()).update();
+    String digest = IssuingBankSimulator.portraitDigest(order, "provincial centre simulator");
+    jdbc.sql("""
+        insert into sim_provincial_receipt (card_id, receipt, case_number, portrait_sha256) values (?, ?, ?, ?)
+        on conflict do nothing""")
+        .params(order.cardId(), "PRV-" + order.cardId(), order.caseNumber(), digest).update();
     String receipt = jdbc.sql("select receipt from sim_provincial_receipt where card_id = ?").param(order.cardId())
         .query(String.class).single();
     log.debug("provincial centre simulator: card {} registered, receipt {}", order.cardId(), receipt);

@@ -114,7 +114,7 @@ class LossAndReissueFlowTest extends FlowTest {
     assertThat(card(applied).state()).as("a refused request changes nothing").isEqualTo(CardState.SUSPENDED);
 
     Reissues.Accepted a = reissues.accept(new Reissues.Request(holder, "袁承志", "13900000001", null, "DELEGATE", "温青青", delegate,
-        true, true, png(700, 450), png(700, 450), png(800, 1000), "clerk", null), "counter");
+        true, true, png(700, 450), png(700, 450), png(800, 1000), "clerk", null, "LONG_WORKING_HOURS", "夜班工作", null), "counter");
     assertThat(a.provisionalReport()).as("the formal report follows the phone report").isEqualTo(provisional.reportNumber());
     // 2-5 Feb (4), 6-14 Feb off, 15-19 Feb (9), Saturday 20 Feb make-up (10), 22-26 Feb (15)
     assertThat(a.pickupDate()).isEqualTo("2027-02-26");
@@ -143,7 +143,9 @@ class LossAndReissueFlowTest extends FlowTest {
 
     await("the new card is ready", () -> step(a.caseNumber()).equals("wait-pickup"));
     assertThat(notifications(a.caseNumber())).contains("replacement-ready");
-    assertThatThrownBy(() -> reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), delegate, true, "clerk2"),
+    // the holder or the delegate who made the reissue collects (guide 004); nobody else
+    String stranger = id("19860606", "009");
+    assertThatThrownBy(() -> reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), stranger, true, "clerk2"),
         "counter")).isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("idNumber"));
     // the card is made early, but it is collected only from the pickup date (guide 004)
     assertThatThrownBy(() -> reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), holder, true, "clerk2"),
@@ -163,7 +165,7 @@ class LossAndReissueFlowTest extends FlowTest {
     assertThat(jdbc.sql("select data->>'delegateIdNumber' from card_case where case_number = ?").param(a.caseNumber())
         .query(String.class).single()).isEqualTo(delegate);
     assertThat(jdbc.sql("select count(*) from case_document where case_number = ?").param(a.caseNumber()).query(Long.class).single())
-        .as("holder's and delegate's ID copies and the replacement form").isEqualTo(3);
+        .as("holder's and delegate's ID copies, the replacement form and the portrait the replacement is made with").isEqualTo(4);
   }
 
   @Test

@@ -20,7 +20,7 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * A replacement card nobody collects (guide 004, issue 13 rule 4): reminded and escalated like an
- * uncollected new card, and its pickup certificate stops being a medical voucher then; the card
+ * uncollected new card; its pickup certificate stays a medical voucher until the card is collected (issue 25); the card
  * keeps the holder's medical insurance number (rule 5). A context of its own: time moves months.
  */
 @TestPropertySource(properties = "cardcase.flow-test.context=uncollected-replacement")
@@ -41,7 +41,7 @@ class UncollectedReplacementFlowTest extends FlowTest {
   }
 
   @Test
-  void aReplacementNeverCollectedIsRemindedThenEscalatedAndItsVoucherEnds() throws Exception {
+  void aReplacementNeverCollectedIsRemindedThenEscalatedAndItsVoucherLastsUntilCollection() throws Exception {
     String holder = id("19840606", "011");
     String applied = activeCardHolder("胡斐", holder);
     String number = card(applied).medicalInsuranceNumber();
@@ -61,19 +61,24 @@ class UncollectedReplacementFlowTest extends FlowTest {
     letTimePass(Duration.ofDays(100)); // past 60 working days after the pickup date
     HumanTask alert = awaitTask(a.caseNumber(), "escalate-uncollected-replacement");
     assertThat(alert.candidateGroup()).isEqualTo("supervisors");
-    Vouchers.Voucher ended = vouchers.find(a.certificateNumber()).orElseThrow();
-    assertThat(ended.state()).as("the certificate is no longer a medical voucher").isEqualTo(Vouchers.State.EXPIRED);
-    assertThat(ended.endedAt()).isNotNull();
+    // issue 25: guide 004 makes the certificate a voucher "during the replacement period", i.e. until the new card is
+    // collected; it does not expire while the card waits at the counter
+    Vouchers.Voucher kept = vouchers.find(a.certificateNumber()).orElseThrow();
+    assertThat(kept.state()).as("still a medical voucher while the card waits at the counter").isEqualTo(Vouchers.State.VALID);
+    assertThat(kept.endedAt()).isNull();
+    assertThat(actions(a.caseNumber())).doesNotContain("VOUCHER_ENDED");
     assertThat(cases.get(a.caseNumber()).status()).isEqualTo(org.cardcase.cases.CaseStatus.UNCOLLECTED);
     await("citizen told", () -> notifications(a.caseNumber()).contains("replacement-uncollected"));
-    assertThat(notificationText(a.caseNumber(), "replacement-uncollected")).contains(a.certificateNumber()).contains("停止");
+    assertThat(notificationText(a.caseNumber(), "replacement-uncollected")).contains(a.certificateNumber()).contains("仍可作为临时就医凭证")
+        .doesNotContain("停止");
 
     // the card stays at the counter: the citizen can still collect it, without a voucher
     await("kept at the counter", () -> step(a.caseNumber()).equals("wait-late-pickup"));
     reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), holder, true, "clerk2"), "counter");
     await("handed over late", () -> cases.get(a.caseNumber()).closedAt() != null);
     assertThat(card(a.caseNumber()).state()).isEqualTo(CardState.ACTIVE);
-    assertThat(vouchers.find(a.certificateNumber()).orElseThrow().state()).as("stays ended").isEqualTo(Vouchers.State.EXPIRED);
+    assertThat(vouchers.find(a.certificateNumber()).orElseThrow().state()).as("ends when the card is collected")
+        .isEqualTo(Vouchers.State.USED);
   }
 
   @Test

@@ -57,8 +57,12 @@ class SimulatorStateTest {
     String caseNumber = "SC-SIM-" + cardId;
     Received beforeRestart = new Received();
     IssuingBankSimulator bank = new IssuingBankSimulator(jdbc, beforeRestart, Duration.ofSeconds(3), true);
-    String ref = bank.order(new CardOrder(caseNumber, cardId, "王小明", "11010519491231001X", "ICBC", null, new byte[0]));
-    assertThat(bank.order(new CardOrder(caseNumber, cardId, "王小明", "11010519491231001X", "ICBC", null, new byte[0])))
+    byte[] portrait = "a portrait".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    // a producer refuses an order without the holder's photo (issue 25)
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> bank.order(new CardOrder(caseNumber, cardId, "王小明",
+        "11010519491231001X", "ICBC", null, new byte[0]))).hasMessageContaining("no photo");
+    String ref = bank.order(new CardOrder(caseNumber, cardId, "王小明", "11010519491231001X", "ICBC", null, portrait));
+    assertThat(bank.order(new CardOrder(caseNumber, cardId, "王小明", "11010519491231001X", "ICBC", null, portrait)))
         .as("the same card ordered again is the same order").isEqualTo(ref);
     // the application stops before the card is made: nothing was sent
     bank.sendDueCallbacks();
@@ -66,6 +70,8 @@ class SimulatorStateTest {
 
     Received afterRestart = new Received();
     IssuingBankSimulator restarted = new IssuingBankSimulator(jdbc, afterRestart, Duration.ofSeconds(3), true);
+    assertThat(restarted.portraitDigestOf(cardId)).as("the digest of the photo it was sent, kept across a restart")
+        .contains(org.cardcase.documents.CaseDocuments.sha256(portrait));
     long until = System.currentTimeMillis() + 15_000;
     while (afterRestart.messages.size() < 2 && System.currentTimeMillis() < until) {
       restarted.sendDueCallbacks();
