@@ -157,6 +157,9 @@ class CounterHallViewTest {
 
     signIn("clerk", Locale.SIMPLIFIED_CHINESE);
     UI.getCurrent().navigate(CounterView.class);
+    com.vaadin.flow.component.tabs.TabSheet tabs = _get(com.vaadin.flow.component.tabs.TabSheet.class, spec -> spec.withId("counter-tabs"));
+    tabs.setSelectedTab(_find(com.vaadin.flow.component.tabs.Tab.class).stream().filter(t -> "大厅查询（身份证）".equals(t.getLabel()))
+        .findFirst().orElseThrow());
     TextField idCard = _get(TextField.class, spec -> spec.withId("lookup-idNumber"));
     // a misread number: said at the field in Chinese, nothing looked up
     idCard.setValue(parent.substring(0, 17) + (parent.charAt(17) == '0' ? '1' : '0'));

@@ -12,7 +12,7 @@ import org.cardcase.audit.AuditTrail;
 import org.cardcase.shared.Masking;
 import org.cardcase.tasks.TaskQueue;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The population registry's photo on file, <b>shown</b> before the applicant chooses it as the
@@ -47,10 +47,12 @@ public class PhotosOnFile {
 
   private final PopulationRegistry registry;
   private final AuditTrail audit;
+  private final TransactionTemplate tx;
 
-  public PhotosOnFile(PopulationRegistry registry, AuditTrail audit) {
+  public PhotosOnFile(PopulationRegistry registry, AuditTrail audit, TransactionTemplate tx) {
     this.registry = registry;
     this.audit = audit;
+    this.tx = tx;
   }
 
   /** The person's audit trail: the digest of the ID number, never the number. */
@@ -70,7 +72,6 @@ public class PhotosOnFile {
    * Through a channel: the photo of the citizen the verified assertion is about. Throws {@link
    * NoPhotoOnFile}, or {@link PopulationRegistry.Unavailable} when the registry cannot answer now.
    */
-  @Transactional
   public Shown showTo(CitizenAssertions.Proof citizen) {
     Map<String, Object> detail = new LinkedHashMap<>(citizen.auditDetail());
     return show(citizen.idNumber(), citizen.channel(), citizen.channel(), detail);
@@ -80,7 +81,6 @@ public class PhotosOnFile {
    * At the counter: the photo of the citizen whose ID card the clerk holds ({@code idNumber} already
    * checked), before the clerk chooses it for the application.
    */
-  @Transactional
   public Shown showAtCounter(String idNumber, TaskQueue.Person clerk, String channel) {
     requireCounter(clerk);
     Map<String, Object> detail = new LinkedHashMap<>();
@@ -90,6 +90,7 @@ public class PhotosOnFile {
   }
 
   private Shown show(String idNumber, String actor, String channel, Map<String, Object> detail) {
+    // the registry is asked outside any transaction; the look is recorded once it is answered
     byte[] photo = registry.photoOnFile(idNumber);
     if (photo == null) {
       throw new NoPhotoOnFile();
@@ -98,7 +99,8 @@ public class PhotosOnFile {
     int[] size = size(photo);
     detail.put("fields", "photoOnFile");
     detail.put("photoSha256", sha);
-    audit.append(subject(idNumber), "photo-on-file:" + UUID.randomUUID(), actor, channel, "PERSONAL_DATA_VIEWED", detail);
+    tx.executeWithoutResult(s -> audit.append(subject(idNumber), "photo-on-file:" + UUID.randomUUID(), actor, channel,
+        "PERSONAL_DATA_VIEWED", detail));
     return new Shown(Masking.idNumber(idNumber), contentType(photo), photo, sha, size[0], size[1]);
   }
 
