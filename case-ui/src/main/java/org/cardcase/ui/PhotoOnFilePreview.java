@@ -85,6 +85,7 @@ class PhotoOnFilePreview extends VerticalLayout {
           LocalTime.now(hall.clock.withZone(WorkingDayCalendar.ZONE)).format(DateTimeFormatter.ofPattern("HH:mm"))));
       shownFor = check.idNumber().value();
       choice.setEnabled(true);
+      choice.setHelperText(null);
     } catch (PhotosOnFile.NoPhotoOnFile e) {
       error.setText(getTranslation("counter.photoOnFile.none"));
     } catch (PopulationRegistry.Unavailable e) {
@@ -101,6 +102,7 @@ class PhotoOnFilePreview extends VerticalLayout {
     error.setText("");
     choice.setValue(false);
     choice.setEnabled(false);
+    choice.setHelperText(getTranslation("counter.photoOnFile.first"));
   }
 
   /** The ID number whose photo is on screen, or null. */
