@@ -43,6 +43,7 @@ class ArchitectureTest {
       Set.of("verification", "production", "loss", "search", "casefile", "incidents", "trial"),
       Set.of("application", "family", "reissue"),
       Set.of("childcard"),
+      Set.of("counter"),
       Set.of("simulators"),
       Set.of("infra"),
       Set.of("", "api", "ui", "security"));

@@ -91,7 +91,9 @@ public final class RunningSystem implements AutoCloseable {
         started.destroy();
       }
     }));
-    long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+    // 240 s, or -Dcardcase.it.ready-seconds= on a machine that others load with their builds
+    long readySeconds = Long.getLong("cardcase.it.ready-seconds", 240);
+    long deadline = System.nanoTime() + Duration.ofSeconds(readySeconds).toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("the application exited: " + tail());
@@ -105,7 +107,7 @@ public final class RunningSystem implements AutoCloseable {
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException("not ready in 240 s: " + tail());
+    throw new IllegalStateException("not ready in " + readySeconds + " s: " + tail());
   }
 
   /** Hard stop: no shutdown hooks, children left behind, nothing flushed. */

@@ -445,6 +445,54 @@ class WorkspaceBrowserIT {
     }
   }
 
+  /** Issue 25, items 7 and 8 at the counter, in the browser: the photo on file shown before it is chosen; the hall lookups. */
+  @Test
+  void aCounterClerkShowsThePhotoOnFileBeforeItIsChosenAndReadsAnIdCardForTheChildECardsAndTheNumber() throws Exception {
+    try (RunningSystem sys = new RunningSystem("counter-hall").with("--cardcase.simulators.bank.produce-after=1s")) {
+      sys.start();
+      String parent = id("11010519810202999");
+      String applied = created(sys.post("/api/applications", PORTAL, application("胡斐", parent, "MALE")));
+      await("card ready", () -> status(sys, applied).equals("CARD_READY"));
+      sys.post("/api/callbacks/card-activated", PARTNER, "{\"callbackId\":\"act-h\",\"caseNumber\":\"" + applied + "\",\"branch\":\"ICBC\"}");
+      await("card active", () -> status(sys, applied).equals("ACTIVE"));
+      String kid = id("11010520200303027");
+      JsonNode letter = sys.json(sys.get("/api/child-cards/commitment-letter?parentIdNumber=" + parent + "&parentName="
+          + ServicesIT.enc("胡斐") + "&childName=" + ServicesIT.enc("胡小斐") + "&childIdNumber=" + kid, PORTAL));
+      String childCase = created(sys.post("/api/child-cards", PORTAL, """
+          {"parentIdNumber":"%s","parentName":"胡斐","phone":"13800000000","childName":"胡小斐","childIdNumber":"%s",
+           "householdRegisterPhoto":"%s","noticeAccepted":true,"noticeVersion":"%s","letterSha256":"%s","signedName":"胡斐"}"""
+          .formatted(parent, kid, png(900, 700), letter.get("noticeVersion").asText(), letter.get("sha256").asText())));
+      await("e-card issued", () -> status(sys, childCase).equals("ISSUED"));
+      String number = sys.value("select medical_insurance_number from card where case_number = ?", applied);
+      String base = "http://127.0.0.1:" + sys.httpPort;
+
+      signIn(base, "clerk", "clerk-demo");
+      browser.get(base + "/counter");
+      // the photo on file cannot be chosen before it is shown
+      String walkIn = id("11010519900303031");
+      type("application-idNumber", walkIn);
+      assertThat(waitFor(By.id("application-usePhotoOnFile")).getAttribute("disabled")).isNotNull();
+      click("application-photo-on-file-show");
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> Boolean.TRUE.equals(js(
+          "const i = document.getElementById('application-photo-on-file-image'); return i && i.complete && i.naturalWidth === 358;")));
+      new WebDriverWait(browser, Duration.ofSeconds(20))
+          .until(d -> d.findElement(By.id("application-usePhotoOnFile")).getAttribute("disabled") == null);
+      assertThat(sys.count("select count(*) from audit_entry where subject = ? and action = 'PERSONAL_DATA_VIEWED' and actor = 'clerk'",
+          "person:" + org.cardcase.assertions.CitizenAssertions.subjectOf(walkIn))).isEqualTo(1);
+      shot("counter-photo-on-file");
+
+      // the hall lookups: the ID card read, the number, the child's e-card and the cases
+      js("Array.from(document.querySelectorAll('#counter-tabs vaadin-tab')).pop().click();");
+      type("lookup-idNumber", parent);
+      click("lookup-read");
+      assertThat(waitFor(By.id("lookup-number")).getText()).startsWith(number);
+      String children = waitFor(By.id("lookup-children")).getText();
+      assertThat(children).contains(childCase).contains("EC").contains("胡**").doesNotContain("胡小斐");
+      assertThat(waitFor(By.id("lookup-cases")).getText()).contains(applied).contains(childCase);
+      shot("counter-hall-lookup");
+    }
+  }
+
   void type(String id, String value) {
     js("const e = arguments[0]; e.value = arguments[1]; e.dispatchEvent(new Event('change', {bubbles: true}));",
         waitFor(By.id(id)), value);

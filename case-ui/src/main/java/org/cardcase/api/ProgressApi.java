@@ -83,16 +83,8 @@ public class ProgressApi {
     boolean listAll = caseNumber.isEmpty() && assertion != null && !assertion.isBlank();
     if (listAll && errors.isEmpty()) {
       // no case number: every case of the person, for a channel that proved it authenticated them
-      return caseFiles.casesOf(assertions.verify(channel.getName(), assertion, id.idNumber().value())).stream().map(c -> {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("caseNumber", c.caseNumber());
-        m.put("caseType", c.caseType());
-        m.put("status", words("case.status." + c.status(), c.status().name()));
-        m.put("currentStep", words("step." + c.currentStep(), c.currentStep()));
-        m.put("openedAt", c.openedAt());
-        m.put("closed", c.closed());
-        return m;
-      }).toList();
+      return caseFiles.filesOf(assertions.verify(channel.getName(), assertion, id.idNumber().value()), channel.getName()).stream()
+          .map(ProgressApi::listed).toList();
     }
     if (!listAll && !caseNumber.matches("[A-Z0-9-]{4,40}")) {
       errors.put("caseNumber", "required: the case number on the receipt, e.g. SC20261122000001 (or, for every case of the"
@@ -130,6 +122,41 @@ public class ProgressApi {
       out.put("card", card);
     });
     return out;
+  }
+
+  /**
+   * One of the person's cases in their list: its number, kind, status and step in words, the dates
+   * (opened, closed, and the next date ahead with whether it is provisional) and the card's state and
+   * masked number; nothing more of anyone's personal data (the list is for the channel's screen).
+   */
+  static Map<String, Object> listed(CaseFiles.CaseFile f) {
+    CaseRecord c = f.record();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("caseNumber", c.caseNumber());
+    m.put("caseType", c.caseType());
+    m.put("kind", words("case.type." + c.caseType(), c.caseType()));
+    m.put("status", words("case.status." + c.status(), c.status().name()));
+    m.put("currentStep", words("step." + c.currentStep(), c.currentStep()));
+    m.put("openedAt", c.createdAt());
+    m.put("openedOn", LocalDate.ofInstant(c.createdAt(), WorkingDayCalendar.ZONE).toString());
+    m.put("closed", f.closed());
+    m.put("closedOn", c.closedAt() == null ? null : LocalDate.ofInstant(c.closedAt(), WorkingDayCalendar.ZONE).toString());
+    m.put("nextDate", f.deadlines().stream().filter(CaseFiles.DueDate::running)
+        .min(java.util.Comparator.comparing(w -> w.deadline().dueAt())).map(w -> {
+          Map<String, Object> d = new LinkedHashMap<>();
+          d.put("deadline", words("deadline." + w.deadline().name(), w.deadline().name()));
+          d.put("date", LocalDate.ofInstant(w.deadline().dueAt(), WorkingDayCalendar.ZONE).toString());
+          d.put("workingDaysLeft", w.workingDaysLeft());
+          d.put("provisional", w.deadline().provisional());
+          return d;
+        }).orElse(null));
+    m.put("card", f.card().map(k -> {
+      Map<String, Object> card = new LinkedHashMap<>();
+      card.put("state", words("card.state." + k.state(), k.state().name()));
+      card.put("cardNumber", k.cardNumber() == null ? null : Masking.cardNumber(k.cardNumber()));
+      return card;
+    }).orElse(null));
+    return m;
   }
 
   /** The code with its words in Chinese and English, from the workspace's translations. */

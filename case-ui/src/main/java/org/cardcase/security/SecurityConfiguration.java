@@ -81,6 +81,7 @@ public class SecurityConfiguration {
             // channel services: each is a scope of the channel's client (its token, or its demo credentials)
             .requestMatchers(HttpMethod.POST, "/api/applications", "/api/applications/*/resubmission").hasAuthority(scope(ChannelClients.APPLICATIONS))
             .requestMatchers(HttpMethod.GET, "/api/progress", "/api/medical-insurance-number").hasAuthority(scope(ChannelClients.LOOKUPS))
+            .requestMatchers(HttpMethod.GET, "/api/photo-on-file").hasAuthority(scope(ChannelClients.APPLICATIONS))
             .requestMatchers(HttpMethod.POST, "/api/loss-reports", "/api/loss-reports/*/withdrawal").hasAuthority(scope(ChannelClients.LOSS_REPORTS))
             .requestMatchers(HttpMethod.POST, "/api/reissues", "/api/reissues/*/pickup").hasAuthority(scope(ChannelClients.REISSUES))
             .requestMatchers(HttpMethod.GET, "/api/vouchers/*/certificate").hasAuthority(scope(ChannelClients.REISSUES))

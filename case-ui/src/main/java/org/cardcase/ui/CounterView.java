@@ -69,9 +69,11 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
   private final FamilyBindings families;
   private final ReferenceData reference;
   private final CardApplications applications;
+  private final CounterHall hall;
 
   public CounterView(Reissues reissues, LossReports lossReports, Vouchers vouchers, PickupCertificates certificates, Staff staff,
-      FamilyBindings families, ReferenceData reference, CardApplications applications) {
+      FamilyBindings families, ReferenceData reference, CardApplications applications, CounterHall hall) {
+    this.hall = hall;
     this.applications = applications;
     this.families = families;
     this.reference = reference;
@@ -90,6 +92,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     tabs.add(getTranslation("counter.tab.loss"), provisional());
     tabs.add(getTranslation("counter.tab.voucher"), voucherCheck());
     tabs.add(getTranslation("counter.tab.family"), familyBinding());
+    tabs.add(getTranslation("counter.tab.lookup"), new CounterLookupTab(hall));
     add(new H2(getTranslation("counter.title")), tabs);
   }
 
@@ -119,6 +122,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
         getTranslation("counter.camera.start"), getTranslation("counter.camera.take"), getTranslation("counter.camera.none"),
         getTranslation("counter.camera.taken"));
     Checkbox onFile = f.check("usePhotoOnFile", "counter.application.photoOnFile");
+    PhotoOnFilePreview photoOnFile = new PhotoOnFilePreview(hall, idNumber, onFile); // shown before it can be chosen
     onFile.addValueChangeListener(e -> {
       portrait.setVisible(!e.getValue());
       camera.setVisible(!e.getValue());
@@ -133,7 +137,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
           onFile.getValue() ? null : f.file("portraitPhoto"), f.file("idCardPhoto"), onFile.getValue()), Channels.COUNTER, clerk());
       f.result.add(badge(getTranslation("counter.application.done", cn), "success"), next(f));
     }));
-    FormLayout layout = new FormLayout(name, idNumber, sex, phone, bank, onFile, portrait, camera, idCard);
+    FormLayout layout = new FormLayout(name, idNumber, sex, phone, bank, photoOnFile, onFile, portrait, camera, idCard);
     layout.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("700px", 2));
     return new VerticalLayout(new Paragraph(getTranslation("counter.application.help")), layout, submit, f.general, f.result);
   }

@@ -30,12 +30,17 @@ public class MedicalInsuranceNumbers {
 
   /** The full number of the person the proof is about; throws {@link CardNotFound} when they have no number yet. */
   public Lookup lookup(CitizenAssertions.Proof proof) {
-    return answer(proof.idNumber(), proof.channel(), proof);
+    return answer(proof.idNumber(), proof.channel(), proof.channel(), proof);
+  }
+
+  /** As {@link #lookup(CitizenAssertions.Proof)}, audited as looked up by {@code actor} (a counter clerk). */
+  public Lookup lookup(CitizenAssertions.Proof proof, String actor) {
+    return answer(proof.idNumber(), actor, proof.channel(), proof);
   }
 
   /** The masked number, for a channel with no proof of the citizen; {@code idNumber} already checked. */
   public Lookup masked(String idNumber, String channel) {
-    return answer(idNumber, channel, null);
+    return answer(idNumber, channel, channel, null);
   }
 
   /**
@@ -45,10 +50,10 @@ public class MedicalInsuranceNumbers {
    */
   public Lookup lookup(String idNumber, String channel, String authenticatedBy) {
     String method = Channels.authentication(channel, authenticatedBy);
-    return answer(idNumber, channel, method == null ? null : CitizenAssertions.inPerson(channel, idNumber, method));
+    return answer(idNumber, channel, channel, method == null ? null : CitizenAssertions.inPerson(channel, idNumber, method));
   }
 
-  private Lookup answer(String idNumber, String channel, CitizenAssertions.Proof proof) {
+  private Lookup answer(String idNumber, String actor, String channel, CitizenAssertions.Proof proof) {
     Card card = cards.withMedicalInsuranceNumber(idNumber)
         .orElseThrow(() -> new CardNotFound("with a medical insurance number for this ID number"));
     boolean full = proof != null;
@@ -58,7 +63,7 @@ public class MedicalInsuranceNumbers {
     if (proof != null) {
       detail.putAll(proof.auditDetail());
     }
-    audit.append(AuditTrail.ofCase(card.caseNumber()), "number-lookup:" + UUID.randomUUID(), channel, channel,
+    audit.append(AuditTrail.ofCase(card.caseNumber()), "number-lookup:" + UUID.randomUUID(), actor, channel,
         "NUMBER_LOOKED_UP", detail);
     return new Lookup(Masking.name(card.holderName()),
         full ? card.medicalInsuranceNumber() : Masking.cardNumber(card.medicalInsuranceNumber()), full,

@@ -105,11 +105,21 @@ public class CaseFiles {
    * authenticated them), newest first; each case listed is audited with the assertion's id.
    */
   public List<CaseSummary> casesOf(org.cardcase.assertions.CitizenAssertions.Proof person) {
-    List<CaseSummary> out = cases.findAll(cases.caseNumbersOf(person.idNumber())).stream()
-        .map(c -> new CaseSummary(c.caseNumber(), c.caseType(), c.status(), c.currentStep(), c.createdAt(), c.closedAt() != null))
-        .sorted(java.util.Comparator.comparing(CaseSummary::openedAt).reversed()).toList();
+    return filesOf(person, person.channel()).stream().map(f -> new CaseSummary(f.record().caseNumber(), f.record().caseType(),
+        f.record().status(), f.record().currentStep(), f.record().createdAt(), f.closed())).toList();
+  }
+
+  /**
+   * The files of every case of the person the proof is about (no case number needed), newest first:
+   * with their deadlines ahead and card, for a progress list. Each case listed is audited as looked
+   * up by {@code actor} (the channel, or the counter clerk), with how the person was authenticated.
+   */
+  @Transactional
+  public List<CaseFile> filesOf(org.cardcase.assertions.CitizenAssertions.Proof person, String actor) {
+    List<CaseFile> out = cases.findAll(cases.caseNumbersOf(person.idNumber())).stream()
+        .sorted(java.util.Comparator.comparing(CaseRecord::createdAt).reversed()).map(this::assemble).toList();
     String lookup = UUID.randomUUID().toString();
-    out.forEach(c -> audit.append(AuditTrail.ofCase(c.caseNumber()), "progress-list:" + lookup, person.channel(), person.channel(),
+    out.forEach(f -> audit.append(AuditTrail.ofCase(f.record().caseNumber()), "progress-list:" + lookup, actor, person.channel(),
         "PROGRESS_LOOKED_UP", person.auditDetail()));
     return out;
   }

@@ -72,6 +72,11 @@ public class ChildCards {
    * assertion about the parent). Each case shown is audited with the assertion's id.
    */
   public List<ChildCard> ofParent(org.cardcase.assertions.CitizenAssertions.Proof parent) {
+    return ofParent(parent, parent.channel());
+  }
+
+  /** As {@link #ofParent(org.cardcase.assertions.CitizenAssertions.Proof)}, audited as looked at by {@code actor} (a counter clerk). */
+  public List<ChildCard> ofParent(org.cardcase.assertions.CitizenAssertions.Proof parent, String actor) {
     String parentIdNumber = parent.idNumber();
     String channel = parent.channel();
     Map<String, String> eCards = new java.util.HashMap<>();
@@ -89,7 +94,7 @@ public class ChildCards {
       } catch (java.io.IOException e) {
         throw new IllegalStateException("case data of " + c.caseNumber() + " unreadable", e);
       }
-      audit.append(org.cardcase.audit.AuditTrail.ofCase(c.caseNumber()), "child-lookup:" + java.util.UUID.randomUUID(), channel,
+      audit.append(org.cardcase.audit.AuditTrail.ofCase(c.caseNumber()), "child-lookup:" + java.util.UUID.randomUUID(), actor,
           channel, "CHILD_CARD_LOOKED_UP", parent.auditDetail());
     }
     out.sort(java.util.Comparator.comparing(ChildCard::requestedAt).reversed());
