@@ -63,7 +63,7 @@ public final class AdminCommand {
   @ImportAutoConfiguration({org.cardcase.infra.postgres.PostgresConfiguration.class, DataSourceAutoConfiguration.class,
       DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
       JdbcClientAutoConfiguration.class, FlywayAutoConfiguration.class})
-  @Import({AuditTrail.class, StaffAdministration.class})
+  @Import({AuditTrail.class, org.cardcase.audit.AuditKeys.class, StaffAdministration.class})
   static class Context {
     @Bean
     Clock clock() {

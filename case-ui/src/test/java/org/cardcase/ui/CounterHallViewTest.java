@@ -52,6 +52,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * "use the photo on file" can be ticked, and the hall lookup tab reads the ID card and shows the
  * child e-cards, the medical insurance number and the cases, each look audited under the clerk.
  */
+// a context of its own: closed after the class, so the JVM does not close them all at its exit
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(classes = CardCaseApplication.class, properties = {
     "cardcase.search.mode=external", "cardcase.search.url=http://127.0.0.1:9", "cardcase.search.outbox-interval=1h",
     "cardcase.simulators.registry.delay=10ms", "cardcase.simulators.bank.produce-after=1h",

@@ -28,6 +28,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The demo says so in the workspace header, on every screen and in both languages. */
+// a context of its own: closed after the class, so the JVM does not close them all at its exit
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(classes = CardCaseApplication.class, properties = {
     "cardcase.search.mode=external", "cardcase.search.url=http://127.0.0.1:9", "cardcase.search.outbox-interval=1h",
     "cardcase.simulators.bank.produce-after=1h"})

@@ -44,6 +44,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * administrator replaces it): the header says so, a task completed meanwhile is saved and the clerk
  * is told it waits for the engine, and once the engine is replaced the case moves on by itself.
  */
+// a context of its own: closed after the class, so the JVM does not close them all at its exit
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(classes = CardCaseApplication.class, properties = {
     "cardcase.search.mode=external", "cardcase.search.url=http://127.0.0.1:9", "cardcase.search.outbox-interval=1h",
     "cardcase.simulators.registry.delay=10ms", "cardcase.simulators.bank.produce-after=1h",

@@ -118,9 +118,14 @@ public final class DatabaseRoles {
       // what an earlier version made as postgres now belongs to the owner
       st.execute("""
           do $$ declare r record; begin
+            -- tables before sequences: a table takes the sequences of its serial columns along
+            -- (those cannot be given away on their own)
             for r in select c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
                      where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'S')
-                       and pg_get_userbyid(c.relowner) <> 'cardcase_owner' loop
+                       and pg_get_userbyid(c.relowner) <> 'cardcase_owner'
+                       and not (c.relkind = 'S' and exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass
+                                  and d.objid = c.oid and d.deptype in ('a', 'i')))
+                     order by c.relkind = 'S' loop
               execute format(case r.relkind when 'S' then 'alter sequence public.%I owner to cardcase_owner'
                                             when 'v' then 'alter view public.%I owner to cardcase_owner'
                                             when 'm' then 'alter materialized view public.%I owner to cardcase_owner'
