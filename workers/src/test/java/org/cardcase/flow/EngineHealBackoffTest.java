@@ -45,9 +45,6 @@ import org.springframework.test.context.DynamicPropertySource;
  * <p>The hold and the backoff are short by default; {@code -Dheal.hold=PT2M
  * -Dheal.backoff.initial=2s -Dheal.backoff.max=5m} runs the issue's two minutes with the defaults.
  */
-// its own context (an engine, a node of its own): closed after the class, not at the JVM's exit, where
-// a slow close ran past Surefire's exit timeout and left an Elasticsearch node running
-@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(classes = FlowTestApplication.class, properties = {
     "cardcase.search.mode=external", "cardcase.search.url=http://127.0.0.1:9", "cardcase.search.outbox-interval=1h",
     "cardcase.simulators.registry.delay=20ms", "cardcase.simulators.bank.produce-after=500ms",

@@ -28,9 +28,6 @@ import org.springframework.test.context.DynamicPropertySource;
  * too long for a keyword field: 400) and indexes the rest of the batch; the outbox keeps only what
  * waits; a write block (429) keeps the cases queued, with backoff, without setting them aside.
  */
-// its own context (an engine, a node of its own): closed after the class, not at the JVM's exit, where
-// a slow close ran past Surefire's exit timeout and left an Elasticsearch node running
-@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(classes = FlowTestApplication.class, properties = {
     "cardcase.search.mode=embedded", "cardcase.search.outbox-interval=1h", "cardcase.search.retry-backoff.max=2s",
     "cardcase.simulators.registry.delay=20ms", "cardcase.demo-accounts=true"})
