@@ -35,15 +35,10 @@ public class AuditKeys {
   public AuditKeys(@Value("${cardcase.audit.keys:}") String keys,
       @Value("${cardcase.audit.key-file:}") String keyFile,
       @Value("${cardcase.data-dir:data}") String dataDir) {
-    List<String> lines;
-    if (!keys.isBlank()) {
-      lines = List.of(keys.split("[,\\n]"));
-      source = "the setting cardcase.audit.keys";
-    } else {
-      Path file = keyFile.isBlank() ? Path.of(dataDir, "keys", "audit-chain.keys") : Path.of(keyFile);
-      lines = KeyFiles.readOrCreate(file, "audit chain");
-      source = file.toAbsolutePath().toString();
-    }
+    KeyFiles.Source given = KeyFiles.load(keys, "cardcase.audit.keys", keyFile, Path.of(dataDir, "keys", "audit-chain.keys"),
+        "audit chain");
+    List<String> lines = given.lines();
+    source = given.name();
     String last = null;
     for (byte[] key : KeyFiles.keys(lines, source)) {
       last = id(key);

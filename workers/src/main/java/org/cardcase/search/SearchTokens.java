@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.text.Normalizer;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -27,17 +26,9 @@ public class SearchTokens {
   public SearchTokens(@Value("${cardcase.search.token-keys:}") String keys,
       @Value("${cardcase.search.token-key-file:}") String keyFile,
       @Value("${cardcase.data-dir:data}") String dataDir) {
-    List<String> lines;
-    String source;
-    if (!keys.isBlank()) {
-      lines = List.of(keys.split("[,\\n]"));
-      source = "the setting cardcase.search.token-keys";
-    } else {
-      Path file = keyFile.isBlank() ? Path.of(dataDir, "keys", "search-tokens.keys") : Path.of(keyFile);
-      lines = KeyFiles.readOrCreate(file, "search token");
-      source = file.toAbsolutePath().toString();
-    }
-    this.key = KeyFiles.keys(lines, source).getLast();
+    KeyFiles.Source given = KeyFiles.load(keys, "cardcase.search.token-keys", keyFile,
+        Path.of(dataDir, "keys", "search-tokens.keys"), "search token");
+    this.key = KeyFiles.keys(given.lines(), given.name()).getLast();
   }
 
   /** An ID, card or case-like number: upper case, without spaces. */

@@ -25,6 +25,21 @@ public final class KeyFiles {
 
   private KeyFiles() {}
 
+  /** A key list as read: its lines and where they came from (for messages). */
+  public record Source(List<String> lines, String name) {}
+
+  /**
+   * The keys given by a setting (lines or commas) when it is set, else those of the file (the
+   * setting {@code fileSetting}, or the default file), made first if missing.
+   */
+  public static Source load(String keys, String keysSetting, String fileSetting, Path defaultFile, String purpose) {
+    if (!keys.isBlank()) {
+      return new Source(List.of(keys.split("[,\\n]")), "the setting " + keysSetting);
+    }
+    Path file = fileSetting.isBlank() ? defaultFile : Path.of(fileSetting);
+    return new Source(readOrCreate(file, purpose), file.toAbsolutePath().toString());
+  }
+
   /** The file's lines, the file made first if missing. */
   public static List<String> readOrCreate(Path file, String purpose) {
     try {

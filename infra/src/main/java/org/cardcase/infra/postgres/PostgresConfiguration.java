@@ -31,7 +31,7 @@ public class PostgresConfiguration {
   private static final Logger log = LoggerFactory.getLogger(PostgresConfiguration.class);
 
   @Bean(destroyMethod = "close")
-  EmbeddedPostgres embeddedPostgres(InfraProperties props,
+  EmbeddedPostgres embeddedPostgres(InfraProperties props, DatabaseRoles roles,
       org.springframework.beans.factory.ObjectProvider<org.cardcase.infra.search.EmbeddedElasticsearch> search)
       throws IOException {
     // Elasticsearch takes longest to start: its process is launched first so it boots while
@@ -41,7 +41,6 @@ public class PostgresConfiguration {
     Files.createDirectories(dataDir.getParent());
     StaleProcess.stopIfRunning(dataDir.resolve("postmaster.pid"), "PostgreSQL", Duration.ofSeconds(30));
     long started = System.nanoTime();
-    DatabaseRoles roles = DatabaseRoles.of(props.getDataDir());
     String database = props.getPostgres().getDatabase();
     if (!database.matches("[a-z_][a-z0-9_]*")) {
       throw new IllegalArgumentException("cardcase.postgres.database must be a plain lower-case name");
