@@ -36,6 +36,7 @@ class ArchitectureTest {
       Set.of("audit"),
       Set.of("calendar", "access", "documents", "notifications", "assertions", "idempotency"),
       Set.of("flow"),
+      Set.of("models"),
       Set.of("cases"),
       Set.of("cards"),
       Set.of("deadlines"),

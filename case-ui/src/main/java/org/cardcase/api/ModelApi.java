@@ -3,10 +3,10 @@ package org.cardcase.api;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
-import org.cardcase.flow.ModelRules;
+import org.cardcase.models.ModelRules;
 import org.cardcase.shared.FieldErrors;
 import java.security.Principal;
-import org.cardcase.flow.ModelDrafts;
+import org.cardcase.models.ModelDrafts;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -29,10 +29,10 @@ public class ModelApi {
   /** Larger than any model of these processes by far; a bigger upload is refused before it is parsed. */
   static final int MAX_BYTES = 2 * 1024 * 1024;
   private final ModelRules rules;
-  private final org.cardcase.flow.ModelDrafts drafts;
+  private final org.cardcase.models.ModelDrafts drafts;
   private final org.cardcase.trial.DraftTrials trials;
 
-  public ModelApi(ModelRules rules, org.cardcase.flow.ModelDrafts drafts, org.cardcase.trial.DraftTrials trials) {
+  public ModelApi(ModelRules rules, org.cardcase.models.ModelDrafts drafts, org.cardcase.trial.DraftTrials trials) {
     this.rules = rules;
     this.drafts = drafts;
     this.trials = trials;

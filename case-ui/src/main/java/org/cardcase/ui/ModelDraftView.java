@@ -29,8 +29,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.cardcase.calendar.WorkingDayCalendar;
-import org.cardcase.flow.ModelDrafts;
-import org.cardcase.flow.ModelRules;
+import org.cardcase.models.ModelDrafts;
+import org.cardcase.models.ModelRules;
 
 /**
  * One draft of a process model: analysts edit it in the modeler (saved a moment after each edit, so

@@ -17,8 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
-import org.cardcase.flow.ModelLibrary;
-import org.cardcase.flow.ModelRules;
+import org.cardcase.models.ModelLibrary;
+import org.cardcase.models.ModelRules;
 
 /**
  * The process library: each process with the version the engine runs and its open cases, each
@@ -31,7 +31,7 @@ import org.cardcase.flow.ModelRules;
 public class ModelsView extends VerticalLayout {
   static final int MAX_BYTES = 2 * 1024 * 1024;
 
-  public ModelsView(ModelLibrary library, Staff staff, org.cardcase.flow.ModelDrafts drafts) {
+  public ModelsView(ModelLibrary library, Staff staff, org.cardcase.models.ModelDrafts drafts) {
     setWidthFull();
     Grid<ModelLibrary.ProcessModel> processes = new Grid<>();
     processes.setId("models-processes");
@@ -108,10 +108,10 @@ public class ModelsView extends VerticalLayout {
   }
 
   /** Drafts being edited or awaiting approval, and the last decided; a new one from a process or a file. */
-  private VerticalLayout draftList(ModelLibrary library, org.cardcase.flow.ModelDrafts drafts, Staff staff,
+  private VerticalLayout draftList(ModelLibrary library, org.cardcase.models.ModelDrafts drafts, Staff staff,
       java.time.format.DateTimeFormatter when) {
     String user = staff.person().name();
-    Grid<org.cardcase.flow.ModelDrafts.Draft> grid = new Grid<>();
+    Grid<org.cardcase.models.ModelDrafts.Draft> grid = new Grid<>();
     grid.setId("models-drafts");
     grid.addComponentColumn(d -> new Anchor("models/draft/" + d.id(), "#" + d.id())).setHeader("#").setAutoWidth(true);
     grid.addColumn(d -> d.form() ? label("models.form." + d.processId().substring(d.processId().indexOf(':') + 1), d.processId())
@@ -124,7 +124,7 @@ public class ModelsView extends VerticalLayout {
         .setAutoWidth(true);
     grid.addColumn(d -> d.savedBy() + " · " + when.format(d.savedAt())).setHeader(getTranslation("models.col.saved")).setAutoWidth(true);
     grid.addColumn(d -> d.comment() == null ? "" : d.comment()).setHeader(getTranslation("models.col.comment")).setFlexGrow(1);
-    List<org.cardcase.flow.ModelDrafts.Draft> recent = drafts.recent(50);
+    List<org.cardcase.models.ModelDrafts.Draft> recent = drafts.recent(50);
     grid.setItems(recent);
     grid.setAllRowsVisible(true);
     Paragraph none = new Paragraph(getTranslation("models.drafts.none"));
@@ -164,7 +164,7 @@ public class ModelsView extends VerticalLayout {
       try (InputStream in = buffer.getInputStream()) {
         var d = drafts.upload(in.readAllBytes(), user, e.getFileName());
         getUI().ifPresent(ui -> ui.navigate("models/draft/" + d.id()));
-      } catch (org.cardcase.flow.ModelDrafts.Refused r) {
+      } catch (org.cardcase.models.ModelDrafts.Refused r) {
         refused.setText(getTranslation("draft.refused." + r.reason(), r.detail() == null ? "" : r.detail()));
         refused.getElement().getThemeList().add("badge error");
       } catch (IOException ex) {

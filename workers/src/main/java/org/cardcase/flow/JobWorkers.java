@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.cardcase.processes.CaseFlow;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
@@ -101,7 +102,7 @@ public class JobWorkers implements AutoCloseable {
 
   /** What an automated step decided, for trying drafts on the case later; not needed for running it. */
   private void keep(ActivatedJob job, Map<String, Object> result) {
-    if (result.isEmpty() || job.getType().equals(ModelRules.CHECKPOINT)) {
+    if (result.isEmpty() || job.getType().equals(CaseFlow.CHECKPOINT_LISTENER)) {
       return;
     }
     try {

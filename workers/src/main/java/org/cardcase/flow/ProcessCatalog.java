@@ -118,7 +118,7 @@ public class ProcessCatalog {
   }
 
   /** The deadline variable an element reads: its timer's date, or its user task's due date. */
-  static java.util.Optional<String> deadlineOf(FlowElement e) {
+  public static java.util.Optional<String> deadlineOf(FlowElement e) {
     String expr = null;
     if (e instanceof BoundaryEvent b) {
       for (TimerEventDefinition t : b.getChildElementsByType(TimerEventDefinition.class)) {
@@ -137,7 +137,7 @@ public class ProcessCatalog {
   }
 
   /** The element's {@link #WORKING_DAYS} property, if it has a valid one. */
-  static java.util.Optional<Integer> workingDaysProperty(FlowElement e) {
+  public static java.util.Optional<Integer> workingDaysProperty(FlowElement e) {
     var props = e.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeProperties.class);
     if (props == null) {
       return java.util.Optional.empty();

@@ -279,7 +279,7 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
 
   /** A case moved to a new model version at another element: its task at the element it left is withdrawn. */
   @org.springframework.context.event.EventListener
-  public void on(org.cardcase.flow.ModelDrafts.CaseMigrated moved) {
+  public void on(org.cardcase.flow.CaseMigrated moved) {
     if (moved.fromElement().equals(moved.toElement())) {
       return; // the same task, under another call activity: it stays
     }

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.flow.MessageInbox;
-import org.cardcase.flow.ModelDrafts;
-import org.cardcase.flow.ModelRules;
+import org.cardcase.models.ModelDrafts;
+import org.cardcase.models.ModelRules;
 import org.cardcase.flow.ModelVersions;
 import org.cardcase.flow.ProcessCatalog;
 import org.cardcase.flow.ProcessLink;
@@ -136,7 +136,7 @@ public class DraftTrials {
         workers.add(client.newWorker().jobType(type).handler((c, job) -> {
           lastActivity.set(System.nanoTime());
           String cn = String.valueOf(job.getVariablesAsMap().get("caseNumber"));
-          if (type.equals(ModelRules.CHECKPOINT)) {
+          if (type.equals(CaseFlow.CHECKPOINT_LISTENER)) {
             reached.getOrDefault(cn, new ArrayList<>()).add(job.getElementId());
             c.newCompleteCommand(job).send().join();
           } else if (type.equals(CaseFlow.USER_TASK_JOB)) {

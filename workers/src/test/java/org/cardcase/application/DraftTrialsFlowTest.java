@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.cardcase.flow.ModelDrafts;
+import org.cardcase.models.ModelDrafts;
 import org.cardcase.trial.DraftTrials;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.cardcase.flow.FormVersions;
-import org.cardcase.flow.ModelDrafts;
+import org.cardcase.models.ModelDrafts;
 import org.cardcase.flow.ModelVersions;
 import org.cardcase.forms.FormDefinition;
 import org.cardcase.shared.FieldErrors;

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.cardcase.flow.EngineSupervisor;
-import org.cardcase.flow.ModelDrafts;
+import org.cardcase.models.ModelDrafts;
 import org.cardcase.flow.ModelVersions;
 import org.cardcase.tasks.HumanTask;
 import org.junit.jupiter.api.Test;

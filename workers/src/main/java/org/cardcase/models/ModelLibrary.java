@@ -1,5 +1,9 @@
-package org.cardcase.flow;
+package org.cardcase.models;
 
+import org.cardcase.flow.FormVersions;
+import org.cardcase.flow.ModelVersions;
+import org.cardcase.flow.ProcessCatalog;
+import org.cardcase.flow.ProcessLinks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -1,5 +1,14 @@
-package org.cardcase.flow;
+package org.cardcase.models;
 
+import org.cardcase.flow.CaseMigrated;
+import org.cardcase.flow.CaseSteps;
+import org.cardcase.flow.CurrentEngine;
+import org.cardcase.flow.FormVersions;
+import org.cardcase.flow.ModelVersions;
+import org.cardcase.flow.ProcessCatalog;
+import org.cardcase.flow.ProcessLink;
+import org.cardcase.flow.ProcessLinks;
+import org.cardcase.flow.ProcessStarter;
 import io.camunda.client.CamundaClient;
 import io.camunda.zeebe.model.bpmn.Bpmn;
 import io.camunda.zeebe.model.bpmn.BpmnModelInstance;
@@ -138,9 +147,6 @@ public class ModelDrafts {
       return current;
     }
   }
-
-  /** A case of a process waiting at an element a new version drops has been moved to the mapped element. */
-  public record CaseMigrated(String caseNumber, String fromElement, String toElement, int toVersion) {}
 
   // ---- making and editing --------------------------------------------------------------------------
 

@@ -1,5 +1,8 @@
-package org.cardcase.flow;
+package org.cardcase.models;
 
+import org.cardcase.flow.CaseJobHandler;
+import org.cardcase.flow.FormVersions;
+import org.cardcase.flow.ProcessCatalog;
 import io.camunda.zeebe.model.bpmn.Bpmn;
 import io.camunda.zeebe.model.bpmn.BpmnModelInstance;
 import io.camunda.zeebe.model.bpmn.instance.BaseElement;
@@ -26,6 +29,7 @@ import java.util.regex.Pattern;
 import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 import org.camunda.bpm.model.xml.validation.ValidationResultType;
 import org.cardcase.forms.FormDefinition;
+import org.cardcase.processes.CaseFlow;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -44,8 +48,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ModelRules {
-  /** The listener each wait state needs (see {@link CheckpointWorker}). */
-  public static final String CHECKPOINT = "case.checkpoint";
   private static final Pattern DEADLINE_VARIABLE = Pattern.compile("=\\s*[A-Za-z_][A-Za-z0-9_]*\\s*");
 
   /**
@@ -105,9 +107,9 @@ public class ModelRules {
       for (ZeebeExecutionListener l : listeners) {
         jobType(out, e, l.getType(), "the execution listener");
       }
-      if (isWaitState(e) && listeners.stream().noneMatch(l -> CHECKPOINT.equals(l.getType())
+      if (isWaitState(e) && listeners.stream().noneMatch(l -> CaseFlow.CHECKPOINT_LISTENER.equals(l.getType())
           && l.getEventType() == io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeExecutionListenerEventType.start)) {
-        out.add(new Problem("checkpoint", e.getId(), "a wait state needs the start execution listener '" + CHECKPOINT
+        out.add(new Problem("checkpoint", e.getId(), "a wait state needs the start execution listener '" + CaseFlow.CHECKPOINT_LISTENER
             + "', so that a restart can resume the case here"));
       }
       if (e instanceof UserTask) {
