@@ -64,7 +64,8 @@ public class TasksView extends VerticalLayout {
 
   private final TaskStore tasks;
 
-  public TasksView(TaskQueue queue, Staff staff, org.cardcase.search.SlaDashboard forecasts, TaskStore tasks) {
+  public TasksView(TaskQueue queue, Staff staff, org.cardcase.search.SlaDashboard forecasts, TaskStore tasks,
+      org.cardcase.shared.ReferenceData reference) {
     this.tasks = tasks;
     this.forecasts = forecasts;
     this.queue = queue;
@@ -91,7 +92,8 @@ public class TasksView extends VerticalLayout {
     step.setItemLabelGenerator(s -> getTranslation("step." + s));
     channel.setId("filter-channel");
     channel.setPlaceholder(getTranslation("tasks.filter.channel"));
-    channel.setItems("web-portal", "alipay", "wechat", "12333", "96102", "counter", "terminal", "hospital", "nhsa-app", "phone-line");
+    // the channels the reference data keeps active (a retired one is no filter any more)
+    channel.setItems(reference.codes(org.cardcase.shared.ReferenceData.Kind.CHANNEL));
     channel.setItemLabelGenerator(c -> getTranslation("channel." + c));
     sort.setId("filter-sort");
     sort.setItems(TaskQueue.Sort.values());
