@@ -32,10 +32,6 @@ import org.cardcase.cases.CaseRepository;
 @PageTitle("CardCase")
 @RolesAllowed("SUPERVISOR")
 public class SupervisionView extends VerticalLayout {
-  public record StepLoad(String step, long open, long overdue, long unclaimed) {}
-
-  public record CaseLoad(String caseType, String status, long count) {}
-
   private final Incidents incidents;
   private final Staff staff;
   private final Grid<Incidents.Incident> incidentGrid = new Grid<>();
@@ -45,22 +41,21 @@ public class SupervisionView extends VerticalLayout {
     this.incidents = incidents;
     this.staff = staff;
     setSizeFull();
-    Grid<StepLoad> steps = new Grid<>();
+    Grid<TaskQueue.StepLoad> steps = new Grid<>();
     steps.setId("sla-steps");
     steps.addColumn(s -> getTranslation("step." + s.step())).setHeader(getTranslation("tasks.col.step"));
-    steps.addColumn(StepLoad::open).setHeader(getTranslation("supervision.open"));
-    steps.addColumn(StepLoad::overdue).setHeader(getTranslation("supervision.overdue"));
-    steps.addColumn(StepLoad::unclaimed).setHeader(getTranslation("supervision.unclaimed"));
-    steps.setItems(queue.loadPerStep(staff.person()).stream().map(l -> new StepLoad(l.step(), l.open(), l.overdue(), l.unclaimed()))
-        .toList());
+    steps.addColumn(TaskQueue.StepLoad::open).setHeader(getTranslation("supervision.open"));
+    steps.addColumn(TaskQueue.StepLoad::overdue).setHeader(getTranslation("supervision.overdue"));
+    steps.addColumn(TaskQueue.StepLoad::unclaimed).setHeader(getTranslation("supervision.unclaimed"));
+    steps.setItems(queue.loadPerStep(staff.person()));
     steps.setAllRowsVisible(true);
 
-    List<CaseLoad> load = cases.openCounts().stream().map(c -> new CaseLoad(c.caseType(), c.status().name(), c.count())).toList();
-    Grid<CaseLoad> open = new Grid<>();
+    List<CaseRepository.OpenCount> load = cases.openCounts();
+    Grid<CaseRepository.OpenCount> open = new Grid<>();
     open.setId("sla-cases");
     open.addColumn(c -> getTranslation("case.type." + c.caseType())).setHeader(getTranslation("cases.col.type"));
-    open.addColumn(c -> getTranslation("case.status." + c.status())).setHeader(getTranslation("cases.col.status"));
-    open.addColumn(CaseLoad::count).setHeader(getTranslation("supervision.cases"));
+    open.addColumn(c -> getTranslation("case.status." + c.status().name())).setHeader(getTranslation("cases.col.status"));
+    open.addColumn(CaseRepository.OpenCount::count).setHeader(getTranslation("supervision.cases"));
     open.setItems(load);
     open.setAllRowsVisible(true);
     add(new H2(getTranslation("nav.supervision")), new H3(getTranslation("supervision.incidents")), noIncidents,

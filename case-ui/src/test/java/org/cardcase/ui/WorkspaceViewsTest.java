@@ -249,12 +249,12 @@ class WorkspaceViewsTest {
     signIn("supervisor");
     UI.getCurrent().navigate(SupervisionView.class);
     @SuppressWarnings("unchecked")
-    Grid<SupervisionView.StepLoad> steps = _get(Grid.class, spec -> spec.withId("sla-steps"));
+    Grid<org.cardcase.tasks.TaskQueue.StepLoad> steps = _get(Grid.class, spec -> spec.withId("sla-steps"));
     assertThat(steps.getGenericDataView().getItems().filter(l -> l.step().equals("compare-photos")).findFirst().orElseThrow().open())
         .isGreaterThanOrEqualTo(1);
     @SuppressWarnings("unchecked")
-    Grid<SupervisionView.CaseLoad> cases = _get(Grid.class, spec -> spec.withId("sla-cases"));
-    assertThat(cases.getGenericDataView().getItems().mapToLong(SupervisionView.CaseLoad::count).sum()).isGreaterThanOrEqualTo(1);
+    Grid<org.cardcase.cases.CaseRepository.OpenCount> cases = _get(Grid.class, spec -> spec.withId("sla-cases"));
+    assertThat(cases.getGenericDataView().getItems().mapToLong(org.cardcase.cases.CaseRepository.OpenCount::count).sum()).isGreaterThanOrEqualTo(1);
     UI.getCurrent().navigate(TasksView.class);
     long open = jdbc.sql("select count(*) from human_task where state = 'OPEN'").query(Long.class).single();
     assertThat(_get(Span.class, spec -> spec.withId("tasks-count")).getText()).as("the whole queue's size, not the page's")
