@@ -195,7 +195,8 @@ public class CitizenCopyPdf {
       table(doc, head, body, c.looks(), new String[] {"copy.col.when", "copy.col.caseNumber", "copy.col.what", "copy.col.who",
           "copy.col.via", "copy.col.why", "copy.col.reference"}, new float[] {3, 3, 3, 3, 2, 3, 3}, l -> new String[] {when(l.at()),
           nz(l.caseNumber()), zh("audit." + l.action(), l.action()), who(l.who()), zh("channel." + l.via(), nz(l.via())),
-          nz(l.reason()) + (l.authenticatedBy() == null ? "" : (l.reason() == null ? "" : " · ") + l.authenticatedBy()),
+          nz(l.reason()) + (l.authenticatedBy() == null ? "" : (l.reason() == null ? "" : " · ")
+              + zh("audit.field.authenticatedBy", "authenticatedBy") + " " + l.authenticatedBy()),
           l.reference()});
       doc.close();
     } catch (DocumentException | IOException e) {
@@ -220,7 +221,7 @@ public class CitizenCopyPdf {
     PdfPTable t = new PdfPTable(widths);
     t.setWidthPercentage(100);
     t.setHeaderRows(1); // repeated on each page the table runs over
-    t.setSplitLate(false);
+    t.setSplitLate(true); // a row moves to the next page whole (only a row taller than a page is split)
     for (String h : headers) {
       PdfPCell cell = new PdfPCell(new Phrase(ProgressApi.words(h, h).get("zh") + "\n" + ProgressApi.words(h, h).get("en"), head));
       cell.setBackgroundColor(new Color(235, 235, 235));
