@@ -43,7 +43,7 @@ class ArchitectureTest {
       Set.of("tasks"),
       Set.of("verification", "production", "loss", "search", "casefile", "incidents", "trial"),
       Set.of("application", "family", "reissue"),
-      Set.of("childcard"),
+      Set.of("childcard", "citizencopy"),
       Set.of("counter"),
       Set.of("simulators"),
       Set.of("infra"),

@@ -162,6 +162,15 @@ public final class RunningSystem implements AutoCloseable {
     return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
+  /** A binary answer with request headers (e.g. Accept and a channel's Citizen-Assertion). */
+  HttpResponse<byte[]> getBytes(String path, String credentials, java.util.Map<String, String> headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
+    b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+    headers.forEach(b::header);
+    return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
   HttpResponse<String> put(String path, String credentials, String json) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
         .PUT(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)), credentials);

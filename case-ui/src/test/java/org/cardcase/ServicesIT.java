@@ -251,6 +251,8 @@ class ServicesIT {
     assertThat(everything.findValuesAsText("caseNumber")).contains(applied, reissueCase, bindingCase, childCase);
     assertThat(everything.get(0).has("status") && everything.get(0).has("currentStep") && everything.get(0).has("openedAt")).isTrue();
 
+    ownCopy(sys, holder, applied, reissueCase, certificate, bindingCase, childCase, kid, appParent, appCase);
+
     // the holder removes the spouse's link (with an assertion) and is told, once
     assertRefused(sys.delete("/api/family-bindings/" + link.get("id").asLong() + "?holderIdNumber=" + holder, PORTAL, ASSERTION,
         "x.y.z"), "INVALID");
@@ -349,6 +351,91 @@ class ServicesIT {
     assertThat(listed.body()).as("no name or ID number in the list").doesNotContain("苗人凤").doesNotContain(citizen);
     assertThat(sys.count("select count(*) from audit_entry where subject = ? and action = 'PROGRESS_LOOKED_UP'"
         + " and actor = 'alipay' and detail->>'assertionId' = ?", "case:" + applied, jti(listToken))).isEqualTo(1);
+  }
+
+  /**
+   * The citizen's own copy (PIPL art. 45): A's cases, card numbers in full, the spouse masked and A's
+   * own young child in full, the messages sent to A (not the one the spouse got), and who looked and why (a supervisor
+   * by role, not by name); the copy audited on each case; never B's data; no assertion 401; no scope 403; the PDF.
+   */
+  static void ownCopy(RunningSystem sys, String holder, String applied, String reissueCase, String certificate,
+      String bindingCase, String childCase, String kid, String other, String otherCase) throws Exception {
+    // a supervisor looks at the holder's personal data with a reason
+    assertThat(sys.get("/api/cases/" + applied + "/personal-data?reason=" + enc("核对住址"), SUPERVISOR).statusCode()).isEqualTo(200);
+    String a = assertion(sys, "web-portal", holder, "WEB_LOGIN");
+    HttpResponse<String> r = sys.get("/api/own-data?idNumber=" + holder, PORTAL, ASSERTION, a);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    JsonNode copy = sys.json(r);
+    assertThat(copy.at("/person/idNumber").asText()).isEqualTo(holder);
+    assertThat(copy.at("/person/name").asText()).isEqualTo("狄云");
+    assertThat(copy.get("cases").findValuesAsText("caseNumber")).contains(applied, reissueCase, bindingCase, childCase)
+        .doesNotContain(otherCase);
+    JsonNode application = java.util.stream.StreamSupport.stream(copy.get("cases").spliterator(), false)
+        .filter(c -> c.get("caseNumber").asText().equals(applied)).findFirst().orElseThrow();
+    assertThat(application.at("/kind/zh").asText()).isEqualTo("社保卡申领");
+    assertThat(application.get("steps").size()).as("every step with its dates").isGreaterThan(2);
+    assertThat(application.get("steps").get(0).get("enteredAt").asText()).isNotEmpty();
+    assertThat(copy.get("lossReports").findValuesAsText("code")).contains("LOSS_REPORT");
+    assertThat(copy.get("vouchers").findValuesAsText("number")).containsExactly(certificate);
+    assertThat(copy.get("cards").findValuesAsText("cardNumber")).as("the holder's own card numbers in full")
+        .anyMatch(n -> n.matches("[A-Z0-9]{6,}"));
+    assertThat(copy.get("cards").findValuesAsText("medicalInsuranceNumber")).anyMatch(n -> n.matches("\\d{11}"));
+    JsonNode family = copy.get("family");
+    JsonNode child = java.util.stream.StreamSupport.stream(family.spliterator(), false)
+        .filter(f -> f.at("/relationship/code").asText().equals("CHILD")).findFirst().orElseThrow();
+    assertThat(child.get("idNumber").asText()).as("the holder's own child under 18, with an e-card").isEqualTo(kid);
+    assertThat(child.get("name").asText()).isEqualTo("狄小云");
+    assertThat(child.get("shownInFull").asBoolean()).isTrue();
+    JsonNode spouseLink = java.util.stream.StreamSupport.stream(family.spliterator(), false)
+        .filter(f -> f.at("/relationship/code").asText().equals("SPOUSE")).findFirst().orElseThrow();
+    assertThat(spouseLink.get("name").asText()).as("another adult: by relationship, masked").isEqualTo("戚*");
+    assertThat(spouseLink.get("idNumber").asText()).contains("*");
+    assertThat(copy.get("notifications").findValuesAsText("text")).as("the messages sent to the holder")
+        .anyMatch(t -> t.contains("已绑定家庭共济成员")).noneMatch(t -> t.contains("已将您的医保个人账户绑定为家庭共济成员"));
+    JsonNode looks = copy.get("looks");
+    JsonNode supervisorLook = java.util.stream.StreamSupport.stream(looks.spliterator(), false)
+        .filter(l -> l.at("/what/code").asText().equals("PERSONAL_DATA_VIEWED") && applied.equals(l.get("caseNumber").asText()))
+        .findFirst().orElseThrow();
+    assertThat(supervisorLook.get("reason").asText()).isEqualTo("核对住址");
+    assertThat(supervisorLook.at("/who/kind").asText()).isEqualTo("STAFF");
+    assertThat(supervisorLook.at("/who/roles/0/code").asText()).isEqualTo("SUPERVISOR");
+    assertThat(supervisorLook.get("reference").asText()).startsWith("case:" + applied + "#");
+    assertThat(looks.toString()).as("staff by role and group, not by account name").doesNotContain("\"supervisor\"");
+    assertThat(looks.findValuesAsText("code")).as("the copy itself is accounted for").contains("CITIZEN_COPY_OBTAINED");
+    assertThat(sys.count("select count(*) from audit_entry where action = 'CITIZEN_COPY_OBTAINED' and detail->>'assertionId' = ?",
+        jti(a))).as("audited on each of the holder's cases and their own trail")
+        .isEqualTo(copy.get("cases").size() + 1);
+    assertThat(sys.count("select count(*) from audit_entry where action = 'CITIZEN_COPY_OBTAINED' and subject = ?",
+        "case:" + otherCase)).isZero();
+
+    // never another person's: the number named must be the assertion's, either way round; no assertion, no copy
+    assertRefused(sys.get("/api/own-data?idNumber=" + other, PORTAL, ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN")),
+        "OTHER_PERSON");
+    assertRefused(sys.get("/api/own-data?idNumber=" + holder, PORTAL, ASSERTION, assertion(sys, "web-portal", other, "WEB_LOGIN")),
+        "OTHER_PERSON");
+    assertRefused(sys.get("/api/own-data?idNumber=" + holder, PORTAL), "MISSING");
+    assertRefused(sys.get("/api/own-data?idNumber=" + holder, PORTAL, ASSERTION, a), "REPLAYED");
+    HttpResponse<String> noScope = sys.get("/api/own-data?idNumber=" + holder, SERVICE_LINE, ASSERTION,
+        assertion(sys, "12333", holder, "PHONE_PIN"));
+    assertThat(noScope.statusCode()).as("the 12333 line has no own-data scope").isEqualTo(403);
+    JsonNode theirs = sys.json(sys.get("/api/own-data?idNumber=" + other, NHSA_APP, ASSERTION,
+        assertion(sys, "nhsa-app", other, "APP_LOGIN")));
+    assertThat(theirs.get("cases").findValuesAsText("caseNumber")).contains(otherCase).doesNotContain(applied, childCase);
+
+    // the same copy as a PDF: it parses, with the case number and the Chinese headings
+    HttpResponse<byte[]> pdf = sys.getBytes("/api/own-data?idNumber=" + holder, PORTAL,
+        java.util.Map.of("Accept", "application/pdf", ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN")));
+    assertThat(pdf.statusCode()).as(new String(pdf.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(200);
+    assertThat(pdf.headers().firstValue("Content-Type").orElse("")).startsWith("application/pdf");
+    try (var doc = org.apache.pdfbox.Loader.loadPDF(pdf.body())) {
+      String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+      assertThat(text).contains("个人信息副本").contains("Copy of your personal data").contains("查阅记录").contains(applied)
+          .contains("核对住址").contains("年");
+    }
+    assertThat(sys.getBytes("/api/own-data?idNumber=" + holder + "&format=pdf", PORTAL,
+        java.util.Map.of(ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN"))).body()).startsWith("%PDF-".getBytes());
+    assertThat(sys.count("select count(*) from audit_entry where action = 'CITIZEN_COPY_OBTAINED' and subject = ? "
+        + "and detail->>'format' = 'PDF'", "case:" + applied)).isEqualTo(2);
   }
 
   static final String ASSERTION = "Citizen-Assertion";

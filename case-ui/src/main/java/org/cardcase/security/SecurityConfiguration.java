@@ -82,6 +82,7 @@ public class SecurityConfiguration {
             .requestMatchers(HttpMethod.POST, "/api/applications", "/api/applications/*/resubmission").hasAuthority(scope(ChannelClients.APPLICATIONS))
             .requestMatchers(HttpMethod.GET, "/api/progress", "/api/medical-insurance-number").hasAuthority(scope(ChannelClients.LOOKUPS))
             .requestMatchers(HttpMethod.GET, "/api/photo-on-file").hasAuthority(scope(ChannelClients.APPLICATIONS))
+            .requestMatchers(HttpMethod.GET, "/api/own-data").hasAuthority(scope(ChannelClients.OWN_DATA))
             .requestMatchers(HttpMethod.POST, "/api/loss-reports", "/api/loss-reports/*/withdrawal").hasAuthority(scope(ChannelClients.LOSS_REPORTS))
             .requestMatchers(HttpMethod.POST, "/api/reissues", "/api/reissues/*/pickup").hasAuthority(scope(ChannelClients.REISSUES))
             .requestMatchers(HttpMethod.GET, "/api/vouchers/*/certificate").hasAuthority(scope(ChannelClients.REISSUES))

@@ -196,6 +196,10 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
 
     add(section("case.section.diagram"), diagrams(caseNumber));
 
+    if (staff.has("SUPERVISOR") || staff.has("ADMIN")) {
+      add(looks(caseNumber, when));
+    }
+
     add(section("case.section.audit"));
     Grid<AuditTrail.Entry> trail = new Grid<>();
     trail.setId("audit-timeline");
@@ -208,6 +212,50 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
     trail.setItems(caseFiles.trail(caseNumber));
     trail.setAllRowsVisible(true);
     add(trail);
+  }
+
+  /**
+   * Who looked at this case (issue 26 item 5): each view, personal data or document shown, lookup,
+   * refused look and copy the citizen obtained, with who, when, from which screen or channel and why.
+   * For supervisors and administrators, who may read the audit trail; its entries, not a copy of them.
+   */
+  private Component looks(String caseNumber, DateTimeFormatter when) {
+    VerticalLayout box = new VerticalLayout();
+    box.setPadding(false);
+    box.setId("case-looks");
+    box.add(section("case.section.looks"));
+    List<AuditTrail.Entry> looks = caseFiles.looks(caseNumber);
+    Grid<AuditTrail.Entry> grid = new Grid<>();
+    grid.setId("looks");
+    grid.addColumn(e -> when.format(e.at())).setHeader(getTranslation("case.col.when")).setAutoWidth(true);
+    grid.addColumn(e -> Labels.actor(this, e.actor())).setHeader(getTranslation("case.col.who")).setAutoWidth(true);
+    grid.addColumn(e -> Labels.channel(this, e.channel())).setHeader(getTranslation("case.looks.via")).setAutoWidth(true);
+    grid.addColumn(e -> getTranslation("audit." + e.action())).setHeader(getTranslation("case.col.what")).setAutoWidth(true);
+    grid.addColumn(e -> why(e.detail())).setHeader(getTranslation("case.col.why")).setFlexGrow(2).setKey("why");
+    grid.setItems(looks);
+    grid.setAllRowsVisible(true);
+    Span count = new Span(getTranslation("case.looks.count", looks.size()));
+    count.setId("looks-count");
+    box.add(count, grid);
+    return box;
+  }
+
+  /** Why someone looked: the reason they gave, how the citizen was authenticated, or the document opened. */
+  private String why(java.util.Map<String, Object> detail) {
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    if (detail.get("reason") != null) {
+      parts.add(String.valueOf(detail.get("reason")));
+    }
+    if (detail.get("kind") != null) {
+      parts.add(words("document." + detail.get("kind"), String.valueOf(detail.get("kind"))));
+    }
+    if (detail.get("authenticatedBy") != null) {
+      parts.add(words("audit.field.authenticatedBy", "authenticatedBy") + " " + detail.get("authenticatedBy"));
+    }
+    if (detail.get("format") != null) {
+      parts.add(String.valueOf(detail.get("format")));
+    }
+    return String.join(" · ", parts);
   }
 
   /** An audit entry's details as labelled fields in the reader's language, codes in words (not a raw map). */

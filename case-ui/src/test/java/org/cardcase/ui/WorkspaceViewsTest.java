@@ -585,6 +585,42 @@ class WorkspaceViewsTest {
     assertThat(inner.getElement().getAttribute("data-highlight")).as("the step inside the verification").isEqualTo("compare-photos");
   }
 
+  /** Issue 26 item 5: the case file says who looked at the case, when, from where and why; for supervisors, not clerks. */
+  @Test
+  void aSupervisorSeesWhoLookedAtTheCaseAndWhyInTheirLanguageAndAClerkDoesNot() throws Exception {
+    HumanTask task = awaitReview();
+    String cn = task.caseNumber();
+    signIn("clerk"); // verification: the group has the task
+    UI.getCurrent().navigate(CaseView.class, cn);
+    assertThat(_find(Grid.class, spec -> spec.withId("looks"))).as("clerks do not read the trail of looks").isEmpty();
+    _click(_get(Button.class, spec -> spec.withId("reveal-personal-data")));
+    _get(TextField.class, spec -> spec.withId("reveal-reason")).setValue("申请人来电核对姓名");
+    _click(_get(Button.class, spec -> spec.withId("reveal-confirm")));
+
+    signIn("supervisor");
+    UI.getCurrent().setLocale(Locale.SIMPLIFIED_CHINESE);
+    UI.getCurrent().navigate(CaseView.class, cn);
+    assertThat(_find(com.vaadin.flow.component.html.H3.class, spec -> spec.withText("查阅记录"))).hasSize(1);
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.audit.AuditTrail.Entry> looks = _get(Grid.class, spec -> spec.withId("looks"));
+    List<org.cardcase.audit.AuditTrail.Entry> rows = looks.getGenericDataView().getItems().toList();
+    assertThat(rows).extracting(org.cardcase.audit.AuditTrail.Entry::action)
+        .containsExactly("CASE_VIEWED", "PERSONAL_DATA_VIEWED", "CASE_VIEWED")
+        .as("changes are not looks").doesNotContain("CASE_RECEIVED");
+    List<String> reveal = com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow(looks, 1);
+    assertThat(reveal).contains("clerk", "工作台", "查看完整个人信息", "申请人来电核对姓名");
+    assertThat(reveal.get(0)).as("a date as a Chinese reader writes it").contains("年").contains("月");
+    assertThat(reveal.get(2)).isEqualTo("工作台").isNotEqualTo("workspace");
+    assertThat(_get(Span.class, spec -> spec.withId("looks-count")).getText()).contains("3");
+
+    UI.getCurrent().setLocale(Locale.ENGLISH);
+    UI.getCurrent().navigate(CaseView.class, cn);
+    assertThat(_find(com.vaadin.flow.component.html.H3.class, spec -> spec.withText("Who looked"))).hasSize(1);
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.audit.AuditTrail.Entry> inEnglish = _get(Grid.class, spec -> spec.withId("looks"));
+    assertThat(com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow(inEnglish, 1)).contains("Workspace", "Personal data shown");
+  }
+
   @Test
   void anAdministratorAddsACalendarYearInTheTableAndABadDayChangesNothing() {
     signIn("admin");

@@ -27,17 +27,19 @@ public class ChannelClients {
   public static final String CHILD_CARDS = "child-cards";
   public static final String VOUCHERS = "vouchers";
   public static final String CALLBACKS = "callbacks";
+  /** The citizen's own copy of their data (PIPL art. 45), for channels that can hand it to the citizen they authenticated. */
+  public static final String OWN_DATA = "own-data";
 
   /** The services each channel takes, as the guides give them to that channel. */
   public static final Map<String, List<String>> DEFAULT_SCOPES = Map.of(
-      Channels.WEB_PORTAL, List.of(APPLICATIONS, LOOKUPS, FAMILY, CHILD_CARDS),
-      Channels.ALIPAY, List.of(APPLICATIONS, LOOKUPS, FAMILY, CHILD_CARDS),
-      Channels.WECHAT, List.of(APPLICATIONS, LOOKUPS, CHILD_CARDS),
-      Channels.MEDICAL_INSURANCE_APP, List.of(LOOKUPS, CHILD_CARDS),
+      Channels.WEB_PORTAL, List.of(APPLICATIONS, LOOKUPS, FAMILY, CHILD_CARDS, OWN_DATA),
+      Channels.ALIPAY, List.of(APPLICATIONS, LOOKUPS, FAMILY, CHILD_CARDS, OWN_DATA),
+      Channels.WECHAT, List.of(APPLICATIONS, LOOKUPS, CHILD_CARDS, OWN_DATA),
+      Channels.MEDICAL_INSURANCE_APP, List.of(LOOKUPS, CHILD_CARDS, OWN_DATA),
       Channels.SERVICE_LINE, List.of(LOOKUPS),
       Channels.LOSS_LINE, List.of(LOSS_REPORTS),
-      Channels.COUNTER, List.of(APPLICATIONS, LOOKUPS, LOSS_REPORTS, REISSUES, FAMILY),
-      Channels.TERMINAL, List.of(LOOKUPS, LOSS_REPORTS, REISSUES),
+      Channels.COUNTER, List.of(APPLICATIONS, LOOKUPS, LOSS_REPORTS, REISSUES, FAMILY, OWN_DATA),
+      Channels.TERMINAL, List.of(LOOKUPS, LOSS_REPORTS, REISSUES, OWN_DATA),
       Channels.HOSPITAL, List.of(FAMILY, VOUCHERS));
 
   /** The provincial card centre's client: it may report on every card of the province. */

@@ -23,9 +23,12 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Service
 public class CaseAccess {
-  /** Looking is not acting: a clerk who only looked (or was refused) gains nothing by it. */
-  static final List<String> LOOKING = List.of("CASE_VIEWED", "PERSONAL_DATA_VIEWED", "DOCUMENT_VIEWED", "CASE_VIEW_REFUSED",
-      "NUMBER_LOOKED_UP", "CHILD_CARD_LOOKED_UP", "PROGRESS_LOOKED_UP", "FAMILY_LINKS_LOOKED_UP");
+  /**
+   * Looking is not acting: a clerk who only looked (or was refused) gains nothing by it. These are
+   * also the entries a case file's "who looked" and the citizen's own copy list.
+   */
+  public static final List<String> LOOKING = List.of("CASE_VIEWED", "PERSONAL_DATA_VIEWED", "DOCUMENT_VIEWED", "CASE_VIEW_REFUSED",
+      "NUMBER_LOOKED_UP", "CHILD_CARD_LOOKED_UP", "PROGRESS_LOOKED_UP", "FAMILY_LINKS_LOOKED_UP", "CITIZEN_COPY_OBTAINED");
 
   private final TaskStore tasks;
   private final AuditTrail audit;

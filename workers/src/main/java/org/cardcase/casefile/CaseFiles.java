@@ -96,6 +96,14 @@ public class CaseFiles {
     return audit.entries(AuditTrail.ofCase(caseNumber));
   }
 
+  /**
+   * Who looked at the case (views, personal data and documents shown, lookups, refused looks, the
+   * citizen's own copies), oldest first: the case's trail without its changes.
+   */
+  public List<AuditTrail.Entry> looks(String caseNumber) {
+    return trail(caseNumber).stream().filter(e -> CaseAccess.LOOKING.contains(e.action())).toList();
+  }
+
   /** One of a person's cases as the person's progress list shows it. */
   public record CaseSummary(String caseNumber, String caseType, org.cardcase.cases.CaseStatus status, String currentStep,
       java.time.Instant openedAt, boolean closed) {}

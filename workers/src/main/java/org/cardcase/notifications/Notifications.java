@@ -82,6 +82,14 @@ public class Notifications {
         .param(caseNumber).query().listOfRows();
   }
 
+  /** Templates sent to someone other than the case's citizen (the member a holder linked is told on the holder's case). */
+  static final java.util.Set<String> TO_ANOTHER_PERSON = java.util.Set.of("family-linked");
+
+  /** The messages of the case that went to the case's own citizen (not to another person told about it), oldest first. */
+  public java.util.List<Map<String, Object>> sentToCaseCitizen(String caseNumber) {
+    return of(caseNumber).stream().filter(m -> !TO_ANOTHER_PERSON.contains(String.valueOf(m.get("template")))).toList();
+  }
+
   static String render(String template, Map<String, String> values) {
     String t = TEMPLATES.get(template);
     if (t == null) {
