@@ -39,7 +39,8 @@ class ProductionModeIT {
         "--spring.datasource.username=" + user, "--spring.datasource.password=" + password,
         "--cardcase.search.mode=external", "--cardcase.search.url=https://127.0.0.1:9",
         "--cardcase.search.username=cardcase", "--cardcase.search.password=search-secret",
-        "--cardcase.engine.mode=external", "--cardcase.engine.grpc-address=https://127.0.0.1:9"));
+        "--cardcase.engine.mode=external", "--cardcase.engine.grpc-address=https://127.0.0.1:9",
+        "--cardcase.privacy.kek-source=env", "--CARDCASE_RECORD_KEYS=dGVzdCByZWNvcmQga2V5IGZvciB0aGUgSVQsIDMyIGJ5dGVzIQ=="));
   }
 
   /** Safe settings except for a database nobody listens on (the settings refusals need no database). */

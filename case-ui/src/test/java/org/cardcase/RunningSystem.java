@@ -238,6 +238,29 @@ public final class RunningSystem implements AutoCloseable {
     }
   }
 
+  /** The blind index of an ID number, with the system's key (what PostgreSQL holds instead of the number). */
+  byte[] blindIndex(String idNumber) {
+    java.util.List<String> lines = org.cardcase.shared.KeyFiles.readOrCreate(dataDir.resolve("keys").resolve("blind-index.keys"),
+        "blind index");
+    return new org.cardcase.privacy.BlindIndex(org.cardcase.shared.KeyFiles.keys(lines, "blind-index.keys").getFirst())
+        .idNumber(idNumber);
+  }
+
+  /** The text of a case's newest notification of this template, decrypted with the system's record keys. */
+  String notificationText(String caseNumber, String template) throws SQLException {
+    var keys = new org.cardcase.privacy.PersonalFields(new org.cardcase.privacy.Envelope(
+        org.cardcase.privacy.LocalKeys.file(dataDir.resolve("keys").resolve("records.keys"), false)),
+        new org.cardcase.privacy.BlindIndex(new byte[32]));
+    try (Connection c = db(); var st = c.prepareStatement(
+        "select event_key, personal from notification where case_number = ? and template = ? order by id desc limit 1")) {
+      st.setString(1, caseNumber);
+      st.setString(2, template);
+      var rs = st.executeQuery();
+      return rs.next() ? org.cardcase.privacy.PersonalFields.text(keys.open("notification", rs.getString(1), rs.getBytes(2)), "text")
+          : null;
+    }
+  }
+
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + httpPort + path);
   }

@@ -15,6 +15,15 @@ final class Aes {
 
   private Aes() {}
 
+  /** One cipher object per thread (getInstance costs more than encrypting a record). */
+  private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  });
+
   static byte[] randomKey() {
     byte[] k = new byte[32];
     RANDOM.nextBytes(k);
@@ -30,7 +39,7 @@ final class Aes {
   /** Encrypts into {@code out} from {@code offset}: the ciphertext and tag (the nonce is the caller's). */
   static byte[] encrypt(byte[] key, byte[] nonce, byte[] plain, byte[] aad) {
     try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher c = CIPHER.get();
       c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, 0, 32, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
       c.updateAAD(aad);
       return c.doFinal(plain);
@@ -42,7 +51,7 @@ final class Aes {
   /** Decrypts ciphertext-and-tag; {@link AEADBadTagException} (wrapped) when anything was changed or the AAD differs. */
   static byte[] decrypt(byte[] key, byte[] nonce, byte[] data, int offset, int length, byte[] aad) throws AEADBadTagException {
     try {
-      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher c = CIPHER.get();
       c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, 0, 32, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
       c.updateAAD(aad);
       return c.doFinal(data, offset, length);

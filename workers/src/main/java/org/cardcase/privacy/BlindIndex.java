@@ -15,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class BlindIndex {
   private final byte[] key;
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
   public BlindIndex(byte[] key) {
     if (key.length < 32) {
@@ -32,11 +33,16 @@ public final class BlindIndex {
   }
 
   private byte[] mac(String kind, String normalised) {
+    Mac m = macs.get(); // doFinal resets it for the next use
+    m.update((kind + ":").getBytes(StandardCharsets.UTF_8));
+    return m.doFinal(normalised.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Mac newMac() {
     try {
       Mac m = Mac.getInstance("HmacSHA256");
       m.init(new SecretKeySpec(key, "HmacSHA256"));
-      m.update((kind + ":").getBytes(StandardCharsets.UTF_8));
-      return m.doFinal(normalised.getBytes(StandardCharsets.UTF_8));
+      return m;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -3,7 +3,6 @@ package org.cardcase.privacy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,12 +29,8 @@ public class PersonalFields {
    * (in a temporary directory), never for data that must outlive it.
    */
   public static PersonalFields ephemeral() {
-    try {
-      return new PersonalFields(new Envelope(LocalKeys.file(Files.createTempDirectory("cardcase-keys").resolve("records.keys"),
-          true)), new BlindIndex(Aes.randomKey()));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return new PersonalFields(new Envelope(LocalKeys.given(java.util.Base64.getEncoder().encodeToString(Aes.randomKey()),
+        "keys of this object only")), new BlindIndex(Aes.randomKey()));
   }
 
   public Envelope envelope() {

@@ -119,7 +119,7 @@ class AtMostOneFlowTest extends FlowTest {
     assertThat(count("select count(*) from card_case where case_type = 'CHILD_E_CARD' and member_bidx = ?", bidx(child)))
         .as("one application for the child").isEqualTo(1);
     assertThat(count("select count(*) from case_document where case_number in"
-        + " (select case_number from card_case where id_number = ?)", parent)).as("one household register, one letter").isEqualTo(2);
+        + " (select case_number from card_case where id_bidx = ?)", bidx(parent))).as("one household register, one letter").isEqualTo(2);
   }
 
   @Test
