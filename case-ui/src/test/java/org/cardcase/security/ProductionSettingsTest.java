@@ -92,9 +92,10 @@ class ProductionSettingsTest {
     MockEnvironment env = new MockEnvironment().withProperty("cardcase.mode", "production");
     List<Finding> all = ProductionSettings.check(env);
     assertThat(all).extracting(Finding::where)
-        .containsExactly("server.address", "cardcase.postgres.mode", "cardcase.search.mode", "cardcase.engine.mode");
+        .containsExactly("server.address", "cardcase.privacy.kek-source", "cardcase.postgres.mode", "cardcase.search.mode",
+            "cardcase.engine.mode");
     String message = ProductionSettings.describe(all);
-    assertThat(message).startsWith("CardCase refuses to start in production mode").contains("4 unsafe settings")
+    assertThat(message).startsWith("CardCase refuses to start in production mode").contains("5 unsafe settings")
         .contains("cardcase.postgres.mode=external").contains("server.address=127.0.0.1");
   }
 }

@@ -111,6 +111,14 @@ class PersonalDataAtRestFlowTest extends FlowTest {
     List<String> values = List.of(HOLDER_NAME, holder, HOLDER_PHONE, SPOUSE_NAME, spouse, SPOUSE_PHONE, CHILD_NAME, kid, PARENT_PHONE);
     Map<String, List<String>> found = scan(values);
     assertThat(found).as("tables.columns that hold a plain name, ID number or phone").isEmpty();
+
+    // nor does the engine: its records (process variables, jobs, messages; what its state store keeps) carry none of them
+    List<String> inEngine = new ArrayList<>();
+    for (io.camunda.zeebe.protocol.record.Record<?> r : engine.recordStream().getRecords()) {
+      String json = r.toJson();
+      values.stream().filter(json::contains).forEach(v -> inEngine.add(r.getValueType() + "/" + r.getIntent() + ": " + v));
+    }
+    assertThat(inEngine).as("engine records that carry a plain name, ID number or phone").isEmpty();
   }
 
   /** Every text, varchar, json, jsonb and bytea column of every table but sim_* and Flyway's, searched for each value. */

@@ -225,6 +225,24 @@ class RecordEncryptionTest {
     assertThat(records.encryptPlainRows(500).values()).as("resumable: nothing twice").allMatch(n -> n == 0);
   }
 
+  /** How fast the rows of an earlier version are encrypted at start (a generated history is written plain, then encrypted). */
+  @Test
+  void rateOfEncryptingRowsOfAnEarlierVersion() {
+    int n = 5_000;
+    jdbc.sql("""
+        insert into card_case (case_number, case_type, status, current_step, channel, applicant_name, id_number, sex, phone, data, closed_at)
+        select 'SC-RATE-' || i, 'CARD_APPLICATION', 'COMPLETED', 'end', 'web-portal', '测试' || i, '1101051949' || lpad(i::text, 8, '0'),
+          'MALE', '139' || lpad(i::text, 8, '0'), '{}', now() from generate_series(1, ?) i""").param(n).update();
+    long t0 = System.nanoTime();
+    Map<String, Long> done = records.encryptPlainRows(500);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf("personal data at rest: %d case rows of an earlier version encrypted in %d ms (%.0f rows/s)%n",
+        done.get("card_case"), ms, done.get("card_case") * 1000.0 / Math.max(ms, 1));
+    assertThat(done.get("card_case")).isGreaterThanOrEqualTo(n);
+    assertThat(cases.openCaseOf("110105194900000042", "CARD_APPLICATION")).isEmpty();
+    assertThat(cases.caseNumbersOf("110105194900000042")).containsExactly("SC-RATE-42");
+  }
+
   /** Not a benchmark of the whole system: the cost of sealing and opening one record's personal fields. */
   @Test
   void costPerRecord() throws Exception {
