@@ -70,7 +70,10 @@ public final class AdminCommand {
       DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
       JdbcClientAutoConfiguration.class, FlywayAutoConfiguration.class})
   @Import({AuditTrail.class, org.cardcase.audit.AuditKeys.class, StaffAdministration.class,
-      org.cardcase.privacy.PrivacyConfiguration.class})
+      org.cardcase.privacy.PrivacyConfiguration.class, org.cardcase.cases.SealedCases.class, org.cardcase.cards.SealedCards.class,
+      org.cardcase.reissue.SealedVouchers.class, org.cardcase.family.SealedFamilyLinks.class,
+      org.cardcase.documents.SealedDocuments.class, org.cardcase.notifications.SealedNotifications.class,
+      org.cardcase.idempotency.SealedAnswers.class})
   static class Context {
     @Bean
     Clock clock() {
@@ -185,29 +188,41 @@ public final class AdminCommand {
     app.addListeners(new UseRunningPostgres());
     try (ConfigurableApplicationContext ctx = app.run(rest.toArray(String[]::new))) {
       org.cardcase.privacy.RecordEncryption records = ctx.getBean(org.cardcase.privacy.RecordEncryption.class);
+      AuditTrail audit = ctx.getBean(AuditTrail.class);
+      org.springframework.transaction.support.TransactionTemplate tx =
+          ctx.getBean(org.springframework.transaction.support.TransactionTemplate.class);
       var kms = records.keys();
+      String subject = org.cardcase.privacy.RecordEncryption.AUDIT_SUBJECT;
       switch (sub) {
         case "rotate" -> {
-          String made = records.rotate(actor);
+          String before = kms.currentKeyId();
+          String made = records.rotate();
+          tx.executeWithoutResult(s -> audit.append(subject, "rotated:" + made, actor, MachineAccounts.CHANNEL,
+              "RECORD_KEY_ROTATED", Map.of("from", before, "to", made, "source", kms.describe())));
           System.out.println("new record key " + made + " in " + kms.describe() + " (audited as " + actor + "); " + records.remaining()
               + " values still under older keys: run ./cardcase admin keys rewrap");
         }
         case "rewrap" -> {
           long[] last = {-1};
-          long done = records.rewrap(actor, batch, left -> {
+          long done = records.rewrap(batch, left -> {
             if (left != last[0]) {
               System.out.println("rewrapping under " + kms.currentKeyId() + ": " + left + " remain");
               last[0] = left;
             }
           });
           long left = records.remaining();
+          tx.executeWithoutResult(s -> audit.append(subject, "rewrapped:" + java.util.UUID.randomUUID(), actor, MachineAccounts.CHANNEL,
+              "RECORD_KEYS_REWRAPPED", Map.of("to", kms.currentKeyId(), "rewrapped", done, "remaining", left)));
           System.out.println(done + " values rewrapped under " + kms.currentKeyId() + " (audited as " + actor + "); " + left + " remain"
               + (left == 0 ? ": the older keys can be retired (./cardcase admin keys retire <key id>)" : ""));
           return left == 0 ? 0 : 1;
         }
         case "retire" -> {
-          records.retire(words.get(2), actor);
-          System.out.println("record key " + words.get(2) + " retired from " + kms.describe() + " (audited as " + actor + ")");
+          String id = words.get(2);
+          records.retire(id);
+          tx.executeWithoutResult(s -> audit.append(subject, "retired:" + id, actor, MachineAccounts.CHANNEL, "RECORD_KEY_RETIRED",
+              Map.of("key", id)));
+          System.out.println("record key " + id + " retired from " + kms.describe() + " (audited as " + actor + ")");
         }
         default -> {
           System.out.println("record keys: " + kms.describe() + ", current " + kms.currentKeyId());

@@ -177,7 +177,8 @@ class ProductionModeIT {
   void productionWithNothingSetListsEverythingAtOnceAndNeedsNoDemoSwitchesTurnedOff() throws Exception {
     Run run = start(List.of("--cardcase.mode=production", "--server.address=0.0.0.0"));
     refused(run, "5 unsafe settings", "cardcase.postgres.mode=external");
-    assertThat(run.output()).contains("server.address").contains("cardcase.privacy.kek-source").contains("cardcase.search.mode").contains("cardcase.engine.mode")
+    assertThat(run.output()).contains("server.address").contains("cardcase.privacy.kek-source").contains("cardcase.search.mode")
+        .contains("cardcase.engine.mode")
         // in production the demo accounts and the simulators are off unless switched on
         .doesNotContain("1. cardcase.demo-accounts").doesNotContain("cardcase.simulators.enabled: is true");
   }

@@ -270,7 +270,7 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
   }
 
   /** The sealed fields of a case: applicantName, idNumber, phone, and data (its personal data keys). */
-  static Map<String, Object> fields(String name, String idNumber, String phone, Map<String, Object> data) {
+  public static Map<String, Object> fields(String name, String idNumber, String phone, Map<String, Object> data) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("applicantName", name);
     f.put("idNumber", idNumber);

@@ -11,7 +11,14 @@ import javax.crypto.spec.SecretKeySpec;
 final class Aes {
   static final int NONCE = 12;
   static final int TAG_BITS = 128;
-  static final SecureRandom RANDOM = new SecureRandom();
+  /** Keys and nonces: a DRBG per thread (NIST SP 800-90A, seeded by the system's entropy), no lock shared between threads. */
+  private static final ThreadLocal<SecureRandom> DRBG = ThreadLocal.withInitial(() -> {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
+  });
 
   private Aes() {}
 
@@ -26,13 +33,13 @@ final class Aes {
 
   static byte[] randomKey() {
     byte[] k = new byte[32];
-    RANDOM.nextBytes(k);
+    DRBG.get().nextBytes(k);
     return k;
   }
 
   static byte[] nonce() {
     byte[] n = new byte[NONCE];
-    RANDOM.nextBytes(n);
+    DRBG.get().nextBytes(n);
     return n;
   }
 

@@ -93,8 +93,8 @@ public class PrivacyConfiguration {
 
   @Bean
   public RecordEncryption recordEncryption(org.springframework.jdbc.core.simple.JdbcClient jdbc, PersonalFields personalFields,
-      org.cardcase.audit.AuditTrail audit, org.springframework.transaction.support.TransactionTemplate tx) {
-    return new RecordEncryption(jdbc, personalFields, audit, tx);
+      java.util.List<SealedTable> sealedTables, org.springframework.transaction.support.TransactionTemplate tx) {
+    return new RecordEncryption(jdbc, personalFields, sealedTables, tx);
   }
 
   @Bean
