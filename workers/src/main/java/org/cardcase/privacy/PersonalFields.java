@@ -81,6 +81,16 @@ public class PersonalFields {
     return blind.idNumber(idNumber);
   }
 
+  /**
+   * A person's name where an ID number must not appear and an unkeyed digest would not do (a plain
+   * SHA-256 of an ID number is found again by trying the few billion possible numbers): the blind
+   * index in hex, {@code hmac:<64 hex>}, e.g. for the person's own audit trail.
+   */
+  public String idDigest(String idNumber) {
+    byte[] b = idIndex(idNumber);
+    return b == null ? null : "hmac:" + java.util.HexFormat.of().formatHex(b);
+  }
+
   /** A field of an opened record as text (null when absent). */
   public static String text(Map<String, Object> fields, String name) {
     Object v = fields.get(name);

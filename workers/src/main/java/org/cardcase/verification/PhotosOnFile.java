@@ -49,15 +49,22 @@ public class PhotosOnFile {
   private final AuditTrail audit;
   private final TransactionTemplate tx;
 
-  public PhotosOnFile(PopulationRegistry registry, AuditTrail audit, TransactionTemplate tx) {
+  private final org.cardcase.privacy.PersonalFields personal;
+
+  public PhotosOnFile(PopulationRegistry registry, AuditTrail audit, TransactionTemplate tx,
+      org.cardcase.privacy.PersonalFields personal) {
+    this.personal = personal;
     this.registry = registry;
     this.audit = audit;
     this.tx = tx;
   }
 
-  /** The person's audit trail: the digest of the ID number, never the number. */
-  public static String subject(String idNumber) {
-    return "person:" + CitizenAssertions.subjectOf(idNumber);
+  /**
+   * The person's audit trail: the keyed digest of the ID number (its blind index), never the number
+   * nor a plain SHA-256 of it (which trying every possible number reverses).
+   */
+  public String subject(String idNumber) {
+    return "person:" + personal.idDigest(idNumber.strip());
   }
 
   /** Whether the person may serve citizens at a counter (counter group clerk, or a supervisor). */
