@@ -36,7 +36,7 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
    * (in {@code personal}), never in the {@code data} jsonb; {@link #data} merges them back.
    */
   public static final Set<String> PERSONAL_DATA_KEYS = Set.of("childName", "childIdNumber", "signedName", "delegateName",
-      "delegateIdNumber", "delegateCircumstanceNote", "memberIdNumber", "memberName", "memberPhone");
+      "delegateIdNumber", "memberIdNumber", "memberName", "memberPhone");
 
   /** Data keys whose ID number is looked up: their blind index is {@code member_bidx}. */
   public static final Set<String> MEMBER_KEYS = Set.of("childIdNumber", "memberIdNumber");
@@ -247,26 +247,23 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
             personal.idIndex(member), caseNumber).update();
   }
 
-  /** The case's data, its personal keys (sealed apart) merged back in. */
+  /** The case's data, its personal keys (sealed apart) merged back in (as PostgreSQL writes jsonb as text). */
   public String data(String caseNumber) {
-    return jdbc.sql("select * from card_case where case_number = ?").param(caseNumber).query((rs, i) -> {
-      String json = rs.getString("data");
-      byte[] sealed = rs.getBytes("personal");
-      if (sealed == null) {
-        return json;
-      }
-      Object secret = personal.open(TABLE, caseNumber, sealed).get("data");
-      if (!(secret instanceof Map<?, ?> m) || m.isEmpty()) {
-        return json;
-      }
-      try {
-        var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(json);
-        m.forEach((k, v) -> node.set(String.valueOf(k), JSON.valueToTree(v)));
-        return JSON.writeValueAsString(node);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException("the data of case " + caseNumber + " cannot be read", e);
-      }
-    }).single();
+    record Row(String json, byte[] sealed) {}
+    Row row = jdbc.sql("select data::text, personal from card_case where case_number = ?").param(caseNumber)
+        .query((rs, i) -> new Row(rs.getString(1), rs.getBytes(2))).single();
+    if (row.sealed() == null) {
+      return row.json();
+    }
+    Object secret = personal.open(TABLE, caseNumber, row.sealed()).get("data");
+    if (!(secret instanceof Map<?, ?> m) || m.isEmpty()) {
+      return row.json();
+    }
+    try {
+      return jdbc.sql("select (?::jsonb || ?::jsonb)::text").params(row.json(), JSON.writeValueAsString(m)).query(String.class).single();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("the data of case " + caseNumber + " cannot be written", e);
+    }
   }
 
   /** The sealed fields of a case: applicantName, idNumber, phone, and data (its personal data keys). */

@@ -105,6 +105,18 @@ class RecordEncryptionTest {
     assertThat(cases.openCaseOf(ID, "CARD_APPLICATION")).contains("SC-P-1");
     assertThat(cards.ofHolder(ID)).extracting(Card::cardId).containsExactly(card.cardId());
     assertThat(cards.withMedicalInsuranceNumber(ID)).map(Card::medicalInsuranceNumber).contains(mi);
+
+    // the lookups stay indexed: the plans use the blind-index indexes (sequential scans off, the tables being tiny here)
+    String plan = tx.execute(s -> {
+      jdbc.sql("set local enable_seqscan = off").update();
+      return String.join("\n", jdbc.sql("""
+          explain select case_number from card_case where (id_bidx = ? or id_number = ?) and case_type = 'CARD_APPLICATION'
+            and closed_at is null""").params(personal.idIndex(ID), ID).query(String.class).list())
+          + String.join("\n", jdbc.sql("explain select * from card where (holder_bidx = ? or holder_id_number = ?)")
+              .params(personal.idIndex(ID), ID).query(String.class).list());
+    });
+    assertThat(plan).containsAnyOf("card_case_id_bidx", "card_case_one_open_application").contains("card_holder_bidx")
+        .doesNotContain("Seq Scan");
   }
 
   @Test
