@@ -51,6 +51,12 @@ public final class AdminCommand {
                                                             (or read as one line from standard input)
              ./cardcase admin unlock <name> [reason ...]    lifts a member of staff's lock (every administrator locked out)
              ./cardcase admin retire-demo-accounts          disables the demo accounts still on their published passwords
+             ./cardcase admin keys status                   the record keys (KEKs) and how many values each protects
+             ./cardcase admin keys rotate                   a new record key wraps new data keys (the running application
+                                                            takes it within a second; the older keys still open)
+             ./cardcase admin keys rewrap [--batch=500]     re-wraps every record's data key under the newest key, in
+                                                            batches, while the system runs; prints how many remain
+             ./cardcase admin keys retire <key id>          removes an old key once no value is under it
              any --name=value is a setting, as for ./cardcase run (e.g. --cardcase.data-dir=…)""";
 
   private AdminCommand() {}
@@ -63,7 +69,11 @@ public final class AdminCommand {
   @ImportAutoConfiguration({org.cardcase.infra.postgres.PostgresConfiguration.class, DataSourceAutoConfiguration.class,
       DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
       JdbcClientAutoConfiguration.class, FlywayAutoConfiguration.class})
-  @Import({AuditTrail.class, org.cardcase.audit.AuditKeys.class, StaffAdministration.class})
+  @Import({AuditTrail.class, org.cardcase.audit.AuditKeys.class, StaffAdministration.class,
+      org.cardcase.privacy.PrivacyConfiguration.class, org.cardcase.cases.SealedCases.class, org.cardcase.cards.SealedCards.class,
+      org.cardcase.reissue.SealedVouchers.class, org.cardcase.family.SealedFamilyLinks.class,
+      org.cardcase.documents.SealedDocuments.class, org.cardcase.notifications.SealedNotifications.class,
+      org.cardcase.idempotency.SealedAnswers.class})
   static class Context {
     @Bean
     Clock clock() {
@@ -87,6 +97,9 @@ public final class AdminCommand {
       (a.startsWith("--") ? settings : words).add(a);
     }
     String what = words.isEmpty() ? "" : words.get(0);
+    if (what.equals("keys")) {
+      return keys(words, settings);
+    }
     boolean named = what.equals("create") || what.equals("unlock");
     if (!(named && words.size() >= 2 && (what.equals("unlock") || words.size() == 2))
         && !(what.equals("retire-demo-accounts") && words.size() == 1)) {
@@ -145,6 +158,91 @@ public final class AdminCommand {
         root = root.getCause();
       }
       System.err.println("admin " + what + " failed: " + root.getMessage());
+      return 1;
+    }
+  }
+
+  /** {@code admin keys status|rotate|rewrap|retire <id>}: the record keys of personal data at rest (issue 26), audited. */
+  static int keys(List<String> words, List<String> settings) {
+    String sub = words.size() > 1 ? words.get(1) : "";
+    boolean ok = (List.of("status", "rotate", "rewrap").contains(sub) && words.size() == 2) || (sub.equals("retire") && words.size() == 3);
+    if (!ok) {
+      System.err.println(USAGE);
+      return 2;
+    }
+    int batch = 500;
+    List<String> rest = new ArrayList<>();
+    for (String s : settings) {
+      if (s.startsWith("--batch=")) {
+        batch = Integer.parseInt(s.substring("--batch=".length()));
+      } else {
+        rest.add(s);
+      }
+    }
+    String actor = MachineAccounts.actor(System.getProperty("user.name"));
+    SpringApplication app = new SpringApplication(Context.class);
+    app.setWebApplicationType(WebApplicationType.NONE);
+    app.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
+    app.setLogStartupInfo(false);
+    app.setDefaultProperties(Map.of("logging.level.root", "WARN", "logging.level.org.cardcase", "WARN"));
+    app.addListeners(new UseRunningPostgres());
+    try (ConfigurableApplicationContext ctx = app.run(rest.toArray(String[]::new))) {
+      org.cardcase.privacy.RecordEncryption records = ctx.getBean(org.cardcase.privacy.RecordEncryption.class);
+      AuditTrail audit = ctx.getBean(AuditTrail.class);
+      org.springframework.transaction.support.TransactionTemplate tx =
+          ctx.getBean(org.springframework.transaction.support.TransactionTemplate.class);
+      var kms = records.keys();
+      String subject = org.cardcase.privacy.RecordEncryption.AUDIT_SUBJECT;
+      switch (sub) {
+        case "rotate" -> {
+          String before = kms.currentKeyId();
+          String made = records.rotate();
+          tx.executeWithoutResult(s -> audit.append(subject, "rotated:" + made, actor, MachineAccounts.CHANNEL,
+              "RECORD_KEY_ROTATED", Map.of("from", before, "to", made, "source", kms.describe())));
+          System.out.println("new record key " + made + " in " + kms.describe() + " (audited as " + actor + "); " + records.remaining()
+              + " values still under older keys: run ./cardcase admin keys rewrap");
+        }
+        case "rewrap" -> {
+          long[] last = {-1};
+          long done = records.rewrap(batch, left -> {
+            if (left != last[0]) {
+              System.out.println("rewrapping under " + kms.currentKeyId() + ": " + left + " remain");
+              last[0] = left;
+            }
+          });
+          long left = records.remaining();
+          tx.executeWithoutResult(s -> audit.append(subject, "rewrapped:" + java.util.UUID.randomUUID(), actor, MachineAccounts.CHANNEL,
+              "RECORD_KEYS_REWRAPPED", Map.of("to", kms.currentKeyId(), "rewrapped", done, "remaining", left)));
+          System.out.println(done + " values rewrapped under " + kms.currentKeyId() + " (audited as " + actor + "); " + left + " remain"
+              + (left == 0 ? ": the older keys can be retired (./cardcase admin keys retire <key id>)" : ""));
+          return left == 0 ? 0 : 1;
+        }
+        case "retire" -> {
+          String id = words.get(2);
+          records.retire(id);
+          tx.executeWithoutResult(s -> audit.append(subject, "retired:" + id, actor, MachineAccounts.CHANNEL, "RECORD_KEY_RETIRED",
+              Map.of("key", id)));
+          System.out.println("record key " + id + " retired from " + kms.describe() + " (audited as " + actor + ")");
+        }
+        default -> {
+          System.out.println("record keys: " + kms.describe() + ", current " + kms.currentKeyId());
+          Map<String, Long> counts = records.countsByKek();
+          for (String id : kms.keyIds()) {
+            System.out.println("  " + id + (id.equals(kms.currentKeyId()) ? " (current)" : "") + ": " + counts.getOrDefault(id, 0L)
+                + " values");
+          }
+          counts.keySet().stream().filter(id -> !kms.keyIds().contains(id))
+              .forEach(id -> System.out.println("  " + id + " (NOT AVAILABLE): " + counts.get(id) + " values"));
+          System.out.println("plain rows of an earlier version left to encrypt: " + records.plainLeft());
+        }
+      }
+      return 0;
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      System.err.println("admin keys " + sub + " failed: " + root.getMessage());
       return 1;
     }
   }

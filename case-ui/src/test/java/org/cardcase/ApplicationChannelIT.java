@@ -112,7 +112,7 @@ class ApplicationChannelIT {
     assertThat(noCase.statusCode()).isEqualTo(404);
     assertThat(wrongPair.body()).as("a wrong pair learns nothing").isEqualTo(noCase.body()).doesNotContain(cn);
     assertThat(sys.get("/api/progress?idNumber=123&caseNumber=" + cn, PORTAL).statusCode()).isEqualTo(400);
-    assertThat(sys.value("select text from notification where case_number = ? and template = 'new-photo-requested'", cn))
+    assertThat(sys.notificationText(cn, "new-photo-requested"))
         .contains("照片背景不是白色");
 
     // the resubmission continues the same case; a retry is answered, not repeated; other channels see nothing
@@ -330,8 +330,8 @@ class ApplicationChannelIT {
     assertThat(sys.json(otherBody).get("error").asText()).contains("was used for another request");
     assertThat(sys.post("/api/applications", PORTAL, body, "Idempotency-Key", "x".repeat(256)).statusCode()).as("too long a key")
         .isEqualTo(400);
-    assertThat(sys.count("select count(*) from card_case where id_number = ?", keyed)).as("one case").isEqualTo(1);
-    assertThat(sys.count("select count(*) from card where holder_id_number = ?", keyed)).as("one card").isEqualTo(1);
+    assertThat(sys.count("select count(*) from card_case where id_bidx = ?", sys.blindIndex(keyed))).as("one case").isEqualTo(1);
+    assertThat(sys.count("select count(*) from card where holder_bidx = ?", sys.blindIndex(keyed))).as("one card").isEqualTo(1);
 
     // without a key
     String plain = id("11010519660808003");
@@ -344,8 +344,8 @@ class ApplicationChannelIT {
       assertThat(sys.json(r).get("openCaseNumber").asText()).isEqualTo(open);
       assertThat(sys.json(r).get("error").asText()).isEqualTo("this person already has an open card application: " + open);
     });
-    assertThat(sys.count("select count(*) from card_case where id_number = ?", plain)).as("one case").isEqualTo(1);
-    assertThat(sys.count("select count(*) from card where holder_id_number = ?", plain)).as("one card").isEqualTo(1);
+    assertThat(sys.count("select count(*) from card_case where id_bidx = ?", sys.blindIndex(plain))).as("one case").isEqualTo(1);
+    assertThat(sys.count("select count(*) from card where holder_bidx = ?", sys.blindIndex(plain))).as("one card").isEqualTo(1);
 
     // the same person through another channel: refused, and the other channel's case number is not said
     HttpResponse<String> alipay = sys.post("/api/applications", ALIPAY,

@@ -39,7 +39,8 @@ class ProductionModeIT {
         "--spring.datasource.username=" + user, "--spring.datasource.password=" + password,
         "--cardcase.search.mode=external", "--cardcase.search.url=https://127.0.0.1:9",
         "--cardcase.search.username=cardcase", "--cardcase.search.password=search-secret",
-        "--cardcase.engine.mode=external", "--cardcase.engine.grpc-address=https://127.0.0.1:9"));
+        "--cardcase.engine.mode=external", "--cardcase.engine.grpc-address=https://127.0.0.1:9",
+        "--cardcase.privacy.kek-source=env", "--CARDCASE_RECORD_KEYS=dGVzdCByZWNvcmQga2V5IGZvciB0aGUgSVQsIDMyIGJ5dGVzIQ=="));
   }
 
   /** Safe settings except for a database nobody listens on (the settings refusals need no database). */
@@ -175,8 +176,9 @@ class ProductionModeIT {
   @Test
   void productionWithNothingSetListsEverythingAtOnceAndNeedsNoDemoSwitchesTurnedOff() throws Exception {
     Run run = start(List.of("--cardcase.mode=production", "--server.address=0.0.0.0"));
-    refused(run, "4 unsafe settings", "cardcase.postgres.mode=external");
-    assertThat(run.output()).contains("server.address").contains("cardcase.search.mode").contains("cardcase.engine.mode")
+    refused(run, "5 unsafe settings", "cardcase.postgres.mode=external");
+    assertThat(run.output()).contains("server.address").contains("cardcase.privacy.kek-source").contains("cardcase.search.mode")
+        .contains("cardcase.engine.mode")
         // in production the demo accounts and the simulators are off unless switched on
         .doesNotContain("1. cardcase.demo-accounts").doesNotContain("cardcase.simulators.enabled: is true");
   }

@@ -247,6 +247,63 @@ public final class RunningSystem implements AutoCloseable {
     }
   }
 
+  /** The blind index of an ID number, with the system's key (what PostgreSQL holds instead of the number). */
+  byte[] blindIndex(String idNumber) {
+    java.util.List<String> lines = org.cardcase.shared.KeyFiles.readOrCreate(dataDir.resolve("keys").resolve("blind-index.keys"),
+        "blind index");
+    return new org.cardcase.privacy.BlindIndex(org.cardcase.shared.KeyFiles.keys(lines, "blind-index.keys").getFirst())
+        .idNumber(idNumber);
+  }
+
+  /** A person's own audit trail: the keyed digest of the ID number, as the system names it. */
+  String personTrail(String idNumber) {
+    return "person:hmac:" + java.util.HexFormat.of().formatHex(blindIndex(idNumber));
+  }
+
+  /** The system's keys of personal data at rest (its key files), to read what PostgreSQL holds sealed. */
+  org.cardcase.privacy.PersonalFields personalFields() {
+    java.util.List<String> blind = org.cardcase.shared.KeyFiles.readOrCreate(dataDir.resolve("keys").resolve("blind-index.keys"),
+        "blind index");
+    return new org.cardcase.privacy.PersonalFields(new org.cardcase.privacy.Envelope(
+        org.cardcase.privacy.LocalKeys.file(dataDir.resolve("keys").resolve("records.keys"), false)),
+        new org.cardcase.privacy.BlindIndex(org.cardcase.shared.KeyFiles.keys(blind, "blind-index.keys").getFirst()));
+  }
+
+  /**
+   * Encrypts the rows written plain straight into PostgreSQL (a generated history, cloned cases), as
+   * the application does at its start with rows of an earlier version; returns the counts by table.
+   */
+  java.util.Map<String, Long> encryptPlainRows() {
+    var ds = new org.springframework.jdbc.datasource.SingleConnectionDataSource("jdbc:postgresql://127.0.0.1:" + pgPort + "/cardcase",
+        "postgres", org.cardcase.infra.postgres.DatabaseRoles.of(dataDir).password("postgres"), true);
+    try {
+      var jdbc = org.springframework.jdbc.core.simple.JdbcClient.create(ds);
+      var keys = personalFields();
+      var tx = new org.springframework.transaction.support.TransactionTemplate(
+          new org.springframework.jdbc.datasource.DataSourceTransactionManager(ds));
+      return new org.cardcase.privacy.RecordEncryption(jdbc, keys, java.util.List.of(new org.cardcase.cases.SealedCases(jdbc, keys),
+          new org.cardcase.cards.SealedCards(jdbc, keys), new org.cardcase.reissue.SealedVouchers(jdbc, keys),
+          new org.cardcase.family.SealedFamilyLinks(jdbc, keys), new org.cardcase.documents.SealedDocuments(jdbc, keys),
+          new org.cardcase.notifications.SealedNotifications(jdbc, keys), new org.cardcase.idempotency.SealedAnswers(jdbc, keys)), tx)
+          .encryptPlainRows(500);
+    } finally {
+      ds.destroy();
+    }
+  }
+
+  /** The text of a case's newest notification of this template, decrypted with the system's record keys. */
+  String notificationText(String caseNumber, String template) throws SQLException {
+    var keys = personalFields();
+    try (Connection c = db(); var st = c.prepareStatement(
+        "select event_key, personal from notification where case_number = ? and template = ? order by id desc limit 1")) {
+      st.setString(1, caseNumber);
+      st.setString(2, template);
+      var rs = st.executeQuery();
+      return rs.next() ? org.cardcase.privacy.PersonalFields.text(keys.open("notification", rs.getString(1), rs.getBytes(2)), "text")
+          : null;
+    }
+  }
+
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + httpPort + path);
   }

@@ -49,13 +49,17 @@ public final class ScaleBenchmark {
         c.setAutoCommit(false);
         int atBranch = open * 8 / 10;
         int atClerk = open / 10;
-        clone(c, branch, "SB", 0, atBranch);
-        clone(c, clerk, "SC", atBranch, atClerk);
-        clone(c, lateBank, "SL", atBranch + atClerk, open - atBranch - atClerk);
+        var keys = sys.personalFields();
+        clone(c, keys, branch, "SB", 0, atBranch);
+        clone(c, keys, clerk, "SC", atBranch, atClerk);
+        clone(c, keys, lateBank, "SL", atBranch + atClerk, open - atBranch - atClerk);
         c.commit();
       }
       System.out.printf("%d open cases written to PostgreSQL in %.1f s (80%% at the branch, 10%% at a clerk, 10%% for the bank)%n",
           open, (System.nanoTime() - t) / 1e9);
+      long te = System.nanoTime();
+      System.out.printf("personal data at rest: the clones encrypted %s in %.1f s%n", sys.encryptPlainRows(),
+          (System.nanoTime() - te) / 1e9);
 
       // a heal: the engine is replaced in-process and every open case is given back, as after a failure
       long t0 = System.nanoTime();
@@ -162,10 +166,24 @@ public final class ScaleBenchmark {
    * Copies a real case {@code count} times under new case numbers and persons: its case row, card,
    * documents, audit trail and start instruction (as of an earlier engine generation, so the restart resumes it).
    */
-  static void clone(Connection c, String template, String prefix, int firstPerson, int count) throws Exception {
+  static void clone(Connection c, org.cardcase.privacy.PersonalFields keys, String template, String prefix, int firstPerson,
+      int count) throws Exception {
     if (count <= 0) {
       return;
     }
+    // the template's personal data, decrypted with the application's keys: the clones are written plain, as rows of a
+    // version before encryption at rest (read through the plain columns; encrypted at the application's next start)
+    java.util.Map<String, Object> person;
+    java.util.Map<String, Object> holder;
+    try (var ps = c.prepareStatement("select cc.personal, k.card_id, k.personal from card_case cc join card k using (case_number) "
+        + "where cc.case_number = ?")) {
+      ps.setString(1, template);
+      var rs = ps.executeQuery();
+      rs.next();
+      person = keys.open("card_case", template, rs.getBytes(1));
+      holder = keys.open("card", rs.getString(2), rs.getBytes(3));
+    }
+    String seq = String.valueOf(person.get("idNumber")).substring(14, 17);
     try (var st = c.createStatement()) {
       // new case numbers, and distinct persons of their own (Xinjiang region codes, which the
       // applications sent by the benchmarks never use): the template's sequence code, so the
@@ -174,9 +192,9 @@ public final class ScaleBenchmark {
           create temp table clone_ids on commit drop as
           select k, '%s' || lpad(k::text, 8, '0') as cn,
             '65' || lpad(((k + %d) / 18000)::text, 4, '0') || to_char(date '1950-01-01' + (k + %d) %% 18000, 'YYYYMMDD')
-              || substr(t.id_number, 15, 3) as f17
+              || '%s' as f17
           from generate_series(1, %d) k, card_case t where t.case_number = '%s'"""
-          .formatted(prefix, firstPerson, firstPerson, count, template));
+          .formatted(prefix, firstPerson, firstPerson, seq, count, template));
       st.execute("""
           alter table clone_ids add column id_number text;
           update clone_ids set id_number = f17 || (select substr('10X98765432',
@@ -185,28 +203,42 @@ public final class ScaleBenchmark {
       st.execute("""
           insert into card_case (case_number, case_type, status, current_step, channel, applicant_name, id_number, sex,
             phone, issuing_bank, data, created_at, updated_at)
-          select i.cn, t.case_type, t.status, t.current_step, t.channel, t.applicant_name, i.id_number, t.sex, t.phone,
+          select i.cn, t.case_type, t.status, t.current_step, t.channel, '%s', i.id_number, t.sex, '%s',
             t.issuing_bank, t.data, t.created_at, t.updated_at
-          from card_case t, clone_ids i where t.case_number = '%s'""".formatted(template));
+          from card_case t, clone_ids i where t.case_number = '%s'""".formatted(person.get("applicantName"), person.get("phone"),
+          template));
       st.execute("""
           insert into card (card_id, case_number, holder_id_number, holder_name, issuing_bank, card_number,
             medical_insurance_number, state)
-          select 'CB' || i.cn, i.cn, cc.id_number, t.holder_name, t.issuing_bank, t.card_number,
-            t.medical_insurance_number, t.state
+          select 'CB' || i.cn, i.cn, cc.id_number, '%s', t.issuing_bank, t.card_number,
+            %s, t.state
           from card t, clone_ids i join card_case cc on cc.case_number = i.cn where t.case_number = '%s'"""
-          .formatted(template));
+          .formatted(holder.get("holderName"), holder.get("medicalInsuranceNumber") == null ? "null"
+              : "'" + holder.get("medicalInsuranceNumber") + "'", template));
       // the card's history too: a resumed step finds its transition already made, as for the real case
       st.execute("""
           insert into card_transition (card_id, from_state, to_state, actor, channel, reason, at, event_key)
           select 'CB' || i.cn, t.from_state, t.to_state, t.actor, t.channel, t.reason, t.at, t.event_key
           from card_transition t join card k on k.card_id = t.card_id, clone_ids i where k.case_number = '%s'"""
           .formatted(template));
-      st.execute("""
-          insert into case_document (case_number, kind, version, content_type, bytes, size_bytes, width, height, sha256,
-            uploaded_by, uploaded_at)
-          select i.cn, t.kind, t.version, t.content_type, t.bytes, t.size_bytes, t.width, t.height, t.sha256, t.uploaded_by,
-            t.uploaded_at
-          from case_document t, clone_ids i where t.case_number = '%s'""".formatted(template));
+      // the documents' bytes, decrypted, then written plain for every clone
+      try (var docs = c.prepareStatement("select kind, version, bytes_sealed from case_document where case_number = ?");
+          var insert = c.prepareStatement("""
+              insert into case_document (case_number, kind, version, content_type, bytes, size_bytes, width, height, sha256,
+                uploaded_by, uploaded_at)
+              select i.cn, t.kind, t.version, t.content_type, ?, t.size_bytes, t.width, t.height, t.sha256, t.uploaded_by,
+                t.uploaded_at
+              from case_document t, clone_ids i where t.case_number = ? and t.kind = ? and t.version = ?""")) {
+        docs.setString(1, template);
+        var rs = docs.executeQuery();
+        while (rs.next()) {
+          insert.setBytes(1, keys.openBytes("case_document", template + "/" + rs.getString(1) + "/" + rs.getInt(2), rs.getBytes(3)));
+          insert.setString(2, template);
+          insert.setString(3, rs.getString(1));
+          insert.setInt(4, rs.getInt(2));
+          insert.executeUpdate();
+        }
+      }
       st.execute("""
           insert into process_link (case_number, bpmn_process_id, process_instance_key, wait_element, wait_seq, variables,
             started_at, engine_generation)

@@ -309,7 +309,7 @@ class ServicesIT {
     assertThat(photo.get("idNumber").asText()).doesNotContain("19850505");
     assertThat(sys.count("select count(*) from audit_entry where subject = ? and action = 'PERSONAL_DATA_VIEWED'"
         + " and detail->>'assertionId' = ? and detail->>'photoSha256' = ? and actor = 'web-portal'",
-        "person:" + org.cardcase.assertions.CitizenAssertions.subjectOf(citizen), jti(token), sha))
+        sys.personTrail(citizen), jti(token), sha))
         .as("the look audited on the person's trail, with the assertion's id and the photo's digest").isEqualTo(1);
     assertThat(sys.count("select count(*) from audit_entry where subject like 'person:%' and subject like ?", "%" + citizen + "%"))
         .as("the ID number itself is not in the trail's name").isZero();

@@ -494,7 +494,7 @@ class WorkspaceBrowserIT {
     new WebDriverWait(browser, Duration.ofSeconds(20))
         .until(d -> d.findElement(By.id("application-usePhotoOnFile")).getAttribute("disabled") == null);
     assertThat(sys.count("select count(*) from audit_entry where subject = ? and action = 'PERSONAL_DATA_VIEWED' and actor = 'clerk'",
-        "person:" + org.cardcase.assertions.CitizenAssertions.subjectOf(walkIn))).isEqualTo(1);
+        sys.personTrail(walkIn))).isEqualTo(1);
     shot("counter-photo-on-file");
 
     // the hall lookups: the ID card read, the number, the child's e-card and the cases

@@ -58,6 +58,14 @@ public final class ProductionSettings {
           "remove it or set cardcase.simulators.enabled=false (the default in production) and provide the real adapters"));
     }
     web(env, out);
+    String keys = env.getProperty("cardcase.privacy.kek-source", "").strip().toLowerCase(Locale.ROOT);
+    if (keys.isEmpty() || keys.equals("kms-simulator")) {
+      out.add(new Finding("cardcase.privacy.kek-source", keys.isEmpty()
+          ? "is not set: personal data at rest would be encrypted with a key file made on this machine, next to the database"
+          : "is the KMS simulator",
+          "set cardcase.privacy.kek-source=file with cardcase.privacy.kek-file (a key file kept and backed up apart from the "
+              + "database), env with the keys in CARDCASE_RECORD_KEYS, or a real KMS adapter (README: Security, personal data at rest)"));
+    }
     for (String component : List.of("postgres", "search", "engine")) {
       String key = "cardcase." + component + ".mode";
       if (!"external".equalsIgnoreCase(env.getProperty(key, "embedded").strip())) {

@@ -22,7 +22,8 @@ class ProductionSettingsTest {
         .withProperty("cardcase.search.username", "cardcase")
         .withProperty("cardcase.search.password", "secret")
         .withProperty("cardcase.engine.mode", "external")
-        .withProperty("cardcase.engine.grpc-address", "https://zeebe:26500");
+        .withProperty("cardcase.engine.grpc-address", "https://zeebe:26500")
+        .withProperty("cardcase.privacy.kek-source", "env");
     ProductionSettings.defaults("production").forEach((k, v) -> {
       if (!env.containsProperty(k)) {
         env.setProperty(k, v.toString());
@@ -64,6 +65,8 @@ class ProductionSettingsTest {
         .withProperty("cardcase.engine.client-id", "cardcase").withProperty("cardcase.engine.client-secret", "s")
         .withProperty("cardcase.engine.authorization-server-url", "https://id/token"))).isEmpty();
     assertThat(where(safe().withProperty("cardcase.mode", "staging"))).containsExactly("cardcase.mode");
+    assertThat(where(safe().withProperty("cardcase.privacy.kek-source", ""))).containsExactly("cardcase.privacy.kek-source");
+    assertThat(where(safe().withProperty("cardcase.privacy.kek-source", "kms-simulator"))).containsExactly("cardcase.privacy.kek-source");
     Finding f = ProductionSettings.check(safe().withProperty("cardcase.demo-accounts", "true")).get(0);
     assertThat(f.fix()).contains("cardcase.demo-accounts=false");
   }
@@ -89,9 +92,10 @@ class ProductionSettingsTest {
     MockEnvironment env = new MockEnvironment().withProperty("cardcase.mode", "production");
     List<Finding> all = ProductionSettings.check(env);
     assertThat(all).extracting(Finding::where)
-        .containsExactly("server.address", "cardcase.postgres.mode", "cardcase.search.mode", "cardcase.engine.mode");
+        .containsExactly("server.address", "cardcase.privacy.kek-source", "cardcase.postgres.mode", "cardcase.search.mode",
+            "cardcase.engine.mode");
     String message = ProductionSettings.describe(all);
-    assertThat(message).startsWith("CardCase refuses to start in production mode").contains("4 unsafe settings")
+    assertThat(message).startsWith("CardCase refuses to start in production mode").contains("5 unsafe settings")
         .contains("cardcase.postgres.mode=external").contains("server.address=127.0.0.1");
   }
 }

@@ -96,8 +96,11 @@ public class CitizenAssertions {
   private final Clock clock;
   private final String audience;
 
+  private final org.cardcase.privacy.PersonalFields personal;
+
   public CitizenAssertions(JdbcClient jdbc, TransactionTemplate tx, AuditTrail audit, Clock clock,
-      @Value("${cardcase.assertions.audience:cardcase}") String audience) {
+      @Value("${cardcase.assertions.audience:cardcase}") String audience, org.cardcase.privacy.PersonalFields personal) {
+    this.personal = personal;
     this.jdbc = jdbc;
     this.tx = tx;
     this.audit = audit;
@@ -293,8 +296,9 @@ public class CitizenAssertions {
     } catch (ParseException | RuntimeException e) {
       // a malformed token: the code and reason say so
     }
-    String about = idNumber == null || idNumber.isBlank() ? "none" : subjectOf(idNumber);
-    detail.put("about", about); // the ID number's digest, never the number
+    // the ID number's keyed digest (its blind index), never the number nor a plain SHA-256 of it
+    String about = idNumber == null || idNumber.isBlank() ? "none" : personal.idDigest(idNumber.strip());
+    detail.put("about", about);
     try {
       tx.executeWithoutResult(s -> audit.append("channel:" + channel, "assertion-refused:" + event + ":" + r.code() + ":" + about,
           channel, channel, "CITIZEN_ASSERTION_REFUSED", detail));

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cases.CaseRepository;
+import org.cardcase.privacy.PersonalFields;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -28,12 +29,24 @@ public class CardLifecycle {
   private final AuditTrail audit;
   private final CaseRepository cases;
   private final Clock clock;
+  private final PersonalFields personal;
 
-  public CardLifecycle(JdbcClient jdbc, AuditTrail audit, CaseRepository cases, Clock clock) {
+  public static final String TABLE = "card";
+  /** A holder's cards by ID number: the blind index, or the plain column of a row not yet encrypted (before V56). */
+  private static final String HOLDER = "(holder_bidx = ? or holder_id_number = ?) ";
+
+  @org.springframework.beans.factory.annotation.Autowired
+  public CardLifecycle(JdbcClient jdbc, AuditTrail audit, CaseRepository cases, Clock clock, PersonalFields personal) {
     this.jdbc = jdbc;
     this.audit = audit;
     this.cases = cases;
     this.clock = clock;
+    this.personal = personal;
+  }
+
+  /** For tests without a context: the case repository's keys. */
+  public CardLifecycle(JdbcClient jdbc, AuditTrail audit, CaseRepository cases, Clock clock) {
+    this(jdbc, audit, cases, clock, cases.personalFields());
   }
 
   /** The unique index that holds "one replacement per lost card" (migration V44). */
@@ -55,9 +68,10 @@ public class CardLifecycle {
     String id = String.format("CD%08d", seq);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     jdbc.sql("""
-        insert into card (card_id, case_number, holder_id_number, holder_name, issuing_bank, state, replaces_card_id, created_at, updated_at)
+        insert into card (card_id, case_number, personal, holder_bidx, issuing_bank, state, replaces_card_id, created_at, updated_at)
         values (?, ?, ?, ?, ?, 'APPLIED', ?, ?, ?)""")
-        .params(id, caseNumber, holderIdNumber, holderName, issuingBank, replacesCardId, Timestamp.from(now), Timestamp.from(now))
+        .params(id, caseNumber, personal.seal(TABLE, id, fields(holderIdNumber, holderName, null)), personal.idIndex(holderIdNumber),
+            issuingBank, replacesCardId, Timestamp.from(now), Timestamp.from(now))
         .update();
     record(id, null, CardState.APPLIED, actor, channel, "application received", "opened", now);
     audit.append(AuditTrail.ofCase(caseNumber), "card-opened:" + id, actor, channel, "CARD_OPENED", Map.of("card", id));
@@ -74,7 +88,7 @@ public class CardLifecycle {
       throw new IllegalArgumentException("a card transition needs a reason");
     }
     // row lock: two moves of one card never interleave
-    Card card = jdbc.sql("select * from card where card_id = ? for update").param(cardId).query(CardLifecycle::map)
+    Card card = jdbc.sql("select * from card where card_id = ? for update").param(cardId).query(this::map)
         .optional().orElseThrow(() -> new CardNotFound(cardId));
     boolean done = jdbc.sql("select count(*) from card_transition where card_id = ? and event_key = ?")
         .params(cardId, eventKey).query(Long.class).single() > 0;
@@ -100,9 +114,32 @@ public class CardLifecycle {
   /** Records the numbers printed on / issued for the card; set once, never overwritten by a duplicate callback. */
   @Transactional(propagation = Propagation.REQUIRED)
   public void recordNumbers(String cardId, String cardNumber, String medicalInsuranceNumber) {
+    jdbc.sql("update card set card_number = coalesce(card_number, ?), updated_at = now() where card_id = ?")
+        .params(cardNumber, cardId).update();
+    if (medicalInsuranceNumber != null) {
+      Card card = jdbc.sql("select * from card where card_id = ? for update").param(cardId).query(this::map)
+          .optional().orElseThrow(() -> new CardNotFound(cardId));
+      if (card.medicalInsuranceNumber() == null) {
+        setMedicalInsuranceNumber(card, medicalInsuranceNumber);
+      }
+    }
+  }
+
+  /** The number sealed with the holder's fields (a new data key), and its masked form for lists. */
+  private void setMedicalInsuranceNumber(Card card, String number) {
     jdbc.sql("""
-        update card set card_number = coalesce(card_number, ?), medical_insurance_number = coalesce(medical_insurance_number, ?),
-          updated_at = now() where card_id = ?""").params(cardNumber, medicalInsuranceNumber, cardId).update();
+        update card set personal = ?, holder_bidx = ?, medical_insurance_number_masked = ?, holder_id_number = null,
+          holder_name = null, medical_insurance_number = null, updated_at = now() where card_id = ?""")
+        .params(personal.seal(TABLE, card.cardId(), fields(card.holderIdNumber(), card.holderName(), number)),
+            personal.idIndex(card.holderIdNumber()), org.cardcase.shared.Masking.cardNumber(number), card.cardId()).update();
+  }
+
+  static Map<String, Object> fields(String holderIdNumber, String holderName, String medicalInsuranceNumber) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("holderIdNumber", holderIdNumber);
+    f.put("holderName", holderName);
+    f.put("medicalInsuranceNumber", medicalInsuranceNumber);
+    return f;
   }
 
   /**
@@ -111,7 +148,7 @@ public class CardLifecycle {
    */
   @Transactional(propagation = Propagation.REQUIRED)
   public String issueMedicalInsuranceNumber(String cardId) {
-    Card card = jdbc.sql("select * from card where card_id = ? for update").param(cardId).query(CardLifecycle::map)
+    Card card = jdbc.sql("select * from card where card_id = ? for update").param(cardId).query(this::map)
         .optional().orElseThrow(() -> new CardNotFound(cardId));
     if (card.medicalInsuranceNumber() != null) {
       return card.medicalInsuranceNumber();
@@ -120,13 +157,13 @@ public class CardLifecycle {
     // later card of the same person) keeps the number the person already has
     Optional<String> held = withMedicalInsuranceNumber(card.holderIdNumber()).map(Card::medicalInsuranceNumber);
     if (held.isPresent()) {
-      jdbc.sql("update card set medical_insurance_number = ?, updated_at = now() where card_id = ?").params(held.get(), cardId).update();
+      setMedicalInsuranceNumber(card, held.get());
       return held.get();
     }
     long serial = jdbc.sql("select nextval('medical_insurance_number_seq')").query(Long.class).single();
     String body = card.holderIdNumber().substring(0, 2) + String.format("%08d", serial);
     String number = body + org.cardcase.shared.CheckDigits.luhn(body);
-    jdbc.sql("update card set medical_insurance_number = ?, updated_at = now() where card_id = ?").params(number, cardId).update();
+    setMedicalInsuranceNumber(card, number);
     return number;
   }
 
@@ -134,12 +171,13 @@ public class CardLifecycle {
   /** The person's medical insurance number (all their cards carry the same one), if a card of theirs has one. */
   public Optional<Card> withMedicalInsuranceNumber(String holderIdNumber) {
     return jdbc.sql("""
-        select * from card where holder_id_number = ? and medical_insurance_number is not null order by created_at desc limit 1""")
-        .param(holderIdNumber).query(CardLifecycle::map).optional();
+        select * from card where (holder_bidx = ? or holder_id_number = ?)
+          and (medical_insurance_number_masked is not null or medical_insurance_number is not null) order by created_at desc limit 1""")
+        .params(personal.idIndex(holderIdNumber), holderIdNumber).query(this::map).optional();
   }
 
   public Optional<Card> find(String cardId) {
-    return jdbc.sql("select * from card where card_id = ?").param(cardId).query(CardLifecycle::map).optional();
+    return jdbc.sql("select * from card where card_id = ?").param(cardId).query(this::map).optional();
   }
 
   /** The card of a case that has one (an application, a reissue); a step that needs it fails loudly otherwise. */
@@ -159,25 +197,26 @@ public class CardLifecycle {
   }
 
   public Optional<Card> byCase(String caseNumber) {
-    return jdbc.sql("select * from card where case_number = ?").param(caseNumber).query(CardLifecycle::map).optional();
+    return jdbc.sql("select * from card where case_number = ?").param(caseNumber).query(this::map).optional();
   }
 
   /** The card with this printed number (a terminal or counter reads it from the chip or the keypad). */
   public Optional<Card> byCardNumber(String cardNumber) {
     return jdbc.sql("select * from card where card_number = ? order by created_at desc limit 1").param(cardNumber)
-        .query(CardLifecycle::map).optional();
+        .query(this::map).optional();
   }
 
   /** The holder's cards, newest first. */
   public List<Card> ofHolder(String idNumber) {
-    return jdbc.sql("select * from card where holder_id_number = ? order by created_at desc, card_id desc").param(idNumber)
-        .query(CardLifecycle::map).list();
+    return jdbc.sql("select * from card where " + HOLDER + "order by created_at desc, card_id desc")
+        .params(personal.idIndex(idNumber), idNumber)
+        .query(this::map).list();
   }
 
   /** Whether the person holds a card that is in one of these states. */
   public boolean holdsCardIn(String idNumber, java.util.Set<CardState> states) {
-    return jdbc.sql("select exists (select 1 from card where holder_id_number = ? and state = any(?))")
-        .params(idNumber, states.stream().map(Enum::name).toArray(String[]::new)).query(Boolean.class).single();
+    return jdbc.sql("select exists (select 1 from card where " + HOLDER + "and state = any(?))")
+        .params(personal.idIndex(idNumber), idNumber, states.stream().map(Enum::name).toArray(String[]::new)).query(Boolean.class).single();
   }
 
   public List<CardTransition> history(String cardId) {
@@ -203,10 +242,14 @@ public class CardLifecycle {
     audit.append(subject(cardId), eventKey, actor, channel, "CARD_STATE_CHANGED", detail);
   }
 
-  static Card map(ResultSet rs, int i) throws SQLException {
-    return new Card(rs.getString("card_id"), rs.getString("case_number"), rs.getString("holder_id_number"),
-        rs.getString("holder_name"), rs.getString("issuing_bank"), rs.getString("card_number"),
-        rs.getString("medical_insurance_number"), CardState.valueOf(rs.getString("state")),
+  /** A card row, the holder's fields decrypted (or the plain columns of a row not yet encrypted). */
+  Card map(ResultSet rs, int i) throws SQLException {
+    byte[] sealed = rs.getBytes("personal");
+    Map<String, Object> p = sealed != null ? personal.open(TABLE, rs.getString("card_id"), sealed)
+        : fields(rs.getString("holder_id_number"), rs.getString("holder_name"), rs.getString("medical_insurance_number"));
+    return new Card(rs.getString("card_id"), rs.getString("case_number"), PersonalFields.text(p, "holderIdNumber"),
+        PersonalFields.text(p, "holderName"), rs.getString("issuing_bank"), rs.getString("card_number"),
+        PersonalFields.text(p, "medicalInsuranceNumber"), CardState.valueOf(rs.getString("state")),
         rs.getString("replaces_card_id"), rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
   }
 }

@@ -4,9 +4,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.privacy.PersonalFields;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,6 +26,26 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
   private final JdbcClient jdbc;
   private final AuditTrail audit;
   private final ApplicationEventPublisher events;
+  private final PersonalFields personal;
+
+  /** The table's name in the sealed values' context ({@code card_case/<case number>}). */
+  public static final String TABLE = "card_case";
+
+  /**
+   * Keys of a case's {@code data} that are personal data: kept sealed with the applicant's fields
+   * (in {@code personal}), never in the {@code data} jsonb; {@link #data} merges them back.
+   */
+  public static final Set<String> PERSONAL_DATA_KEYS = Set.of("childName", "childIdNumber", "signedName", "delegateName",
+      "delegateIdNumber", "memberIdNumber", "memberName", "memberPhone");
+
+  /** Data keys whose ID number is looked up: their blind index is {@code member_bidx}. */
+  public static final Set<String> MEMBER_KEYS = Set.of("childIdNumber", "memberIdNumber");
+
+  /**
+   * The person's rows by ID number: the blind index, or the plain column of a row written before
+   * V56 and not yet encrypted (the application encrypts those at start; then the plain column is NULL).
+   */
+  private static final String PERSON = "(id_bidx = ? or id_number = ?) ";
 
   /**
    * Published in the changing transaction, by the thread that changes the case, whenever the case
@@ -30,15 +54,21 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
   public record CaseChanged(String caseNumber) {}
 
   @Autowired
-  public CaseRepository(JdbcClient jdbc, AuditTrail audit, ApplicationEventPublisher events) {
+  public CaseRepository(JdbcClient jdbc, AuditTrail audit, ApplicationEventPublisher events, PersonalFields personal) {
     this.jdbc = jdbc;
     this.audit = audit;
     this.events = events;
+    this.personal = personal;
   }
 
-  /** For tests that run without an application context: nobody hears of changes. */
+  /** For tests that run without an application context: nobody hears of changes; keys of their own. */
   public CaseRepository(JdbcClient jdbc, AuditTrail audit) {
-    this(jdbc, audit, e -> {});
+    this(jdbc, audit, e -> {}, PersonalFields.ephemeral());
+  }
+
+  /** The keys this repository seals with (the card lifecycle of a test without a context shares them). */
+  public PersonalFields personalFields() {
+    return personal;
   }
 
   public String nextCaseNumber(Instant now) {
@@ -49,11 +79,12 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
 
   public void insert(CaseRecord c) {
     jdbc.sql("""
-        insert into card_case (case_number, case_type, status, current_step, channel, applicant_name,
-          id_number, sex, phone, issuing_bank, created_at, updated_at)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-        .params(c.caseNumber(), c.caseType(), c.status().name(), c.currentStep(), c.channel(), c.applicantName(),
-            c.idNumber(), c.sex(), c.phone(), c.issuingBank(), Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()))
+        insert into card_case (case_number, case_type, status, current_step, channel, personal, id_bidx,
+          sex, issuing_bank, created_at, updated_at)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+        .params(c.caseNumber(), c.caseType(), c.status().name(), c.currentStep(), c.channel(),
+            personal.seal(TABLE, c.caseNumber(), fields(c.applicantName(), c.idNumber(), c.phone(), Map.of())),
+            personal.idIndex(c.idNumber()), c.sex(), c.issuingBank(), Timestamp.from(c.createdAt()), Timestamp.from(c.updatedAt()))
         .update();
     jdbc.sql("insert into case_step_visit (case_number, step, entered_at) values (?, ?, ?)")
         .params(c.caseNumber(), c.currentStep(), Timestamp.from(c.createdAt())).update();
@@ -61,7 +92,7 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
   }
 
   public Optional<CaseRecord> find(String caseNumber) {
-    return jdbc.sql("select * from card_case where case_number = ?").param(caseNumber).query(CaseRepository::map).optional();
+    return jdbc.sql("select * from card_case where case_number = ?").param(caseNumber).query(this::map).optional();
   }
 
   public CaseRecord get(String caseNumber) {
@@ -70,8 +101,8 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
 
   /** The open case of this type for this person, if any (one application per person at a time). */
   public Optional<String> openCaseOf(String idNumber, String caseType) {
-    return jdbc.sql("select case_number from card_case where id_number = ? and case_type = ? and closed_at is null")
-        .params(idNumber, caseType).query(String.class).optional();
+    return jdbc.sql("select case_number from card_case where " + PERSON + " and case_type = ? and closed_at is null")
+        .params(personal.idIndex(idNumber), idNumber, caseType).query(String.class).optional();
   }
 
   @Override
@@ -87,11 +118,16 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
 
   /** Every case of this person (any type, open or closed). */
   public List<String> caseNumbersOf(String idNumber) {
-    return jdbc.sql("select case_number from card_case where id_number = ?").param(idNumber).query(String.class).list();
+    return jdbc.sql("select case_number from card_case where " + PERSON).params(personal.idIndex(idNumber), idNumber).query(String.class).list();
   }
 
   /** The newest open case of this type whose data has this value under this key. */
   public Optional<String> openCaseByData(String caseType, String key, String value) {
+    if (MEMBER_KEYS.contains(key)) {
+      return jdbc.sql("""
+          select case_number from card_case where case_type = ? and closed_at is null and (member_bidx = ? or data->>? = ?)
+          order by created_at desc limit 1""").params(caseType, personal.idIndex(value), key, value).query(String.class).optional();
+    }
     return jdbc.sql("""
         select case_number from card_case where case_type = ? and closed_at is null and data->>? = ?
         order by created_at desc limit 1""").params(caseType, key, value).query(String.class).optional();
@@ -99,23 +135,29 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
 
   /** The open cases of this type of this person other than {@code except}. */
   public List<String> otherOpenCasesOf(String idNumber, String caseType, String except) {
-    return jdbc.sql("select case_number from card_case where id_number = ? and case_type = ? and closed_at is null and case_number <> ?")
-        .params(idNumber, caseType, except).query(String.class).list();
+    return jdbc.sql("select case_number from card_case where " + PERSON + " and case_type = ? and closed_at is null and case_number <> ?")
+        .params(personal.idIndex(idNumber), idNumber, caseType, except).query(String.class).list();
   }
 
   /** An open case of this type of this person, other than {@code except}, whose data has this value under this key. */
   public Optional<String> otherOpenCaseByData(String idNumber, String caseType, String key, String value, String except) {
-    return jdbc.sql("""
-        select case_number from card_case where id_number = ? and case_type = ? and closed_at is null and data->>? = ?
-          and case_number <> ? order by created_at limit 1""").params(idNumber, caseType, key, value, except)
+    if (MEMBER_KEYS.contains(key)) {
+      return jdbc.sql("select case_number from card_case where " + PERSON + """
+           and case_type = ? and closed_at is null and (member_bidx = ? or data->>? = ?)
+            and case_number <> ? order by created_at limit 1""").params(personal.idIndex(idNumber), idNumber, caseType,
+              personal.idIndex(value), key, value, except).query(String.class).optional();
+    }
+    return jdbc.sql("select case_number from card_case where " + PERSON + """
+         and case_type = ? and closed_at is null and data->>? = ?
+          and case_number <> ? order by created_at limit 1""").params(personal.idIndex(idNumber), idNumber, caseType, key, value, except)
         .query(String.class).optional();
   }
 
   /** Another open case of this type for this person than the one given, if any. */
   public Optional<String> otherOpenCaseOf(String idNumber, String caseType, String caseNumber) {
-    return jdbc.sql("""
-        select case_number from card_case where id_number = ? and case_type = ? and closed_at is null and case_number <> ?
-        limit 1""").params(idNumber, caseType, caseNumber).query(String.class).optional();
+    return jdbc.sql("select case_number from card_case where " + PERSON + """
+         and case_type = ? and closed_at is null and case_number <> ?
+        limit 1""").params(personal.idIndex(idNumber), idNumber, caseType, caseNumber).query(String.class).optional();
   }
 
   public void moveTo(String caseNumber, String step) {
@@ -176,21 +218,77 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
 
   /** Merges case-specific data (delegate, relationship, ...) into the case's {@code data}. */
   public void putData(String caseNumber, java.util.Map<String, Object> data) {
+    Map<String, Object> plain = new LinkedHashMap<>();
+    Map<String, Object> secret = new LinkedHashMap<>();
+    data.forEach((k, v) -> (PERSONAL_DATA_KEYS.contains(k) ? secret : plain).put(k, v));
     String json;
     try {
-      json = JSON.writeValueAsString(data);
+      json = JSON.writeValueAsString(plain);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException(e);
     }
-    jdbc.sql("update card_case set data = data || ?::jsonb, updated_at = now() where case_number = ?").params(json, caseNumber).update();
+    if (secret.isEmpty()) {
+      jdbc.sql("update card_case set data = data || ?::jsonb, updated_at = now() where case_number = ?").params(json, caseNumber).update();
+      return;
+    }
+    // the personal part: opened, merged and sealed again under a new data key, the row locked meanwhile
+    Map<String, Object> fields = jdbc.sql("select * from card_case where case_number = ? for update").param(caseNumber)
+        .query((rs, i) -> personalOf(rs)).optional().orElseThrow(() -> new CaseNotFound(caseNumber));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> sealedData = new LinkedHashMap<>((Map<String, Object>) fields.getOrDefault("data", Map.of()));
+    sealedData.putAll(secret);
+    fields.put("data", sealedData);
+    String member = MEMBER_KEYS.stream().map(sealedData::get).filter(java.util.Objects::nonNull).map(Object::toString)
+        .findFirst().orElse(null);
+    jdbc.sql("""
+        update card_case set data = data || ?::jsonb, personal = ?, id_bidx = ?, member_bidx = ?,
+          applicant_name = null, id_number = null, phone = null, updated_at = now() where case_number = ?""")
+        .params(json, personal.seal(TABLE, caseNumber, fields), personal.idIndex(PersonalFields.text(fields, "idNumber")),
+            personal.idIndex(member), caseNumber).update();
   }
 
+  /** The case's data, its personal keys (sealed apart) merged back in (as PostgreSQL writes jsonb as text). */
   public String data(String caseNumber) {
-    return jdbc.sql("select data::text from card_case where case_number = ?").param(caseNumber).query(String.class).single();
+    record Row(String json, byte[] sealed) {}
+    Row row = jdbc.sql("select data::text, personal from card_case where case_number = ?").param(caseNumber)
+        .query((rs, i) -> new Row(rs.getString(1), rs.getBytes(2))).single();
+    if (row.sealed() == null) {
+      return row.json();
+    }
+    Object secret = personal.open(TABLE, caseNumber, row.sealed()).get("data");
+    if (!(secret instanceof Map<?, ?> m) || m.isEmpty()) {
+      return row.json();
+    }
+    try {
+      return jdbc.sql("select (?::jsonb || ?::jsonb)::text").params(row.json(), JSON.writeValueAsString(m)).query(String.class).single();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("the data of case " + caseNumber + " cannot be written", e);
+    }
+  }
+
+  /** The sealed fields of a case: applicantName, idNumber, phone, and data (its personal data keys). */
+  public static Map<String, Object> fields(String name, String idNumber, String phone, Map<String, Object> data) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("applicantName", name);
+    f.put("idNumber", idNumber);
+    f.put("phone", phone);
+    if (!data.isEmpty()) {
+      f.put("data", data);
+    }
+    return f;
+  }
+
+  /** The personal fields of a row: opened, or the plain columns of a row not yet encrypted. */
+  private Map<String, Object> personalOf(ResultSet rs) throws SQLException {
+    byte[] sealed = rs.getBytes("personal");
+    if (sealed != null) {
+      return personal.open(TABLE, rs.getString("case_number"), sealed);
+    }
+    return fields(rs.getString("applicant_name"), rs.getString("id_number"), rs.getString("phone"), Map.of());
   }
 
   public List<CaseRecord> recent(int limit) {
-    return jdbc.sql("select * from card_case order by created_at desc limit ?").param(limit).query(CaseRepository::map).list();
+    return jdbc.sql("select * from card_case order by created_at desc limit ?").param(limit).query(this::map).list();
   }
 
   /** How many open cases there are of each type, in each status. */
@@ -224,7 +322,7 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
   /** The cases with these numbers (those that exist), in one query. */
   public List<CaseRecord> findAll(List<String> caseNumbers) {
     return jdbc.sql("select * from card_case where case_number = any(?)").param(caseNumbers.toArray(String[]::new))
-        .query(CaseRepository::map).list();
+        .query(this::map).list();
   }
 
   /** Case numbers in order, a page after {@code after} (empty string: from the start). */
@@ -233,11 +331,13 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
         .query(String.class).list();
   }
 
-  static CaseRecord map(ResultSet rs, int row) throws SQLException {
+  /** A case row, its personal fields decrypted (only rows a caller asked for: a case, a page). */
+  CaseRecord map(ResultSet rs, int row) throws SQLException {
     Timestamp closed = rs.getTimestamp("closed_at");
+    Map<String, Object> p = personalOf(rs);
     return new CaseRecord(rs.getString("case_number"), rs.getString("case_type"), CaseStatus.valueOf(rs.getString("status")),
-        rs.getString("current_step"), rs.getString("channel"), rs.getString("applicant_name"),
-        rs.getString("id_number"), rs.getString("sex"), rs.getString("phone"), rs.getString("issuing_bank"),
+        rs.getString("current_step"), rs.getString("channel"), PersonalFields.text(p, "applicantName"),
+        PersonalFields.text(p, "idNumber"), rs.getString("sex"), PersonalFields.text(p, "phone"), rs.getString("issuing_bank"),
         rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
         closed == null ? null : closed.toInstant());
   }

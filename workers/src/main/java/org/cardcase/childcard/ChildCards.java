@@ -250,8 +250,10 @@ public class ChildCards {
       }
       cases.putData(cn, data);
       documents.store(cn, "householdRegisterPhoto", "HOUSEHOLD_REGISTER", register, channel);
+      // made for the parent who signed it through the channel: the channel is the actor (the signed name is sealed in the
+      // case's personal data, not written as an actor of the audit trail or the document in plain text)
       documents.storeGenerated(cn, "COMMITMENT_LETTER", "text/plain; charset=utf-8", signed.text().getBytes(StandardCharsets.UTF_8),
-          r.signedName().strip());
+          channel);
       Instant due = caseDeadlines.once(cn, "reviewDueAt", now, deadlines.getReviewWorkingDays());
       links.putVariables(cn, Map.of("reviewDueAt", due.toString()));
     });

@@ -45,7 +45,7 @@ import org.springframework.transaction.annotation.Transactional;
  * service centre resolves the reference for a complaint; a citizen does not need staff names.
  *
  * <p>Obtaining the copy is itself in the audit trail of each of the citizen's cases (and of their
- * own trail {@code person:sha256:…}), with the channel, the method and the assertion's id.
+ * own trail {@code person:hmac:…}), with the channel, the method and the assertion's id.
  */
 @Service
 public class CitizenCopies {
@@ -141,7 +141,7 @@ public class CitizenCopies {
     for (CaseRecord c : all) {
       audit.append(AuditTrail.ofCase(c.caseNumber()), event, proof.channel(), proof.channel(), OBTAINED, detail);
     }
-    audit.append(PhotosOnFile.subject(idNumber), event, proof.channel(), proof.channel(), OBTAINED, detail);
+    audit.append(photosOnFile.subject(idNumber), event, proof.channel(), proof.channel(), OBTAINED, detail);
 
     List<String> numbers = all.stream().map(CaseRecord::caseNumber).toList();
     Map<String, List<Stay>> stays = new LinkedHashMap<>();

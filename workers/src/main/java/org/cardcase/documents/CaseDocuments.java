@@ -23,7 +23,12 @@ public class CaseDocuments {
   private final AuditTrail audit;
   private final DecodeBudget budget;
 
-  public CaseDocuments(JdbcClient jdbc, ReferenceData reference, AuditTrail audit, DecodeBudget budget) {
+  private final org.cardcase.privacy.PersonalFields personal;
+  public static final String TABLE = "case_document";
+
+  public CaseDocuments(JdbcClient jdbc, ReferenceData reference, AuditTrail audit, DecodeBudget budget,
+      org.cardcase.privacy.PersonalFields personal) {
+    this.personal = personal;
     this.jdbc = jdbc;
     this.reference = reference;
     this.audit = audit;
@@ -88,9 +93,10 @@ public class CaseDocuments {
         .params(caseNumber, kind).query(Integer.class).single();
     String sha = sha256(bytes);
     long id = jdbc.sql("""
-        insert into case_document (case_number, kind, version, content_type, bytes, size_bytes, width, height, sha256, uploaded_by)
+        insert into case_document (case_number, kind, version, content_type, bytes_sealed, size_bytes, width, height, sha256,
+          uploaded_by)
         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id""")
-        .params(caseNumber, kind, version, r.contentType(), bytes, bytes.length, r.width(), r.height(), sha, uploadedBy)
+        .params(caseNumber, kind, version, r.contentType(), personal.sealBytes(TABLE, id(caseNumber, kind, version), bytes), bytes.length, r.width(), r.height(), sha, uploadedBy)
         .query(Long.class).single();
     audit.append(AuditTrail.ofCase(caseNumber), "document:" + kind + ":" + version, uploadedBy, null, "DOCUMENT_ADDED",
         Map.of("kind", kind, "version", version, "sha256", sha, "bytes", bytes.length));
@@ -103,8 +109,9 @@ public class CaseDocuments {
         .params(caseNumber, kind).query(Integer.class).single();
     String sha = sha256(bytes);
     jdbc.sql("""
-        insert into case_document (case_number, kind, version, content_type, bytes, size_bytes, sha256, uploaded_by)
-        values (?, ?, ?, ?, ?, ?, ?, ?)""").params(caseNumber, kind, version, contentType, bytes, bytes.length, sha, madeFor).update();
+        insert into case_document (case_number, kind, version, content_type, bytes_sealed, size_bytes, sha256, uploaded_by)
+        values (?, ?, ?, ?, ?, ?, ?, ?)""").params(caseNumber, kind, version, contentType,
+            personal.sealBytes(TABLE, id(caseNumber, kind, version), bytes), bytes.length, sha, madeFor).update();
     audit.append(AuditTrail.ofCase(caseNumber), "document:" + kind + ":" + version, madeFor, null, "DOCUMENT_ADDED",
         Map.of("kind", kind, "version", version, "sha256", sha, "bytes", bytes.length, "generated", true));
     return latest(caseNumber, kind).orElseThrow();
@@ -123,8 +130,22 @@ public class CaseDocuments {
         from case_document where case_number = ? order by kind, version""").param(caseNumber).query(CaseDocuments::map).list();
   }
 
+  /**
+   * The document's bytes, decrypted (only for a person or step that needs them); null when they
+   * are gone (a retention run removed them).
+   */
   public byte[] bytes(long documentId) {
-    return jdbc.sql("select bytes from case_document where id = ?").param(documentId).query(byte[].class).single();
+    return jdbc.sql("select case_number, kind, version, bytes, bytes_sealed from case_document where id = ?").param(documentId)
+        .query((rs, i) -> {
+          byte[] sealed = rs.getBytes("bytes_sealed");
+          return sealed == null ? rs.getBytes("bytes")
+              : personal.openBytes(TABLE, id(rs.getString("case_number"), rs.getString("kind"), rs.getInt("version")), sealed);
+        }).single();
+  }
+
+  /** A document's identity in its sealed value's context: case, kind and version (unique, known before the insert). */
+  public static String id(String caseNumber, String kind, int version) {
+    return caseNumber + "/" + kind + "/" + version;
   }
 
   static Document map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {

@@ -111,10 +111,13 @@ public class FamilyBindings {
   private final InsuredPersons insured;
   private final org.cardcase.cards.CardLifecycle cards;
   private final Notifications notifications;
+  private final org.cardcase.privacy.PersonalFields personal;
+  public static final String TABLE = "family_link";
 
   public FamilyBindings(Cases service, CaseRepository cases, ReferenceData reference, JdbcClient jdbc, TransactionTemplate tx,
       AuditTrail audit, Clock clock, FamilyRules rules, InsuredPersons insured, org.cardcase.cards.CardLifecycle cards,
-      Notifications notifications) {
+      Notifications notifications, org.cardcase.privacy.PersonalFields personal) {
+    this.personal = personal;
     this.notifications = notifications;
     this.insured = insured;
     this.cards = cards;
@@ -334,13 +337,16 @@ public class FamilyBindings {
 
   /** Active links of a holder, oldest first. */
   public List<Link> links(String holderIdNumber) {
-    return jdbc.sql("select * from family_link where holder_id_number = ? and removed_at is null order by id").param(holderIdNumber)
-        .query(FamilyBindings::map).list();
+    return jdbc.sql("""
+        select * from family_link where (holder_bidx = ? or holder_id_number = ?) and removed_at is null order by id""")
+        .params(personal.idIndex(holderIdNumber), holderIdNumber).query(this::map).list();
   }
 
   public Optional<Link> activeLink(String holder, String member) {
-    return jdbc.sql("select * from family_link where holder_id_number = ? and member_id_number = ? and removed_at is null")
-        .params(holder, member).query(FamilyBindings::map).optional();
+    return jdbc.sql("""
+        select * from family_link where ((holder_bidx = ? and member_bidx = ?) or (holder_id_number = ? and member_id_number = ?))
+          and removed_at is null""")
+        .params(personal.idIndex(holder), personal.idIndex(member), holder, member).query(this::map).optional();
   }
 
   /**
@@ -350,7 +356,7 @@ public class FamilyBindings {
    */
   public void remove(long linkId, CitizenAssertions.Proof holder) {
     String channel = holder.channel();
-    Link l = jdbc.sql("select * from family_link where id = ? and removed_at is null").param(linkId).query(FamilyBindings::map)
+    Link l = jdbc.sql("select * from family_link where id = ? and removed_at is null").param(linkId).query(this::map)
         .optional().filter(x -> holder.isFor(x.holderIdNumber())).orElseThrow(() -> new CaseNotFound("family link " + linkId));
     tx.executeWithoutResult(s -> {
       int n = jdbc.sql("update family_link set removed_at = now(), removed_by = ? where id = ? and removed_at is null")
@@ -471,17 +477,46 @@ public class FamilyBindings {
     }
     long serial = jdbc.sql("select nextval('child_e_card_seq')").query(Long.class).single();
     String number = "EC" + childIdNumber.substring(0, 6) + String.format("%08d", serial);
+    long id = jdbc.sql("select nextval('family_link_id_seq')").query(Long.class).single();
     jdbc.sql("""
-        insert into family_link (holder_id_number, member_id_number, member_name, relationship, channel, case_number, child_e_card)
-        values (?, ?, ?, 'CHILD', ?, ?, ?)
-        on conflict (holder_id_number, member_id_number) where removed_at is null
+        insert into family_link (id, personal, holder_bidx, member_bidx, relationship, channel, case_number, child_e_card)
+        values (?, ?, ?, ?, 'CHILD', ?, ?, ?)
+        on conflict (holder_bidx, member_bidx) where removed_at is null
         do update set child_e_card = excluded.child_e_card, case_number = excluded.case_number""")
-        .params(parentIdNumber, childIdNumber, childName, channel, caseNumber, number).update();
+        .params(id, personal.seal(TABLE, Long.toString(id), fields(parentIdNumber, childIdNumber, childName)),
+            personal.idIndex(parentIdNumber), personal.idIndex(childIdNumber), channel, caseNumber, number).update();
     return number;
   }
 
-  static Link map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
-    return new Link(rs.getLong("id"), rs.getString("holder_id_number"), rs.getString("member_id_number"), rs.getString("member_name"),
+  /**
+   * Links a member to a holder (in the caller's transaction); 0 if an active link of the two
+   * exists (the unique index on the blind indexes), 1 if made.
+   */
+  public int insertLink(String holderIdNumber, String memberIdNumber, String memberName, String relationship, String channel,
+      String caseNumber) {
+    long id = jdbc.sql("select nextval('family_link_id_seq')").query(Long.class).single();
+    return jdbc.sql("""
+        insert into family_link (id, personal, holder_bidx, member_bidx, relationship, channel, case_number)
+        values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing""")
+        .params(id, personal.seal(TABLE, Long.toString(id), fields(holderIdNumber, memberIdNumber, memberName)),
+            personal.idIndex(holderIdNumber), personal.idIndex(memberIdNumber), relationship, channel, caseNumber).update();
+  }
+
+  static Map<String, Object> fields(String holderIdNumber, String memberIdNumber, String memberName) {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("holderIdNumber", holderIdNumber);
+    f.put("memberIdNumber", memberIdNumber);
+    f.put("memberName", memberName);
+    return f;
+  }
+
+  /** A link row, the people's fields decrypted (or the plain columns of a row not yet encrypted). */
+  Link map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+    byte[] sealed = rs.getBytes("personal");
+    Map<String, Object> p = sealed != null ? personal.open(TABLE, Long.toString(rs.getLong("id")), sealed)
+        : fields(rs.getString("holder_id_number"), rs.getString("member_id_number"), rs.getString("member_name"));
+    return new Link(rs.getLong("id"), org.cardcase.privacy.PersonalFields.text(p, "holderIdNumber"),
+        org.cardcase.privacy.PersonalFields.text(p, "memberIdNumber"), org.cardcase.privacy.PersonalFields.text(p, "memberName"),
         rs.getString("relationship"), rs.getString("channel"), rs.getString("case_number"), rs.getString("child_e_card"),
         rs.getTimestamp("created_at").toInstant());
   }

@@ -71,10 +71,8 @@ public class FamilyWorkers {
       tx.executeWithoutResult(s -> {
         bindings.lockHolder(c.idNumber()); // a binding request counting the holder's links waits for this one
         // the unique index on active links makes a second insert a no-op
-        int n = jdbc.sql("""
-            insert into family_link (holder_id_number, member_id_number, member_name, relationship, channel, case_number)
-            values (?, ?, ?, ?, ?, ?) on conflict do nothing""")
-            .params(c.idNumber(), member, d.get("memberName").asText(), d.get("relationship").asText(), c.channel(), cn).update();
+        int n = bindings.insertLink(c.idNumber(), member, d.get("memberName").asText(), d.get("relationship").asText(), c.channel(),
+            cn);
         if (n > 0) {
           Map<String, Object> detail = new HashMap<>();
           detail.put("relationship", d.get("relationship").asText());

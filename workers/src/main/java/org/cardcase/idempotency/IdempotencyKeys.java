@@ -70,8 +70,19 @@ public class IdempotencyKeys {
   private final Duration retention;
   private final Duration abandonedAfter;
 
+  private final org.cardcase.privacy.PersonalFields personal;
+  public static final String TABLE = "idempotency_key";
+
+  /** For tests without a context: keys of their own. */
+  public IdempotencyKeys(JdbcClient jdbc, Clock clock, Duration retention, Duration abandonedAfter) {
+    this(jdbc, clock, retention, abandonedAfter, org.cardcase.privacy.PersonalFields.ephemeral());
+  }
+
+  /** A stored answer's body is sealed: an answer may carry a name or an ID number. */
+  @org.springframework.beans.factory.annotation.Autowired
   public IdempotencyKeys(JdbcClient jdbc, Clock clock, @Value("${cardcase.idempotency.retention:24h}") Duration retention,
-      @Value("${cardcase.idempotency.abandoned-after:10m}") Duration abandonedAfter) {
+      @Value("${cardcase.idempotency.abandoned-after:10m}") Duration abandonedAfter, org.cardcase.privacy.PersonalFields personal) {
+    this.personal = personal;
     if (retention.compareTo(Duration.ofHours(24)) < 0) {
       throw new IllegalArgumentException("cardcase.idempotency.retention must be at least 24h (it is " + retention + ")");
     }
@@ -143,7 +154,9 @@ public class IdempotencyKeys {
             if (!"DONE".equals(rs.getString("state"))) {
               return new InProgress();
             }
-            return new Replay(new Answer(rs.getInt("status"), headers(rs.getString("headers")), rs.getBytes("body")));
+            byte[] sealed = rs.getBytes("body_sealed");
+            byte[] body = sealed == null ? rs.getBytes("body") : personal.openBytes(TABLE, channel + "/" + key, sealed);
+            return new Replay(new Answer(rs.getInt("status"), headers(rs.getString("headers")), body));
           }).optional();
       if (held.isPresent()) {
         return held.get();
@@ -166,9 +179,9 @@ public class IdempotencyKeys {
       throw new IllegalArgumentException(e);
     }
     int n = jdbc.sql("""
-        update idempotency_key set state = 'DONE', status = ?, headers = ?::jsonb, body = ?, completed_at = ?, expires_at = ?
+        update idempotency_key set state = 'DONE', status = ?, headers = ?::jsonb, body_sealed = ?, completed_at = ?, expires_at = ?
         where channel = ? and key = ? and attempt = ? and state = 'IN_PROGRESS'""")
-        .params(answer.status(), headers, answer.body(), Timestamp.from(now), Timestamp.from(now.plus(retention)), channel, key,
+        .params(answer.status(), headers, personal.sealBytes(TABLE, channel + "/" + key, answer.body()), Timestamp.from(now), Timestamp.from(now.plus(retention)), channel, key,
             attempt)
         .update();
     if (n == 0) {

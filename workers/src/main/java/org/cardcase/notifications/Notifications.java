@@ -51,7 +51,11 @@ public class Notifications {
   private final SmsGateway gateway;
   private final AuditTrail audit;
 
-  public Notifications(JdbcClient jdbc, SmsGateway gateway, AuditTrail audit) {
+  private final org.cardcase.privacy.PersonalFields personal;
+  public static final String TABLE = "notification";
+
+  public Notifications(JdbcClient jdbc, SmsGateway gateway, AuditTrail audit, org.cardcase.privacy.PersonalFields personal) {
+    this.personal = personal;
     this.jdbc = jdbc;
     this.gateway = gateway;
     this.audit = audit;
@@ -67,9 +71,10 @@ public class Notifications {
     // the gateway first: if it fails, nothing is recorded and the step is retried
     String providerId = gateway.send(phone, text);
     int n = jdbc.sql("""
-        insert into notification (case_number, event_key, recipient, medium, template, text, provider_id)
-        values (?, ?, ?, 'SMS', ?, ?, ?) on conflict (event_key) do nothing""")
-        .params(caseNumber, eventKey, phone, template, text, providerId).update();
+        insert into notification (case_number, event_key, personal, medium, template, provider_id)
+        values (?, ?, ?, 'SMS', ?, ?) on conflict (event_key) do nothing""")
+        .params(caseNumber, eventKey, personal.seal(TABLE, eventKey, Map.of("recipient", phone, "text", text)), template, providerId)
+        .update();
     if (n > 0 && caseNumber != null) {
       audit.append(AuditTrail.ofCase(caseNumber), "notification:" + eventKey, "system", "sms", "NOTIFICATION_SENT",
           Map.of("template", template));
@@ -78,8 +83,18 @@ public class Notifications {
   }
 
   public java.util.List<Map<String, Object>> of(String caseNumber) {
-    return jdbc.sql("select template, text, sent_at, provider_id from notification where case_number = ? order by id")
-        .param(caseNumber).query().listOfRows();
+    // the texts are decrypted for the case's page (a few messages)
+    return jdbc.sql("select event_key, template, text, personal, sent_at, provider_id from notification where case_number = ? order by id")
+        .param(caseNumber).query((rs, i) -> {
+          Map<String, Object> row = new java.util.LinkedHashMap<>();
+          byte[] sealed = rs.getBytes("personal");
+          row.put("template", rs.getString("template"));
+          row.put("text", sealed == null ? rs.getString("text")
+              : org.cardcase.privacy.PersonalFields.text(personal.open(TABLE, rs.getString("event_key"), sealed), "text"));
+          row.put("sent_at", rs.getTimestamp("sent_at"));
+          row.put("provider_id", rs.getString("provider_id"));
+          return row;
+        }).list();
   }
 
   /** Templates sent to someone other than the case's citizen (the member a holder linked is told on the holder's case). */

@@ -27,8 +27,12 @@ public class Vouchers {
 
   private final JdbcClient jdbc;
 
-  public Vouchers(JdbcClient jdbc) {
+  private final org.cardcase.privacy.PersonalFields personal;
+  public static final String TABLE = "voucher";
+
+  public Vouchers(JdbcClient jdbc, org.cardcase.privacy.PersonalFields personal) {
     this.jdbc = jdbc;
+    this.personal = personal;
   }
 
   public String issue(String caseNumber, String holderIdNumber, String holderName, String oldCardId, String newCardId,
@@ -43,26 +47,28 @@ public class Vouchers {
     String body = issued.toString().replace("-", "") + String.format("%06d", serial);
     String number = "LK" + body + CheckDigits.luhn(body);
     jdbc.sql("""
-        insert into voucher (number, case_number, holder_id_number, holder_name, old_card_id, new_card_id, state, pickup_date,
+        insert into voucher (number, case_number, personal, holder_bidx, old_card_id, new_card_id, state, pickup_date,
           pickup_provisional, issued_by, issued_at)
         values (?, ?, ?, ?, ?, ?, 'VALID', ?, ?, ?, ?)""")
-        .params(number, caseNumber, holderIdNumber, holderName, oldCardId, newCardId, Date.valueOf(pickupDate), pickupProvisional,
+        .params(number, caseNumber, personal.seal(TABLE, number, fields(holderIdNumber, holderName)),
+            personal.idIndex(holderIdNumber), oldCardId, newCardId, Date.valueOf(pickupDate), pickupProvisional,
             issuedBy, java.sql.Timestamp.from(issuedAt)).update();
     return number;
   }
 
   public Optional<Voucher> find(String number) {
-    return jdbc.sql("select * from voucher where number = ?").param(number).query(Vouchers::map).optional();
+    return jdbc.sql("select * from voucher where number = ?").param(number).query(this::map).optional();
   }
 
   /** The holder's newest certificate (a terminal prints it again). */
   public Optional<Voucher> latestOf(String holderIdNumber) {
-    return jdbc.sql("select * from voucher where holder_id_number = ? order by issued_at desc limit 1").param(holderIdNumber)
-        .query(Vouchers::map).optional();
+    return jdbc.sql("select * from voucher where (holder_bidx = ? or holder_id_number = ?) order by issued_at desc limit 1")
+        .params(personal.idIndex(holderIdNumber), holderIdNumber)
+        .query(this::map).optional();
   }
 
   public Optional<Voucher> ofCase(String caseNumber) {
-    return jdbc.sql("select * from voucher where case_number = ?").param(caseNumber).query(Vouchers::map).optional();
+    return jdbc.sql("select * from voucher where case_number = ?").param(caseNumber).query(this::map).optional();
   }
 
   /** Ends a valid voucher (the new card was handed over); false if it was not valid any more. */
@@ -101,10 +107,21 @@ public class Vouchers {
     return CheckDigits.luhn(body) == number.charAt(16) - '0';
   }
 
-  static Voucher map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+  static java.util.Map<String, Object> fields(String holderIdNumber, String holderName) {
+    java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+    f.put("holderIdNumber", holderIdNumber);
+    f.put("holderName", holderName);
+    return f;
+  }
+
+  /** A voucher row, the holder's fields decrypted (or the plain columns of a row not yet encrypted). */
+  Voucher map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
     java.sql.Timestamp ended = rs.getTimestamp("ended_at");
-    return new Voucher(rs.getString("number"), rs.getString("case_number"), rs.getString("holder_id_number"),
-        rs.getString("holder_name"), rs.getString("old_card_id"), rs.getString("new_card_id"), State.valueOf(rs.getString("state")),
+    byte[] sealed = rs.getBytes("personal");
+    var p = sealed != null ? personal.open(TABLE, rs.getString("number"), sealed)
+        : fields(rs.getString("holder_id_number"), rs.getString("holder_name"));
+    return new Voucher(rs.getString("number"), rs.getString("case_number"), org.cardcase.privacy.PersonalFields.text(p, "holderIdNumber"),
+        org.cardcase.privacy.PersonalFields.text(p, "holderName"), rs.getString("old_card_id"), rs.getString("new_card_id"), State.valueOf(rs.getString("state")),
         rs.getDate("pickup_date").toLocalDate(), rs.getString("issued_by"), rs.getTimestamp("issued_at").toInstant(),
         ended == null ? null : ended.toInstant(), rs.getBoolean("pickup_provisional"), rs.getString("end_reason"));
   }

@@ -20,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * photo the system shows"). It is the citizen's personal data: the channel sees it only with its
  * signed assertion about this citizen, the counter clerk only for the citizen whose ID card is
  * presented; each look is a {@code PERSONAL_DATA_VIEWED} entry in the person's audit trail
- * ({@code person:sha256:…}, the ID number's digest: there may be no case yet), with the photo's
+ * ({@code person:hmac:…}, the ID number's digest: there may be no case yet), with the photo's
  * digest, so the photo chosen later can be traced to the one shown.
  */
 @Service
@@ -49,15 +49,22 @@ public class PhotosOnFile {
   private final AuditTrail audit;
   private final TransactionTemplate tx;
 
-  public PhotosOnFile(PopulationRegistry registry, AuditTrail audit, TransactionTemplate tx) {
+  private final org.cardcase.privacy.PersonalFields personal;
+
+  public PhotosOnFile(PopulationRegistry registry, AuditTrail audit, TransactionTemplate tx,
+      org.cardcase.privacy.PersonalFields personal) {
+    this.personal = personal;
     this.registry = registry;
     this.audit = audit;
     this.tx = tx;
   }
 
-  /** The person's audit trail: the digest of the ID number, never the number. */
-  public static String subject(String idNumber) {
-    return "person:" + CitizenAssertions.subjectOf(idNumber);
+  /**
+   * The person's audit trail: the keyed digest of the ID number (its blind index), never the number
+   * nor a plain SHA-256 of it (which trying every possible number reverses).
+   */
+  public String subject(String idNumber) {
+    return "person:" + personal.idDigest(idNumber.strip());
   }
 
   /** Whether the person may serve citizens at a counter (counter group clerk, or a supervisor). */

@@ -97,9 +97,9 @@ class AtMostOneFlowTest extends FlowTest {
       assertThat(c.openCaseNumber()).isEqualTo(cn);
       assertThat(c.getMessage()).isEqualTo("this person already has an open card application: " + cn);
     });
-    assertThat(count("select count(*) from card_case where id_number = ? and case_type = 'CARD_APPLICATION'", person))
+    assertThat(count("select count(*) from card_case where id_bidx = ? and case_type = 'CARD_APPLICATION'", bidx(person)))
         .as("one case").isEqualTo(1);
-    assertThat(count("select count(*) from card where holder_id_number = ?", person)).as("one card").isEqualTo(1);
+    assertThat(count("select count(*) from card where holder_bidx = ?", bidx(person))).as("one card").isEqualTo(1);
     assertThat(count("select count(*) from case_document where case_number = ?", cn)).as("its two photos, once").isEqualTo(2);
     // once it is stored, every further one is refused the same way
     assertThat(atTheSameMoment(i -> () -> service.submit(app, "web-portal")).conflicts()).hasSize(THREADS)
@@ -116,10 +116,10 @@ class AtMostOneFlowTest extends FlowTest {
     Outcome<String> o = atTheSameMoment(i -> () -> childCards.request(r, "web-portal"));
     String cn = exactlyOneTaken(o);
     assertThat(o.conflicts()).allSatisfy(c -> assertThat(c.openCaseNumber()).isEqualTo(cn));
-    assertThat(count("select count(*) from card_case where case_type = 'CHILD_E_CARD' and data->>'childIdNumber' = ?", child))
+    assertThat(count("select count(*) from card_case where case_type = 'CHILD_E_CARD' and member_bidx = ?", bidx(child)))
         .as("one application for the child").isEqualTo(1);
     assertThat(count("select count(*) from case_document where case_number in"
-        + " (select case_number from card_case where id_number = ?)", parent)).as("one household register, one letter").isEqualTo(2);
+        + " (select case_number from card_case where id_bidx = ?)", bidx(parent))).as("one household register, one letter").isEqualTo(2);
   }
 
   @Test
@@ -133,7 +133,7 @@ class AtMostOneFlowTest extends FlowTest {
       assertThat(c.openCaseNumber()).isEqualTo(reportNumber);
       assertThat(c.getMessage()).isEqualTo("the card is already provisionally reported lost: report " + reportNumber);
     });
-    assertThat(count("select count(*) from card_case where case_type = 'LOSS_REPORT' and id_number = ?", holder))
+    assertThat(count("select count(*) from card_case where case_type = 'LOSS_REPORT' and id_bidx = ?", bidx(holder)))
         .as("one report").isEqualTo(1);
     assertThat(count("select count(*) from card_transition where card_id = ? and to_state = 'SUSPENDED'", card.cardId()))
         .as("suspended once").isEqualTo(1);
@@ -155,11 +155,11 @@ class AtMostOneFlowTest extends FlowTest {
       assertThat(c.rule()).isEqualTo("reissueOpen");
       assertThat(c.openCaseNumber()).isEqualTo(a.caseNumber());
     });
-    assertThat(count("select count(*) from card_case where case_type = 'REISSUE' and id_number = ?", holder))
+    assertThat(count("select count(*) from card_case where case_type = 'REISSUE' and id_bidx = ?", bidx(holder)))
         .as("one reissue").isEqualTo(1);
     assertThat(count("select count(*) from card where replaces_card_id = ?", old.cardId())).as("one replacement card").isEqualTo(1);
     assertThat(count("select count(*) from voucher where old_card_id = ?", old.cardId())).as("one pickup certificate").isEqualTo(1);
-    assertThat(count("select count(*) from card_case where case_type = 'LOSS_REPORT' and id_number = ?", holder))
+    assertThat(count("select count(*) from card_case where case_type = 'LOSS_REPORT' and id_bidx = ?", bidx(holder)))
         .as("one provisional report").isEqualTo(1);
     assertThat(count("select count(*) from card_transition where card_id = ? and to_state = 'LOST'", old.cardId()))
         .as("lost once").isEqualTo(1);
@@ -191,10 +191,10 @@ class AtMostOneFlowTest extends FlowTest {
       assertThat(c.rule()).isIn("bindingOpen", "alreadyLinked");
       assertThat(c.openCaseNumber()).isEqualTo(cn);
     });
-    assertThat(count("select count(*) from card_case where case_type = 'FAMILY_BINDING' and id_number = ?", holder))
+    assertThat(count("select count(*) from card_case where case_type = 'FAMILY_BINDING' and id_bidx = ?", bidx(holder)))
         .as("one binding case").isEqualTo(1);
     await("linked", () -> cases.get(cn).closedAt() != null);
-    assertThat(count("select count(*) from family_link where holder_id_number = ? and member_id_number = ?", holder, member))
+    assertThat(count("select count(*) from family_link where holder_bidx = ? and member_bidx = ?", bidx(holder), bidx(member)))
         .as("one link").isEqualTo(1);
     assertThat(notifications(cn)).as("the member told once").containsOnlyOnce("family-linked");
   }
@@ -232,7 +232,7 @@ class AtMostOneFlowTest extends FlowTest {
       assertThat(c.getMessage()).isEqualTo("the holder already has 5 linked members, the most the service centre allows"
           + " (the service centre's rule, not the guides': cardcase.family.max-members)");
     });
-    assertThat(count("select count(*) from card_case where case_type = 'FAMILY_BINDING' and id_number = ?", holder))
+    assertThat(count("select count(*) from card_case where case_type = 'FAMILY_BINDING' and id_bidx = ?", bidx(holder)))
         .as("one binding case").isEqualTo(1);
     await("linked", () -> cases.get(cn).closedAt() != null);
     assertThat(families.links(holder)).as("the limit, not more").hasSize(5);

@@ -65,10 +65,8 @@ class FamilyAndChildFlowTest extends FlowTest {
     });
     await("member told", () -> notifications(cn).contains("family-linked"));
     await("holder told", () -> notifications(cn).contains("family-link-added"));
-    assertThat(jdbc.sql("select recipient from notification where case_number = ? and template = 'family-linked'").param(cn)
-        .query(String.class).single()).as("the member is told").isEqualTo("13700000001");
-    assertThat(jdbc.sql("select recipient from notification where case_number = ? and template = 'family-link-added'").param(cn)
-        .query(String.class).single()).as("and the holder (no card here: at the phone given)").isEqualTo("13700000000");
+    assertThat(recipient(cn, "family-linked")).as("the member is told").isEqualTo("13700000001");
+    assertThat(recipient(cn, "family-link-added")).as("and the holder (no card here: at the phone given)").isEqualTo("13700000000");
 
     assertThatThrownBy(() -> bind(FamilyBindings.Request.alipay(holder, "胡斐", "13700000000", "程灵素", spouse, "SPOUSE"), "alipay"))
         .isInstanceOfSatisfying(CaseConflict.class, e -> assertThat(e.getMessage()).contains("already linked"));
@@ -182,8 +180,7 @@ class FamilyAndChildFlowTest extends FlowTest {
       assertThat(l.memberName()).isEqualTo("袁冠南");
     });
     await("holder told", () -> notifications(cn).contains("family-link-added"));
-    assertThat(jdbc.sql("select recipient from notification where case_number = ? and template = 'family-link-added'").param(cn)
-        .query(String.class).single()).as("at the phone on record, none offered").isEqualTo("13812345678");
+    assertThat(recipient(cn, "family-link-added")).as("at the phone on record, none offered").isEqualTo("13812345678");
     assertThat(notifications(cn)).as("no member phone asked: no SMS to the member").doesNotContain("family-linked");
     // a phone the citizen offers is taken, a wrong one refused
     assertThatThrownBy(() -> bind(FamilyBindings.Request.swiped(holderCard, memberCard, "SPOUSE").withPhone("12345"), "counter"))

@@ -154,8 +154,36 @@ abstract class FlowTest {
   }
 
   String notificationText(String cn, String template) {
-    return jdbc.sql("select text from notification where case_number = ? and template = ? order by id desc limit 1")
-        .params(cn, template).query(String.class).single();
+    // the texts are sealed at rest (issue 26): read as the case's page reads them
+    List<Map<String, Object>> sent = notificationService.of(cn).stream().filter(m -> template.equals(m.get("template"))).toList();
+    if (sent.isEmpty()) {
+      throw new org.springframework.dao.EmptyResultDataAccessException(1);
+    }
+    return (String) sent.getLast().get("text");
+  }
+
+  @Autowired org.cardcase.notifications.Notifications notificationService;
+  @Autowired org.cardcase.privacy.PersonalFields personal;
+
+  /** The blind index of an ID number (what PostgreSQL holds instead of it). */
+  byte[] bidx(String idNumber) {
+    return personal.idIndex(idNumber);
+  }
+
+  /** The phone a notification was sent to (sealed at rest with its text). */
+  String recipient(String cn, String template) {
+    return recipients(cn, template).getLast();
+  }
+
+  /** The phones the notifications of this template were sent to, oldest first. */
+  List<String> recipients(String cn, String template) {
+    List<String> out = jdbc.sql("select event_key, personal from notification where case_number = ? and template = ? order by id")
+        .params(cn, template).query((rs, i) -> org.cardcase.privacy.PersonalFields.text(
+            personal.open("notification", rs.getString(1), rs.getBytes(2)), "recipient")).list();
+    if (out.isEmpty()) {
+      throw new org.springframework.dao.EmptyResultDataAccessException(1);
+    }
+    return out;
   }
 
   List<String> actions(String cn) {

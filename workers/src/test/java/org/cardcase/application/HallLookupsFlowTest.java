@@ -53,7 +53,8 @@ class HallLookupsFlowTest extends FlowTest {
     assertThat(shown.idNumber()).doesNotContain(idNumber.substring(6, 14));
     List<AuditTrail.Entry> trail = photos.trail(idNumber);
     assertThat(trail).singleElement().satisfies(e -> {
-      assertThat(e.subject()).isEqualTo("person:" + CitizenAssertions.subjectOf(idNumber)).doesNotContain(idNumber);
+      assertThat(e.subject()).isEqualTo("person:" + personal.idDigest(idNumber)).doesNotContain(idNumber)
+          .doesNotContain(CitizenAssertions.subjectOf(idNumber).substring("sha256:".length()));
       assertThat(e.action()).isEqualTo("PERSONAL_DATA_VIEWED");
       assertThat(e.actor()).isEqualTo("web-portal");
       assertThat(e.detail()).containsEntry("assertionId", proof.assertionId()).containsEntry("authenticatedBy", "WEB_LOGIN")

@@ -162,8 +162,10 @@ class LossAndReissueFlowTest extends FlowTest {
         .containsExactly("APPLIED", "IN_PRODUCTION", "PRODUCED", "AWAITING_ACTIVATION", "ACTIVE", "SUSPENDED", "LOST", "REPLACED",
             "CANCELLED");
     assertThat(cards.history(old.cardId()).get(6).actor()).isEqualTo("clerk");
-    assertThat(jdbc.sql("select data->>'delegateIdNumber' from card_case where case_number = ?").param(a.caseNumber())
-        .query(String.class).single()).isEqualTo(delegate);
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(cases.data(a.caseNumber())).path("delegateIdNumber").asText())
+        .isEqualTo(delegate);
+    assertThat(jdbc.sql("select data::text from card_case where case_number = ?").param(a.caseNumber())
+        .query(String.class).single()).as("sealed with the case's personal data, not in data").doesNotContain("delegateIdNumber", delegate);
     assertThat(jdbc.sql("select count(*) from case_document where case_number = ?").param(a.caseNumber()).query(Long.class).single())
         .as("holder's and delegate's ID copies, the replacement form and the portrait the replacement is made with").isEqualTo(4);
   }
