@@ -53,6 +53,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * documents, its messages, one audit entry), so no lock is held for longer than one case; cases are
  * read {@code personal-data-batch} (200) at a time in case-number order. A rerun finds nothing due
  * and writes nothing.
+ *
+ * <p>Each table is read and written by its owner (ArchitectureTest): {@link org.cardcase.cases.ClosedCases},
+ * {@link org.cardcase.cards.CurrentCards}, {@link org.cardcase.documents.DocumentRetention} and
+ * {@link org.cardcase.notifications.MessageRetention}; this package owns {@code retention_run}.
  */
 @Component
 public class PersonalDataRetention {
@@ -66,6 +70,10 @@ public class PersonalDataRetention {
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
   private final AuditTrail audit;
+  private final org.cardcase.cases.ClosedCases closedCases;
+  private final org.cardcase.cards.CurrentCards currentCards;
+  private final org.cardcase.documents.DocumentRetention documents;
+  private final org.cardcase.notifications.MessageRetention messages;
   private final Clock clock;
   private final Duration documentsAfterClose;
   private final Duration messageTextAfter;
@@ -73,7 +81,9 @@ public class PersonalDataRetention {
   private final int batch;
   private final boolean enabled;
 
-  public PersonalDataRetention(JdbcClient jdbc, TransactionTemplate tx, AuditTrail audit, Clock clock,
+  public PersonalDataRetention(JdbcClient jdbc, TransactionTemplate tx, AuditTrail audit,
+      org.cardcase.cases.ClosedCases closedCases, org.cardcase.cards.CurrentCards currentCards,
+      org.cardcase.documents.DocumentRetention documents, org.cardcase.notifications.MessageRetention messages, Clock clock,
       @Value("${cardcase.retention.case-documents:180d}") Duration documentsAfterClose,
       @Value("${cardcase.retention.message-text:90d}") Duration messageTextAfter,
       @Value("${cardcase.retention.personal-data-at:02:30}") LocalTime dailyAt,
@@ -82,6 +92,10 @@ public class PersonalDataRetention {
     this.jdbc = jdbc;
     this.tx = tx;
     this.audit = audit;
+    this.closedCases = closedCases;
+    this.currentCards = currentCards;
+    this.documents = documents;
+    this.messages = messages;
     this.clock = clock;
     this.documentsAfterClose = documentsAfterClose;
     this.messageTextAfter = messageTextAfter;
@@ -134,129 +148,96 @@ public class PersonalDataRetention {
     Instant documentsCutoff = now.minus(documentsAfterClose);
     Instant messagesCutoff = now.minus(messageTextAfter);
     int cases = 0;
-    int documents = 0;
-    int messages = 0;
+    int documentsRemoved = 0;
+    int messagesRedacted = 0;
     String failure = null;
     long started = System.nanoTime();
     try {
+      // 1. cases closed before the documents' cutoff that still hold content (their messages due go in the same step)
       String after = "";
       while (true) {
-        List<String> due = dueCases(documentsCutoff, messagesCutoff, after);
-        if (due.isEmpty()) {
+        List<String> page = closedCases.closedBefore(documentsCutoff, after, batch);
+        if (page.isEmpty()) {
           break;
         }
-        for (String caseNumber : due) {
-          int[] done = tx.execute(s -> applyTo(caseNumber, id, now, documentsCutoff, messagesCutoff));
-          if (done != null && done[0] + done[1] > 0) {
-            cases++;
-            documents += done[0];
-            messages += done[1];
-          }
+        java.util.Set<String> withContent = this.documents.casesWithContent(page);
+        java.util.Set<String> current = currentCards.casesWithCurrentCard(withContent);
+        for (String caseNumber : withContent) {
+          int[] done = tx.execute(s -> applyTo(caseNumber, current.contains(caseNumber), id, now, documentsCutoff, messagesCutoff));
+          cases += done[0] + done[1] > 0 ? 1 : 0;
+          documentsRemoved += done[0];
+          messagesRedacted += done[1];
         }
-        after = due.get(due.size() - 1);
+        after = page.get(page.size() - 1);
       }
-      messages += redactMessagesWithoutCase(now, messagesCutoff);
+      // 2. cases (open or closed) with message texts due, not handled above
+      after = "";
+      while (true) {
+        List<String> page = this.messages.casesWithTextSentBefore(messagesCutoff, after, batch);
+        if (page.isEmpty()) {
+          break;
+        }
+        for (String caseNumber : page) {
+          int[] done = tx.execute(s -> applyTo(caseNumber, true, id, now, null, messagesCutoff));
+          cases += done[0] + done[1] > 0 ? 1 : 0;
+          messagesRedacted += done[1];
+        }
+        after = page.get(page.size() - 1);
+      }
+      // 3. messages tied to no case: no trail to write to
+      int n;
+      do {
+        n = this.messages.redactWithoutCase(messagesCutoff, now, batch);
+        messagesRedacted += n;
+      } while (n >= batch);
     } catch (RuntimeException e) {
       failure = e.toString();
       throw e;
     } finally {
       jdbc.sql("""
           update retention_run set finished_at = ?, cases = ?, documents_removed = ?, messages_redacted = ?, failure = ?
-          where id = ?""").params(Timestamp.from(clock.instant()), cases, documents, messages, failure, id).update();
+          where id = ?""").params(Timestamp.from(clock.instant()), cases, documentsRemoved, messagesRedacted, failure, id).update();
       log.info("personal data retention run {} ({}): {} case(s), {} document(s) removed (closed before {}), "
-          + "{} message text(s) redacted (sent before {}) in {} ms{}", id, trigger, cases, documents,
-          LocalDate.ofInstant(documentsCutoff, ZONE), messages, LocalDate.ofInstant(messagesCutoff, ZONE),
+          + "{} message text(s) redacted (sent before {}) in {} ms{}", id, trigger, cases, documentsRemoved,
+          LocalDate.ofInstant(documentsCutoff, ZONE), messagesRedacted, LocalDate.ofInstant(messagesCutoff, ZONE),
           (System.nanoTime() - started) / 1_000_000, failure == null ? "" : "; failed: " + failure);
     }
     return last().orElseThrow();
   }
 
-  /** The next cases (after the given case number) that have documents or message texts due. */
-  List<String> dueCases(Instant documentsCutoff, Instant messagesCutoff, String after) {
-    return jdbc.sql("""
-        select case_number from (
-          select c.case_number from card_case c
-          where c.closed_at < ? and c.case_number > ?
-            and exists (select 1 from case_document d where d.case_number = c.case_number and d.removed_at is null
-                        and d.id <> all(array(select kept.id from kept_portrait kept where kept.case_number = c.case_number)))
-          union
-          select n.case_number from notification n
-          where n.redacted_at is null and n.sent_at < ? and n.case_number is not null and n.case_number > ?
-        ) due order by case_number limit ?""".replace("kept_portrait kept", KEPT_PORTRAIT))
-        .params(Timestamp.from(documentsCutoff), after, Timestamp.from(messagesCutoff), after, batch)
-        .query(String.class).list();
-  }
-
   /**
-   * The portrait kept while the card is current: the latest portrait of a case whose card is not
-   * replaced or cancelled (as a derived table with columns {@code id} and {@code case_number}).
+   * One case, in one transaction: its document content due (if {@code documentsCutoff} is given and
+   * the case closed before it), its message texts due, and one audit entry saying what went.
+   * Returns {documents, messages}.
    */
-  static final String KEPT_PORTRAIT = """
-      (select max(p.id) as id, p.case_number from case_document p
-       where p.kind = 'PORTRAIT_PHOTO'
-         and exists (select 1 from card k where k.case_number = p.case_number
-                     and k.state not in ('REPLACED', 'CANCELLED'))
-       group by p.case_number) kept""";
-
-  /** One case, in one transaction: its documents and message texts due, and one audit entry. Returns {documents, messages}. */
-  private int[] applyTo(String caseNumber, long runId, Instant now, Instant documentsCutoff, Instant messagesCutoff) {
-    // the case row locked first: a case that is reopened or changed meanwhile waits, and is judged as it is now
-    Optional<Map<String, Object>> c = jdbc.sql("select closed_at from card_case where case_number = ? for update")
-        .param(caseNumber).query().listOfRows().stream().findFirst();
-    if (c.isEmpty()) {
-      return new int[] {0, 0};
+  private int[] applyTo(String caseNumber, boolean keepPortrait, long runId, Instant now, Instant documentsCutoff,
+      Instant messagesCutoff) {
+    Optional<Instant> closedAt = documentsCutoff == null ? Optional.empty() : closedCases.closedAt(caseNumber);
+    List<org.cardcase.documents.DocumentRetention.Removed> removed = List.of();
+    if (closedAt.isPresent() && closedAt.get().isBefore(documentsCutoff)) {
+      removed = documents.removeContent(caseNumber, keepPortrait, now, "retention: " + documentsAfterClose.toDays()
+          + " days after the case closed on " + LocalDate.ofInstant(closedAt.get(), ZONE));
     }
-    Timestamp closedAt = (Timestamp) c.get().get("closed_at");
-    List<Map<String, Object>> removed = List.of();
-    if (closedAt != null && closedAt.toInstant().isBefore(documentsCutoff)) {
-      String reason = "retention: " + documentsAfterClose.toDays() + " days after the case closed on "
-          + LocalDate.ofInstant(closedAt.toInstant(), ZONE);
-      removed = jdbc.sql("""
-          update case_document d set bytes = null, removed_at = ?, removed_reason = ?
-          where d.case_number = ? and d.removed_at is null
-            and d.id <> all(array(select kept.id from kept_portrait kept where kept.case_number = d.case_number))
-          returning d.id, d.kind, d.version""".replace("kept_portrait kept", KEPT_PORTRAIT))
-          .params(Timestamp.from(now), reason, caseNumber).query().listOfRows();
-    }
-    List<Map<String, Object>> redacted = jdbc.sql("""
-        update notification set text = null, redacted_at = ?
-        where case_number = ? and redacted_at is null and sent_at < ?
-        returning id, template""").params(Timestamp.from(now), caseNumber, Timestamp.from(messagesCutoff))
-        .query().listOfRows();
-    if (removed.isEmpty() && redacted.isEmpty()) {
+    int redacted = messages.redact(caseNumber, messagesCutoff, now);
+    if (removed.isEmpty() && redacted == 0) {
       return new int[] {0, 0};
     }
     Map<String, Object> detail = new LinkedHashMap<>();
     if (!removed.isEmpty()) {
       List<String> which = new ArrayList<>();
-      removed.stream().sorted(java.util.Comparator.comparing(r -> ((Number) r.get("id")).longValue()))
-          .forEach(r -> which.add(r.get("kind") + " v" + r.get("version")));
+      removed.forEach(r -> which.add(r.kind() + " v" + r.version()));
       detail.put("documentsRemoved", String.join(", ", which));
-      detail.put("closedAt", LocalDate.ofInstant(closedAt.toInstant(), ZONE).toString());
+      detail.put("closedAt", LocalDate.ofInstant(closedAt.get(), ZONE).toString());
       detail.put("documentsKeptDays", documentsAfterClose.toDays());
     }
-    if (!redacted.isEmpty()) {
-      detail.put("messagesRedacted", redacted.size());
+    if (redacted > 0) {
+      detail.put("messagesRedacted", redacted);
       detail.put("messageTextKeptDays", messageTextAfter.toDays());
     }
     detail.put("run", runId);
     // the run's id in the key: one entry per case per run; a rerun finds nothing due and writes nothing
     audit.append(AuditTrail.ofCase(caseNumber), "retention:" + runId, "system", "retention", "RETENTION_APPLIED", detail);
-    return new int[] {removed.size(), redacted.size()};
-  }
-
-  /** Messages not tied to a case: redacted in batches, no case trail to write to. */
-  private int redactMessagesWithoutCase(Instant now, Instant cutoff) {
-    int total = 0;
-    int n;
-    do {
-      n = jdbc.sql("""
-          update notification set text = null, redacted_at = ?
-          where id in (select id from notification where case_number is null and redacted_at is null and sent_at < ? limit ?)""")
-          .params(Timestamp.from(now), Timestamp.from(cutoff), batch).update();
-      total += n;
-    } while (n >= batch);
-    return total;
+    return new int[] {removed.size(), redacted};
   }
 
   /** The latest run, finished or not. */

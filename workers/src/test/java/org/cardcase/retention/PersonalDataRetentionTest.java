@@ -33,7 +33,9 @@ class PersonalDataRetentionTest {
   static void start() {
     jdbc = TestDatabase.jdbc();
     audit = new AuditTrail(jdbc, CLOCK, TestAuditKeys.KEYS);
-    retention = new PersonalDataRetention(jdbc, TestDatabase.tx(), audit, CLOCK, Duration.ofDays(180), Duration.ofDays(90),
+    retention = new PersonalDataRetention(jdbc, TestDatabase.tx(), audit, new org.cardcase.cases.ClosedCases(jdbc),
+        new org.cardcase.cards.CurrentCards(jdbc), new org.cardcase.documents.DocumentRetention(jdbc),
+        new org.cardcase.notifications.MessageRetention(jdbc), CLOCK, Duration.ofDays(180), Duration.ofDays(90),
         LocalTime.of(2, 30), 2, true); // two cases per read: the keyset paging is exercised too
     documents = new CaseDocuments(jdbc, null, audit, null);
   }
