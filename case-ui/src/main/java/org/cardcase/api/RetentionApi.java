@@ -22,7 +22,7 @@ public class RetentionApi {
   }
 
   @GetMapping("/api/admin/retention")
-  Map<String, Object> status() {
+  public Map<String, Object> status() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("policy", retention.policy());
     out.put("lastRun", retention.last().orElse(null));
@@ -30,7 +30,7 @@ public class RetentionApi {
   }
 
   @PostMapping("/api/admin/retention/run")
-  PersonalDataRetention.Run runNow(Principal admin) {
+  public PersonalDataRetention.Run runNow(Principal admin) {
     return retention.run("admin:" + admin.getName());
   }
 }

@@ -877,6 +877,12 @@ class WorkspaceViewsTest {
     jdbc.sql("update card set state = 'CANCELLED' where case_number = ?").param(task.caseNumber()).update();
     var run = ctx.getBean(org.cardcase.retention.PersonalDataRetention.class).run("test");
     assertThat(run.documentsRemoved()).isGreaterThanOrEqualTo(2);
+    // what administrators see at /api/admin/retention; a run now finds nothing more to do
+    var api = ctx.getBean(org.cardcase.api.RetentionApi.class);
+    assertThat(api.status().get("lastRun")).isEqualTo(run);
+    var again = api.runNow(() -> "admin");
+    assertThat(again.trigger()).isEqualTo("admin:admin");
+    assertThat(again.cases()).isZero();
     signIn("supervisor");
     UI.getCurrent().setLocale(Locale.SIMPLIFIED_CHINESE);
     UI.getCurrent().navigate(CaseView.class, task.caseNumber());
