@@ -41,7 +41,7 @@ class ArchitectureTest {
       Set.of("cards"),
       Set.of("deadlines"),
       Set.of("tasks"),
-      Set.of("verification", "production", "loss", "search", "casefile", "incidents", "trial"),
+      Set.of("verification", "production", "loss", "search", "casefile", "incidents", "trial", "retention"),
       Set.of("application", "family", "reissue"),
       Set.of("childcard", "citizencopy"),
       Set.of("counter"),

@@ -649,9 +649,10 @@ public final class ChaosBenchmark {
     cases.values().forEach(k -> pgView.put(k.number(), k.status() + "@" + k.step()));
     Map<String, String> esView = new HashMap<>();
     es.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sys.esPort + "/cardcase-cases-*/_refresh"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        .header("Authorization", sys.esAuthorization()).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
     JsonNode hits = RunningSystem.JSON.readTree(es.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sys.esPort
-        + "/cardcase-cases-*/_search?size=10000&_source=caseNumber,status,currentStep")).GET().build(),
+        + "/cardcase-cases-*/_search?size=10000&_source=caseNumber,status,currentStep"))
+        .header("Authorization", sys.esAuthorization()).GET().build(),
         HttpResponse.BodyHandlers.ofString()).body()).at("/hits/hits");
     for (JsonNode h : hits) {
       esView.put(h.get("_id").asText(), h.at("/_source/status").asText() + "@" + h.at("/_source/currentStep").asText());

@@ -95,6 +95,10 @@ final class ExternalServers implements AutoCloseable {
         "--spring.datasource.password=cardcase-secret",
         "--cardcase.search.mode=external",
         "--cardcase.search.url=http://127.0.0.1:" + esPort,
+        // the node runs with security on: the application signs in as its own user there
+        "--cardcase.search.username=" + org.cardcase.infra.search.ElasticsearchUsers.APP,
+        "--cardcase.search.password=" + org.cardcase.infra.search.ElasticsearchUsers.of(dir)
+            .password(org.cardcase.infra.search.ElasticsearchUsers.APP),
         "--cardcase.engine.mode=external",
         "--cardcase.engine.grpc-address=http://127.0.0.1:" + enginePort);
   }

@@ -226,6 +226,14 @@ public final class RunningSystem implements AutoCloseable {
         org.cardcase.infra.postgres.DatabaseRoles.of(dataDir).password("postgres"));
   }
 
+  /**
+   * The {@code Authorization} header for a request straight to the embedded Elasticsearch (security
+   * is on): the application's own user, with the password the application made for it.
+   */
+  String esAuthorization() {
+    return org.cardcase.infra.search.ElasticsearchUsers.of(dataDir).basic(org.cardcase.infra.search.ElasticsearchUsers.APP);
+  }
+
   long count(String sql, Object... params) throws SQLException {
     try (Connection c = db(); var st = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {

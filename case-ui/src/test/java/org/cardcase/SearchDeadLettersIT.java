@@ -24,6 +24,20 @@ class SearchDeadLettersIT {
       String bad = created(sys.post("/api/applications", PORTAL, application("王二", id("11010519800102233"), "MALE")));
       await("both indexed", () -> found(sys, good) && found(sys, bad));
 
+      // issue 26: Elasticsearch runs with security on. Without credentials (curl 127.0.0.1:<port>/_search) it answers
+      // 401; the application's own user (its password generated under data/keys, owner-only) reads its indices
+      java.net.http.HttpClient es = java.net.http.HttpClient.newHttpClient();
+      java.net.URI all = java.net.URI.create("http://127.0.0.1:" + sys.esPort + "/_search");
+      HttpResponse<String> anonymous = es.send(java.net.http.HttpRequest.newBuilder(all).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(anonymous.body()).doesNotContain(good);
+      HttpResponse<String> asApplication = es.send(java.net.http.HttpRequest.newBuilder(all)
+          .header("Authorization", sys.esAuthorization()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(asApplication.statusCode()).isEqualTo(200);
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(
+          org.cardcase.infra.search.ElasticsearchUsers.file(sys.dataDir)))).isEqualTo("rw-------");
+      assertThat(sys.json(sys.get("/actuator/health", null)).at("/components/search/status").asText()).isEqualTo("UP");
+
       // the bad case's data becomes something the index's mapping cannot hold (a keyword of 40 000 bytes)
       sql(sys, "update card_case set issuing_bank = repeat('X', 40000) where case_number = ?", bad);
       sql(sys, "insert into search_outbox (case_number) values (?)", bad);

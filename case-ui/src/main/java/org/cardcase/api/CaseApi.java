@@ -145,6 +145,11 @@ public class CaseApi {
     staffMayOpen(caseNumber, staff);
     var doc = documents.all(caseNumber).stream().filter(d -> d.id() == documentId).findFirst()
         .orElseThrow(() -> new CaseNotFound(caseNumber + " document " + documentId));
+    if (doc.removed()) {
+      throw new org.springframework.web.server.ResponseStatusException(org.springframework.http.HttpStatus.GONE,
+          "removed after the retention period on " + java.time.LocalDate.ofInstant(doc.removedAt(),
+              java.time.ZoneId.of("Asia/Shanghai")) + " (" + doc.removedReason() + ")");
+    }
     byte[] bytes = personalData.openDocument(caseNumber, doc.id(), doc.kind(), staff.getName(), "staff-api", reason.strip());
     return ResponseEntity.ok().contentType(org.springframework.http.MediaType.parseMediaType(doc.contentType()))
         .header("Cache-Control", "no-store").body(bytes);

@@ -109,7 +109,7 @@ public final class ProductionSettings {
 
   private static final Map<String, String> EMBEDDED = Map.of(
       "postgres", "this application starts PostgreSQL itself on its data directory (no replica, no backup, nobody to run it)",
-      "search", "this application starts Elasticsearch itself, with its security switched off",
+      "search", "this application starts Elasticsearch itself: one node on this machine, plain HTTP on loopback, no replica, no snapshots",
       "engine", "the workflow engine runs inside this JVM, one partition, not replicated (and its Camunda licence covers "
           + "non-production use only)");
   private static final Map<String, String> EXTERNAL = Map.of(

@@ -153,6 +153,14 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
 
     add(section("case.section.documents"));
     for (var d : documents.all(caseNumber)) {
+      if (d.removed()) {
+        // its content removed by the retention job: said so, with the date, instead of a link to nothing
+        Span gone = new Span(getTranslation("document." + d.kind()) + " v" + d.version() + " · "
+            + getTranslation("case.document.removed", when.format(d.removedAt())));
+        gone.addClassName("document-removed");
+        add(gone);
+        continue;
+      }
       StreamResource res = new StreamResource(d.kind().toLowerCase() + "-v" + d.version(), () -> new ByteArrayInputStream(
           personalData.openDocument(caseNumber, d.id(), d.kind(), me, "workspace", "case file")));
       Anchor a = new Anchor(res, getTranslation("document." + d.kind()) + " v" + d.version() + " (" + d.contentType() + ", "

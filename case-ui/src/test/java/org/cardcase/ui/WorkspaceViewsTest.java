@@ -903,4 +903,40 @@ class WorkspaceViewsTest {
     assertThat(_get(com.vaadin.flow.component.checkbox.Checkbox.class, spec -> spec.withId("reissue-newPhoto")).getLabel())
         .contains("new photo");
   }
+
+  /** Issue 26 item 4: a document removed after the retention period is said to be so, with the date, not a dead link. */
+  @Test
+  void theCaseFileSaysADocumentWasRemovedAfterTheRetentionPeriodInsteadOfABrokenImage() throws Exception {
+    HumanTask task = awaitReview(); // a portrait and an ID card scan
+    // as if the case had closed long ago (rejected, its card cancelled): its photos and scans are past their period
+    jdbc.sql("update card_case set closed_at = now() - interval '400 days' where case_number = ?").param(task.caseNumber()).update();
+    jdbc.sql("update card set state = 'CANCELLED' where case_number = ?").param(task.caseNumber()).update();
+    var run = ctx.getBean(org.cardcase.retention.PersonalDataRetention.class).run("test");
+    assertThat(run.documentsRemoved()).isGreaterThanOrEqualTo(2);
+    // what administrators see at /api/admin/retention; a run now finds nothing more to do
+    var api = ctx.getBean(org.cardcase.api.RetentionApi.class);
+    assertThat(api.status().get("lastRun")).isEqualTo(run);
+    var again = api.runNow(() -> "admin");
+    assertThat(again.trigger()).isEqualTo("admin:admin");
+    assertThat(again.cases()).isZero();
+    signIn("supervisor");
+    UI.getCurrent().setLocale(Locale.SIMPLIFIED_CHINESE);
+    UI.getCurrent().navigate(CaseView.class, task.caseNumber());
+    List<Span> removed = _find(Span.class, spec -> spec.withClasses("document-removed"));
+    assertThat(removed).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(removed.get(0).getText()).contains("已超过保存期限，已删除").containsPattern("\\d{4}");
+    assertThat(_find(com.vaadin.flow.component.html.Anchor.class)).as("no link to content that is gone")
+        .noneMatch(a -> a.getText().contains("本人证件照"));
+    @SuppressWarnings("unchecked")
+    Grid<org.cardcase.audit.AuditTrail.Entry> trail = _get(Grid.class, spec -> spec.withId("audit-timeline"));
+    var entries = com.github.mvysny.kaributesting.v10.GridKt._findAll(trail);
+    int row = entries.stream().map(org.cardcase.audit.AuditTrail.Entry::action).toList().indexOf("RETENTION_APPLIED");
+    assertThat(row).as("the retention entry in the case's audit trail").isGreaterThanOrEqualTo(0);
+    assertThat(com.github.mvysny.kaributesting.v10.GridKt._getFormattedRow(trail, row)).contains("超过保存期限，已删除");
+    UI.getCurrent().setLocale(Locale.ENGLISH);
+    UI.getCurrent().navigate(CalendarView.class);
+    UI.getCurrent().navigate(CaseView.class, task.caseNumber());
+    assertThat(_find(Span.class, spec -> spec.withClasses("document-removed")).get(0).getText())
+        .contains("removed after the retention period");
+  }
 }

@@ -15,8 +15,17 @@ import org.springframework.stereotype.Component;
 /** The documents of each case, kept in PostgreSQL; a new upload of a kind is a new version. */
 @Component
 public class CaseDocuments {
+  /**
+   * A document's description. {@code removedAt} is set once its content was removed after the
+   * retention period ({@link org.cardcase.retention.PersonalDataRetention}); the row, its size and
+   * hash stay.
+   */
   public record Document(long id, String caseNumber, String kind, int version, String contentType, int sizeBytes,
-      Integer width, Integer height, String sha256, String uploadedBy) {}
+      Integer width, Integer height, String sha256, String uploadedBy, java.time.Instant removedAt, String removedReason) {
+    public boolean removed() {
+      return removedAt != null;
+    }
+  }
 
   private final JdbcClient jdbc;
   private final ReferenceData reference;
@@ -119,14 +128,14 @@ public class CaseDocuments {
 
   public Optional<Document> latest(String caseNumber, String kind) {
     return jdbc.sql("""
-        select id, case_number, kind, version, content_type, size_bytes, width, height, sha256, uploaded_by
+        select id, case_number, kind, version, content_type, size_bytes, width, height, sha256, uploaded_by, removed_at, removed_reason
         from case_document where case_number = ? and kind = ? order by version desc limit 1""")
         .params(caseNumber, kind).query(CaseDocuments::map).optional();
   }
 
   public List<Document> all(String caseNumber) {
     return jdbc.sql("""
-        select id, case_number, kind, version, content_type, size_bytes, width, height, sha256, uploaded_by
+        select id, case_number, kind, version, content_type, size_bytes, width, height, sha256, uploaded_by, removed_at, removed_reason
         from case_document where case_number = ? order by kind, version""").param(caseNumber).query(CaseDocuments::map).list();
   }
 
@@ -151,7 +160,8 @@ public class CaseDocuments {
   static Document map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
     return new Document(rs.getLong("id"), rs.getString("case_number"), rs.getString("kind"), rs.getInt("version"),
         rs.getString("content_type"), rs.getInt("size_bytes"), (Integer) rs.getObject("width"), (Integer) rs.getObject("height"),
-        rs.getString("sha256"), rs.getString("uploaded_by"));
+        rs.getString("sha256"), rs.getString("uploaded_by"),
+        rs.getTimestamp("removed_at") == null ? null : rs.getTimestamp("removed_at").toInstant(), rs.getString("removed_reason"));
   }
 
   public static String sha256(byte[] b) {

@@ -364,8 +364,9 @@ public class Reissues {
     if (newPhoto != null) {
       return new Portrait(newPhoto, PortraitSource.NEW_PHOTO, null);
     }
+    // retention keeps the current card's portrait; one removed anyway (its card replaced meanwhile) is not used
     var last = old.caseNumber() == null ? java.util.Optional.<CaseDocuments.Document>empty()
-        : documents.latest(old.caseNumber(), "PORTRAIT_PHOTO");
+        : documents.latest(old.caseNumber(), "PORTRAIT_PHOTO").filter(d -> !d.removed());
     if (last.isPresent()) {
       return new Portrait(documents.bytes(last.get().id()), PortraitSource.LAST_CARD, "card:" + old.cardId());
     }

@@ -245,10 +245,13 @@ public class CaseIndex {
 
   /**
    * 4xx answers that are about the index, not the document: a write block (an operator's, or the
-   * disk's flood stage) or an index that is gone (dropped for a rebuild). The document is fine.
+   * disk's flood stage), an index that is gone (dropped for a rebuild), or the application's user
+   * not (or no longer) allowed to write it (a role changed on the cluster: 403 security_exception).
+   * The document is fine.
    */
   static boolean notTheDocumentsFault(String errorType) {
-    return "cluster_block_exception".equals(errorType) || "index_not_found_exception".equals(errorType);
+    return "cluster_block_exception".equals(errorType) || "index_not_found_exception".equals(errorType)
+        || "security_exception".equals(errorType);
   }
 
   /**

@@ -20,6 +20,7 @@ import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseStatus;
 import org.cardcase.infra.InfraProperties;
 import org.cardcase.infra.TestPorts;
+import org.cardcase.infra.search.ElasticsearchUsers;
 import org.cardcase.infra.search.EmbeddedElasticsearch;
 import org.cardcase.tasks.TaskStore.TaskHistory;
 import org.elasticsearch.client.Request;
@@ -53,7 +54,10 @@ class SlaDashboardTest {
       assertThat(System.nanoTime()).as("Elasticsearch started").isLessThan(deadline);
       Thread.sleep(300);
     }
-    rest = RestClient.builder(HttpHost.create(node.url())).build();
+    // security is on: this test's indices (prefixes dash and priv) are not the application's cardcase-*, so it signs in
+    // as the superuser (the application's own user and its role: ElasticsearchSecurityTest)
+    rest = RestClient.builder(HttpHost.create(node.url())).setDefaultHeaders(new org.apache.http.Header[] {
+        new org.apache.http.message.BasicHeader("Authorization", node.users().basic(ElasticsearchUsers.SUPERUSER))}).build();
     ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     CaseIndex index = new CaseIndex(TOKENS, new ElasticsearchClient(new RestClientTransport(rest, new JacksonJsonpMapper(mapper))), "dash");
     index.createIfMissing();

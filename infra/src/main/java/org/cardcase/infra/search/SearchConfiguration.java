@@ -44,9 +44,17 @@ public class SearchConfiguration {
       throw new IllegalStateException("cardcase.search.mode=external needs cardcase.search.url");
     }
     RestClientBuilder b = RestClient.builder(HttpHost.create(url));
-    if (local == null && s.getUsername() != null && !s.getUsername().isBlank()) {
+    // embedded: the application's own user on the node (security is on); external: as configured
+    String username = local != null ? local.username() : s.getUsername();
+    String password = local != null ? local.password() : s.getPassword();
+    if (username != null && !username.isBlank()) {
       BasicCredentialsProvider creds = new BasicCredentialsProvider();
-      creds.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(s.getUsername(), s.getPassword()));
+      creds.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(username, password == null ? "" : password));
+      // sent with every request, not only after a 401 challenge (no extra round trip, and the
+      // answer to a wrong password is the 401 itself)
+      b.setDefaultHeaders(new org.apache.http.Header[] {new org.apache.http.message.BasicHeader("Authorization",
+          "Basic " + java.util.Base64.getEncoder().encodeToString((username + ":" + (password == null ? "" : password))
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8)))});
       b.setHttpClientConfigCallback(h -> h.setDefaultCredentialsProvider(creds));
     }
     if (local == null && s.getApiKey() != null && !s.getApiKey().isBlank()) {
@@ -64,7 +72,7 @@ public class SearchConfiguration {
   }
 
   @Bean
-  SearchHealthIndicator searchHealthIndicator(ElasticsearchClient client) {
-    return new SearchHealthIndicator(client);
+  SearchHealthIndicator searchHealthIndicator(ElasticsearchClient client, ObjectProvider<EmbeddedElasticsearch> embedded) {
+    return new SearchHealthIndicator(client, embedded.getIfAvailable());
   }
 }
