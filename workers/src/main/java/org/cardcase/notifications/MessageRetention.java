@@ -8,8 +8,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The messages' side of the personal-data retention job ({@code org.cardcase.retention}): a
- * message's text is redacted (set to null) once it is old enough; the template, the time, the
- * provider's id and the audit trail's {@code NOTIFICATION_SENT} stay.
+ * message's text and recipient are redacted (set to null, the sealed copy too) once it is old
+ * enough; the template, the time, the provider's id and the audit trail's {@code NOTIFICATION_SENT} stay.
  */
 @Component
 public class MessageRetention {
@@ -30,7 +30,7 @@ public class MessageRetention {
   /** Redacts the case's message texts sent before the cutoff; returns how many. */
   public int redact(String caseNumber, Instant cutoff, Instant at) {
     return jdbc.sql("""
-        update notification set text = null, redacted_at = ?
+        update notification set text = null, recipient = null, personal = null, redacted_at = ?
         where case_number = ? and redacted_at is null and sent_at < ?""")
         .params(Timestamp.from(at), caseNumber, Timestamp.from(cutoff)).update();
   }
@@ -38,7 +38,7 @@ public class MessageRetention {
   /** Redacts at most {@code limit} texts of messages tied to no case; returns how many. */
   public int redactWithoutCase(Instant cutoff, Instant at, int limit) {
     return jdbc.sql("""
-        update notification set text = null, redacted_at = ?
+        update notification set text = null, recipient = null, personal = null, redacted_at = ?
         where id in (select id from notification where case_number is null and redacted_at is null and sent_at < ? limit ?)""")
         .params(Timestamp.from(at), Timestamp.from(cutoff), limit).update();
   }
