@@ -144,12 +144,18 @@ public class CaseDocuments {
    * are gone (a retention run removed them).
    */
   public byte[] bytes(long documentId) {
-    return jdbc.sql("select case_number, kind, version, bytes, bytes_sealed from case_document where id = ?").param(documentId)
+    // a list, not single(): the content of a row that exists may be null (removed), which single() refuses
+    List<byte[]> found = jdbc.sql("select case_number, kind, version, bytes, bytes_sealed from case_document where id = ?")
+        .param(documentId)
         .query((rs, i) -> {
           byte[] sealed = rs.getBytes("bytes_sealed");
           return sealed == null ? rs.getBytes("bytes")
               : personal.openBytes(TABLE, id(rs.getString("case_number"), rs.getString("kind"), rs.getInt("version")), sealed);
-        }).single();
+        }).list();
+    if (found.isEmpty()) {
+      throw new org.springframework.dao.EmptyResultDataAccessException("no document " + documentId, 1);
+    }
+    return found.get(0);
   }
 
   /** A document's identity in its sealed value's context: case, kind and version (unique, known before the insert). */
