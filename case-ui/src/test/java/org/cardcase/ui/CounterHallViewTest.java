@@ -25,7 +25,6 @@ import org.cardcase.CardCaseApplication;
 import org.cardcase.access.Accounts;
 import org.cardcase.application.CardApplication;
 import org.cardcase.application.CardApplications;
-import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseRepository;
@@ -71,6 +70,7 @@ class CounterHallViewTest {
   @Autowired ChildCards childCards;
   @Autowired Accounts accounts;
   @Autowired JdbcClient jdbc;
+  @Autowired org.cardcase.verification.PhotosOnFile photosOnFile;
   @Autowired CaseRepository cases;
   @Autowired CardLifecycle cards;
   @Autowired MessageInbox inbox;
@@ -104,7 +104,7 @@ class CounterHallViewTest {
 
   long personalDataViews(String idNumber, String actor) {
     return jdbc.sql("select count(*) from audit_entry where subject = ? and action = 'PERSONAL_DATA_VIEWED' and actor = ?")
-        .params("person:" + CitizenAssertions.subjectOf(idNumber), actor).query(Long.class).single();
+        .params(photosOnFile.subject(idNumber), actor).query(Long.class).single();
   }
 
   @Test
