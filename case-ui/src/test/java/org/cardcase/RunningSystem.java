@@ -277,6 +277,18 @@ public final class RunningSystem implements AutoCloseable {
         new org.cardcase.privacy.BlindIndex(org.cardcase.shared.KeyFiles.keys(blind, "blind-index.keys").getFirst()));
   }
 
+  /** A field of a case's card as PostgreSQL holds it sealed (e.g. medicalInsuranceNumber), opened with the system's keys. */
+  String cardField(String caseNumber, String field) throws SQLException {
+    try (Connection c = db(); var st = c.prepareStatement("select card_id, personal from card where case_number = ? order by card_id limit 1")) {
+      st.setString(1, caseNumber);
+      var rs = st.executeQuery();
+      if (!rs.next() || rs.getBytes(2) == null) {
+        return null;
+      }
+      return org.cardcase.privacy.PersonalFields.text(personalFields().open("card", rs.getString(1), rs.getBytes(2)), field);
+    }
+  }
+
   /**
    * Encrypts the rows written plain straight into PostgreSQL (a generated history, cloned cases), as
    * the application does at its start with rows of an earlier version; returns the counts by table.

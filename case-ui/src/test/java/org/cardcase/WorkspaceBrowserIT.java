@@ -479,7 +479,7 @@ class WorkspaceBrowserIT {
          "householdRegisterPhoto":"%s","noticeAccepted":true,"noticeVersion":"%s","letterSha256":"%s","signedName":"胡斐"}"""
         .formatted(parent, kid, png(900, 700), letter.get("noticeVersion").asText(), letter.get("sha256").asText())));
     await("e-card issued", () -> status(sys, childCase).equals("ISSUED"));
-    String number = sys.value("select medical_insurance_number from card where case_number = ?", applied);
+    String number = sys.cardField(applied, "medicalInsuranceNumber");
     String base = "http://127.0.0.1:" + sys.httpPort;
 
     signIn(base, "clerk", "clerk-demo");
