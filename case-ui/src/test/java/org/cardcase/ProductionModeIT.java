@@ -128,49 +128,26 @@ class ProductionModeIT {
     }
   }
 
+  /** Every unsafe setting of one start is found and named with its change (one start for all: each start costs seconds). */
   @Test
-  void demoAccountsSwitchedOnAreRefused() throws Exception {
-    refused(start(with(safe(), "--cardcase.demo-accounts=true")), "cardcase.demo-accounts", "cardcase.demo-accounts=false");
-  }
-
-  @Test
-  void simulatorsSwitchedOnAreRefused() throws Exception {
-    refused(start(with(safe(), "--cardcase.simulators.enabled=true")), "cardcase.simulators.enabled",
-        "cardcase.simulators.enabled=false");
-  }
-
-  @Test
-  void aWebServerBeyondLoopbackWithoutTlsIsRefused() throws Exception {
-    Run run = start(with(safe(), "--server.address=0.0.0.0"));
+  void demoSwitchesAnOpenAddressAndUnauthenticatedServersAreEachRefusedWithTheirChange() throws Exception {
+    Run run = start(with(safe(), "--cardcase.demo-accounts=true", "--cardcase.simulators.enabled=true", "--server.address=0.0.0.0",
+        "--cardcase.search.username=", "--cardcase.search.password=", "--cardcase.engine.grpc-address=http://127.0.0.1:9"));
+    refused(run, "cardcase.demo-accounts", "cardcase.demo-accounts=false");
+    refused(run, "cardcase.simulators.enabled", "cardcase.simulators.enabled=false");
     refused(run, "server.address", "server.ssl.enabled=true");
     assertThat(run.output()).contains("cardcase.security.tls-terminating-proxy=true").contains("server.forward-headers-strategy=native");
+    refused(run, "cardcase.search.username", "cardcase.search.api-key");
+    refused(run, "cardcase.engine.grpc-address", "cardcase.engine.client-id");
   }
 
   @Test
-  void anEmbeddedPostgresIsRefused() throws Exception {
-    refused(start(with(safe(), "--cardcase.postgres.mode=embedded")), "cardcase.postgres.mode", "cardcase.postgres.mode=external");
-  }
-
-  @Test
-  void anEmbeddedElasticsearchIsRefused() throws Exception {
-    refused(start(with(safe(), "--cardcase.search.mode=embedded")), "cardcase.search.mode", "cardcase.search.mode=external");
-  }
-
-  @Test
-  void anEmbeddedEngineIsRefused() throws Exception {
-    refused(start(with(safe(), "--cardcase.engine.mode=embedded")), "cardcase.engine.mode", "cardcase.engine.mode=external");
-  }
-
-  @Test
-  void elasticsearchWithoutCredentialsIsRefused() throws Exception {
-    refused(start(with(safe(), "--cardcase.search.username=", "--cardcase.search.password=")), "cardcase.search.username",
-        "cardcase.search.api-key");
-  }
-
-  @Test
-  void aPlaintextEngineAddressWithoutOAuthIsRefused() throws Exception {
-    refused(start(with(safe(), "--cardcase.engine.grpc-address=http://127.0.0.1:9")), "cardcase.engine.grpc-address",
-        "cardcase.engine.client-id");
+  void embeddedComponentsAreEachRefusedWithTheirChange() throws Exception {
+    Run run = start(with(safe(), "--cardcase.postgres.mode=embedded", "--cardcase.search.mode=embedded",
+        "--cardcase.engine.mode=embedded"));
+    refused(run, "cardcase.postgres.mode", "cardcase.postgres.mode=external");
+    refused(run, "cardcase.search.mode", "cardcase.search.mode=external");
+    refused(run, "cardcase.engine.mode", "cardcase.engine.mode=external");
   }
 
   @Test
