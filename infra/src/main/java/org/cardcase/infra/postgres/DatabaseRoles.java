@@ -1,18 +1,12 @@
 package org.cardcase.infra.postgres;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
@@ -46,42 +40,7 @@ public final class DatabaseRoles {
   /** The passwords of this data directory, made (random, 24 bytes each) the first time. */
   public static DatabaseRoles of(Path dataDir) {
     Path file = file(dataDir);
-    try {
-      Map<String, String> pw = new LinkedHashMap<>();
-      if (Files.exists(file)) {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          int eq = line.indexOf('=');
-          if (!line.startsWith("#") && eq > 0) {
-            pw.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
-          }
-        }
-      }
-      boolean changed = false;
-      for (String role : new String[] {SUPERUSER, OWNER, APP}) {
-        if (!pw.containsKey(role)) {
-          byte[] b = new byte[24];
-          new SecureRandom().nextBytes(b);
-          pw.put(role, Base64.getUrlEncoder().withoutPadding().encodeToString(b));
-          changed = true;
-        }
-      }
-      if (changed) {
-        Files.createDirectories(file.getParent());
-        StringBuilder text = new StringBuilder("# passwords of the embedded PostgreSQL's roles (made by CardCase)\n");
-        pw.forEach((role, p) -> text.append(role).append('=').append(p).append('\n'));
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
-        try {
-          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-          // not a POSIX file system: the directory's permissions are what protect it
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      }
-      return new DatabaseRoles(pw);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read or make " + file + ": " + e.getMessage(), e);
-    }
+    return new DatabaseRoles(org.cardcase.infra.PasswordFile.readOrCreate(file, "passwords of the embedded PostgreSQL's roles (made by CardCase)", SUPERUSER, OWNER, APP));
   }
 
   public static Path file(Path dataDir) {
