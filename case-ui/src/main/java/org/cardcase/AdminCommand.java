@@ -153,16 +153,11 @@ public final class AdminCommand {
       e.errors().forEach((field, message) -> System.err.println("admin " + what + ": " + field + ": " + message));
       return 1;
     } catch (RuntimeException e) {
-      Throwable root = e;
-      while (root.getCause() != null) {
-        root = root.getCause();
-      }
-      System.err.println("admin " + what + " failed: " + root.getMessage());
-      return 1;
+      return failed("admin " + what, e);
     }
   }
 
-  /** {@code admin keys status|rotate|rewrap|retire <id>}: the record keys of personal data at rest (issue 26), audited. */
+  /** {@code admin keys status|rotate|rewrap|retire <id>}: the record keys of personal data at rest, audited. */
   static int keys(List<String> words, List<String> settings) {
     String sub = words.size() > 1 ? words.get(1) : "";
     boolean ok = (List.of("status", "rotate", "rewrap").contains(sub) && words.size() == 2) || (sub.equals("retire") && words.size() == 3);
@@ -238,13 +233,18 @@ public final class AdminCommand {
       }
       return 0;
     } catch (RuntimeException e) {
-      Throwable root = e;
-      while (root.getCause() != null) {
-        root = root.getCause();
-      }
-      System.err.println("admin keys " + sub + " failed: " + root.getMessage());
-      return 1;
+      return failed("admin keys " + sub, e);
     }
+  }
+
+  /** A command that failed: the innermost cause's message, exit status 1. */
+  private static int failed(String command, RuntimeException e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    System.err.println(command + " failed: " + root.getMessage());
+    return 1;
   }
 
   /** Twice from the terminal without echo; from a pipe, one line (for scripts and tests). Never an argument. */
