@@ -86,14 +86,16 @@ public final class QueueBenchmark {
           default -> caseNumber(k).substring(0, 9);
         };
         search.add(time(sys, "/api/cases?q=" + enc(q), Scenarios.CLERK));
-        authenticated.add(time(sys, "/api/reference/channels", Scenarios.PORTAL));
+        authenticated.add(time(sys, "/api/reference/CHANNEL", Scenarios.PORTAL));
         long sent = System.nanoTime();
-        if (sys.request("GET", "/api/reference/channels", java.util.Map.of("Authorization", "Bearer " + token), null).statusCode() != 200) {
-          throw new IllegalStateException("the access token was refused");
+        var answer = sys.request("GET", "/api/reference/CHANNEL", java.util.Map.of("Authorization", "Bearer " + token), null);
+        if (answer.statusCode() != 200) {
+          throw new IllegalStateException("the access token was refused in round " + i + ": " + answer.statusCode() + " "
+              + answer.headers().firstValue("WWW-Authenticate").orElse("") + " " + answer.body());
         }
         bearer.add((System.nanoTime() - sent) / 1_000);
         if (i < 30) {
-          wrong.add(time(sys, "/api/reference/channels", "bench-" + i + ":wrong"));
+          wrong.add(time(sys, "/api/reference/CHANNEL", "bench-" + i + ":wrong"));
         }
       }
       long total = sys.count("select count(*) from human_task where state = 'OPEN' and assignee is null and candidate_group in ('verification', 'counter')");

@@ -52,11 +52,21 @@ public final class ThroughputBenchmark {
     System.out.printf("whole system:  %s%n", system);
     System.out.printf("ratio (system / bare engine), steady rate to the branch: %.2f%n", system.steady() / bare.steady());
     System.out.printf("ratio (system / bare engine), first start to last at branch: %.2f%n", system.overall() / bare.overall());
+    // the cost per case means the same on any machine; the system's own work is all but the engine's
+    double beside = system.cpuPerCase() - bare.cpuPerCase();
+    System.out.printf("CPU a case: bare engine %.3f s, whole system %.3f s; the system's own work beside the engine %.3f s = %.2f of the engine's%n",
+        bare.cpuPerCase(), system.cpuPerCase(), beside, beside / bare.cpuPerCase());
   }
 
   /** Arrival times at the branch, relative to the first start, and acceptance latencies. */
-  record Rate(int n, double overall, double steady, double seconds, List<Long> latenciesMs) {
+  record Rate(int n, double overall, double steady, double seconds, List<Long> latenciesMs, double cpuPerCase,
+      String cpu) {
+    /** Without the CPU used (the scale benchmark counts rates only). */
     static Rate of(long t0, List<Long> arrivals, List<Long> latencies) {
+      return of(t0, arrivals, latencies, Map.of("total", Double.NaN));
+    }
+
+    static Rate of(long t0, List<Long> arrivals, List<Long> latencies, Map<String, Double> cpuUsed) {
       List<Long> a = new ArrayList<>(arrivals);
       Collections.sort(a);
       int n = a.size();
@@ -64,7 +74,8 @@ public final class ThroughputBenchmark {
       int p10 = n / 10;
       int p90 = n * 9 / 10;
       double steady = (p90 - p10) / ((a.get(p90) - a.get(p10)) / 1e9);
-      return new Rate(n, n / total, steady, total, latencies);
+      return new Rate(n, n / total, steady, total, latencies, cpuUsed.get("total") / n,
+          Double.isNaN(cpuUsed.get("total")) ? "" : "; " + ProcessCpu.perCase(cpuUsed, n));
     }
 
     @Override
@@ -76,8 +87,8 @@ public final class ThroughputBenchmark {
         lat = String.format("; acceptance latency p50 %d ms, p95 %d ms, p99 %d ms, max %d ms", l.get(l.size() / 2),
             l.get(l.size() * 95 / 100), l.get(Math.min(l.size() - 1, l.size() * 99 / 100)), l.get(l.size() - 1));
       }
-      return String.format("%d at the branch in %.1f s: %.1f/s overall, %.1f/s steady (10th to 90th arrival)%s",
-          n, seconds, overall, steady, lat);
+      return String.format("%d at the branch in %.1f s: %.1f/s overall, %.1f/s steady (10th to 90th arrival)%s%s",
+          n, seconds, overall, steady, lat, cpu);
     }
   }
 
@@ -147,9 +158,13 @@ public final class ThroughputBenchmark {
         startAndAwait(client, arrivals, 0, WARM_UP, clients, far);
         arrivals.clear();
         long t0 = System.nanoTime();
+        double cpu0 = ProcessCpu.self();
         startAndAwait(client, arrivals, WARM_UP, n, clients, far);
+        // this JVM: the engine, its do-nothing workers and the clients that start the instances
+        Map<String, Double> used = new java.util.LinkedHashMap<>(Map.of("engine", ProcessCpu.self() - cpu0));
+        used.put("total", used.get("engine"));
         workers.forEach(JobWorker::close);
-        return Rate.of(t0, List.copyOf(arrivals), List.of());
+        return Rate.of(t0, List.copyOf(arrivals), List.of(), used);
       }
     }
   }
@@ -196,6 +211,7 @@ public final class ThroughputBenchmark {
       String last = sys.value("select max(case_number) from card_case");
       String arrived = "select count(*) from process_link where wait_element = '" + AT_BRANCH + "' and case_number > '" + last + "'";
       long t0 = System.nanoTime();
+      Map<String, Double> cpu0 = ProcessCpu.sample(sys);
       List<Long> arrivals = new ArrayList<>();
       Thread sender = Thread.ofPlatform().start(() -> {
         try {
@@ -220,9 +236,15 @@ public final class ThroughputBenchmark {
       if (arrivals.size() < n) {
         throw new IllegalStateException("system: only " + arrivals.size() + " of " + n + " reached the branch: " + sys.tail());
       }
+      // the cost of a case includes its indexing: count until the search outbox is drained
+      long drained = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (sys.count("select count(*) from search_outbox where indexed_at is null") > 0 && System.nanoTime() < drained) {
+        Thread.sleep(100);
+      }
+      Map<String, Double> used = ProcessCpu.used(cpu0, ProcessCpu.sample(sys));
       long errors = sys.logText().lines().filter(l -> l.contains(" ERROR ")).count();
       System.out.printf("system log: %d ERROR lines%n", errors);
-      return Rate.of(t0, arrivals, List.copyOf(latencies));
+      return Rate.of(t0, arrivals, List.copyOf(latencies), used);
     }
   }
 

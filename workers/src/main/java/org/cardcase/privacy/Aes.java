@@ -2,6 +2,7 @@ package org.cardcase.privacy;
 
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -11,45 +12,52 @@ import javax.crypto.spec.SecretKeySpec;
 final class Aes {
   static final int NONCE = 12;
   static final int TAG_BITS = 128;
-  /** Keys and nonces: a DRBG per thread (NIST SP 800-90A, seeded by the system's entropy), no lock shared between threads. */
-  private static final ThreadLocal<SecureRandom> DRBG = ThreadLocal.withInitial(() -> {
+  /**
+   * Keys and nonces: one DRBG (NIST SP 800-90A, seeded by the system's entropy; thread-safe). Not
+   * one per thread: job handlers run on a new virtual thread per job, which would seed a new one
+   * for every step.
+   */
+  private static final SecureRandom DRBG = drbg();
+
+  /** Cipher objects for reuse (getInstance costs more than encrypting a record); a pool, not a ThreadLocal, for the same reason. */
+  private static final ConcurrentLinkedQueue<Cipher> CIPHERS = new ConcurrentLinkedQueue<>();
+
+  private Aes() {}
+
+  private static SecureRandom drbg() {
     try {
       return SecureRandom.getInstance("DRBG");
     } catch (java.security.NoSuchAlgorithmException e) {
       return new SecureRandom();
     }
-  });
+  }
 
-  private Aes() {}
-
-  /** One cipher object per thread (getInstance costs more than encrypting a record). */
-  private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
-    try {
-      return Cipher.getInstance("AES/GCM/NoPadding");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  });
+  private static Cipher cipher() throws GeneralSecurityException {
+    Cipher c = CIPHERS.poll();
+    return c != null ? c : Cipher.getInstance("AES/GCM/NoPadding");
+  }
 
   static byte[] randomKey() {
     byte[] k = new byte[32];
-    DRBG.get().nextBytes(k);
+    DRBG.nextBytes(k);
     return k;
   }
 
   static byte[] nonce() {
     byte[] n = new byte[NONCE];
-    DRBG.get().nextBytes(n);
+    DRBG.nextBytes(n);
     return n;
   }
 
   /** Encrypts into {@code out} from {@code offset}: the ciphertext and tag (the nonce is the caller's). */
   static byte[] encrypt(byte[] key, byte[] nonce, byte[] plain, byte[] aad) {
     try {
-      Cipher c = CIPHER.get();
+      Cipher c = cipher();
       c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, 0, 32, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
       c.updateAAD(aad);
-      return c.doFinal(plain);
+      byte[] out = c.doFinal(plain);
+      CIPHERS.offer(c);
+      return out;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -58,10 +66,12 @@ final class Aes {
   /** Decrypts ciphertext-and-tag; {@link AEADBadTagException} (wrapped) when anything was changed or the AAD differs. */
   static byte[] decrypt(byte[] key, byte[] nonce, byte[] data, int offset, int length, byte[] aad) throws AEADBadTagException {
     try {
-      Cipher c = CIPHER.get();
+      Cipher c = cipher();
       c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, 0, 32, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
       c.updateAAD(aad);
-      return c.doFinal(data, offset, length);
+      byte[] out = c.doFinal(data, offset, length);
+      CIPHERS.offer(c); // a cipher that threw is dropped, not reused in an unknown state
+      return out;
     } catch (AEADBadTagException e) {
       throw e;
     } catch (GeneralSecurityException e) {

@@ -3,6 +3,7 @@ package org.cardcase.privacy;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -15,7 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class BlindIndex {
   private final byte[] key;
-  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+  /** Reused MACs: a pool, not a ThreadLocal (job handlers run on a new virtual thread per job). */
+  private final ConcurrentLinkedQueue<Mac> macs = new ConcurrentLinkedQueue<>();
 
   public BlindIndex(byte[] key) {
     if (key.length < 32) {
@@ -33,9 +35,14 @@ public final class BlindIndex {
   }
 
   private byte[] mac(String kind, String normalised) {
-    Mac m = macs.get(); // doFinal resets it for the next use
+    Mac m = macs.poll();
+    if (m == null) {
+      m = newMac();
+    }
     m.update((kind + ":").getBytes(StandardCharsets.UTF_8));
-    return m.doFinal(normalised.getBytes(StandardCharsets.UTF_8));
+    byte[] out = m.doFinal(normalised.getBytes(StandardCharsets.UTF_8)); // doFinal resets it for the next use
+    macs.offer(m);
+    return out;
   }
 
   private Mac newMac() {
