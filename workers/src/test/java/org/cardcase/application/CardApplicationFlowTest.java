@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import org.cardcase.FlowTest;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;

@@ -1,8 +1,9 @@
-package org.cardcase.application;
+package org.cardcase.reissue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import org.cardcase.FlowTest;
 import org.cardcase.assertions.AssertionRefused;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.cards.Card;

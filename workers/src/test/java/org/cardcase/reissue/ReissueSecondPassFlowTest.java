@@ -1,4 +1,4 @@
-package org.cardcase.application;
+package org.cardcase.reissue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,9 +9,10 @@ import java.time.LocalDate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.cardcase.FlowTest;
 import org.cardcase.audit.AuditTrail;
-import org.cardcase.calendar.CalendarStore;
 import org.cardcase.calendar.CalendarStore.Day;
+import org.cardcase.calendar.CalendarStore;
 import org.cardcase.calendar.WorkingDayCalendar.Kind;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseStatus;

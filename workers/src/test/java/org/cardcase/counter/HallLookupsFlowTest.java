@@ -1,9 +1,11 @@
-package org.cardcase.application;
+package org.cardcase.counter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.cardcase.FlowTest;
+import org.cardcase.application.CardApplication;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.CardState;

@@ -1,10 +1,11 @@
-package org.cardcase.application;
+package org.cardcase.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.cardcase.FlowTest;
 import org.cardcase.flow.CaseJobHandler;
 import org.cardcase.flow.ProcessLink;
 import org.cardcase.flow.ProcessLinks;

@@ -1,4 +1,4 @@
-package org.cardcase.application;
+package org.cardcase.incidents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.camunda.zeebe.protocol.record.Record;
 import io.camunda.zeebe.protocol.record.ValueType;
 import io.camunda.zeebe.protocol.record.intent.IncidentIntent;
+import org.cardcase.FlowTest;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseStatus;
 import org.cardcase.flow.EngineSupervisor;
