@@ -27,8 +27,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.cardcase.FlowTest;
 import org.cardcase.assertions.AssertionRefused.Code;
-import org.cardcase.assertions.AssertionRefused;
-import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.MedicalInsuranceNumbers;
 import org.cardcase.cases.CaseNotFound;

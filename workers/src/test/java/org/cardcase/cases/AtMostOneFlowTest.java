@@ -17,7 +17,6 @@ import org.cardcase.application.CardApplication;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
-import org.cardcase.cases.CaseConflict;
 import org.cardcase.childcard.ChildCards;
 import org.cardcase.family.FamilyBindings;
 import org.cardcase.loss.LossReports;

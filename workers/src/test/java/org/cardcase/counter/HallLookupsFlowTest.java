@@ -10,7 +10,6 @@ import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.CardState;
 import org.cardcase.childcard.ChildCards;
-import org.cardcase.counter.CounterLookups;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.IdNumber;
 import org.cardcase.simulators.ChannelIdentitySimulator;

@@ -12,8 +12,6 @@ import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.childcard.ChildCards;
-import org.cardcase.family.FamilyBindings;
-import org.cardcase.family.FamilyRules;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.simulators.ChannelIdentitySimulator;
 import org.cardcase.tasks.HumanTask;

@@ -11,7 +11,6 @@ import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseStatus;
 import org.cardcase.flow.EngineSupervisor;
 import org.cardcase.flow.ProcessLinks;
-import org.cardcase.incidents.Incidents;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 

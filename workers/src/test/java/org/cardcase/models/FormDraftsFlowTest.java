@@ -9,7 +9,6 @@ import org.cardcase.FlowTest;
 import org.cardcase.flow.FormVersions;
 import org.cardcase.flow.ModelVersions;
 import org.cardcase.forms.FormDefinition;
-import org.cardcase.models.ModelDrafts;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.tasks.HumanTask;
 import org.junit.jupiter.api.Test;

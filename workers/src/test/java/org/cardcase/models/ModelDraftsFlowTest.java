@@ -9,7 +9,6 @@ import java.util.Map;
 import org.cardcase.FlowTest;
 import org.cardcase.flow.EngineSupervisor;
 import org.cardcase.flow.ModelVersions;
-import org.cardcase.models.ModelDrafts;
 import org.cardcase.tasks.HumanTask;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.cardcase.FlowTest;
 import org.cardcase.models.ModelRules.Problem;
-import org.cardcase.models.ModelRules;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.Resource;

@@ -10,8 +10,6 @@ import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
 import org.cardcase.cards.MedicalInsuranceNumbers;
 import org.cardcase.loss.LossReports;
-import org.cardcase.reissue.Reissues;
-import org.cardcase.reissue.Vouchers;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.simulators.ChannelIdentitySimulator;
 import org.cardcase.tasks.HumanTask;

@@ -7,12 +7,9 @@ import java.util.List;
 import java.util.Map;
 import org.cardcase.FlowTest;
 import org.cardcase.shared.FieldErrors;
-import org.cardcase.tasks.HumanTask;
 import org.cardcase.tasks.TaskQueue.Filter;
 import org.cardcase.tasks.TaskQueue.Person;
 import org.cardcase.tasks.TaskQueue.Scope;
-import org.cardcase.tasks.TaskQueue;
-import org.cardcase.tasks.TaskStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.cardcase.FlowTest;
 import org.cardcase.models.ModelDrafts;
-import org.cardcase.trial.DraftTrials;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
