@@ -189,6 +189,16 @@ public abstract class FlowTest {
     return out;
   }
 
+  /**
+   * Waits until the bank simulator has sent every callback it owes for this case, the duplicate
+   * included: its owed count goes down only after the inbox has taken (or turned away) the call.
+   */
+  protected void awaitBankCallbacksSent(String cn) throws Exception {
+    await("the bank's callbacks for " + cn + " sent", () -> jdbc.sql(
+        "select count(*) > 0 and coalesce(sum(callbacks_owed), 0) = 0 from sim_bank_order where case_number = ?")
+        .param(cn).query(Boolean.class).single());
+  }
+
   protected List<String> actions(String cn) {
     return audit.entries(AuditTrail.ofCase(cn)).stream().map(AuditTrail.Entry::action).toList();
   }
