@@ -13,9 +13,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.cardcase.TestDatabase;
 import org.cardcase.shared.Retention;
@@ -30,6 +33,19 @@ class ApiCallLogTest {
 
   static ApiCallLog log(JdbcClient jdbc, int capacity, int batch, Duration flush) {
     return new ApiCallLog(jdbc, Clock.systemUTC(), capacity, batch, flush, Duration.ofDays(180), Duration.ofSeconds(30));
+  }
+
+  /** The writer threads of every API call log alive now. */
+  static Set<Thread> writers() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("api-call-writer")).collect(Collectors.toSet());
+  }
+
+  static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting until: " + what).isLessThan(deadline);
+      Thread.sleep(10);
+    }
   }
 
   static long rows(String marker) {
@@ -78,8 +94,10 @@ class ApiCallLogTest {
     for (int i = 0; i < 250; i++) {
       log.record("counter", "GET", marker + "/" + i, 200, null);
     }
-    Thread.sleep(300);
+    // the writer has taken every call into its batch and holds it for the flush interval: nothing written yet
+    await("the writer holds the calls", () -> log.figures().queued() == 0);
     assertThat(rows(marker)).isZero();
+    assertThat(log.figures().inserts()).isZero();
     log.destroy();
     assertThat(rows(marker)).isEqualTo(250);
     assertThat(log.figures().lost()).isZero();
@@ -133,18 +151,22 @@ class ApiCallLogTest {
         throw new SQLException("Failed to obtain JDBC Connection");
       }
     };
+    Set<Thread> others = writers();
     ApiCallLog log = new ApiCallLog(JdbcClient.create(stuck), Clock.systemUTC(), 100, 10, Duration.ofMillis(50),
         Duration.ofDays(180), Duration.ofSeconds(1));
+    Thread writer = writers().stream().filter(t -> !others.contains(t)).findFirst().orElseThrow();
     for (int i = 0; i < 25; i++) {
       log.record("counter", "GET", "/api/test-stuck/" + i, 200, null);
     }
-    Thread.sleep(300); // the writer now holds a batch of 10 and waits for a connection
+    await("the writer holds a batch of 10 and waits for a connection", () -> log.figures().queued() == 15);
     log.destroy();
     ApiCallLog.Figures f = log.figures();
     assertThat(f.written()).isZero();
     // all 25: the 15 queued and the 10 in the writer's hand (the first version said only the queued ones)
     assertThat(f.lost()).isEqualTo(25);
-    Thread.sleep(300); // the interrupted writer does not count its batch a second time
+    // the interrupted writer has ended without counting its batch a second time
+    writer.join(Duration.ofSeconds(10));
+    assertThat(writer.isAlive()).as("the writer ended").isFalse();
     assertThat(log.figures().lost()).isEqualTo(25);
     never.countDown();
   }

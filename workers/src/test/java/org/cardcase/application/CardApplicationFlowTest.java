@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import org.cardcase.FlowTest;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
@@ -27,7 +28,7 @@ class CardApplicationFlowTest extends FlowTest {
 
     // the bank simulator reports the card made twice: one card, one PRODUCED transition, one message
     await("card ready", () -> card(cn).state() == CardState.AWAITING_ACTIVATION);
-    Thread.sleep(1000); // let the duplicate callback arrive
+    awaitBankCallbacksSent(cn); // the duplicate callback has arrived and been turned away
     assertThat(jdbc.sql("select count(*) from card where case_number = ?").param(cn).query(Long.class).single()).isEqualTo(1);
     assertThat(transitions(cn)).containsExactly("APPLIED", "IN_PRODUCTION", "PRODUCED", "AWAITING_ACTIVATION");
     assertThat(notifications(cn)).containsExactly("card-ready");

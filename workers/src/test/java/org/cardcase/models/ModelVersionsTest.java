@@ -1,10 +1,11 @@
-package org.cardcase.application;
+package org.cardcase.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.cardcase.FlowTest;
 import org.cardcase.flow.ModelVersions;
 import org.cardcase.flow.ProcessCatalog;
 import org.junit.jupiter.api.Test;

@@ -1,14 +1,15 @@
-package org.cardcase.application;
+package org.cardcase.counter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import org.cardcase.FlowTest;
+import org.cardcase.application.CardApplication;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.CardState;
 import org.cardcase.childcard.ChildCards;
-import org.cardcase.counter.CounterLookups;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.IdNumber;
 import org.cardcase.simulators.ChannelIdentitySimulator;

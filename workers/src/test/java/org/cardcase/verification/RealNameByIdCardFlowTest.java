@@ -1,8 +1,10 @@
-package org.cardcase.application;
+package org.cardcase.verification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.cardcase.FlowTest;
+import org.cardcase.application.CardApplication;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.IdNumber;
 import org.junit.jupiter.api.Test;

@@ -1,12 +1,12 @@
-package org.cardcase.application;
+package org.cardcase.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.cardcase.FlowTest;
 import org.cardcase.flow.FormVersions;
-import org.cardcase.models.ModelDrafts;
 import org.cardcase.flow.ModelVersions;
 import org.cardcase.forms.FormDefinition;
 import org.cardcase.shared.FieldErrors;

@@ -1,17 +1,26 @@
-package org.cardcase.application;
+package org.cardcase.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.camunda.client.CamundaClient;
+import io.camunda.client.api.response.ActivatedJob;
+import io.camunda.zeebe.model.bpmn.Bpmn;
+import io.camunda.zeebe.protocol.record.Record;
+import io.camunda.zeebe.protocol.record.ValueType;
+import io.camunda.zeebe.protocol.record.intent.Intent;
+import io.camunda.zeebe.protocol.record.intent.JobBatchIntent;
+import io.camunda.zeebe.protocol.record.intent.JobIntent;
+import io.camunda.zeebe.protocol.record.value.JobBatchRecordValue;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.cardcase.FlowTest;
 import org.cardcase.shared.FieldErrors;
-import org.cardcase.tasks.HumanTask;
-import org.cardcase.tasks.TaskQueue;
 import org.cardcase.tasks.TaskQueue.Filter;
 import org.cardcase.tasks.TaskQueue.Person;
 import org.cardcase.tasks.TaskQueue.Scope;
-import org.cardcase.tasks.TaskStore;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -56,16 +65,64 @@ class TaskQueueTest extends FlowTest {
     // job delivered to an application that stopped before storing it comes back (ExternalModeIT)
     String cn = apply("段誉", id("19920202", "058"), null);
     HumanTask t = awaitTask(cn, "compare-photos");
-    Thread.sleep(6000);
-    List<io.camunda.zeebe.protocol.record.intent.Intent> intents = new java.util.ArrayList<>();
-    for (io.camunda.zeebe.protocol.record.Record<?> r : engine.recordStream().getRecords()) {
-      if (r.getKey() == t.jobKey() && r.getValueType() == io.camunda.zeebe.protocol.record.ValueType.JOB) {
+    await("the job held", () -> jobIntents(t.jobKey()).contains(JobIntent.TIMEOUT_UPDATED));
+    // Proof that the first deadline passed without a time-out: the engine times out expired jobs in
+    // the order of their deadlines, so once a witness job with a later deadline has timed out, this
+    // job would have timed out before it had it not been held.
+    long firstDeadline = firstDeadline(t.jobKey());
+    witnessTimedOutAfter(firstDeadline);
+    assertThat(jobIntents(t.jobKey())).as("the job's records").contains(JobIntent.TIMEOUT_UPDATED)
+        .doesNotContain(JobIntent.TIMED_OUT);
+    assertThat(tasks.complete(t.id(), "clerk", CLERK.groups(), Map.of("photoDecision", "APPROVE")).caseContinued()).isTrue();
+  }
+
+  @Autowired CamundaClient client;
+
+  List<Intent> jobIntents(long jobKey) {
+    List<Intent> intents = new ArrayList<>();
+    for (Record<?> r : engine.recordStream().getRecords()) {
+      if (r.getKey() == jobKey && r.getValueType() == ValueType.JOB) {
         intents.add(r.getIntent());
       }
     }
-    assertThat(intents).as("the job's records").contains(io.camunda.zeebe.protocol.record.intent.JobIntent.TIMEOUT_UPDATED)
-        .doesNotContain(io.camunda.zeebe.protocol.record.intent.JobIntent.TIMED_OUT);
-    assertThat(tasks.complete(t.id(), "clerk", CLERK.groups(), Map.of("photoDecision", "APPROVE")).caseContinued()).isTrue();
+    return intents;
+  }
+
+  /** The deadline the job got when it was first activated (the engine's activation record). */
+  long firstDeadline(long jobKey) {
+    for (Record<?> r : engine.recordStream().getRecords()) {
+      if (r.getValueType() == ValueType.JOB_BATCH && r.getIntent() == JobBatchIntent.ACTIVATED) {
+        JobBatchRecordValue batch = (JobBatchRecordValue) r.getValue();
+        int i = batch.getJobKeys().indexOf(jobKey);
+        if (i >= 0) {
+          return batch.getJobs().get(i).getDeadline();
+        }
+      }
+    }
+    throw new AssertionError("job " + jobKey + " was never activated");
+  }
+
+  /** Activates a job no worker takes, with a deadline after {@code deadline}, and waits until the engine times it out. */
+  void witnessTimedOutAfter(long deadline) throws Exception {
+    String type = "task-queue-test.witness";
+    client.newDeployResourceCommand().addProcessModel(Bpmn.createExecutableProcess("task-queue-test-witness").startEvent()
+        .serviceTask("witness", s -> s.zeebeJobType(type)).endEvent().done(), "task-queue-test-witness.bpmn").send().join();
+    long instance = client.newCreateInstanceCommand().bpmnProcessId("task-queue-test-witness").latestVersion().send().join()
+        .getProcessInstanceKey();
+    try {
+      ActivatedJob[] witness = new ActivatedJob[1];
+      await("the witness job activated", () -> {
+        // long enough to end after the held job's first deadline (activation-timeout 4 s)
+        List<ActivatedJob> jobs = client.newActivateJobsCommand().jobType(type).maxJobsToActivate(1)
+            .timeout(Duration.ofSeconds(5)).send().join().getJobs();
+        witness[0] = jobs.isEmpty() ? null : jobs.getFirst();
+        return witness[0] != null;
+      });
+      assertThat(witness[0].getDeadline()).as("the witness's deadline is after the held job's first one").isGreaterThan(deadline);
+      await("the witness job timed out", () -> jobIntents(witness[0].getKey()).contains(JobIntent.TIMED_OUT));
+    } finally {
+      client.newCancelInstanceCommand(instance).send().join();
+    }
   }
 
   @Test

@@ -1,13 +1,11 @@
-package org.cardcase.application;
+package org.cardcase.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.cardcase.flow.CaseJobHandler;
-import org.cardcase.flow.ProcessLink;
-import org.cardcase.flow.ProcessLinks;
+import org.cardcase.FlowTest;
 import org.cardcase.processes.CardApplicationProcess;
 import org.cardcase.processes.RealNameVerificationProcess;
 import org.junit.jupiter.api.Test;
@@ -74,7 +72,7 @@ class WorkerRedeliveryTest extends FlowTest {
   void theStepsOfAVerifiedAndProducedCardRunAgainChangeNothing() throws Exception {
     String cn = apply("欧阳锋", id("19700101", "999"), "MALE");
     await("at the branch", () -> step(cn).equals("wait-card-activated"));
-    Thread.sleep(1000); // the bank simulator's duplicate callback
+    awaitBankCallbacksSent(cn); // the bank simulator's duplicate callback has arrived
     Map<String, Object> before = snapshot(cn);
     // steps the engine already ran for this case, delivered once more
     for (String type : List.of(CardApplicationProcess.JOB_REGISTER, RealNameVerificationProcess.JOB_CHECK_DOCUMENTS,

@@ -1,4 +1,4 @@
-package org.cardcase.application;
+package org.cardcase.flow;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.api.response.ActivatedJob;

@@ -1,4 +1,4 @@
-package org.cardcase.application;
+package org.cardcase.incidents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.camunda.zeebe.protocol.record.Record;
 import io.camunda.zeebe.protocol.record.ValueType;
 import io.camunda.zeebe.protocol.record.intent.IncidentIntent;
+import org.cardcase.FlowTest;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseStatus;
+import org.cardcase.flow.EngineGenerations;
 import org.cardcase.flow.EngineSupervisor;
 import org.cardcase.flow.ProcessLinks;
-import org.cardcase.incidents.Incidents;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -23,6 +24,7 @@ class IncidentsFlowTest extends FlowTest {
   @Autowired Incidents incidents;
   @Autowired EngineSupervisor supervisor;
   @Autowired ProcessLinks links;
+  @Autowired EngineGenerations generations;
 
   Incidents.Incident incidentOf(String cn) {
     return incidents.open(1000).stream().filter(i -> i.caseNumber().equals(cn)).findFirst().orElse(null);
@@ -87,13 +89,19 @@ class IncidentsFlowTest extends FlowTest {
     // the next restart does not give the cancelled case back to the engine
     long linkGeneration = links.find(cn).orElseThrow().engineGeneration();
     supervisor.replace("incident test, again");
-    await("resumed the open cases", () -> !supervisor.status().resuming() && supervisor.status().generation() > linkGeneration);
-    Thread.sleep(2_000);
+    // the new generation's resume pass has ended (its row has resumed_at): every case it gives back is given back
+    await("resumed the open cases", () -> !supervisor.status().resuming() && supervisor.status().generation() > linkGeneration
+        && resumeEnded(supervisor.status().generation()));
     assertThat(links.find(cn).orElseThrow().engineGeneration()).as("not resumed").isEqualTo(linkGeneration);
     assertThat(incidents.ofCase(cn)).singleElement().satisfies(i -> {
       assertThat(i.state()).isEqualTo(Incidents.State.CANCELLED);
       assertThat(i.times()).isEqualTo(2);
     });
+  }
+
+  /** The resume of this engine generation's open cases has ended (set when the pass ends, not when it starts). */
+  boolean resumeEnded(long generation) {
+    return generations.recent(10).stream().anyMatch(g -> g.generation() == generation && g.resumedAt() != null);
   }
 
   static boolean isIncident(Record<?> r, IncidentIntent intent) {

@@ -1,4 +1,4 @@
-package org.cardcase.application;
+package org.cardcase.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import org.cardcase.FlowTest;
 import org.cardcase.infra.postgres.DatabaseRoles;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.cardcase.application;
+package org.cardcase.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,10 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import org.cardcase.FlowTest;
+import org.cardcase.application.CardApplication;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
-import org.cardcase.cases.CaseConflict;
 import org.cardcase.childcard.ChildCards;
 import org.cardcase.family.FamilyBindings;
 import org.cardcase.loss.LossReports;

@@ -1,4 +1,4 @@
-package org.cardcase.application;
+package org.cardcase.assertions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,9 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.cardcase.assertions.AssertionRefused;
+import org.cardcase.FlowTest;
 import org.cardcase.assertions.AssertionRefused.Code;
-import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.MedicalInsuranceNumbers;
 import org.cardcase.cases.CaseNotFound;

@@ -1,19 +1,18 @@
-package org.cardcase.application;
+package org.cardcase.family;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
+import org.cardcase.FlowTest;
 import org.cardcase.assertions.AssertionRefused;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
-import org.cardcase.shared.FieldErrors;
 import org.cardcase.childcard.ChildCards;
-import org.cardcase.family.FamilyBindings;
-import org.cardcase.family.FamilyRules;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.simulators.ChannelIdentitySimulator;
 import org.cardcase.tasks.HumanTask;
 import org.junit.jupiter.api.Test;

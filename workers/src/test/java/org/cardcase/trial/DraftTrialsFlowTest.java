@@ -1,11 +1,11 @@
-package org.cardcase.application;
+package org.cardcase.trial;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.cardcase.FlowTest;
 import org.cardcase.models.ModelDrafts;
-import org.cardcase.trial.DraftTrials;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 

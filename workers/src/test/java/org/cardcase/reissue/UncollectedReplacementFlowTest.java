@@ -1,16 +1,15 @@
-package org.cardcase.application;
+package org.cardcase.reissue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import org.cardcase.FlowTest;
 import org.cardcase.assertions.AssertionRefused;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
 import org.cardcase.cards.MedicalInsuranceNumbers;
 import org.cardcase.loss.LossReports;
-import org.cardcase.reissue.Reissues;
-import org.cardcase.reissue.Vouchers;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.simulators.ChannelIdentitySimulator;
 import org.cardcase.tasks.HumanTask;

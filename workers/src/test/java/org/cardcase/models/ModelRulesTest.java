@@ -1,11 +1,11 @@
-package org.cardcase.application;
+package org.cardcase.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.cardcase.models.ModelRules;
+import org.cardcase.FlowTest;
 import org.cardcase.models.ModelRules.Problem;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

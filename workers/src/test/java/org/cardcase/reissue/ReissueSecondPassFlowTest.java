@@ -1,4 +1,4 @@
-package org.cardcase.application;
+package org.cardcase.reissue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.cardcase.FlowTest;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.CalendarStore;
 import org.cardcase.calendar.CalendarStore.Day;
@@ -19,9 +20,6 @@ import org.cardcase.documents.CaseDocuments;
 import org.cardcase.incidents.Incidents;
 import org.cardcase.loss.LossReports;
 import org.cardcase.production.CardOrder;
-import org.cardcase.reissue.PickupCertificates;
-import org.cardcase.reissue.Reissues;
-import org.cardcase.reissue.Vouchers;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.simulators.IssuingBankSimulator;
 import org.cardcase.simulators.ProvincialCentreSimulator;

@@ -1,4 +1,4 @@
-package org.cardcase.application;
+package org.cardcase.privacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cardcase.FlowTest;
+import org.cardcase.application.CardApplication;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseConflict;

@@ -1,4 +1,4 @@
-package org.cardcase.application;
+package org.cardcase.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.cardcase.FlowTest;
 import org.cardcase.flow.EngineSupervisor;
-import org.cardcase.models.ModelDrafts;
 import org.cardcase.flow.ModelVersions;
 import org.cardcase.tasks.HumanTask;
 import org.junit.jupiter.api.Test;

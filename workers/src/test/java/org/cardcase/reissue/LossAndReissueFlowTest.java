@@ -1,4 +1,4 @@
-package org.cardcase.application;
+package org.cardcase.reissue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,16 +7,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import org.cardcase.FlowTest;
 import org.cardcase.calendar.CalendarStore;
 import org.cardcase.calendar.CalendarStore.Day;
 import org.cardcase.calendar.WorkingDayCalendar.Kind;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseConflict;
-import org.cardcase.shared.FieldErrors;
 import org.cardcase.loss.LossReports;
-import org.cardcase.reissue.Reissues;
-import org.cardcase.reissue.Vouchers;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.simulators.MedicalSettlementSimulator;
 import org.cardcase.tasks.HumanTask;
 import org.junit.jupiter.api.Test;
