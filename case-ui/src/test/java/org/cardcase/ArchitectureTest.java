@@ -132,6 +132,46 @@ class ArchitectureTest {
   }
 
   /**
+   * A step's worker reads the job's variables, calls one method of its domain service and returns
+   * variables: the transaction, the audit entry and the SQL live in that service, where the rules
+   * can be tested without the engine.
+   */
+  @Test
+  void workersHoldNoTransactionsNoSqlAndNoAuditWrites() {
+    List<String> workers = new ArrayList<>();
+    List<String> violations = new ArrayList<>();
+    for (JavaClass c : classes) {
+      if (!c.getSimpleName().endsWith("Workers")) {
+        continue;
+      }
+      workers.add(c.getName());
+      c.getDirectDependenciesFromSelf().forEach(d -> {
+        String t = d.getTargetClass().getName();
+        if (forbiddenInWorkers(t)) {
+          violations.add(c.getName() + " uses " + t);
+        }
+      });
+      c.getMethods().forEach(m -> m.getAnnotations().forEach(a -> {
+        if (forbiddenInWorkers(a.getRawType().getName())) {
+          violations.add(c.getName() + "." + m.getName() + " is annotated " + a.getRawType().getSimpleName());
+        }
+      }));
+    }
+    assertThat(violations.stream().distinct().sorted().toList()).isEmpty();
+    // the rule sees the step classes and what they call
+    assertThat(workers).contains("org.cardcase.application.ApplicationWorkers", "org.cardcase.family.FamilyWorkers",
+        "org.cardcase.flow.JobWorkers").hasSizeGreaterThanOrEqualTo(8);
+    assertThat(classes.get("org.cardcase.family.FamilyWorkers").getDirectDependenciesFromSelf().stream()
+        .anyMatch(d -> d.getTargetClass().getName().equals("org.cardcase.family.FamilyBindings"))).isTrue();
+  }
+
+  static boolean forbiddenInWorkers(String type) {
+    return type.startsWith("java.sql.") || type.startsWith("javax.sql.") || type.startsWith("org.springframework.jdbc.")
+        || type.startsWith("org.springframework.transaction.") || type.startsWith("jakarta.transaction.")
+        || type.equals("org.cardcase.audit.AuditTrail");
+  }
+
+  /**
    * The overloads that believe how a citizen was authenticated are for this system's own readers
    * in process (the terminal's card reader, the counter's swiped card); the channel API proves it
    * with a verified citizen assertion instead, and never calls them.

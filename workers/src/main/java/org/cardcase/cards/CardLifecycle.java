@@ -12,11 +12,12 @@ import java.util.Map;
 import java.util.Optional;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.CaseStatus;
 import org.cardcase.privacy.PersonalFields;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Cards and their lifecycle. Each move is checked against {@link CardState#next()}, recorded as a
@@ -26,6 +27,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class CardLifecycle {
   private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
   private final AuditTrail audit;
   private final CaseRepository cases;
   private final Clock clock;
@@ -35,9 +37,11 @@ public class CardLifecycle {
   /** A holder's cards by ID number: the blind index, or the plain column of a row not yet encrypted (before V56). */
   private static final String HOLDER = "(holder_bidx = ? or holder_id_number = ?) ";
 
-  @org.springframework.beans.factory.annotation.Autowired
-  public CardLifecycle(JdbcClient jdbc, AuditTrail audit, CaseRepository cases, Clock clock, PersonalFields personal) {
+  @Autowired
+  public CardLifecycle(JdbcClient jdbc, TransactionTemplate tx, AuditTrail audit, CaseRepository cases, Clock clock,
+      PersonalFields personal) {
     this.jdbc = jdbc;
+    this.tx = tx;
     this.audit = audit;
     this.cases = cases;
     this.clock = clock;
@@ -45,8 +49,8 @@ public class CardLifecycle {
   }
 
   /** For tests without a context: the case repository's keys. */
-  public CardLifecycle(JdbcClient jdbc, AuditTrail audit, CaseRepository cases, Clock clock) {
-    this(jdbc, audit, cases, clock, cases.personalFields());
+  public CardLifecycle(JdbcClient jdbc, TransactionTemplate tx, AuditTrail audit, CaseRepository cases, Clock clock) {
+    this(jdbc, tx, audit, cases, clock, cases.personalFields());
   }
 
   /** The unique index that holds "one replacement per lost card" (migration V44). */
@@ -57,8 +61,12 @@ public class CardLifecycle {
   }
 
   /** The card a case is about, created APPLIED the first time (idempotent per case). */
-  @Transactional(propagation = Propagation.REQUIRED)
   public Card openFor(String caseNumber, String holderIdNumber, String holderName, String issuingBank, String replacesCardId,
+      String actor, String channel) {
+    return tx.execute(s -> open(caseNumber, holderIdNumber, holderName, issuingBank, replacesCardId, actor, channel));
+  }
+
+  private Card open(String caseNumber, String holderIdNumber, String holderName, String issuingBank, String replacesCardId,
       String actor, String channel) {
     Optional<Card> existing = byCase(caseNumber);
     if (existing.isPresent()) {
@@ -82,11 +90,14 @@ public class CardLifecycle {
    * Moves the card to {@code to}. Returns false if this event was already applied (a retried
    * step); throws {@link IllegalCardTransition} if the lifecycle does not allow the move.
    */
-  @Transactional(propagation = Propagation.REQUIRED)
   public boolean move(String cardId, CardState to, String actor, String channel, String reason, String eventKey) {
     if (reason == null || reason.isBlank()) {
       throw new IllegalArgumentException("a card transition needs a reason");
     }
+    return Boolean.TRUE.equals(tx.execute(s -> moveInTransaction(cardId, to, actor, channel, reason, eventKey)));
+  }
+
+  private boolean moveInTransaction(String cardId, CardState to, String actor, String channel, String reason, String eventKey) {
     // row lock: two moves of one card never interleave
     Card card = jdbc.sql("select * from card where card_id = ? for update").param(cardId).query(this::map)
         .optional().orElseThrow(() -> new CardNotFound(cardId));
@@ -112,8 +123,11 @@ public class CardLifecycle {
   }
 
   /** Records the numbers printed on / issued for the card; set once, never overwritten by a duplicate callback. */
-  @Transactional(propagation = Propagation.REQUIRED)
   public void recordNumbers(String cardId, String cardNumber, String medicalInsuranceNumber) {
+    tx.executeWithoutResult(s -> keepNumbers(cardId, cardNumber, medicalInsuranceNumber));
+  }
+
+  private void keepNumbers(String cardId, String cardNumber, String medicalInsuranceNumber) {
     jdbc.sql("update card set card_number = coalesce(card_number, ?), updated_at = now() where card_id = ?")
         .params(cardNumber, cardId).update();
     if (medicalInsuranceNumber != null) {
@@ -123,6 +137,38 @@ public class CardLifecycle {
         setMedicalInsuranceNumber(card, medicalInsuranceNumber);
       }
     }
+  }
+
+  /** Where a made card waits for its holder, as its history says it. */
+  public enum Ready {
+    /** A new card: collected and activated at a branch of the issuing bank. */
+    AT_BANK_BRANCH("the bank reported the card made", "ready for collection at the bank branch"),
+    /** A reissued card: handed over at the counter against the pickup certificate. */
+    AT_COUNTER("the bank reported the replacement made", "ready for pickup at the counter");
+
+    private final String made;
+    private final String waiting;
+
+    Ready(String made, String waiting) {
+      this.made = made;
+      this.waiting = waiting;
+    }
+  }
+
+  /**
+   * The bank reported the case's card made: the card is produced, keeps the printed number, waits
+   * for its holder, and the case says the card is ready, in one transaction. A redelivered report
+   * moves nothing twice and never overwrites the number.
+   */
+  public Card markProduced(String caseNumber, String cardNumber, Ready where) {
+    return tx.execute(s -> {
+      Card card = ofCase(caseNumber);
+      move(card.cardId(), CardState.PRODUCED, "system", "card-production", where.made, "produced");
+      keepNumbers(card.cardId(), cardNumber, null);
+      move(card.cardId(), CardState.AWAITING_ACTIVATION, "system", null, where.waiting, "ready-notified");
+      cases.changeStatus(caseNumber, CaseStatus.CARD_READY, "produced");
+      return find(card.cardId()).orElseThrow();
+    });
   }
 
   /** The number sealed with the holder's fields (a new data key), and its masked form for lists. */
@@ -146,8 +192,11 @@ public class CardLifecycle {
    * Issues the card's medical insurance (barcode) number once: the holder's province code, an
    * 8-digit serial and a Luhn check digit, so a mistyped number is caught at the hospital desk.
    */
-  @Transactional(propagation = Propagation.REQUIRED)
   public String issueMedicalInsuranceNumber(String cardId) {
+    return tx.execute(s -> issueNumber(cardId));
+  }
+
+  private String issueNumber(String cardId) {
     Card card = jdbc.sql("select * from card where card_id = ? for update").param(cardId).query(this::map)
         .optional().orElseThrow(() -> new CardNotFound(cardId));
     if (card.medicalInsuranceNumber() != null) {

@@ -1,24 +1,36 @@
 package org.cardcase.childcard;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.audit.AuditTrail;
 import org.cardcase.cases.CaseConflict;
+import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.CaseStatus;
 import org.cardcase.cases.Cases;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.documents.CaseDocuments;
+import org.cardcase.documents.FileCheck;
+import org.cardcase.family.FamilyBindings;
+import org.cardcase.family.FamilyRules;
+import org.cardcase.notifications.Notifications;
 import org.cardcase.shared.IdNumber;
 import org.cardcase.processes.ChildCardProcess;
 import org.cardcase.shared.Channels;
+import org.cardcase.verification.PopulationRegistry;
+import org.cardcase.verification.Verification;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The child electronic medical insurance card: a real-name-verified parent adds a minor with the
@@ -43,18 +55,29 @@ public class ChildCards {
       java.time.Instant requestedAt) {}
 
   private final Cases service;
-  private final org.cardcase.family.FamilyBindings families;
-  private final org.cardcase.audit.AuditTrail audit;
+  private final FamilyBindings families;
+  private final AuditTrail audit;
   private final CaseRepository cases;
   private final CaseDocuments documents;
   private final CaseDeadlines caseDeadlines;
   private final DeadlineRules deadlines;
   private final org.cardcase.flow.ProcessLinks links;
   private final Clock clock;
+  private final Verification verification;
+  private final PopulationRegistry registry;
+  private final FamilyRules rules;
+  private final Notifications notifications;
+  private final TransactionTemplate tx;
 
   public ChildCards(Cases service, CaseRepository cases, CaseDocuments documents, CaseDeadlines caseDeadlines,
-      DeadlineRules deadlines, org.cardcase.flow.ProcessLinks links, org.cardcase.family.FamilyBindings families,
-      org.cardcase.audit.AuditTrail audit, Clock clock) {
+      DeadlineRules deadlines, org.cardcase.flow.ProcessLinks links, FamilyBindings families,
+      AuditTrail audit, Clock clock, Verification verification, PopulationRegistry registry, FamilyRules rules,
+      Notifications notifications, TransactionTemplate tx) {
+    this.verification = verification;
+    this.registry = registry;
+    this.rules = rules;
+    this.notifications = notifications;
+    this.tx = tx;
     this.links = links;
     this.families = families;
     this.audit = audit;
@@ -94,7 +117,7 @@ public class ChildCards {
       } catch (java.io.IOException e) {
         throw new IllegalStateException("case data of " + c.caseNumber() + " unreadable", e);
       }
-      audit.append(org.cardcase.audit.AuditTrail.ofCase(c.caseNumber()), "child-lookup:" + java.util.UUID.randomUUID(), actor,
+      audit.append(AuditTrail.ofCase(c.caseNumber()), "child-lookup:" + java.util.UUID.randomUUID(), actor,
           channel, "CHILD_CARD_LOOKED_UP", parent.auditDetail());
     }
     out.sort(java.util.Comparator.comparing(ChildCard::requestedAt).reversed());
@@ -245,7 +268,7 @@ public class ChildCards {
           data.put("parentRealNameBy", parentProof.channel());
           Map<String, Object> detail = new LinkedHashMap<>(parentProof.auditDetail());
           detail.put("channel", parentProof.channel());
-          audit.append(org.cardcase.audit.AuditTrail.ofCase(cn), "parent-real-name", channel, channel, "REAL_NAME_BY_CHANNEL", detail);
+          audit.append(AuditTrail.ofCase(cn), "parent-real-name", channel, channel, "REAL_NAME_BY_CHANNEL", detail);
         }
       }
       cases.putData(cn, data);
@@ -259,4 +282,86 @@ public class ChildCards {
     });
   }
 
+
+  // ---- the automated steps of an application, each safe to run twice ----
+
+  /** What the automated check found: {@code problem} is null when all passed; not conclusive: a clerk looks. */
+  public record Check(boolean ok, boolean conclusive, String problem) {}
+
+  /**
+   * The parent real-name verified, the child a minor, the household register photo usable, the
+   * signed letter unchanged, and (only under the centre's own rule) the child on the parent's
+   * household register.
+   */
+  public Check check(String caseNumber) throws Exception {
+    CaseRecord c = cases.get(caseNumber);
+    JsonNode d = JSON.readTree(cases.data(caseNumber));
+    List<String> problems = new ArrayList<>();
+    // real-name verified by this system (a card made after verification, a case verified), or by the
+    // channel: the national medical insurance app's signed assertion, kept with the case (guide 003)
+    if (!d.hasNonNull("parentRealNameBy") && !verification.realNameVerified(c.idNumber())) {
+      problems.add(NOT_REAL_NAME_VERIFIED);
+    }
+    IdNumber.Check child = IdNumber.check(d.get("childIdNumber").asText(), LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
+    if (!child.valid() || child.idNumber().ageOn(LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE))) >= 18) {
+      problems.add("the child is not a minor");
+    }
+    var register = documents.latest(caseNumber, "HOUSEHOLD_REGISTER");
+    if (register.isEmpty()) {
+      problems.add("the household register photo is missing");
+    } else {
+      FileCheck.Result r = documents.check("HOUSEHOLD_REGISTER", documents.bytes(register.get().id()));
+      if (!r.ok()) {
+        problems.add("household register photo: " + String.join("; ", r.problems()));
+      }
+    }
+    var letter = documents.latest(caseNumber, "COMMITMENT_LETTER");
+    if (letter.isEmpty() || !CaseDocuments.sha256(documents.bytes(letter.get().id())).equals(d.get("letterSha256").asText())) {
+      problems.add("the signed commitment letter is missing or was changed after signing");
+    }
+    // guide 003: the verified parent's confirmation adds the child, on the household register photo
+    // the parent uploads and signs for. Only a centre that makes "the child on the parent's register"
+    // its rule asks the registry; then a clerk looks when the registry cannot tell.
+    boolean conclusive = true;
+    if (child.valid() && rules.isChildOnParentsHouseholdRegister()) {
+      switch (registry.household(c.idNumber(), child.idNumber().value())) {
+        case DIFFERENT -> problems.add("the child is not on the parent's household register (" + FamilyRules.CENTRE_RULE + ")");
+        case UNKNOWN -> conclusive = false;
+        case SAME -> { }
+      }
+    }
+    return new Check(problems.isEmpty(), conclusive, problems.isEmpty() ? null : String.join("; ", problems));
+  }
+
+  /** The child appears in the parent's family account with an e-card (once per case) and the case closes issued. */
+  public String issue(String caseNumber) throws Exception {
+    CaseRecord c = cases.get(caseNumber);
+    JsonNode d = JSON.readTree(cases.data(caseNumber));
+    String child = d.get("childIdNumber").asText();
+    String eCard = tx.execute(s -> {
+      String number = families.addChildWithECard(c.idNumber(), child, d.get("childName").asText(), c.channel(), caseNumber);
+      audit.append(AuditTrail.ofCase(caseNumber), "e-card-issued", "system", null, "CHILD_E_CARD_ISSUED", Map.of("eCard", number));
+      if (cases.changeStatus(caseNumber, CaseStatus.ISSUED, "issued")) {
+        cases.close(caseNumber, ChildCardProcess.END_ISSUED);
+      }
+      return number;
+    });
+    notifications.send(caseNumber, caseNumber + ":issued", c.phone(), "child-card-issued",
+        Map.of("childName", d.get("childName").asText(), "eCard", eCard));
+    return eCard;
+  }
+
+  /** Refused for {@code reason}: the case closes refused (audited once) and the parent is told. */
+  public void refuse(String caseNumber, String reason) throws Exception {
+    CaseRecord c = cases.get(caseNumber);
+    JsonNode d = JSON.readTree(cases.data(caseNumber));
+    tx.executeWithoutResult(s -> {
+      if (cases.changeStatus(caseNumber, CaseStatus.REFUSED, "refused")) {
+        audit.append(AuditTrail.ofCase(caseNumber), "refusal", "system", null, "CHILD_E_CARD_REFUSED", Map.of("reason", reason));
+        cases.close(caseNumber, ChildCardProcess.END_REFUSED);
+      }
+    });
+    notifications.send(caseNumber, caseNumber + ":refused", c.phone(), "child-card-refused",
+        Map.of("childName", d.get("childName").asText(), "caseNumber", caseNumber, "reason", reason));
+  }
 }

@@ -1,8 +1,11 @@
 package org.cardcase.family;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +17,9 @@ import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
+import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.CaseStatus;
 import org.cardcase.cases.Cases;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.IdNumber;
@@ -23,6 +28,7 @@ import org.cardcase.shared.Channels;
 import org.cardcase.shared.Masking;
 import org.cardcase.shared.ReferenceData;
 import org.cardcase.notifications.Notifications;
+import org.cardcase.verification.PopulationRegistry;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -112,11 +118,14 @@ public class FamilyBindings {
   private final org.cardcase.cards.CardLifecycle cards;
   private final Notifications notifications;
   private final org.cardcase.privacy.PersonalFields personal;
+  private final PopulationRegistry registry;
+  private static final ObjectMapper JSON = new ObjectMapper();
   public static final String TABLE = "family_link";
 
   public FamilyBindings(Cases service, CaseRepository cases, ReferenceData reference, JdbcClient jdbc, TransactionTemplate tx,
       AuditTrail audit, Clock clock, FamilyRules rules, InsuredPersons insured, org.cardcase.cards.CardLifecycle cards,
-      Notifications notifications, org.cardcase.privacy.PersonalFields personal) {
+      Notifications notifications, org.cardcase.privacy.PersonalFields personal, PopulationRegistry registry) {
+    this.registry = registry;
     this.personal = personal;
     this.notifications = notifications;
     this.insured = insured;
@@ -313,7 +322,7 @@ public class FamilyBindings {
    * bindings in progress under it, and a link is made under it, so a count never misses one or
    * counts one twice and the member limit holds however many requests arrive at once.
    */
-  public void lockHolder(String holderIdNumber) {
+  private void lockHolder(String holderIdNumber) {
     jdbc.sql("select pg_advisory_xact_lock(hashtextextended(?, 0))").param("family-holder:" + holderIdNumber)
         .query((rs, i) -> 1).list();
   }
@@ -492,7 +501,7 @@ public class FamilyBindings {
    * Links a member to a holder (in the caller's transaction); 0 if an active link of the two
    * exists (the unique index on the blind indexes), 1 if made.
    */
-  public int insertLink(String holderIdNumber, String memberIdNumber, String memberName, String relationship, String channel,
+  private int insertLink(String holderIdNumber, String memberIdNumber, String memberName, String relationship, String channel,
       String caseNumber) {
     long id = jdbc.sql("select nextval('family_link_id_seq')").query(Long.class).single();
     return jdbc.sql("""
@@ -521,4 +530,93 @@ public class FamilyBindings {
         rs.getTimestamp("created_at").toInstant());
   }
 
+  // ---- the automated steps of a binding case, each safe to run twice ----
+
+  /**
+   * Why the binding of the case is refused, empty if it may be made: the member known to the
+   * population registry (the holder is a card holder of ours or was verified at the channel), both
+   * insured with a personal medical account, a relationship that may share one here, the member not
+   * linked yet, and the centre's member limit (links made by this case itself do not count, so a
+   * redelivered check decides the same).
+   */
+  public Optional<String> check(String caseNumber) throws Exception {
+    CaseRecord c = cases.get(caseNumber);
+    JsonNode d = JSON.readTree(cases.data(caseNumber));
+    String member = d.get("memberIdNumber").asText();
+    String relationship = d.get("relationship").asText();
+    if (registry.verify(member, d.get("memberName").asText(), null).match() == PopulationRegistry.Match.NO_MATCH) {
+      return Optional.of("the population registry has no such family member (check the name and ID number)");
+    }
+    if (!insured.insured(c.idNumber())) {
+      return Optional.of("the holder is not insured with a personal medical account");
+    }
+    if (!insured.insured(member)) {
+      return Optional.of("the family member is not insured with a personal medical account");
+    }
+    if (reference.find(ReferenceData.Kind.RELATIONSHIP, relationship).isEmpty() || !rules.bindable(relationship)) {
+      return Optional.of("this relationship cannot share a personal medical account here (" + FamilyRules.CENTRE_RULE + ")");
+    }
+    if (activeLink(c.idNumber(), member).filter(l -> !caseNumber.equals(l.caseNumber())).isPresent()) {
+      return Optional.of("this member is already linked");
+    }
+    if (rules.limitsMembers()
+        && links(c.idNumber()).stream().filter(l -> !caseNumber.equals(l.caseNumber())).count() >= rules.getMaxMembers()) {
+      return Optional.of("the holder already has " + rules.getMaxMembers() + " linked members, the most the service centre allows ("
+          + FamilyRules.CENTRE_RULE + ")");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Links the case's member to the holder (once: the unique index on active links makes a second
+   * insert a no-op, audited only when made), closes the case linked, and tells the member (where a
+   * phone was given) and the holder.
+   */
+  public void link(String caseNumber) throws Exception {
+    CaseRecord c = cases.get(caseNumber);
+    JsonNode d = JSON.readTree(cases.data(caseNumber));
+    String member = d.get("memberIdNumber").asText();
+    tx.executeWithoutResult(s -> {
+      lockHolder(c.idNumber()); // a binding request counting the holder's links waits for this one
+      int n = insertLink(c.idNumber(), member, d.get("memberName").asText(), d.get("relationship").asText(), c.channel(),
+          caseNumber);
+      if (n > 0) {
+        Map<String, Object> detail = new HashMap<>();
+        detail.put("relationship", d.get("relationship").asText());
+        // how the channel proved it authenticated the holder (the assertion's id), when it came through the API
+        if (d.hasNonNull("holderAuthenticatedBy")) {
+          detail.put("authenticatedBy", d.get("holderAuthenticatedBy").asText());
+        }
+        if (d.hasNonNull("holderAssertionId")) {
+          detail.put("assertionId", d.get("holderAssertionId").asText());
+        }
+        audit.append(AuditTrail.ofCase(caseNumber), "linked", c.channel(), c.channel(), "FAMILY_LINKED", detail);
+      }
+      if (cases.changeStatus(caseNumber, CaseStatus.LINKED, "linked")) {
+        cases.close(caseNumber, FamilyBindingProcess.END_LINKED);
+      }
+    });
+    String relation = reference.find(ReferenceData.Kind.RELATIONSHIP, d.get("relationship").asText())
+        .map(ReferenceData.Item::nameZh).orElse("");
+    if (d.hasNonNull("memberPhone")) { // through Alipay the member may have given none: told in the app
+      notifications.send(caseNumber, caseNumber + ":member-told", d.get("memberPhone").asText(), "family-linked",
+          Map.of("holderName", Masking.name(c.applicantName()), "relationship", relation));
+    }
+    // the holder is told too, where the service centre knows them, so a link they did not make does not go unseen
+    notifications.send(caseNumber, caseNumber + ":holder-told", holderPhone(c.idNumber(), c.phone()), "family-link-added",
+        Map.of("memberName", Masking.name(d.get("memberName").asText()), "relationship", relation,
+            "channel", channelName(c.channel())));
+  }
+
+  /** Refused for {@code reason}: the case closes refused (audited once) and the holder is told. */
+  public void refuse(String caseNumber, String reason) {
+    CaseRecord c = cases.get(caseNumber);
+    tx.executeWithoutResult(s -> {
+      if (cases.changeStatus(caseNumber, CaseStatus.REFUSED, "refused")) {
+        audit.append(AuditTrail.ofCase(caseNumber), "refusal", "system", null, "FAMILY_BINDING_REFUSED", Map.of("reason", reason));
+        cases.close(caseNumber, FamilyBindingProcess.END_REFUSED);
+      }
+    });
+    notifications.send(caseNumber, caseNumber + ":refused", c.phone(), "family-refused", Map.of("caseNumber", caseNumber, "reason", reason));
+  }
 }

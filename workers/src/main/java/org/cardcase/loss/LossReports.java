@@ -1,11 +1,13 @@
 package org.cardcase.loss;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardLifecycle;
@@ -15,22 +17,27 @@ import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.CaseStatus;
 import org.cardcase.cases.Cases;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.flow.MessageInbox;
 import org.cardcase.flow.ProcessLinks;
 import org.cardcase.shared.IdNumber;
 import org.cardcase.processes.LossReportProcess;
 import org.cardcase.shared.Channels;
-import org.cardcase.loss.MedicalSettlement;
+import org.cardcase.notifications.Notifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Provisional loss reports: by the 24-hour card service line 96102, in writing at a service point (counter) or
  * at a self-service terminal. The card's settlement is stopped at once; the citizen gets the
- * report number and can withdraw the report when the card turns up.
+ * report number and can withdraw the report when the card turns up. The report's automated steps
+ * are the methods below {@link #openReportOf}, each safe to run twice.
  */
 @Service
 public class LossReports {
@@ -51,9 +58,20 @@ public class LossReports {
   private final MessageInbox inbox;
   private final ProcessLinks links;
   private final Clock clock;
+  private final CaseDeadlines caseDeadlines;
+  private final DeadlineRules deadlines;
+  private final Notifications notifications;
+  private final AuditTrail audit;
+  private final TransactionTemplate tx;
 
   public LossReports(Cases service, CaseRepository cases, CardLifecycle cards, MedicalSettlement settlement,
-      MessageInbox inbox, ProcessLinks links, Clock clock) {
+      MessageInbox inbox, ProcessLinks links, Clock clock, CaseDeadlines caseDeadlines, DeadlineRules deadlines,
+      Notifications notifications, AuditTrail audit, TransactionTemplate tx) {
+    this.caseDeadlines = caseDeadlines;
+    this.deadlines = deadlines;
+    this.notifications = notifications;
+    this.audit = audit;
+    this.tx = tx;
     this.service = service;
     this.cases = cases;
     this.cards = cards;
@@ -152,6 +170,58 @@ public class LossReports {
   /** The open provisional report of a card, if any. */
   public Optional<String> openReportOf(String cardId) {
     return cases.openCaseByData(TYPE, "cardId", cardId);
+  }
+
+  /**
+   * The report's first step: the card stops settling (again, if the report's request could not
+   * confirm it), the case says so (audited once), the holder is told, and the reminder to make the
+   * report formal is counted the first time. Returns when the holder is reminded.
+   */
+  public Instant stopSettlement(String caseNumber, String cardId) {
+    String ref = settlement.stop(cardId, "provisional loss report " + caseNumber); // idempotent by card
+    CaseRecord c = cases.get(caseNumber);
+    Card card = cards.find(cardId).orElseThrow();
+    Instant remindAt = tx.execute(s -> {
+      if (cases.changeStatus(caseNumber, CaseStatus.SETTLEMENT_STOPPED, "stopped")) {
+        audit.append(AuditTrail.ofCase(caseNumber), "settlement-stopped", "system", "settlement", "SETTLEMENT_STOPPED",
+            Map.of("card", cardId, "reference", ref));
+      }
+      return caseDeadlines.once(caseNumber, LossReportProcess.VAR_FORMAL_REMINDER_AT, clock.instant(),
+          deadlines.getFormalReportReminderWorkingDays());
+    });
+    notifications.send(caseNumber, caseNumber + ":loss-reported", c.phone(), "loss-reported", Map.of("caseNumber", caseNumber,
+        "cardTail", card.lastFour(), "dueDate", WorkingDayCalendar.dayOf(remindAt)));
+    return remindAt;
+  }
+
+  /** The holder is reminded, once, to make the report formal. */
+  public void remindFormalReport(String caseNumber) {
+    notifications.send(caseNumber, caseNumber + ":formal-reminder", cases.get(caseNumber).phone(), "formal-report-reminder",
+        Map.of("caseNumber", caseNumber));
+  }
+
+  /** The report was withdrawn ({@code why}): the card settles and is active again, the case closes withdrawn. */
+  public void resumeSettlement(String caseNumber, String cardId, String why) {
+    CaseRecord c = cases.get(caseNumber);
+    // the outside effect first (idempotent): once the case says "withdrawn", the card settles
+    settlement.resume(cardId, "loss report " + caseNumber + " withdrawn");
+    tx.executeWithoutResult(s -> {
+      cards.move(cardId, CardState.ACTIVE, "citizen", c.channel(),
+          "provisional loss report " + caseNumber + " withdrawn: " + why, "withdrawn:" + caseNumber);
+      if (cases.changeStatus(caseNumber, CaseStatus.WITHDRAWN, "withdrawn")) {
+        cases.close(caseNumber, LossReportProcess.END_WITHDRAWN);
+      }
+    });
+    notifications.send(caseNumber, caseNumber + ":withdrawn", c.phone(), "loss-withdrawn", Map.of("caseNumber", caseNumber));
+  }
+
+  /** A formal report (a reissue) took the report over: it closes formalised. */
+  public void closeFormalised(String caseNumber) {
+    tx.executeWithoutResult(s -> {
+      if (cases.changeStatus(caseNumber, CaseStatus.FORMALISED, "formalised")) {
+        cases.close(caseNumber, LossReportProcess.END_FORMALISED);
+      }
+    });
   }
 
 }

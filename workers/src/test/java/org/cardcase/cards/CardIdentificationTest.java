@@ -20,7 +20,7 @@ class CardIdentificationTest {
   @BeforeAll
   static void setUp() {
     AuditTrail audit = new AuditTrail(TestDatabase.jdbc(), Clock.systemUTC(), org.cardcase.audit.TestAuditKeys.KEYS);
-    cards = new CardLifecycle(TestDatabase.jdbc(), audit, new CaseRepository(TestDatabase.jdbc(), audit), Clock.systemUTC());
+    cards = new CardLifecycle(TestDatabase.jdbc(), TestDatabase.tx(), audit, new CaseRepository(TestDatabase.jdbc(), audit), Clock.systemUTC());
     identification = new CardIdentification(cards);
     tx = TestDatabase.tx();
   }

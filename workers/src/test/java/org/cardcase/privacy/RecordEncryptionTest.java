@@ -60,7 +60,7 @@ class RecordEncryptionTest {
     personal = new PersonalFields(new Envelope(LocalKeys.file(keyDir.resolve("records.keys"), true)),
         new BlindIndex("blind index key for tests, 32 bytes".getBytes()));
     cases = new CaseRepository(jdbc, audit, e -> {}, personal);
-    cards = new CardLifecycle(jdbc, audit, cases, Clock.systemUTC(), personal);
+    cards = new CardLifecycle(jdbc, tx, audit, cases, Clock.systemUTC(), personal);
     records = encryption(personal);
   }
 
