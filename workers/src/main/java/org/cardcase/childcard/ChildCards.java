@@ -19,6 +19,7 @@ import org.cardcase.shared.IdNumber;
 import org.cardcase.processes.ChildCardProcess;
 import org.cardcase.shared.Channels;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The child electronic medical insurance card: a real-name-verified parent adds a minor with the
@@ -49,13 +50,13 @@ public class ChildCards {
   private final CaseDocuments documents;
   private final CaseDeadlines caseDeadlines;
   private final DeadlineRules deadlines;
-  private final org.cardcase.flow.ProcessLinks links;
+  private final TransactionTemplate tx;
   private final Clock clock;
 
   public ChildCards(Cases service, CaseRepository cases, CaseDocuments documents, CaseDeadlines caseDeadlines,
-      DeadlineRules deadlines, org.cardcase.flow.ProcessLinks links, org.cardcase.family.FamilyBindings families,
+      DeadlineRules deadlines, TransactionTemplate tx, org.cardcase.family.FamilyBindings families,
       org.cardcase.audit.AuditTrail audit, Clock clock) {
-    this.links = links;
+    this.tx = tx;
     this.families = families;
     this.audit = audit;
     this.service = service;
@@ -229,7 +230,11 @@ public class ChildCards {
 
   private String open(Request r, String channel, String parent, String child, Letter signed, byte[] register, Instant now,
       org.cardcase.assertions.CitizenAssertions.Proof parentProof) {
-    return service.open(TYPE, ChildCardProcess.PROCESS_ID, channel, r.parentName().strip(), parent, r.phone(), null, Map.of(), cn -> {
+    // the review's deadline goes into the process start instruction, which is written once with the case
+    CaseDeadlines.Deadline review = caseDeadlines.first("reviewDueAt", now, deadlines.getReviewWorkingDays());
+    return tx.execute(s -> {
+      String cn = service.open(TYPE, ChildCardProcess.PROCESS_ID, channel, r.parentName().strip(), parent, r.phone(), null,
+          Map.of("reviewDueAt", review.dueAt().toString()));
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("childName", r.childName().strip());
       data.put("childIdNumber", child);
@@ -254,8 +259,8 @@ public class ChildCards {
       // case's personal data, not written as an actor of the audit trail or the document in plain text)
       documents.storeGenerated(cn, "COMMITMENT_LETTER", "text/plain; charset=utf-8", signed.text().getBytes(StandardCharsets.UTF_8),
           channel);
-      Instant due = caseDeadlines.once(cn, "reviewDueAt", now, deadlines.getReviewWorkingDays());
-      links.putVariables(cn, Map.of("reviewDueAt", due.toString()));
+      caseDeadlines.record(cn, review);
+      return cn;
     });
   }
 

@@ -26,6 +26,7 @@ import org.cardcase.loss.MedicalSettlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Provisional loss reports: by the 24-hour card service line 96102, in writing at a service point (counter) or
@@ -50,16 +51,18 @@ public class LossReports {
   private final MedicalSettlement settlement;
   private final MessageInbox inbox;
   private final ProcessLinks links;
+  private final TransactionTemplate tx;
   private final Clock clock;
 
   public LossReports(Cases service, CaseRepository cases, CardLifecycle cards, MedicalSettlement settlement,
-      MessageInbox inbox, ProcessLinks links, Clock clock) {
+      MessageInbox inbox, ProcessLinks links, TransactionTemplate tx, Clock clock) {
     this.service = service;
     this.cases = cases;
     this.cards = cards;
     this.settlement = settlement;
     this.inbox = inbox;
     this.links = links;
+    this.tx = tx;
     this.clock = clock;
   }
 
@@ -103,15 +106,17 @@ public class LossReports {
     }
     String cn;
     try {
-      cn = service.open(TYPE, LossReportProcess.PROCESS_ID, channel, clerk, card.holderName(), idNumber, r.phone(),
-          card.issuingBank(), Map.of(LossReportProcess.VAR_CARD_ID, card.cardId()), number -> {
-            // the card's id in the case's data is under a unique index of open reports (V44): a second
-            // report of the card made at the same moment waits here for the first and is refused
-            cases.putData(number, clerk == null ? Map.of("cardId", card.cardId(), "reportedVia", channel)
-                : Map.of("cardId", card.cardId(), "reportedVia", channel, "acceptedBy", clerk));
-            cards.move(card.cardId(), CardState.SUSPENDED, clerk == null ? channel : clerk, channel, "provisional loss report " + number + " via " + channel,
-                "provisional-loss:" + number);
-          });
+      cn = tx.execute(s -> {
+        String number = service.open(TYPE, LossReportProcess.PROCESS_ID, channel, clerk, card.holderName(), idNumber, r.phone(),
+            card.issuingBank(), Map.of(LossReportProcess.VAR_CARD_ID, card.cardId()));
+        // the card's id in the case's data is under a unique index of open reports (V44): a second
+        // report of the card made at the same moment waits here for the first and is refused
+        cases.putData(number, clerk == null ? Map.of("cardId", card.cardId(), "reportedVia", channel)
+            : Map.of("cardId", card.cardId(), "reportedVia", channel, "acceptedBy", clerk));
+        cards.move(card.cardId(), CardState.SUSPENDED, clerk == null ? channel : clerk, channel, "provisional loss report " + number + " via " + channel,
+            "provisional-loss:" + number);
+        return number;
+      });
     } catch (org.springframework.dao.DuplicateKeyException e) {
       if (!org.cardcase.shared.UniqueViolations.breaks(e, ONE_OPEN_REPORT)) {
         throw e;
