@@ -42,6 +42,7 @@ class ArchitectureTest {
       Set.of("deadlines"),
       Set.of("tasks"),
       Set.of("verification", "production", "loss", "search", "casefile", "incidents", "trial", "retention"),
+      Set.of("supervision", "forecast"),
       Set.of("application", "family", "reissue"),
       Set.of("childcard", "citizencopy"),
       Set.of("counter"),

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
+import org.cardcase.search.IndexUnavailable;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.tasks.TaskStore;
 import org.springframework.http.HttpStatus;
@@ -98,7 +99,7 @@ public class ApiExceptionHandler {
   }
 
   /** The read model is away: the figures cannot be given now; nothing else is affected. */
-  @ExceptionHandler(org.cardcase.search.SlaDashboard.Unavailable.class)
+  @ExceptionHandler(IndexUnavailable.class)
   ResponseEntity<Map<String, Object>> searchAway(RuntimeException e) {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("error", e.getMessage()));
   }

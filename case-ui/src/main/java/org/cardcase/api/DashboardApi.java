@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import org.cardcase.calendar.WorkingDayCalendar;
-import org.cardcase.search.SlaDashboard;
+import org.cardcase.forecast.BreachForecast;
+import org.cardcase.search.IndexFilter;
 import org.cardcase.shared.FieldErrors;
+import org.cardcase.supervision.SlaDashboard;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -19,14 +21,16 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class DashboardApi {
   private final SlaDashboard dashboard;
+  private final BreachForecast forecast;
   private final Clock clock;
 
-  public DashboardApi(SlaDashboard dashboard, Clock clock) {
+  public DashboardApi(SlaDashboard dashboard, BreachForecast forecast, Clock clock) {
     this.dashboard = dashboard;
+    this.forecast = forecast;
     this.clock = clock;
   }
 
-  public record Dashboard(SlaDashboard.Figures figures, SlaDashboard.LikelyLate likelyLate) {}
+  public record Dashboard(SlaDashboard.Figures figures, BreachForecast.LikelyLate likelyLate) {}
 
   /** The last {@code days} days (1–366), with the dashboard's filters. */
   @GetMapping("/api/dashboard")
@@ -34,8 +38,8 @@ public class DashboardApi {
       @RequestParam(required = false) String step, @RequestParam(required = false) String channel,
       @RequestParam(required = false) String group, @RequestParam(required = false) String bank) {
     Instant now = clock.instant();
-    SlaDashboard.Filter f = filter(days, now, caseType, step, channel, group, bank);
-    return new Dashboard(dashboard.figures(f, now), dashboard.likelyLate(f, now, 50));
+    IndexFilter f = filter(days, now, caseType, step, channel, group, bank);
+    return new Dashboard(dashboard.figures(f, now), forecast.likelyLate(f, now, 50));
   }
 
   /** Time spent at each step and the cases there now (the heatmap on the diagram). */
@@ -50,7 +54,7 @@ public class DashboardApi {
    * another risk share than the configured one (to compare).
    */
   @GetMapping("/api/dashboard/forecast-accuracy")
-  SlaDashboard.Accuracy accuracy(@RequestParam String from, @RequestParam(defaultValue = "90") int days,
+  BreachForecast.Accuracy accuracy(@RequestParam String from, @RequestParam(defaultValue = "90") int days,
       @RequestParam(required = false) Double risk) {
     LocalDate start;
     try {
@@ -65,15 +69,15 @@ public class DashboardApi {
       throw FieldErrors.of("risk", "a share between 0 and 1, e.g. 0.4");
     }
     Instant at = start.atStartOfDay(WorkingDayCalendar.ZONE).toInstant();
-    return risk == null ? dashboard.backtest(at, days) : dashboard.backtest(at, days, risk);
+    return risk == null ? forecast.backtest(at, days) : forecast.backtest(at, days, risk);
   }
 
-  private static SlaDashboard.Filter filter(int days, Instant now, String caseType, String step, String channel, String group,
+  private static IndexFilter filter(int days, Instant now, String caseType, String step, String channel, String group,
       String bank) {
     if (days < 1 || days > 366) {
       throw FieldErrors.of("days", "between 1 and 366");
     }
-    SlaDashboard.Filter last = SlaDashboard.Filter.lastDays(days, now);
-    return new SlaDashboard.Filter(last.from(), last.to(), caseType, step, channel, group, bank);
+    IndexFilter last = IndexFilter.lastDays(days, now);
+    return new IndexFilter(last.from(), last.to(), caseType, step, channel, group, bank);
   }
 }

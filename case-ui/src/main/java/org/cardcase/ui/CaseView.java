@@ -37,6 +37,7 @@ import org.cardcase.cards.CardTransition;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.PersonalData;
 import org.cardcase.documents.CaseDocuments;
+import org.cardcase.forecast.BreachForecast;
 import org.cardcase.flow.ProcessCatalog;
 import org.cardcase.flow.ProcessLink;
 import org.cardcase.flow.ProcessLinks;
@@ -60,12 +61,12 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
   private final ProcessCatalog catalog;
   private final Staff staff;
   private final org.cardcase.incidents.Incidents incidents;
-  private final org.cardcase.search.SlaDashboard forecasts;
+  private final BreachForecast forecasts;
   private final org.cardcase.casefile.CaseAccess access;
 
   public CaseView(CaseFiles caseFiles, PersonalData personalData, CaseDocuments documents, CardLifecycle cards,
       ProcessLinks links, ProcessCatalog catalog, Staff staff, org.cardcase.incidents.Incidents incidents,
-      org.cardcase.search.SlaDashboard forecasts, org.cardcase.casefile.CaseAccess access) {
+      BreachForecast forecasts, org.cardcase.casefile.CaseAccess access) {
     this.access = access;
     this.forecasts = forecasts;
     this.incidents = incidents;

@@ -32,9 +32,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.cardcase.calendar.WorkingDayCalendar;
-import org.cardcase.search.SlaDashboard;
-import org.cardcase.search.SlaDashboard.Slice;
+import org.cardcase.forecast.BreachForecast;
+import org.cardcase.search.IndexFilter;
+import org.cardcase.search.IndexUnavailable;
 import org.cardcase.search.TaskDocument;
+import org.cardcase.supervision.SlaDashboard;
+import org.cardcase.supervision.SlaDashboard.Slice;
 import org.cardcase.shared.ReferenceData;
 
 /**
@@ -56,6 +59,7 @@ public class DashboardView extends VerticalLayout {
   private static final String GREEN = "#2bb673";
 
   private final SlaDashboard dashboard;
+  private final BreachForecast forecast;
   private final org.cardcase.flow.ProcessCatalog catalog;
   private final com.vaadin.flow.component.select.Select<String> heatProcess = new com.vaadin.flow.component.select.Select<>();
   private final Div heatBox = new Div();
@@ -93,13 +97,14 @@ public class DashboardView extends VerticalLayout {
   private final Anchor export = new Anchor();
   private final VerticalLayout drill = new VerticalLayout();
   private SlaDashboard.Figures figures;
-  private SlaDashboard.LikelyLate likelyLate = new SlaDashboard.LikelyLate(0, List.of());
-  private final Grid<SlaDashboard.Forecast> forecastGrid = new Grid<>();
+  private BreachForecast.LikelyLate likelyLate = new BreachForecast.LikelyLate(0, List.of());
+  private final Grid<BreachForecast.Forecast> forecastGrid = new Grid<>();
   private long refreshedAt;
 
-  public DashboardView(SlaDashboard dashboard, org.cardcase.deadlines.CaseDeadlines deadlines, ReferenceData reference, Staff staff,
+  public DashboardView(SlaDashboard dashboard, BreachForecast forecast, org.cardcase.deadlines.CaseDeadlines deadlines, ReferenceData reference, Staff staff,
       org.cardcase.flow.ProcessCatalog catalog) {
     this.dashboard = dashboard;
+    this.forecast = forecast;
     this.catalog = catalog;
     this.deadlines = deadlines;
     this.reference = reference;
@@ -215,15 +220,15 @@ public class DashboardView extends VerticalLayout {
       channel.setItems(values.get("channel"));
       group.setItems(values.get("group"));
       bank.setItems(values.get("issuingBank"));
-    } catch (SlaDashboard.Unavailable e) {
+    } catch (IndexUnavailable e) {
       // said by refresh(), which fails the same way
     }
   }
 
-  private SlaDashboard.Filter filter() {
+  private IndexFilter filter() {
     LocalDate start = from.getValue() == null ? LocalDate.now(WorkingDayCalendar.ZONE).minusDays(29) : from.getValue();
     LocalDate end = to.getValue() == null || to.getValue().isBefore(start) ? start : to.getValue();
-    return new SlaDashboard.Filter(start.atStartOfDay(WorkingDayCalendar.ZONE).toInstant(),
+    return new IndexFilter(start.atStartOfDay(WorkingDayCalendar.ZONE).toInstant(),
         end.plusDays(1).atStartOfDay(WorkingDayCalendar.ZONE).toInstant(), process.getValue(), step.getValue(),
         channel.getValue(), group.getValue(), bank.getValue());
   }
@@ -233,8 +238,8 @@ public class DashboardView extends VerticalLayout {
     refreshedAt = System.currentTimeMillis();
     try {
       figures = dashboard.figures(filter(), Instant.now());
-      likelyLate = dashboard.likelyLate(filter(), Instant.now(), DRILL_LIMIT);
-    } catch (SlaDashboard.Unavailable e) {
+      likelyLate = forecast.likelyLate(filter(), Instant.now(), DRILL_LIMIT);
+    } catch (IndexUnavailable e) {
       figures = null;
       unavailable.setText(getTranslation("dashboard.unavailable"));
       unavailable.setVisible(true);
@@ -328,9 +333,9 @@ public class DashboardView extends VerticalLayout {
 
   /** The cases the forecast expects to miss their step's deadline, with why, soonest deadline first. */
   void showLikelyLate() {
-    List<SlaDashboard.Forecast> cases = likelyLate.cases();
+    List<BreachForecast.Forecast> cases = likelyLate.cases();
     drillTitle.setText(getTranslation("dashboard.kpi.likelyLate"));
-    drillNote.setText(getTranslation("forecast.explained", SlaDashboard.MIN_HISTORY, Math.round(dashboard.risk() * 100)) + " "
+    drillNote.setText(getTranslation("forecast.explained", BreachForecast.MIN_HISTORY, Math.round(forecast.risk() * 100)) + " "
         + (cases.isEmpty() ? getTranslation("forecast.none") : cases.size() < likelyLate.total()
             ? getTranslation("forecast.limited", cases.size(), likelyLate.total()) : getTranslation("forecast.count", cases.size())));
     drillGrid.setVisible(false);
@@ -347,7 +352,7 @@ public class DashboardView extends VerticalLayout {
     drill.getElement().callJsFunction("scrollIntoView");
   }
 
-  private String reason(SlaDashboard.Forecast f) {
+  private String reason(BreachForecast.Forecast f) {
     return ForecastText.of(this, f);
   }
 
@@ -526,7 +531,7 @@ public class DashboardView extends VerticalLayout {
     List<org.cardcase.search.StepVisitDocument> visits;
     try {
       visits = dashboard.waitingAt(filter(), steps, DRILL_LIMIT);
-    } catch (SlaDashboard.Unavailable e) {
+    } catch (IndexUnavailable e) {
       refresh();
       return;
     }
@@ -561,7 +566,7 @@ public class DashboardView extends VerticalLayout {
     List<TaskDocument> tasks;
     try {
       tasks = dashboard.tasks(filter(), slice, atStep, inGroup, clerk, Instant.now(), DRILL_LIMIT);
-    } catch (SlaDashboard.Unavailable e) {
+    } catch (IndexUnavailable e) {
       refresh();
       return;
     }

@@ -1,13 +1,13 @@
 package org.cardcase.ui;
 
 import com.vaadin.flow.component.Component;
-import org.cardcase.search.SlaDashboard;
+import org.cardcase.forecast.BreachForecast;
 
 /** The breach forecast's reason as a person reads it, in their language (dashboard, queues, case file). */
 final class ForecastText {
   private ForecastText() {}
 
-  static String of(Component c, SlaDashboard.Forecast f) {
+  static String of(Component c, BreachForecast.Forecast f) {
     String key = "step." + f.step();
     String step = c.getTranslation(key);
     if (step == null || step.contains(key)) {

@@ -23,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
 import java.util.List;
+import org.cardcase.forecast.BreachForecast;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.tasks.TaskQueue;
 import org.cardcase.tasks.TaskQueue.Filter;
@@ -60,11 +61,11 @@ public class TasksView extends VerticalLayout {
   private TaskQueue.Person me;
   private final java.util.Map<String, List<String>> membersOfGroup = new java.util.HashMap<>();
 
-  private final org.cardcase.search.SlaDashboard forecasts;
+  private final BreachForecast forecasts;
 
   private final TaskStore tasks;
 
-  public TasksView(TaskQueue queue, Staff staff, org.cardcase.search.SlaDashboard forecasts, TaskStore tasks,
+  public TasksView(TaskQueue queue, Staff staff, BreachForecast forecasts, TaskStore tasks,
       org.cardcase.shared.ReferenceData reference) {
     this.tasks = tasks;
     this.forecasts = forecasts;

@@ -136,21 +136,24 @@ public class CardApplications {
 
   private String open(CardApplication app, boolean onFile, Map<String, byte[]> files, Map<String, Object> vars, String clerk,
       Instant now) {
-    String caseNumber = cases.open(new Cases.NewCase(TYPE_CARD_APPLICATION, CardApplicationProcess.PROCESS_ID,
-        CardApplicationProcess.START, app.channel(), app.applicantName(), app.idNumber(), app.sex(), app.phone(),
-        app.issuingBank(), vars, clerk == null ? Map.of("issuingBank", app.issuingBank(), "photoOnFile", onFile)
-            : Map.of("issuingBank", app.issuingBank(), "photoOnFile", onFile, "acceptedBy", clerk)), cn -> {
-          // one open application per person: checked again inside the transaction that stores it
-          repository.otherOpenCaseOf(app.idNumber(), TYPE_CARD_APPLICATION, cn).ifPresent(open -> {
-            throw new CaseConflict("this person already has an open card application: " + open, open);
-          });
-          links.putVariables(cn, Map.of(CardApplicationProcess.VAR_REVIEW_DUE_AT,
-              caseDeadlines.once(cn, CardApplicationProcess.VAR_REVIEW_DUE_AT, now, deadlines.getReviewWorkingDays()).toString()));
-          cards.openFor(cn, app.idNumber(), app.applicantName(), app.issuingBank(), null, app.channel(), app.channel());
-          files.forEach((field, bytes) -> documents.store(cn, field, CardApplication.DOCUMENT_FIELDS.get(field), bytes,
-              onFile && field.equals("portraitPhoto") ? "population-registry" : clerk != null ? clerk : app.channel()));
-        });
-    return caseNumber;
+    // the review's deadline goes into the process start instruction, which is written once with the case
+    CaseDeadlines.Deadline review = caseDeadlines.first(CardApplicationProcess.VAR_REVIEW_DUE_AT, now, deadlines.getReviewWorkingDays());
+    vars.put(CardApplicationProcess.VAR_REVIEW_DUE_AT, review.dueAt().toString());
+    return tx.execute(s -> {
+      String cn = cases.open(new Cases.NewCase(TYPE_CARD_APPLICATION, CardApplicationProcess.PROCESS_ID,
+          CardApplicationProcess.START, app.channel(), app.applicantName(), app.idNumber(), app.sex(), app.phone(),
+          app.issuingBank(), vars, clerk == null ? Map.of("issuingBank", app.issuingBank(), "photoOnFile", onFile)
+              : Map.of("issuingBank", app.issuingBank(), "photoOnFile", onFile, "acceptedBy", clerk)));
+      // one open application per person: checked again inside the transaction that stores it
+      repository.otherOpenCaseOf(app.idNumber(), TYPE_CARD_APPLICATION, cn).ifPresent(open -> {
+        throw new CaseConflict("this person already has an open card application: " + open, open);
+      });
+      caseDeadlines.record(cn, review);
+      cards.openFor(cn, app.idNumber(), app.applicantName(), app.issuingBank(), null, app.channel(), app.channel());
+      files.forEach((field, bytes) -> documents.store(cn, field, CardApplication.DOCUMENT_FIELDS.get(field), bytes,
+          onFile && field.equals("portraitPhoto") ? "population-registry" : clerk != null ? clerk : app.channel()));
+      return cn;
+    });
   }
 
   /** A branch reports a card handed over that was cancelled as uncollected (answered with 409, never lost). */

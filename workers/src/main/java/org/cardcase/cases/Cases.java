@@ -5,30 +5,28 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
-import org.cardcase.flow.ProcessLinks;
 import org.cardcase.flow.ProcessStarter;
 import org.cardcase.processes.CaseFlow;
 import org.cardcase.shared.IdNumber;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Opening cases: stored first (the answer to the channel means "safely stored"), then started. */
+/**
+ * Opening cases: stored first (the answer to the channel means "safely stored"), then started. The
+ * front door of {@code cases} for other packages and the screens that open a case.
+ */
 @Service
 public class Cases {
   private final CaseRepository cases;
-  private final ProcessLinks links;
   private final ProcessStarter starter;
   private final TransactionTemplate tx;
   private final Clock clock;
   private final AuditTrail audit;
 
-  public Cases(CaseRepository cases, ProcessLinks links, ProcessStarter starter, TransactionTemplate tx, Clock clock,
-      AuditTrail audit) {
+  public Cases(CaseRepository cases, ProcessStarter starter, TransactionTemplate tx, Clock clock, AuditTrail audit) {
     this.cases = cases;
-    this.links = links;
     this.starter = starter;
     this.tx = tx;
     this.clock = clock;
@@ -40,42 +38,41 @@ public class Cases {
       String sex, String phone, String issuingBank, Map<String, Object> variables, Map<String, Object> receivedDetail) {}
 
   /**
-   * Opens a case in one transaction with its process start instruction and whatever the caller
-   * stores with it ({@code inTransaction}, given the new case number), then starts the process.
-   * The answer to the channel means "safely stored"; the sweeper starts it if this start fails.
+   * Stores a case with its process start instruction (written once, with every variable given)
+   * and its first audit entry, and returns its number. Runs in the caller's transaction if there
+   * is one, so what the caller stores with the case commits or rolls back with it; the process is
+   * started after the commit. The answer to the channel means "safely stored"; the sweeper starts
+   * the process if this start fails.
    */
-  public String open(NewCase c, Consumer<String> inTransaction) {
+  public String open(NewCase c) {
     Instant now = clock.instant();
-    String caseNumber = tx.execute(s -> {
+    return tx.execute(s -> {
       String cn = cases.nextCaseNumber(now);
       cases.insert(new CaseRecord(cn, c.caseType(), CaseStatus.RECEIVED, c.firstStep(), c.channel(), c.name(),
           c.idNumber(), c.sex(), c.phone(), c.issuingBank(), now, now, null));
       Map<String, Object> vars = new HashMap<>(c.variables());
       vars.put(CaseFlow.VAR_CASE_NUMBER, cn);
-      links.create(cn, c.processId(), vars);
+      starter.open(cn, c.processId(), vars);
       Map<String, Object> detail = new HashMap<>(c.receivedDetail());
       detail.put("caseType", c.caseType());
       // at a counter the member of staff who took the case is its first actor, not the channel
       String actor = c.receivedDetail().get("acceptedBy") instanceof String clerk ? clerk : c.channel();
       audit.append(AuditTrail.ofCase(cn), "received", actor, c.channel(), "CASE_RECEIVED", detail);
-      inTransaction.accept(cn);
       return cn;
     });
-    starter.startSoon(caseNumber);
-    return caseNumber;
   }
 
   /** A case of any other type, for a person identified by a (valid) ID number. */
   public String open(String caseType, String processId, String channel, String name, String idNumber, String phone,
-      String issuingBank, Map<String, Object> variables, Consumer<String> inTransaction) {
-    return open(caseType, processId, channel, null, name, idNumber, phone, issuingBank, variables, inTransaction);
+      String issuingBank, Map<String, Object> variables) {
+    return open(caseType, processId, channel, null, name, idNumber, phone, issuingBank, variables);
   }
 
   /** The same, taken by a member of staff at a counter ({@code acceptedBy}, the case's first actor; null for a channel). */
   public String open(String caseType, String processId, String channel, String acceptedBy, String name, String idNumber,
-      String phone, String issuingBank, Map<String, Object> variables, Consumer<String> inTransaction) {
+      String phone, String issuingBank, Map<String, Object> variables) {
     String sex = IdNumber.check(idNumber, LocalDate.ofInstant(clock.instant(), WorkingDayCalendar.ZONE)).idNumber().sex().name();
     return open(new NewCase(caseType, processId, "received", channel, name, idNumber, sex, phone, issuingBank, variables,
-        acceptedBy == null ? Map.of() : Map.of("acceptedBy", acceptedBy)), inTransaction);
+        acceptedBy == null ? Map.of() : Map.of("acceptedBy", acceptedBy)));
   }
 }

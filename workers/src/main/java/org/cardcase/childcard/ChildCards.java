@@ -61,7 +61,6 @@ public class ChildCards {
   private final CaseDocuments documents;
   private final CaseDeadlines caseDeadlines;
   private final DeadlineRules deadlines;
-  private final org.cardcase.flow.ProcessLinks links;
   private final Clock clock;
   private final Verification verification;
   private final PopulationRegistry registry;
@@ -70,7 +69,7 @@ public class ChildCards {
   private final TransactionTemplate tx;
 
   public ChildCards(Cases service, CaseRepository cases, CaseDocuments documents, CaseDeadlines caseDeadlines,
-      DeadlineRules deadlines, org.cardcase.flow.ProcessLinks links, FamilyBindings families,
+      DeadlineRules deadlines, FamilyBindings families,
       AuditTrail audit, Clock clock, Verification verification, PopulationRegistry registry, FamilyRules rules,
       Notifications notifications, TransactionTemplate tx) {
     this.verification = verification;
@@ -78,7 +77,6 @@ public class ChildCards {
     this.rules = rules;
     this.notifications = notifications;
     this.tx = tx;
-    this.links = links;
     this.families = families;
     this.audit = audit;
     this.service = service;
@@ -252,7 +250,11 @@ public class ChildCards {
 
   private String open(Request r, String channel, String parent, String child, Letter signed, byte[] register, Instant now,
       org.cardcase.assertions.CitizenAssertions.Proof parentProof) {
-    return service.open(TYPE, ChildCardProcess.PROCESS_ID, channel, r.parentName().strip(), parent, r.phone(), null, Map.of(), cn -> {
+    // the review's deadline goes into the process start instruction, which is written once with the case
+    CaseDeadlines.Deadline review = caseDeadlines.first("reviewDueAt", now, deadlines.getReviewWorkingDays());
+    return tx.execute(s -> {
+      String cn = service.open(TYPE, ChildCardProcess.PROCESS_ID, channel, r.parentName().strip(), parent, r.phone(), null,
+          Map.of("reviewDueAt", review.dueAt().toString()));
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("childName", r.childName().strip());
       data.put("childIdNumber", child);
@@ -277,8 +279,8 @@ public class ChildCards {
       // case's personal data, not written as an actor of the audit trail or the document in plain text)
       documents.storeGenerated(cn, "COMMITMENT_LETTER", "text/plain; charset=utf-8", signed.text().getBytes(StandardCharsets.UTF_8),
           channel);
-      Instant due = caseDeadlines.once(cn, "reviewDueAt", now, deadlines.getReviewWorkingDays());
-      links.putVariables(cn, Map.of("reviewDueAt", due.toString()));
+      caseDeadlines.record(cn, review);
+      return cn;
     });
   }
 

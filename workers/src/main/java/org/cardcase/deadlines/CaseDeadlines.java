@@ -110,6 +110,26 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
     return find(caseNumber, name).orElseThrow().dueAt();
   }
 
+  /**
+   * A deadline of a case being opened, computed as {@link #once} computes it (the working days the
+   * current models say) before the case has a number, so the case's process start instruction is
+   * written once with it; {@link #record} keeps it with the case in the same transaction.
+   */
+  public Deadline first(String name, Instant start, int defaultWorkingDays) {
+    int workingDays = workingDays(name, defaultWorkingDays);
+    WorkingDayCalendar cal = calendar.current();
+    return new Deadline(null, name, start, workingDays, cal.deadline(start, workingDays), provisional(cal, start, workingDays));
+  }
+
+  /** Keeps a deadline computed by {@link #first} with the case it was computed for. */
+  public void record(String caseNumber, Deadline d) {
+    jdbc.sql("""
+        insert into case_deadline (case_number, name, start_at, working_days, due_at, provisional) values (?, ?, ?, ?, ?, ?)
+        on conflict (case_number, name) do nothing""")
+        .params(caseNumber, d.name(), Timestamp.from(d.startAt()), d.workingDays(), Timestamp.from(d.dueAt()), d.provisional())
+        .update();
+  }
+
   /** A new deadline for a step entered again (a resubmission restarts the clock). */
   public Instant again(String caseNumber, String name, Instant start, int defaultWorkingDays) {
     int workingDays = workingDays(caseNumber, name, defaultWorkingDays);

@@ -296,24 +296,26 @@ public class FamilyBindings {
     data.put("memberGivenBy", memberGivenBy);
     holderAuthentication.forEach((k, v) -> data.put("holder" + Character.toUpperCase(k.charAt(0)) + k.substring(1), v));
     String memberId = member;
-    return service.open(TYPE, FamilyBindingProcess.PROCESS_ID, channel, holderName, holder, phone, null, Map.of(),
-        cn -> {
-          cases.putData(cn, data);
-          // the checks above again, under the holder's lock, with the bindings still being processed:
-          // of requests for one holder that arrive at the same moment, each sees those stored before it
-          lockHolder(holder);
-          cases.otherOpenCaseByData(holder, TYPE, "memberIdNumber", memberId, cn).ifPresent(open -> {
-            throw new CaseConflict("a binding of this member to this holder is already being processed: " + open, open,
-                "bindingOpen", open);
-          });
-          activeLink(holder, memberId).ifPresent(l -> {
-            throw new CaseConflict("this member is already linked to this holder", l.caseNumber(), "alreadyLinked",
-                l.caseNumber() == null ? "" : l.caseNumber());
-          });
-          if (rules.limitsMembers() && links(holder).size() + cases.otherOpenCasesOf(holder, TYPE, cn).size() >= maxMembers) {
-            throw tooManyMembers(maxMembers);
-          }
-        });
+    String holderPhone = phone;
+    return tx.execute(s -> {
+      String cn = service.open(TYPE, FamilyBindingProcess.PROCESS_ID, channel, holderName, holder, holderPhone, null, Map.of());
+      cases.putData(cn, data);
+      // the checks above again, under the holder's lock, with the bindings still being processed:
+      // of requests for one holder that arrive at the same moment, each sees those stored before it
+      lockHolder(holder);
+      cases.otherOpenCaseByData(holder, TYPE, "memberIdNumber", memberId, cn).ifPresent(open -> {
+        throw new CaseConflict("a binding of this member to this holder is already being processed: " + open, open,
+            "bindingOpen", open);
+      });
+      activeLink(holder, memberId).ifPresent(l -> {
+        throw new CaseConflict("this member is already linked to this holder", l.caseNumber(), "alreadyLinked",
+            l.caseNumber() == null ? "" : l.caseNumber());
+      });
+      if (rules.limitsMembers() && links(holder).size() + cases.otherOpenCasesOf(holder, TYPE, cn).size() >= maxMembers) {
+        throw tooManyMembers(maxMembers);
+      }
+      return cn;
+    });
   }
 
   /**

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -23,15 +24,20 @@ public class ProcessLinks {
     this.json = json;
   }
 
-  public void create(String caseNumber, String bpmnProcessId, Map<String, Object> variables) {
-    jdbc.sql("insert into process_link (case_number, bpmn_process_id, variables) values (?, ?, ?::jsonb)")
-        .params(caseNumber, bpmnProcessId, write(variables)).update();
-  }
-
-  /** Adds variables to a case's start instruction (before the start, or for a resume). */
-  public void putVariables(String caseNumber, Map<String, Object> variables) {
-    jdbc.sql("update process_link set variables = variables || ?::jsonb, updated_at = now() where case_number = ?")
-        .params(write(variables), caseNumber).update();
+  /**
+   * Writes a new case's link whole, with everything known when the case is stored: its process,
+   * the model version it is started on, its variables, and the claim of its first start (with the
+   * token the instance must carry). One statement per case start; the engine's answer later adds
+   * only the instance. Returns the link as {@link #find} would read it.
+   */
+  public ProcessLink create(String caseNumber, String bpmnProcessId, Integer modelVersion, Map<String, Object> variables) {
+    String token = UUID.randomUUID().toString();
+    String stored = write(variables);
+    jdbc.sql("""
+        insert into process_link (case_number, bpmn_process_id, model_version, variables, started_at, start_token)
+        values (?, ?, ?, ?::jsonb, now(), ?)""")
+        .params(caseNumber, bpmnProcessId, modelVersion, stored, token).update();
+    return new ProcessLink(caseNumber, bpmnProcessId, null, null, 0, read(stored), false, 0, token, modelVersion);
   }
 
   /** Gives a variable the case already has a new value (a recomputed deadline); the next resume starts with it. */
@@ -56,19 +62,18 @@ public class ProcessLinks {
   }
 
   /**
-   * Takes the right to start the case's instance and returns the token the instance must carry, or
-   * null if another caller has it. A start that was claimed but never recorded (the JVM died in
-   * between) can be claimed again after 30 s; an instance started with an older token is a
-   * duplicate and stops itself at its first step.
+   * Takes the right to start the case's instance and returns the link with the token the instance
+   * must carry, or empty if another caller has it. A start that was claimed but never recorded (the
+   * JVM died in between) can be claimed again after 30 s; an instance started with an older token
+   * is a duplicate and stops itself at its first step.
    */
-  public String claimStart(String caseNumber) {
-    String token = java.util.UUID.randomUUID().toString();
-    int n = jdbc.sql("""
+  public Optional<ProcessLink> claimStart(String caseNumber) {
+    return jdbc.sql("""
         update process_link set started_at = now(), start_token = ?, updated_at = now()
         where case_number = ? and process_instance_key is null and ended_at is null
-          and (started_at is null or started_at < now() - interval '30 seconds')""")
-        .params(token, caseNumber).update();
-    return n == 1 ? token : null;
+          and (started_at is null or started_at < now() - interval '30 seconds')
+        returning *""")
+        .params(UUID.randomUUID().toString(), caseNumber).query(this::map).optional();
   }
 
   /** The start failed before the engine took it: the sweeper may try again at once. */
@@ -80,7 +85,7 @@ public class ProcessLinks {
 
   /** A new token for a resume: instances of the case started before it are duplicates. */
   public String newStartToken(String caseNumber) {
-    String token = java.util.UUID.randomUUID().toString();
+    String token = UUID.randomUUID().toString();
     jdbc.sql("update process_link set start_token = ?, updated_at = now() where case_number = ?").params(token, caseNumber)
         .update();
     return token;
@@ -101,7 +106,7 @@ public class ProcessLinks {
         where case_number = ?""").params(processInstanceKey, generation, modelVersion, caseNumber).update();
   }
 
-  /** The kept model version the case is started on. */
+  /** The kept model version the case is started on, when it is not the one written with the link. */
   public void recordModelVersion(String caseNumber, int modelVersion) {
     jdbc.sql("update process_link set model_version = ?, updated_at = now() where case_number = ?")
         .params(modelVersion, caseNumber).update();

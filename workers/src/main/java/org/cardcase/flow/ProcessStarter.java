@@ -8,13 +8,17 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.processes.CaseFlow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Starts a stored case's process instance, or gives an engine that lost it the case back. Nothing
@@ -45,7 +49,7 @@ public class ProcessStarter {
    * applications queues here instead of growing the engine's backlog until its answers time out.
    */
   private final Semaphore inFlight;
-  private final java.util.concurrent.BlockingQueue<String> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+  private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final org.springframework.transaction.support.TransactionTemplate tx;
@@ -65,12 +69,41 @@ public class ProcessStarter {
   }
 
   /**
+   * A start waiting in the queue: a new case's, claimed when its link was written ({@code claimed}),
+   * or the sweeper's (null: claimed when it is sent).
+   */
+  private record Pending(String caseNumber, ProcessLink claimed) {}
+
+  /**
+   * Gives a case being stored its process: writes its link once, whole and claimed for its first
+   * start, in the caller's transaction, and sends the start when that transaction commits (at once
+   * outside one). A rollback leaves neither a link nor a start.
+   */
+  public void open(String caseNumber, String processId, Map<String, Object> variables) {
+    Pending start = new Pending(caseNumber, links.create(caseNumber, processId, versions.current(processId), variables));
+    if (TransactionSynchronizationManager.isSynchronizationActive()) {
+      TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+        @Override
+        public void afterCommit() {
+          enqueue(start);
+        }
+      });
+    } else {
+      enqueue(start);
+    }
+  }
+
+  /**
    * Starts the case's instance soon, without waiting: it is queued and sent as the engine takes
    * starts. Safe to call twice (queued once) and after a crash (the sweeper finds unstarted cases).
    */
   public void startSoon(String caseNumber) {
-    if (queued.add(caseNumber)) {
-      queue.add(caseNumber);
+    enqueue(new Pending(caseNumber, null));
+  }
+
+  private void enqueue(Pending start) {
+    if (queued.add(start.caseNumber())) {
+      queue.add(start);
     }
   }
 
@@ -81,19 +114,19 @@ public class ProcessStarter {
 
   private void dispatch() {
     while (true) {
-      String caseNumber;
+      Pending next;
       try {
-        caseNumber = queue.take();
+        next = queue.take();
         inFlight.acquire();
       } catch (InterruptedException e) {
         return;
       }
-      queued.remove(caseNumber);
+      queued.remove(next.caseNumber());
       try {
-        start(caseNumber).whenComplete((ok, error) -> inFlight.release());
+        start(next).whenComplete((ok, error) -> inFlight.release());
       } catch (RuntimeException e) {
         inFlight.release();
-        log.warn("could not start the process of case {}: {}; the sweeper tries again", caseNumber, e.toString());
+        log.warn("could not start the process of case {}: {}; the sweeper tries again", next.caseNumber(), e.toString());
       }
     }
   }
@@ -101,26 +134,32 @@ public class ProcessStarter {
   /**
    * Asks the engine to start the case's instance from its start event, without waiting for it.
    * The future says whether this call started it (false: another caller has it, the engine is
-   * away, or it refused; the sweeper tries again). Callers other than the queue use
-   * {@link #startSoon}, which keeps the number of starts in flight bounded.
+   * away, or it refused; the sweeper tries again). Only the queue calls it ({@link #open},
+   * {@link #startSoon}), which keeps the number of starts in flight bounded.
    */
-  CompletableFuture<Boolean> start(String caseNumber) {
+  private CompletableFuture<Boolean> start(Pending pending) {
+    String caseNumber = pending.caseNumber();
     if (!engine.accepting()) {
+      if (pending.claimed() != null) {
+        // not sent: the sweeper may start it as soon as the engine takes starts again
+        links.releaseStart(caseNumber, pending.claimed().startToken());
+      }
       return CompletableFuture.completedFuture(false);
     }
-    String token = links.claimStart(caseNumber);
-    if (token == null) {
+    ProcessLink link = pending.claimed() != null ? pending.claimed() : links.claimStart(caseNumber).orElse(null);
+    if (link == null) {
       return CompletableFuture.completedFuture(false);
     }
-    ProcessLink link = links.find(caseNumber).orElseThrow();
+    String token = link.startToken();
     long generation = engine.generation();
     Map<String, Object> vars = new HashMap<>(link.variables());
     vars.put(VAR_START_TOKEN, token);
     // on the version that is current now, by the engine's key for it (never "the engine's latest",
-    // which on an engine that keeps its state may be a version this system did not keep)
+    // which on an engine that keeps its state may be a version this system did not keep); the link
+    // was written with the version current then, and is told only if another one was kept since
     Integer version = versions.current(link.bpmnProcessId());
     Long key = versions.definitionKey(link.bpmnProcessId(), version);
-    if (version != null) {
+    if (version != null && !version.equals(link.modelVersion())) {
       links.recordModelVersion(caseNumber, version);
     }
     return createOn(link.bpmnProcessId(), key).variables(vars)

@@ -121,15 +121,17 @@ public class LossReports {
     }
     String cn;
     try {
-      cn = service.open(TYPE, LossReportProcess.PROCESS_ID, channel, clerk, card.holderName(), idNumber, r.phone(),
-          card.issuingBank(), Map.of(LossReportProcess.VAR_CARD_ID, card.cardId()), number -> {
-            // the card's id in the case's data is under a unique index of open reports (V44): a second
-            // report of the card made at the same moment waits here for the first and is refused
-            cases.putData(number, clerk == null ? Map.of("cardId", card.cardId(), "reportedVia", channel)
-                : Map.of("cardId", card.cardId(), "reportedVia", channel, "acceptedBy", clerk));
-            cards.move(card.cardId(), CardState.SUSPENDED, clerk == null ? channel : clerk, channel, "provisional loss report " + number + " via " + channel,
-                "provisional-loss:" + number);
-          });
+      cn = tx.execute(s -> {
+        String number = service.open(TYPE, LossReportProcess.PROCESS_ID, channel, clerk, card.holderName(), idNumber, r.phone(),
+            card.issuingBank(), Map.of(LossReportProcess.VAR_CARD_ID, card.cardId()));
+        // the card's id in the case's data is under a unique index of open reports (V44): a second
+        // report of the card made at the same moment waits here for the first and is refused
+        cases.putData(number, clerk == null ? Map.of("cardId", card.cardId(), "reportedVia", channel)
+            : Map.of("cardId", card.cardId(), "reportedVia", channel, "acceptedBy", clerk));
+        cards.move(card.cardId(), CardState.SUSPENDED, clerk == null ? channel : clerk, channel, "provisional loss report " + number + " via " + channel,
+            "provisional-loss:" + number);
+        return number;
+      });
     } catch (org.springframework.dao.DuplicateKeyException e) {
       if (!org.cardcase.shared.UniqueViolations.breaks(e, ONE_OPEN_REPORT)) {
         throw e;

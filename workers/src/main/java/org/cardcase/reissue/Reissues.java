@@ -3,6 +3,7 @@ package org.cardcase.reissue;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import org.cardcase.shared.Masking;
 import org.cardcase.processes.ReissueProcess;
 import org.cardcase.shared.Channels;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Formal loss report and reissue, at a counter, by the holder or a delegate. Accepting it makes the
@@ -80,6 +82,7 @@ public class Reissues {
   private final Notifications notifications;
   private final MessageInbox inbox;
   private final ProcessLinks links;
+  private final TransactionTemplate tx;
   private final DeadlineRules deadlines;
   private final Clock clock;
   private final org.cardcase.verification.PopulationRegistry registry;
@@ -91,7 +94,7 @@ public class Reissues {
 
   public Reissues(Cases service, CaseRepository cases, CardLifecycle cards, CaseDocuments documents,
       CaseDeadlines caseDeadlines, CalendarStore calendar, Vouchers vouchers, Notifications notifications, MessageInbox inbox,
-      ProcessLinks links, DeadlineRules deadlines, LossReports lossReports, Clock clock,
+      ProcessLinks links, TransactionTemplate tx, DeadlineRules deadlines, LossReports lossReports, Clock clock,
       org.cardcase.verification.PopulationRegistry registry,
       @org.springframework.beans.factory.annotation.Value("${cardcase.reissue.holder-id-copy-in-person:false}")
       boolean holderIdCopyInPerson) {
@@ -108,6 +111,7 @@ public class Reissues {
     this.notifications = notifications;
     this.inbox = inbox;
     this.links = links;
+    this.tx = tx;
     this.deadlines = deadlines;
     this.clock = clock;
   }
@@ -259,42 +263,46 @@ public class Reissues {
       }
     }
     String sex = IdNumber.check(holderId, today).idNumber().sex().name();
-    return service.open(new Cases.NewCase(TYPE, ReissueProcess.PROCESS_ID, "received", channel, old.holderName(), holderId, sex,
-        r.phone(), old.issuingBank(), vars, received),
-        number -> {
-          cards.move(old.cardId(), CardState.LOST, r.acceptedBy(), channel,
-              "formal loss report " + number + " accepted at the counter (" + applicantLabel + ")", "formal-loss:" + number);
-          Card replacement = cards.openFor(number, holderId, old.holderName(), old.issuingBank(), old.cardId(), r.acceptedBy(), channel);
-          Instant due = caseDeadlines.once(number, ReissueProcess.VAR_PICKUP_DUE_AT, now, deadlines.getReissuePickupWorkingDays());
-          links.putVariables(number, Map.of(ReissueProcess.VAR_PICKUP_DUE_AT, due.toString()));
-          certificate[0] = vouchers.issue(number, holderId, old.holderName(), old.cardId(), replacement.cardId(), today, pickup.date(),
-              pickup.provisional(), r.acceptedBy(), now);
-          files.forEach((field, bytes) -> documents.store(number, field, kindOf(field), bytes, r.acceptedBy()));
-          // the replacement is made with this portrait: production sends the case's portrait to the producers
-          documents.store(number, "portraitPhoto", "PORTRAIT_PHOTO", portrait.bytes(),
-              portrait.source() == PortraitSource.NEW_PHOTO ? r.acceptedBy() : portrait.from());
-          Map<String, Object> data = new LinkedHashMap<>();
-          data.put("applicant", r.applicant());
-          data.put("acceptedBy", r.acceptedBy());
-          data.put("oldCardId", old.cardId());
-          data.put("newCardId", replacement.cardId());
-          data.put("certificateNumber", certificate[0]);
-          if (provisionalReport != null) {
-            data.put("provisionalReport", provisionalReport);
-          } else if (old.state() == CardState.AWAITING_ACTIVATION) {
-            data.put("provisionalReport", "NOT_NEEDED: the card was never activated (the centre's rule)");
-          }
-          if (delegate) {
-            data.put("delegateName", r.delegateName().strip());
-            data.put("delegateIdNumber", IdNumber.check(r.delegateIdNumber(), today).idNumber().value());
-            data.put("delegateCircumstance", r.delegateCircumstance());
-            if (r.delegateCircumstanceNote() != null && !r.delegateCircumstanceNote().isBlank()) {
-              data.put("delegateCircumstanceNote", r.delegateCircumstanceNote().strip());
-            }
-          }
-          data.put("portraitSource", portrait.source().name());
-          cases.putData(number, data);
-        });
+    // the collection deadline goes into the process start instruction, which is written once with the case
+    CaseDeadlines.Deadline pickupDue = caseDeadlines.first(ReissueProcess.VAR_PICKUP_DUE_AT, now, deadlines.getReissuePickupWorkingDays());
+    Map<String, Object> variables = new HashMap<>(vars);
+    variables.put(ReissueProcess.VAR_PICKUP_DUE_AT, pickupDue.dueAt().toString());
+    return tx.execute(s -> {
+      String number = service.open(new Cases.NewCase(TYPE, ReissueProcess.PROCESS_ID, "received", channel, old.holderName(),
+          holderId, sex, r.phone(), old.issuingBank(), variables, received));
+      cards.move(old.cardId(), CardState.LOST, r.acceptedBy(), channel,
+          "formal loss report " + number + " accepted at the counter (" + applicantLabel + ")", "formal-loss:" + number);
+      Card replacement = cards.openFor(number, holderId, old.holderName(), old.issuingBank(), old.cardId(), r.acceptedBy(), channel);
+      caseDeadlines.record(number, pickupDue);
+      certificate[0] = vouchers.issue(number, holderId, old.holderName(), old.cardId(), replacement.cardId(), today, pickup.date(),
+          pickup.provisional(), r.acceptedBy(), now);
+      files.forEach((field, bytes) -> documents.store(number, field, kindOf(field), bytes, r.acceptedBy()));
+      // the replacement is made with this portrait: production sends the case's portrait to the producers
+      documents.store(number, "portraitPhoto", "PORTRAIT_PHOTO", portrait.bytes(),
+          portrait.source() == PortraitSource.NEW_PHOTO ? r.acceptedBy() : portrait.from());
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("applicant", r.applicant());
+      data.put("acceptedBy", r.acceptedBy());
+      data.put("oldCardId", old.cardId());
+      data.put("newCardId", replacement.cardId());
+      data.put("certificateNumber", certificate[0]);
+      if (provisionalReport != null) {
+        data.put("provisionalReport", provisionalReport);
+      } else if (old.state() == CardState.AWAITING_ACTIVATION) {
+        data.put("provisionalReport", "NOT_NEEDED: the card was never activated (the centre's rule)");
+      }
+      if (delegate) {
+        data.put("delegateName", r.delegateName().strip());
+        data.put("delegateIdNumber", IdNumber.check(r.delegateIdNumber(), today).idNumber().value());
+        data.put("delegateCircumstance", r.delegateCircumstance());
+        if (r.delegateCircumstanceNote() != null && !r.delegateCircumstanceNote().isBlank()) {
+          data.put("delegateCircumstanceNote", r.delegateCircumstanceNote().strip());
+        }
+      }
+      data.put("portraitSource", portrait.source().name());
+      cases.putData(number, data);
+      return number;
+    });
   }
 
   /**

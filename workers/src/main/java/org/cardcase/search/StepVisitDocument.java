@@ -34,7 +34,8 @@ public record StepVisitDocument(String id, String caseNumber, String caseType, S
         due == null || v.leftAt() == null ? null : v.leftAt().isAfter(due));
   }
 
-  static LocalDate day(Instant t) {
+  /** The day in China of an instant (working days are counted between such days). */
+  public static LocalDate day(Instant t) {
     return t.atZone(WorkingDayCalendar.ZONE).toLocalDate();
   }
 }

@@ -11,12 +11,18 @@ import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.Cases;
+import org.cardcase.flow.LinkStatements;
+import org.cardcase.flow.ProcessLink;
+import org.cardcase.flow.ProcessLinks;
+import org.cardcase.processes.CardApplicationProcess;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.tasks.HumanTask;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** Every path of the card application, with real workers, simulators and PostgreSQL. */
 class CardApplicationFlowTest extends FlowTest {
+  @Autowired ProcessLinks links;
 
   @Test
   void aClerkApprovesThePhotosTheCardIsMadeOnceCollectedAndActivated() throws Exception {
@@ -54,6 +60,32 @@ class CardApplicationFlowTest extends FlowTest {
     assertThat(audit.verify(AuditTrail.ofCase(cn)).intact()).isTrue();
     await("process ended", () -> jdbc.sql("select ended_at is not null from process_link where case_number = ?").param(cn)
         .query(Boolean.class).single());
+  }
+
+  /**
+   * One case start writes the case's link once, whole (process, variables with the review's
+   * deadline, model version, the claim of its start); the engine's answer adds only the instance.
+   * The statements are counted as the application sends them and printed for the README's figures.
+   */
+  @Test
+  void aCaseStartWritesItsLinkOnce() throws Exception {
+    try (LinkStatements sql = new LinkStatements()) {
+      String cn = apply("段正淳", id("19710707", "031"), "MALE");
+      awaitTask(cn, "compare-photos");
+      // the starter's statements before it sends the start are logged before the engine's answer is
+      await("the engine's answer recorded", () -> sql.of(cn).stream()
+          .anyMatch(s -> s.startsWith("update process_link set process_instance_key = ?, engine_generation = ?, updated_at")));
+      System.out.println("process_link statements of one card application, stored until it waits for the photo comparison: "
+          + sql.byKind(cn) + "\n  " + String.join("\n  ", sql.of(cn)));
+      assertThat(sql.of(cn)).filteredOn(s -> s.startsWith("insert")).hasSize(1);
+      // nothing adds to it before the start: no variables, claim, token or version written afterwards
+      assertThat(sql.of(cn)).noneMatch(s -> s.startsWith("update process_link set variables = variables")
+          || s.startsWith("update process_link set started_at = now(), start_token") || s.startsWith("update process_link set model_version"));
+      ProcessLink link = links.find(cn).orElseThrow();
+      assertThat(link.variables()).containsKeys("caseNumber", CardApplicationProcess.VAR_REVIEW_DUE_AT);
+      assertThat(link.modelVersion()).isNotNull();
+      assertThat(link.processInstanceKey()).isNotNull();
+    }
   }
 
   @Test

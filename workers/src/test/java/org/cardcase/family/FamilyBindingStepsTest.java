@@ -54,7 +54,7 @@ class FamilyBindingStepsTest {
       return "sms-" + sms.size();
     }, audit, cases.personalFields());
     // no process is started here: the steps run on a case that is already stored
-    Cases service = new Cases(cases, new ProcessLinks(jdbc, json), null, tx, Clock.systemUTC(), audit);
+    Cases service = new Cases(cases, null, tx, Clock.systemUTC(), audit);
     bindings = new FamilyBindings(service, cases, new ReferenceData(jdbc, json), jdbc, tx, audit, Clock.systemUTC(), rules,
         new InsuredPersonsSimulator(jdbc), cards, notifications, cases.personalFields(),
         new PopulationRegistrySimulator(jdbc, Duration.ZERO, 0.9));
