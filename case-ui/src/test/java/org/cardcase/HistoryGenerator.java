@@ -109,7 +109,7 @@ public final class HistoryGenerator {
     System.out.printf("personal data at rest: encrypted %s in %.1f s%n", sys.encryptPlainRows(), (System.nanoTime() - te) / 1e9);
     double opened = (System.nanoTime() - t1) / 1e9;
     // the indexer starts on the first rows while the rest are written: counted from the first row
-    Scenarios.await("search index filled", () -> sys.count("select count(*) from search_outbox where indexed_at is null") == 0,
+    Scenarios.await("search index filled", () -> sys.indexBacklog() == 0,
         Duration.ofMinutes(120));
     return new Summary(n, open, g.visits, g.tasks, g.audits, write, opened, (System.nanoTime() - t) / 1e9);
   }

@@ -69,9 +69,9 @@ final class ProcessCpu {
     return used;
   }
 
-  /** This JVM's own CPU seconds (the bare engine runs in it). */
-  static double self() {
-    return seconds(ProcessHandle.current().pid());
+  /** This JVM's own CPU seconds, as the component "engine" (the bare engine runs in it). */
+  static Map<String, Double> sampleSelf() {
+    return Map.of("engine", seconds(ProcessHandle.current().pid()));
   }
 
   /** "total 0.123 (application 0.080, postgresql 0.020, …)" per case. */

@@ -45,7 +45,7 @@ public final class QueueBenchmark {
       // the indexer drains the whole backlog from the outbox
       long t0 = System.nanoTime();
       long deadline = System.nanoTime() + Duration.ofMinutes(60).toNanos();
-      while (sys.count("select count(*) from search_outbox where indexed_at is null") > 0 && System.nanoTime() < deadline) {
+      while (sys.indexBacklog() > 0 && System.nanoTime() < deadline) {
         Thread.sleep(1000);
       }
       double drain = (System.nanoTime() - t0) / 1e9;

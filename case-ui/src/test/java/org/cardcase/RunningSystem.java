@@ -234,6 +234,11 @@ public final class RunningSystem implements AutoCloseable {
     return org.cardcase.infra.search.ElasticsearchUsers.of(dataDir).basic(org.cardcase.infra.search.ElasticsearchUsers.APP);
   }
 
+  /** Changes the search indexer has still to take from the outbox. */
+  long indexBacklog() throws SQLException {
+    return count("select count(*) from search_outbox where indexed_at is null");
+  }
+
   long count(String sql, Object... params) throws SQLException {
     try (Connection c = db(); var st = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {

@@ -59,11 +59,10 @@ public final class ThroughputBenchmark {
   }
 
   /** Arrival times at the branch, relative to the first start, and acceptance latencies. */
-  record Rate(int n, double overall, double steady, double seconds, List<Long> latenciesMs, double cpuPerCase,
-      String cpu) {
+  record Rate(int n, double overall, double steady, double seconds, List<Long> latenciesMs, Map<String, Double> cpuUsed) {
     /** Without the CPU used (the scale benchmark counts rates only). */
     static Rate of(long t0, List<Long> arrivals, List<Long> latencies) {
-      return of(t0, arrivals, latencies, Map.of("total", Double.NaN));
+      return of(t0, arrivals, latencies, Map.of());
     }
 
     static Rate of(long t0, List<Long> arrivals, List<Long> latencies, Map<String, Double> cpuUsed) {
@@ -74,8 +73,12 @@ public final class ThroughputBenchmark {
       int p10 = n / 10;
       int p90 = n * 9 / 10;
       double steady = (p90 - p10) / ((a.get(p90) - a.get(p10)) / 1e9);
-      return new Rate(n, n / total, steady, total, latencies, cpuUsed.get("total") / n,
-          Double.isNaN(cpuUsed.get("total")) ? "" : "; " + ProcessCpu.perCase(cpuUsed, n));
+      return new Rate(n, n / total, steady, total, latencies, cpuUsed);
+    }
+
+    /** CPU seconds a case, all components together (NaN when not measured). */
+    double cpuPerCase() {
+      return cpuUsed.getOrDefault("total", Double.NaN) / n;
     }
 
     @Override
@@ -88,7 +91,7 @@ public final class ThroughputBenchmark {
             l.get(l.size() * 95 / 100), l.get(Math.min(l.size() - 1, l.size() * 99 / 100)), l.get(l.size() - 1));
       }
       return String.format("%d at the branch in %.1f s: %.1f/s overall, %.1f/s steady (10th to 90th arrival)%s%s",
-          n, seconds, overall, steady, lat, cpu);
+          n, seconds, overall, steady, lat, cpuUsed.isEmpty() ? "" : "; " + ProcessCpu.perCase(cpuUsed, n));
     }
   }
 
@@ -158,11 +161,10 @@ public final class ThroughputBenchmark {
         startAndAwait(client, arrivals, 0, WARM_UP, clients, far);
         arrivals.clear();
         long t0 = System.nanoTime();
-        double cpu0 = ProcessCpu.self();
+        Map<String, Double> cpu0 = ProcessCpu.sampleSelf();
         startAndAwait(client, arrivals, WARM_UP, n, clients, far);
         // this JVM: the engine, its do-nothing workers and the clients that start the instances
-        Map<String, Double> used = new java.util.LinkedHashMap<>(Map.of("engine", ProcessCpu.self() - cpu0));
-        used.put("total", used.get("engine"));
+        Map<String, Double> used = ProcessCpu.used(cpu0, ProcessCpu.sampleSelf());
         workers.forEach(JobWorker::close);
         return Rate.of(t0, List.copyOf(arrivals), List.of(), used);
       }
@@ -238,7 +240,7 @@ public final class ThroughputBenchmark {
       }
       // the cost of a case includes its indexing: count until the search outbox is drained
       long drained = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (sys.count("select count(*) from search_outbox where indexed_at is null") > 0 && System.nanoTime() < drained) {
+      while (sys.indexBacklog() > 0 && System.nanoTime() < drained) {
         Thread.sleep(100);
       }
       Map<String, Double> used = ProcessCpu.used(cpu0, ProcessCpu.sample(sys));

@@ -49,7 +49,7 @@ final class Aes {
     return n;
   }
 
-  /** Encrypts into {@code out} from {@code offset}: the ciphertext and tag (the nonce is the caller's). */
+  /** The ciphertext and tag of {@code plain} (the nonce is the caller's). */
   static byte[] encrypt(byte[] key, byte[] nonce, byte[] plain, byte[] aad) {
     try {
       Cipher c = cipher();

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
+import org.cardcase.infra.PasswordFile;
 
 /**
  * Least privilege in the embedded PostgreSQL. Three roles, each with its own generated password
@@ -40,7 +41,8 @@ public final class DatabaseRoles {
   /** The passwords of this data directory, made (random, 24 bytes each) the first time. */
   public static DatabaseRoles of(Path dataDir) {
     Path file = file(dataDir);
-    return new DatabaseRoles(org.cardcase.infra.PasswordFile.readOrCreate(file, "passwords of the embedded PostgreSQL's roles (made by CardCase)", SUPERUSER, OWNER, APP));
+    return new DatabaseRoles(
+        PasswordFile.readOrCreate(file, "passwords of the embedded PostgreSQL's roles (made by CardCase)", SUPERUSER, OWNER, APP));
   }
 
   public static Path file(Path dataDir) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
+import org.cardcase.infra.PasswordFile;
 
 /**
  * The embedded Elasticsearch's two users, each with its own generated password (kept in
@@ -45,6 +46,7 @@ public final class ElasticsearchUsers {
   /** The passwords of this data directory, made (random, 24 bytes each) the first time. */
   public static ElasticsearchUsers of(Path dataDir) {
     Path file = file(dataDir);
-    return new ElasticsearchUsers(org.cardcase.infra.PasswordFile.readOrCreate(file, "passwords of the embedded Elasticsearch's users (made by CardCase; " + SUPERUSER + " is the superuser, " + APP + " the application's)", SUPERUSER, APP));
+    return new ElasticsearchUsers(PasswordFile.readOrCreate(file, "passwords of the embedded Elasticsearch's users (made by CardCase; "
+        + SUPERUSER + " is the superuser, " + APP + " the application's)", SUPERUSER, APP));
   }
 }
