@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -226,7 +227,7 @@ class ArchitectureTest {
       assertThat(in).as("db/table-owners.properties on the class path").isNotNull();
       p.load(in);
     }
-    Map<String, String> m = new java.util.TreeMap<>();
+    Map<String, String> m = new TreeMap<>();
     p.forEach((k, v) -> m.put(k.toString(), v.toString()));
     return m;
   }
@@ -285,5 +286,55 @@ class ArchitectureTest {
     assertThat(foreignTables("tasks", "jdbc.sql(\"update card_case set status = ?\")", owners()))
         .containsExactly("card_case (owned by cases)");
     assertThat(foreignTables("cases", "jdbc.sql(\"select * from card_case where case_number = ?\")", owners())).isEmpty();
+  }
+  /** The layer block of the README's module map: the same layers, packages and table owners as the code. */
+  @Test
+  void theReadmesLayersAreTheCodes() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    int heading = readme.indexOf("### Layers of `workers`");
+    assertThat(heading).as("the README's layer section").isGreaterThan(0);
+    int open = readme.indexOf("```\n", heading) + 4;
+    String block = readme.substring(open, readme.indexOf("```", open));
+    Map<Integer, Set<String>> packages = new TreeMap<>();
+    Map<Integer, StringBuilder> text = new TreeMap<>();
+    Pattern layerLine = Pattern.compile("^\\s*(\\d+)\\s{2}(.*)$");
+    int current = -1;
+    for (String line : block.split("\n")) {
+      Matcher m = layerLine.matcher(line);
+      if (m.matches()) {
+        current = Integer.parseInt(m.group(1));
+        String rest = m.group(2);
+        Matcher end = Pattern.compile("\\s{2}|\\(").matcher(rest);
+        int cut = end.find() ? end.start() : rest.length();
+        packages.put(current, new TreeSet<>(List.of(rest.substring(0, cut).trim().split("\\s*·\\s*"))));
+        text.put(current, new StringBuilder(rest.substring(cut)));
+      } else if (current >= 0 && line.matches(".*[a-z].*")) { // a continuation; the rule line has no letter
+        text.get(current).append(' ').append(line.trim());
+      }
+    }
+    Map<Integer, Set<String>> code = new TreeMap<>();
+    for (int i = 0; i < LAYERS.size(); i++) {
+      Set<String> named = new TreeSet<>(LAYERS.get(i));
+      named.remove("");
+      code.put(i, named);
+    }
+    assertThat(packages).as("layers and their packages, README against ArchitectureTest.LAYERS").isEqualTo(code);
+    // tables: each named at its owner's layer, and every owned table named
+    Map<String, String> owners = owners();
+    Set<String> named = new TreeSet<>();
+    List<String> misplaced = new ArrayList<>();
+    text.forEach((layer, t) -> {
+      String tables = t.toString().replaceAll("\\([^)]*\\)", " ");
+      for (String table : tables.split("[\\s,·]+")) {
+        if (!table.isEmpty()) {
+          named.add(table);
+          if (!packages.get(layer).contains(owners.get(table))) {
+            misplaced.add(table + " at layer " + layer + " (owned by " + owners.get(table) + ")");
+          }
+        }
+      }
+    });
+    assertThat(misplaced).isEmpty();
+    assertThat(named).as("every table in the README's block").containsAll(owners.keySet());
   }
 }
