@@ -37,6 +37,7 @@ class CardApplicationFlowTest extends FlowTest {
     awaitBankCallbacksSent(cn); // the duplicate callback has arrived and been turned away
     assertThat(jdbc.sql("select count(*) from card where case_number = ?").param(cn).query(Long.class).single()).isEqualTo(1);
     assertThat(transitions(cn)).containsExactly("APPLIED", "IN_PRODUCTION", "PRODUCED", "AWAITING_ACTIVATION");
+    await("told", () -> notifications(cn).contains("card-ready")); // the message follows the step's commit
     assertThat(notifications(cn)).containsExactly("card-ready");
     Card card = card(cn);
     assertThat(card.cardNumber()).matches("A\\d{8}");
@@ -251,6 +252,7 @@ class CardApplicationFlowTest extends FlowTest {
     assertThat(card(cn).state()).isEqualTo(CardState.AWAITING_ACTIVATION);
     inbox.receive("act-" + cn, "card-activated", cn, "card-production", Map.of("branch", "ICBC Dongcheng"));
     await("active", () -> card(cn).state() == CardState.ACTIVE);
+    await("told", () -> notifications(cn).contains("card-activated")); // the message follows the activation's commit
     assertThat(notifications(cn)).containsExactly("card-ready", "collection-reminder", "collection-extended", "card-activated");
   }
 
