@@ -130,7 +130,9 @@ class ApplicationChannelIT {
 
     // the bank simulator makes the card (and reports it twice); one card, numbers masked in the lookup
     await("card ready", () -> status(sys, cn).equals("CARD_READY"));
-    Thread.sleep(1500);
+    // the duplicate report must have been sent (and turned away) before "one transition" means anything
+    await("the bank's callbacks sent", () -> sys.count("select count(*) from sim_bank_order where case_number = ?", cn) > 0
+        && sys.count("select count(*) from sim_bank_order where case_number = ? and callbacks_owed > 0", cn) == 0);
     JsonNode ready = sys.json(sys.get("/api/progress?idNumber=" + idNumber + "&caseNumber=" + cn, "terminal:terminal-demo"));
     assertThat(ready.at("/card/state/zh").asText()).isEqualTo("待领取激活");
     assertThat(ready.at("/card/cardNumber").asText()).matches("\\*{5}\\d{4}");
