@@ -35,6 +35,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * {@code ./cardcase admin …}: what the operator of the machine does to accounts, on the database
@@ -81,8 +82,8 @@ public final class AdminCommand {
     }
 
     @Bean
-    MachineAccounts machineAccounts(JdbcClient jdbc, AuditTrail audit, StaffAdministration staff, Clock clock) {
-      return new MachineAccounts(jdbc, audit, staff, clock);
+    MachineAccounts machineAccounts(JdbcClient jdbc, AuditTrail audit, StaffAdministration staff, Clock clock, TransactionTemplate tx) {
+      return new MachineAccounts(jdbc, audit, staff, clock, tx);
     }
   }
 

@@ -178,6 +178,22 @@ class ArchitectureTest {
    * in process (the terminal's card reader, the counter's swiped card); the channel API proves it
    * with a verified citizen assertion instead, and never calls them.
    */
+  /** One transaction style: explicit TransactionTemplate blocks, which also hold when a class is made with new. */
+  @Test
+  void transactionsAreTemplateBlocksNotAnnotations() {
+    List<String> annotated = new ArrayList<>();
+    for (JavaClass c : classes) {
+      if (c.isAnnotatedWith(TRANSACTIONAL)) {
+        annotated.add(c.getName());
+      }
+      c.getMethods().stream().filter(m -> m.isAnnotatedWith(TRANSACTIONAL)).forEach(m -> annotated.add(m.getFullName()));
+    }
+    assertThat(annotated).as("@Transactional in the application's code").isEmpty();
+    assertThat(classes.contain("org.cardcase.access.StaffAdministration")).as("the scan sees the domain").isTrue();
+  }
+
+  static final String TRANSACTIONAL = "org.springframework.transaction.annotation.Transactional";
+
   @Test
   void theApiNeverBelievesAClaimOfHowTheCitizenWasAuthenticated() {
     List<String> violations = new ArrayList<>();

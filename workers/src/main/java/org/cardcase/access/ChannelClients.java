@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 import org.cardcase.shared.Channels;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Channel and partner systems as OAuth 2 clients: the services each may call (its scopes), the
@@ -54,8 +54,10 @@ public class ChannelClients {
   public record Client(String name, String secretHash, String kind, List<String> scopes, String bank) {}
 
   private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
 
-  public ChannelClients(JdbcClient jdbc) {
+  public ChannelClients(JdbcClient jdbc, TransactionTemplate tx) {
+    this.tx = tx;
     this.jdbc = jdbc;
   }
 
@@ -76,22 +78,23 @@ public class ChannelClients {
   }
 
   /** The current token signing key (a JWK with its private part), made by {@code make} on first use. */
-  @Transactional
   public String signingKey(Supplier<SigningKey> make) {
-    Optional<String> current = jdbc.sql("select jwk from token_signing_key where retired_at is null order by created_at desc limit 1")
-        .query(String.class).optional();
-    if (current.isPresent()) {
-      return current.get();
-    }
-    jdbc.sql("lock table token_signing_key in exclusive mode").update(); // two instances starting make one key
-    current = jdbc.sql("select jwk from token_signing_key where retired_at is null order by created_at desc limit 1")
-        .query(String.class).optional();
-    if (current.isPresent()) {
-      return current.get();
-    }
-    SigningKey k = make.get();
-    jdbc.sql("insert into token_signing_key (kid, jwk) values (?, ?)").params(k.kid(), k.jwk()).update();
-    return k.jwk();
+    return tx.execute(status -> {
+      Optional<String> current = jdbc.sql("select jwk from token_signing_key where retired_at is null order by created_at desc limit 1")
+          .query(String.class).optional();
+      if (current.isPresent()) {
+        return current.get();
+      }
+      jdbc.sql("lock table token_signing_key in exclusive mode").update(); // two instances starting make one key
+      current = jdbc.sql("select jwk from token_signing_key where retired_at is null order by created_at desc limit 1")
+          .query(String.class).optional();
+      if (current.isPresent()) {
+        return current.get();
+      }
+      SigningKey k = make.get();
+      jdbc.sql("insert into token_signing_key (kid, jwk) values (?, ?)").params(k.kid(), k.jwk()).update();
+      return k.jwk();
+    });
   }
 
   /** A new signing key: its id and its JWK (private part included). */

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.shared.Channels;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What the machine's own operator does to accounts with {@code ./cardcase admin}, never over the
@@ -25,8 +25,10 @@ public class MachineAccounts {
   private final AuditTrail audit;
   private final StaffAdministration staff;
   private final Clock clock;
+  private final TransactionTemplate tx;
 
-  public MachineAccounts(JdbcClient jdbc, AuditTrail audit, StaffAdministration staff, Clock clock) {
+  public MachineAccounts(JdbcClient jdbc, AuditTrail audit, StaffAdministration staff, Clock clock, TransactionTemplate tx) {
+    this.tx = tx;
     this.jdbc = jdbc;
     this.audit = audit;
     this.staff = staff;
@@ -73,36 +75,38 @@ public class MachineAccounts {
   public enum Unlock { UNLOCKED, NOT_LOCKED, NO_SUCH_ACCOUNT }
 
   /** Lifts a member of staff's lock (and the count of failed sign-ins), as an administrator's unlock does. */
-  @Transactional
   public Unlock unlock(String username, String osUser, String reason) {
-    if (reason == null || reason.isBlank() || reason.length() > 200) {
-      throw org.cardcase.shared.FieldErrors.of("reason", "say why the account is unlocked (at most 200 characters; it is audited)");
-    }
-    if (jdbc.sql("select count(*) from staff_user where username = ?").param(username).query(Long.class).single() == 0) {
-      return Unlock.NO_SUCH_ACCOUNT;
-    }
-    boolean unlocked = jdbc.sql("update staff_user set locked_at = null, locked_until = null, failed_sign_ins = 0 where username = ? and locked_at is not null")
-        .param(username).update() == 1;
-    if (!unlocked) {
-      return Unlock.NOT_LOCKED;
-    }
-    audit.append(SignInGuard.subject(username), "unlocked:" + clock.millis(), actor(osUser), CHANNEL, "ACCOUNT_UNLOCKED",
-        Map.of("reason", reason.strip()));
-    return Unlock.UNLOCKED;
+    return tx.execute(status -> {
+      if (reason == null || reason.isBlank() || reason.length() > 200) {
+        throw org.cardcase.shared.FieldErrors.of("reason", "say why the account is unlocked (at most 200 characters; it is audited)");
+      }
+      if (jdbc.sql("select count(*) from staff_user where username = ?").param(username).query(Long.class).single() == 0) {
+        return Unlock.NO_SUCH_ACCOUNT;
+      }
+      boolean unlocked = jdbc.sql("update staff_user set locked_at = null, locked_until = null, failed_sign_ins = 0 where username = ? and locked_at is not null")
+          .param(username).update() == 1;
+      if (!unlocked) {
+        return Unlock.NOT_LOCKED;
+      }
+      audit.append(SignInGuard.subject(username), "unlocked:" + clock.millis(), actor(osUser), CHANNEL, "ACCOUNT_UNLOCKED",
+          Map.of("reason", reason.strip()));
+      return Unlock.UNLOCKED;
+    });
   }
 
   /** Disables every enabled demo account that still has its demo password; the names disabled. */
-  @Transactional
   public List<String> retireDemoAccounts(String osUser) {
-    List<String> names = onDemoPasswords(jdbc);
-    for (String name : names) {
-      int n = jdbc.sql("update staff_user set enabled = false where username = ? and enabled").param(name).update()
-          + jdbc.sql("update channel_client set enabled = false where channel = ? and enabled").param(name).update();
-      if (n > 0) {
-        audit.append(SignInGuard.subject(name), "disabled:" + clock.millis(), actor(osUser), CHANNEL, "ACCOUNT_DISABLED",
-            Map.of("reason", "demo account with its published password, disabled from the machine"));
+    return tx.execute(status -> {
+      List<String> names = onDemoPasswords(jdbc);
+      for (String name : names) {
+        int n = jdbc.sql("update staff_user set enabled = false where username = ? and enabled").param(name).update()
+            + jdbc.sql("update channel_client set enabled = false where channel = ? and enabled").param(name).update();
+        if (n > 0) {
+          audit.append(SignInGuard.subject(name), "disabled:" + clock.millis(), actor(osUser), CHANNEL, "ACCOUNT_DISABLED",
+              Map.of("reason", "demo account with its published password, disabled from the machine"));
+        }
       }
-    }
-    return names;
+      return names;
+    });
   }
 }

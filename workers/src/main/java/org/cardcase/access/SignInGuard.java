@@ -15,7 +15,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Repeated wrong credentials slow the guesser down, never lock anyone out for good.
@@ -51,6 +51,7 @@ public class SignInGuard {
   private final Map<String, Failures> names = new ConcurrentHashMap<>();
   private final Map<String, Failures> addresses = new ConcurrentHashMap<>();
   private final ApplicationEventPublisher events;
+  private final TransactionTemplate tx;
 
   /** Failures in a row, the last one, and until when the next try is refused unseen. */
   private record Failures(int count, Instant last, Instant blockedUntil) {}
@@ -62,7 +63,8 @@ public class SignInGuard {
       @Value("${cardcase.security.delay-after:3}") int delayAfter,
       @Value("${cardcase.security.lock-after:5}") int lockAfter,
       @Value("${cardcase.security.lock-period:15m}") Duration lockPeriod,
-      @Value("${cardcase.security.address-after:20}") int addressAfter) {
+      @Value("${cardcase.security.address-after:20}") int addressAfter, TransactionTemplate tx) {
+    this.tx = tx;
     this.jdbc = jdbc;
     this.events = events;
     this.audit = audit;
@@ -107,54 +109,56 @@ public class SignInGuard {
   }
 
   /** An attempt with a wrong password (or for a name that does not exist). */
-  @Transactional
   public void failed(String name, String address, String channel) {
-    Instant now = clock.instant();
-    if (names.size() > MAX_TRACKED) {
-      names.clear();
-    }
-    Failures f = count(names, name, now);
-    if (f.count() >= lockAfter) {
-      names.put(name, new Failures(0, now, now.plus(lockPeriod))); // locked; afterwards it starts afresh
-      // the same writes for every name, so a lock takes as long to answer for staff as for anyone
-      int staff = jdbc.sql("update staff_user set locked_at = ?, locked_until = ?, failed_sign_ins = ? where username = ?"
-          + " and (locked_at is null or locked_until is not null)")
-          .params(Timestamp.from(now), Timestamp.from(now.plus(lockPeriod)), f.count(), name).update();
-      audit.append(subject(name), "locked:" + now.toEpochMilli(), "system", channel,
-          staff > 0 ? "ACCOUNT_LOCKED" : "SIGN_IN_THROTTLED",
-          Map.of("failedSignIns", f.count(), "lockedUntil", now.plus(lockPeriod).toString(), "address", address == null ? "" : address));
-      log.warn("sign-in for {} locked for {} after {} failed attempts (last from {})", name, lockPeriod, f.count(), address);
-    } else if (f.count() >= delayAfter) {
-      names.put(name, new Failures(f.count(), now, now.plusSeconds(1L << Math.min(20, f.count() - delayAfter))));
-    }
-    if (address != null) {
-      if (addresses.size() > MAX_TRACKED) {
-        addresses.clear();
+    tx.executeWithoutResult(status -> {
+      Instant now = clock.instant();
+      if (names.size() > MAX_TRACKED) {
+        names.clear();
       }
-      Failures a = count(addresses, address, now);
-      if (a.count() >= addressAfter) {
-        long seconds = Math.min(lockPeriod.toSeconds(), 1L << Math.min(20, a.count() - addressAfter));
-        addresses.put(address, new Failures(a.count(), now, now.plusSeconds(seconds)));
-        if (a.count() == addressAfter) {
-          audit.append("address:" + address, "throttled:" + now.toEpochMilli(), "system", channel, "SIGN_IN_THROTTLED",
-              Map.of("failedAttempts", a.count()));
-          log.warn("sign-ins from {} throttled after {} failed attempts", address, a.count());
+      Failures f = count(names, name, now);
+      if (f.count() >= lockAfter) {
+        names.put(name, new Failures(0, now, now.plus(lockPeriod))); // locked; afterwards it starts afresh
+        // the same writes for every name, so a lock takes as long to answer for staff as for anyone
+        int staff = jdbc.sql("update staff_user set locked_at = ?, locked_until = ?, failed_sign_ins = ? where username = ?"
+            + " and (locked_at is null or locked_until is not null)")
+            .params(Timestamp.from(now), Timestamp.from(now.plus(lockPeriod)), f.count(), name).update();
+        audit.append(subject(name), "locked:" + now.toEpochMilli(), "system", channel,
+            staff > 0 ? "ACCOUNT_LOCKED" : "SIGN_IN_THROTTLED",
+            Map.of("failedSignIns", f.count(), "lockedUntil", now.plus(lockPeriod).toString(), "address", address == null ? "" : address));
+        log.warn("sign-in for {} locked for {} after {} failed attempts (last from {})", name, lockPeriod, f.count(), address);
+      } else if (f.count() >= delayAfter) {
+        names.put(name, new Failures(f.count(), now, now.plusSeconds(1L << Math.min(20, f.count() - delayAfter))));
+      }
+      if (address != null) {
+        if (addresses.size() > MAX_TRACKED) {
+          addresses.clear();
+        }
+        Failures a = count(addresses, address, now);
+        if (a.count() >= addressAfter) {
+          long seconds = Math.min(lockPeriod.toSeconds(), 1L << Math.min(20, a.count() - addressAfter));
+          addresses.put(address, new Failures(a.count(), now, now.plusSeconds(seconds)));
+          if (a.count() == addressAfter) {
+            audit.append("address:" + address, "throttled:" + now.toEpochMilli(), "system", channel, "SIGN_IN_THROTTLED",
+                Map.of("failedAttempts", a.count()));
+            log.warn("sign-ins from {} throttled after {} failed attempts", address, a.count());
+          }
         }
       }
-    }
+    });
   }
 
   /** The right password: the name's count starts afresh (the address's too). */
-  @Transactional
   public void succeeded(String name, String address) {
-    names.remove(name);
-    if (address != null) {
-      addresses.remove(address);
-    }
-    // a lock after failures that has run out is cleared; an administrator's lock (no end) stays
-    jdbc.sql("""
-        update staff_user set failed_sign_ins = 0, locked_at = case when locked_until is null then locked_at end, locked_until = null
-        where username = ? and (failed_sign_ins > 0 or locked_until is not null)""").param(name).update();
+    tx.executeWithoutResult(status -> {
+      names.remove(name);
+      if (address != null) {
+        addresses.remove(address);
+      }
+      // a lock after failures that has run out is cleared; an administrator's lock (no end) stays
+      jdbc.sql("""
+          update staff_user set failed_sign_ins = 0, locked_at = case when locked_until is null then locked_at end, locked_until = null
+          where username = ? and (failed_sign_ins > 0 or locked_until is not null)""").param(name).update();
+    });
   }
 
   /** When the account was locked, if a lock is in force now (after failures, or by an administrator). */
@@ -171,36 +175,38 @@ public class SignInGuard {
   }
 
   /** An administrator locks a staff account on purpose, until it is unlocked; false if it was already. */
-  @Transactional
   public boolean lock(String name, String admin, String reason) {
-    requireReason(reason, "locked");
-    Instant now = clock.instant();
-    boolean locked = jdbc.sql("""
-        update staff_user set locked_at = ?, locked_until = null where username = ? and (locked_until is not null or locked_at is null)""")
-        .params(Timestamp.from(now), name).update() == 1;
-    if (locked) {
-      audit.append(subject(name), "admin-locked:" + now.toEpochMilli(), admin, "workspace", "ACCOUNT_LOCKED_BY_ADMINISTRATOR",
-          Map.of("reason", reason.strip()));
-      events.publishEvent(new StaffAdministration.AccountChanged(name)); // its sessions and remembered password end now
-    }
-    return locked;
+    return tx.execute(status -> {
+      requireReason(reason, "locked");
+      Instant now = clock.instant();
+      boolean locked = jdbc.sql("""
+          update staff_user set locked_at = ?, locked_until = null where username = ? and (locked_until is not null or locked_at is null)""")
+          .params(Timestamp.from(now), name).update() == 1;
+      if (locked) {
+        audit.append(subject(name), "admin-locked:" + now.toEpochMilli(), admin, "workspace", "ACCOUNT_LOCKED_BY_ADMINISTRATOR",
+            Map.of("reason", reason.strip()));
+        events.publishEvent(new StaffAdministration.AccountChanged(name)); // its sessions and remembered password end now
+      }
+      return locked;
+    });
   }
 
   /** An administrator (or the machine's operator) lifts a lock; false if none was in force. */
-  @Transactional
   public boolean unlock(String name, String admin, String reason) {
-    requireReason(reason, "unlocked");
-    Instant now = clock.instant();
-    boolean unlocked = jdbc.sql("""
-        update staff_user set locked_at = null, locked_until = null, failed_sign_ins = 0
-        where username = ? and locked_at is not null and (locked_until is null or locked_until > ?)""")
-        .params(name, Timestamp.from(now)).update() == 1;
-    if (unlocked) {
-      names.remove(name);
-      audit.append(subject(name), "unlocked:" + now.toEpochMilli(), admin, "workspace", "ACCOUNT_UNLOCKED",
-          Map.of("reason", reason.strip()));
-    }
-    return unlocked;
+    return tx.execute(status -> {
+      requireReason(reason, "unlocked");
+      Instant now = clock.instant();
+      boolean unlocked = jdbc.sql("""
+          update staff_user set locked_at = null, locked_until = null, failed_sign_ins = 0
+          where username = ? and locked_at is not null and (locked_until is null or locked_until > ?)""")
+          .params(name, Timestamp.from(now)).update() == 1;
+      if (unlocked) {
+        names.remove(name);
+        audit.append(subject(name), "unlocked:" + now.toEpochMilli(), admin, "workspace", "ACCOUNT_UNLOCKED",
+            Map.of("reason", reason.strip()));
+      }
+      return unlocked;
+    });
   }
 
   private static void requireReason(String reason, String what) {

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Members of staff who sign in through an OpenID Connect provider (single sign-on). Their row in
@@ -37,8 +37,10 @@ public class SingleSignOnAccounts {
   private final JdbcClient jdbc;
   private final AuditTrail audit;
   private final Clock clock;
+  private final TransactionTemplate tx;
 
-  public SingleSignOnAccounts(JdbcClient jdbc, AuditTrail audit, Clock clock) {
+  public SingleSignOnAccounts(JdbcClient jdbc, AuditTrail audit, Clock clock, TransactionTemplate tx) {
+    this.tx = tx;
     this.jdbc = jdbc;
     this.audit = audit;
     this.clock = clock;
@@ -66,56 +68,57 @@ public class SingleSignOnAccounts {
   public record Outcome(Account account, Refusal refusal) {}
 
   /** Provisions or updates the person's staff_user row and says whether they may sign in. */
-  @Transactional
   public Outcome signIn(Person p) {
-    String name = p.username() == null ? "" : p.username().strip().toLowerCase(Locale.ROOT);
-    if (!name.matches(NAME)) {
-      log.warn("single sign-on refused: user name {} from {} is not one the workspace takes", p.username(), p.subject());
-      return refused(Refusal.BAD_NAME);
-    }
-    List<String> roles = known(p.roles(), StaffAdministration.ROLES, true);
-    List<String> groups = sorted(known(p.groups(), StaffAdministration.WORK_GROUPS, false));
-    String display = p.displayName() == null || p.displayName().isBlank() ? name : p.displayName().strip();
-    display = display.length() > 60 ? display.substring(0, 60) : display;
-
-    if (jdbc.sql("select count(*) from channel_client where channel = ?").param(name).query(Long.class).single() > 0) {
-      log.warn("single sign-on refused: {} from {} is the name of a channel system", name, p.subject());
-      return refused(Refusal.NAME_TAKEN);
-    }
-    var row = jdbc.sql("select sso_subject, enabled, display_name, roles, work_groups from staff_user where username = ? for update")
-        .param(name).query((rs, i) -> new Row(rs.getString(1), rs.getBoolean(2), rs.getString(3), strings(rs.getArray(4)),
-            strings(rs.getArray(5)))).optional();
-    if (row.isEmpty()) {
-      if (roles.isEmpty()) {
-        return refused(Refusal.NO_ROLE); // no row for someone who may not work here
+    return tx.execute(status -> {
+      String name = p.username() == null ? "" : p.username().strip().toLowerCase(Locale.ROOT);
+      if (!name.matches(NAME)) {
+        log.warn("single sign-on refused: user name {} from {} is not one the workspace takes", p.username(), p.subject());
+        return refused(Refusal.BAD_NAME);
       }
-      int n = jdbc.sql("""
-          insert into staff_user (username, display_name, password_hash, roles, work_groups, sso_subject)
-          values (?, ?, ?, ?, ?, ?) on conflict do nothing""")
-          .params(name, display, unusableHash(), roles.toArray(String[]::new), groups.toArray(String[]::new), p.subject()).update();
-      if (n == 0) {
-        // the same person's first sign-in twice at once, or a name taken meanwhile: the next attempt sees the row
+      List<String> roles = known(p.roles(), StaffAdministration.ROLES, true);
+      List<String> groups = sorted(known(p.groups(), StaffAdministration.WORK_GROUPS, false));
+      String display = p.displayName() == null || p.displayName().isBlank() ? name : p.displayName().strip();
+      display = display.length() > 60 ? display.substring(0, 60) : display;
+
+      if (jdbc.sql("select count(*) from channel_client where channel = ?").param(name).query(Long.class).single() > 0) {
+        log.warn("single sign-on refused: {} from {} is the name of a channel system", name, p.subject());
         return refused(Refusal.NAME_TAKEN);
       }
-      provisioned(name, p.subject(), null, display, roles, groups);
-      return new Outcome(new Account(name, null, roles, groups, "STAFF", List.of()), null);
-    }
-    Row r = row.get();
-    if (r.subject() == null || !r.subject().equals(p.subject())) {
-      log.warn("single sign-on refused: {} from {} is the name of {}", name, p.subject(),
-          r.subject() == null ? "a local account" : "another person (" + r.subject() + ")");
-      return refused(Refusal.NAME_TAKEN);
-    }
-    if (!r.enabled()) {
-      return refused(Refusal.DISABLED);
-    }
-    if (!sorted(r.roles()).equals(sorted(roles)) || !sorted(r.groups()).equals(groups) || !r.displayName().equals(display)) {
-      jdbc.sql("update staff_user set display_name = ?, roles = ?, work_groups = ? where username = ?")
-          .params(display, roles.toArray(String[]::new), groups.toArray(String[]::new), name).update();
-      provisioned(name, p.subject(), r, display, roles, groups);
-    }
-    // a person the provider took every role from is refused, with no groups left here (no new tasks reach them)
-    return roles.isEmpty() ? refused(Refusal.NO_ROLE) : new Outcome(new Account(name, null, roles, groups, "STAFF", List.of()), null);
+      var row = jdbc.sql("select sso_subject, enabled, display_name, roles, work_groups from staff_user where username = ? for update")
+          .param(name).query((rs, i) -> new Row(rs.getString(1), rs.getBoolean(2), rs.getString(3), strings(rs.getArray(4)),
+              strings(rs.getArray(5)))).optional();
+      if (row.isEmpty()) {
+        if (roles.isEmpty()) {
+          return refused(Refusal.NO_ROLE); // no row for someone who may not work here
+        }
+        int n = jdbc.sql("""
+            insert into staff_user (username, display_name, password_hash, roles, work_groups, sso_subject)
+            values (?, ?, ?, ?, ?, ?) on conflict do nothing""")
+            .params(name, display, unusableHash(), roles.toArray(String[]::new), groups.toArray(String[]::new), p.subject()).update();
+        if (n == 0) {
+          // the same person's first sign-in twice at once, or a name taken meanwhile: the next attempt sees the row
+          return refused(Refusal.NAME_TAKEN);
+        }
+        provisioned(name, p.subject(), null, display, roles, groups);
+        return new Outcome(new Account(name, null, roles, groups, "STAFF", List.of()), null);
+      }
+      Row r = row.get();
+      if (r.subject() == null || !r.subject().equals(p.subject())) {
+        log.warn("single sign-on refused: {} from {} is the name of {}", name, p.subject(),
+            r.subject() == null ? "a local account" : "another person (" + r.subject() + ")");
+        return refused(Refusal.NAME_TAKEN);
+      }
+      if (!r.enabled()) {
+        return refused(Refusal.DISABLED);
+      }
+      if (!sorted(r.roles()).equals(sorted(roles)) || !sorted(r.groups()).equals(groups) || !r.displayName().equals(display)) {
+        jdbc.sql("update staff_user set display_name = ?, roles = ?, work_groups = ? where username = ?")
+            .params(display, roles.toArray(String[]::new), groups.toArray(String[]::new), name).update();
+        provisioned(name, p.subject(), r, display, roles, groups);
+      }
+      // a person the provider took every role from is refused, with no groups left here (no new tasks reach them)
+      return roles.isEmpty() ? refused(Refusal.NO_ROLE) : new Outcome(new Account(name, null, roles, groups, "STAFF", List.of()), null);
+    });
   }
 
   private record Row(String subject, boolean enabled, String displayName, List<String> roles, List<String> groups) {}

@@ -14,7 +14,7 @@ import org.cardcase.shared.FieldErrors;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Administrators keep the staff accounts: create one, give it work groups, disable it, reset its
@@ -33,8 +33,10 @@ public class StaffAdministration {
   private final AuditTrail audit;
   private final Clock clock;
   private final ApplicationEventPublisher events;
+  private final TransactionTemplate tx;
 
-  public StaffAdministration(JdbcClient jdbc, AuditTrail audit, Clock clock, ApplicationEventPublisher events) {
+  public StaffAdministration(JdbcClient jdbc, AuditTrail audit, Clock clock, ApplicationEventPublisher events, TransactionTemplate tx) {
+    this.tx = tx;
     this.jdbc = jdbc;
     this.audit = audit;
     this.clock = clock;
@@ -63,92 +65,96 @@ public class StaffAdministration {
         rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getTimestamp(8).toInstant());
   }
 
-  @Transactional
   public void create(NewStaff s, String admin) {
-    Map<String, String> errors = new LinkedHashMap<>();
-    String name = s.username() == null ? "" : s.username().strip();
-    if (!name.matches("[a-z][a-z0-9._-]{2,31}")) {
-      errors.put("username", "3 to 32 characters: lower-case letters, digits, dot, dash or underscore, starting with a letter");
-    } else if (exists(name) || jdbc.sql("select count(*) from channel_client where channel = ?").param(name)
-        .query(Long.class).single() > 0) {
-      errors.put("username", "already taken");
-    }
-    String display = s.displayName() == null ? "" : s.displayName().strip();
-    if (display.isEmpty() || display.length() > 60) {
-      errors.put("displayName", "1 to 60 characters");
-    }
-    if (s.roles() == null || s.roles().isEmpty() || !ROLES.containsAll(s.roles())) {
-      errors.put("roles", "at least one of " + ROLES);
-    }
-    checkGroups(s.groups(), errors);
-    checkPassword(s.password(), errors);
-    if (!errors.isEmpty()) {
-      throw new FieldErrors(errors);
-    }
-    List<String> groups = sorted(s.groups());
-    jdbc.sql("insert into staff_user (username, display_name, password_hash, roles, work_groups) values (?, ?, ?, ?, ?)")
-        .params(name, display, Accounts.ENCODER.encode(s.password()), s.roles().toArray(String[]::new),
-            groups.toArray(String[]::new)).update();
-    audit.append(SignInGuard.subject(name), "created", admin, "workspace", "ACCOUNT_CREATED",
-        Map.of("displayName", display, "roles", String.join(",", s.roles()), "groups", String.join(",", groups)));
+    tx.executeWithoutResult(status -> {
+      Map<String, String> errors = new LinkedHashMap<>();
+      String name = s.username() == null ? "" : s.username().strip();
+      if (!name.matches("[a-z][a-z0-9._-]{2,31}")) {
+        errors.put("username", "3 to 32 characters: lower-case letters, digits, dot, dash or underscore, starting with a letter");
+      } else if (exists(name) || jdbc.sql("select count(*) from channel_client where channel = ?").param(name)
+          .query(Long.class).single() > 0) {
+        errors.put("username", "already taken");
+      }
+      String display = s.displayName() == null ? "" : s.displayName().strip();
+      if (display.isEmpty() || display.length() > 60) {
+        errors.put("displayName", "1 to 60 characters");
+      }
+      if (s.roles() == null || s.roles().isEmpty() || !ROLES.containsAll(s.roles())) {
+        errors.put("roles", "at least one of " + ROLES);
+      }
+      checkGroups(s.groups(), errors);
+      checkPassword(s.password(), errors);
+      if (!errors.isEmpty()) {
+        throw new FieldErrors(errors);
+      }
+      List<String> groups = sorted(s.groups());
+      jdbc.sql("insert into staff_user (username, display_name, password_hash, roles, work_groups) values (?, ?, ?, ?, ?)")
+          .params(name, display, Accounts.ENCODER.encode(s.password()), s.roles().toArray(String[]::new),
+              groups.toArray(String[]::new)).update();
+      audit.append(SignInGuard.subject(name), "created", admin, "workspace", "ACCOUNT_CREATED",
+          Map.of("displayName", display, "roles", String.join(",", s.roles()), "groups", String.join(",", groups)));
+    });
   }
 
   /** Sets the work groups; the person's queues and case files follow at their next click. */
-  @Transactional
   public void setGroups(String username, List<String> groups, String admin, String reason) {
-    Map<String, String> errors = new LinkedHashMap<>();
-    checkGroups(groups, errors);
-    checkReason(reason, errors);
-    if (!errors.isEmpty()) {
-      throw new FieldErrors(errors);
-    }
-    StaffMember before = find(username);
-    List<String> after = sorted(groups);
-    if (after.equals(sorted(before.groups()))) {
-      return;
-    }
-    jdbc.sql("update staff_user set work_groups = ? where username = ?").params(after.toArray(String[]::new), username).update();
-    audit.append(SignInGuard.subject(username), "groups:" + clock.millis() + ":" + String.join(",", after), admin, "workspace",
-        "ACCOUNT_GROUPS_CHANGED", Map.of("from", String.join(",", sorted(before.groups())), "to", String.join(",", after),
-            "reason", reason.strip()));
+    tx.executeWithoutResult(status -> {
+      Map<String, String> errors = new LinkedHashMap<>();
+      checkGroups(groups, errors);
+      checkReason(reason, errors);
+      if (!errors.isEmpty()) {
+        throw new FieldErrors(errors);
+      }
+      StaffMember before = find(username);
+      List<String> after = sorted(groups);
+      if (after.equals(sorted(before.groups()))) {
+        return;
+      }
+      jdbc.sql("update staff_user set work_groups = ? where username = ?").params(after.toArray(String[]::new), username).update();
+      audit.append(SignInGuard.subject(username), "groups:" + clock.millis() + ":" + String.join(",", after), admin, "workspace",
+          "ACCOUNT_GROUPS_CHANGED", Map.of("from", String.join(",", sorted(before.groups())), "to", String.join(",", after),
+              "reason", reason.strip()));
+    });
   }
 
   /** Disables or enables an account; a disabled account signs in no more and its API calls stop at once. */
-  @Transactional
   public void setEnabled(String username, boolean enabled, String admin, String reason) {
-    Map<String, String> errors = new LinkedHashMap<>();
-    checkReason(reason, errors);
-    if (!enabled && username.equals(admin)) {
-      errors.put("enabled", "you cannot disable your own account");
-    }
-    if (!errors.isEmpty()) {
-      throw new FieldErrors(errors);
-    }
-    StaffMember before = find(username);
-    if (before.enabled() == enabled) {
-      return;
-    }
-    jdbc.sql("update staff_user set enabled = ? where username = ?").params(enabled, username).update();
-    audit.append(SignInGuard.subject(username), (enabled ? "enabled:" : "disabled:") + clock.millis(), admin, "workspace",
-        enabled ? "ACCOUNT_ENABLED" : "ACCOUNT_DISABLED", Map.of("reason", reason.strip()));
-    events.publishEvent(new AccountChanged(username));
+    tx.executeWithoutResult(status -> {
+      Map<String, String> errors = new LinkedHashMap<>();
+      checkReason(reason, errors);
+      if (!enabled && username.equals(admin)) {
+        errors.put("enabled", "you cannot disable your own account");
+      }
+      if (!errors.isEmpty()) {
+        throw new FieldErrors(errors);
+      }
+      StaffMember before = find(username);
+      if (before.enabled() == enabled) {
+        return;
+      }
+      jdbc.sql("update staff_user set enabled = ? where username = ?").params(enabled, username).update();
+      audit.append(SignInGuard.subject(username), (enabled ? "enabled:" : "disabled:") + clock.millis(), admin, "workspace",
+          enabled ? "ACCOUNT_ENABLED" : "ACCOUNT_DISABLED", Map.of("reason", reason.strip()));
+      events.publishEvent(new AccountChanged(username));
+    });
   }
 
   /** Sets a new password (given to the person by hand); also lifts a lock, since the old password is gone. */
-  @Transactional
   public void resetPassword(String username, String password, String admin, String reason) {
-    Map<String, String> errors = new LinkedHashMap<>();
-    checkPassword(password, errors);
-    checkReason(reason, errors);
-    if (!errors.isEmpty()) {
-      throw new FieldErrors(errors);
-    }
-    find(username);
-    jdbc.sql("update staff_user set password_hash = ?, failed_sign_ins = 0, locked_at = null, locked_until = null where username = ?")
-        .params(Accounts.ENCODER.encode(password), username).update();
-    audit.append(SignInGuard.subject(username), "password:" + clock.millis(), admin, "workspace", "ACCOUNT_PASSWORD_RESET",
-        Map.of("reason", reason.strip()));
-    events.publishEvent(new AccountChanged(username));
+    tx.executeWithoutResult(status -> {
+      Map<String, String> errors = new LinkedHashMap<>();
+      checkPassword(password, errors);
+      checkReason(reason, errors);
+      if (!errors.isEmpty()) {
+        throw new FieldErrors(errors);
+      }
+      find(username);
+      jdbc.sql("update staff_user set password_hash = ?, failed_sign_ins = 0, locked_at = null, locked_until = null where username = ?")
+          .params(Accounts.ENCODER.encode(password), username).update();
+      audit.append(SignInGuard.subject(username), "password:" + clock.millis(), admin, "workspace", "ACCOUNT_PASSWORD_RESET",
+          Map.of("reason", reason.strip()));
+      events.publishEvent(new AccountChanged(username));
+    });
   }
 
   public StaffMember find(String username) {

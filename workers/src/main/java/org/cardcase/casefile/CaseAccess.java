@@ -11,7 +11,7 @@ import org.cardcase.audit.AuditTrail;
 import org.cardcase.tasks.TaskQueue;
 import org.cardcase.tasks.TaskStore;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Who may open a case file (its details, photos and personal data). Work groups separate the work,
@@ -32,8 +32,10 @@ public class CaseAccess {
 
   private final TaskStore tasks;
   private final AuditTrail audit;
+  private final TransactionTemplate tx;
 
-  public CaseAccess(TaskStore tasks, AuditTrail audit) {
+  public CaseAccess(TaskStore tasks, AuditTrail audit, TransactionTemplate tx) {
+    this.tx = tx;
     this.tasks = tasks;
     this.audit = audit;
   }
@@ -67,11 +69,17 @@ public class CaseAccess {
   }
 
   /** Passes when the person may open the file; otherwise records the refused attempt and refuses. */
-  @Transactional(noRollbackFor = NotYourCase.class)
   public void require(String caseNumber, TaskQueue.Person p, String channel) {
-    if (!mayOpen(caseNumber, p)) {
+    // the refusal's audit entry commits; the exception is thrown after the transaction
+    boolean allowed = tx.execute(status -> {
+      if (mayOpen(caseNumber, p)) {
+        return true;
+      }
       audit.append(AuditTrail.ofCase(caseNumber), "refused:" + UUID.randomUUID(), p.name(), channel, "CASE_VIEW_REFUSED",
           Map.of("groups", String.join(",", p.groups())));
+      return false;
+    });
+    if (!allowed) {
       throw new NotYourCase(caseNumber);
     }
   }

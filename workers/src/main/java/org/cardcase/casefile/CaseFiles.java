@@ -15,7 +15,7 @@ import org.cardcase.flow.ProcessLinks;
 import org.cardcase.tasks.HumanTask;
 import org.cardcase.tasks.TaskStore;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * One case as people look at it: the record, its process and step, open tasks, the card and the
@@ -31,9 +31,11 @@ public class CaseFiles {
   private final CardLifecycle cards;
   private final CaseDeadlines deadlines;
   private final AuditTrail audit;
+  private final TransactionTemplate tx;
 
   public CaseFiles(CaseRepository cases, ProcessLinks links, ProcessCatalog catalog, TaskStore tasks, CardLifecycle cards,
-      CaseDeadlines deadlines, AuditTrail audit) {
+      CaseDeadlines deadlines, AuditTrail audit, TransactionTemplate tx) {
+    this.tx = tx;
     this.cases = cases;
     this.links = links;
     this.catalog = catalog;
@@ -83,12 +85,13 @@ public class CaseFiles {
   }
 
   /** Records that a person looked at the case file (masked), then returns it. */
-  @Transactional
   public Optional<CaseFile> view(String caseNumber, String viewer, String channel) {
-    Optional<CaseFile> file = find(caseNumber);
-    file.ifPresent(f -> audit.append(AuditTrail.ofCase(caseNumber), "viewed:" + UUID.randomUUID(), viewer, channel,
-        "CASE_VIEWED", Map.of("masked", true)));
-    return file;
+    return tx.execute(status -> {
+      Optional<CaseFile> file = find(caseNumber);
+      file.ifPresent(f -> audit.append(AuditTrail.ofCase(caseNumber), "viewed:" + UUID.randomUUID(), viewer, channel,
+          "CASE_VIEWED", Map.of("masked", true)));
+      return file;
+    });
   }
 
   /** The case's audit trail, oldest first. */
@@ -122,13 +125,14 @@ public class CaseFiles {
    * with their deadlines ahead and card, for a progress list. Each case listed is audited as looked
    * up by {@code actor} (the channel, or the counter clerk), with how the person was authenticated.
    */
-  @Transactional
   public List<CaseFile> filesOf(org.cardcase.assertions.CitizenAssertions.Proof person, String actor) {
-    List<CaseFile> out = cases.findAll(cases.caseNumbersOf(person.idNumber())).stream()
-        .sorted(java.util.Comparator.comparing(CaseRecord::createdAt).reversed()).map(this::assemble).toList();
-    String lookup = UUID.randomUUID().toString();
-    out.forEach(f -> audit.append(AuditTrail.ofCase(f.record().caseNumber()), "progress-list:" + lookup, actor, person.channel(),
-        "PROGRESS_LOOKED_UP", person.auditDetail()));
-    return out;
+    return tx.execute(status -> {
+      List<CaseFile> out = cases.findAll(cases.caseNumbersOf(person.idNumber())).stream()
+          .sorted(java.util.Comparator.comparing(CaseRecord::createdAt).reversed()).map(this::assemble).toList();
+      String lookup = UUID.randomUUID().toString();
+      out.forEach(f -> audit.append(AuditTrail.ofCase(f.record().caseNumber()), "progress-list:" + lookup, actor, person.channel(),
+          "PROGRESS_LOOKED_UP", person.auditDetail()));
+      return out;
+    });
   }
 }

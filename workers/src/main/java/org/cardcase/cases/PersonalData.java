@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.cardcase.audit.AuditTrail;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Unmasked personal data of a case. Lists and search show it masked; whoever opens it in full
@@ -16,33 +16,37 @@ public class PersonalData {
   private final CaseRepository cases;
   private final AuditTrail audit;
   private final org.cardcase.documents.CaseDocuments documents;
+  private final TransactionTemplate tx;
 
-  public PersonalData(CaseRepository cases, AuditTrail audit, org.cardcase.documents.CaseDocuments documents) {
+  public PersonalData(CaseRepository cases, AuditTrail audit, org.cardcase.documents.CaseDocuments documents, TransactionTemplate tx) {
+    this.tx = tx;
     this.documents = documents;
     this.cases = cases;
     this.audit = audit;
   }
 
-  @Transactional
   public Map<String, Object> reveal(String caseNumber, String user, String channel, String reason) {
-    CaseRecord c = cases.get(caseNumber);
-    // each look is its own event: two views are two entries
-    audit.append(AuditTrail.ofCase(caseNumber), "view:" + UUID.randomUUID(), user, channel, "PERSONAL_DATA_VIEWED",
-        Map.of("fields", "applicantName,idNumber,phone", "reason", reason));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("caseNumber", c.caseNumber());
-    out.put("applicantName", c.applicantName());
-    out.put("idNumber", c.idNumber());
-    out.put("sex", c.sex());
-    out.put("phone", c.phone());
-    return out;
+    return tx.execute(status -> {
+      CaseRecord c = cases.get(caseNumber);
+      // each look is its own event: two views are two entries
+      audit.append(AuditTrail.ofCase(caseNumber), "view:" + UUID.randomUUID(), user, channel, "PERSONAL_DATA_VIEWED",
+          Map.of("fields", "applicantName,idNumber,phone", "reason", reason));
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("caseNumber", c.caseNumber());
+      out.put("applicantName", c.applicantName());
+      out.put("idNumber", c.idNumber());
+      out.put("sex", c.sex());
+      out.put("phone", c.phone());
+      return out;
+    });
   }
 
   /** A document's bytes for a person who gave a reason; audited in the same transaction. */
-  @Transactional
   public byte[] openDocument(String caseNumber, long documentId, String kind, String user, String channel, String reason) {
-    audit.append(AuditTrail.ofCase(caseNumber), "view:" + UUID.randomUUID(), user, channel, "DOCUMENT_VIEWED",
-        Map.of("document", documentId, "kind", kind, "reason", reason));
-    return documents.bytes(documentId);
+    return tx.execute(status -> {
+      audit.append(AuditTrail.ofCase(caseNumber), "view:" + UUID.randomUUID(), user, channel, "DOCUMENT_VIEWED",
+          Map.of("document", documentId, "kind", kind, "reason", reason));
+      return documents.bytes(documentId);
+    });
   }
 }

@@ -28,7 +28,7 @@ import org.cardcase.shared.IdNumber;
 import org.cardcase.shared.Masking;
 import org.cardcase.verification.PhotosOnFile;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The citizen's own copy of the data held about them (PIPL art. 45): their cases with every step
@@ -62,9 +62,11 @@ public class CitizenCopies {
   private final Accounts accounts;
   private final AuditTrail audit;
   private final Clock clock;
+  private final TransactionTemplate tx;
 
   public CitizenCopies(CaseRepository cases, CaseFiles caseFiles, CardLifecycle cards, FamilyBindings families, Vouchers vouchers,
-      Notifications notifications, PhotosOnFile photosOnFile, Accounts accounts, AuditTrail audit, Clock clock) {
+      Notifications notifications, PhotosOnFile photosOnFile, Accounts accounts, AuditTrail audit, Clock clock, TransactionTemplate tx) {
+    this.tx = tx;
     this.cases = cases;
     this.caseFiles = caseFiles;
     this.cards = cards;
@@ -130,52 +132,53 @@ public class CitizenCopies {
    * {@code format} (JSON or PDF): audited on each of their cases and on their own trail first, so
    * the copy lists itself among the looks.
    */
-  @Transactional
   public Copy copyOf(CitizenAssertions.Proof proof, String format) {
-    String idNumber = proof.idNumber();
-    List<CaseRecord> all = cases.findAll(cases.caseNumbersOf(idNumber)).stream()
-        .sorted(Comparator.comparing(CaseRecord::createdAt).reversed()).toList();
-    String event = "own-copy:" + UUID.randomUUID();
-    Map<String, Object> detail = new LinkedHashMap<>(proof.auditDetail());
-    detail.put("format", format);
-    for (CaseRecord c : all) {
-      audit.append(AuditTrail.ofCase(c.caseNumber()), event, proof.channel(), proof.channel(), OBTAINED, detail);
-    }
-    audit.append(photosOnFile.subject(idNumber), event, proof.channel(), proof.channel(), OBTAINED, detail);
+    return tx.execute(status -> {
+      String idNumber = proof.idNumber();
+      List<CaseRecord> all = cases.findAll(cases.caseNumbersOf(idNumber)).stream()
+          .sorted(Comparator.comparing(CaseRecord::createdAt).reversed()).toList();
+      String event = "own-copy:" + UUID.randomUUID();
+      Map<String, Object> detail = new LinkedHashMap<>(proof.auditDetail());
+      detail.put("format", format);
+      for (CaseRecord c : all) {
+        audit.append(AuditTrail.ofCase(c.caseNumber()), event, proof.channel(), proof.channel(), OBTAINED, detail);
+      }
+      audit.append(photosOnFile.subject(idNumber), event, proof.channel(), proof.channel(), OBTAINED, detail);
 
-    List<String> numbers = all.stream().map(CaseRecord::caseNumber).toList();
-    Map<String, List<Stay>> stays = new LinkedHashMap<>();
-    cases.visits(numbers).forEach(v -> stays.computeIfAbsent(v.caseNumber(), k -> new ArrayList<>())
-        .add(new Stay(v.step(), v.enteredAt(), v.leftAt())));
-    List<CaseEntry> caseEntries = all.stream().map(c -> entry(c, stays.getOrDefault(c.caseNumber(), List.of()))).toList();
+      List<String> numbers = all.stream().map(CaseRecord::caseNumber).toList();
+      Map<String, List<Stay>> stays = new LinkedHashMap<>();
+      cases.visits(numbers).forEach(v -> stays.computeIfAbsent(v.caseNumber(), k -> new ArrayList<>())
+          .add(new Stay(v.step(), v.enteredAt(), v.leftAt())));
+      List<CaseEntry> caseEntries = all.stream().map(c -> entry(c, stays.getOrDefault(c.caseNumber(), List.of()))).toList();
 
-    Map<String, Who> who = new java.util.HashMap<>();
-    List<Card> held = cards.ofHolder(idNumber);
-    List<CardEntry> cardEntries = held.stream().map(k -> card(k, who)).toList();
-    LocalDate today = LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE));
-    List<FamilyMember> family = families.links(idNumber).stream().map(l -> member(l, today)).toList();
-    List<VoucherEntry> voucherEntries = numbers.stream().map(vouchers::ofCase).flatMap(Optional::stream)
-        .map(v -> new VoucherEntry(v.number(), v.caseNumber(), v.state().name(), v.pickupDate(), v.pickupProvisional(), v.issuedAt(),
-            v.endedAt(), v.endReason())).toList();
-    List<Message> messages = new ArrayList<>();
-    for (String n : numbers) {
-      notifications.sentToCaseCitizen(n).forEach(m -> messages.add(new Message(n, String.valueOf(m.get("template")),
-          String.valueOf(m.get("text")), instant(m.get("sent_at")))));
-    }
-    messages.sort(Comparator.comparing(Message::sentAt, Comparator.nullsLast(Comparator.naturalOrder())));
+      Map<String, Who> who = new java.util.HashMap<>();
+      List<Card> held = cards.ofHolder(idNumber);
+      List<CardEntry> cardEntries = held.stream().map(k -> card(k, who)).toList();
+      LocalDate today = LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE));
+      List<FamilyMember> family = families.links(idNumber).stream().map(l -> member(l, today)).toList();
+      List<VoucherEntry> voucherEntries = numbers.stream().map(vouchers::ofCase).flatMap(Optional::stream)
+          .map(v -> new VoucherEntry(v.number(), v.caseNumber(), v.state().name(), v.pickupDate(), v.pickupProvisional(), v.issuedAt(),
+              v.endedAt(), v.endReason())).toList();
+      List<Message> messages = new ArrayList<>();
+      for (String n : numbers) {
+        notifications.sentToCaseCitizen(n).forEach(m -> messages.add(new Message(n, String.valueOf(m.get("template")),
+            String.valueOf(m.get("text")), instant(m.get("sent_at")))));
+      }
+      messages.sort(Comparator.comparing(Message::sentAt, Comparator.nullsLast(Comparator.naturalOrder())));
 
-    List<Look> looks = new ArrayList<>();
-    for (String n : numbers) {
-      caseFiles.looks(n).forEach(e -> looks.add(look(e, n, who)));
-    }
-    photosOnFile.trail(idNumber).forEach(e -> looks.add(look(e, null, who)));
-    looks.sort(Comparator.comparing(Look::at));
+      List<Look> looks = new ArrayList<>();
+      for (String n : numbers) {
+        caseFiles.looks(n).forEach(e -> looks.add(look(e, n, who)));
+      }
+      photosOnFile.trail(idNumber).forEach(e -> looks.add(look(e, null, who)));
+      looks.sort(Comparator.comparing(Look::at));
 
-    String name = all.stream().map(CaseRecord::applicantName).filter(s -> s != null && !s.isBlank()).findFirst()
-        .or(() -> held.stream().map(Card::holderName).filter(s -> s != null && !s.isBlank()).findFirst()).orElse(null);
-    return new Copy(clock.instant(), proof.channel(), proof.method(), proof.assertionId(), idNumber, name, caseEntries, cardEntries,
-        family, voucherEntries, caseEntries.stream().filter(c -> LossReports.TYPE.equals(c.caseType())).toList(), messages,
-        looks);
+      String name = all.stream().map(CaseRecord::applicantName).filter(s -> s != null && !s.isBlank()).findFirst()
+          .or(() -> held.stream().map(Card::holderName).filter(s -> s != null && !s.isBlank()).findFirst()).orElse(null);
+      return new Copy(clock.instant(), proof.channel(), proof.method(), proof.assertionId(), idNumber, name, caseEntries, cardEntries,
+          family, voucherEntries, caseEntries.stream().filter(c -> LossReports.TYPE.equals(c.caseType())).toList(), messages,
+          looks);
+    });
   }
 
   private CaseEntry entry(CaseRecord c, List<Stay> steps) {

@@ -16,7 +16,7 @@ import org.cardcase.shared.Masking;
 import org.cardcase.tasks.TaskQueue;
 import org.cardcase.verification.PhotosOnFile;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The lookups of the service hall (guide 003: the child's medical e-card "can be checked in the
@@ -41,8 +41,10 @@ public class CounterLookups {
   private final ChildCards childCards;
   private final CaseFiles caseFiles;
   private final Clock clock;
+  private final TransactionTemplate tx;
 
-  public CounterLookups(MedicalInsuranceNumbers numbers, ChildCards childCards, CaseFiles caseFiles, Clock clock) {
+  public CounterLookups(MedicalInsuranceNumbers numbers, ChildCards childCards, CaseFiles caseFiles, Clock clock, TransactionTemplate tx) {
+    this.tx = tx;
     this.numbers = numbers;
     this.childCards = childCards;
     this.caseFiles = caseFiles;
@@ -54,36 +56,37 @@ public class CounterLookups {
    * for anyone but a counter clerk or a supervisor, {@link FieldErrors} (field {@code idNumber}) for a
    * number that is not a valid ID number.
    */
-  @Transactional
   public Result lookUp(String idCardNumber, TaskQueue.Person clerk) {
-    PhotosOnFile.requireCounter(clerk);
-    String v = idCardNumber == null ? "" : idCardNumber.strip().toUpperCase(java.util.Locale.ROOT);
-    IdNumber.Check check = IdNumber.check(v, LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
-    if (!check.valid()) {
-      throw FieldErrors.of("idNumber", String.join("; ", check.errors()));
-    }
-    String id = check.idNumber().value();
-    // the clerk holds the citizen's ID card: authenticated in person, as the counter does (ID_CARD)
-    CitizenAssertions.Proof inPerson = CitizenAssertions.inPerson(Channels.COUNTER, id, "ID_CARD");
-    String number = null;
-    String cardState = null;
-    String holder = null;
-    try {
-      MedicalInsuranceNumbers.Lookup l = numbers.lookup(inPerson, clerk.name());
-      number = l.medicalInsuranceNumber();
-      cardState = l.cardState();
-      holder = l.holderName();
-    } catch (CardNotFound e) {
-      // no card with a number yet: the screen says so
-    }
-    List<ChildECard> children = childCards.ofParent(inPerson, clerk.name()).stream()
-        .map(c -> new ChildECard(c.caseNumber(), Masking.name(c.childName()), Masking.idNumber(c.childIdNumber()), c.status(),
-            c.eCard(), LocalDate.ofInstant(c.requestedAt(), WorkingDayCalendar.ZONE)))
-        .toList();
-    List<CaseFiles.CaseFile> cases = caseFiles.filesOf(inPerson, clerk.name());
-    if (holder == null && !cases.isEmpty()) {
-      holder = Masking.name(cases.get(0).record().applicantName());
-    }
-    return new Result(Masking.idNumber(id), holder, number, cardState, children, cases);
+    return tx.execute(status -> {
+      PhotosOnFile.requireCounter(clerk);
+      String v = idCardNumber == null ? "" : idCardNumber.strip().toUpperCase(java.util.Locale.ROOT);
+      IdNumber.Check check = IdNumber.check(v, LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
+      if (!check.valid()) {
+        throw FieldErrors.of("idNumber", String.join("; ", check.errors()));
+      }
+      String id = check.idNumber().value();
+      // the clerk holds the citizen's ID card: authenticated in person, as the counter does (ID_CARD)
+      CitizenAssertions.Proof inPerson = CitizenAssertions.inPerson(Channels.COUNTER, id, "ID_CARD");
+      String number = null;
+      String cardState = null;
+      String holder = null;
+      try {
+        MedicalInsuranceNumbers.Lookup l = numbers.lookup(inPerson, clerk.name());
+        number = l.medicalInsuranceNumber();
+        cardState = l.cardState();
+        holder = l.holderName();
+      } catch (CardNotFound e) {
+        // no card with a number yet: the screen says so
+      }
+      List<ChildECard> children = childCards.ofParent(inPerson, clerk.name()).stream()
+          .map(c -> new ChildECard(c.caseNumber(), Masking.name(c.childName()), Masking.idNumber(c.childIdNumber()), c.status(),
+              c.eCard(), LocalDate.ofInstant(c.requestedAt(), WorkingDayCalendar.ZONE)))
+          .toList();
+      List<CaseFiles.CaseFile> cases = caseFiles.filesOf(inPerson, clerk.name());
+      if (holder == null && !cases.isEmpty()) {
+        holder = Masking.name(cases.get(0).record().applicantName());
+      }
+      return new Result(Masking.idNumber(id), holder, number, cardState, children, cases);
+    });
   }
 }

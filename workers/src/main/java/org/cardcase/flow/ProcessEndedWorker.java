@@ -5,15 +5,17 @@ import java.util.Map;
 import java.util.Optional;
 import org.cardcase.processes.CaseFlow;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** End listener of every case process: the case has nothing left to resume. */
 @Component
 public class ProcessEndedWorker implements CaseJobHandler {
   private final ProcessLinks links;
   private final MessageInbox inbox;
+  private final TransactionTemplate tx;
 
-  public ProcessEndedWorker(ProcessLinks links, MessageInbox inbox) {
+  public ProcessEndedWorker(ProcessLinks links, MessageInbox inbox, TransactionTemplate tx) {
+    this.tx = tx;
     this.links = links;
     this.inbox = inbox;
   }
@@ -24,11 +26,12 @@ public class ProcessEndedWorker implements CaseJobHandler {
   }
 
   @Override
-  @Transactional
   public Optional<Map<String, Object>> handle(ActivatedJob job) {
-    String caseNumber = CaseJobHandler.caseNumber(job);
-    inbox.markConsumed(job.getVariablesAsMap().get(CaseFlow.VAR_CONSUMED_MESSAGE_ID));
-    links.recordEnded(caseNumber);
-    return Optional.of(Map.of());
+    return tx.execute(status -> {
+      String caseNumber = CaseJobHandler.caseNumber(job);
+      inbox.markConsumed(job.getVariablesAsMap().get(CaseFlow.VAR_CONSUMED_MESSAGE_ID));
+      links.recordEnded(caseNumber);
+      return Optional.of(Map.of());
+    });
   }
 }

@@ -15,7 +15,7 @@ class SignInGuardTest {
   private final JdbcClient jdbc = TestDatabase.jdbc();
   private final Clock clock = Clock.systemUTC();
   private final AuditTrail audit = new AuditTrail(jdbc, clock, org.cardcase.audit.TestAuditKeys.KEYS);
-  private final SignInGuard guard = new SignInGuard(jdbc, audit, clock, e -> {}, 3, 5, Duration.ofMinutes(15), 20);
+  private final SignInGuard guard = new SignInGuard(jdbc, audit, clock, e -> {}, 3, 5, Duration.ofMinutes(15), 20, TestDatabase.tx());
   private final String name = "guard-" + UUID.randomUUID().toString().substring(0, 8);
 
   private void staff() {
@@ -49,7 +49,7 @@ class SignInGuardTest {
     fiveFailures(name);
     assertThat(guard.check(name, null)).as("locked").isPresent();
     // ./cardcase admin unlock runs in a process of its own: it changes only the database
-    MachineAccounts machine = new MachineAccounts(jdbc, audit, new StaffAdministration(jdbc, audit, clock, e -> {}), clock);
+    MachineAccounts machine = new MachineAccounts(jdbc, audit, new StaffAdministration(jdbc, audit, clock, e -> {}, TestDatabase.tx()), clock, TestDatabase.tx());
     assertThat(machine.unlock(name, "root", "every administrator locked out")).isEqualTo(MachineAccounts.Unlock.UNLOCKED);
     assertThat(guard.check(name, null)).as("the lock lifted in the database is lifted here too").isEmpty();
   }
@@ -58,7 +58,7 @@ class SignInGuardTest {
   void aLockRestoredFromTheDatabaseAfterARestartStillHolds() {
     staff();
     fiveFailures(name);
-    SignInGuard restarted = new SignInGuard(jdbc, audit, clock, e -> {}, 3, 5, Duration.ofMinutes(15), 20);
+    SignInGuard restarted = new SignInGuard(jdbc, audit, clock, e -> {}, 3, 5, Duration.ofMinutes(15), 20, TestDatabase.tx());
     assertThat(restarted.check(name, null)).isPresent();
   }
 }
