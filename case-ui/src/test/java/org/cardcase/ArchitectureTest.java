@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -226,7 +227,7 @@ class ArchitectureTest {
       assertThat(in).as("db/table-owners.properties on the class path").isNotNull();
       p.load(in);
     }
-    Map<String, String> m = new java.util.TreeMap<>();
+    Map<String, String> m = new TreeMap<>();
     p.forEach((k, v) -> m.put(k.toString(), v.toString()));
     return m;
   }

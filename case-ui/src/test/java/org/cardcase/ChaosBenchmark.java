@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -546,7 +547,7 @@ public final class ChaosBenchmark {
         continue;
       }
       // the person by the blind index of the ID number (PostgreSQL holds no plain ID number)
-      String person = java.util.HexFormat.of().formatHex(sys.blindIndex(a.idNumber));
+      String person = HexFormat.of().formatHex(sys.blindIndex(a.idNumber));
       if (casesPerPerson.get(person) > 1) {
         doubledCases++;
         problems.add(a.idNumber + " has " + casesPerPerson.get(person) + " cases");

@@ -2,10 +2,12 @@ package org.cardcase.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.cardcase.access.Account;
 import org.cardcase.access.Accounts;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.tasks.HumanTask;
 import org.cardcase.tasks.TaskQueue;
 import org.cardcase.tasks.TaskStore;
@@ -79,7 +81,7 @@ public class TaskApi {
     try {
       return Enum.valueOf(type, value.strip().toUpperCase());
     } catch (IllegalArgumentException e) {
-      throw org.cardcase.shared.FieldErrors.of(field, "one of " + java.util.Arrays.toString(type.getEnumConstants()));
+      throw FieldErrors.of(field, "one of " + Arrays.toString(type.getEnumConstants()));
     }
   }
 
@@ -100,7 +102,7 @@ public class TaskApi {
     try {
       action = TaskQueue.BulkAction.valueOf(String.valueOf(body.action()));
     } catch (IllegalArgumentException e) {
-      throw org.cardcase.shared.FieldErrors.of("action", "one of CLAIM, RELEASE, REASSIGN");
+      throw FieldErrors.of("action", "one of CLAIM, RELEASE, REASSIGN");
     }
     return queue.bulk(action, body.taskIds(), body.assignee(), person(user));
   }

@@ -4,8 +4,11 @@ import com.vaadin.flow.spring.security.UidlRedirectStrategy;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.cardcase.access.SingleSignOnAccounts;
 import org.slf4j.Logger;
@@ -27,6 +30,7 @@ import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequest
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 
@@ -159,16 +163,16 @@ public final class StaffSingleSignOn {
           claim(claims, rolesClaim), claim(claims, groupsClaim)));
       if (outcome.refusal() != null) {
         log.info("single sign-on of {} ({}) refused: {}", username, person.getSubject(), outcome.refusal());
-        String code = ERROR_PREFIX + outcome.refusal().name().toLowerCase(java.util.Locale.ROOT);
+        String code = ERROR_PREFIX + outcome.refusal().name().toLowerCase(Locale.ROOT);
         throw new OAuth2AuthenticationException(new OAuth2Error(code, "single sign-on refused: " + outcome.refusal(), null));
       }
       var authorities = outcome.account().roles().stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r)).toList();
       // the principal's name is the staff_user name, as a local account's is
-      Map<String, Object> named = new java.util.HashMap<>(person.getUserInfo() == null ? Map.of() : person.getUserInfo().getClaims());
+      Map<String, Object> named = new HashMap<>(person.getUserInfo() == null ? Map.of() : person.getUserInfo().getClaims());
       named.put("sub", person.getSubject());
       named.put(StaffUsers.NAME, outcome.account().name());
       return new DefaultOidcUser(authorities, person.getIdToken(),
-          new org.springframework.security.oauth2.core.oidc.OidcUserInfo(named), StaffUsers.NAME);
+          new OidcUserInfo(named), StaffUsers.NAME);
     }
 
     /** User-info claim the principal is named by (the staff_user name). */
@@ -186,7 +190,7 @@ public final class StaffSingleSignOn {
       }
       List<String> out = new ArrayList<>();
       if (v instanceof Collection<?> c) {
-        c.stream().filter(java.util.Objects::nonNull).forEach(x -> out.add(x.toString()));
+        c.stream().filter(Objects::nonNull).forEach(x -> out.add(x.toString()));
       } else if (v instanceof String s) {
         for (String part : s.split("[,\\s]+")) {
           if (!part.isBlank()) {

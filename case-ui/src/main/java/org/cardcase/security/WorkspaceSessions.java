@@ -23,8 +23,11 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -88,9 +91,9 @@ public class WorkspaceSessions implements HttpSessionListener {
    * must end too when the account is locked or disabled a moment later.
    */
   @EventListener
-  public void on(org.springframework.security.authentication.event.AuthenticationSuccessEvent signedIn) {
-    if (org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
-        instanceof org.springframework.web.context.request.ServletRequestAttributes attrs) {
+  public void on(AuthenticationSuccessEvent signedIn) {
+    if (RequestContextHolder.getRequestAttributes()
+        instanceof ServletRequestAttributes attrs) {
       HttpSession session = attrs.getRequest().getSession(false);
       if (session != null) {
         byUser.computeIfAbsent(signedIn.getAuthentication().getName(), k -> ConcurrentHashMap.newKeySet()).add(session);

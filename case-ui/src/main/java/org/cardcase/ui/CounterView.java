@@ -18,8 +18,10 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
+import com.vaadin.flow.component.upload.UploadI18N;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.StreamResource;
@@ -28,13 +30,18 @@ import java.io.ByteArrayInputStream;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.cardcase.cards.CardNotFound;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
+import org.cardcase.documents.DecodeBudget;
+import org.cardcase.family.FamilyRules;
 import org.cardcase.loss.LossReports;
 import org.cardcase.reissue.PickupCertificates;
 import org.cardcase.reissue.Reissues;
@@ -100,7 +107,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
   @Override
   public void beforeEnter(BeforeEnterEvent event) {
     if (!staff.groups().contains(GROUP)) {
-      event.rerouteToError(com.vaadin.flow.router.NotFoundException.class, getTranslation("counter.notInGroup"));
+      event.rerouteToError(NotFoundException.class, getTranslation("counter.notInGroup"));
     }
   }
 
@@ -162,7 +169,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     Checkbox provisionalNow = f.check("reportProvisionallyNow", "counter.reportProvisionallyNow");
     // guide 004: a delegate only in special circumstances, which the record and the audit trail keep
     Select<String> circumstance = f.choice("delegateCircumstance", "counter.delegateCircumstance",
-        java.util.Arrays.stream(Reissues.DelegateCircumstance.values()).map(Enum::name).toList());
+        Arrays.stream(Reissues.DelegateCircumstance.values()).map(Enum::name).toList());
     TextField circumstanceNote = f.text("delegateCircumstanceNote", "counter.delegateCircumstanceNote");
     // the replacement is made with the last card's photo (or the registry's); a new one if the citizen wants it
     Checkbox newPhoto = f.check("newPhoto", "counter.reissue.newPhoto");
@@ -340,8 +347,8 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
 
   /** The family rules this centre set beyond the guides, in the reader's language. */
   private String centreRules() {
-    org.cardcase.family.FamilyRules r = families.rules();
-    java.util.List<String> said = new java.util.ArrayList<>();
+    FamilyRules r = families.rules();
+    List<String> said = new ArrayList<>();
     if (r.limitsMembers()) {
       said.add(getTranslation("counter.family.centreRule.maxMembers", r.getMaxMembers()));
     }
@@ -412,7 +419,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     /** A choice of reference data, named in the reader's language. */
-    Select<ReferenceData.Item> select(String name, String label, java.util.List<ReferenceData.Item> items) {
+    Select<ReferenceData.Item> select(String name, String label, List<ReferenceData.Item> items) {
       labels.put(name, getTranslation(label));
       Select<ReferenceData.Item> sel = new Select<>();
       sel.setLabel(getTranslation(label));
@@ -424,7 +431,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     /** A choice of codes worded by {@code label + "." + code}. */
-    Select<String> choice(String name, String label, java.util.List<String> codes) {
+    Select<String> choice(String name, String label, List<String> codes) {
       labels.put(name, getTranslation(label));
       Select<String> sel = new Select<>();
       sel.setLabel(getTranslation(label));
@@ -451,10 +458,10 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
       u.setAcceptedFileTypes("image/png", "image/jpeg", ".png", ".jpg", ".jpeg");
       u.setMaxFileSize(MAX_BYTES); // in the browser; the buffer refuses more on the server too
       u.setMaxFiles(1);
-      com.vaadin.flow.component.upload.UploadI18N i18n = new com.vaadin.flow.component.upload.UploadI18N();
-      i18n.setAddFiles(new com.vaadin.flow.component.upload.UploadI18N.AddFiles().setOne(getTranslation(label)));
-      i18n.setDropFiles(new com.vaadin.flow.component.upload.UploadI18N.DropFiles().setOne(getTranslation("counter.dropScan")));
-      i18n.setError(new com.vaadin.flow.component.upload.UploadI18N.Error()
+      UploadI18N i18n = new UploadI18N();
+      i18n.setAddFiles(new UploadI18N.AddFiles().setOne(getTranslation(label)));
+      i18n.setDropFiles(new UploadI18N.DropFiles().setOne(getTranslation("counter.dropScan")));
+      i18n.setError(new UploadI18N.Error()
           .setFileIsTooBig(getTranslation("counter.fileTooBig", MAX_BYTES / (1024 * 1024))));
       u.setI18n(i18n);
       u.addSucceededListener(e -> {
@@ -513,7 +520,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
             .map(x -> x instanceof LocalDate d ? day(d) : String.valueOf(x)).toArray()));
       } catch (CaseNotFound | CardNotFound e) {
         general.setText(e.getMessage());
-      } catch (org.cardcase.documents.DecodeBudget.Busy e) {
+      } catch (DecodeBudget.Busy e) {
         // too many large photos in flight: nothing was saved, the clerk submits again shortly
         general.setText(getTranslation("counter.imagesBusy", Math.max(1, e.retryAfter().toSeconds())));
       }

@@ -7,6 +7,7 @@ import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.KeyModifier;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
@@ -14,6 +15,7 @@ import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -27,15 +29,22 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.StreamResource;
+import com.vaadin.flow.server.VaadinSession;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.ByteArrayInputStream;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
 import org.cardcase.cases.PersonalData;
+import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.documents.CaseDocuments;
 import org.cardcase.forms.FormDefinition;
 import org.cardcase.shared.FieldErrors;
@@ -43,6 +52,7 @@ import org.cardcase.shared.Masking;
 import org.cardcase.tasks.HumanTask;
 import org.cardcase.tasks.TaskQueue;
 import org.cardcase.tasks.TaskStore;
+import org.cardcase.verification.Verification;
 
 /**
  * One task: the case's photos and documents beside the form that completes it. The form is built
@@ -63,8 +73,8 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
   private final Staff staff;
   /** Who is signed in, read once each time the page is drawn. */
   private TaskQueue.Person me;
-  private final org.cardcase.verification.Verification verification;
-  private final org.cardcase.deadlines.CaseDeadlines caseDeadlines;
+  private final Verification verification;
+  private final CaseDeadlines caseDeadlines;
   private final Map<String, Component> inputs = new LinkedHashMap<>();
   private FormDefinition form;
   private HumanTask task;
@@ -72,7 +82,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
   static final String REFUSED = "cardcase.task.refused";
 
   public TaskView(TaskStore tasks, TaskQueue queue, CaseRepository cases, CaseDocuments documents, PersonalData personalData,
-      Staff staff, org.cardcase.verification.Verification verification, org.cardcase.deadlines.CaseDeadlines caseDeadlines) {
+      Staff staff, Verification verification, CaseDeadlines caseDeadlines) {
     this.verification = verification;
     this.caseDeadlines = caseDeadlines;
     this.tasks = tasks;
@@ -86,11 +96,11 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
 
   @Override
   public void setParameter(BeforeEvent event, Long id) {
-    Object refused = com.vaadin.flow.server.VaadinSession.getCurrent().getAttribute(REFUSED);
+    Object refused = VaadinSession.getCurrent().getAttribute(REFUSED);
     if (refused != null) {
-      com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(REFUSED, null);
+      VaadinSession.getCurrent().setAttribute(REFUSED, null);
       Notification n = Notification.show(refused.toString(), 8000, Notification.Position.MIDDLE);
-      n.addThemeVariants(com.vaadin.flow.component.notification.NotificationVariant.LUMO_ERROR);
+      n.addThemeVariants(NotificationVariant.LUMO_ERROR);
       n.setId("task-refused");
     }
     removeAll();
@@ -118,8 +128,8 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     if (task.dueAt() != null && task.open()) {
       int left = caseDeadlines.workingDaysLeft(task.dueAt());
       Span due = new Span(getTranslation(left < 0 ? "task.overdue" : "task.workingDaysLeft", Math.abs(left),
-          java.time.LocalDate.ofInstant(task.dueAt(), org.cardcase.calendar.WorkingDayCalendar.ZONE)
-              .format(java.time.format.DateTimeFormatter.ofLocalizedDate(java.time.format.FormatStyle.MEDIUM).withLocale(getLocale()))));
+          LocalDate.ofInstant(task.dueAt(), WorkingDayCalendar.ZONE)
+              .format(DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(getLocale()))));
       due.setId("task-due");
       due.getElement().getThemeList().add(left < 0 ? "badge error" : left <= 1 ? "badge contrast" : "badge");
       facts.add(due);
@@ -149,7 +159,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
   private Component documentsPanel(CaseRecord c) {
     HorizontalLayout photos = new HorizontalLayout();
     photos.setId("task-documents");
-    List<Map.Entry<String, StreamResource>> shown = new java.util.ArrayList<>();
+    List<Map.Entry<String, StreamResource>> shown = new ArrayList<>();
     for (String kind : SHOWN_KINDS) {
       documents.latest(c.caseNumber(), kind).ifPresent(d -> {
         // opening the task shows the photos: that is a view of personal data, and audited
@@ -180,19 +190,19 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
 
   /** The photos side by side, as large as the screen allows, with a zoom that applies to all of them. */
   private void compare(List<Map.Entry<String, StreamResource>> shown) {
-    com.vaadin.flow.component.dialog.Dialog d = new com.vaadin.flow.component.dialog.Dialog();
+    Dialog d = new Dialog();
     d.setId("photo-compare");
     d.setHeaderTitle(getTranslation("task.compare"));
     d.setWidth("96vw");
     d.setHeight("92vh");
     HorizontalLayout row = new HorizontalLayout();
     row.setSizeFull();
-    List<Image> images = new java.util.ArrayList<>();
+    List<Image> images = new ArrayList<>();
     for (var e : shown) {
       Image img = new Image(e.getValue(), e.getKey());
       img.getStyle().set("max-height", "72vh").set("max-width", "100%").set("transform-origin", "top left");
       images.add(img);
-      com.vaadin.flow.component.html.Div frame = new com.vaadin.flow.component.html.Div(img);
+      Div frame = new Div(img);
       frame.getStyle().set("overflow", "auto").set("flex", "1 1 0").set("height", "74vh")
           .set("border", "1px solid var(--lumo-contrast-20pct)");
       VerticalLayout col = new VerticalLayout(new Span(e.getKey()), frame);
@@ -313,7 +323,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
    */
   private void refusedAndRefreshed(TaskStore.TaskNotAllowed e) {
     // said on the page as it is drawn again (a reload starts a new page, which shows it once)
-    com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(REFUSED, TasksView.refusal(this, e));
+    VaadinSession.getCurrent().setAttribute(REFUSED, TasksView.refusal(this, e));
     getUI().ifPresent(ui -> ui.getPage().reload());
   }
 

@@ -1,13 +1,17 @@
 package org.cardcase.ui;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
@@ -18,13 +22,22 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import jakarta.annotation.security.RolesAllowed;
+import java.time.DayOfWeek;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.forecast.BreachForecast;
 import org.cardcase.shared.FieldErrors;
+import org.cardcase.shared.ReferenceData;
 import org.cardcase.tasks.TaskQueue;
 import org.cardcase.tasks.TaskQueue.Filter;
 import org.cardcase.tasks.TaskQueue.Item;
@@ -59,14 +72,14 @@ public class TasksView extends VerticalLayout {
   private long overdue;
   /** Who is looking, read once per refresh: every row's buttons need it. */
   private TaskQueue.Person me;
-  private final java.util.Map<String, List<String>> membersOfGroup = new java.util.HashMap<>();
+  private final Map<String, List<String>> membersOfGroup = new HashMap<>();
 
   private final BreachForecast forecasts;
 
   private final TaskStore tasks;
 
   public TasksView(TaskQueue queue, Staff staff, BreachForecast forecasts, TaskStore tasks,
-      org.cardcase.shared.ReferenceData reference) {
+      ReferenceData reference) {
     this.tasks = tasks;
     this.forecasts = forecasts;
     this.queue = queue;
@@ -94,7 +107,7 @@ public class TasksView extends VerticalLayout {
     channel.setId("filter-channel");
     channel.setPlaceholder(getTranslation("tasks.filter.channel"));
     // the channels the reference data keeps active (a retired one is no filter any more)
-    channel.setItems(reference.codes(org.cardcase.shared.ReferenceData.Kind.CHANNEL));
+    channel.setItems(reference.codes(ReferenceData.Kind.CHANNEL));
     channel.setItemLabelGenerator(c -> getTranslation("channel." + c));
     sort.setId("filter-sort");
     sort.setItems(TaskQueue.Sort.values());
@@ -144,8 +157,8 @@ public class TasksView extends VerticalLayout {
     // actions first and frozen: always in reach; the columns wrap rather than push the grid past
     // the window (issue 14: at 1440 px the assignee and received columns needed scrolling, and then
     // the frozen actions slid over the case number)
-    grid.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT,
-        com.vaadin.flow.component.grid.GridVariant.LUMO_COMPACT);
+    grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT,
+        GridVariant.LUMO_COMPACT);
     grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFrozen(true).setFlexGrow(0).setKey("actions");
     grid.addComponentColumn(this::dueAndForecast).setHeader(getTranslation("tasks.col.due")).setWidth("7em").setFlexGrow(0);
     grid.addComponentColumn(i -> new RouterLink(i.task().caseNumber(), CaseView.class, i.task().caseNumber()))
@@ -205,9 +218,9 @@ public class TasksView extends VerticalLayout {
 
   /** Today and this week (from Monday), in the service centre's time zone. */
   private void showDone() {
-    java.time.ZonedDateTime now = java.time.ZonedDateTime.now(org.cardcase.calendar.WorkingDayCalendar.ZONE);
-    java.time.Instant today = now.toLocalDate().atStartOfDay(now.getZone()).toInstant();
-    java.time.Instant monday = now.toLocalDate().with(java.time.DayOfWeek.MONDAY).atStartOfDay(now.getZone()).toInstant();
+    ZonedDateTime now = ZonedDateTime.now(WorkingDayCalendar.ZONE);
+    Instant today = now.toLocalDate().atStartOfDay(now.getZone()).toInstant();
+    Instant monday = now.toLocalDate().with(DayOfWeek.MONDAY).atStartOfDay(now.getZone()).toInstant();
     List<TaskQueue.Done> week = queue.doneBy(staff.person().name(), monday);
     long onDay = week.stream().filter(d -> !d.completedAt().isBefore(today)).count();
     doneSummary.setText(getTranslation("done.summary", onDay, week.size()));
@@ -222,7 +235,7 @@ public class TasksView extends VerticalLayout {
 
   private HorizontalLayout bulkBar() {
     bulk.setId("bulk-bar");
-    bulk.setAlignItems(com.vaadin.flow.component.orderedlayout.FlexComponent.Alignment.BASELINE);
+    bulk.setAlignItems(FlexComponent.Alignment.BASELINE);
     selectedCount.setId("bulk-count");
     Button claim = new Button(getTranslation("tasks.bulk.claim"), e -> runBulk(TaskQueue.BulkAction.CLAIM, null));
     claim.setId("bulk-claim");
@@ -255,7 +268,7 @@ public class TasksView extends VerticalLayout {
     selectedCount.setText(getTranslation("tasks.bulk.selected", selected.size()));
     if (staff.has("SUPERVISOR")) {
       // whoever belongs to a group of the selected tasks; the server refuses a task outside the person's groups
-      java.util.Set<String> members = new java.util.TreeSet<>();
+      Set<String> members = new TreeSet<>();
       selected.stream().map(i -> i.task().candidateGroup()).distinct()
           .forEach(g -> members.addAll(membersOfGroup.computeIfAbsent(g, queue::groupMembers)));
       bulkTo.setItems(members);
@@ -264,7 +277,7 @@ public class TasksView extends VerticalLayout {
 
   /** Releasing or reassigning takes work from someone: say how much, and ask first. */
   private void confirmBulk(String question, TaskQueue.BulkAction action, String to) {
-    com.vaadin.flow.component.dialog.Dialog d = new com.vaadin.flow.component.dialog.Dialog();
+    Dialog d = new Dialog();
     d.setId("bulk-confirm-dialog");
     d.add(new Span(question));
     Button yes = new Button(getTranslation("tasks.bulk.confirm"), e -> {
@@ -390,10 +403,10 @@ public class TasksView extends VerticalLayout {
   }
 
   /** The deadline, and beside it the forecast's flag when the step usually takes longer than this task was given. */
-  private com.vaadin.flow.component.Component dueAndForecast(Item i) {
+  private Component dueAndForecast(Item i) {
     Span due = dueBadge(i);
     var f = forecasts.forecast(i.task().caseNumber(), i.task().elementId(), i.task().createdAt(), i.task().dueAt(),
-        java.time.Instant.now());
+        Instant.now());
     HorizontalLayout both = new HorizontalLayout(due);
     both.setWrap(true);
     if (i.priority() > 1) {
@@ -456,7 +469,7 @@ public class TasksView extends VerticalLayout {
           return;
         }
         String who = e.getValue();
-        com.vaadin.flow.component.dialog.Dialog d = new com.vaadin.flow.component.dialog.Dialog();
+        Dialog d = new Dialog();
         d.setId("reassign-confirm-dialog");
         d.setHeaderTitle(getTranslation("tasks.reassign.confirmTitle"));
         d.add(new Span(getTranslation("tasks.reassign.confirm", i.task().id(),
@@ -502,7 +515,7 @@ public class TasksView extends VerticalLayout {
   }
 
   /** Why a task action was refused, in the reader's language (the service's English when it names no reason). */
-  static String refusal(com.vaadin.flow.component.Component c, TaskStore.TaskNotAllowed e) {
+  static String refusal(Component c, TaskStore.TaskNotAllowed e) {
     if (e.reason() == null) {
       return e.getMessage();
     }

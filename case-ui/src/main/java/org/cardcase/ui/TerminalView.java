@@ -17,9 +17,11 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.StreamResource;
+import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.ByteArrayInputStream;
@@ -28,6 +30,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +43,7 @@ import org.cardcase.cards.MedicalInsuranceNumbers;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
+import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.loss.LossReports;
 import org.cardcase.reissue.PickupCertificates;
 import org.cardcase.reissue.Vouchers;
@@ -74,7 +78,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   private final Vouchers vouchers;
   private final PickupCertificates certificates;
   private final Clock clock;
-  private final org.cardcase.deadlines.DeadlineRules rules;
+  private final DeadlineRules rules;
   private final Div screen = new Div();
   private Citizen citizen;
   private Instant lastTouch;
@@ -91,7 +95,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
 
   public TerminalView(AuthenticationContext auth, CardLifecycle cards, CardIdentification identification, CaseRepository cases,
       MedicalInsuranceNumbers numbers, LossReports lossReports, Vouchers vouchers, PickupCertificates certificates,
-      org.cardcase.deadlines.DeadlineRules rules, Clock clock) {
+      DeadlineRules rules, Clock clock) {
     this.rules = rules;
     this.auth = auth;
     this.cards = cards;
@@ -103,7 +107,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
     this.certificates = certificates;
     this.clock = clock;
     // Chinese unless this visitor switched to English (until they finish)
-    Object chosen = com.vaadin.flow.server.VaadinSession.getCurrent().getAttribute(LOCALE);
+    Object chosen = VaadinSession.getCurrent().getAttribute(LOCALE);
     UI.getCurrent().setLocale(chosen instanceof Locale l ? l : Locale.SIMPLIFIED_CHINESE);
     setSizeFull();
     setPadding(true);
@@ -122,7 +126,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   @Override
   public void beforeEnter(BeforeEnterEvent event) {
     if (!auth.getPrincipalName().map(Channels.TERMINAL::equals).orElse(false)) {
-      event.rerouteToError(com.vaadin.flow.router.NotFoundException.class, "terminal only");
+      event.rerouteToError(NotFoundException.class, "terminal only");
     }
   }
 
@@ -330,14 +334,14 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
 
   /** A date as the reader writes it (the counter and the terminal say dates the same way). */
   static String day(LocalDate d, Locale locale) {
-    return d.format(DateTimeFormatter.ofLocalizedDate(java.time.format.FormatStyle.LONG).withLocale(locale));
+    return d.format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale));
   }
 
   /** The citizen is done (or walked away): the next one starts at the welcome screen, in Chinese. */
   private void reset() {
     citizen = null;
     if (!getLocale().getLanguage().equals("zh")) {
-      com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(LOCALE, null);
+      VaadinSession.getCurrent().setAttribute(LOCALE, null);
       UI.getCurrent().getPage().reload();
       return;
     }
@@ -348,7 +352,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   private Button language() {
     boolean zh = getLocale().getLanguage().equals("zh");
     Button b = new Button(zh ? "English" : "中文", e -> {
-      com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(LOCALE, zh ? Locale.ENGLISH : Locale.SIMPLIFIED_CHINESE);
+      VaadinSession.getCurrent().setAttribute(LOCALE, zh ? Locale.ENGLISH : Locale.SIMPLIFIED_CHINESE);
       UI.getCurrent().getPage().reload();
     });
     b.setId("terminal-language");

@@ -1,7 +1,11 @@
 package org.cardcase.calendar;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Date;
 import java.time.DayOfWeek;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -17,7 +21,9 @@ import org.cardcase.calendar.WorkingDayCalendar.Kind;
 import org.cardcase.shared.FieldErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -38,7 +44,7 @@ public class CalendarStore {
 
   public record Day(LocalDate date, Kind kind, String occasion) {}
 
-  public record Year(int year, String source, java.time.Instant updatedAt, String updatedBy, List<Day> days) {}
+  public record Year(int year, String source, Instant updatedAt, String updatedBy, List<Day> days) {}
 
   /** What a change did: the days added, removed and changed, and how many deadlines moved. */
   public record Change(int year, List<String> added, List<String> removed, List<String> changed, int deadlinesRecomputed) {}
@@ -314,7 +320,7 @@ public class CalendarStore {
    * Once the application is up: the deadlines that depended on a year this start brought in are recomputed (they were
    * provisional), as when an administrator adds the year.
    */
-  @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+  @EventListener(ApplicationReadyEvent.class)
   public void recomputeShippedYears() {
     List<Integer> years = new ArrayList<>(shippedLater);
     shippedLater.clear();
@@ -339,9 +345,9 @@ public class CalendarStore {
 
   private static String officialCsv() {
     try (var in = CalendarStore.class.getResourceAsStream("/calendar/cn-2025-2026.csv")) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

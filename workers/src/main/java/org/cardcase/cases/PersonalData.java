@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.documents.CaseDocuments;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -15,9 +16,9 @@ import org.springframework.transaction.annotation.Transactional;
 public class PersonalData {
   private final CaseRepository cases;
   private final AuditTrail audit;
-  private final org.cardcase.documents.CaseDocuments documents;
+  private final CaseDocuments documents;
 
-  public PersonalData(CaseRepository cases, AuditTrail audit, org.cardcase.documents.CaseDocuments documents) {
+  public PersonalData(CaseRepository cases, AuditTrail audit, CaseDocuments documents) {
     this.documents = documents;
     this.cases = cases;
     this.audit = audit;

@@ -1,5 +1,19 @@
 package org.cardcase.models;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camunda.zeebe.model.bpmn.instance.Activity;
+import io.camunda.zeebe.model.bpmn.instance.IntermediateCatchEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.util.HashMap;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.cardcase.flow.CaseMigrated;
 import org.cardcase.flow.CaseSteps;
 import org.cardcase.flow.CurrentEngine;
@@ -25,12 +39,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.forms.FormDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * Analysts' drafts of the next version of a process model: made from the current version or
@@ -395,18 +412,18 @@ public class ModelDrafts {
   private int deployForm(Draft d, byte[] json, String approver, String note) {
     String comment = d.comment() == null ? note : d.comment();
     int version = forms.keepApproved(d.processId(), json, d.createdBy(), approver, comment);
-    java.util.regex.Pattern named = java.util.regex.Pattern.compile(
-        "formKey=\"" + java.util.regex.Pattern.quote(d.processId()) + "(@\\d+)?\"");
+    Pattern named = Pattern.compile(
+        "formKey=\"" + Pattern.quote(d.processId()) + "(@\\d+)?\"");
     List<String> adopted = new ArrayList<>();
     for (String processId : catalog.processIds()) {
       Integer current = versions.current(processId);
       if (current == null) {
         continue;
       }
-      String xml = new String(versions.file(processId, current).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8);
-      java.util.regex.Matcher m = named.matcher(xml);
+      String xml = new String(versions.file(processId, current).orElseThrow(), StandardCharsets.UTF_8);
+      Matcher m = named.matcher(xml);
       if (m.find()) {
-        byte[] next = m.replaceAll("formKey=\"" + d.processId() + "@" + version + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] next = m.replaceAll("formKey=\"" + d.processId() + "@" + version + "\"").getBytes(StandardCharsets.UTF_8);
         int pv = versions.deployApproved(processId, catalog.fileOf(processId), next, d.createdBy(), approver,
             "form " + d.processId() + " version " + version + (comment == null ? "" : ": " + comment));
         audit.append(subject(PROCESS, processId), "form:" + d.processId() + ":" + version, approver, null,
@@ -501,24 +518,24 @@ public class ModelDrafts {
   private static Map<String, String[]> components(byte[] json) {
     Map<String, String[]> out = new LinkedHashMap<>();
     try {
-      for (com.fasterxml.jackson.databind.JsonNode c : new com.fasterxml.jackson.databind.ObjectMapper().readTree(json)
+      for (JsonNode c : new ObjectMapper().readTree(json)
           .path("components")) {
         String key = c.path("key").asText(c.path("id").asText());
-        com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) c).deepCopy();
+        ObjectNode copy = ((ObjectNode) c).deepCopy();
         copy.remove("layout"); // where a field sits is not what it asks
         out.put(key, new String[] {c.path("type").asText(), c.path("label").asText(null), canonical(copy)});
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException(e);
     }
     return out;
   }
 
-  private static String canonical(com.fasterxml.jackson.databind.JsonNode n) {
+  private static String canonical(JsonNode n) {
     if (n.isObject()) {
       StringBuilder b = new StringBuilder("{");
-      new TreeMap<String, com.fasterxml.jackson.databind.JsonNode>(
-          new com.fasterxml.jackson.databind.ObjectMapper().convertValue(n, new com.fasterxml.jackson.core.type.TypeReference<Map<String, com.fasterxml.jackson.databind.JsonNode>>() {}))
+      new TreeMap<String, JsonNode>(
+          new ObjectMapper().convertValue(n, new TypeReference<Map<String, JsonNode>>() {}))
           .forEach((k, v) -> b.append(k).append(':').append(canonical(v)).append(','));
       return b.append('}').toString();
     }
@@ -533,15 +550,15 @@ public class ModelDrafts {
   /** Each flow element of the process: its type, name and a normalised form of its XML (to tell a change). */
   private static Map<String, String[]> elements(byte[] bpmn, String processId) {
     BpmnModelInstance model = Bpmn.readModelFromStream(new ByteArrayInputStream(bpmn));
-    Map<String, org.w3c.dom.Element> xml = new java.util.HashMap<>();
+    Map<String, Element> xml = new HashMap<>();
     try {
-      var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+      var factory = DocumentBuilderFactory.newInstance();
       factory.setNamespaceAware(true);
       factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      org.w3c.dom.NodeList all = factory.newDocumentBuilder().parse(new ByteArrayInputStream(bpmn))
+      NodeList all = factory.newDocumentBuilder().parse(new ByteArrayInputStream(bpmn))
           .getElementsByTagNameNS("*", "*");
       for (int i = 0; i < all.getLength(); i++) {
-        org.w3c.dom.Element e = (org.w3c.dom.Element) all.item(i);
+        Element e = (Element) all.item(i);
         if (e.hasAttribute("id")) {
           xml.putIfAbsent(e.getAttribute("id"), e);
         }
@@ -566,7 +583,7 @@ public class ModelDrafts {
       "instantiate", "false", "triggeredByEvent", "false", "isSequential", "false", "isImmediate", "true");
 
   /** What an element is, apart from where it is drawn (the diagram is elsewhere): its attributes and all inside it. */
-  private static String signatureOf(org.w3c.dom.Element e) {
+  private static String signatureOf(Element e) {
     if (e == null) {
       return "";
     }
@@ -585,7 +602,7 @@ public class ModelDrafts {
     b.append('{');
     boolean children = false;
     for (var n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (n instanceof org.w3c.dom.Element c) {
+      if (n instanceof Element c) {
         b.append(signatureOf(c));
         children = true;
       }
@@ -605,8 +622,8 @@ public class ModelDrafts {
       for (Process p : model.getModelElementsByType(Process.class)) {
         if (p.getId().equals(d.processId())) {
           p.getFlowElements().stream()
-              .filter(e -> e instanceof io.camunda.zeebe.model.bpmn.instance.Activity
-                  || e instanceof io.camunda.zeebe.model.bpmn.instance.IntermediateCatchEvent)
+              .filter(e -> e instanceof Activity
+                  || e instanceof IntermediateCatchEvent)
               .map(FlowElement::getId).sorted().forEach(out::add);
         }
       }
@@ -617,13 +634,13 @@ public class ModelDrafts {
   }
 
   /** The current version of what the draft changes (its process model or form), to compare with. */
-  public java.util.Optional<byte[]> currentFile(long id) {
+  public Optional<byte[]> currentFile(long id) {
     Draft d = find(id);
     if (d.form()) {
       return forms.latest(d.processId()).flatMap(v -> forms.file(d.processId(), v));
     }
     Integer current = versions.current(d.processId());
-    return current == null ? java.util.Optional.empty() : versions.file(d.processId(), current);
+    return current == null ? Optional.empty() : versions.file(d.processId(), current);
   }
 
   public Draft find(long id) {
@@ -650,7 +667,7 @@ public class ModelDrafts {
         rs.getString("decision_note"), (Integer) rs.getObject("deployed_version"));
   }
 
-  private static Instant instant(java.sql.Timestamp t) {
+  private static Instant instant(Timestamp t) {
     return t == null ? null : t.toInstant();
   }
 
@@ -680,7 +697,7 @@ public class ModelDrafts {
       return rules.check(content);
     }
     try {
-      org.cardcase.forms.FormDefinition f = org.cardcase.forms.FormDefinition.of(content);
+      FormDefinition f = FormDefinition.of(content);
       return f.fields().isEmpty() ? List.of(new ModelRules.Problem("form-fields", null, "the form has no input field", null))
           : List.of();
     } catch (IllegalArgumentException e) {
@@ -700,7 +717,7 @@ public class ModelDrafts {
   /** The form a form file defines ("cardcase:" and its id); refused if it is not a form. */
   static String formKeyOf(byte[] json) {
     try {
-      return "cardcase:" + org.cardcase.forms.FormDefinition.of(json).id();
+      return "cardcase:" + FormDefinition.of(json).id();
     } catch (IllegalArgumentException e) {
       throw new Refused("unreadableForm", e.getMessage());
     }

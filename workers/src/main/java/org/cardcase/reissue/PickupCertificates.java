@@ -16,12 +16,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseNotFound;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.deadlines.DeadlineRules;
+import org.cardcase.processes.ReissueProcess;
 import org.cardcase.shared.Masking;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,12 +54,12 @@ public class PickupCertificates {
   private final AuditTrail audit;
   private final String configuredFont;
   private final String servicePoint;
-  private final org.cardcase.deadlines.CaseDeadlines deadlines;
-  private final org.cardcase.deadlines.DeadlineRules rules;
+  private final CaseDeadlines deadlines;
+  private final DeadlineRules rules;
 
   public PickupCertificates(Vouchers vouchers, AuditTrail audit, @Value("${cardcase.certificate.font:}") String configuredFont,
       @Value("${cardcase.certificate.service-point:社会保障卡服务中心}") String servicePoint,
-      org.cardcase.deadlines.CaseDeadlines deadlines, org.cardcase.deadlines.DeadlineRules rules) {
+      CaseDeadlines deadlines, DeadlineRules rules) {
     this.vouchers = vouchers;
     this.audit = audit;
     this.configuredFont = configuredFont;
@@ -127,9 +131,9 @@ public class PickupCertificates {
       }
       y -= 8;
       // the working days this case's pickup date was counted with (an analyst may have changed the rule since)
-      int pickupWorkingDays = deadlines.find(v.caseNumber(), org.cardcase.processes.ReissueProcess.VAR_PICKUP_DUE_AT)
-          .map(org.cardcase.deadlines.CaseDeadlines.Deadline::workingDays).orElse(rules.getReissuePickupWorkingDays());
-      java.util.List<String> notes = new java.util.ArrayList<>(List.of(
+      int pickupWorkingDays = deadlines.find(v.caseNumber(), ReissueProcess.VAR_PICKUP_DUE_AT)
+          .map(CaseDeadlines.Deadline::workingDays).orElse(rules.getReissuePickupWorkingDays());
+      List<String> notes = new ArrayList<>(List.of(
           "1. 受理之日起满" + pickupWorkingDays + "个工作日后，请办理补卡的人（持卡人或受托人）携带其本人居民身份证和本凭证领取新卡。",
           "2. 领卡前，本凭证可在定点医疗机构作为临时就医凭证；医疗机构扫描二维码核验。",
           "3. 领取新卡后本凭证自动失效，原卡同时注销。",

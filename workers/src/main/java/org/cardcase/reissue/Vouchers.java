@@ -1,9 +1,15 @@
 package org.cardcase.reissue;
 
 import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import org.cardcase.privacy.PersonalFields;
 import org.cardcase.shared.CheckDigits;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -27,10 +33,10 @@ public class Vouchers {
 
   private final JdbcClient jdbc;
 
-  private final org.cardcase.privacy.PersonalFields personal;
+  private final PersonalFields personal;
   public static final String TABLE = "voucher";
 
-  public Vouchers(JdbcClient jdbc, org.cardcase.privacy.PersonalFields personal) {
+  public Vouchers(JdbcClient jdbc, PersonalFields personal) {
     this.jdbc = jdbc;
     this.personal = personal;
   }
@@ -52,7 +58,7 @@ public class Vouchers {
         values (?, ?, ?, ?, ?, ?, 'VALID', ?, ?, ?, ?)""")
         .params(number, caseNumber, personal.seal(TABLE, number, fields(holderIdNumber, holderName)),
             personal.idIndex(holderIdNumber), oldCardId, newCardId, Date.valueOf(pickupDate), pickupProvisional,
-            issuedBy, java.sql.Timestamp.from(issuedAt)).update();
+            issuedBy, Timestamp.from(issuedAt)).update();
     return number;
   }
 
@@ -107,21 +113,21 @@ public class Vouchers {
     return CheckDigits.luhn(body) == number.charAt(16) - '0';
   }
 
-  static java.util.Map<String, Object> fields(String holderIdNumber, String holderName) {
-    java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+  static Map<String, Object> fields(String holderIdNumber, String holderName) {
+    Map<String, Object> f = new LinkedHashMap<>();
     f.put("holderIdNumber", holderIdNumber);
     f.put("holderName", holderName);
     return f;
   }
 
   /** A voucher row, the holder's fields decrypted (or the plain columns of a row not yet encrypted). */
-  Voucher map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
-    java.sql.Timestamp ended = rs.getTimestamp("ended_at");
+  Voucher map(ResultSet rs, int i) throws SQLException {
+    Timestamp ended = rs.getTimestamp("ended_at");
     byte[] sealed = rs.getBytes("personal");
     var p = sealed != null ? personal.open(TABLE, rs.getString("number"), sealed)
         : fields(rs.getString("holder_id_number"), rs.getString("holder_name"));
-    return new Voucher(rs.getString("number"), rs.getString("case_number"), org.cardcase.privacy.PersonalFields.text(p, "holderIdNumber"),
-        org.cardcase.privacy.PersonalFields.text(p, "holderName"), rs.getString("old_card_id"), rs.getString("new_card_id"), State.valueOf(rs.getString("state")),
+    return new Voucher(rs.getString("number"), rs.getString("case_number"), PersonalFields.text(p, "holderIdNumber"),
+        PersonalFields.text(p, "holderName"), rs.getString("old_card_id"), rs.getString("new_card_id"), State.valueOf(rs.getString("state")),
         rs.getDate("pickup_date").toLocalDate(), rs.getString("issued_by"), rs.getTimestamp("issued_at").toInstant(),
         ended == null ? null : ended.toInstant(), rs.getBoolean("pickup_provisional"), rs.getString("end_reason"));
   }

@@ -1,15 +1,23 @@
 package org.cardcase.tasks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.UUID;
+import org.cardcase.access.Accounts;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.deadlines.CaseDeadlines;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -54,11 +62,11 @@ public class TaskQueue {
   private final TransactionTemplate tx;
   private final ObjectMapper json = new ObjectMapper();
 
-  private final org.cardcase.access.Accounts accounts;
-  private final org.springframework.context.ApplicationEventPublisher events;
+  private final Accounts accounts;
+  private final ApplicationEventPublisher events;
 
   public TaskQueue(JdbcClient jdbc, CaseDeadlines deadlines, AuditTrail audit, TransactionTemplate tx,
-      org.cardcase.access.Accounts accounts, org.springframework.context.ApplicationEventPublisher events) {
+      Accounts accounts, ApplicationEventPublisher events) {
     this.events = events;
     this.accounts = accounts;
     this.jdbc = jdbc;
@@ -86,7 +94,7 @@ public class TaskQueue {
   private Map<String, Object> kept(Person who, Filter f) {
     StringBuilder where = new StringBuilder(" where true");
     List<Object> params = new ArrayList<>();
-    params.add(java.time.LocalDate.ofInstant(deadlines.startOfToday(), org.cardcase.calendar.WorkingDayCalendar.ZONE));
+    params.add(LocalDate.ofInstant(deadlines.startOfToday(), WorkingDayCalendar.ZONE));
     if (f.scope() == Scope.GROUPS) {
       where.append(" and not assigned and candidate_group = any(?)");
       params.add(who.groups().toArray(String[]::new));
@@ -125,7 +133,7 @@ public class TaskQueue {
         select id, case_number, element_id, case_type, completed_at, form_key,
           coalesce(result->>'photoDecision', result->>'childReviewOutcome', result->>'action', result->>'followUp') from human_task
         where state = 'COMPLETED' and completed_by = ? and completed_at >= ? order by completed_at desc limit 500""")
-        .params(person, java.sql.Timestamp.from(since))
+        .params(person, Timestamp.from(since))
         .query((rs, i) -> new Done(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
             rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getString(7))).list();
   }
@@ -159,7 +167,7 @@ public class TaskQueue {
     if (f.scope() == Scope.MINE) {
       // one person's tasks: few, counted from the index of their own queue
       List<Object> countParams = new ArrayList<>(params);
-      countParams.add(0, java.sql.Timestamp.from(deadlines.startOfToday()));
+      countParams.add(0, Timestamp.from(deadlines.startOfToday()));
       counts = jdbc.sql("select count(*) as total, count(*) filter (where coalesce(t.due_at, 'infinity'::timestamptz) < ?)"
           + " as overdue from human_task t" + where).params(countParams).query().singleRow();
     } else {
@@ -212,13 +220,13 @@ public class TaskQueue {
   /** Where a page ended: the sort rank, the sort time as PostgreSQL wrote it, and the task id; opaque to callers. */
   record Cursor(int rank, String time, long id) {
     String encode() {
-      return java.util.Base64.getUrlEncoder().withoutPadding()
-          .encodeToString((rank + "|" + time + "|" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding()
+          .encodeToString((rank + "|" + time + "|" + id).getBytes(StandardCharsets.UTF_8));
     }
 
     static Cursor parse(String s) {
       try {
-        String[] p = new String(java.util.Base64.getUrlDecoder().decode(s), java.nio.charset.StandardCharsets.UTF_8).split("\\|");
+        String[] p = new String(Base64.getUrlDecoder().decode(s), StandardCharsets.UTF_8).split("\\|");
         if (p.length != 3 || !p[1].matches("infinity|[0-9 :.+-]{10,40}")) {
           throw new IllegalArgumentException(s);
         }
@@ -313,9 +321,9 @@ public class TaskQueue {
     if (action == BulkAction.REASSIGN && (to == null || to.isBlank())) {
       throw FieldErrors.of("assignee", "the member of staff to give the tasks to");
     }
-    List<Long> moved = new java.util.ArrayList<>();
-    List<Refusal> refused = new java.util.ArrayList<>();
-    for (long id : new java.util.LinkedHashSet<>(ids)) {
+    List<Long> moved = new ArrayList<>();
+    List<Refusal> refused = new ArrayList<>();
+    for (long id : new LinkedHashSet<>(ids)) {
       Optional<HumanTask> found = jdbc.sql("select * from human_task where id = ?").param(id).query(TaskStore::map).optional();
       Refusal no = found.isEmpty() ? new Refusal(id, RefusalCode.NOT_FOUND, null, "no task " + id)
           : bulkRefusal(action, found.get(), to, who);
@@ -404,7 +412,7 @@ public class TaskQueue {
       if (n == 0) {
         throw new TaskStore.TaskNotAllowed("task " + t.id() + " is already completed", false, "completed", t.id());
       }
-      audit.append(AuditTrail.ofCase(t.caseNumber()), "assign:" + t.id() + ":" + java.util.UUID.randomUUID(), by, null, action,
+      audit.append(AuditTrail.ofCase(t.caseNumber()), "assign:" + t.id() + ":" + UUID.randomUUID(), by, null, action,
           Map.of("task", t.id(), "step", t.elementId(), "assignee", assignee == null ? "" : assignee));
       events.publishEvent(new TaskStore.TasksChanged(t.caseNumber()));
     });

@@ -21,6 +21,7 @@ import org.cardcase.childcard.ChildCards;
 import org.cardcase.family.FamilyBindings;
 import org.cardcase.loss.LossReports;
 import org.cardcase.reissue.Reissues;
+import org.cardcase.shared.Channels;
 import org.cardcase.simulators.ChannelIdentitySimulator;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -168,7 +169,7 @@ class AtMostOneFlowTest extends FlowTest {
 
   /** The channel's verified assertion about this person, signed by its (simulated) identity service. */
   CitizenAssertions.Proof proof(String channel, String idNumber) {
-    String method = org.cardcase.shared.Channels.AUTHENTICATION.get(channel).get(0);
+    String method = Channels.AUTHENTICATION.get(channel).get(0);
     return assertions.verify(channel, identity.assertionFor(channel, idNumber, method), idNumber);
   }
 

@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -206,7 +207,7 @@ class EngineHealBackoffTest {
   private String apply(String birth, String seq) throws Exception {
     String first17 = "110105" + birth + seq;
     String idNumber = first17 + IdNumber.checkCharacter(first17);
-    String sex = IdNumber.check(idNumber, java.time.LocalDate.now()).idNumber().sex().name();
+    String sex = IdNumber.check(idNumber, LocalDate.now()).idNumber().sex().name();
     return applications.submit(new CardApplication("王测试", idNumber, sex, "13812345678", "ICBC", "web-portal",
         png(400, 500), png(700, 450), null), "web-portal");
   }

@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.cardcase.FlowTest;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.CalendarStore;
@@ -55,8 +58,8 @@ class ReissueSecondPassFlowTest extends FlowTest {
   }
 
   String pdfText(String certificate) throws Exception {
-    try (var doc = org.apache.pdfbox.Loader.loadPDF(certificates.print(certificate, "clerk", "counter"))) {
-      return new org.apache.pdfbox.text.PDFTextStripper().getText(doc).replaceAll("\\s+", "");
+    try (var doc = Loader.loadPDF(certificates.print(certificate, "clerk", "counter"))) {
+      return new PDFTextStripper().getText(doc).replaceAll("\\s+", "");
     }
   }
 
@@ -154,7 +157,7 @@ class ReissueSecondPassFlowTest extends FlowTest {
 
     // the delegate who made it collects with their own ID card and the certificate; someone else may not
     letTimePass(Duration.between(clock.instant(), LocalDate.parse(a.pickupDate()).atTime(10, 0)
-        .atZone(java.time.ZoneId.of("Asia/Shanghai")).toInstant()));
+        .atZone(ZoneId.of("Asia/Shanghai")).toInstant()));
     String stranger = id("19900101", "027");
     assertThatThrownBy(() -> reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), stranger, true, "clerk2"),
         "counter")).isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("idNumber")).contains("delegate"));
