@@ -35,7 +35,7 @@ import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Part 2 of issue 24 against the packaged application with its 512 MB heap: fifty card applications
+ * Bounded memory for files, against the packaged application with its 512 MB heap: fifty card applications
  * at once, each with an ID card photo of 6000×6000 pixels (a file of its own), ten bodies of exactly
  * the maximum size (12 MB) and five declaring more, all sent together. Every one is answered
  * (accepted, refused, or 503 with Retry-After), the health stays UP (engine and db) throughout,

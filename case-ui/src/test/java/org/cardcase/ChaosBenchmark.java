@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The chaos drill (issue 24, part 6). Card applications, clerk decisions and the bank's callbacks
+ * The chaos drill. Card applications, clerk decisions and the bank's callbacks
  * flow at a steady rate while, in turn: PostgreSQL is stopped for 30 s, Elasticsearch for 60 s,
  * the engine is broken, the request path is filled with maximum-size images, every channel call is
  * sent twice at once, and the application is killed with SIGKILL and started again. After each

@@ -30,7 +30,7 @@ class SearchDeadLettersIT {
       String bad = created(sys.post("/api/applications", PORTAL, application("王二", id("11010519800102233"), "MALE")));
       await("both indexed", () -> found(sys, good) && found(sys, bad));
 
-      // issue 26: Elasticsearch runs with security on. Without credentials (curl 127.0.0.1:<port>/_search) it answers
+      // Elasticsearch runs with security on. Without credentials (curl 127.0.0.1:<port>/_search) it answers
       // 401; the application's own user (its password generated under data/keys, owner-only) reads its indices
       HttpClient es = HttpClient.newHttpClient();
       URI all = URI.create("http://127.0.0.1:" + sys.esPort + "/_search");

@@ -105,7 +105,7 @@ public class ServiceRequestsApi {
     out.put("holderIdNumber", Masking.idNumber(v.holderIdNumber()));
     out.put("issuedAt", v.issuedAt());
     out.put("pickupDate", v.pickupDate().toString());
-    // issue 25: a date counted into a year whose holiday arrangement is not yet published may still move
+    // a date counted into a year whose holiday arrangement is not yet published may still move
     out.put("pickupDateProvisional", v.pickupProvisional());
     out.put("endedAt", v.endedAt());
     out.put("endReason", v.endReason());

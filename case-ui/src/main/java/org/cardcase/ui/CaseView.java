@@ -229,7 +229,7 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
   }
 
   /**
-   * Who looked at this case (issue 26 item 5): each view, personal data or document shown, lookup,
+   * Who looked at this case (PIPL: the holder may ask who read their data): each view, personal data or document shown, lookup,
    * refused look and copy the citizen obtained, with who, when, from which screen or channel and why.
    * For supervisors and administrators, who may read the audit trail; its entries, not a copy of them.
    */

@@ -72,7 +72,7 @@ public class CasesView extends VerticalLayout {
         .setHeader(getTranslation("cases.col.idNumber")).setAutoWidth(true);
     cardColumn = grid.addComponentColumn(h -> mark(String.join(", ", h.cardNumbersMasked()), h.matched().contains("cardNumber")))
         .setHeader(getTranslation("cases.col.cardNumber")).setAutoWidth(true).setKey("cardNumber");
-    // type, step and channel wrap rather than being cut off (issue 14)
+    // type, step and channel wrap rather than being cut off at 1440 px
     grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT);
     grid.addColumn(h -> getTranslation("case.type." + h.caseType())).setHeader(getTranslation("cases.col.type")).setWidth("8em")
         .setFlexGrow(1);

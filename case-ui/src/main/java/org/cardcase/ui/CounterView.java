@@ -218,7 +218,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     FormLayout layout = new FormLayout(holderId, holderName, phone, cardNumber, applicant, delegateName, delegateId, holderOriginal,
         delegateOriginal, circumstance, circumstanceNote, holderCopy, delegateCopy, form, provisionalNow, newPhoto, portrait, camera);
     layout.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("700px", 2));
-    // the rules that are the centre's own, not the guides' (issue 25), said where they apply
+    // the rules that are the centre's own, not the guides', said where they apply
     Paragraph centreRules = new Paragraph(getTranslation("counter.reissue.centreRules"));
     centreRules.setId("reissue-centre-rules");
     centreRules.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");

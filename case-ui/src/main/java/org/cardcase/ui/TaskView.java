@@ -122,7 +122,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
         : getTranslation("task.claimedBy", task.assignee())) : getTranslation("task.done"));
     state.setId("task-state");
     add(title, new HorizontalLayout(who, caseLink), state);
-    // what the clerk needs beside the photos: the registry's score and the time left (issue 14, defect 11)
+    // what the clerk needs beside the photos: the registry's score and the time left, without leaving the task
     HorizontalLayout facts = new HorizontalLayout();
     facts.setId("task-facts");
     if (task.dueAt() != null && task.open()) {
@@ -301,7 +301,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     });
     claim.setId("claim-task");
     claim.setVisible(task.open() && task.assignee() == null);
-    // give it back to the group without completing it (issue 14, defect 11)
+    // give it back to the group without completing it, for a colleague to take
     Button release = new Button(getTranslation("tasks.release"), e -> {
       try {
         queue.unclaim(task.id(), staff.person());
@@ -368,7 +368,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
       Notification.show(getTranslation(continued ? "task.completed" : task.backedByJob() ? "task.completedSaved" : "task.decisionSaved"),
           continued ? 3000 : 8000,
           Notification.Position.BOTTOM_START);
-      // straight on to the next task if there is one (issue 14, defect 11), else the case file
+      // straight on to the next task if there is one (no trip back to the queue), else the case file
       Long next = nextTask();
       if (next != null) {
         getUI().ifPresent(ui -> ui.navigate(TaskView.class, next));

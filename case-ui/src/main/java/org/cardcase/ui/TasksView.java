@@ -155,7 +155,7 @@ public class TasksView extends VerticalLayout {
     grid.setId("tasks");
     // actions first and frozen: always in reach, however wide the grid
     // actions first and frozen: always in reach; the columns wrap rather than push the grid past
-    // the window (issue 14: at 1440 px the assignee and received columns needed scrolling, and then
+    // the window (at 1440 px the assignee and received columns needed scrolling, and then
     // the frozen actions slid over the case number)
     grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT,
         GridVariant.LUMO_COMPACT);
@@ -227,7 +227,7 @@ public class TasksView extends VerticalLayout {
     doneGrid.setItems(week);
   }
 
-  /** Said instead of a bare grid when nothing is waiting (issue 14, defect 10). */
+  /** Said instead of a bare grid when nothing is waiting, so an empty queue is not taken for a fault. */
   private final Span empty = new Span();
   private final HorizontalLayout bulk = new HorizontalLayout();
   private final Span selectedCount = new Span();

@@ -52,7 +52,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Issue 25, items 7 and 8, on the counter's screen (Karibu-Testing, the real application context:
+ * The photo on file and the hall lookups on the counter's screen (Karibu-Testing, the real application context:
  * engine, PostgreSQL, workers): the registry's photo on file is shown to the clerk (audited) before
  * "use the photo on file" can be ticked, and the hall lookup tab reads the ID card and shows the
  * child e-cards, the medical insurance number and the cases, each look audited under the clerk.

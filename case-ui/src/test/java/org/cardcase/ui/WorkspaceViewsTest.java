@@ -176,7 +176,7 @@ class WorkspaceViewsTest {
     assertThat(tasks.find(task.id()).orElseThrow().assignee()).isEqualTo("clerk");
 
     UI.getCurrent().navigate(TaskView.class, task.id());
-    // beside the photos: the registry's score and the working days left (issue 14, defect 11)
+    // beside the photos: the registry's score and the working days left
     assertThat(_get(Span.class, spec -> spec.withId("task-registry-score")).getText()).contains("0.72");
     assertThat(_get(Span.class, spec -> spec.withId("task-due")).getText()).containsPattern("\\d");
     @SuppressWarnings("unchecked")
@@ -193,7 +193,7 @@ class WorkspaceViewsTest {
     assertThat(reason.isVisible()).as("no reason needed to approve").isFalse();
     _click(_get(Button.class, spec -> spec.withId("complete-task")));
     assertThat(tasks.find(task.id()).orElseThrow().state()).isEqualTo("COMPLETED");
-    // on to the next task of the clerk's queues if one waits (issue 14, defect 11), else the case file
+    // on to the next task of the clerk's queues if one waits, else the case file
     String at = UI.getCurrent().getInternals().getActiveViewLocation().getPath();
     boolean nextWaits = ctx.getBean(TaskQueue.class).page(new TaskQueue.Person("clerk",
         List.of("CLERK"), List.of("verification", "counter")), TaskQueue.Filter.of(
@@ -211,7 +211,7 @@ class WorkspaceViewsTest {
     HumanTask task = awaitReview();
     signIn("clerk");
     UI.getCurrent().navigate(TaskView.class, task.id());
-    // the supervisor claims it while the clerk's page is open (issue 14, defect 3)
+    // the supervisor claims it while the clerk's page is open
     ctx.getBean(TaskQueue.class).claim(task.id(), new TaskQueue.Person("supervisor",
         List.of("SUPERVISOR"), List.of("supervisors", "verification")));
     @SuppressWarnings("unchecked")
@@ -345,7 +345,7 @@ class WorkspaceViewsTest {
     ComboBox<String> to = _get(cell, ComboBox.class,
         spec -> spec.withId("reassign-" + a.id()));
     HasValueUtilsKt._setValue(to, "clerk");
-    assertThat(tasks.find(a.id()).orElseThrow().assignee()).as("issue 14 defect 6: nothing moves on picking a name").isNull();
+    assertThat(tasks.find(a.id()).orElseThrow().assignee()).as("nothing moves on picking a name").isNull();
     _click(_get(Button.class, spec -> spec.withId("reassign-cancel")));
     assertThat(tasks.find(a.id()).orElseThrow().assignee()).isNull();
     HasValueUtilsKt._setValue(to, "clerk");
@@ -587,7 +587,7 @@ class WorkspaceViewsTest {
     UI.getCurrent().navigate(CaseView.class, task.caseNumber());
     assertThat(_find(Paragraph.class, spec -> spec.withId("case-not-yours"))).isEmpty();
     assertThat(_get(Span.class, spec -> spec.withId("case-name")).getText()).isEqualTo("段*");
-    // issue 14 defect 8: the card history in the reader's language, channels by name
+    // the card history in the reader's language, channels by name
     @SuppressWarnings("unchecked")
     Grid<CardTransition> history = _get(Grid.class, spec -> spec.withId("card-history"));
     assertThat(GridKt._getFormattedRow(history, 0)).contains("已受理申请", "网上服务大厅")
@@ -605,7 +605,7 @@ class WorkspaceViewsTest {
     HumanTask task = awaitReview();
     signIn("supervisor");
     UI.getCurrent().navigate(CaseView.class, task.caseNumber());
-    // issue 14 defect 9: a supervisor reads the audit details as labelled fields, codes in words, not a raw map
+    // a supervisor reads the audit details as labelled fields, codes in words, not a raw map
     @SuppressWarnings("unchecked")
     Grid<AuditTrail.Entry> trail = _get(Grid.class, spec -> spec.withId("audit-timeline"));
     var received = GridKt._getCellComponent(trail, 0, "detail");
@@ -631,7 +631,7 @@ class WorkspaceViewsTest {
     assertThat(inner.getElement().getAttribute("data-highlight")).as("the step inside the verification").isEqualTo("compare-photos");
   }
 
-  /** Issue 26 item 5: the case file says who looked at the case, when, from where and why; for supervisors, not clerks. */
+  /** The case file says who looked at the case, when, from where and why; for supervisors, not clerks. */
   @Test
   void aSupervisorSeesWhoLookedAtTheCaseAndWhyInTheirLanguageAndAClerkDoesNot() throws Exception {
     HumanTask task = awaitReview();
@@ -700,7 +700,7 @@ class WorkspaceViewsTest {
     assertThat(jdbc.sql("select day::text from calendar_day where year = 2031 order by day").query(String.class).list())
         .containsExactly("2031-01-01", "2031-01-04");
     assertThat(jdbc.sql("select actor from audit_entry where subject = 'calendar:2031'").query(String.class).list()).containsExactly("admin");
-    // issue 14 defect 7: typing another year shows that year, never the previous year's days; every bad line is said
+    // typing another year shows that year, never the previous year's days; every bad line is said
     HasValueUtilsKt._setValue(year, 2032);
     assertThat(source.getValue()).as("not 2031's source").isEmpty();
     assertThat(GridKt._size(table)).isZero();
@@ -905,7 +905,7 @@ class WorkspaceViewsTest {
     assertThat(_find(Anchor.class, spec -> spec.withId("terminal-certificate-print"))).hasSize(1);
   }
 
-  /** Issue 25: a pickup date counted into a year whose arrangement is not published says so at the counter and the terminal. */
+  /** A pickup date counted into a year whose arrangement is not published says so at the counter and the terminal. */
   @Test
   void aProvisionalPickupDateIsSaidSoAtTheCounterAndTheTerminal() throws Exception {
     Card card = activeCard();
@@ -925,7 +925,7 @@ class WorkspaceViewsTest {
     assertThat(screenText()).contains("暂定：2027年节假日安排尚未公布");
   }
 
-  /** Issue 25: a delegate reports only in a special circumstance, chosen on the counter screen; the centre's own rules are shown. */
+  /** A delegate reports only in a special circumstance, chosen on the counter screen; the centre's own rules are shown. */
   @Test
   void theCounterAsksADelegateForTheSpecialCircumstanceAndShowsTheCentresOwnRules() throws Exception {
     signIn("clerk");
@@ -950,7 +950,7 @@ class WorkspaceViewsTest {
         .contains("new photo");
   }
 
-  /** Issue 26 item 4: a document removed after the retention period is said to be so, with the date, not a dead link. */
+  /** A document removed after the retention period is said to be so, with the date, not a dead link. */
   @Test
   void theCaseFileSaysADocumentWasRemovedAfterTheRetentionPeriodInsteadOfABrokenImage() throws Exception {
     HumanTask task = awaitReview(); // a portrait and an ID card scan

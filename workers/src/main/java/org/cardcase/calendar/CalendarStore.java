@@ -275,7 +275,7 @@ public class CalendarStore {
 
   /**
    * Every start: load each year of the official arrangements shipped with the system that the calendar does not have
-   * yet, audited as such (issue 25: a release that ships next year's arrangement, published late in the year before,
+   * yet, audited as such (a release that ships next year's arrangement, published late in the year before,
    * brings it into a calendar that has run for years; before, the shipped file was read on the very first start only).
    * A year already there, perhaps corrected by an administrator, is left as it is.
    */

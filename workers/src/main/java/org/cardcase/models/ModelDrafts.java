@@ -396,7 +396,7 @@ public class ModelDrafts {
     return done;
   }
 
-  /** Open cases waiting at the element, or inside the process it calls ("callActivity/element"). */
+  /** Marks the draft deployed as the given version, with who approved it and their note. */
   private void markDeployed(long id, String approver, String note, int version) {
     jdbc.sql("""
         update model_draft set status = 'DEPLOYED', decided_by = ?, decided_at = now(), decision_note = ?,
@@ -438,6 +438,7 @@ public class ModelDrafts {
     return version;
   }
 
+  /** Open cases waiting at the element, or inside the process it calls ("callActivity/element"). */
   private List<ProcessLink> waitingAt(String processId, String element) {
     List<ProcessLink> out = new ArrayList<>();
     for (ProcessLinks.Waiting w : links.waiting(processId)) {

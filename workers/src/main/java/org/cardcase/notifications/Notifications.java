@@ -45,7 +45,7 @@ public class Notifications {
       Map.entry("card-activated", "【社保卡】您的社会保障卡（尾号{cardTail}）已激活，可用于就医结算。"));
 
   /**
-   * What a message says after a date counted into a year whose holiday arrangement is not yet published (issue 25):
+   * What a message says after a date counted into a year whose holiday arrangement is not yet published:
    * "(provisional: …)"; empty for a date that is final.
    */
   public static String provisionalNote(boolean provisional, LocalDate date) {

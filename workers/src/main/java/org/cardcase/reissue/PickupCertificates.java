@@ -142,7 +142,7 @@ public class PickupCertificates {
         notes.add(0, "作废原因：" + v.endReason());
       }
       if (v.pickupProvisional()) {
-        // issue 25: a date counted into a year whose holiday arrangement is not yet published
+        // a date counted into a year whose holiday arrangement is not yet published
         notes.add("5. 领卡日期为暂定：" + v.pickupDate().getYear() + "年节假日安排尚未公布，如有调整将短信告知，可重新打印本凭证。");
       }
       for (String n : notes) {

@@ -20,7 +20,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * The pickup date printed on the certificate, shown at the counter and the terminal, checked at the hand-over and
- * told to the citizen is the day of the case's pickup deadline (issue 25). When a calendar change moves that deadline
+ * told to the citizen is the day of the case's pickup deadline, so the certificate and the SMS never promise another day. When a calendar change moves that deadline
  * (or makes it final), the certificate's date moves with it in the same transaction, the move is audited, and the
  * citizen is told the new date by SMS once the change is committed (one message per new date: the event key is the
  * case and the date).

@@ -70,7 +70,7 @@ public class Reissues {
    */
   public enum DelegateCircumstance { HIGH_MOBILITY, LONG_WORKING_HOURS, ILLNESS_OR_INJURY, OTHER }
 
-  /** Where the replacement's portrait came from (issue 25: a replacement is ordered with a photo). */
+  /** Where the replacement's portrait came from (a producer prints the holder's photo: a replacement is ordered with one). */
   public enum PortraitSource { NEW_PHOTO, LAST_CARD, PHOTO_ON_FILE }
 
   /** {@code provisionalReport}: the provisional report this formal one follows (taken in this visit if asked to). */
@@ -96,7 +96,7 @@ public class Reissues {
   private final PopulationRegistry registry;
   /**
    * Whether a holder who comes in person also leaves a copy of their ID card. Guide 004 asks the person reporting to
-   * present their ID card, and a copy only when someone reports for the holder: off by default (issue 25, rule 9).
+   * present their ID card, and a copy only when someone reports for the holder: off by default (the centre's own rule, stated in the README).
    */
   private final boolean holderIdCopyInPerson;
 
@@ -201,7 +201,7 @@ public class Reissues {
         });
     Portrait portrait = portrait(newPhoto, old, holderId);
     // guide 004: the provisional report comes first (it stops settlement); a counter may take both
-    // in one visit. The centre's own rule, not the guides' (issue 25, stated in the README and on the counter screen):
+    // in one visit. The centre's own rule, not the guides' (stated in the README and on the counter screen):
     // a card never activated has no settlement to stop and needs none.
     String provisional = lossReports.openReportOf(old.cardId()).orElse(null);
     if (provisional == null && old.state() != CardState.AWAITING_ACTIVATION) {
@@ -373,7 +373,7 @@ public class Reissues {
   private record Portrait(byte[] bytes, PortraitSource source, String from) {}
 
   /**
-   * The replacement's portrait (issue 25): a new photo taken at the counter if the citizen wants one, else the photo of
+   * The replacement's portrait (a producer prints none without one): a new photo taken at the counter if the citizen wants one, else the photo of
    * the holder's last card (the portrait its case was made with), else the population registry's photo on file.
    */
   private Portrait portrait(byte[] newPhoto, Card old, String holderId) {

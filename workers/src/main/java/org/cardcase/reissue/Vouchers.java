@@ -23,7 +23,7 @@ public class Vouchers {
   /**
    * VALID until the new card is handed over (USED; guide 004: a voucher "during the replacement period", also while the
    * card waits at the counter uncollected), or REVOKED when the reissue is cancelled (with the reason). EXPIRED is what
-   * certificates of cases escalated as uncollected before issue 25 were set to; nothing sets it any more.
+   * certificates of cases escalated as uncollected were once set to (a voucher now lasts until the card is collected); nothing sets it any more.
    */
   public enum State { VALID, USED, REVOKED, EXPIRED }
 

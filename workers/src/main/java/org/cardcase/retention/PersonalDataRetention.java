@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Retention of citizens' personal data (issue 26 item 4). Not to be confused with
+ * Retention of citizens' personal data (PIPL: kept no longer than needed). Not to be confused with
  * {@link org.cardcase.shared.Retention}, which trims <em>technical</em> tables (API call log,
  * engine generations, inbound messages) by deleting whole rows by age; this job deletes nothing
  * from a case: it empties what a case no longer needs and says so in the case's audit trail.

@@ -60,7 +60,7 @@ public class IssuingBankSimulator implements IssuingBank {
     if (seq >= 985 && seq <= 989) {
       throw new IllegalStateException("issuing bank simulator: " + order.issuingBank() + " refused the order (test identity " + seq + ")");
     }
-    // a real producer prints the holder's photo on the card: no photo, no card (issue 25)
+    // a real producer prints the holder's photo on the card: no photo, no card
     String digest = portraitDigest(order, "issuing bank simulator: " + order.issuingBank());
     boolean late = seq >= 980 && seq <= 984;
     String ref = order.issuingBank() + "-ORD-" + order.cardId();

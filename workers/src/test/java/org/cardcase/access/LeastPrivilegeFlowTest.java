@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The embedded PostgreSQL as the application uses it (issue 26, item 3): the application's role
+ * The embedded PostgreSQL as the application uses it (least privilege): the application's role
  * reads and writes rows and nothing more; every connection needs a password.
  */
 class LeastPrivilegeFlowTest extends FlowTest {

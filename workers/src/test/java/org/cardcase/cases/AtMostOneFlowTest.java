@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * "At most one" rules under concurrency (issue 24): eight identical requests released at the same
+ * "At most one" rules under concurrency: eight identical requests released at the same
  * moment by a barrier, through the domain service, against the real PostgreSQL. Exactly one is
  * taken, the seven others are refused with the rule's conflict, and exactly one case (card,
  * report, link) exists afterwards. Before the rules were held by the database, a read before the

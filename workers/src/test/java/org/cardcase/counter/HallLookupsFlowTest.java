@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Issue 25, items 7 and 8, with the real workers, simulators and PostgreSQL: the registry's photo on
+ * The photo on file and the hall lookups, with the real workers, simulators and PostgreSQL: the registry's photo on
  * file is shown (to the citizen under their channel's assertion, to the counter clerk for the ID card
  * presented) and audited before it is chosen; the hall's counter looks up, by the ID card alone, the
  * child e-cards of a parent, the medical insurance number and the person's cases, each look audited.

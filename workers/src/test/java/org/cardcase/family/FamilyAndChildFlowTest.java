@@ -251,7 +251,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     HumanTask review = awaitTask(cn, "review-child-card");
     assertThat(review.formKey()).isEqualTo("cardcase:review-child-card");
     tasks.complete(review.id(), "clerk", List.of("verification"), Map.of("childReviewOutcome", "APPROVED"));
-    // completed without claiming first: it is claimed by the person who completed it (issue 14, defect 2)
+    // completed without claiming first: it is claimed by the person who completed it, so the audit says who decided
     assertThat(tasks.find(review.id()).orElseThrow().assignee()).isEqualTo("clerk");
     assertThat(audit.entries(AuditTrail.ofCase(cn)).stream().filter(e -> e.action().equals("TASK_CLAIMED"))
         .map(e -> e.actor()).toList()).containsExactly("clerk");

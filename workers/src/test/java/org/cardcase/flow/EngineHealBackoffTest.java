@@ -36,7 +36,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A heal that backs off (issue 24, part 3). The engine is gone and its gRPC port is held by
+ * A heal that backs off. The engine is gone and its gRPC port is held by
  * someone else, so no new engine can start: the supervisor tries again and again, one attempt at a
  * time, each after twice the wait of the one before (up to the ceiling), logs one ERROR per attempt
  * (not one per probe, although probes run every 200 ms), says so in its status, and uses up no

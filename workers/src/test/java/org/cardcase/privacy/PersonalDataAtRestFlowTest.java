@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Issue 26 item 1: after a card application, a family binding, a child e-card, a reissue and a
+ * Personal data at rest: after a card application, a family binding, a child e-card, a reissue and a
  * stored API answer, PostgreSQL (read directly, every text, jsonb and bytea column of every table
  * but the simulators' sim_*) holds none of the people's names, ID numbers or phones; the services
  * still find them by ID number and the at-most-one rules still hold.

@@ -34,7 +34,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Issue 25, the reissue's part: a pickup date that stays true across a calendar change, a replacement ordered with a
+ * The reissue's second pass: a pickup date that stays true across a calendar change, a replacement ordered with a
  * photo, the person who made the reissue collects, a delegate only in special circumstances, a voucher that ends only
  * when the card is collected or the reissue cancelled. A context of its own: the first test sets the date to
  * 11 December 2026 and adds a 2027 arrangement; the others follow it in time.

@@ -24,9 +24,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * A replacement card nobody collects (guide 004, issue 13 rule 4): reminded and escalated like an
- * uncollected new card; its pickup certificate stays a medical voucher until the card is collected (issue 25); the card
- * keeps the holder's medical insurance number (rule 5). A context of its own: time moves months.
+ * A replacement card nobody collects (guide 004): reminded and escalated like an
+ * uncollected new card; its pickup certificate stays a medical voucher until the card is collected; the card
+ * keeps the holder's medical insurance number. A context of its own: time moves months.
  */
 @TestPropertySource(properties = "cardcase.flow-test.context=uncollected-replacement")
 class UncollectedReplacementFlowTest extends FlowTest {
@@ -66,7 +66,7 @@ class UncollectedReplacementFlowTest extends FlowTest {
     letTimePass(Duration.ofDays(100)); // past 60 working days after the pickup date
     HumanTask alert = awaitTask(a.caseNumber(), "escalate-uncollected-replacement");
     assertThat(alert.candidateGroup()).isEqualTo("supervisors");
-    // issue 25: guide 004 makes the certificate a voucher "during the replacement period", i.e. until the new card is
+    // guide 004 makes the certificate a voucher "during the replacement period", i.e. until the new card is
     // collected; it does not expire while the card waits at the counter
     Vouchers.Voucher kept = vouchers.find(a.certificateNumber()).orElseThrow();
     assertThat(kept.state()).as("still a medical voucher while the card waits at the counter").isEqualTo(Vouchers.State.VALID);

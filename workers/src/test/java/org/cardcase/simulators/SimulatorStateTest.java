@@ -61,7 +61,7 @@ class SimulatorStateTest {
     Received beforeRestart = new Received();
     IssuingBankSimulator bank = new IssuingBankSimulator(jdbc, beforeRestart, Duration.ofSeconds(3), true);
     byte[] portrait = "a portrait".getBytes(StandardCharsets.UTF_8);
-    // a producer refuses an order without the holder's photo (issue 25)
+    // a producer refuses an order without the holder's photo: no photo, no card
     Assertions.assertThatThrownBy(() -> bank.order(new CardOrder(caseNumber, cardId, "王小明",
         "11010519491231001X", "ICBC", null, new byte[0]))).hasMessageContaining("no photo");
     String ref = bank.order(new CardOrder(caseNumber, cardId, "王小明", "11010519491231001X", "ICBC", null, portrait));

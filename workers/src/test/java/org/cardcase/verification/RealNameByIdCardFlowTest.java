@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Real-name verification as guide 001 has it: the ID card photo is compared with the registry, the
  * portrait with both, and the applicant may take the registry's photo on file instead of uploading
- * a portrait (issue 13, rule 6). The registry simulator's answers go by the ID number's sequence code.
+ * a portrait. The registry simulator's answers go by the ID number's sequence code.
  */
 class RealNameByIdCardFlowTest extends FlowTest {
 
