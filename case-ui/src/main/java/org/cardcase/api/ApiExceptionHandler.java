@@ -15,14 +15,15 @@ import org.cardcase.cards.IllegalCardTransition;
 import org.cardcase.casefile.CaseAccess;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
-import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Cases;
 import org.cardcase.documents.DecodeBudget;
 import org.cardcase.incidents.Incidents;
 import org.cardcase.search.IndexUnavailable;
 import org.cardcase.search.SearchDeadLetters;
 import org.cardcase.security.RequestBodyLimit;
 import org.cardcase.shared.FieldErrors;
-import org.cardcase.tasks.TaskStore;
+import org.cardcase.tasks.TaskNotAllowed;
+import org.cardcase.tasks.TaskNotFound;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -118,9 +119,9 @@ public class ApiExceptionHandler {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("error", e.getMessage()));
   }
 
-  private final CaseRepository cases;
+  private final Cases cases;
 
-  public ApiExceptionHandler(CaseRepository cases) {
+  public ApiExceptionHandler(Cases cases) {
     this.cases = cases;
   }
 
@@ -158,7 +159,7 @@ public class ApiExceptionHandler {
     return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
   }
 
-  @ExceptionHandler({CaseNotFound.class, TaskStore.TaskNotFound.class, CardNotFound.class,
+  @ExceptionHandler({CaseNotFound.class, TaskNotFound.class, CardNotFound.class,
       Incidents.IncidentNotFound.class, SearchDeadLetters.NotFound.class})
   ResponseEntity<Map<String, Object>> notFound(RuntimeException e) {
     return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
@@ -169,8 +170,8 @@ public class ApiExceptionHandler {
     return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("error", e.getMessage()));
   }
 
-  @ExceptionHandler(TaskStore.TaskNotAllowed.class)
-  ResponseEntity<Map<String, Object>> notAllowed(TaskStore.TaskNotAllowed e) {
+  @ExceptionHandler(TaskNotAllowed.class)
+  ResponseEntity<Map<String, Object>> notAllowed(TaskNotAllowed e) {
     HttpStatus status = e.forbidden() ? HttpStatus.FORBIDDEN : HttpStatus.CONFLICT;
     return ResponseEntity.status(status).body(Map.of("error", e.getMessage()));
   }

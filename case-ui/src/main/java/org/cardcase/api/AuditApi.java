@@ -5,10 +5,10 @@ import java.util.List;
 import org.cardcase.access.SignInGuard;
 import org.cardcase.audit.AuditAnchors;
 import org.cardcase.audit.AuditTrail;
-import org.cardcase.calendar.CalendarStore;
+import org.cardcase.calendar.Calendars;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cases.CaseNotFound;
-import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Cases;
 import org.cardcase.search.CaseSearches;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,10 +18,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class AuditApi {
   private final AuditTrail audit;
-  private final CaseRepository cases;
+  private final Cases cases;
   private final AuditAnchors anchors;
 
-  public AuditApi(AuditTrail audit, CaseRepository cases, AuditAnchors anchors) {
+  public AuditApi(AuditTrail audit, Cases cases, AuditAnchors anchors) {
     this.audit = audit;
     this.cases = cases;
     this.anchors = anchors;
@@ -56,7 +56,7 @@ public class AuditApi {
   /** Who added or corrected a year of the working-day calendar, when and why. */
   @GetMapping("/api/audit/calendar/{year}")
   List<AuditTrail.Entry> calendarYear(@PathVariable int year) {
-    return audit.entries(CalendarStore.subject(year));
+    return audit.entries(Calendars.subject(year));
   }
 
   /** What a staff member searched for (queries masked), newest last. */

@@ -14,7 +14,7 @@ import org.cardcase.application.CardApplications;
 import org.cardcase.casefile.CaseAccess;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRecord;
-import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Cases;
 import org.cardcase.casefile.CaseFiles;
 import org.cardcase.cases.PersonalData;
 import org.cardcase.documents.CaseDocuments;
@@ -39,7 +39,7 @@ import org.springframework.web.server.ResponseStatusException;
 @RestController
 public class CaseApi {
   private final CardApplications service;
-  private final CaseRepository cases;
+  private final Cases cases;
   private final CaseFiles caseFiles;
   private final CaseSearches index;
   private final PersonalData personalData;
@@ -61,7 +61,7 @@ public class CaseApi {
     cases.find(caseNumber).orElseThrow(() -> new CaseNotFound(caseNumber));
   }
 
-  public CaseApi(CardApplications service, CaseRepository cases, CaseFiles caseFiles, CaseSearches index,
+  public CaseApi(CardApplications service, Cases cases, CaseFiles caseFiles, CaseSearches index,
       PersonalData personalData, CaseDocuments documents,
       CaseAccess access, Accounts accounts) {
     this.access = access;

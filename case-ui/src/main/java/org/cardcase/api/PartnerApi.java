@@ -6,7 +6,7 @@ import java.util.Map;
 import org.cardcase.access.ChannelClients;
 import org.cardcase.application.CardApplications;
 import org.cardcase.cases.CaseNotFound;
-import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Cases;
 import org.cardcase.processes.CardProductionProcess;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.flow.MessageInbox;
@@ -24,12 +24,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class PartnerApi {
   private final MessageInbox inbox;
-  private final CaseRepository cases;
+  private final Cases cases;
 
   private final CardApplications applications;
   private final ChannelClients partners;
 
-  public PartnerApi(MessageInbox inbox, CaseRepository cases, CardApplications applications,
+  public PartnerApi(MessageInbox inbox, Cases cases, CardApplications applications,
       ChannelClients partners) {
     this.partners = partners;
     this.applications = applications;

@@ -30,7 +30,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.cardcase.calendar.CalendarStore;
+import org.cardcase.calendar.CalendarChange;
+import org.cardcase.calendar.CalendarDay;
+import org.cardcase.calendar.Calendars;
+import org.cardcase.calendar.CalendarYear;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.shared.FieldErrors;
 
@@ -43,27 +46,27 @@ import org.cardcase.shared.FieldErrors;
 @PageTitle("CardCase")
 @RolesAllowed({"CLERK", "SUPERVISOR", "ANALYST", "ADMIN"})
 public class CalendarView extends VerticalLayout {
-  private final CalendarStore calendar;
+  private final Calendars calendar;
   private final AuthenticationContext auth;
-  private final Grid<CalendarStore.Year> years = new Grid<>();
+  private final Grid<CalendarYear> years = new Grid<>();
   private final IntegerField year = new IntegerField();
   private final TextArea days = new TextArea();
   private final TextField source = new TextField();
   private final TextField reason = new TextField();
   private final Div errors = new Div();
 
-  public CalendarView(CalendarStore calendar, AuthenticationContext auth) {
+  public CalendarView(Calendars calendar, AuthenticationContext auth) {
     this.calendar = calendar;
     this.auth = auth;
     setSizeFull();
     DateTimeFormatter when = Dates.dateTime(getLocale());
     years.setId("calendar-years");
-    years.addColumn(CalendarStore.Year::year).setHeader(getTranslation("calendar.col.year")).setAutoWidth(true);
+    years.addColumn(CalendarYear::year).setHeader(getTranslation("calendar.col.year")).setAutoWidth(true);
     years.addColumn(y -> y.days().stream().filter(d -> d.kind().name().equals("HOLIDAY")).count())
         .setHeader(getTranslation("calendar.col.holidays"));
     years.addColumn(y -> y.days().stream().filter(d -> d.kind().name().equals("WORKDAY")).count())
         .setHeader(getTranslation("calendar.col.workdays"));
-    years.addColumn(CalendarStore.Year::source).setHeader(getTranslation("calendar.col.source")).setFlexGrow(3);
+    years.addColumn(CalendarYear::source).setHeader(getTranslation("calendar.col.source")).setFlexGrow(3);
     years.addColumn(y -> y.updatedBy() + " · " + when.format(y.updatedAt())).setHeader(getTranslation("calendar.col.updated"))
         .setAutoWidth(true);
     years.setAllRowsVisible(true);
@@ -205,7 +208,7 @@ public class CalendarView extends VerticalLayout {
   /** Lines put into the table; every bad line is said at once and the table is left as it was. */
   private void paste() {
     try {
-      List<CalendarStore.Day> parsed = CalendarStore.parse(days.getValue());
+      List<CalendarDay> parsed = Calendars.parse(days.getValue());
       rows.clear();
       parsed.forEach(d -> rows.add(new Row(d.date(), d.kind(), d.occasion())));
       rowErrors.clear();
@@ -217,7 +220,7 @@ public class CalendarView extends VerticalLayout {
     }
   }
 
-  private void edit(CalendarStore.Year y) {
+  private void edit(CalendarYear y) {
     year.setValue(y.year());
     rows.clear();
     y.days().forEach(d -> rows.add(new Row(d.date(), d.kind(), d.occasion())));
@@ -240,8 +243,8 @@ public class CalendarView extends VerticalLayout {
       return;
     }
     try {
-      List<CalendarStore.Day> list = rows.stream().map(r -> new CalendarStore.Day(r.date, r.kind, r.occasion.strip())).toList();
-      CalendarStore.Change c = calendar.saveYear(year.getValue(), list, source.getValue(), reason.getValue(),
+      List<CalendarDay> list = rows.stream().map(r -> new CalendarDay(r.date, r.kind, r.occasion.strip())).toList();
+      CalendarChange c = calendar.saveYear(year.getValue(), list, source.getValue(), reason.getValue(),
           auth.getPrincipalName().orElseThrow());
       errors.setText("");
       rowErrors.clear();
@@ -289,7 +292,7 @@ public class CalendarView extends VerticalLayout {
   }
 
   /** A year's arrangements, one per line, as the reader reads dates and names occasions. */
-  String daysOf(CalendarStore.Year y) {
+  String daysOf(CalendarYear y) {
     return y.days().stream().map(d -> Dates.date(getLocale()).format(d.date()) + " · "
         + getTranslation("calendar.kind." + d.kind().name()) + " · " + holidayName(d.occasion())).collect(Collectors.joining("\n"));
   }

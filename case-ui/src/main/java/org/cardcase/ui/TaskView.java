@@ -42,7 +42,7 @@ import java.util.List;
 import java.util.Map;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseRecord;
-import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Cases;
 import org.cardcase.cases.PersonalData;
 import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.documents.CaseDocuments;
@@ -50,8 +50,8 @@ import org.cardcase.forms.FormDefinition;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.Masking;
 import org.cardcase.tasks.HumanTask;
+import org.cardcase.tasks.TaskNotAllowed;
 import org.cardcase.tasks.TaskQueue;
-import org.cardcase.tasks.TaskStore;
 import org.cardcase.verification.Verification;
 
 /**
@@ -65,9 +65,8 @@ import org.cardcase.verification.Verification;
 public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
   /** Documents a person compares for each kind of task. */
   static final List<String> SHOWN_KINDS = List.of("PORTRAIT_PHOTO", "ID_CARD_FRONT", "HOUSEHOLD_REGISTER");
-  private final TaskStore tasks;
   private final TaskQueue queue;
-  private final CaseRepository cases;
+  private final Cases cases;
   private final CaseDocuments documents;
   private final PersonalData personalData;
   private final Staff staff;
@@ -81,11 +80,10 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
 
   static final String REFUSED = "cardcase.task.refused";
 
-  public TaskView(TaskStore tasks, TaskQueue queue, CaseRepository cases, CaseDocuments documents, PersonalData personalData,
+  public TaskView(TaskQueue queue, Cases cases, CaseDocuments documents, PersonalData personalData,
       Staff staff, Verification verification, CaseDeadlines caseDeadlines) {
     this.verification = verification;
     this.caseDeadlines = caseDeadlines;
-    this.tasks = tasks;
     this.queue = queue;
     this.cases = cases;
     this.documents = documents;
@@ -105,7 +103,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     }
     removeAll();
     me = staff.person();
-    task = tasks.find(id).orElse(null);
+    task = queue.find(id).orElse(null);
     // a task of another group is not shown at all (the server decides, not the menu)
     if (task == null || (!me.groups().contains(task.candidateGroup()) && !me.supervisor())) {
       Paragraph p = new Paragraph(getTranslation("task.forbidden"));
@@ -248,7 +246,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     if (task.formKey() == null) {
       return panel;
     }
-    form = tasks.formOf(task);
+    form = queue.formOf(task);
     boolean zh = getLocale().getLanguage().equals("zh");
     for (FormDefinition.Field f : form.fields()) {
       String label = FormDefinition.Field.inLanguage(f.label(), zh);
@@ -295,7 +293,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
       try {
         queue.claim(task.id(), staff.person());
         getUI().ifPresent(ui -> ui.navigate(TaskView.class, task.id()));
-      } catch (TaskStore.TaskNotAllowed ex) {
+      } catch (TaskNotAllowed ex) {
         refusedAndRefreshed(ex);
       }
     });
@@ -306,7 +304,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
       try {
         queue.unclaim(task.id(), staff.person());
         getUI().ifPresent(ui -> ui.navigate(TasksView.class));
-      } catch (TaskStore.TaskNotAllowed ex) {
+      } catch (TaskNotAllowed ex) {
         refusedAndRefreshed(ex);
       }
     });
@@ -321,7 +319,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
    * The task changed meanwhile (someone claimed or completed it): say so in the reader's language and
    * show the task as it is now, not as it was when the page opened.
    */
-  private void refusedAndRefreshed(TaskStore.TaskNotAllowed e) {
+  private void refusedAndRefreshed(TaskNotAllowed e) {
     // said on the page as it is drawn again (a reload starts a new page, which shows it once)
     VaadinSession.getCurrent().setAttribute(REFUSED, TasksView.refusal(this, e));
     getUI().ifPresent(ui -> ui.getPage().reload());
@@ -363,7 +361,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     form.fields().stream().filter(f -> !f.shown(v)).forEach(f -> v.remove(f.key()));
     try {
       showErrors(Map.of());
-      boolean continued = tasks.complete(task.id(), staff.person().name(), staff.person().groups(), v).caseContinued();
+      boolean continued = queue.complete(task.id(), staff.person().name(), staff.person().groups(), v).caseContinued();
       // the truth about what happened: stored always, moved on only if the engine took it
       Notification.show(getTranslation(continued ? "task.completed" : task.backedByJob() ? "task.completedSaved" : "task.decisionSaved"),
           continued ? 3000 : 8000,
@@ -375,7 +373,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
       } else {
         getUI().ifPresent(ui -> ui.navigate(CaseView.class, task.caseNumber()));
       }
-    } catch (TaskStore.TaskNotAllowed e) {
+    } catch (TaskNotAllowed e) {
       refusedAndRefreshed(e);
     } catch (FieldErrors e) {
       // refused by the task store, which checks every completion against the task's form

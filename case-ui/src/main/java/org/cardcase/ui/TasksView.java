@@ -38,11 +38,11 @@ import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.forecast.BreachForecast;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.ReferenceData;
+import org.cardcase.tasks.TaskNotAllowed;
 import org.cardcase.tasks.TaskQueue;
 import org.cardcase.tasks.TaskQueue.Filter;
 import org.cardcase.tasks.TaskQueue.Item;
 import org.cardcase.tasks.TaskQueue.Scope;
-import org.cardcase.tasks.TaskStore;
 
 /**
  * The task queues: my tasks, my groups' unassigned tasks, all tasks (supervisors). Overdue first,
@@ -76,11 +76,8 @@ public class TasksView extends VerticalLayout {
 
   private final BreachForecast forecasts;
 
-  private final TaskStore tasks;
-
-  public TasksView(TaskQueue queue, Staff staff, BreachForecast forecasts, TaskStore tasks,
+  public TasksView(TaskQueue queue, Staff staff, BreachForecast forecasts,
       ReferenceData reference) {
-    this.tasks = tasks;
     this.forecasts = forecasts;
     this.queue = queue;
     this.staff = staff;
@@ -202,7 +199,7 @@ public class TasksView extends VerticalLayout {
         .setHeader(getTranslation("cases.col.caseNumber")).setAutoWidth(true);
     doneGrid.addColumn(d -> getTranslation("step." + d.elementId())).setHeader(getTranslation("tasks.col.step")).setAutoWidth(true);
     doneGrid.addColumn(d -> getTranslation("case.type." + d.caseType())).setHeader(getTranslation("cases.col.type")).setAutoWidth(true);
-    doneGrid.addColumn(d -> tasks.valueLabel(d.formKey(), d.decision(), getLocale().getLanguage().equals("zh")))
+    doneGrid.addColumn(d -> queue.valueLabel(d.formKey(), d.decision(), getLocale().getLanguage().equals("zh")))
         .setHeader(getTranslation("done.col.decision")).setKey("decision").setFlexGrow(1);
     donePart.add(doneSummary, doneGrid);
     donePart.expand(doneGrid);
@@ -312,7 +309,7 @@ public class TasksView extends VerticalLayout {
       n.setPosition(Notification.Position.MIDDLE);
       n.addThemeVariants(r.refused().isEmpty() ? NotificationVariant.LUMO_SUCCESS : NotificationVariant.LUMO_CONTRAST);
       n.open();
-    } catch (TaskStore.TaskNotAllowed | FieldErrors e) {
+    } catch (TaskNotAllowed | FieldErrors e) {
       refused(e);
     }
     grid.deselectAll();
@@ -374,7 +371,7 @@ public class TasksView extends VerticalLayout {
       boolean filtered = !f.process().isEmpty() || !f.step().isEmpty() || !f.channel().isEmpty();
       empty.setText(getTranslation(filtered ? "tasks.empty.filtered" : "tasks.empty." + f.scope()));
       empty.setVisible(shown.isEmpty());
-    } catch (TaskStore.TaskNotAllowed e) {
+    } catch (TaskNotAllowed e) {
       grid.setItems(List.of());
       count.setText(refusal(this, e));
       more.setVisible(false);
@@ -502,7 +499,7 @@ public class TasksView extends VerticalLayout {
     try {
       r.run();
       Notification.show(done, 4000, Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
-    } catch (TaskStore.TaskNotAllowed | FieldErrors e) {
+    } catch (TaskNotAllowed | FieldErrors e) {
       refused(e);
     }
     refresh();
@@ -510,12 +507,12 @@ public class TasksView extends VerticalLayout {
 
   private void refused(RuntimeException e) {
     Notification.show(e instanceof FieldErrors f ? String.join("; ", f.errors().values())
-        : e instanceof TaskStore.TaskNotAllowed t ? refusal(this, t) : e.getMessage(), 5000,
+        : e instanceof TaskNotAllowed t ? refusal(this, t) : e.getMessage(), 5000,
         Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
   }
 
   /** Why a task action was refused, in the reader's language (the service's English when it names no reason). */
-  static String refusal(Component c, TaskStore.TaskNotAllowed e) {
+  static String refusal(Component c, TaskNotAllowed e) {
     if (e.reason() == null) {
       return e.getMessage();
     }

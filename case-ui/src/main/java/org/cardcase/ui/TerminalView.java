@@ -42,7 +42,7 @@ import org.cardcase.cards.CardNotFound;
 import org.cardcase.cards.MedicalInsuranceNumbers;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseRecord;
-import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Cases;
 import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.loss.LossReports;
 import org.cardcase.reissue.PickupCertificates;
@@ -72,7 +72,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   private final AuthenticationContext auth;
   private final CardLifecycle cards;
   private final CardIdentification identification;
-  private final CaseRepository cases;
+  private final Cases cases;
   private final MedicalInsuranceNumbers numbers;
   private final LossReports lossReports;
   private final Vouchers vouchers;
@@ -93,7 +93,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
     }
   }
 
-  public TerminalView(AuthenticationContext auth, CardLifecycle cards, CardIdentification identification, CaseRepository cases,
+  public TerminalView(AuthenticationContext auth, CardLifecycle cards, CardIdentification identification, Cases cases,
       MedicalInsuranceNumbers numbers, LossReports lossReports, Vouchers vouchers, PickupCertificates certificates,
       DeadlineRules rules, Clock clock) {
     this.rules = rules;

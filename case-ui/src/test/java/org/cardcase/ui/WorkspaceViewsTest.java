@@ -55,7 +55,7 @@ import org.cardcase.api.RetentionApi;
 import org.cardcase.application.CardApplication;
 import org.cardcase.application.CardApplications;
 import org.cardcase.audit.AuditTrail;
-import org.cardcase.calendar.CalendarStore;
+import org.cardcase.calendar.CalendarYear;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cards.CardState;
@@ -64,6 +64,7 @@ import org.cardcase.casefile.CaseAccess;
 import org.cardcase.cases.CaseRepository;
 import org.cardcase.cases.CaseStatus;
 import org.cardcase.cases.Cases;
+import org.cardcase.cases.OpenCount;
 import org.cardcase.flow.MessageInbox;
 import org.cardcase.incidents.Incidents;
 import org.cardcase.reissue.Vouchers;
@@ -299,8 +300,8 @@ class WorkspaceViewsTest {
     assertThat(steps.getGenericDataView().getItems().filter(l -> l.step().equals("compare-photos")).findFirst().orElseThrow().open())
         .isGreaterThanOrEqualTo(1);
     @SuppressWarnings("unchecked")
-    Grid<CaseRepository.OpenCount> cases = _get(Grid.class, spec -> spec.withId("sla-cases"));
-    assertThat(cases.getGenericDataView().getItems().mapToLong(CaseRepository.OpenCount::count).sum()).isGreaterThanOrEqualTo(1);
+    Grid<OpenCount> cases = _get(Grid.class, spec -> spec.withId("sla-cases"));
+    assertThat(cases.getGenericDataView().getItems().mapToLong(OpenCount::count).sum()).isGreaterThanOrEqualTo(1);
     UI.getCurrent().navigate(TasksView.class);
     long open = jdbc.sql("select count(*) from human_task where state = 'OPEN'").query(Long.class).single();
     assertThat(_get(Span.class, spec -> spec.withId("tasks-count")).getText()).as("the whole queue's size, not the page's")
@@ -728,7 +729,7 @@ class WorkspaceViewsTest {
     assertThat(said).contains("2033年1月3日").contains("调休上班日应为周六或周日").contains("请说明安排的来源").doesNotContain("Saturday");
     // a loaded year's days: the date in the reader's format and the occasion in their language
     @SuppressWarnings("unchecked")
-    Grid<CalendarStore.Year> years = _get(Grid.class, spec -> spec.withId("calendar-years"));
+    Grid<CalendarYear> years = _get(Grid.class, spec -> spec.withId("calendar-years"));
     var y2026 = GridKt._findAll(years).stream().filter(y -> y.year() == 2026).findFirst().orElseThrow();
     String list = _get(CalendarView.class).daysOf(y2026);
     assertThat(list).contains("2026年1月1日 · 放假 · 元旦").contains("春节").doesNotContain("Spring Festival");

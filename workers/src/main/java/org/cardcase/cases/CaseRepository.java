@@ -298,8 +298,6 @@ public class CaseRepository implements CaseSteps {
   }
 
   /** How many open cases there are of each type, in each status. */
-  public record OpenCount(String caseType, CaseStatus status, long count) {}
-
   public List<OpenCount> openCounts() {
     return jdbc.sql("""
         select case_type, status, count(*) as n from card_case where closed_at is null group by case_type, status order by 1, 2""")

@@ -17,6 +17,7 @@ import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.forms.FormDefinition;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -64,15 +65,43 @@ public class TaskQueue {
 
   private final Accounts accounts;
   private final ApplicationEventPublisher events;
+  private final TaskStore store;
 
   public TaskQueue(JdbcClient jdbc, CaseDeadlines deadlines, AuditTrail audit, TransactionTemplate tx,
-      Accounts accounts, ApplicationEventPublisher events) {
+      Accounts accounts, ApplicationEventPublisher events, TaskStore store) {
+    this.store = store;
     this.events = events;
     this.accounts = accounts;
     this.jdbc = jdbc;
     this.deadlines = deadlines;
     this.audit = audit;
     this.tx = tx;
+  }
+
+  // ---- one task, for the screens and the API (the store keeps the rows and talks to the engine) ----
+
+  public Optional<HumanTask> find(long id) {
+    return store.find(id);
+  }
+
+  /** The case's open tasks, oldest first. */
+  public List<HumanTask> open(String caseNumber) {
+    return store.open(caseNumber);
+  }
+
+  /** Completes the task for a person, as {@link TaskStore#complete} does: checked, stored, then told to the engine. */
+  public TaskCompletion complete(long id, String user, List<String> userGroups, Map<String, Object> result) {
+    return store.complete(id, user, userGroups, result);
+  }
+
+  /** The form version the task's process version names. */
+  public FormDefinition formOf(HumanTask t) {
+    return store.formOf(t);
+  }
+
+  /** The words of the form for a value chosen in it (a decision), in the reader's language. */
+  public String valueLabel(String formKey, String value, boolean chinese) {
+    return store.valueLabel(formKey, value, chinese);
   }
 
   /** The first page (most urgent first, as the filter sorts), at most 500 tasks. */
@@ -158,7 +187,7 @@ public class TaskQueue {
       }
       case ALL -> {
         if (!who.supervisor()) {
-          throw new TaskStore.TaskNotAllowed("only a supervisor sees all tasks", true, "supervisorsOnly");
+          throw new TaskNotAllowed("only a supervisor sees all tasks", true, "supervisorsOnly");
         }
       }
     }
@@ -242,7 +271,7 @@ public class TaskQueue {
 
   public List<StepLoad> loadPerStep(Person who) {
     if (!who.supervisor()) {
-      throw new TaskStore.TaskNotAllowed("only a supervisor sees all tasks", true, "supervisorsOnly");
+      throw new TaskNotAllowed("only a supervisor sees all tasks", true, "supervisorsOnly");
     }
     return jdbc.sql("""
         select element_id, count(*), count(*) filter (where due_at < ?), count(*) filter (where assignee is null)
@@ -255,11 +284,11 @@ public class TaskQueue {
   public HumanTask claim(long id, Person who) {
     HumanTask t = open(id);
     if (!who.groups().contains(t.candidateGroup())) {
-      throw new TaskStore.TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true,
+      throw new TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true,
           "notInGroup", id, t.candidateGroup());
     }
     if (t.assignee() != null && !t.assignee().equals(who.name())) {
-      throw new TaskStore.TaskNotAllowed("task " + id + " is claimed by " + t.assignee(), false, "claimedBy", id, t.assignee());
+      throw new TaskNotAllowed("task " + id + " is claimed by " + t.assignee(), false, "claimedBy", id, t.assignee());
     }
     assign(t, who.name(), who.name(), "TASK_CLAIMED");
     return open(id);
@@ -272,7 +301,7 @@ public class TaskQueue {
       return t;
     }
     if (!t.assignee().equals(who.name()) && !who.supervisor()) {
-      throw new TaskStore.TaskNotAllowed("task " + id + " is claimed by " + t.assignee() + "; only they or a supervisor can release it",
+      throw new TaskNotAllowed("task " + id + " is claimed by " + t.assignee() + "; only they or a supervisor can release it",
           true, "releaseNotYours", id, t.assignee());
     }
     assign(t, null, who.name(), "TASK_UNCLAIMED");
@@ -282,7 +311,7 @@ public class TaskQueue {
   /** A supervisor gives a task to a member of its group. */
   public HumanTask reassign(long id, String to, Person who) {
     if (!who.supervisor()) {
-      throw new TaskStore.TaskNotAllowed("only a supervisor reassigns tasks", true, "supervisorsOnly");
+      throw new TaskNotAllowed("only a supervisor reassigns tasks", true, "supervisorsOnly");
     }
     HumanTask t = open(id);
     if (!staffGroups(to).contains(t.candidateGroup())) {
@@ -316,7 +345,7 @@ public class TaskQueue {
       throw FieldErrors.of("taskIds", "between 1 and 500 task ids");
     }
     if (action == BulkAction.REASSIGN && !who.supervisor()) {
-      throw new TaskStore.TaskNotAllowed("only a supervisor reassigns tasks", true, "supervisorsOnly");
+      throw new TaskNotAllowed("only a supervisor reassigns tasks", true, "supervisorsOnly");
     }
     if (action == BulkAction.REASSIGN && (to == null || to.isBlank())) {
       throw FieldErrors.of("assignee", "the member of staff to give the tasks to");
@@ -336,7 +365,7 @@ public class TaskQueue {
           }
           moved.add(id);
           continue;
-        } catch (TaskStore.TaskNotAllowed | TaskStore.TaskNotFound e) {
+        } catch (TaskNotAllowed | TaskNotFound e) {
           no = new Refusal(id, RefusalCode.REFUSED, null, e.getMessage()); // changed meanwhile
         } catch (FieldErrors e) {
           no = new Refusal(id, RefusalCode.REFUSED, null, String.join("; ", e.errors().values()));
@@ -410,7 +439,7 @@ public class TaskQueue {
       int n = jdbc.sql("update human_task set assignee = ?, claimed_at = ? where id = ? and state = 'OPEN'")
           .params(assignee, assignee == null ? null : Timestamp.from(Instant.now()), t.id()).update();
       if (n == 0) {
-        throw new TaskStore.TaskNotAllowed("task " + t.id() + " is already completed", false, "completed", t.id());
+        throw new TaskNotAllowed("task " + t.id() + " is already completed", false, "completed", t.id());
       }
       audit.append(AuditTrail.ofCase(t.caseNumber()), "assign:" + t.id() + ":" + UUID.randomUUID(), by, null, action,
           Map.of("task", t.id(), "step", t.elementId(), "assignee", assignee == null ? "" : assignee));
@@ -420,9 +449,9 @@ public class TaskQueue {
 
   private HumanTask open(long id) {
     HumanTask t = jdbc.sql("select * from human_task where id = ?").param(id).query(TaskStore::map).optional()
-        .orElseThrow(() -> new TaskStore.TaskNotFound(id));
+        .orElseThrow(() -> new TaskNotFound(id));
     if (!t.open()) {
-      throw new TaskStore.TaskNotAllowed("task " + id + " is already completed", false, "completed", id);
+      throw new TaskNotAllowed("task " + id + " is already completed", false, "completed", id);
     }
     return t;
   }

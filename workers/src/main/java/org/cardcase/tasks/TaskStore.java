@@ -174,16 +174,13 @@ public class TaskStore implements CaseDeadlines.Listener {
     return jdbc.sql("select * from human_task where id = ?").param(id).query(TaskStore::map).optional();
   }
 
-  /** What became of a completion: stored always; taken by the engine now, or when it is back. */
-  public record Completion(HumanTask task, boolean caseContinued) {}
-
   /**
    * Completes the task for a person: stored first (the system of record), then told to the engine,
    * waiting a few seconds at most. If the engine does not take it now, the completion stays pending
    * and is sent again until it does (or a resumed case's job finds the stored result): the answer
    * says which, so the person is told the truth. A result its form refuses changes nothing.
    */
-  public Completion complete(long id, String user, List<String> userGroups, Map<String, Object> result) {
+  public TaskCompletion complete(long id, String user, List<String> userGroups, Map<String, Object> result) {
     HumanTask t = find(id).orElseThrow(() -> new TaskNotFound(id));
     if (!userGroups.contains(t.candidateGroup())) {
       throw new TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true,
@@ -226,9 +223,9 @@ public class TaskStore implements CaseDeadlines.Listener {
     }
     if (!backedByJob) {
       // an alert for a person: its decision is carried out now, or by the sweeper once it can be
-      return new Completion(t, decision.map(d -> act(d, t, result, user)).orElse(true));
+      return new TaskCompletion(t, decision.map(d -> act(d, t, result, user)).orElse(true));
     }
-    return new Completion(t, sendCompletion(id, t.jobKey(), result));
+    return new TaskCompletion(t, sendCompletion(id, t.jobKey(), result));
   }
 
   private Optional<AlertDecision> decisionFor(String step) {
@@ -385,47 +382,6 @@ public class TaskStore implements CaseDeadlines.Listener {
       return json.readValue(s, MAP);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  public static class TaskNotFound extends RuntimeException {
-    public TaskNotFound(long id) {
-      super("no task " + id);
-    }
-  }
-
-  /** Refused: either not the caller's to do at all (forbidden) or not now (claimed by another, done). */
-  public static class TaskNotAllowed extends RuntimeException {
-    private final boolean forbidden;
-    private final String reason;
-    private final List<Object> values;
-
-    public TaskNotAllowed(String m) {
-      this(m, false);
-    }
-
-    public TaskNotAllowed(String m, boolean forbidden) {
-      this(m, forbidden, null);
-    }
-
-    /** With the reason's stable name and its values, so a screen says it in the reader's language ({@code taskRefused.<reason>}). */
-    public TaskNotAllowed(String m, boolean forbidden, String reason, Object... values) {
-      super(m);
-      this.forbidden = forbidden;
-      this.reason = reason;
-      this.values = List.of(values);
-    }
-
-    public String reason() {
-      return reason;
-    }
-
-    public List<Object> values() {
-      return values;
-    }
-
-    public boolean forbidden() {
-      return forbidden;
     }
   }
 }

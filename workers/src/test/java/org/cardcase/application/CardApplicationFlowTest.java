@@ -23,7 +23,7 @@ import org.cardcase.processes.CardApplicationProcess;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.simulators.MedicalSettlementSimulator;
 import org.cardcase.tasks.HumanTask;
-import org.cardcase.tasks.TaskStore;
+import org.cardcase.tasks.TaskNotAllowed;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -288,7 +288,7 @@ class CardApplicationFlowTest extends FlowTest {
     assertThat(tasks.find(escalation.id()).orElseThrow().state()).isEqualTo("WITHDRAWN");
     assertThat(actions(cn)).contains("TASK_WITHDRAWN");
     assertThatThrownBy(() -> tasks.complete(escalation.id(), "supervisor", SUPERVISORS, Map.of("action", "CANCEL", "note", "too late")))
-        .isInstanceOf(TaskStore.TaskNotAllowed.class);
+        .isInstanceOf(TaskNotAllowed.class);
     assertThat(card(cn).state()).isEqualTo(CardState.ACTIVE);
   }
 

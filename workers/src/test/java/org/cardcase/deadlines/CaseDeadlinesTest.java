@@ -17,10 +17,11 @@ import java.util.Map;
 import org.cardcase.TestDatabase;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.audit.TestAuditKeys;
+import org.cardcase.calendar.CalendarChange;
+import org.cardcase.calendar.CalendarDay;
 import org.cardcase.calendar.CalendarStore;
-import org.cardcase.calendar.CalendarStore.Day;
-import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.calendar.WorkingDayCalendar.Kind;
+import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseRepository;
 import org.cardcase.flow.CurrentEngine;
 import org.cardcase.flow.FormVersions;
@@ -97,8 +98,8 @@ class CaseDeadlinesTest {
     jdbc.sql("insert into human_task (case_number, element_id, wait_seq, state, due_at, candidate_group) values (?, 'alert', 1, 'OPEN', ?, 'supervisors')")
         .params(cn, Timestamp.from(provisional)).update();
 
-    CalendarStore.Change change = calendar.saveYear(2027, List.of(
-        new Day(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year")), "test notice", "the 2027 arrangement was published", "admin");
+    CalendarChange change = calendar.saveYear(2027, List.of(
+        new CalendarDay(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year")), "test notice", "the 2027 arrangement was published", "admin");
 
     assertThat(change.added()).containsExactly("2027-01-01 holiday (New Year)");
     assertThat(change.deadlinesRecomputed()).isGreaterThanOrEqualTo(1);
@@ -116,9 +117,9 @@ class CaseDeadlinesTest {
     assertThat(audit.entries(CalendarStore.subject(2027))).extracting(AuditTrail.Entry::action).containsExactly("CALENDAR_YEAR_ADDED");
 
     // a correction of the loaded year moves the firm deadline it touches, and is audited as one
-    CalendarStore.Change fix = calendar.saveYear(2027, List.of(
-        new Day(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year"),
-        new Day(LocalDate.of(2027, 1, 4), Kind.HOLIDAY, "New Year")), "test notice, corrected", "4 Jan was left out", "admin");
+    CalendarChange fix = calendar.saveYear(2027, List.of(
+        new CalendarDay(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year"),
+        new CalendarDay(LocalDate.of(2027, 1, 4), Kind.HOLIDAY, "New Year")), "test notice, corrected", "4 Jan was left out", "admin");
     assertThat(fix.added()).containsExactly("2027-01-04 holiday (New Year)");
     assertThat(deadlines.find(cn, "productionDueAt").orElseThrow().dueAt()).isEqualTo(china("2027-01-11T17:30"));
     assertThat(audit.entries(CalendarStore.subject(2027))).extracting(AuditTrail.Entry::action)
@@ -130,11 +131,11 @@ class CaseDeadlinesTest {
   @Test
   void invalidYearsAreRefusedWithTheRuleTheyBreakAndChangeNothing() {
     int before = calendar.years().size();
-    assertThatThrownBy(() -> calendar.saveYear(2028, List.of(new Day(LocalDate.of(2028, 1, 4), Kind.WORKDAY, "New Year")),
+    assertThatThrownBy(() -> calendar.saveYear(2028, List.of(new CalendarDay(LocalDate.of(2028, 1, 4), Kind.WORKDAY, "New Year")),
         "notice", "typo", "admin"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("days.2028-01-04"))
             .contains("TUESDAY").contains("Saturday or Sunday"));
-    assertThatThrownBy(() -> calendar.saveYear(2028, List.of(new Day(LocalDate.of(2029, 1, 1), Kind.HOLIDAY, "New Year")),
+    assertThatThrownBy(() -> calendar.saveYear(2028, List.of(new CalendarDay(LocalDate.of(2029, 1, 1), Kind.HOLIDAY, "New Year")),
         "notice", "wrong year", "admin"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsEntry("days.2029-01-01", "is not in 2028"));
     assertThatThrownBy(() -> calendar.saveYear(2028, List.of(), "notice", " ", "admin"))

@@ -20,8 +20,8 @@ import org.apache.pdfbox.rendering.PDFRenderer;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.cardcase.FlowTest;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.calendar.CalendarDay;
 import org.cardcase.calendar.CalendarStore;
-import org.cardcase.calendar.CalendarStore.Day;
 import org.cardcase.calendar.WorkingDayCalendar.Kind;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
@@ -98,15 +98,15 @@ class LossAndReissueFlowTest extends FlowTest {
   void aDelegatesFormalReportIssuesAVoucherAndTheNewCardIsCollected15WorkingDaysLater() throws Exception {
     // an administrator loads an arrangement for 2027 (test data: Spring Festival 6-12 Feb, make-up Saturday 20 Feb)
     calendar.saveYear(2027, List.of(
-        new Day(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year"),
-        new Day(LocalDate.of(2027, 2, 6), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 7), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 8), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 9), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 10), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 11), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 12), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 20), Kind.WORKDAY, "Spring Festival")), "test arrangement", "flow test", "admin");
+        new CalendarDay(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year"),
+        new CalendarDay(LocalDate.of(2027, 2, 6), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 7), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 8), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 9), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 10), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 11), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 12), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 20), Kind.WORKDAY, "Spring Festival")), "test arrangement", "flow test", "admin");
     // the acceptance date is fixed: Monday 1 February 2027, 10:00 in China
     Duration toAcceptance = Duration.between(clock.instant(), Instant.parse("2027-02-01T02:00:00Z"));
     assertThat(toAcceptance).as("the other tests of this context moved time less than that").isPositive();

@@ -14,8 +14,9 @@ import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.cardcase.FlowTest;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.calendar.CalendarChange;
+import org.cardcase.calendar.CalendarDay;
 import org.cardcase.calendar.CalendarStore;
-import org.cardcase.calendar.CalendarStore.Day;
 import org.cardcase.calendar.WorkingDayCalendar.Kind;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseStatus;
@@ -83,7 +84,7 @@ class ReissueSecondPassFlowTest extends FlowTest {
     assertThat(pdfText(a.certificateNumber())).contains("受理日期2026年12月11日", "2027年1月1日起（暂定）", "2027年节假日安排尚未公布");
 
     // the 2027 arrangement is published and loaded (test data): New Year's Day is a holiday
-    CalendarStore.Change change = calendar.saveYear(2027, List.of(new Day(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year")),
+    CalendarChange change = calendar.saveYear(2027, List.of(new CalendarDay(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year")),
         "test arrangement", "2027 arrangement published", "admin");
     assertThat(change.deadlinesRecomputed()).isGreaterThanOrEqualTo(1);
     Vouchers.Voucher moved = vouchers.find(a.certificateNumber()).orElseThrow();
@@ -95,7 +96,7 @@ class ReissueSecondPassFlowTest extends FlowTest {
         .doesNotContain("暂定");
     assertThat(pdfText(a.certificateNumber())).contains("2027年1月4日起").doesNotContain("暂定");
     // the same arrangement saved again moves nothing and tells nobody twice
-    calendar.saveYear(2027, List.of(new Day(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year")), "test arrangement",
+    calendar.saveYear(2027, List.of(new CalendarDay(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year")), "test arrangement",
         "saved again", "admin");
     assertThat(notifications(a.caseNumber()).stream().filter("pickup-date-changed"::equals)).hasSize(1);
 

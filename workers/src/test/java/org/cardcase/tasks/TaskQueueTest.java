@@ -45,9 +45,9 @@ class TaskQueueTest extends FlowTest {
     HumanTask t = awaitTask(cn, "compare-photos");
     assertThat(queue.list(CLERK, Filter.of(Scope.GROUPS))).extracting(i -> i.task().id()).contains(t.id());
     assertThat(queue.list(CLERK2, Filter.of(Scope.GROUPS))).extracting(i -> i.task().id()).doesNotContain(t.id());
-    assertThatThrownBy(() -> queue.list(CLERK, Filter.of(Scope.ALL))).isInstanceOfSatisfying(TaskStore.TaskNotAllowed.class,
+    assertThatThrownBy(() -> queue.list(CLERK, Filter.of(Scope.ALL))).isInstanceOfSatisfying(TaskNotAllowed.class,
         e -> assertThat(e.forbidden()).isTrue());
-    assertThatThrownBy(() -> queue.claim(t.id(), CLERK2)).isInstanceOf(TaskStore.TaskNotAllowed.class).hasMessageContaining("group");
+    assertThatThrownBy(() -> queue.claim(t.id(), CLERK2)).isInstanceOf(TaskNotAllowed.class).hasMessageContaining("group");
 
     queue.claim(t.id(), CLERK);
     assertThat(queue.list(CLERK, Filter.of(Scope.MINE))).extracting(i -> i.task().id()).contains(t.id());
@@ -55,8 +55,8 @@ class TaskQueueTest extends FlowTest {
         .doesNotContain(t.id());
     // claimed by someone else: not yours to complete
     assertThatThrownBy(() -> tasks.complete(t.id(), "supervisor", SUPERVISOR.groups(), Map.of("photoDecision", "APPROVE")))
-        .isInstanceOf(TaskStore.TaskNotAllowed.class).hasMessageContaining("claimed by clerk");
-    assertThatThrownBy(() -> queue.reassign(t.id(), "clerk2", CLERK)).isInstanceOf(TaskStore.TaskNotAllowed.class);
+        .isInstanceOf(TaskNotAllowed.class).hasMessageContaining("claimed by clerk");
+    assertThatThrownBy(() -> queue.reassign(t.id(), "clerk2", CLERK)).isInstanceOf(TaskNotAllowed.class);
     assertThatThrownBy(() -> queue.reassign(t.id(), "clerk2", SUPERVISOR)).isInstanceOfSatisfying(FieldErrors.class,
         e -> assertThat(e.errors().get("assignee")).contains("not a member of group verification"));
     queue.reassign(t.id(), "supervisor", SUPERVISOR);
@@ -151,7 +151,7 @@ class TaskQueueTest extends FlowTest {
     });
     // a clerk may not reassign at all; another group's clerk may not claim them
     assertThatThrownBy(() -> queue.bulk(TaskQueue.BulkAction.REASSIGN, List.of(t1.id()), "supervisor", CLERK))
-        .isInstanceOf(TaskStore.TaskNotAllowed.class);
+        .isInstanceOf(TaskNotAllowed.class);
     assertThat(queue.bulk(TaskQueue.BulkAction.CLAIM, List.of(t1.id()), null, CLERK2).refused())
         .extracting(TaskQueue.Refusal::code).containsExactly(TaskQueue.RefusalCode.NOT_YOUR_GROUP);
 
