@@ -280,9 +280,9 @@ public class Reissues {
           holderId, sex, r.phone(), old.issuingBank(), variables, received));
       cards.move(old.cardId(), CardState.LOST, r.acceptedBy(), channel,
           "formal loss report " + number + " accepted at the counter (" + applicantLabel + ")", "formal-loss:" + number);
-      Card replacement = cards.openFor(number, holderId, old.holderName(), old.issuingBank(), old.cardId(), r.acceptedBy(), channel);
+      Card newCard = cards.openFor(number, holderId, old.holderName(), old.issuingBank(), old.cardId(), r.acceptedBy(), channel);
       caseDeadlines.record(number, pickupDue);
-      certificate[0] = vouchers.issue(number, holderId, old.holderName(), old.cardId(), replacement.cardId(), today, pickup.date(),
+      certificate[0] = vouchers.issue(number, holderId, old.holderName(), old.cardId(), newCard.cardId(), today, pickup.date(),
           pickup.provisional(), r.acceptedBy(), now);
       files.forEach((field, bytes) -> documents.store(number, field, kindOf(field), bytes, r.acceptedBy()));
       // the replacement is made with this portrait: production sends the case's portrait to the producers
@@ -292,7 +292,7 @@ public class Reissues {
       data.put("applicant", r.applicant());
       data.put("acceptedBy", r.acceptedBy());
       data.put("oldCardId", old.cardId());
-      data.put("newCardId", replacement.cardId());
+      data.put("newCardId", newCard.cardId());
       data.put("certificateNumber", certificate[0]);
       if (provisionalReport != null) {
         data.put("provisionalReport", provisionalReport);

@@ -14,7 +14,7 @@ import org.springframework.transaction.annotation.Transactional;
  * the variables it had, so that an engine that lost its state can be given the case back there.
  */
 @Component
-public class CheckpointWorker implements CaseJobHandler {
+public class CheckpointJobHandler implements CaseJobHandler {
   private final ProcessLinks links;
   private final CaseSteps cases;
   private final MessageInbox inbox;
@@ -22,7 +22,7 @@ public class CheckpointWorker implements CaseJobHandler {
   private final ModelVersions versions;
   private final CurrentEngine engine;
 
-  public CheckpointWorker(ProcessLinks links, CaseSteps cases, MessageInbox inbox, AuditTrail audit, ModelVersions versions,
+  public CheckpointJobHandler(ProcessLinks links, CaseSteps cases, MessageInbox inbox, AuditTrail audit, ModelVersions versions,
       CurrentEngine engine) {
     this.engine = engine;
     this.versions = versions;

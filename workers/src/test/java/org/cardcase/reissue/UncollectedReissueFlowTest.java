@@ -28,8 +28,8 @@ import org.springframework.test.context.TestPropertySource;
  * uncollected new card; its pickup certificate stays a medical voucher until the card is collected; the card
  * keeps the holder's medical insurance number. A context of its own: time moves months.
  */
-@TestPropertySource(properties = "cardcase.flow-test.context=uncollected-replacement")
-class UncollectedReplacementFlowTest extends FlowTest {
+@TestPropertySource(properties = "cardcase.flow-test.context=uncollected-reissue")
+class UncollectedReissueFlowTest extends FlowTest {
   @Autowired LossReports lossReports;
   @Autowired Reissues reissues;
   @Autowired Vouchers vouchers;
@@ -46,7 +46,7 @@ class UncollectedReplacementFlowTest extends FlowTest {
   }
 
   @Test
-  void aReplacementNeverCollectedIsRemindedThenEscalatedAndItsVoucherLastsUntilCollection() throws Exception {
+  void aReissuedCardNeverCollectedIsRemindedThenEscalatedAndItsVoucherLastsUntilCollection() throws Exception {
     String holder = id("19840606", "011");
     String applied = activeCardHolder("胡斐", holder);
     String number = card(applied).medicalInsuranceNumber();

@@ -9,11 +9,11 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** End listener of every case process: the case has nothing left to resume. */
 @Component
-public class ProcessEndedWorker implements CaseJobHandler {
+public class ProcessEndedJobHandler implements CaseJobHandler {
   private final ProcessLinks links;
   private final MessageInbox inbox;
 
-  public ProcessEndedWorker(ProcessLinks links, MessageInbox inbox) {
+  public ProcessEndedJobHandler(ProcessLinks links, MessageInbox inbox) {
     this.links = links;
     this.inbox = inbox;
   }
