@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.cases.CaseNotFound;
-import org.cardcase.reissue.PickupCertificates;
+import org.cardcase.reissue.VoucherPrints;
 import org.cardcase.shared.Channels;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.childcard.ChildCards;
@@ -39,13 +39,13 @@ public class ServiceRequestsApi {
   private final Vouchers vouchers;
   private final FamilyBindings families;
   private final ChildCards childCards;
-  private final PickupCertificates certificates;
+  private final VoucherPrints voucherPrints;
   private final CitizenAssertions assertions;
 
   public ServiceRequestsApi(LossReports lossReports, Reissues reissues, Vouchers vouchers, FamilyBindings families,
-      ChildCards childCards, PickupCertificates certificates, CitizenAssertions assertions) {
+      ChildCards childCards, VoucherPrints voucherPrints, CitizenAssertions assertions) {
     this.assertions = assertions;
-    this.certificates = certificates;
+    this.voucherPrints = voucherPrints;
     this.lossReports = lossReports;
     this.reissues = reissues;
     this.vouchers = vouchers;
@@ -127,7 +127,7 @@ public class ServiceRequestsApi {
     }
     vouchers.find(number).filter(v -> v.holderIdNumber().equalsIgnoreCase(idNumber.strip()))
         .orElseThrow(() -> new CaseNotFound("no certificate matches this number and ID number"));
-    byte[] pdf = certificates.print(number, channel.getName(), channel.getName());
+    byte[] pdf = voucherPrints.print(number, channel.getName(), channel.getName());
     return ResponseEntity.ok().header("Content-Disposition", "inline; filename=\"" + number + ".pdf\"")
         .contentType(MediaType.APPLICATION_PDF).body(pdf);
   }

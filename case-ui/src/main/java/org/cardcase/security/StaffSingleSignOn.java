@@ -96,7 +96,7 @@ public final class StaffSingleSignOn {
           + "spring.security.oauth2.client.provider.<id>.issuer-uri");
     }
     String id = registrationId(env);
-    var users = new StaffUsers(context.getBean(SingleSignOnAccounts.class),
+    var accounts = new StaffAccounts(context.getBean(SingleSignOnAccounts.class),
         env.getProperty("cardcase.sso.roles-claim", "cardcase_roles"),
         env.getProperty("cardcase.sso.groups-claim", "cardcase_groups"),
         env.getProperty("cardcase.sso.username-claim", "preferred_username"));
@@ -107,7 +107,7 @@ public final class StaffSingleSignOn {
     http.oauth2Login(o -> o
         .loginPage("/login")
         .authorizationEndpoint(a -> a.authorizationRequestResolver(authorizationRequests))
-        .userInfoEndpoint(u -> u.oidcUserService(users))
+        .userInfoEndpoint(u -> u.oidcUserService(accounts))
         .failureHandler((req, res, ex) -> {
           String code = refusalCode(ex);
           if (code.equals("failed")) {
@@ -123,7 +123,7 @@ public final class StaffSingleSignOn {
     logout.setPostLogoutRedirectUri("{baseUrl}/login");
     http.logout(l -> l.logoutSuccessHandler(logout));
     log.info("staff single sign-on enabled through client registration {} (roles from claim {}, work groups from claim {})", id,
-        users.rolesClaim, users.groupsClaim);
+        accounts.rolesClaim, accounts.groupsClaim);
   }
 
   /** no-role, disabled, name-taken, bad-name, or failed (anything else: the provider said no, the state did not match...). */
@@ -135,14 +135,14 @@ public final class StaffSingleSignOn {
   }
 
   /** Loads the person from the provider, then lets them in as a member of staff (or not). */
-  static final class StaffUsers implements OAuth2UserService<OidcUserRequest, OidcUser> {
+  static final class StaffAccounts implements OAuth2UserService<OidcUserRequest, OidcUser> {
     private final OidcUserService provider = new OidcUserService();
     private final SingleSignOnAccounts accounts;
     final String rolesClaim;
     final String groupsClaim;
     private final String usernameClaim;
 
-    StaffUsers(SingleSignOnAccounts accounts, String rolesClaim, String groupsClaim, String usernameClaim) {
+    StaffAccounts(SingleSignOnAccounts accounts, String rolesClaim, String groupsClaim, String usernameClaim) {
       this.accounts = accounts;
       this.rolesClaim = rolesClaim;
       this.groupsClaim = groupsClaim;
@@ -170,9 +170,9 @@ public final class StaffSingleSignOn {
       // the principal's name is the staff_user name, as a local account's is
       Map<String, Object> named = new HashMap<>(person.getUserInfo() == null ? Map.of() : person.getUserInfo().getClaims());
       named.put("sub", person.getSubject());
-      named.put(StaffUsers.NAME, outcome.account().name());
+      named.put(StaffAccounts.NAME, outcome.account().name());
       return new DefaultOidcUser(authorities, person.getIdToken(),
-          new OidcUserInfo(named), StaffUsers.NAME);
+          new OidcUserInfo(named), StaffAccounts.NAME);
     }
 
     /** User-info claim the principal is named by (the staff_user name). */

@@ -43,7 +43,7 @@ import org.cardcase.cases.CaseNotFound;
 import org.cardcase.documents.DecodeBudget;
 import org.cardcase.family.FamilyRules;
 import org.cardcase.loss.LossReports;
-import org.cardcase.reissue.PickupCertificates;
+import org.cardcase.reissue.VoucherPrints;
 import org.cardcase.reissue.Reissues;
 import org.cardcase.reissue.Vouchers;
 import org.cardcase.shared.Channels;
@@ -71,14 +71,14 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
   private final Reissues reissues;
   private final LossReports lossReports;
   private final Vouchers vouchers;
-  private final PickupCertificates certificates;
+  private final VoucherPrints voucherPrints;
   private final Staff staff;
   private final FamilyBindings families;
   private final ReferenceData reference;
   private final CardApplications applications;
   private final CounterHall hall;
 
-  public CounterView(Reissues reissues, LossReports lossReports, Vouchers vouchers, PickupCertificates certificates, Staff staff,
+  public CounterView(Reissues reissues, LossReports lossReports, Vouchers vouchers, VoucherPrints voucherPrints, Staff staff,
       FamilyBindings families, ReferenceData reference, CardApplications applications, CounterHall hall) {
     this.hall = hall;
     this.applications = applications;
@@ -87,7 +87,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     this.reissues = reissues;
     this.lossReports = lossReports;
     this.vouchers = vouchers;
-    this.certificates = certificates;
+    this.voucherPrints = voucherPrints;
     this.staff = staff;
     setWidthFull();
     TabSheet tabs = new TabSheet();
@@ -236,7 +236,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
   private Anchor print(String certificate) {
     // each click prints anew: a fresh PDF (its state now) and an audit entry for the clerk
     StreamResource pdf = new StreamResource(certificate + ".pdf",
-        () -> new ByteArrayInputStream(certificates.print(certificate, clerk(), Channels.COUNTER)));
+        () -> new ByteArrayInputStream(voucherPrints.print(certificate, clerk(), Channels.COUNTER)));
     pdf.setContentType("application/pdf");
     Anchor a = new Anchor(pdf, getTranslation("counter.print"));
     a.setId("certificate-print");

@@ -45,7 +45,7 @@ import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.Cases;
 import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.loss.LossReports;
-import org.cardcase.reissue.PickupCertificates;
+import org.cardcase.reissue.VoucherPrints;
 import org.cardcase.reissue.Vouchers;
 import org.cardcase.shared.Channels;
 import org.cardcase.shared.FieldErrors;
@@ -76,7 +76,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   private final MedicalInsuranceNumbers numbers;
   private final LossReports lossReports;
   private final Vouchers vouchers;
-  private final PickupCertificates certificates;
+  private final VoucherPrints voucherPrints;
   private final Clock clock;
   private final DeadlineRules rules;
   private final Div screen = new Div();
@@ -94,7 +94,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   }
 
   public TerminalView(AuthenticationContext auth, CardLifecycle cards, CardIdentification identification, Cases cases,
-      MedicalInsuranceNumbers numbers, LossReports lossReports, Vouchers vouchers, PickupCertificates certificates,
+      MedicalInsuranceNumbers numbers, LossReports lossReports, Vouchers vouchers, VoucherPrints voucherPrints,
       DeadlineRules rules, Clock clock) {
     this.rules = rules;
     this.auth = auth;
@@ -104,7 +104,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
     this.numbers = numbers;
     this.lossReports = lossReports;
     this.vouchers = vouchers;
-    this.certificates = certificates;
+    this.voucherPrints = voucherPrints;
     this.clock = clock;
     // Chinese unless this visitor switched to English (until they finish)
     Object chosen = VaadinSession.getCurrent().getAttribute(LOCALE);
@@ -285,7 +285,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
       return;
     }
     StreamResource pdf = new StreamResource(v.number() + ".pdf",
-        () -> new ByteArrayInputStream(certificates.print(v.number(), Channels.TERMINAL, Channels.TERMINAL)));
+        () -> new ByteArrayInputStream(voucherPrints.print(v.number(), Channels.TERMINAL, Channels.TERMINAL)));
     pdf.setContentType("application/pdf");
     Anchor print = new Anchor(pdf, getTranslation("terminal.certificate.print"));
     print.setId("terminal-certificate-print");

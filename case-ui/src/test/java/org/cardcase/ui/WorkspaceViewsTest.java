@@ -897,7 +897,7 @@ class WorkspaceViewsTest {
     _get(TextField.class, spec -> spec.withId("terminal-id-card-number")).setValue(someoneElse);
     _click(_get(Button.class, spec -> spec.withId("terminal-id-card-confirm")));
     assertThat(_get(Div.class, spec -> spec.withId("terminal-id-card-error")).getText())
-        .isEqualTo("This is not the card holder's ID card; the certificate is printed again only with the holder's own");
+        .isEqualTo("This is not the card holder's ID card; the voucher is printed again only with the holder's own");
 
     // who identified by the ID card prints it as before
     atTheTerminal(null);
@@ -908,7 +908,7 @@ class WorkspaceViewsTest {
 
   /** A pickup date counted into a year whose arrangement is not published says so at the counter and the terminal. */
   @Test
-  void aProvisionalPickupDateIsSaidSoAtTheCounterAndTheTerminal() throws Exception {
+  void aProvisionalCollectionDateIsSaidSoAtTheCounterAndTheTerminal() throws Exception {
     Card card = activeCard();
     String certificate = vouchers.issue(card.caseNumber(), card.holderIdNumber(), card.holderName(), card.cardId(), card.cardId(),
         LocalDate.now(), LocalDate.of(2027, 1, 1), true, "counter", Instant.now());

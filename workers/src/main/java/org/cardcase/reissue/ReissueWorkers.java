@@ -59,7 +59,7 @@ public class ReissueWorkers {
   CaseJobHandler remindReissuedCardCollection(ReissueProgress progress) {
     return new Step(JOB_REMIND_PICKUP, (job, cn) -> {
       Object finalDue = job.getVariablesAsMap().get(VAR_PICKUP_FINAL_DUE_AT);
-      progress.remindPickup(cn, finalDue == null ? null : Instant.parse(finalDue.toString()));
+      progress.remindCollection(cn, finalDue == null ? null : Instant.parse(finalDue.toString()));
       return Map.of();
     });
   }

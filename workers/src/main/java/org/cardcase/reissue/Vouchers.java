@@ -93,12 +93,12 @@ public class Vouchers {
         .params(state.name(), number).update() == 1;
   }
 
-  public void movePickupDate(String number, LocalDate date) {
+  public void moveCollectionDate(String number, LocalDate date) {
     jdbc.sql("update voucher set pickup_date = ? where number = ?").params(Date.valueOf(date), number).update();
   }
 
   /** The pickup date as the case's deadline now says (a calendar change); true if the date or its provisional mark changed. */
-  public boolean movePickupDate(String number, LocalDate date, boolean provisional) {
+  public boolean moveCollectionDate(String number, LocalDate date, boolean provisional) {
     return jdbc.sql("""
         update voucher set pickup_date = ?, pickup_provisional = ? where number = ?
           and (pickup_date <> ? or pickup_provisional <> ?)""")

@@ -44,7 +44,7 @@ class LossAndReissueFlowTest extends FlowTest {
   @Autowired LossReports lossReports;
   @Autowired Reissues reissues;
   @Autowired Vouchers vouchers;
-  @Autowired PickupCertificates certificates;
+  @Autowired VoucherPrints voucherPrints;
   @Autowired MedicalSettlementSimulator settlement;
   @Autowired CalendarStore calendar;
 
@@ -134,7 +134,7 @@ class LossAndReissueFlowTest extends FlowTest {
     assertThat(vouchers.find(a.certificateNumber()).orElseThrow().state()).isEqualTo(Vouchers.State.VALID);
     assertThat(Vouchers.wellFormed(a.certificateNumber())).isTrue();
     // the printed certificate: Chinese text embedded, holder masked, pickup date and place, and a QR code a hospital scans
-    byte[] pdf = certificates.print(a.certificateNumber(), "clerk", "counter");
+    byte[] pdf = voucherPrints.print(a.certificateNumber(), "clerk", "counter");
     try (var doc = Loader.loadPDF(pdf)) {
       String text = new PDFTextStripper().getText(doc);
       assertThat(text).contains("社会保障卡领卡凭证", "临时就医凭证", a.certificateNumber(), a.caseNumber(), "袁*",
@@ -183,7 +183,7 @@ class LossAndReissueFlowTest extends FlowTest {
   }
 
   @Test
-  void aCardNotReadyOnThePickupDateAlertsASupervisorAndTheCitizenGetsANewDate() throws Exception {
+  void aCardNotReadyOnTheCollectionDateAlertsASupervisorAndTheCitizenGetsANewDate() throws Exception {
     String holder = id("19830404", "981"); // this bank does not call back by itself
     activeCardHolder("李沅芷", holder);
     // no provisional report yet: refused, unless the counter takes it in the same visit (guide 004: provisional first)

@@ -46,7 +46,7 @@ class ReissueSecondPassFlowTest extends FlowTest {
   @Autowired LossReports lossReports;
   @Autowired Reissues reissues;
   @Autowired Vouchers vouchers;
-  @Autowired PickupCertificates certificates;
+  @Autowired VoucherPrints voucherPrints;
   @Autowired CalendarStore calendar;
   @Autowired CaseDocuments documents;
   @Autowired IssuingBankSimulator bank;
@@ -59,14 +59,14 @@ class ReissueSecondPassFlowTest extends FlowTest {
   }
 
   String pdfText(String certificate) throws Exception {
-    try (var doc = Loader.loadPDF(certificates.print(certificate, "clerk", "counter"))) {
+    try (var doc = Loader.loadPDF(voucherPrints.print(certificate, "clerk", "counter"))) {
       return new PDFTextStripper().getText(doc).replaceAll("\\s+", "");
     }
   }
 
   @Test
   @Order(1)
-  void aPickupDateCountedIntoAnUnpublishedYearIsProvisionalAndMovesWithTheCalendarEverywhere() throws Exception {
+  void aCollectionDateCountedIntoAnUnpublishedYearIsProvisionalAndMovesWithTheCalendarEverywhere() throws Exception {
     // Friday 11 December 2026, 10:00 in China; the calendar has 2025 and 2026 only
     Duration toFriday = Duration.between(clock.instant(), Instant.parse("2026-12-11T02:00:00Z"));
     assertThat(toFriday).as("the test starts before 11 December 2026").isPositive();

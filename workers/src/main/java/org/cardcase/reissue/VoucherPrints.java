@@ -33,14 +33,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
- * The printed card pickup certificate (guide 004: it serves as a temporary medical voucher until
+ * The printed voucher, the card pickup certificate of guide 004 (it serves as a temporary medical voucher until
  * the new card is collected). An A5 page in Chinese with the certificate number as text and as a QR
  * code that a hospital scans to check it ({@code GET /api/vouchers/{number}}); the holder is masked
  * as on the paper forms of the service centres. Each print is in the case's audit trail.
  */
 @Service
-public class PickupCertificates {
-  private static final Logger log = LoggerFactory.getLogger(PickupCertificates.class);
+public class VoucherPrints {
+  private static final Logger log = LoggerFactory.getLogger(VoucherPrints.class);
   /** Where a CJK font is found on common Linux installs; {@code cardcase.certificate.font} overrides. */
   static final List<String> FONT_CANDIDATES = List.of(
       "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc,2",
@@ -57,7 +57,7 @@ public class PickupCertificates {
   private final CaseDeadlines deadlines;
   private final DeadlineRules rules;
 
-  public PickupCertificates(Vouchers vouchers, AuditTrail audit, @Value("${cardcase.certificate.font:}") String configuredFont,
+  public VoucherPrints(Vouchers vouchers, AuditTrail audit, @Value("${cardcase.certificate.font:}") String configuredFont,
       @Value("${cardcase.certificate.service-point:社会保障卡服务中心}") String servicePoint,
       CaseDeadlines deadlines, DeadlineRules rules) {
     this.vouchers = vouchers;
@@ -67,7 +67,7 @@ public class PickupCertificates {
     this.deadlines = deadlines;
     this.rules = rules;
     if (font() == null) {
-      log.warn("no Chinese font found for printing pickup certificates; set cardcase.certificate.font (tried {})", FONT_CANDIDATES);
+      log.warn("no Chinese font found for printing vouchers; set cardcase.certificate.font (tried {})", FONT_CANDIDATES);
     }
   }
 

@@ -26,8 +26,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * case and the date).
  */
 @Component
-class PickupDateFollowsDeadline implements CaseDeadlines.Listener {
-  private static final Logger log = LoggerFactory.getLogger(PickupDateFollowsDeadline.class);
+class CollectionDateFollowsDeadline implements CaseDeadlines.Listener {
+  private static final Logger log = LoggerFactory.getLogger(CollectionDateFollowsDeadline.class);
   /** The new date set when the card was not ready on the pickup date (reissue.pickup-late). */
   static final String DELAYED_TO = "pickupDelayedTo";
 
@@ -37,7 +37,7 @@ class PickupDateFollowsDeadline implements CaseDeadlines.Listener {
   private final Notifications notifications;
   private final AuditTrail audit;
 
-  PickupDateFollowsDeadline(Vouchers vouchers, ObjectProvider<CaseDeadlines> deadlines, CaseRepository cases,
+  CollectionDateFollowsDeadline(Vouchers vouchers, ObjectProvider<CaseDeadlines> deadlines, CaseRepository cases,
       Notifications notifications, AuditTrail audit) {
     this.vouchers = vouchers;
     this.deadlines = deadlines;
@@ -63,7 +63,7 @@ class PickupDateFollowsDeadline implements CaseDeadlines.Listener {
     }
     LocalDate day = LocalDate.ofInstant(effective.dueAt(), WorkingDayCalendar.ZONE);
     boolean provisional = effective.provisional();
-    if (!vouchers.movePickupDate(v.number(), day, provisional)) {
+    if (!vouchers.moveCollectionDate(v.number(), day, provisional)) {
       return;
     }
     boolean dateMoved = !day.equals(v.pickupDate());
