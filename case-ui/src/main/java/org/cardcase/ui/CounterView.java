@@ -95,7 +95,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     tabs.setWidthFull();
     tabs.add(getTranslation("counter.tab.application"), application());
     tabs.add(getTranslation("counter.tab.reissue"), reissue());
-    tabs.add(getTranslation("counter.tab.pickup"), pickup());
+    tabs.add(getTranslation("counter.tab.collection"), pickup());
     tabs.add(getTranslation("counter.tab.loss"), provisional());
     tabs.add(getTranslation("counter.tab.voucher"), voucherCheck());
     tabs.add(getTranslation("counter.tab.family"), familyBinding());
@@ -205,10 +205,10 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
           newPhoto.getValue() ? f.file("portraitPhoto") : null), Channels.COUNTER);
       LocalDate pickupDate = LocalDate.parse(a.pickupDate());
       f.result.add(new H3(getTranslation("counter.reissue.accepted", a.caseNumber())),
-          line("reissue-certificate", getTranslation("counter.certificate"), a.certificateNumber()),
-          line("reissue-pickup-date", getTranslation("counter.pickupDate"),
-              getTranslation("counter.pickupDate.value", day(pickupDate), a.pickupWorkingDays())
-                  + (a.pickupDateProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", String.valueOf(pickupDate.getYear())) : "")),
+          line("reissue-certificate", getTranslation("counter.voucherNumber"), a.certificateNumber()),
+          line("reissue-pickup-date", getTranslation("counter.collectionDate"),
+              getTranslation("counter.collectionDate.value", day(pickupDate), a.pickupWorkingDays())
+                  + (a.pickupDateProvisional() ? " · " + getTranslation("counter.collectionDate.provisional", String.valueOf(pickupDate.getYear())) : "")),
           line("reissue-portrait-source", getTranslation("counter.reissue.portraitSource"),
               getTranslation("counter.reissue.portraitSource." + a.portraitSource())),
           line("reissue-provisional", getTranslation("counter.provisionalReport"),
@@ -250,11 +250,11 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
   private Component pickup() {
     Fields f = new Fields("pickup");
     TextField caseNumber = f.text("caseNumber", "counter.caseNumber");
-    TextField certificate = f.text("certificateNumber", "counter.certificate");
+    TextField certificate = f.text("certificateNumber", "counter.voucherNumber");
     // guide 004: the person who made the reissue collects, the holder or the delegate, with their own ID card
-    TextField idNumber = f.text("idNumber", "counter.pickup.idNumber");
-    Checkbox checked = f.check("idCardChecked", "counter.pickup.idCardChecked");
-    Button hand = new Button(getTranslation("counter.pickup.handOver"));
+    TextField idNumber = f.text("idNumber", "counter.collection.idNumber");
+    Checkbox checked = f.check("idCardChecked", "counter.collection.idCardChecked");
+    Button hand = new Button(getTranslation("counter.collection.handOver"));
     hand.setId("pickup-hand-over");
     hand.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
     hand.addClickListener(e -> f.run(() -> {
@@ -264,10 +264,10 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
       }
       reissues.pickUp(cn, new Reissues.Pickup(certificate.getValue().strip().toUpperCase(), idNumber.getValue(), checked.getValue(),
           clerk()), Channels.COUNTER);
-      f.result.add(badge(getTranslation("counter.pickup.done", cn), "success"), next(f));
+      f.result.add(badge(getTranslation("counter.collection.done", cn), "success"), next(f));
     }));
     FormLayout layout = new FormLayout(caseNumber, certificate, idNumber, checked);
-    return new VerticalLayout(new Paragraph(getTranslation("counter.pickup.whoCollects")), layout, hand, f.general, f.result);
+    return new VerticalLayout(new Paragraph(getTranslation("counter.collection.whoCollects")), layout, hand, f.general, f.result);
   }
 
   // ---- provisional loss report in writing ----
@@ -295,7 +295,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
 
   private Component voucherCheck() {
     Fields f = new Fields("voucher");
-    TextField number = f.text("number", "counter.certificate");
+    TextField number = f.text("number", "counter.voucherNumber");
     Button check = new Button(getTranslation("counter.voucher.check"));
     check.setId("voucher-check");
     check.addClickListener(e -> f.run(() -> {
@@ -308,8 +308,8 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
       f.result.add(badge(getTranslation("counter.voucher.state." + v.state()), valid ? "success" : "error"),
           line("voucher-holder", getTranslation("counter.holderName"), Masking.name(v.holderName()) + " · "
               + Masking.idNumber(v.holderIdNumber())),
-          line("voucher-pickup", getTranslation("counter.pickupDate"), day(v.pickupDate())
-              + (v.pickupProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", String.valueOf(v.pickupDate().getYear())) : "")));
+          line("voucher-pickup", getTranslation("counter.collectionDate"), day(v.pickupDate())
+              + (v.pickupProvisional() ? " · " + getTranslation("counter.collectionDate.provisional", String.valueOf(v.pickupDate().getYear())) : "")));
       if (v.endReason() != null) {
         f.result.add(line("voucher-reason", getTranslation("counter.voucher.reason"), v.endReason()));
       }

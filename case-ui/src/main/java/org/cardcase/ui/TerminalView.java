@@ -208,7 +208,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
         row(button(getTranslation("terminal.menu.progress"), "terminal-progress", this::progress),
             button(getTranslation("terminal.menu.number"), "terminal-number", this::number)),
         row(button(getTranslation("terminal.menu.loss"), "terminal-loss", this::loss),
-            button(getTranslation("terminal.menu.certificate"), "terminal-certificate", this::certificate)),
+            button(getTranslation("terminal.menu.voucher"), "terminal-certificate", this::certificate)),
         finish());
   }
 
@@ -281,21 +281,21 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
     }
     Vouchers.Voucher v = vouchers.latestOf(citizen.idNumber()).orElse(null);
     if (v == null) {
-      show(new H2(getTranslation("terminal.menu.certificate")), new Paragraph(getTranslation("terminal.certificate.none")), row(back(), finish()));
+      show(new H2(getTranslation("terminal.menu.voucher")), new Paragraph(getTranslation("terminal.voucher.none")), row(back(), finish()));
       return;
     }
     StreamResource pdf = new StreamResource(v.number() + ".pdf",
         () -> new ByteArrayInputStream(voucherPrints.print(v.number(), Channels.TERMINAL, Channels.TERMINAL)));
     pdf.setContentType("application/pdf");
-    Anchor print = new Anchor(pdf, getTranslation("terminal.certificate.print"));
+    Anchor print = new Anchor(pdf, getTranslation("terminal.voucher.print"));
     print.setId("terminal-certificate-print");
     print.setTarget("_blank");
     print.getStyle().set("font-size", "1.8rem").set("padding", "1.2rem 2rem").set("border-radius", "12px")
         .set("background", "var(--lumo-primary-color)").set("color", "white").set("display", "inline-block");
     String state = getTranslation("counter.voucher.state." + v.state());
-    show(new H2(getTranslation("terminal.certificate.title", v.number())),
-        new Paragraph(getTranslation("terminal.certificate.pickup", day(v.pickupDate()), state)
-            + (v.pickupProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", String.valueOf(v.pickupDate().getYear())) : "")),
+    show(new H2(getTranslation("terminal.voucher.title", v.number())),
+        new Paragraph(getTranslation("terminal.voucher.collectFrom", day(v.pickupDate()), state)
+            + (v.pickupProvisional() ? " · " + getTranslation("counter.collectionDate.provisional", String.valueOf(v.pickupDate().getYear())) : "")),
         print,
         row(back(), finish()));
   }
@@ -320,7 +320,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
       citizen = citizen.withIdCardSwiped();
       then.run();
     });
-    show(new H2(getTranslation("terminal.menu.certificate")), new Paragraph(getTranslation("terminal.idCard.needed")), id,
+    show(new H2(getTranslation("terminal.menu.voucher")), new Paragraph(getTranslation("terminal.idCard.needed")), id,
         row(swipe), error, row(back(), finish()));
   }
 

@@ -168,46 +168,46 @@ public class ModelDrafts {
   // ---- making and editing --------------------------------------------------------------------------
 
   /** A new draft of a process, starting from its current version. */
-  public Draft create(String processId, String user, String comment) {
+  public Draft create(String processId, String account, String comment) {
     Integer base = versions.current(processId);
     if (base == null) {
       throw new Refused("unknownProcess", processId);
     }
     byte[] bpmn = versions.file(processId, base).orElseThrow();
-    return insert(PROCESS, processId, base, catalog.fileOf(processId), bpmn, user, comment, "MODEL_DRAFT_CREATED");
+    return insert(PROCESS, processId, base, catalog.fileOf(processId), bpmn, account, comment, "MODEL_DRAFT_CREATED");
   }
 
   /** A new draft of a task form, starting from its last version. */
-  public Draft createForm(String formKey, String user, String comment) {
+  public Draft createForm(String formKey, String account, String comment) {
     Integer base = forms.latest(formKey).orElseThrow(() -> new Refused("unknownForm", formKey));
-    return insert(FORM, formKey, base, fileOfForm(formKey), forms.file(formKey, base).orElseThrow(), user, comment,
+    return insert(FORM, formKey, base, fileOfForm(formKey), forms.file(formKey, base).orElseThrow(), account, comment,
         "FORM_DRAFT_CREATED");
   }
 
   /** A draft from a file (e.g. made in Camunda Desktop Modeler): it must define one process this system runs. */
-  public Draft upload(byte[] bpmn, String user, String comment) {
+  public Draft upload(byte[] bpmn, String account, String comment) {
     if (looksLikeJson(bpmn)) {
       String formKey = formKeyOf(bpmn);
       Integer base = forms.latest(formKey).orElseThrow(() -> new Refused("unknownForm", formKey));
-      return insert(FORM, formKey, base, fileOfForm(formKey), bpmn, user, comment, "FORM_DRAFT_UPLOADED");
+      return insert(FORM, formKey, base, fileOfForm(formKey), bpmn, account, comment, "FORM_DRAFT_UPLOADED");
     }
     String processId = processIdOf(bpmn);
     if (catalog.fileOf(processId) == null) {
       throw new Refused("unknownProcess", processId);
     }
-    return insert(PROCESS, processId, versions.current(processId), catalog.fileOf(processId), bpmn, user, comment,
+    return insert(PROCESS, processId, versions.current(processId), catalog.fileOf(processId), bpmn, account, comment,
         "MODEL_DRAFT_UPLOADED");
   }
 
-  private Draft insert(String kind, String processId, Integer base, String fileName, byte[] bpmn, String user,
+  private Draft insert(String kind, String processId, Integer base, String fileName, byte[] bpmn, String account,
       String comment, String action) {
     return tx.execute(s -> {
       long id = jdbc.sql("""
           insert into model_draft (kind, process_id, base_version, file_name, bpmn, comment, created_by, saved_by)
-          values (?, ?, ?, ?, ?, ?, ?, ?) returning id""").params(kind, processId, base, fileName, bpmn, comment, user, user)
+          values (?, ?, ?, ?, ?, ?, ?, ?) returning id""").params(kind, processId, base, fileName, bpmn, comment, account, account)
           .query(Long.class).single();
-      contributed(id, user);
-      audit.append(subject(kind, processId), "draft:" + id + ":created", user, null, action,
+      contributed(id, account);
+      audit.append(subject(kind, processId), "draft:" + id + ":created", account, null, action,
           detail("draft", id, "baseVersion", base, "comment", comment));
       return find(id);
     });
@@ -217,7 +217,7 @@ public class ModelDrafts {
    * Saves an edit over the revision the editor started from; returns the new revision. Refused
    * with {@link Conflict} when someone saved meanwhile, and for anything but a draft being edited.
    */
-  public Draft save(long id, byte[] bpmn, int revision, String user) {
+  public Draft save(long id, byte[] bpmn, int revision, String account) {
     return tx.execute(s -> {
       Draft d = find(id);
       if (!d.editable()) {
@@ -229,21 +229,21 @@ public class ModelDrafts {
       }
       int n = jdbc.sql("""
           update model_draft set bpmn = ?, revision = revision + 1, saved_by = ?, saved_at = now()
-          where id = ? and revision = ? and status = 'DRAFT'""").params(bpmn, user, id, revision).update();
+          where id = ? and revision = ? and status = 'DRAFT'""").params(bpmn, account, id, revision).update();
       if (n == 0) {
         throw new Conflict(find(id));
       }
-      contributed(id, user);
-      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":saved:" + (revision + 1), user, null, "MODEL_DRAFT_SAVED",
+      contributed(id, account);
+      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":saved:" + (revision + 1), account, null, "MODEL_DRAFT_SAVED",
           detail("draft", id, "revision", revision + 1, "sha256", ModelVersions.sha256(bpmn).substring(0, 12)));
       return find(id);
     });
   }
 
   /** Notes, in the transaction of the create or save, that this user made a revision of the draft. */
-  private void contributed(long id, String user) {
+  private void contributed(long id, String account) {
     jdbc.sql("insert into model_draft_contributor (draft_id, username) values (?, ?) on conflict do nothing")
-        .params(id, user).update();
+        .params(id, account).update();
   }
 
   /** Everyone who made the draft or saved any revision of it, by name: none of them may approve it. */
@@ -256,31 +256,31 @@ public class ModelDrafts {
    * Whether this user made the draft or saved any revision of it (not only the last): such a user is
    * one of its authors, may withdraw it, and may not be the second person who approves it.
    */
-  public boolean contributedBy(long id, String user) {
+  public boolean contributedBy(long id, String account) {
     return jdbc.sql("select exists (select 1 from model_draft_contributor where draft_id = ? and username = ?)")
-        .params(id, user).query(Boolean.class).single();
+        .params(id, account).query(Boolean.class).single();
   }
 
   /** Notes that this user has the draft open; returns the others who have it open now. */
-  public List<String> editing(long id, String user) {
+  public List<String> editing(long id, String account) {
     jdbc.sql("""
         insert into model_draft_editor (draft_id, username) values (?, ?)
-        on conflict (draft_id, username) do update set seen_at = now()""").params(id, user).update();
+        on conflict (draft_id, username) do update set seen_at = now()""").params(id, account).update();
     return jdbc.sql("""
         select username from model_draft_editor where draft_id = ? and username <> ?
-          and seen_at > now() - make_interval(secs => ?) order by username""").params(id, user, EDITOR_SECONDS)
+          and seen_at > now() - make_interval(secs => ?) order by username""").params(id, account, EDITOR_SECONDS)
         .query(String.class).list();
   }
 
   /** The user closed the editor. */
-  public void left(long id, String user) {
-    jdbc.sql("delete from model_draft_editor where draft_id = ? and username = ?").params(id, user).update();
+  public void left(long id, String account) {
+    jdbc.sql("delete from model_draft_editor where draft_id = ? and username = ?").params(id, account).update();
   }
 
   // ---- proposing and deciding ------------------------------------------------------------------------
 
   /** Asks for approval; refused while the server's check finds a problem. */
-  public Draft propose(long id, String user, String comment) {
+  public Draft propose(long id, String account, String comment) {
     return tx.execute(s -> {
       Draft d = find(id);
       if (!d.editable()) {
@@ -292,24 +292,24 @@ public class ModelDrafts {
       }
       jdbc.sql("update model_draft set status = 'PROPOSED', comment = coalesce(?, comment) where id = ?")
           .params(blankToNull(comment), id).update();
-      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":proposed:" + d.revision(), user, null, "MODEL_DRAFT_PROPOSED",
+      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":proposed:" + d.revision(), account, null, "MODEL_DRAFT_PROPOSED",
           detail("draft", id, "revision", d.revision(), "comment", comment));
       return find(id);
     });
   }
 
   /** Takes a proposal back for more editing (one of its authors) or turns it down (the second person). */
-  public Draft reject(long id, String user, String note) {
+  public Draft reject(long id, String account, String note) {
     return tx.execute(s -> {
       Draft d = find(id);
       if (!"PROPOSED".equals(d.status())) {
         throw new Refused("notProposed", d.status());
       }
-      boolean own = user.equals(d.createdBy()) || contributedBy(id, user);
+      boolean own = account.equals(d.createdBy()) || contributedBy(id, account);
       jdbc.sql("""
           update model_draft set status = ?, decided_by = ?, decided_at = now(), decision_note = ? where id = ?""")
-          .params(own ? "DRAFT" : "REJECTED", own ? null : user, note, id).update();
-      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":" + (own ? "withdrawn" : "rejected") + ":" + d.revision(), user,
+          .params(own ? "DRAFT" : "REJECTED", own ? null : account, note, id).update();
+      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":" + (own ? "withdrawn" : "rejected") + ":" + d.revision(), account,
           null, own ? "MODEL_DRAFT_WITHDRAWN" : "MODEL_DRAFT_REJECTED", detail("draft", id, "note", note));
       return find(id);
     });

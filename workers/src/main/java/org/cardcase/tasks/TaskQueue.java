@@ -90,8 +90,8 @@ public class TaskQueue {
   }
 
   /** Completes the task for a person, as {@link TaskStore#complete} does: checked, stored, then told to the engine. */
-  public TaskCompletion complete(long id, String user, List<String> userGroups, Map<String, Object> result) {
-    return store.complete(id, user, userGroups, result);
+  public TaskCompletion complete(long id, String account, List<String> accountGroups, Map<String, Object> result) {
+    return store.complete(id, account, accountGroups, result);
   }
 
   /** The form version the task's process version names. */

@@ -180,13 +180,13 @@ public class TaskStore implements CaseDeadlines.Listener {
    * and is sent again until it does (or a resumed case's job finds the stored result): the answer
    * says which, so the person is told the truth. A result its form refuses changes nothing.
    */
-  public TaskCompletion complete(long id, String user, List<String> userGroups, Map<String, Object> result) {
+  public TaskCompletion complete(long id, String account, List<String> accountGroups, Map<String, Object> result) {
     HumanTask t = find(id).orElseThrow(() -> new TaskNotFound(id));
-    if (!userGroups.contains(t.candidateGroup())) {
+    if (!accountGroups.contains(t.candidateGroup())) {
       throw new TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true,
           "notInGroup", id, t.candidateGroup());
     }
-    if (t.assignee() != null && !t.assignee().equals(user)) {
+    if (t.assignee() != null && !t.assignee().equals(account)) {
       throw new TaskNotAllowed("task " + id + " is claimed by " + t.assignee(), false, "claimedBy", id, t.assignee());
     }
     // every way of completing a task (API, workspace) is checked here, against the task's own form
@@ -203,13 +203,13 @@ public class TaskStore implements CaseDeadlines.Listener {
           update human_task set state = 'COMPLETED', result = ?::jsonb, completed_by = ?, completed_at = now(),
             completion_pending = ?, assignee = coalesce(assignee, ?), claimed_at = coalesce(claimed_at, now())
           where id = ? and state = 'OPEN' and (assignee is null or assignee = ?)""")
-          .params(write(result), user, backedByJob || decision.isPresent(), user, id, user).update() == 1;
+          .params(write(result), account, backedByJob || decision.isPresent(), account, id, account).update() == 1;
       if (updated) {
         if (t.assignee() == null) {
-          audit.append(AuditTrail.ofCase(t.caseNumber()), "task-claimed-on-completion:" + id, user, null, "TASK_CLAIMED",
+          audit.append(AuditTrail.ofCase(t.caseNumber()), "task-claimed-on-completion:" + id, account, null, "TASK_CLAIMED",
               Map.of("task", id, "step", t.elementId(), "onCompletion", true));
         }
-        audit.append(AuditTrail.ofCase(t.caseNumber()), "task:" + id, user, null, "TASK_COMPLETED",
+        audit.append(AuditTrail.ofCase(t.caseNumber()), "task:" + id, account, null, "TASK_COMPLETED",
             Map.of("task", id, "step", t.elementId(), "result", result));
         events.publishEvent(new TasksChanged(t.caseNumber()));
       }
@@ -223,7 +223,7 @@ public class TaskStore implements CaseDeadlines.Listener {
     }
     if (!backedByJob) {
       // an alert for a person: its decision is carried out now, or by the sweeper once it can be
-      return new TaskCompletion(t, decision.map(d -> act(d, t, result, user)).orElse(true));
+      return new TaskCompletion(t, decision.map(d -> act(d, t, result, account)).orElse(true));
     }
     return new TaskCompletion(t, sendCompletion(id, t.jobKey(), result));
   }
@@ -233,9 +233,9 @@ public class TaskStore implements CaseDeadlines.Listener {
   }
 
   /** Carries out an alert's decision; true once done (never done twice: the decisions are idempotent by task). */
-  private boolean act(AlertDecision d, HumanTask t, Map<String, Object> result, String user) {
+  private boolean act(AlertDecision d, HumanTask t, Map<String, Object> result, String account) {
     try {
-      d.act(t, result, user);
+      d.act(t, result, account);
       markSent(t.id());
       return true;
     } catch (RuntimeException e) {
