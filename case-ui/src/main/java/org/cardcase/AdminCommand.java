@@ -12,11 +12,25 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.cardcase.access.MachineAccounts;
 import org.cardcase.access.StaffAdministration;
+import org.cardcase.audit.AuditKeys;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.cards.SealedCards;
+import org.cardcase.cases.SealedCases;
+import org.cardcase.documents.SealedDocuments;
+import org.cardcase.family.SealedFamilyLinks;
+import org.cardcase.idempotency.SealedAnswers;
 import org.cardcase.infra.InfraProperties;
+import org.cardcase.infra.postgres.DatabaseRoles;
+import org.cardcase.infra.postgres.PostgresConfiguration;
+import org.cardcase.notifications.SealedNotifications;
+import org.cardcase.privacy.PrivacyConfiguration;
+import org.cardcase.privacy.RecordEncryption;
+import org.cardcase.reissue.SealedVouchers;
 import org.cardcase.shared.FieldErrors;
+import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -67,14 +81,14 @@ public final class AdminCommand {
    * org.cardcase does not take it in.
    */
   @EnableConfigurationProperties(InfraProperties.class)
-  @ImportAutoConfiguration({org.cardcase.infra.postgres.PostgresConfiguration.class, DataSourceAutoConfiguration.class,
+  @ImportAutoConfiguration({PostgresConfiguration.class, DataSourceAutoConfiguration.class,
       DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
       JdbcClientAutoConfiguration.class, FlywayAutoConfiguration.class})
-  @Import({AuditTrail.class, org.cardcase.audit.AuditKeys.class, StaffAdministration.class,
-      org.cardcase.privacy.PrivacyConfiguration.class, org.cardcase.cases.SealedCases.class, org.cardcase.cards.SealedCards.class,
-      org.cardcase.reissue.SealedVouchers.class, org.cardcase.family.SealedFamilyLinks.class,
-      org.cardcase.documents.SealedDocuments.class, org.cardcase.notifications.SealedNotifications.class,
-      org.cardcase.idempotency.SealedAnswers.class})
+  @Import({AuditTrail.class, AuditKeys.class, StaffAdministration.class,
+      PrivacyConfiguration.class, SealedCases.class, SealedCards.class,
+      SealedVouchers.class, SealedFamilyLinks.class,
+      SealedDocuments.class, SealedNotifications.class,
+      SealedAnswers.class})
   static class Context {
     @Bean
     Clock clock() {
@@ -120,7 +134,7 @@ public final class AdminCommand {
     }
     SpringApplication app = new SpringApplication(Context.class);
     app.setWebApplicationType(WebApplicationType.NONE);
-    app.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
+    app.setBannerMode(Banner.Mode.OFF);
     app.setLogStartupInfo(false);
     app.setDefaultProperties(Map.of("logging.level.root", "WARN", "logging.level.org.cardcase", "WARN"));
     app.addListeners(new UseRunningPostgres());
@@ -178,17 +192,17 @@ public final class AdminCommand {
     String actor = MachineAccounts.actor(System.getProperty("user.name"));
     SpringApplication app = new SpringApplication(Context.class);
     app.setWebApplicationType(WebApplicationType.NONE);
-    app.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
+    app.setBannerMode(Banner.Mode.OFF);
     app.setLogStartupInfo(false);
     app.setDefaultProperties(Map.of("logging.level.root", "WARN", "logging.level.org.cardcase", "WARN"));
     app.addListeners(new UseRunningPostgres());
     try (ConfigurableApplicationContext ctx = app.run(rest.toArray(String[]::new))) {
-      org.cardcase.privacy.RecordEncryption records = ctx.getBean(org.cardcase.privacy.RecordEncryption.class);
+      RecordEncryption records = ctx.getBean(RecordEncryption.class);
       AuditTrail audit = ctx.getBean(AuditTrail.class);
-      org.springframework.transaction.support.TransactionTemplate tx =
-          ctx.getBean(org.springframework.transaction.support.TransactionTemplate.class);
+      TransactionTemplate tx =
+          ctx.getBean(TransactionTemplate.class);
       var kms = records.keys();
-      String subject = org.cardcase.privacy.RecordEncryption.AUDIT_SUBJECT;
+      String subject = RecordEncryption.AUDIT_SUBJECT;
       switch (sub) {
         case "rotate" -> {
           String before = kms.currentKeyId();
@@ -207,7 +221,7 @@ public final class AdminCommand {
             }
           });
           long left = records.remaining();
-          tx.executeWithoutResult(s -> audit.append(subject, "rewrapped:" + java.util.UUID.randomUUID(), actor, MachineAccounts.CHANNEL,
+          tx.executeWithoutResult(s -> audit.append(subject, "rewrapped:" + UUID.randomUUID(), actor, MachineAccounts.CHANNEL,
               "RECORD_KEYS_REWRAPPED", Map.of("to", kms.currentKeyId(), "rewrapped", done, "remaining", left)));
           System.out.println(done + " values rewrapped under " + kms.currentKeyId() + " (audited as " + actor + "); " + left + " remain"
               + (left == 0 ? ": the older keys can be retired (./cardcase admin keys retire <key id>)" : ""));
@@ -307,9 +321,9 @@ public final class AdminCommand {
           "cardcase.postgres.mode", "external",
           "spring.datasource.url", "jdbc:postgresql://127.0.0.1:" + port + "/" + database,
           // the schema's owner (it may also run a migration the running application did not have)
-          "spring.datasource.username", org.cardcase.infra.postgres.DatabaseRoles.OWNER,
-          "spring.datasource.password", org.cardcase.infra.postgres.DatabaseRoles.of(
-              Path.of(env.getProperty("cardcase.data-dir", "data"))).password(org.cardcase.infra.postgres.DatabaseRoles.OWNER))));
+          "spring.datasource.username", DatabaseRoles.OWNER,
+          "spring.datasource.password", DatabaseRoles.of(
+              Path.of(env.getProperty("cardcase.data-dir", "data"))).password(DatabaseRoles.OWNER))));
     }
   }
 }

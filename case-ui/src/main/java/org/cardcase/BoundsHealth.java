@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.cardcase.access.ApiCallLog;
+import org.cardcase.audit.AuditAnchors;
 import org.cardcase.documents.DecodeBudget;
 import org.cardcase.security.RequestBodyLimit;
 import org.cardcase.shared.Retention;
@@ -93,9 +94,9 @@ public class BoundsHealth {
    * the system still serves) when it found the trail changed.
    */
   @Bean
-  HealthIndicator auditTrailHealthIndicator(org.cardcase.audit.AuditAnchors anchors) {
+  HealthIndicator auditTrailHealthIndicator(AuditAnchors anchors) {
     return () -> {
-      org.cardcase.audit.AuditAnchors.Check c = anchors.lastCheck();
+      AuditAnchors.Check c = anchors.lastCheck();
       Map<String, Object> d = new LinkedHashMap<>();
       d.put("anchorFile", anchors.file().toAbsolutePath().toString());
       if (c == null) {

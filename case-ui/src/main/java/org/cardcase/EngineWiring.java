@@ -4,7 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cardcase.flow.EngineHost;
 import org.cardcase.flow.EngineSupervisor;
+import org.cardcase.flow.ScratchEngines;
 import org.cardcase.infra.engine.EmbeddedEngine;
+import org.cardcase.infra.engine.ScratchEngine;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
@@ -29,10 +31,10 @@ public class EngineWiring {
 
   /** Scratch engines for trying a draft on recent cases: in-process engines of their own, gone after the try. */
   @Bean
-  org.cardcase.flow.ScratchEngines scratchEngines() {
+  ScratchEngines scratchEngines() {
     return () -> {
-      org.cardcase.infra.engine.ScratchEngine engine = org.cardcase.infra.engine.ScratchEngine.start();
-      return org.cardcase.flow.ScratchEngines.Scratch.of(engine.client(), engine::close);
+      ScratchEngine engine = ScratchEngine.start();
+      return ScratchEngines.Scratch.of(engine.client(), engine::close);
     };
   }
 

@@ -8,9 +8,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.cardcase.audit.AuditKeys;
+import org.cardcase.audit.AuditTrail;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
 import org.cardcase.cases.CaseStatus;
@@ -78,8 +81,8 @@ class AdminKeysCommandTest {
     assertThat(status.out()).contains("record keys: key file").contains("(current): 0 values");
 
     JdbcClient jdbc = JdbcClient.create(pg.getPostgresDatabase());
-    var audit = new org.cardcase.audit.AuditTrail(jdbc, java.time.Clock.systemUTC(),
-        new org.cardcase.audit.AuditKeys("", "", dataDir.toString()));
+    var audit = new AuditTrail(jdbc, Clock.systemUTC(),
+        new AuditKeys("", "", dataDir.toString()));
     PersonalFields before = keys();
     String old = before.envelope().keys().currentKeyId();
     CaseRepository cases = new CaseRepository(jdbc, audit, e -> {}, before);

@@ -134,6 +134,34 @@ class ArchitectureTest {
   }
 
   /**
+   * The screens and the API go through the domain services ({@code Cases}, {@code TaskQueue},
+   * {@code Calendars}), never the stores behind them, nor the stores' own nested types: a rule a
+   * service keeps (a check, an audit entry, an event) cannot be skipped by a screen.
+   */
+  @Test
+  void screensAndApiReachNoStoreBehindAService() {
+    Set<String> stores = Set.of("org.cardcase.cases.CaseRepository", "org.cardcase.tasks.TaskStore",
+        "org.cardcase.calendar.CalendarStore");
+    List<String> violations = new ArrayList<>();
+    int checked = 0;
+    for (JavaClass c : classes) {
+      if (!Set.of("api", "ui").contains(packageOf(c))) {
+        continue;
+      }
+      checked++;
+      c.getDirectDependenciesFromSelf().forEach(d -> {
+        String t = d.getTargetClass().getName();
+        String outer = t.contains("$") ? t.substring(0, t.indexOf('$')) : t;
+        if (stores.contains(outer)) {
+          violations.add(c.getName() + " -> " + t);
+        }
+      });
+    }
+    assertThat(checked).as("the screens and the API were compiled and imported").isGreaterThan(20);
+    assertThat(violations.stream().distinct().sorted().toList()).as("screens or API reaching a store directly").isEmpty();
+  }
+
+  /**
    * A step's worker reads the job's variables, calls one method of its domain service and returns
    * variables: the transaction, the audit entry and the SQL live in that service, where the rules
    * can be tested without the engine.

@@ -27,13 +27,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Part 2 of issue 24 against the packaged application with its 512 MB heap: fifty card applications
+ * Bounded memory for files, against the packaged application with its 512 MB heap: fifty card applications
  * at once, each with an ID card photo of 6000×6000 pixels (a file of its own), ten bodies of exactly
  * the maximum size (12 MB) and five declaring more, all sent together. Every one is answered
  * (accepted, refused, or 503 with Retry-After), the health stays UP (engine and db) throughout,
@@ -195,7 +197,7 @@ class BoundedMemoryIT {
         String text = got.toString(StandardCharsets.ISO_8859_1);
         int end = text.indexOf("\r\n\r\n");
         if (end >= 0) {
-          java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text.substring(0, end));
+          Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(text.substring(0, end));
           if (m.find() && got.size() >= end + 4 + Integer.parseInt(m.group(1))) {
             return got.toString(StandardCharsets.UTF_8);
           }

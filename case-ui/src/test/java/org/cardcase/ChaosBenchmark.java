@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The chaos drill (issue 24, part 6). Card applications, clerk decisions and the bank's callbacks
+ * The chaos drill. Card applications, clerk decisions and the bank's callbacks
  * flow at a steady rate while, in turn: PostgreSQL is stopped for 30 s, Elasticsearch for 60 s,
  * the engine is broken, the request path is filled with maximum-size images, every channel call is
  * sent twice at once, and the application is killed with SIGKILL and started again. After each
@@ -546,7 +547,7 @@ public final class ChaosBenchmark {
         continue;
       }
       // the person by the blind index of the ID number (PostgreSQL holds no plain ID number)
-      String person = java.util.HexFormat.of().formatHex(sys.blindIndex(a.idNumber));
+      String person = HexFormat.of().formatHex(sys.blindIndex(a.idNumber));
       if (casesPerPerson.get(person) > 1) {
         doubledCases++;
         problems.add(a.idNumber + " has " + casesPerPerson.get(person) + " cases");

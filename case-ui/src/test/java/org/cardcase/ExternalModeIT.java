@@ -6,6 +6,8 @@ import static org.cardcase.Scenarios.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 
@@ -67,8 +69,8 @@ class ExternalModeIT {
     }
   }
 
-  static void awaitLong(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+  static void awaitLong(Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (!condition.call()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out");

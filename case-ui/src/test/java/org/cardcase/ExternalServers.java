@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.cardcase.infra.InfraProperties;
+import org.cardcase.infra.search.ElasticsearchUsers;
 import org.cardcase.infra.search.EmbeddedElasticsearch;
 
 /**
@@ -96,9 +97,9 @@ final class ExternalServers implements AutoCloseable {
         "--cardcase.search.mode=external",
         "--cardcase.search.url=http://127.0.0.1:" + esPort,
         // the node runs with security on: the application signs in as its own user there
-        "--cardcase.search.username=" + org.cardcase.infra.search.ElasticsearchUsers.APP,
-        "--cardcase.search.password=" + org.cardcase.infra.search.ElasticsearchUsers.of(dir)
-            .password(org.cardcase.infra.search.ElasticsearchUsers.APP),
+        "--cardcase.search.username=" + ElasticsearchUsers.APP,
+        "--cardcase.search.password=" + ElasticsearchUsers.of(dir)
+            .password(ElasticsearchUsers.APP),
         "--cardcase.engine.mode=external",
         "--cardcase.engine.grpc-address=http://127.0.0.1:" + enginePort);
   }

@@ -5,20 +5,27 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import org.cardcase.audit.AuditKeys;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.shared.CheckDigits;
 import org.postgresql.PGConnection;
 
 /**
@@ -46,7 +53,7 @@ public final class HistoryGenerator {
   static final String[] LOSS_CHANNELS = {"96102", "96102", "counter", "terminal"};
   static final String[] FAMILY_CHANNELS = {"web-portal", "alipay", "counter", "hospital"};
   static final String[] CLERKS = {"clerk", "clerk2", "clerk3", "clerk4", "clerk5", "clerk6"};
-  static final java.util.Set<String> WAIT_STATES = java.util.Set.of("compare-photos", "wait-resubmission", "wait-card-produced",
+  static final Set<String> WAIT_STATES = Set.of("compare-photos", "wait-resubmission", "wait-card-produced",
       "wait-card-activated", "wait-uncollected-decision", "wait-pickup", "wait-loss-resolution", "review-child-card");
   static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
@@ -75,10 +82,10 @@ public final class HistoryGenerator {
 
   /** Writes the history into a running system and waits until the engine and the index have taken it in. */
   /** The audit keys of the installation being filled (its data directory's key file), or null. */
-  static volatile org.cardcase.audit.AuditKeys signingKeys;
+  static volatile AuditKeys signingKeys;
 
-  static void useKeysOf(java.nio.file.Path dataDir) {
-    signingKeys = new org.cardcase.audit.AuditKeys("", "", dataDir.toString());
+  static void useKeysOf(Path dataDir) {
+    signingKeys = new AuditKeys("", "", dataDir.toString());
   }
 
   static Summary fill(RunningSystem sys, int n, int open) throws Exception {
@@ -197,8 +204,8 @@ public final class HistoryGenerator {
           entered = now.minusSeconds(60 + random.nextInt(3600));
         }
         Instant created = entered.minus(Duration.ofHours(2 + random.nextInt(40)));
-        times.setObject(1, java.sql.Timestamp.from(created));
-        times.setObject(2, java.sql.Timestamp.from(entered));
+        times.setObject(1, Timestamp.from(created));
+        times.setObject(2, Timestamp.from(entered));
         times.setString(3, cn);
         times.addBatch();
         String step = at == 'L' ? "wait-card-produced" : at == 'B' ? "wait-card-activated" : "compare-photos";
@@ -210,9 +217,9 @@ public final class HistoryGenerator {
           Instant dueAt = calendar.deadline(entered, d.getValue());
           deadline.setString(1, cn);
           deadline.setString(2, d.getKey());
-          deadline.setObject(3, java.sql.Timestamp.from(entered));
+          deadline.setObject(3, Timestamp.from(entered));
           deadline.setInt(4, d.getValue());
-          deadline.setObject(5, java.sql.Timestamp.from(dueAt));
+          deadline.setObject(5, Timestamp.from(dueAt));
           deadline.addBatch();
           variable.setString(1, d.getKey());
           variable.setString(2, dueAt.toString());
@@ -240,9 +247,9 @@ public final class HistoryGenerator {
     for (AuditRow a : entries) {
       seq++;
       Map<String, Object> detail = new TreeMap<>(a.detail());
-      Instant at = a.at().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+      Instant at = a.at().truncatedTo(ChronoUnit.MICROS);
       // signed with the installation's audit key, as the application signs (plain SHA-256 without one)
-      org.cardcase.audit.AuditKeys keys = signingKeys;
+      AuditKeys keys = signingKeys;
       String keyId = keys == null ? null : keys.currentId();
       AuditTrail.Entry e = new AuditTrail.Entry(subject, seq, at, a.actor(), a.channel(), a.action(), detail, prev, null, keyId);
       String hash = keys == null ? AuditTrail.hash(e) : keys.mac(keyId, AuditTrail.material(e));
@@ -277,12 +284,12 @@ public final class HistoryGenerator {
     copy(c.unwrap(PGConnection.class), "audit_entry (subject, seq, at, actor, channel, action, detail, event_key, prev_hash, hash, key_id)", rows);
   }
 
-  private static void addVisit(java.sql.PreparedStatement visit, String cn, String step, Instant entered, Instant left)
+  private static void addVisit(PreparedStatement visit, String cn, String step, Instant entered, Instant left)
       throws Exception {
     visit.setString(1, cn);
     visit.setString(2, step);
-    visit.setObject(3, java.sql.Timestamp.from(entered));
-    visit.setObject(4, left == null ? null : java.sql.Timestamp.from(left));
+    visit.setObject(3, Timestamp.from(entered));
+    visit.setObject(4, left == null ? null : Timestamp.from(left));
     visit.addBatch();
   }
 
@@ -440,7 +447,7 @@ public final class HistoryGenerator {
   /** As the card lifecycle issues them (region, serial, Luhn digit); serials from 90 000 000 up, above the live ones. */
   private static String medicalInsuranceNumber(String idNumber, int person) {
     String body = idNumber.substring(0, 2) + String.format("%08d", 90_000_000 + person);
-    return body + org.cardcase.shared.CheckDigits.luhn(body);
+    return body + CheckDigits.luhn(body);
   }
 
   private final Map<LocalDate, Integer> perDay = new HashMap<>();
@@ -557,7 +564,7 @@ public final class HistoryGenerator {
     x.status("IN_PRODUCTION");
     x.audit("system", null, "PRODUCTION_ORDERED", "production", Map.of("bank", x.bank));
     x.deadline("productionDueAt", days);
-    int b = java.util.Arrays.asList(BANKS).indexOf(x.bank);
+    int b = Arrays.asList(BANKS).indexOf(x.bank);
     double median = BANK_MEDIAN[b] + (nearSpringFestival(x.at) ? 3.0 : 0.0);
     x.stay("wait-card-produced", later(x.at, lognormal(median, 0.3)));
   }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.cardcase.access.Accounts;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -176,7 +177,7 @@ class ProductionModeIT {
       try (Connection c = ext.db(); var st = c.prepareStatement("""
           insert into staff_user (username, display_name, password_hash, roles, work_groups)
           values ('clerk', 'Clerk', ?, '{CLERK}', '{verification}')""")) {
-        st.setString(1, org.cardcase.access.Accounts.ENCODER.encode("clerk-demo"));
+        st.setString(1, Accounts.ENCODER.encode("clerk-demo"));
         st.executeUpdate();
       }
       Run demo = start(safe(url, "cardcase", "cardcase-secret"));

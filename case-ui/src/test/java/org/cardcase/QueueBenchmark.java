@@ -1,13 +1,19 @@
 package org.cardcase;
 
+import com.nimbusds.jose.jwk.RSAKey;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Executors;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
  * Queues, search and the API at scale: N cases with one task each (a share of them open) written
@@ -88,7 +94,7 @@ public final class QueueBenchmark {
         search.add(time(sys, "/api/cases?q=" + enc(q), Scenarios.CLERK));
         authenticated.add(time(sys, "/api/reference/CHANNEL", Scenarios.PORTAL));
         long sent = System.nanoTime();
-        var answer = sys.request("GET", "/api/reference/CHANNEL", java.util.Map.of("Authorization", "Bearer " + token), null);
+        var answer = sys.request("GET", "/api/reference/CHANNEL", Map.of("Authorization", "Bearer " + token), null);
         if (answer.statusCode() != 200) {
           throw new IllegalStateException("the access token was refused in round " + i + ": " + answer.statusCode() + " "
               + answer.headers().firstValue("WWW-Authenticate").orElse("") + " " + answer.body());
@@ -119,10 +125,10 @@ public final class QueueBenchmark {
    * its case number finds it, polled every 50 ms by a thread of its own.
    */
   static String searchable(RunningSystem sys) throws Exception {
-    List<Long> micros = java.util.Collections.synchronizedList(new ArrayList<>());
-    try (var pollers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+    List<Long> micros = Collections.synchronizedList(new ArrayList<>());
+    try (var pollers = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 200; i++) {
-        String born = java.time.LocalDate.of(1960, 1, 1).plusDays(i * 37L).format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+        String born = LocalDate.of(1960, 1, 1).plusDays(i * 37L).format(DateTimeFormatter.BASIC_ISO_DATE);
         String id = Scenarios.id("110105" + born + "011");
         var r = sys.post("/api/applications", Scenarios.PORTAL, Scenarios.application("检索" + GIVEN[i % GIVEN.length], id, "MALE", i));
         long t0 = System.nanoTime();
@@ -161,8 +167,8 @@ public final class QueueBenchmark {
    * decoder with the system's public key), 20 000 times after a warm-up, in this JVM.
    */
   static String tokenCheck(RunningSystem sys, String token) throws Exception {
-    var key = com.nimbusds.jose.jwk.RSAKey.parse(sys.value("select jwk from token_signing_key where retired_at is null"));
-    var decoder = org.springframework.security.oauth2.jwt.NimbusJwtDecoder.withPublicKey(key.toRSAPublicKey()).build();
+    var key = RSAKey.parse(sys.value("select jwk from token_signing_key where retired_at is null"));
+    var decoder = NimbusJwtDecoder.withPublicKey(key.toRSAPublicKey()).build();
     for (int i = 0; i < 5_000; i++) {
       decoder.decode(token);
     }

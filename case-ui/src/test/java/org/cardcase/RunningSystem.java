@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,8 +15,31 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import org.cardcase.cards.SealedCards;
+import org.cardcase.cases.SealedCases;
+import org.cardcase.documents.SealedDocuments;
+import org.cardcase.family.SealedFamilyLinks;
+import org.cardcase.idempotency.SealedAnswers;
+import org.cardcase.infra.TestPorts;
+import org.cardcase.infra.postgres.DatabaseRoles;
+import org.cardcase.infra.search.ElasticsearchUsers;
+import org.cardcase.notifications.SealedNotifications;
+import org.cardcase.privacy.BlindIndex;
+import org.cardcase.privacy.Envelope;
+import org.cardcase.privacy.LocalKeys;
+import org.cardcase.privacy.PersonalFields;
+import org.cardcase.privacy.RecordEncryption;
+import org.cardcase.reissue.SealedVouchers;
+import org.cardcase.shared.KeyFiles;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The packaged application started as its own process, exactly as the README's run command starts
@@ -31,7 +55,7 @@ public final class RunningSystem implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private Process process;
   private Path log;
-  private final List<String> extraArgs = new java.util.ArrayList<>();
+  private final List<String> extraArgs = new ArrayList<>();
   private List<String> jvmArgs = List.of("-Xmx512m");
 
   RunningSystem(String name) throws IOException {
@@ -71,7 +95,7 @@ public final class RunningSystem implements AutoCloseable {
   RunningSystem start() throws Exception {
     log = dataDir.resolve("app-" + System.nanoTime() + ".log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new java.util.ArrayList<>(List.of(java));
+    List<String> cmd = new ArrayList<>(List.of(java));
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-jar", System.getProperty("cardcase.it.jar"),
         "--server.port=" + httpPort,
@@ -163,7 +187,7 @@ public final class RunningSystem implements AutoCloseable {
   }
 
   /** A binary answer with request headers (e.g. Accept and a channel's Citizen-Assertion). */
-  HttpResponse<byte[]> getBytes(String path, String credentials, java.util.Map<String, String> headers)
+  HttpResponse<byte[]> getBytes(String path, String credentials, Map<String, String> headers)
       throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET();
     b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
@@ -194,7 +218,7 @@ public final class RunningSystem implements AutoCloseable {
   }
 
   /** Any request, with the headers given (e.g. a bearer token, a session cookie) and no others added. */
-  HttpResponse<String> request(String method, String path, java.util.Map<String, String> headers, String body)
+  HttpResponse<String> request(String method, String path, Map<String, String> headers, String body)
       throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).method(method,
         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -207,8 +231,8 @@ public final class RunningSystem implements AutoCloseable {
    * endpoint), with the scopes asked for (null: all of the client's).
    */
   String token(String client, String scope) throws IOException, InterruptedException {
-    String form = "grant_type=client_credentials" + (scope == null ? "" : "&scope=" + java.net.URLEncoder.encode(scope, StandardCharsets.UTF_8));
-    HttpResponse<String> r = request("POST", "/oauth2/token", java.util.Map.of("Content-Type", "application/x-www-form-urlencoded",
+    String form = "grant_type=client_credentials" + (scope == null ? "" : "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8));
+    HttpResponse<String> r = request("POST", "/oauth2/token", Map.of("Content-Type", "application/x-www-form-urlencoded",
         "Authorization", "Basic " + Base64.getEncoder().encodeToString(client.getBytes(StandardCharsets.UTF_8))), form);
     if (r.statusCode() != 200) {
       throw new IllegalStateException("no token for " + client.split(":")[0] + ": " + r.statusCode() + " " + r.body());
@@ -223,7 +247,7 @@ public final class RunningSystem implements AutoCloseable {
   Connection db() throws SQLException {
     // the superuser, with the password the application made for it: tests change what the application may not
     return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/cardcase", "postgres",
-        org.cardcase.infra.postgres.DatabaseRoles.of(dataDir).password("postgres"));
+        DatabaseRoles.of(dataDir).password("postgres"));
   }
 
   /**
@@ -231,7 +255,7 @@ public final class RunningSystem implements AutoCloseable {
    * is on): the application's own user, with the password the application made for it.
    */
   String esAuthorization() {
-    return org.cardcase.infra.search.ElasticsearchUsers.of(dataDir).basic(org.cardcase.infra.search.ElasticsearchUsers.APP);
+    return ElasticsearchUsers.of(dataDir).basic(ElasticsearchUsers.APP);
   }
 
   /** Changes the search indexer has still to take from the outbox. */
@@ -262,24 +286,24 @@ public final class RunningSystem implements AutoCloseable {
 
   /** The blind index of an ID number, with the system's key (what PostgreSQL holds instead of the number). */
   byte[] blindIndex(String idNumber) {
-    java.util.List<String> lines = org.cardcase.shared.KeyFiles.readOrCreate(dataDir.resolve("keys").resolve("blind-index.keys"),
+    List<String> lines = KeyFiles.readOrCreate(dataDir.resolve("keys").resolve("blind-index.keys"),
         "blind index");
-    return new org.cardcase.privacy.BlindIndex(org.cardcase.shared.KeyFiles.keys(lines, "blind-index.keys").getFirst())
+    return new BlindIndex(KeyFiles.keys(lines, "blind-index.keys").getFirst())
         .idNumber(idNumber);
   }
 
   /** A person's own audit trail: the keyed digest of the ID number, as the system names it. */
   String personTrail(String idNumber) {
-    return "person:hmac:" + java.util.HexFormat.of().formatHex(blindIndex(idNumber));
+    return "person:hmac:" + HexFormat.of().formatHex(blindIndex(idNumber));
   }
 
   /** The system's keys of personal data at rest (its key files), to read what PostgreSQL holds sealed. */
-  org.cardcase.privacy.PersonalFields personalFields() {
-    java.util.List<String> blind = org.cardcase.shared.KeyFiles.readOrCreate(dataDir.resolve("keys").resolve("blind-index.keys"),
+  PersonalFields personalFields() {
+    List<String> blind = KeyFiles.readOrCreate(dataDir.resolve("keys").resolve("blind-index.keys"),
         "blind index");
-    return new org.cardcase.privacy.PersonalFields(new org.cardcase.privacy.Envelope(
-        org.cardcase.privacy.LocalKeys.file(dataDir.resolve("keys").resolve("records.keys"), false)),
-        new org.cardcase.privacy.BlindIndex(org.cardcase.shared.KeyFiles.keys(blind, "blind-index.keys").getFirst()));
+    return new PersonalFields(new Envelope(
+        LocalKeys.file(dataDir.resolve("keys").resolve("records.keys"), false)),
+        new BlindIndex(KeyFiles.keys(blind, "blind-index.keys").getFirst()));
   }
 
   /** A field of a case's card as PostgreSQL holds it sealed (e.g. medicalInsuranceNumber), opened with the system's keys. */
@@ -290,7 +314,7 @@ public final class RunningSystem implements AutoCloseable {
       if (!rs.next() || rs.getBytes(2) == null) {
         return null;
       }
-      return org.cardcase.privacy.PersonalFields.text(personalFields().open("card", rs.getString(1), rs.getBytes(2)), field);
+      return PersonalFields.text(personalFields().open("card", rs.getString(1), rs.getBytes(2)), field);
     }
   }
 
@@ -298,18 +322,18 @@ public final class RunningSystem implements AutoCloseable {
    * Encrypts the rows written plain straight into PostgreSQL (a generated history, cloned cases), as
    * the application does at its start with rows of an earlier version; returns the counts by table.
    */
-  java.util.Map<String, Long> encryptPlainRows() {
-    var ds = new org.springframework.jdbc.datasource.SingleConnectionDataSource("jdbc:postgresql://127.0.0.1:" + pgPort + "/cardcase",
-        "postgres", org.cardcase.infra.postgres.DatabaseRoles.of(dataDir).password("postgres"), true);
+  Map<String, Long> encryptPlainRows() {
+    var ds = new SingleConnectionDataSource("jdbc:postgresql://127.0.0.1:" + pgPort + "/cardcase",
+        "postgres", DatabaseRoles.of(dataDir).password("postgres"), true);
     try {
-      var jdbc = org.springframework.jdbc.core.simple.JdbcClient.create(ds);
+      var jdbc = JdbcClient.create(ds);
       var keys = personalFields();
-      var tx = new org.springframework.transaction.support.TransactionTemplate(
-          new org.springframework.jdbc.datasource.DataSourceTransactionManager(ds));
-      return new org.cardcase.privacy.RecordEncryption(jdbc, keys, java.util.List.of(new org.cardcase.cases.SealedCases(jdbc, keys),
-          new org.cardcase.cards.SealedCards(jdbc, keys), new org.cardcase.reissue.SealedVouchers(jdbc, keys),
-          new org.cardcase.family.SealedFamilyLinks(jdbc, keys), new org.cardcase.documents.SealedDocuments(jdbc, keys),
-          new org.cardcase.notifications.SealedNotifications(jdbc, keys), new org.cardcase.idempotency.SealedAnswers(jdbc, keys)), tx)
+      var tx = new TransactionTemplate(
+          new DataSourceTransactionManager(ds));
+      return new RecordEncryption(jdbc, keys, List.of(new SealedCases(jdbc, keys),
+          new SealedCards(jdbc, keys), new SealedVouchers(jdbc, keys),
+          new SealedFamilyLinks(jdbc, keys), new SealedDocuments(jdbc, keys),
+          new SealedNotifications(jdbc, keys), new SealedAnswers(jdbc, keys)), tx)
           .encryptPlainRows(500);
     } finally {
       ds.destroy();
@@ -324,7 +348,7 @@ public final class RunningSystem implements AutoCloseable {
       st.setString(1, caseNumber);
       st.setString(2, template);
       var rs = st.executeQuery();
-      return rs.next() ? org.cardcase.privacy.PersonalFields.text(keys.open("notification", rs.getString(1), rs.getBytes(2)), "text")
+      return rs.next() ? PersonalFields.text(keys.open("notification", rs.getString(1), rs.getBytes(2)), "text")
           : null;
     }
   }
@@ -342,6 +366,6 @@ public final class RunningSystem implements AutoCloseable {
 
   /** A free port for a component the test starts (see {@link org.cardcase.infra.TestPorts}). */
   public static int freePort() {
-    return org.cardcase.infra.TestPorts.free();
+    return TestPorts.free();
   }
 }

@@ -2,8 +2,11 @@ package org.cardcase;
 
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.cardcase.privacy.PersonalFields;
 
 /**
  * Open cases at scale: how fast new applications flow with none open and with N open cases
@@ -137,7 +140,7 @@ public final class ScaleBenchmark {
     String last = sys.value("select max(case_number) from card_case where case_number like 'SC2%'");
     String arrived = "select count(*) from process_link where wait_element = 'wait-card-activated' and case_number > '" + last + "'";
     long base = sys.count(arrived);
-    List<Long> arrivals = new java.util.ArrayList<>();
+    List<Long> arrivals = new ArrayList<>();
     List<String> bodies = ThroughputBenchmark.applications(from, from + n);
     long t0 = System.nanoTime();
     Thread sender = Thread.ofPlatform().start(() -> {
@@ -166,15 +169,15 @@ public final class ScaleBenchmark {
    * Copies a real case {@code count} times under new case numbers and persons: its case row, card,
    * documents, audit trail and start instruction (as of an earlier engine generation, so the restart resumes it).
    */
-  static void clone(Connection c, org.cardcase.privacy.PersonalFields keys, String template, String prefix, int firstPerson,
+  static void clone(Connection c, PersonalFields keys, String template, String prefix, int firstPerson,
       int count) throws Exception {
     if (count <= 0) {
       return;
     }
     // the template's personal data, decrypted with the application's keys: the clones are written plain, as rows of a
     // version before encryption at rest (read through the plain columns; encrypted at the application's next start)
-    java.util.Map<String, Object> person;
-    java.util.Map<String, Object> holder;
+    Map<String, Object> person;
+    Map<String, Object> holder;
     try (var ps = c.prepareStatement("select cc.personal, k.card_id, k.personal from card_case cc join card k using (case_number) "
         + "where cc.case_number = ?")) {
       ps.setString(1, template);

@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
+import org.cardcase.shared.IdNumber;
 
 /** What the system tests do through the API, as a channel, a clerk or a partner would. */
 public final class Scenarios {
@@ -44,14 +46,14 @@ public final class Scenarios {
    * test sends the callbacks; 999: the registry matches clearly; others: a clerk compares photos).
    */
   static String id(String first17) {
-    return first17 + org.cardcase.shared.IdNumber.checkCharacter(first17);
+    return first17 + IdNumber.checkCharacter(first17);
   }
 
   /** A photo of its own for the i-th applicant: distinct bytes, so every upload is really decoded and checked. */
   static String photo(int w, int h, int i) {
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
-    java.util.Random r = new java.util.Random(i);
+    Random r = new Random(i);
     g.setColor(new Color(235 + r.nextInt(20), 235 + r.nextInt(20), 235 + r.nextInt(20)));
     g.fillRect(0, 0, w, h);
     g.setColor(new Color(r.nextInt(120), r.nextInt(120), r.nextInt(120)));

@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.cardcase.Scenarios.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import org.cardcase.infra.search.ElasticsearchUsers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,18 +30,18 @@ class SearchDeadLettersIT {
       String bad = created(sys.post("/api/applications", PORTAL, application("王二", id("11010519800102233"), "MALE")));
       await("both indexed", () -> found(sys, good) && found(sys, bad));
 
-      // issue 26: Elasticsearch runs with security on. Without credentials (curl 127.0.0.1:<port>/_search) it answers
+      // Elasticsearch runs with security on. Without credentials (curl 127.0.0.1:<port>/_search) it answers
       // 401; the application's own user (its password generated under data/keys, owner-only) reads its indices
-      java.net.http.HttpClient es = java.net.http.HttpClient.newHttpClient();
-      java.net.URI all = java.net.URI.create("http://127.0.0.1:" + sys.esPort + "/_search");
-      HttpResponse<String> anonymous = es.send(java.net.http.HttpRequest.newBuilder(all).build(), HttpResponse.BodyHandlers.ofString());
+      HttpClient es = HttpClient.newHttpClient();
+      URI all = URI.create("http://127.0.0.1:" + sys.esPort + "/_search");
+      HttpResponse<String> anonymous = es.send(HttpRequest.newBuilder(all).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(anonymous.statusCode()).isEqualTo(401);
       assertThat(anonymous.body()).doesNotContain(good);
-      HttpResponse<String> asApplication = es.send(java.net.http.HttpRequest.newBuilder(all)
+      HttpResponse<String> asApplication = es.send(HttpRequest.newBuilder(all)
           .header("Authorization", sys.esAuthorization()).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(asApplication.statusCode()).isEqualTo(200);
-      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(
-          org.cardcase.infra.search.ElasticsearchUsers.file(sys.dataDir)))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+          ElasticsearchUsers.file(sys.dataDir)))).isEqualTo("rw-------");
       assertThat(sys.json(sys.get("/actuator/health", null)).at("/components/search/status").asText()).isEqualTo("UP");
 
       // the bad case's data becomes something the index's mapping cannot hold (a keyword of 40 000 bytes)

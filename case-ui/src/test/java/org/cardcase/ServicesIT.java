@@ -4,6 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.cardcase.Scenarios.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.Base64;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -14,6 +23,17 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.http.HttpResponse;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+import javax.imageio.ImageIO;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.cardcase.assertions.CitizenAssertions;
+import org.cardcase.simulators.InsuredPersonsSimulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,7 +90,7 @@ class ServicesIT {
     assertThat(masked.get("full").asBoolean()).isFalse();
     String maskedNumber = masked.get("medicalInsuranceNumber").asText();
     // the old attack: any channel claiming it authenticated the citizen got the full number; a claim is not believed now
-    for (String claim : java.util.List.of("CARD", "PHONE_PIN", "WEB_LOGIN")) {
+    for (String claim : List.of("CARD", "PHONE_PIN", "WEB_LOGIN")) {
       HttpResponse<String> claimed = sys.get("/api/medical-insurance-number?idNumber=" + holder + "&authenticatedBy=" + claim,
           SERVICE_LINE);
       assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(400);
@@ -116,8 +136,8 @@ class ServicesIT {
     String certificate = a.get("certificateNumber").asText();
     String reissueCase = a.get("caseNumber").asText();
     assertThat(a.get("pickupWorkingDays").asInt()).isEqualTo(15);
-    String due = sys.json(sys.get("/api/calendar/working-days/add?from=" + java.time.LocalDate.now(
-        java.time.ZoneId.of("Asia/Shanghai")) + "&days=15", PORTAL)).get("date").asText();
+    String due = sys.json(sys.get("/api/calendar/working-days/add?from=" + LocalDate.now(
+        ZoneId.of("Asia/Shanghai")) + "&days=15", PORTAL)).get("date").asText();
     assertThat(a.get("pickupDate").asText()).isEqualTo(due);
 
     // a hospital checks the certificate as a temporary medical voucher
@@ -127,7 +147,7 @@ class ServicesIT {
     HttpResponse<byte[]> pdf = sys.getBytes("/api/vouchers/" + certificate + "/certificate?idNumber=" + holder, COUNTER);
     assertThat(pdf.statusCode()).isEqualTo(200);
     assertThat(pdf.headers().firstValue("Content-Type").orElse("")).startsWith("application/pdf");
-    assertThat(new String(pdf.body(), 0, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+    assertThat(new String(pdf.body(), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
     assertThat(sys.get("/api/vouchers/" + certificate + "/certificate?idNumber=" + id("11010519800101015"), COUNTER).statusCode())
         .as("someone else's ID number").isEqualTo(404);
     assertThat(sys.get("/api/vouchers/" + certificate + "/certificate?idNumber=" + holder, PORTAL).statusCode())
@@ -152,7 +172,7 @@ class ServicesIT {
     // enrolment's own number), the member's ID number and the relationship; a "social security number" is the ID number
     String spouse = id("11010519820202020");
     String holderSsn = holder;
-    String spouseSsn = org.cardcase.simulators.InsuredPersonsSimulator.numberFor(spouse);
+    String spouseSsn = InsuredPersonsSimulator.numberFor(spouse);
     String bind = """
         {"holderIdNumber":"%s","holderSocialSecurityNumber":"%s","holderName":"狄云","phone":"13800000000",
          "memberIdNumber":"%s","memberComputerNumber":"%s","memberName":"戚芳","memberPhone":"13800000001","relationship":"%s"}""";
@@ -161,7 +181,7 @@ class ServicesIT {
     assertRefused(sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holderSsn, spouse, spouseSsn, "SPOUSE"), ASSERTION,
         assertion(sys, "web-portal", spouse, "WEB_LOGIN")), "OTHER_PERSON");
     HttpResponse<String> numberAsSsn = sys.post("/api/family-bindings", PORTAL,
-        bind.formatted(holder, org.cardcase.simulators.InsuredPersonsSimulator.numberFor(holder), spouse, spouseSsn, "SPOUSE"),
+        bind.formatted(holder, InsuredPersonsSimulator.numberFor(holder), spouse, spouseSsn, "SPOUSE"),
         ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN"));
     assertThat(sys.json(numberAsSsn).at("/fields/holderSocialSecurityNumber").asText()).contains("18-character ID number");
     HttpResponse<String> idAsComputerNumber = sys.post("/api/family-bindings", PORTAL, bind.formatted(holder, holder, spouse, spouse,
@@ -300,12 +320,12 @@ class ServicesIT {
     assertThat(shown.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
     JsonNode photo = sys.json(shown);
     byte[] png = Base64.getDecoder().decode(photo.get("photo").asText());
-    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+    BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
     assertThat(img.getWidth()).isEqualTo(358);
     assertThat(img.getHeight()).isEqualTo(441);
     assertThat(photo.get("contentType").asText()).isEqualTo("image/png");
     String sha = photo.get("sha256").asText();
-    assertThat(sha).isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(png)));
+    assertThat(sha).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(png)));
     assertThat(photo.get("idNumber").asText()).doesNotContain("19850505");
     assertThat(sys.count("select count(*) from audit_entry where subject = ? and action = 'PERSONAL_DATA_VIEWED'"
         + " and detail->>'assertionId' = ? and detail->>'photoSha256' = ? and actor = 'web-portal'",
@@ -339,7 +359,7 @@ class ServicesIT {
     assertThat(c.at("/kind/zh").asText()).isNotBlank().isNotEqualTo("CARD_APPLICATION");
     assertThat(c.at("/kind/en").asText()).isEqualTo("Card application");
     assertThat(c.at("/status/code").asText()).isEqualTo("CARD_READY");
-    assertThat(c.get("openedOn").asText()).isEqualTo(java.time.LocalDate.now(java.time.ZoneId.of("Asia/Shanghai")).toString());
+    assertThat(c.get("openedOn").asText()).isEqualTo(LocalDate.now(ZoneId.of("Asia/Shanghai")).toString());
     assertThat(c.get("closedOn").isNull()).isTrue();
     assertThat(c.at("/card/cardNumber").asText()).as("the card's number masked").matches("\\*+\\d{4}");
     assertThat(c.at("/card/state/code").asText()).isEqualTo("AWAITING_ACTIVATION");
@@ -370,7 +390,7 @@ class ServicesIT {
     assertThat(copy.at("/person/name").asText()).isEqualTo("狄云");
     assertThat(copy.get("cases").findValuesAsText("caseNumber")).contains(applied, reissueCase, bindingCase, childCase)
         .doesNotContain(otherCase);
-    JsonNode application = java.util.stream.StreamSupport.stream(copy.get("cases").spliterator(), false)
+    JsonNode application = StreamSupport.stream(copy.get("cases").spliterator(), false)
         .filter(c -> c.get("caseNumber").asText().equals(applied)).findFirst().orElseThrow();
     assertThat(application.at("/kind/zh").asText()).isEqualTo("社保卡申领");
     assertThat(application.get("steps").size()).as("every step with its dates").isGreaterThan(2);
@@ -381,19 +401,19 @@ class ServicesIT {
         .anyMatch(n -> n.matches("[A-Z0-9]{6,}"));
     assertThat(copy.get("cards").findValuesAsText("medicalInsuranceNumber")).anyMatch(n -> n.matches("\\d{11}"));
     JsonNode family = copy.get("family");
-    JsonNode child = java.util.stream.StreamSupport.stream(family.spliterator(), false)
+    JsonNode child = StreamSupport.stream(family.spliterator(), false)
         .filter(f -> f.at("/relationship/code").asText().equals("CHILD")).findFirst().orElseThrow();
     assertThat(child.get("idNumber").asText()).as("the holder's own child under 18, with an e-card").isEqualTo(kid);
     assertThat(child.get("name").asText()).isEqualTo("狄小云");
     assertThat(child.get("shownInFull").asBoolean()).isTrue();
-    JsonNode spouseLink = java.util.stream.StreamSupport.stream(family.spliterator(), false)
+    JsonNode spouseLink = StreamSupport.stream(family.spliterator(), false)
         .filter(f -> f.at("/relationship/code").asText().equals("SPOUSE")).findFirst().orElseThrow();
     assertThat(spouseLink.get("name").asText()).as("another adult: by relationship, masked").isEqualTo("戚*");
     assertThat(spouseLink.get("idNumber").asText()).contains("*");
     assertThat(copy.get("notifications").findValuesAsText("text")).as("the messages sent to the holder")
         .anyMatch(t -> t.contains("已绑定家庭共济成员")).noneMatch(t -> t.contains("已将您的医保个人账户绑定为家庭共济成员"));
     JsonNode looks = copy.get("looks");
-    JsonNode supervisorLook = java.util.stream.StreamSupport.stream(looks.spliterator(), false)
+    JsonNode supervisorLook = StreamSupport.stream(looks.spliterator(), false)
         .filter(l -> l.at("/what/code").asText().equals("PERSONAL_DATA_VIEWED") && applied.equals(l.get("caseNumber").asText()))
         .findFirst().orElseThrow();
     assertThat(supervisorLook.get("reason").asText()).isEqualTo("核对住址");
@@ -424,16 +444,16 @@ class ServicesIT {
 
     // the same copy as a PDF: it parses, with the case number and the Chinese headings
     HttpResponse<byte[]> pdf = sys.getBytes("/api/own-data?idNumber=" + holder, PORTAL,
-        java.util.Map.of("Accept", "application/pdf", ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN")));
-    assertThat(pdf.statusCode()).as(new String(pdf.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(200);
+        Map.of("Accept", "application/pdf", ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN")));
+    assertThat(pdf.statusCode()).as(new String(pdf.body(), StandardCharsets.UTF_8)).isEqualTo(200);
     assertThat(pdf.headers().firstValue("Content-Type").orElse("")).startsWith("application/pdf");
-    try (var doc = org.apache.pdfbox.Loader.loadPDF(pdf.body())) {
-      String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+    try (var doc = Loader.loadPDF(pdf.body())) {
+      String text = new PDFTextStripper().getText(doc);
       assertThat(text).contains("个人信息副本").contains("Copy of your personal data").contains("查阅记录").contains(applied)
           .contains("核对住址").contains("年");
     }
     assertThat(sys.getBytes("/api/own-data?idNumber=" + holder + "&format=pdf", PORTAL,
-        java.util.Map.of(ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN"))).body()).startsWith("%PDF-".getBytes());
+        Map.of(ASSERTION, assertion(sys, "web-portal", holder, "WEB_LOGIN"))).body()).startsWith("%PDF-".getBytes());
     assertThat(sys.count("select count(*) from audit_entry where action = 'CITIZEN_COPY_OBTAINED' and subject = ? "
         + "and detail->>'format' = 'PDF'", "case:" + applied)).isEqualTo(2);
   }
@@ -442,11 +462,11 @@ class ServicesIT {
 
   /** The claims a channel's identity service signs after it authenticated the citizen by {@code method}. */
   static JWTClaimsSet claims(String channel, String idNumber, String method) {
-    java.time.Instant now = java.time.Instant.now();
+    Instant now = Instant.now();
     return new JWTClaimsSet.Builder().issuer(channel).audience("cardcase")
-        .subject(org.cardcase.assertions.CitizenAssertions.subjectOf(idNumber)).claim("amr", java.util.List.of(method))
-        .issueTime(java.util.Date.from(now)).expirationTime(java.util.Date.from(now.plusSeconds(120)))
-        .jwtID(java.util.UUID.randomUUID().toString()).build();
+        .subject(CitizenAssertions.subjectOf(idNumber)).claim("amr", List.of(method))
+        .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(120)))
+        .jwtID(UUID.randomUUID().toString()).build();
   }
 
   static String signed(ECKey key, JWTClaimsSet claims) throws Exception {
@@ -471,7 +491,7 @@ class ServicesIT {
 
   static void assertRefused(HttpResponse<String> r, String code) throws Exception {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
-    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("code").asText()).isEqualTo(code);
+    assertThat(new ObjectMapper().readTree(r.body()).get("code").asText()).isEqualTo(code);
   }
 
   static String lossReport(String idNumber, String name) {
@@ -485,7 +505,7 @@ class ServicesIT {
   }
 
   static String enc(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   static String statusAs(RunningSystem sys, String cn, String credentials) throws Exception {

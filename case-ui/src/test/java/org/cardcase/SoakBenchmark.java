@@ -1,14 +1,18 @@
 package org.cardcase;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * Memory over a long run: N card applications through the whole system, each activated at the
@@ -26,7 +30,7 @@ public final class SoakBenchmark {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 16;
     String[] photos = new String[PHOTO_PAIRS * 2];
-    java.util.stream.IntStream.range(0, PHOTO_PAIRS).parallel().forEach(i -> {
+    IntStream.range(0, PHOTO_PAIRS).parallel().forEach(i -> {
       photos[2 * i] = Scenarios.photo(400, 500, i);
       photos[2 * i + 1] = Scenarios.photo(700, 450, -i - 1);
     });
@@ -61,7 +65,7 @@ public final class SoakBenchmark {
       // the branch confirms activation of every card that waits there, so every case finishes
       long firstHeap = -1;
       long reported = 0;
-      var branches = java.util.concurrent.Executors.newFixedThreadPool(8);
+      var branches = Executors.newFixedThreadPool(8);
       long deadline = System.nanoTime() + Duration.ofHours(4).toNanos();
       while (System.nanoTime() < deadline) {
         List<String> waiting = new ArrayList<>();
@@ -72,7 +76,7 @@ public final class SoakBenchmark {
           }
         }
         // the branches report activations concurrently, as many branches would
-        List<java.util.concurrent.Future<?>> posts = new ArrayList<>();
+        List<Future<?>> posts = new ArrayList<>();
         for (String cn : waiting) {
           posts.add(branches.submit(() -> sys.post("/api/callbacks/card-activated", Scenarios.PARTNER,
               "{\"callbackId\":\"soak-" + cn + "\",\"caseNumber\":\"" + cn + "\",\"branch\":\"ICBC Xicheng\"}")));
@@ -139,7 +143,7 @@ public final class SoakBenchmark {
 
   static String rssMb(long pid) {
     try {
-      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
         if (line.startsWith("VmRSS:")) {
           return Long.toString(Long.parseLong(line.replaceAll("\\D", "")) / 1024);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.CookieHandler;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -123,7 +125,7 @@ class StaffSsoIT {
     tree.forEach(ProcessHandle::destroy);
     for (ProcessHandle p : tree) {
       try {
-        p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        p.onExit().get(30, TimeUnit.SECONDS);
       } catch (Exception stillRunning) {
         p.destroyForcibly();
       }
@@ -333,7 +335,7 @@ class StaffSsoIT {
    * http://127.0.0.1 and http://localhost as secure, so Keycloak's {@code Secure} cookies come back
    * (Java's CookieManager would drop them over http).
    */
-  static final class LoopbackCookies extends java.net.CookieHandler {
+  static final class LoopbackCookies extends CookieHandler {
     private final CookieManager store = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
 
     @Override

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.cardcase.Scenarios.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,7 +57,7 @@ class SystemRestartIT {
       await("B waits for the card", () -> step(sys, b).equals("wait-card-produced"));
 
       // the read model finds them by name and by case number
-      await("search by name", () -> sys.get("/api/cases?q=" + java.net.URLEncoder.encode("王小明", "UTF-8"), CLERK).body().contains(a));
+      await("search by name", () -> sys.get("/api/cases?q=" + URLEncoder.encode("王小明", "UTF-8"), CLERK).body().contains(a));
       String byNumber = sys.get("/api/cases?q=" + b, CLERK).body();
       assertThat(byNumber).contains(b).contains("李*").doesNotContain("李华").doesNotContain(id("32010219850101982"));
       // the call log is written off the request thread, within a second
@@ -132,7 +135,7 @@ class SystemRestartIT {
 
       // the audit trail: each event once (the duplicate callback wrote nothing), chain intact
       JsonNode trail = sys.json(sys.get("/api/audit/cases/" + a, "supervisor:supervisor-demo"));
-      java.util.List<String> actions = new java.util.ArrayList<>();
+      List<String> actions = new ArrayList<>();
       trail.forEach(e -> actions.add(e.get("action").asText()));
       assertThat(actions).startsWith("CASE_RECEIVED").contains("CASE_RESUMED", "TASK_COMPLETED", "STATUS_CHANGED");
       long produced = 0;

@@ -1,11 +1,13 @@
 package org.cardcase;
 
 import io.camunda.client.CamundaClient;
+import io.camunda.client.api.command.DeployResourceCommandStep1;
 import io.camunda.client.api.worker.JobWorker;
 import io.camunda.zeebe.model.bpmn.Bpmn;
 import io.camunda.zeebe.model.bpmn.BpmnModelInstance;
 import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeExecutionListener;
 import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeTaskDefinition;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.cardcase.infra.engine.EmbeddedEngine;
 
 /**
@@ -110,14 +113,14 @@ public final class ThroughputBenchmark {
           .defaultJobWorkerStreamEnabled(true));
       try (client) {
         var deploy = client.newDeployResourceCommand();
-        io.camunda.client.api.command.DeployResourceCommandStep1.DeployResourceCommandStep2 step = null;
+        DeployResourceCommandStep1.DeployResourceCommandStep2 step = null;
         Set<String> jobTypes = new TreeSet<>();
         for (String m : MODELS) {
           byte[] xml;
           try (InputStream in = ThroughputBenchmark.class.getResourceAsStream("/bpmn/" + m)) {
             xml = in.readAllBytes();
           }
-          BpmnModelInstance model = Bpmn.readModelFromStream(new java.io.ByteArrayInputStream(xml));
+          BpmnModelInstance model = Bpmn.readModelFromStream(new ByteArrayInputStream(xml));
           model.getModelElementsByType(ZeebeTaskDefinition.class).forEach(t -> jobTypes.add(t.getType()));
           model.getModelElementsByType(ZeebeExecutionListener.class).forEach(l -> jobTypes.add(l.getType()));
           step = step == null ? deploy.addResourceBytes(xml, m) : step.addResourceBytes(xml, m);
@@ -253,7 +256,7 @@ public final class ThroughputBenchmark {
   /** Applications of persons from..to-1, each with photos of their own (made before any clock runs). */
   static List<String> applications(int from, int to) {
     String[] bodies = new String[to - from];
-    java.util.stream.IntStream.range(from, to).parallel()
+    IntStream.range(from, to).parallel()
         .forEach(i -> bodies[i - from] = Scenarios.application(Persons.name(i), Persons.clearMatch(i), "MALE", i));
     return List.of(bodies);
   }

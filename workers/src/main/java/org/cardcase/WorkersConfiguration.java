@@ -1,6 +1,7 @@
 package org.cardcase;
 
 import java.time.Clock;
+import org.cardcase.deadlines.DeadlineRules;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -8,7 +9,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration
 @EnableScheduling
-@EnableConfigurationProperties(org.cardcase.deadlines.DeadlineRules.class)
+@EnableConfigurationProperties(DeadlineRules.class)
 public class WorkersConfiguration {
 
   @Bean

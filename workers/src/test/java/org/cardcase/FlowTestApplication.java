@@ -1,9 +1,15 @@
 package org.cardcase;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.cardcase.flow.EngineHost;
+import org.cardcase.flow.ScratchEngines;
+import org.cardcase.infra.engine.EmbeddedEngine;
+import org.cardcase.infra.engine.ScratchEngine;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -26,7 +32,7 @@ public class FlowTestApplication {
 
     @Override
     public ZoneId getZone() {
-      return java.time.ZoneOffset.UTC;
+      return ZoneOffset.UTC;
     }
 
     @Override
@@ -42,22 +48,22 @@ public class FlowTestApplication {
 
   /** The web application gets this from Spring MVC's auto-configuration; without the web layer, we make it. */
   @Bean
-  com.fasterxml.jackson.databind.ObjectMapper objectMapper() {
-    return new com.fasterxml.jackson.databind.ObjectMapper().findAndRegisterModules();
+  ObjectMapper objectMapper() {
+    return new ObjectMapper().findAndRegisterModules();
   }
 
   /** Scratch engines and (below) the in-process engine, wired as the application wires them (case-ui's EngineWiring). */
   @Bean
-  org.cardcase.flow.ScratchEngines scratchEngines() {
+  ScratchEngines scratchEngines() {
     return () -> {
-      org.cardcase.infra.engine.ScratchEngine engine = org.cardcase.infra.engine.ScratchEngine.start();
-      return org.cardcase.flow.ScratchEngines.Scratch.of(engine.client(), engine::close);
+      ScratchEngine engine = ScratchEngine.start();
+      return ScratchEngines.Scratch.of(engine.client(), engine::close);
     };
   }
 
-  @org.springframework.context.annotation.Bean
-  org.cardcase.flow.EngineHost engineHost(org.cardcase.infra.engine.EmbeddedEngine engine) {
-    return org.cardcase.flow.EngineHost.inProcess(engine::start, engine::failure, engine::lastProgress, engine::onFailure,
+  @Bean
+  EngineHost engineHost(EmbeddedEngine engine) {
+    return EngineHost.inProcess(engine::start, engine::failure, engine::lastProgress, engine::onFailure,
             engine::injectFault);
   }
 

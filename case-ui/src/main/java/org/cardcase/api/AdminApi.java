@@ -1,12 +1,22 @@
 package org.cardcase.api;
 
 import java.security.Principal;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.cardcase.access.SignInGuard;
+import org.cardcase.access.StaffAdministration;
+import org.cardcase.assertions.CitizenAssertions;
+import org.cardcase.search.SearchDeadLetters;
 import org.cardcase.search.SearchOutbox;
+import org.cardcase.shared.FieldErrors;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Operations for administrators. */
@@ -15,13 +25,13 @@ public class AdminApi {
   private final SearchOutbox outbox;
   private final SignInGuard signIn;
 
-  private final org.cardcase.access.StaffAdministration staff;
-  private final org.cardcase.assertions.CitizenAssertions assertions;
+  private final StaffAdministration staff;
+  private final CitizenAssertions assertions;
 
-  private final org.cardcase.search.SearchDeadLetters deadLetters;
+  private final SearchDeadLetters deadLetters;
 
-  public AdminApi(SearchOutbox outbox, SignInGuard signIn, org.cardcase.access.StaffAdministration staff,
-      org.cardcase.assertions.CitizenAssertions assertions, org.cardcase.search.SearchDeadLetters deadLetters) {
+  public AdminApi(SearchOutbox outbox, SignInGuard signIn, StaffAdministration staff,
+      CitizenAssertions assertions, SearchDeadLetters deadLetters) {
     this.deadLetters = deadLetters;
     this.assertions = assertions;
     this.staff = staff;
@@ -34,16 +44,16 @@ public class AdminApi {
    * ES256, or RSA for RS256), each with its kid. The set replaces the channel's: keys left out are
    * retired. Private keys and unknown channels are refused; audited on {@code channel:<name>}.
    */
-  @org.springframework.web.bind.annotation.PutMapping(path = "/api/admin/channels/{channel}/keys",
+  @PutMapping(path = "/api/admin/channels/{channel}/keys",
       consumes = {"application/json", "application/jwk-set+json"})
-  org.cardcase.assertions.CitizenAssertions.Registration channelKeys(@PathVariable String channel, @RequestBody String jwks,
+  CitizenAssertions.Registration channelKeys(@PathVariable String channel, @RequestBody String jwks,
       Principal admin) {
     return assertions.replaceKeys(channel, jwks, admin.getName());
   }
 
   /** The channel's signing keys, active and retired. */
-  @org.springframework.web.bind.annotation.GetMapping("/api/admin/channels/{channel}/keys")
-  java.util.List<org.cardcase.assertions.CitizenAssertions.ChannelKey> channelKeys(@PathVariable String channel) {
+  @GetMapping("/api/admin/channels/{channel}/keys")
+  List<CitizenAssertions.ChannelKey> channelKeys(@PathVariable String channel) {
     return assertions.keys(channel);
   }
 
@@ -56,9 +66,9 @@ public class AdminApi {
   }
 
   /** The indexer's figures: changes waiting in the outbox, cases set aside, and whether it backs off. */
-  @org.springframework.web.bind.annotation.GetMapping("/api/admin/search")
+  @GetMapping("/api/admin/search")
   Map<String, Object> searchStatus() {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    Map<String, Object> m = new LinkedHashMap<>();
     m.put("waiting", outbox.waiting());
     m.put("deadLetters", deadLetters.waiting());
     m.put("paused", outbox.paused());
@@ -71,22 +81,22 @@ public class AdminApi {
    * Cases whose search documents Elasticsearch refused, newest first: those waiting for an
    * administrator ({@code all=true}: retried, skipped and indexed ones too).
    */
-  @org.springframework.web.bind.annotation.GetMapping("/api/admin/search/dead-letters")
-  java.util.List<org.cardcase.search.SearchDeadLetters.DeadLetter> deadLetters(
-      @org.springframework.web.bind.annotation.RequestParam(defaultValue = "false") boolean all,
-      @org.springframework.web.bind.annotation.RequestParam(defaultValue = "100") int limit) {
+  @GetMapping("/api/admin/search/dead-letters")
+  List<SearchDeadLetters.DeadLetter> deadLetters(
+      @RequestParam(defaultValue = "false") boolean all,
+      @RequestParam(defaultValue = "100") int limit) {
     return deadLetters.list(!all, limit);
   }
 
   /** Puts the case back into the outbox (after fixing its data or the mapping); audited on the case. 404, or 409 if handled. */
   @PostMapping("/api/admin/search/dead-letters/{id}/retry")
-  org.cardcase.search.SearchDeadLetters.DeadLetter retryDeadLetter(@PathVariable long id, Principal admin) {
+  SearchDeadLetters.DeadLetter retryDeadLetter(@PathVariable long id, Principal admin) {
     return deadLetters.retry(id, admin.getName());
   }
 
   /** Leaves the case out of the index until it changes again; a reason is required (400), audited on the case. */
   @PostMapping(path = "/api/admin/search/dead-letters/{id}/skip", consumes = "application/json")
-  org.cardcase.search.SearchDeadLetters.DeadLetter skipDeadLetter(@PathVariable long id, @RequestBody Unlock body,
+  SearchDeadLetters.DeadLetter skipDeadLetter(@PathVariable long id, @RequestBody Unlock body,
       Principal admin) {
     return deadLetters.skip(id, admin.getName(), body == null ? null : body.reason());
   }
@@ -111,34 +121,34 @@ public class AdminApi {
   }
 
   /** The staff accounts (never a password hash). */
-  @org.springframework.web.bind.annotation.GetMapping("/api/admin/staff")
-  java.util.List<org.cardcase.access.StaffAdministration.StaffMember> staff() {
+  @GetMapping("/api/admin/staff")
+  List<StaffAdministration.StaffMember> staff() {
     return staff.all();
   }
 
   /** Creates a staff account; 400 with the fields at fault, and nothing stored, for bad input. */
   @PostMapping(path = "/api/admin/staff", consumes = "application/json")
-  org.springframework.http.ResponseEntity<org.cardcase.access.StaffAdministration.StaffMember> create(
-      @RequestBody org.cardcase.access.StaffAdministration.NewStaff body, Principal admin) {
+  ResponseEntity<StaffAdministration.StaffMember> create(
+      @RequestBody StaffAdministration.NewStaff body, Principal admin) {
     if (body == null) {
-      throw org.cardcase.shared.FieldErrors.of("body", "send the new account as JSON");
+      throw FieldErrors.of("body", "send the new account as JSON");
     }
     staff.create(body, admin.getName());
-    return org.springframework.http.ResponseEntity.status(201).body(staff.find(body.username().strip()));
+    return ResponseEntity.status(201).body(staff.find(body.username().strip()));
   }
 
-  public record Groups(java.util.List<String> groups, String reason) {}
+  public record Groups(List<String> groups, String reason) {}
 
-  @org.springframework.web.bind.annotation.PutMapping(path = "/api/admin/staff/{username}/groups", consumes = "application/json")
-  org.cardcase.access.StaffAdministration.StaffMember groups(@PathVariable String username, @RequestBody Groups body, Principal admin) {
+  @PutMapping(path = "/api/admin/staff/{username}/groups", consumes = "application/json")
+  StaffAdministration.StaffMember groups(@PathVariable String username, @RequestBody Groups body, Principal admin) {
     staff.setGroups(username, body.groups(), admin.getName(), body.reason());
     return staff.find(username);
   }
 
   public record Enabled(boolean enabled, String reason) {}
 
-  @org.springframework.web.bind.annotation.PutMapping(path = "/api/admin/staff/{username}/enabled", consumes = "application/json")
-  org.cardcase.access.StaffAdministration.StaffMember enabled(@PathVariable String username, @RequestBody Enabled body,
+  @PutMapping(path = "/api/admin/staff/{username}/enabled", consumes = "application/json")
+  StaffAdministration.StaffMember enabled(@PathVariable String username, @RequestBody Enabled body,
       Principal admin) {
     staff.setEnabled(username, body.enabled(), admin.getName(), body.reason());
     return staff.find(username);

@@ -3,16 +3,31 @@ package org.cardcase.api;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.cardcase.application.CardApplications;
+import org.cardcase.assertions.AssertionRefused;
+import org.cardcase.assertions.CitizenAssertions;
+import org.cardcase.cards.CardNotFound;
+import org.cardcase.cards.IllegalCardTransition;
+import org.cardcase.casefile.CaseAccess;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
+import org.cardcase.cases.Cases;
+import org.cardcase.documents.DecodeBudget;
+import org.cardcase.incidents.Incidents;
 import org.cardcase.search.IndexUnavailable;
+import org.cardcase.search.SearchDeadLetters;
+import org.cardcase.security.RequestBodyLimit;
 import org.cardcase.shared.FieldErrors;
-import org.cardcase.tasks.TaskStore;
+import org.cardcase.tasks.TaskNotAllowed;
+import org.cardcase.tasks.TaskNotFound;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -32,13 +47,13 @@ public class ApiExceptionHandler {
    * FOREIGN_SIGNED, OTHER_CHANNEL, OTHER_PERSON, METHOD_NOT_ALLOWED). The channel's own credentials
    * were fine; the challenge names the header to send, not HTTP Basic.
    */
-  @ExceptionHandler(org.cardcase.assertions.AssertionRefused.class)
-  ResponseEntity<Map<String, Object>> assertionRefused(org.cardcase.assertions.AssertionRefused e) {
+  @ExceptionHandler(AssertionRefused.class)
+  ResponseEntity<Map<String, Object>> assertionRefused(AssertionRefused e) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", "citizen assertion refused: " + e.getMessage());
     body.put("code", e.code().name());
     return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-        .header("WWW-Authenticate", org.cardcase.assertions.CitizenAssertions.HEADER + " error=\"" + e.code().name() + "\"")
+        .header("WWW-Authenticate", CitizenAssertions.HEADER + " error=\"" + e.code().name() + "\"")
         .body(body);
   }
 
@@ -46,8 +61,8 @@ public class ApiExceptionHandler {
    * Too many large images are being decoded at once (the decode budget, see DecodeBudget): nothing
    * was stored; the same request may be sent again after {@code Retry-After} seconds.
    */
-  @ExceptionHandler(org.cardcase.documents.DecodeBudget.Busy.class)
-  ResponseEntity<Map<String, Object>> imagesBusy(org.cardcase.documents.DecodeBudget.Busy e) {
+  @ExceptionHandler(DecodeBudget.Busy.class)
+  ResponseEntity<Map<String, Object>> imagesBusy(DecodeBudget.Busy e) {
     long seconds = Math.max(1, e.retryAfter().toSeconds());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", e.getMessage());
@@ -59,15 +74,15 @@ public class ApiExceptionHandler {
    * A body refused while it was read: past {@code cardcase.api.max-body-size} (413), or more than
    * the memory for bodies in flight allows now (503 with Retry-After).
    */
-  @ExceptionHandler(org.cardcase.security.RequestBodyLimit.Refused.class)
-  ResponseEntity<Map<String, Object>> bodyRefused(org.cardcase.security.RequestBodyLimit.Refused e) {
+  @ExceptionHandler(RequestBodyLimit.Refused.class)
+  ResponseEntity<Map<String, Object>> bodyRefused(RequestBodyLimit.Refused e) {
     return e.response();
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
   ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof org.cardcase.security.RequestBodyLimit.Refused refused) {
+      if (t instanceof RequestBodyLimit.Refused refused) {
         return refused.response();
       }
     }
@@ -104,9 +119,9 @@ public class ApiExceptionHandler {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("error", e.getMessage()));
   }
 
-  private final org.cardcase.cases.CaseRepository cases;
+  private final Cases cases;
 
-  public ApiExceptionHandler(org.cardcase.cases.CaseRepository cases) {
+  public ApiExceptionHandler(Cases cases) {
     this.cases = cases;
   }
 
@@ -115,8 +130,8 @@ public class ApiExceptionHandler {
    * that case (or to staff): another channel learns that there is one, not which.
    */
   @ExceptionHandler(CaseConflict.class)
-  ResponseEntity<Map<String, Object>> conflict(CaseConflict e, java.security.Principal caller,
-      jakarta.servlet.http.HttpServletRequest req) {
+  ResponseEntity<Map<String, Object>> conflict(CaseConflict e, Principal caller,
+      HttpServletRequest req) {
     String open = e.openCaseNumber();
     String message = e.getMessage();
     if (open != null && !req.getRequestURI().contains(open) && system(caller)
@@ -132,31 +147,31 @@ public class ApiExceptionHandler {
   }
 
   /** A channel or partner system (not a member of staff). */
-  private static boolean system(java.security.Principal caller) {
-    return caller instanceof org.springframework.security.core.Authentication a && a.getAuthorities().stream()
+  private static boolean system(Principal caller) {
+    return caller instanceof Authentication a && a.getAuthorities().stream()
         .anyMatch(g -> g.getAuthority().equals("ROLE_CHANNEL") || g.getAuthority().equals("ROLE_PARTNER"));
   }
 
-  @ExceptionHandler({org.cardcase.cards.IllegalCardTransition.class, org.cardcase.incidents.Incidents.IncidentConflict.class,
-      org.cardcase.application.CardApplications.CardNotCollectable.class,
-      org.cardcase.search.SearchDeadLetters.AlreadyHandled.class})
+  @ExceptionHandler({IllegalCardTransition.class, Incidents.IncidentConflict.class,
+      CardApplications.CardNotCollectable.class,
+      SearchDeadLetters.AlreadyHandled.class})
   ResponseEntity<Map<String, Object>> illegalTransition(RuntimeException e) {
     return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
   }
 
-  @ExceptionHandler({CaseNotFound.class, TaskStore.TaskNotFound.class, org.cardcase.cards.CardNotFound.class,
-      org.cardcase.incidents.Incidents.IncidentNotFound.class, org.cardcase.search.SearchDeadLetters.NotFound.class})
+  @ExceptionHandler({CaseNotFound.class, TaskNotFound.class, CardNotFound.class,
+      Incidents.IncidentNotFound.class, SearchDeadLetters.NotFound.class})
   ResponseEntity<Map<String, Object>> notFound(RuntimeException e) {
     return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
   }
 
-  @ExceptionHandler(org.cardcase.casefile.CaseAccess.NotYourCase.class)
+  @ExceptionHandler(CaseAccess.NotYourCase.class)
   ResponseEntity<Map<String, Object>> notYourCase(RuntimeException e) {
     return ResponseEntity.status(HttpStatus.FORBIDDEN).body(Map.of("error", e.getMessage()));
   }
 
-  @ExceptionHandler(TaskStore.TaskNotAllowed.class)
-  ResponseEntity<Map<String, Object>> notAllowed(TaskStore.TaskNotAllowed e) {
+  @ExceptionHandler(TaskNotAllowed.class)
+  ResponseEntity<Map<String, Object>> notAllowed(TaskNotAllowed e) {
     HttpStatus status = e.forbidden() ? HttpStatus.FORBIDDEN : HttpStatus.CONFLICT;
     return ResponseEntity.status(status).body(Map.of("error", e.getMessage()));
   }

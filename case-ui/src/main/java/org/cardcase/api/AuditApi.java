@@ -2,9 +2,14 @@ package org.cardcase.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
+import org.cardcase.access.SignInGuard;
+import org.cardcase.audit.AuditAnchors;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.calendar.Calendars;
+import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cases.CaseNotFound;
-import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Cases;
+import org.cardcase.search.CaseSearches;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -13,10 +18,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class AuditApi {
   private final AuditTrail audit;
-  private final CaseRepository cases;
-  private final org.cardcase.audit.AuditAnchors anchors;
+  private final Cases cases;
+  private final AuditAnchors anchors;
 
-  public AuditApi(AuditTrail audit, CaseRepository cases, org.cardcase.audit.AuditAnchors anchors) {
+  public AuditApi(AuditTrail audit, Cases cases, AuditAnchors anchors) {
     this.audit = audit;
     this.cases = cases;
     this.anchors = anchors;
@@ -24,7 +29,7 @@ public class AuditApi {
 
   /** Checks every anchor of the whole trail now (as the nightly check does); the outcome also goes to health. */
   @GetMapping("/api/audit/anchors/check")
-  org.cardcase.audit.AuditAnchors.Check checkAnchors() {
+  AuditAnchors.Check checkAnchors() {
     return anchors.check();
   }
 
@@ -45,24 +50,24 @@ public class AuditApi {
   /** A card's own trail: every state it went through, across the cases that touched it. */
   @GetMapping("/api/audit/cards/{cardId}")
   List<AuditTrail.Entry> card(@PathVariable String cardId) {
-    return audit.entries(org.cardcase.cards.CardLifecycle.subject(cardId));
+    return audit.entries(CardLifecycle.subject(cardId));
   }
 
   /** Who added or corrected a year of the working-day calendar, when and why. */
   @GetMapping("/api/audit/calendar/{year}")
   List<AuditTrail.Entry> calendarYear(@PathVariable int year) {
-    return audit.entries(org.cardcase.calendar.CalendarStore.subject(year));
+    return audit.entries(Calendars.subject(year));
   }
 
   /** What a staff member searched for (queries masked), newest last. */
   @GetMapping("/api/audit/searches/{name}")
   List<AuditTrail.Entry> searches(@PathVariable String name) {
-    return audit.entries(org.cardcase.search.CaseSearches.subject(name));
+    return audit.entries(CaseSearches.subject(name));
   }
 
   /** A staff account's or a channel's sign-in trail: locks, throttles, unlocks. */
   @GetMapping("/api/audit/accounts/{name}")
   List<AuditTrail.Entry> account(@PathVariable String name) {
-    return audit.entries(org.cardcase.access.SignInGuard.subject(name));
+    return audit.entries(SignInGuard.subject(name));
   }
 }

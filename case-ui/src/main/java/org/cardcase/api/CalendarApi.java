@@ -3,7 +3,10 @@ package org.cardcase.api;
 import java.security.Principal;
 import java.util.List;
 import java.util.Map;
-import org.cardcase.calendar.CalendarStore;
+import org.cardcase.calendar.CalendarChange;
+import org.cardcase.calendar.CalendarDay;
+import org.cardcase.calendar.Calendars;
+import org.cardcase.calendar.CalendarYear;
 import org.cardcase.calendar.WorkingDayCalendar.Kind;
 import org.cardcase.shared.FieldErrors;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,9 +18,9 @@ import org.springframework.web.bind.annotation.RestController;
 /** The working-day calendar: every loaded year for anyone; adding or correcting one for administrators. */
 @RestController
 public class CalendarApi {
-  private final CalendarStore calendar;
+  private final Calendars calendar;
 
-  public CalendarApi(CalendarStore calendar) {
+  public CalendarApi(Calendars calendar) {
     this.calendar = calendar;
   }
 
@@ -26,13 +29,13 @@ public class CalendarApi {
   public record YearInput(String source, String reason, List<DayInput> days) {}
 
   @GetMapping("/api/calendar/years")
-  List<CalendarStore.Year> years() {
+  List<CalendarYear> years() {
     return calendar.years();
   }
 
   /** Replaces the arrangement of one year; the answer lists what changed and how many deadlines moved. */
   @PutMapping(path = "/api/admin/calendar/{year}", consumes = "application/json")
-  CalendarStore.Change save(@PathVariable String year, @RequestBody YearInput body, Principal admin) {
+  CalendarChange save(@PathVariable String year, @RequestBody YearInput body, Principal admin) {
     int y;
     try {
       y = Integer.parseInt(year);
@@ -49,7 +52,7 @@ public class CalendarApi {
       }
       csv.append(d.date()).append(',').append(d.kind()).append(',').append(d.occasion() == null ? "" : d.occasion()).append('\n');
     }
-    List<CalendarStore.Day> days = CalendarStore.parse(csv.toString());
+    List<CalendarDay> days = Calendars.parse(csv.toString());
     return calendar.saveYear(y, days, body.source(), body.reason(), admin.getName());
   }
 

@@ -4,6 +4,7 @@ import java.security.Principal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cards.CardNotFound;
@@ -57,7 +58,7 @@ public class CardApi {
       throw new FieldErrors(errors);
     }
     // one manual move per request: the request's moment makes the event key
-    cards.move(cardId, to, user.getName(), "staff", body.reason().strip(), "manual:" + java.util.UUID.randomUUID());
+    cards.move(cardId, to, user.getName(), "staff", body.reason().strip(), "manual:" + UUID.randomUUID());
     return card(cardId);
   }
 

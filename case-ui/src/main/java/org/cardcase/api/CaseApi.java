@@ -4,16 +4,27 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.security.Principal;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import org.cardcase.access.Accounts;
 import org.cardcase.application.CardApplication;
 import org.cardcase.application.CardApplications;
+import org.cardcase.casefile.CaseAccess;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRecord;
-import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Cases;
 import org.cardcase.casefile.CaseFiles;
+import org.cardcase.cases.PersonalData;
+import org.cardcase.documents.CaseDocuments;
 import org.cardcase.search.CaseHit;
 import org.cardcase.search.CaseSearches;
+import org.cardcase.shared.FieldErrors;
+import org.cardcase.shared.Masking;
+import org.cardcase.tasks.TaskQueue;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -22,24 +33,25 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 /** The channel API for cases. */
 @RestController
 public class CaseApi {
   private final CardApplications service;
-  private final CaseRepository cases;
+  private final Cases cases;
   private final CaseFiles caseFiles;
   private final CaseSearches index;
-  private final org.cardcase.cases.PersonalData personalData;
-  private final org.cardcase.documents.CaseDocuments documents;
-  private final org.cardcase.casefile.CaseAccess access;
-  private final org.cardcase.access.Accounts accounts;
+  private final PersonalData personalData;
+  private final CaseDocuments documents;
+  private final CaseAccess access;
+  private final Accounts accounts;
 
   /** A member of staff opens a file only of a case their work groups handle (403 otherwise, audited). */
   private void staffMayOpen(String caseNumber, Principal caller) {
     var a = accounts.find(caller.getName()).filter(x -> "STAFF".equals(x.kind()));
     if (a.isPresent()) {
-      access.require(caseNumber, new org.cardcase.tasks.TaskQueue.Person(a.get().name(), a.get().roles(), a.get().groups()),
+      access.require(caseNumber, new TaskQueue.Person(a.get().name(), a.get().roles(), a.get().groups()),
           "staff-api");
     }
   }
@@ -49,9 +61,9 @@ public class CaseApi {
     cases.find(caseNumber).orElseThrow(() -> new CaseNotFound(caseNumber));
   }
 
-  public CaseApi(CardApplications service, CaseRepository cases, CaseFiles caseFiles, CaseSearches index,
-      org.cardcase.cases.PersonalData personalData, org.cardcase.documents.CaseDocuments documents,
-      org.cardcase.casefile.CaseAccess access, org.cardcase.access.Accounts accounts) {
+  public CaseApi(CardApplications service, Cases cases, CaseFiles caseFiles, CaseSearches index,
+      PersonalData personalData, CaseDocuments documents,
+      CaseAccess access, Accounts accounts) {
     this.access = access;
     this.accounts = accounts;
     this.service = service;
@@ -90,7 +102,7 @@ public class CaseApi {
   @GetMapping("/api/cases")
   List<CaseHit> search(@RequestParam(defaultValue = "") String q, Principal staff) {
     if (q.length() > 100) {
-      throw org.cardcase.shared.FieldErrors.of("q", "at most 100 characters");
+      throw FieldErrors.of("q", "at most 100 characters");
     }
     return index.search(staff.getName(), "api", q, 50);
   }
@@ -104,10 +116,10 @@ public class CaseApi {
       Principal staff, HttpServletRequest req) {
     ApiRequests.caseNumber(req, caseNumber);
     if (reason.isBlank()) {
-      throw org.cardcase.shared.FieldErrors.of("reason", "say why you need the unmasked personal data (it is audited)");
+      throw FieldErrors.of("reason", "say why you need the unmasked personal data (it is audited)");
     }
     if (reason.length() > 200) {
-      throw org.cardcase.shared.FieldErrors.of("reason", "at most 200 characters");
+      throw FieldErrors.of("reason", "at most 200 characters");
     }
     existing(caseNumber);
     staffMayOpen(caseNumber, staff);
@@ -116,7 +128,7 @@ public class CaseApi {
 
   /** New photos for an application that was not verified; only while the case waits for them. */
   @PostMapping(path = "/api/applications/{caseNumber}/resubmission", consumes = "application/json")
-  Map<String, Object> resubmit(@PathVariable String caseNumber, @RequestBody org.cardcase.application.CardApplications.Resubmission body,
+  Map<String, Object> resubmit(@PathVariable String caseNumber, @RequestBody CardApplications.Resubmission body,
       Principal channel, HttpServletRequest req) {
     ApiRequests.caseNumber(req, caseNumber);
     int round = service.resubmit(caseNumber, body, channel.getName());
@@ -125,7 +137,7 @@ public class CaseApi {
 
   /** What documents a case holds (no content); staff. */
   @GetMapping("/api/cases/{caseNumber}/documents")
-  List<org.cardcase.documents.CaseDocuments.Document> documents(@PathVariable String caseNumber, Principal caller,
+  List<CaseDocuments.Document> documents(@PathVariable String caseNumber, Principal caller,
       HttpServletRequest req) {
     ApiRequests.caseNumber(req, caseNumber);
     existing(caseNumber);
@@ -139,19 +151,19 @@ public class CaseApi {
       @RequestParam(defaultValue = "") String reason, Principal staff, HttpServletRequest req) {
     ApiRequests.caseNumber(req, caseNumber);
     if (reason.isBlank()) {
-      throw org.cardcase.shared.FieldErrors.of("reason", "say why you open the document (it is audited)");
+      throw FieldErrors.of("reason", "say why you open the document (it is audited)");
     }
     existing(caseNumber);
     staffMayOpen(caseNumber, staff);
     var doc = documents.all(caseNumber).stream().filter(d -> d.id() == documentId).findFirst()
         .orElseThrow(() -> new CaseNotFound(caseNumber + " document " + documentId));
     if (doc.removed()) {
-      throw new org.springframework.web.server.ResponseStatusException(org.springframework.http.HttpStatus.GONE,
-          "removed after the retention period on " + java.time.LocalDate.ofInstant(doc.removedAt(),
-              java.time.ZoneId.of("Asia/Shanghai")) + " (" + doc.removedReason() + ")");
+      throw new ResponseStatusException(HttpStatus.GONE,
+          "removed after the retention period on " + LocalDate.ofInstant(doc.removedAt(),
+              ZoneId.of("Asia/Shanghai")) + " (" + doc.removedReason() + ")");
     }
     byte[] bytes = personalData.openDocument(caseNumber, doc.id(), doc.kind(), staff.getName(), "staff-api", reason.strip());
-    return ResponseEntity.ok().contentType(org.springframework.http.MediaType.parseMediaType(doc.contentType()))
+    return ResponseEntity.ok().contentType(MediaType.parseMediaType(doc.contentType()))
         .header("Cache-Control", "no-store").body(bytes);
   }
 
@@ -170,7 +182,7 @@ public class CaseApi {
     List<OpenTask> open = f.openTasks().stream()
         .map(t -> new OpenTask(t.task().elementId(), t.stepName(), t.task().dueAt())).toList();
     CardSummary card = f.card().map(k -> new CardSummary(k.cardId(), k.state().name(),
-        k.cardNumber() == null ? null : org.cardcase.shared.Masking.cardNumber(k.cardNumber()))).orElse(null);
+        k.cardNumber() == null ? null : Masking.cardNumber(k.cardNumber()))).orElse(null);
     List<DeadlineView> due = f.deadlines().stream().map(d -> new DeadlineView(d.deadline().name(), d.deadline().dueAt(),
         d.workingDaysLeft(), d.deadline().provisional(), d.running())).toList();
     return new CaseStatus(c.caseNumber(), c.caseType(), c.status().name(), c.currentStep(), f.currentStepName(), c.channel(),

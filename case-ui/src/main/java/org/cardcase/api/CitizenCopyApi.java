@@ -10,8 +10,10 @@ import org.cardcase.citizencopy.CitizenCopies;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.ReferenceData;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -40,9 +42,9 @@ public class CitizenCopyApi {
   }
 
   /** No CJK font to print with: the copy is answered as JSON, and the PDF says what to configure. */
-  @org.springframework.web.bind.annotation.ExceptionHandler(CitizenCopyPdf.NoFont.class)
+  @ExceptionHandler(CitizenCopyPdf.NoFont.class)
   ResponseEntity<Map<String, Object>> noFont(CitizenCopyPdf.NoFont e) {
-    return ResponseEntity.status(org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("error", e.getMessage()));
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("error", e.getMessage()));
   }
 
   @GetMapping("/api/own-data")

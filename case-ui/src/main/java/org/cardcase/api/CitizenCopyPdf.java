@@ -177,7 +177,7 @@ public class CitizenCopyPdf {
 
       section(doc, heading, "copy.section.vouchers");
       table(doc, head, body, c.vouchers(), new String[] {"copy.col.voucher", "copy.col.caseNumber", "copy.col.state",
-          "copy.col.pickup", "copy.col.issued"}, new float[] {4, 3, 2, 3, 3}, v -> new String[] {v.number(), v.caseNumber(),
+          "copy.col.collectionDate", "copy.col.issued"}, new float[] {4, 3, 2, 3, 3}, v -> new String[] {v.number(), v.caseNumber(),
           v.state() + (v.endReason() == null ? "" : "（" + v.endReason() + "）"), day(v.pickupDate())
           + (v.pickupProvisional() ? "（暂定）" : ""), when(v.issuedAt())});
 

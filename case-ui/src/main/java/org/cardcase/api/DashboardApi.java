@@ -3,6 +3,7 @@ package org.cardcase.api;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.forecast.BreachForecast;
@@ -59,7 +60,7 @@ public class DashboardApi {
     LocalDate start;
     try {
       start = LocalDate.parse(from);
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       throw FieldErrors.of("from", "a date such as 2026-06-01");
     }
     if (days < 1 || days > 366) {

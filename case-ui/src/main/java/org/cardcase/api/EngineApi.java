@@ -6,6 +6,7 @@ import org.cardcase.flow.EngineGenerations;
 import org.cardcase.flow.EngineSupervisor;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -31,7 +32,7 @@ public class EngineApi {
 
   /** Replaces the in-process engine now and resumes every open case (a heal on demand). */
   @PostMapping("/api/admin/engine/replace")
-  Map<String, Object> replace(org.springframework.security.core.Authentication user) {
+  Map<String, Object> replace(Authentication user) {
     if (!supervisor.status().embedded()) {
       throw new ResponseStatusException(HttpStatus.CONFLICT, "an external engine is replaced by its operators, not by CardCase");
     }

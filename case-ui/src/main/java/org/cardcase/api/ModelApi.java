@@ -1,13 +1,17 @@
 package org.cardcase.api;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.cardcase.models.ModelRules;
 import org.cardcase.shared.FieldErrors;
 import java.security.Principal;
 import org.cardcase.models.ModelDrafts;
+import org.cardcase.trial.DraftTrials;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,10 +33,10 @@ public class ModelApi {
   /** Larger than any model of these processes by far; a bigger upload is refused before it is parsed. */
   static final int MAX_BYTES = 2 * 1024 * 1024;
   private final ModelRules rules;
-  private final org.cardcase.models.ModelDrafts drafts;
-  private final org.cardcase.trial.DraftTrials trials;
+  private final ModelDrafts drafts;
+  private final DraftTrials trials;
 
-  public ModelApi(ModelRules rules, org.cardcase.models.ModelDrafts drafts, org.cardcase.trial.DraftTrials trials) {
+  public ModelApi(ModelRules rules, ModelDrafts drafts, DraftTrials trials) {
     this.rules = rules;
     this.drafts = drafts;
     this.trials = trials;
@@ -40,7 +44,7 @@ public class ModelApi {
 
   /** Tries a process draft on the most recent cases of its process on a scratch engine (up to a minute). */
   @PostMapping("/api/models/drafts/{id}/trial")
-  org.cardcase.trial.DraftTrials.Trial trial(@PathVariable long id, Principal user) {
+  DraftTrials.Trial trial(@PathVariable long id, Principal user) {
     return trials.run(id, user.getName());
   }
 
@@ -72,7 +76,7 @@ public class ModelApi {
   /** A new draft of a process ({@code processId}) or of a task form ({@code formKey}, e.g. cardcase:compare-photos). */
   public record NewDraft(String processId, String formKey, String comment) {}
 
-  public record Decision(String note, java.util.Map<String, String> mapping) {}
+  public record Decision(String note, Map<String, String> mapping) {}
 
   @GetMapping("/api/models/drafts")
   List<ModelDrafts.Draft> drafts() {
@@ -107,8 +111,8 @@ public class ModelApi {
   @GetMapping("/api/models/drafts/{id}/file")
   ResponseEntity<byte[]> draftFile(@PathVariable long id) {
     ModelDrafts.Draft d = drafts.find(id);
-    return ResponseEntity.ok().contentType(d.form() ? org.springframework.http.MediaType.APPLICATION_JSON
-        : org.springframework.http.MediaType.APPLICATION_XML).body(drafts.bpmn(id));
+    return ResponseEntity.ok().contentType(d.form() ? MediaType.APPLICATION_JSON
+        : MediaType.APPLICATION_XML).body(drafts.bpmn(id));
   }
 
   /** Saves an edit over {@code revision}; 409 with who saved meanwhile when it is not the latest. */
@@ -146,8 +150,8 @@ public class ModelApi {
 
   /** A refused step on a draft: 409 for a stale save (with who saved), 404 for no such draft, 400 otherwise. */
   @ExceptionHandler(ModelDrafts.Refused.class)
-  ResponseEntity<java.util.Map<String, Object>> refused(ModelDrafts.Refused e) {
-    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+  ResponseEntity<Map<String, Object>> refused(ModelDrafts.Refused e) {
+    Map<String, Object> body = new LinkedHashMap<>();
     body.put("error", REASONS.getOrDefault(e.reason(), e.reason()) + (e.detail() == null ? "" : ": " + e.detail()));
     body.put("reason", e.reason());
     HttpStatus status = HttpStatus.BAD_REQUEST;
@@ -170,21 +174,21 @@ public class ModelApi {
   private static final Set<String> BAD_INPUT = Set.of("unreadable", "oneProcess", "unknownProcess", "otherProcess",
       "mappedToNothing", "unknownForm", "otherForm", "unreadableForm");
 
-  private static final java.util.Map<String, String> REASONS = java.util.Map.ofEntries(
-      java.util.Map.entry("stale", "someone saved this draft after the revision you edited; reload it"),
-      java.util.Map.entry("notFound", "no such draft"),
-      java.util.Map.entry("notEditable", "the draft is no longer being edited"),
-      java.util.Map.entry("notProposed", "the draft is not proposed"),
-      java.util.Map.entry("ownDraft", "a second person must approve: you made this draft or saved a revision of it"),
-      java.util.Map.entry("problems", "the model has problems that stop its deployment; see the check"),
-      java.util.Map.entry("unmapped", "open cases wait at elements this version no longer has; map each to an element of the draft"),
-      java.util.Map.entry("mappedToNothing", "mapped to an element the draft does not have"),
-      java.util.Map.entry("unknownProcess", "not a process this system runs"),
-      java.util.Map.entry("otherProcess", "the file defines another process than the draft"),
-      java.util.Map.entry("oneProcess", "the file must define exactly one process"),
-      java.util.Map.entry("unreadable", "not a BPMN 2.0 model"),
-      java.util.Map.entry("notAProcess", "only a process draft can be tried on cases"),
-      java.util.Map.entry("unknownForm", "not a form this system has"),
-      java.util.Map.entry("otherForm", "the file defines another form than the draft"),
-      java.util.Map.entry("unreadableForm", "not a form-js form this system can show and check"));
+  private static final Map<String, String> REASONS = Map.ofEntries(
+      Map.entry("stale", "someone saved this draft after the revision you edited; reload it"),
+      Map.entry("notFound", "no such draft"),
+      Map.entry("notEditable", "the draft is no longer being edited"),
+      Map.entry("notProposed", "the draft is not proposed"),
+      Map.entry("ownDraft", "a second person must approve: you made this draft or saved a revision of it"),
+      Map.entry("problems", "the model has problems that stop its deployment; see the check"),
+      Map.entry("unmapped", "open cases wait at elements this version no longer has; map each to an element of the draft"),
+      Map.entry("mappedToNothing", "mapped to an element the draft does not have"),
+      Map.entry("unknownProcess", "not a process this system runs"),
+      Map.entry("otherProcess", "the file defines another process than the draft"),
+      Map.entry("oneProcess", "the file must define exactly one process"),
+      Map.entry("unreadable", "not a BPMN 2.0 model"),
+      Map.entry("notAProcess", "only a process draft can be tried on cases"),
+      Map.entry("unknownForm", "not a form this system has"),
+      Map.entry("otherForm", "the file defines another form than the draft"),
+      Map.entry("unreadableForm", "not a form-js form this system can show and check"));
 }

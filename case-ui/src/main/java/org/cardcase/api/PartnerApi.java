@@ -4,8 +4,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cardcase.access.ChannelClients;
+import org.cardcase.application.CardApplications;
 import org.cardcase.cases.CaseNotFound;
-import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Cases;
+import org.cardcase.processes.CardProductionProcess;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.flow.MessageInbox;
 import org.cardcase.processes.CardApplicationProcess;
@@ -22,12 +24,12 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class PartnerApi {
   private final MessageInbox inbox;
-  private final CaseRepository cases;
+  private final Cases cases;
 
-  private final org.cardcase.application.CardApplications applications;
+  private final CardApplications applications;
   private final ChannelClients partners;
 
-  public PartnerApi(MessageInbox inbox, CaseRepository cases, org.cardcase.application.CardApplications applications,
+  public PartnerApi(MessageInbox inbox, Cases cases, CardApplications applications,
       ChannelClients partners) {
     this.partners = partners;
     this.applications = applications;
@@ -59,7 +61,7 @@ public class PartnerApi {
       vars.put("cardNumber", body.cardNumber());
     }
     boolean first = inbox.receive("card-produced:" + partner + ":" + body.callbackId(),
-        org.cardcase.processes.CardProductionProcess.MSG_CARD_PRODUCED, body.caseNumber(), partner, vars);
+        CardProductionProcess.MSG_CARD_PRODUCED, body.caseNumber(), partner, vars);
     return Map.of("accepted", true, "duplicate", !first);
   }
 

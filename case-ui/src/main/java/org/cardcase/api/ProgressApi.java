@@ -1,8 +1,10 @@
 package org.cardcase.api;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +13,7 @@ import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.cards.MedicalInsuranceNumbers;
 import org.cardcase.casefile.CaseFiles;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRecord;
@@ -34,11 +37,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class ProgressApi {
   static final String NO_MATCH = "no case matches this ID number and case number";
   private final CaseFiles caseFiles;
-  private final org.cardcase.cards.MedicalInsuranceNumbers numbers;
+  private final MedicalInsuranceNumbers numbers;
   private final CitizenAssertions assertions;
   private final Clock clock;
 
-  public ProgressApi(CaseFiles caseFiles, org.cardcase.cards.MedicalInsuranceNumbers numbers, CitizenAssertions assertions,
+  public ProgressApi(CaseFiles caseFiles, MedicalInsuranceNumbers numbers, CitizenAssertions assertions,
       Clock clock) {
     this.caseFiles = caseFiles;
     this.numbers = numbers;
@@ -53,9 +56,9 @@ public class ProgressApi {
    * assertion it is refused, so a channel that relied on it learns why it gets no full number.
    */
   @GetMapping("/api/medical-insurance-number")
-  org.cardcase.cards.MedicalInsuranceNumbers.Lookup medicalInsuranceNumber(@RequestParam(defaultValue = "") String idNumber,
+  MedicalInsuranceNumbers.Lookup medicalInsuranceNumber(@RequestParam(defaultValue = "") String idNumber,
       @RequestParam(required = false) String authenticatedBy,
-      @RequestHeader(name = CitizenAssertions.HEADER, required = false) String assertion, java.security.Principal channel) {
+      @RequestHeader(name = CitizenAssertions.HEADER, required = false) String assertion, Principal channel) {
     IdNumber.Check id = IdNumber.check(idNumber, LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
     if (!id.valid()) {
       throw FieldErrors.of("idNumber", String.join("; ", id.errors()));
@@ -73,7 +76,7 @@ public class ProgressApi {
 
   @GetMapping("/api/progress")
   Object progress(@RequestParam(defaultValue = "") String idNumber, @RequestParam(defaultValue = "") String caseNumber,
-      @RequestHeader(name = CitizenAssertions.HEADER, required = false) String assertion, java.security.Principal channel,
+      @RequestHeader(name = CitizenAssertions.HEADER, required = false) String assertion, Principal channel,
       HttpServletRequest req) {
     Map<String, String> errors = new LinkedHashMap<>();
     IdNumber.Check id = IdNumber.check(idNumber, LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
@@ -142,7 +145,7 @@ public class ProgressApi {
     m.put("closed", f.closed());
     m.put("closedOn", c.closedAt() == null ? null : LocalDate.ofInstant(c.closedAt(), WorkingDayCalendar.ZONE).toString());
     m.put("nextDate", f.deadlines().stream().filter(CaseFiles.DueDate::running)
-        .min(java.util.Comparator.comparing(w -> w.deadline().dueAt())).map(w -> {
+        .min(Comparator.comparing(w -> w.deadline().dueAt())).map(w -> {
           Map<String, Object> d = new LinkedHashMap<>();
           d.put("deadline", words("deadline." + w.deadline().name(), w.deadline().name()));
           d.put("date", LocalDate.ofInstant(w.deadline().dueAt(), WorkingDayCalendar.ZONE).toString());

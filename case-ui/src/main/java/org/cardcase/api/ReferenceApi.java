@@ -3,6 +3,7 @@ package org.cardcase.api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.ReferenceData;
 import org.cardcase.shared.ReferenceData.Item;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,7 +34,7 @@ public class ReferenceApi {
     try {
       k = ReferenceData.Kind.valueOf(kind.toUpperCase().replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw org.cardcase.shared.FieldErrors.of("kind", "one of " + List.of(ReferenceData.Kind.values()) + ", not '" + kind + "'");
+      throw FieldErrors.of("kind", "one of " + List.of(ReferenceData.Kind.values()) + ", not '" + kind + "'");
     }
     return reference.items(k);
   }

@@ -5,7 +5,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.cardcase.calendar.CalendarStore;
+import org.cardcase.calendar.Calendars;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.IdNumber;
@@ -20,10 +20,10 @@ import org.springframework.web.bind.annotation.RestController;
 public class RulesApi {
   /** More working days than any rule needs; keeps a request from looping for years. */
   static final int MAX_DAYS = 3650;
-  private final CalendarStore calendar;
+  private final Calendars calendar;
   private final Clock clock;
 
-  public RulesApi(CalendarStore calendar, Clock clock) {
+  public RulesApi(Calendars calendar, Clock clock) {
     this.calendar = calendar;
     this.clock = clock;
   }

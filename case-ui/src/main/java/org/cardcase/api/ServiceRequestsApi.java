@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.cases.CaseNotFound;
+import org.cardcase.reissue.VoucherPrints;
+import org.cardcase.shared.Channels;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.childcard.ChildCards;
 import org.cardcase.family.FamilyBindings;
@@ -15,6 +17,7 @@ import org.cardcase.loss.LossReports;
 import org.cardcase.shared.Masking;
 import org.cardcase.reissue.Reissues;
 import org.cardcase.reissue.Vouchers;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,13 +39,13 @@ public class ServiceRequestsApi {
   private final Vouchers vouchers;
   private final FamilyBindings families;
   private final ChildCards childCards;
-  private final org.cardcase.reissue.PickupCertificates certificates;
+  private final VoucherPrints voucherPrints;
   private final CitizenAssertions assertions;
 
   public ServiceRequestsApi(LossReports lossReports, Reissues reissues, Vouchers vouchers, FamilyBindings families,
-      ChildCards childCards, org.cardcase.reissue.PickupCertificates certificates, CitizenAssertions assertions) {
+      ChildCards childCards, VoucherPrints voucherPrints, CitizenAssertions assertions) {
     this.assertions = assertions;
-    this.certificates = certificates;
+    this.voucherPrints = voucherPrints;
     this.lossReports = lossReports;
     this.reissues = reissues;
     this.vouchers = vouchers;
@@ -102,7 +105,7 @@ public class ServiceRequestsApi {
     out.put("holderIdNumber", Masking.idNumber(v.holderIdNumber()));
     out.put("issuedAt", v.issuedAt());
     out.put("pickupDate", v.pickupDate().toString());
-    // issue 25: a date counted into a year whose holiday arrangement is not yet published may still move
+    // a date counted into a year whose holiday arrangement is not yet published may still move
     out.put("pickupDateProvisional", v.pickupProvisional());
     out.put("endedAt", v.endedAt());
     out.put("endReason", v.endReason());
@@ -116,7 +119,7 @@ public class ServiceRequestsApi {
   @GetMapping(path = "/api/vouchers/{number}/certificate", produces = "application/pdf")
   ResponseEntity<byte[]> certificate(@PathVariable String number, @RequestParam(defaultValue = "") String idNumber,
       Principal channel) {
-    if (!List.of(org.cardcase.shared.Channels.COUNTER, org.cardcase.shared.Channels.TERMINAL).contains(channel.getName())) {
+    if (!List.of(Channels.COUNTER, Channels.TERMINAL).contains(channel.getName())) {
       throw FieldErrors.of("channel", "the certificate is printed at a counter or a self-service terminal");
     }
     if (!Vouchers.wellFormed(number)) {
@@ -124,9 +127,9 @@ public class ServiceRequestsApi {
     }
     vouchers.find(number).filter(v -> v.holderIdNumber().equalsIgnoreCase(idNumber.strip()))
         .orElseThrow(() -> new CaseNotFound("no certificate matches this number and ID number"));
-    byte[] pdf = certificates.print(number, channel.getName(), channel.getName());
+    byte[] pdf = voucherPrints.print(number, channel.getName(), channel.getName());
     return ResponseEntity.ok().header("Content-Disposition", "inline; filename=\"" + number + ".pdf\"")
-        .contentType(org.springframework.http.MediaType.APPLICATION_PDF).body(pdf);
+        .contentType(MediaType.APPLICATION_PDF).body(pdf);
   }
 
   // ---- family binding: the holder's own account, so the holder's signed citizen assertion ----

@@ -1,6 +1,7 @@
 package org.cardcase.api;
 
 import java.security.Principal;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,9 +25,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class SimulatorApi {
   private final ObjectProvider<ChannelIdentitySimulator> identity;
-  private final java.time.Clock clock;
+  private final Clock clock;
 
-  public SimulatorApi(ObjectProvider<ChannelIdentitySimulator> identity, java.time.Clock clock) {
+  public SimulatorApi(ObjectProvider<ChannelIdentitySimulator> identity, Clock clock) {
     this.identity = identity;
     this.clock = clock;
   }

@@ -2,13 +2,17 @@ package org.cardcase.api;
 
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.cardcase.access.Account;
 import org.cardcase.access.Accounts;
+import org.cardcase.shared.FieldErrors;
 import org.cardcase.tasks.HumanTask;
+import org.cardcase.tasks.TaskCompletion;
+import org.cardcase.tasks.TaskNotAllowed;
+import org.cardcase.tasks.TaskNotFound;
 import org.cardcase.tasks.TaskQueue;
-import org.cardcase.tasks.TaskStore;
 import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,12 +24,10 @@ import org.springframework.web.bind.annotation.RestController;
 /** Human tasks for staff tools: the same rules as the workspace (groups, claims, form validation). */
 @RestController
 public class TaskApi {
-  private final TaskStore tasks;
   private final TaskQueue queue;
   private final Accounts accounts;
 
-  public TaskApi(TaskStore tasks, TaskQueue queue, Accounts accounts) {
-    this.tasks = tasks;
+  public TaskApi(TaskQueue queue, Accounts accounts) {
     this.queue = queue;
     this.accounts = accounts;
   }
@@ -50,7 +52,7 @@ public class TaskApi {
       return queue.page(person(user), TaskQueue.Filter.of(TaskQueue.Scope.GROUPS), null, limit).items().stream()
           .map(i -> TaskView.of(i.task())).toList();
     }
-    return tasks.open(caseNumber).stream().filter(t -> groups.contains(t.candidateGroup())).map(TaskView::of).toList();
+    return queue.open(caseNumber).stream().filter(t -> groups.contains(t.candidateGroup())).map(TaskView::of).toList();
   }
 
   public record QueueItem(TaskView task, String caseType, String process, String channel, int priority,
@@ -79,12 +81,12 @@ public class TaskApi {
     try {
       return Enum.valueOf(type, value.strip().toUpperCase());
     } catch (IllegalArgumentException e) {
-      throw org.cardcase.shared.FieldErrors.of(field, "one of " + java.util.Arrays.toString(type.getEnumConstants()));
+      throw FieldErrors.of(field, "one of " + Arrays.toString(type.getEnumConstants()));
     }
   }
 
   private TaskQueue.Person person(Authentication user) {
-    Account a = accounts.find(user.getName()).orElseThrow(() -> new TaskStore.TaskNotAllowed("no account " + user.getName(), true));
+    Account a = accounts.find(user.getName()).orElseThrow(() -> new TaskNotAllowed("no account " + user.getName(), true));
     return new TaskQueue.Person(a.name(), a.roles(), a.groups());
   }
 
@@ -100,7 +102,7 @@ public class TaskApi {
     try {
       action = TaskQueue.BulkAction.valueOf(String.valueOf(body.action()));
     } catch (IllegalArgumentException e) {
-      throw org.cardcase.shared.FieldErrors.of("action", "one of CLAIM, RELEASE, REASSIGN");
+      throw FieldErrors.of("action", "one of CLAIM, RELEASE, REASSIGN");
     }
     return queue.bulk(action, body.taskIds(), body.assignee(), person(user));
   }
@@ -108,9 +110,9 @@ public class TaskApi {
   @PostMapping(path = "/api/tasks/{id}/complete", consumes = "application/json")
   Map<String, Object> complete(@PathVariable long id, @RequestBody Map<String, Object> form, Authentication user,
       HttpServletRequest req) {
-    HumanTask t = tasks.find(id).orElseThrow(() -> new TaskStore.TaskNotFound(id));
+    HumanTask t = queue.find(id).orElseThrow(() -> new TaskNotFound(id));
     ApiRequests.caseNumber(req, t.caseNumber());
-    TaskStore.Completion done = tasks.complete(id, user.getName(), groups(user), form);
+    TaskCompletion done = queue.complete(id, user.getName(), groups(user), form);
     return Map.of("completed", id, "caseNumber", t.caseNumber(), "caseContinued", done.caseContinued(),
         "message", done.caseContinued() ? "completed; the case moves on"
             : "saved; the case continues when the workflow engine is back");

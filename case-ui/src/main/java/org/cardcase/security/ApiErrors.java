@@ -1,7 +1,9 @@
 package org.cardcase.security;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
 
 /** JSON error bodies written outside Spring MVC (authentication and authorisation failures). */
 final class ApiErrors {
@@ -16,10 +18,10 @@ final class ApiErrors {
     res.getWriter().write("{\"error\":\"" + message.replace("\"", "'") + "\"}");
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** An error with more fields than its message (e.g. {@code maxBytes}, {@code retryAfterSeconds}). */
-  static void write(HttpServletResponse res, int status, java.util.Map<String, Object> body) throws IOException {
+  static void write(HttpServletResponse res, int status, Map<String, Object> body) throws IOException {
     res.setStatus(status);
     res.setContentType("application/json;charset=UTF-8");
     res.getWriter().write(JSON.writeValueAsString(body));

@@ -1,5 +1,6 @@
 package org.cardcase.security;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
@@ -11,6 +12,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
@@ -118,7 +120,7 @@ public class ChannelTokens {
   /** Checks access tokens: this system's own (by its key), or an external server's (by its JWK set). */
   @Bean
   JwtDecoder channelTokenDecoder(@Value("${cardcase.security.channel-tokens.jwk-set-uri:}") String jwkSetUri,
-      @Value("${cardcase.security.channel-tokens.issuer:}") String issuer) throws com.nimbusds.jose.JOSEException {
+      @Value("${cardcase.security.channel-tokens.issuer:}") String issuer) throws JOSEException {
     NimbusJwtDecoder decoder = jwkSetUri.isBlank() ? NimbusJwtDecoder.withPublicKey(signingKey().toRSAPublicKey()).build()
         : NimbusJwtDecoder.withJwkSetUri(jwkSetUri).build();
     decoder.setJwtValidator(issuer.isBlank() ? JwtValidators.createDefault() : JwtValidators.createDefaultWithIssuer(issuer));
@@ -131,7 +133,7 @@ public class ChannelTokens {
         try {
           RSAKey k = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
           return new ChannelClients.SigningKey(k.getKeyID(), k.toJSONString());
-        } catch (com.nimbusds.jose.JOSEException e) {
+        } catch (JOSEException e) {
           throw new IllegalStateException("cannot make a token signing key", e);
         }
       });
@@ -275,7 +277,7 @@ public class ChannelTokens {
         try {
           String pair = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
           int colon = pair.indexOf(':');
-          return colon > 0 ? java.net.URLDecoder.decode(pair.substring(0, colon), StandardCharsets.UTF_8) : null;
+          return colon > 0 ? URLDecoder.decode(pair.substring(0, colon), StandardCharsets.UTF_8) : null;
         } catch (IllegalArgumentException e) {
           return null;
         }

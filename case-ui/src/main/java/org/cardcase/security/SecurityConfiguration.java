@@ -6,24 +6,36 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.stream.Stream;
 import org.cardcase.access.Accounts;
 import org.cardcase.access.ChannelClients;
+import org.cardcase.access.SignInGuard;
+import org.cardcase.idempotency.IdempotencyKeys;
 import org.cardcase.ui.LoginView;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.LockedException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
@@ -49,9 +61,9 @@ public class SecurityConfiguration {
   /** BCrypt once per account and password, then a short-lived memory of the verified password (see VerifiedCredentials). */
   @Bean
   VerifiedCredentials verifiedCredentials(UserDetailsService users,
-      PasswordEncoder encoder, @org.springframework.beans.factory.annotation.Value("${cardcase.security.verified-credentials-ttl:60s}")
-      java.time.Duration ttl, org.cardcase.access.SignInGuard guard) {
-    var bcrypt = new org.springframework.security.authentication.dao.DaoAuthenticationProvider(users);
+      PasswordEncoder encoder, @Value("${cardcase.security.verified-credentials-ttl:60s}")
+      Duration ttl, SignInGuard guard) {
+    var bcrypt = new DaoAuthenticationProvider(users);
     bcrypt.setPasswordEncoder(encoder);
     return new VerifiedCredentials(bcrypt, ttl, guard);
   }
@@ -61,7 +73,7 @@ public class SecurityConfiguration {
     // a channel's or partner's services are its scopes, whether it signs in with a token or (demo) a password
     return name -> accounts.find(name)
         .map(a -> User.withUsername(a.name()).password(a.passwordHash())
-            .authorities(java.util.stream.Stream.concat(a.roles().stream().map(r -> "ROLE_" + r), a.scopes().stream().map(SecurityConfiguration::scope))
+            .authorities(Stream.concat(a.roles().stream().map(r -> "ROLE_" + r), a.scopes().stream().map(SecurityConfiguration::scope))
                 .toArray(String[]::new)).build())
         .orElseThrow(() -> new UsernameNotFoundException(name));
   }
@@ -72,9 +84,9 @@ public class SecurityConfiguration {
 
   @Bean
   @Order(1)
-  SecurityFilterChain api(HttpSecurity http, ChannelTokens tokens, org.springframework.security.oauth2.jwt.JwtDecoder decoder,
+  SecurityFilterChain api(HttpSecurity http, ChannelTokens tokens, JwtDecoder decoder,
       @Value("${cardcase.security.channel-basic-auth:#{'${cardcase.mode:demo}' == 'demo'}}") boolean channelBasic,
-      org.cardcase.idempotency.IdempotencyKeys idempotencyKeys) throws Exception {
+      IdempotencyKeys idempotencyKeys) throws Exception {
     AuthenticationEntryPoint refused = SecurityConfiguration::unauthenticated;
     http.securityMatcher("/api/**")
         .authorizeHttpRequests(a -> a
@@ -118,12 +130,12 @@ public class SecurityConfiguration {
             .authenticationEntryPoint(refused))
         .exceptionHandling(e -> e.authenticationEntryPoint(refused).accessDeniedHandler((req, res, ex) ->
             ApiErrors.write(res, 403, "your credentials do not allow " + req.getMethod() + " " + req.getRequestURI()
-                + (req.getUserPrincipal() instanceof org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken
+                + (req.getUserPrincipal() instanceof JwtAuthenticationToken
                     ? " (this service is not among your client's scopes)" : ""))))
         .addFilterAfter(new CallerAttribute(channelBasic), BasicAuthenticationFilter.class)
         // a channel's or partner's POST with an Idempotency-Key: once authorised, processed at most once per key
         .addFilterAfter(new IdempotencyFilter(idempotencyKeys),
-            org.springframework.security.web.access.intercept.AuthorizationFilter.class)
+            AuthorizationFilter.class)
         .headers(SecurityConfiguration::apiHeaders)
         .csrf(c -> c.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
@@ -132,7 +144,7 @@ public class SecurityConfiguration {
 
   /** 401 (or 429 while a name or address must wait) with what to send, in the API's error shape. */
   private static void unauthenticated(HttpServletRequest req, HttpServletResponse res,
-      org.springframework.security.core.AuthenticationException ex) throws IOException {
+      AuthenticationException ex) throws IOException {
     if (ex instanceof VerifiedCredentials.Refused refused) {
       res.setHeader("Retry-After", Long.toString(Math.max(1, refused.retryAfter.toSeconds())));
       ApiErrors.write(res, 429, refused.getMessage());
@@ -144,7 +156,7 @@ public class SecurityConfiguration {
       ApiErrors.write(res, 401, "the access token is not valid here: " + ex.getMessage());
       return;
     }
-    if (ex instanceof org.springframework.security.authentication.LockedException) {
+    if (ex instanceof LockedException) {
       ApiErrors.write(res, 401, ex.getMessage());
       return;
     }
@@ -155,7 +167,7 @@ public class SecurityConfiguration {
   }
 
   /** The API serves data, never pages: nothing may frame it, load it as a script or send its address on. */
-  static void apiHeaders(org.springframework.security.config.annotation.web.configurers.HeadersConfigurer<HttpSecurity> h) {
+  static void apiHeaders(HeadersConfigurer<HttpSecurity> h) {
     h.contentSecurityPolicy(c -> c.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
         .frameOptions(f -> f.deny())
         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER));
@@ -207,7 +219,7 @@ public class SecurityConfiguration {
       Authentication a = SecurityContextHolder.getContext().getAuthentication();
       if (a != null && a.isAuthenticated()) {
         boolean system = a.getAuthorities().stream().anyMatch(g -> g.getAuthority().equals("ROLE_CHANNEL") || g.getAuthority().equals("ROLE_PARTNER"));
-        if (system && !channelBasic && a instanceof org.springframework.security.authentication.UsernamePasswordAuthenticationToken) {
+        if (system && !channelBasic && a instanceof UsernamePasswordAuthenticationToken) {
           SecurityContextHolder.clearContext();
           ApiErrors.write(res, 401, "channel and partner systems authenticate with an access token here (POST /oauth2/token,"
               + " client credentials), not with their password");

@@ -4,8 +4,11 @@ import com.vaadin.flow.spring.security.UidlRedirectStrategy;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.cardcase.access.SingleSignOnAccounts;
 import org.slf4j.Logger;
@@ -27,6 +30,7 @@ import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequest
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 
@@ -92,7 +96,7 @@ public final class StaffSingleSignOn {
           + "spring.security.oauth2.client.provider.<id>.issuer-uri");
     }
     String id = registrationId(env);
-    var users = new StaffUsers(context.getBean(SingleSignOnAccounts.class),
+    var accounts = new StaffAccounts(context.getBean(SingleSignOnAccounts.class),
         env.getProperty("cardcase.sso.roles-claim", "cardcase_roles"),
         env.getProperty("cardcase.sso.groups-claim", "cardcase_groups"),
         env.getProperty("cardcase.sso.username-claim", "preferred_username"));
@@ -103,7 +107,7 @@ public final class StaffSingleSignOn {
     http.oauth2Login(o -> o
         .loginPage("/login")
         .authorizationEndpoint(a -> a.authorizationRequestResolver(authorizationRequests))
-        .userInfoEndpoint(u -> u.oidcUserService(users))
+        .userInfoEndpoint(u -> u.oidcUserService(accounts))
         .failureHandler((req, res, ex) -> {
           String code = refusalCode(ex);
           if (code.equals("failed")) {
@@ -119,7 +123,7 @@ public final class StaffSingleSignOn {
     logout.setPostLogoutRedirectUri("{baseUrl}/login");
     http.logout(l -> l.logoutSuccessHandler(logout));
     log.info("staff single sign-on enabled through client registration {} (roles from claim {}, work groups from claim {})", id,
-        users.rolesClaim, users.groupsClaim);
+        accounts.rolesClaim, accounts.groupsClaim);
   }
 
   /** no-role, disabled, name-taken, bad-name, or failed (anything else: the provider said no, the state did not match...). */
@@ -131,14 +135,14 @@ public final class StaffSingleSignOn {
   }
 
   /** Loads the person from the provider, then lets them in as a member of staff (or not). */
-  static final class StaffUsers implements OAuth2UserService<OidcUserRequest, OidcUser> {
+  static final class StaffAccounts implements OAuth2UserService<OidcUserRequest, OidcUser> {
     private final OidcUserService provider = new OidcUserService();
     private final SingleSignOnAccounts accounts;
     final String rolesClaim;
     final String groupsClaim;
     private final String usernameClaim;
 
-    StaffUsers(SingleSignOnAccounts accounts, String rolesClaim, String groupsClaim, String usernameClaim) {
+    StaffAccounts(SingleSignOnAccounts accounts, String rolesClaim, String groupsClaim, String usernameClaim) {
       this.accounts = accounts;
       this.rolesClaim = rolesClaim;
       this.groupsClaim = groupsClaim;
@@ -159,16 +163,16 @@ public final class StaffSingleSignOn {
           claim(claims, rolesClaim), claim(claims, groupsClaim)));
       if (outcome.refusal() != null) {
         log.info("single sign-on of {} ({}) refused: {}", username, person.getSubject(), outcome.refusal());
-        String code = ERROR_PREFIX + outcome.refusal().name().toLowerCase(java.util.Locale.ROOT);
+        String code = ERROR_PREFIX + outcome.refusal().name().toLowerCase(Locale.ROOT);
         throw new OAuth2AuthenticationException(new OAuth2Error(code, "single sign-on refused: " + outcome.refusal(), null));
       }
       var authorities = outcome.account().roles().stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r)).toList();
       // the principal's name is the staff_user name, as a local account's is
-      Map<String, Object> named = new java.util.HashMap<>(person.getUserInfo() == null ? Map.of() : person.getUserInfo().getClaims());
+      Map<String, Object> named = new HashMap<>(person.getUserInfo() == null ? Map.of() : person.getUserInfo().getClaims());
       named.put("sub", person.getSubject());
-      named.put(StaffUsers.NAME, outcome.account().name());
+      named.put(StaffAccounts.NAME, outcome.account().name());
       return new DefaultOidcUser(authorities, person.getIdToken(),
-          new org.springframework.security.oauth2.core.oidc.OidcUserInfo(named), StaffUsers.NAME);
+          new OidcUserInfo(named), StaffAccounts.NAME);
     }
 
     /** User-info claim the principal is named by (the staff_user name). */
@@ -186,7 +190,7 @@ public final class StaffSingleSignOn {
       }
       List<String> out = new ArrayList<>();
       if (v instanceof Collection<?> c) {
-        c.stream().filter(java.util.Objects::nonNull).forEach(x -> out.add(x.toString()));
+        c.stream().filter(Objects::nonNull).forEach(x -> out.add(x.toString()));
       } else if (v instanceof String s) {
         for (String part : s.split("[,\\s]+")) {
           if (!part.isBlank()) {

@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.cardcase.access.SignInGuard;
+import org.cardcase.access.StaffAdministration;
+import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.LockedException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.core.Authentication;
@@ -69,7 +72,7 @@ final class VerifiedCredentials implements AuthenticationProvider {
     guard.succeeded(name, address);
     if (guard.lockedByAdministrator(name)) {
       // said only to whoever knows the password: to anyone else the name looks like every other
-      throw new org.springframework.security.authentication.LockedException(
+      throw new LockedException(
           "this account is locked by an administrator; ask an administrator to unlock it");
     }
     if (verified.size() > 10_000) {
@@ -80,7 +83,7 @@ final class VerifiedCredentials implements AuthenticationProvider {
   }
 
   /** A sign-in refused without checking the password: the account is locked, or the name throttled. */
-  static final class Refused extends org.springframework.security.authentication.LockedException {
+  static final class Refused extends LockedException {
     final Duration retryAfter;
 
     Refused(String message, Duration retryAfter) {
@@ -94,8 +97,8 @@ final class VerifiedCredentials implements AuthenticationProvider {
     verified.remove(name);
   }
 
-  @org.springframework.context.event.EventListener
-  public void on(org.cardcase.access.StaffAdministration.AccountChanged changed) {
+  @EventListener
+  public void on(StaffAdministration.AccountChanged changed) {
     forget(changed.username());
   }
 

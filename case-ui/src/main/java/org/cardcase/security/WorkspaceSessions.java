@@ -23,8 +23,11 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
+import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -47,7 +50,7 @@ public class WorkspaceSessions implements HttpSessionListener {
   private final Duration idleTimeout;
   private final Clock clock;
   /** The sessions each member of staff has open, so an administrator's change can end them. */
-  private final Map<String, Set<HttpSession>> byUser = new ConcurrentHashMap<>();
+  private final Map<String, Set<HttpSession>> byAccount = new ConcurrentHashMap<>();
 
   public WorkspaceSessions(@Value("${cardcase.security.idle-timeout:30m}") Duration idleTimeout, Clock clock) {
     this.idleTimeout = idleTimeout;
@@ -65,7 +68,7 @@ public class WorkspaceSessions implements HttpSessionListener {
   /** Ends every open session of the account (disabled, locked, new password). */
   @EventListener
   public void on(StaffAdministration.AccountChanged changed) {
-    Set<HttpSession> sessions = byUser.remove(changed.username());
+    Set<HttpSession> sessions = byAccount.remove(changed.username());
     if (sessions == null) {
       return;
     }
@@ -88,26 +91,26 @@ public class WorkspaceSessions implements HttpSessionListener {
    * must end too when the account is locked or disabled a moment later.
    */
   @EventListener
-  public void on(org.springframework.security.authentication.event.AuthenticationSuccessEvent signedIn) {
-    if (org.springframework.web.context.request.RequestContextHolder.getRequestAttributes()
-        instanceof org.springframework.web.context.request.ServletRequestAttributes attrs) {
+  public void on(AuthenticationSuccessEvent signedIn) {
+    if (RequestContextHolder.getRequestAttributes()
+        instanceof ServletRequestAttributes attrs) {
       HttpSession session = attrs.getRequest().getSession(false);
       if (session != null) {
-        byUser.computeIfAbsent(signedIn.getAuthentication().getName(), k -> ConcurrentHashMap.newKeySet()).add(session);
+        byAccount.computeIfAbsent(signedIn.getAuthentication().getName(), k -> ConcurrentHashMap.newKeySet()).add(session);
       }
     }
   }
 
   /** How many sessions a member of staff has open now. */
   public int openSessions(String username) {
-    return byUser.getOrDefault(username, Set.of()).size();
+    return byAccount.getOrDefault(username, Set.of()).size();
   }
 
   @Override
   public void sessionDestroyed(HttpSessionEvent se) {
     HttpSession s = se.getSession();
-    byUser.values().forEach(set -> set.remove(s));
-    byUser.values().removeIf(Set::isEmpty);
+    byAccount.values().forEach(set -> set.remove(s));
+    byAccount.values().removeIf(Set::isEmpty);
   }
 
   private final class Filter extends OncePerRequestFilter {
@@ -150,7 +153,7 @@ public class WorkspaceSessions implements HttpSessionListener {
           }
           String who = user(session);
           if (who != null) {
-            byUser.computeIfAbsent(who, k -> ConcurrentHashMap.newKeySet()).add(session);
+            byAccount.computeIfAbsent(who, k -> ConcurrentHashMap.newKeySet()).add(session);
           }
         }
       } catch (IllegalStateException ended) {

@@ -1,12 +1,14 @@
 package org.cardcase.ui;
 
 import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.HasValidation;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.CheckboxGroup;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
@@ -23,12 +25,16 @@ import jakarta.annotation.security.RolesAllowed;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.cardcase.access.SignInGuard;
 import org.cardcase.access.StaffAdministration;
 import org.cardcase.access.StaffAdministration.StaffMember;
 import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.search.SearchDeadLetters;
 import org.cardcase.search.SearchOutbox;
 import org.cardcase.shared.FieldErrors;
 import org.springframework.boot.actuate.health.CompositeHealth;
@@ -50,8 +56,8 @@ public class AdminView extends VerticalLayout {
   private final StaffAdministration admin;
   private final SignInGuard signIn;
   private final SearchOutbox outbox;
-  private final org.cardcase.search.SearchDeadLetters deadLetters;
-  private final Grid<org.cardcase.search.SearchDeadLetters.DeadLetter> refused = new Grid<>();
+  private final SearchDeadLetters deadLetters;
+  private final Grid<SearchDeadLetters.DeadLetter> refused = new Grid<>();
   private final HealthEndpoint health;
   private final Staff staff;
   private final Grid<StaffMember> people = new Grid<>();
@@ -60,7 +66,7 @@ public class AdminView extends VerticalLayout {
   private final DateTimeFormatter when;
 
   public AdminView(StaffAdministration admin, SignInGuard signIn, SearchOutbox outbox,
-      org.cardcase.search.SearchDeadLetters deadLetters, HealthEndpoint health, Staff staff) {
+      SearchDeadLetters deadLetters, HealthEndpoint health, Staff staff) {
     this.deadLetters = deadLetters;
     this.admin = admin;
     this.signIn = signIn;
@@ -95,7 +101,7 @@ public class AdminView extends VerticalLayout {
   private Component staffTab() {
     people.setId("staff-grid");
     // cells wrap so that the actions stay in view at 1440 px
-    people.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT);
+    people.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT);
     people.addColumn(StaffMember::username).setHeader(getTranslation("admin.col.username")).setAutoWidth(true).setFlexGrow(0);
     people.addColumn(StaffMember::displayName).setHeader(getTranslation("admin.col.displayName")).setWidth("8em").setFlexGrow(1);
     people.addColumn(m -> String.join("、", m.roles().stream().map(r -> getTranslation("role." + r)).toList()))
@@ -140,7 +146,7 @@ public class AdminView extends VerticalLayout {
         (reason, pw) -> admin.resetPassword(id, pw, staff.person().name(), reason), getTranslation("admin.password.done", id)));
     password.setId("staff-password-" + id);
     HorizontalLayout h = new HorizontalLayout(groups, enable, password);
-    java.util.stream.Stream.of(groups, enable, password).forEach(b -> b.addThemeVariants(ButtonVariant.LUMO_SMALL));
+    Stream.of(groups, enable, password).forEach(b -> b.addThemeVariants(ButtonVariant.LUMO_SMALL));
     if (m.lockedAt() != null) {
       Button unlock = new Button(getTranslation("admin.unlock"), e -> reasonDialog(getTranslation("admin.unlock.title", id), null,
           (reason, pw) -> signIn.unlock(id, staff.person().name(), reason), getTranslation("admin.unlock.done", id)));
@@ -184,7 +190,7 @@ public class AdminView extends VerticalLayout {
    * accounts again; a refusal is shown at its fields and the dialog stays open.
    */
   private void staffDialog(String title, Component content, String confirm, Runnable change,
-      java.util.function.Supplier<String> done, Map<String, ? extends Component> fields) {
+      Supplier<String> done, Map<String, ? extends Component> fields) {
     Dialog d = new Dialog();
     d.setId("staff-dialog");
     d.setHeaderTitle(title);
@@ -207,7 +213,7 @@ public class AdminView extends VerticalLayout {
 
   private void groupsDialog(StaffMember m) {
     CheckboxGroup<String> groups = groupsField();
-    groups.setValue(new java.util.HashSet<>(m.groups()));
+    groups.setValue(new HashSet<>(m.groups()));
     TextField reason = new TextField(getTranslation("admin.field.reason"));
     reason.setId("staff-reason");
     reason.setWidthFull();
@@ -248,7 +254,7 @@ public class AdminView extends VerticalLayout {
   /** The server's refusal, at each field, in the reader's language (the rule is named by field and kind). */
   private void showErrors(FieldErrors ex, Map<String, ? extends Component> fields) {
     fields.values().forEach(f -> {
-      if (f instanceof com.vaadin.flow.component.HasValidation v) {
+      if (f instanceof HasValidation v) {
         v.setInvalid(false);
       }
     });
@@ -256,7 +262,7 @@ public class AdminView extends VerticalLayout {
       String kind = message.contains("taken") ? ".taken" : message.contains("own account") ? ".self" : "";
       String text = getTranslation("admin.error." + field + kind);
       Component c = fields.get(field);
-      if (c instanceof com.vaadin.flow.component.HasValidation v) {
+      if (c instanceof HasValidation v) {
         v.setErrorMessage(text);
         v.setInvalid(true);
       } else {
@@ -298,8 +304,8 @@ public class AdminView extends VerticalLayout {
     rebuild.setId("search-rebuild");
     // cases whose documents the index refused: set aside, each with its reason, until retried or skipped
     refused.setId("search-dead-letters");
-    refused.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT);
-    refused.addColumn(org.cardcase.search.SearchDeadLetters.DeadLetter::caseNumber)
+    refused.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT);
+    refused.addColumn(SearchDeadLetters.DeadLetter::caseNumber)
         .setHeader(getTranslation("admin.deadLetters.case")).setAutoWidth(true).setFlexGrow(0).setKey("case");
     refused.addColumn(d -> d.documentIndex() + " / " + d.documentId()).setHeader(getTranslation("admin.deadLetters.document"))
         .setWidth("10em").setFlexGrow(1).setKey("document");
@@ -326,12 +332,12 @@ public class AdminView extends VerticalLayout {
     refused.setItems(deadLetters.list(true, 200));
   }
 
-  private Component deadLetterActions(org.cardcase.search.SearchDeadLetters.DeadLetter d) {
+  private Component deadLetterActions(SearchDeadLetters.DeadLetter d) {
     Button retry = new Button(getTranslation("admin.deadLetters.retry"), e -> {
       try {
         deadLetters.retry(d.id(), staff.person().name());
         told(getTranslation("admin.deadLetters.retried", d.caseNumber()), true);
-      } catch (org.cardcase.search.SearchDeadLetters.AlreadyHandled | org.cardcase.search.SearchDeadLetters.NotFound gone) {
+      } catch (SearchDeadLetters.AlreadyHandled | SearchDeadLetters.NotFound gone) {
         told(getTranslation("admin.deadLetters.gone", d.caseNumber()), false);
       }
       showDeadLetters();
@@ -340,12 +346,12 @@ public class AdminView extends VerticalLayout {
     retry.setId("dead-letter-retry-" + d.id());
     Button skip = new Button(getTranslation("admin.deadLetters.skip"), e -> skipDialog(d));
     skip.setId("dead-letter-skip-" + d.id());
-    java.util.stream.Stream.of(retry, skip).forEach(b -> b.addThemeVariants(ButtonVariant.LUMO_SMALL));
+    Stream.of(retry, skip).forEach(b -> b.addThemeVariants(ButtonVariant.LUMO_SMALL));
     return new HorizontalLayout(retry, skip);
   }
 
   /** Skipping leaves the case out of the index until it changes again: it asks why, for the case's audit trail. */
-  private void skipDialog(org.cardcase.search.SearchDeadLetters.DeadLetter d) {
+  private void skipDialog(SearchDeadLetters.DeadLetter d) {
     TextField reason = new TextField(getTranslation("admin.field.reason"));
     reason.setId("dead-letter-reason");
     reason.setWidthFull();
@@ -362,7 +368,7 @@ public class AdminView extends VerticalLayout {
         reason.setErrorMessage(getTranslation("admin.deadLetters.skip.reasonRequired"));
         reason.setInvalid(true);
         return;
-      } catch (org.cardcase.search.SearchDeadLetters.AlreadyHandled | org.cardcase.search.SearchDeadLetters.NotFound gone) {
+      } catch (SearchDeadLetters.AlreadyHandled | SearchDeadLetters.NotFound gone) {
         dialog.close();
         told(getTranslation("admin.deadLetters.gone", d.caseNumber()), false);
       }

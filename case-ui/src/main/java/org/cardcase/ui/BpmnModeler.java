@@ -1,5 +1,7 @@
 package org.cardcase.ui;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.ComponentEvent;
 import com.vaadin.flow.component.ComponentEventListener;
@@ -11,6 +13,8 @@ import com.vaadin.flow.component.dependency.JsModule;
 import com.vaadin.flow.component.dependency.NpmPackage;
 import com.vaadin.flow.shared.Registration;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The bpmn-js modeler with the Camunda 8 properties panel and the Camunda 8.8 compatibility lint
@@ -49,10 +53,10 @@ public class BpmnModeler extends Component implements HasSize {
   }
 
   /** Colours the draft's changes (kind ADDED or CHANGED to element ids) on the canvas. */
-  public void markChanges(java.util.Map<String, java.util.List<String>> changes) {
+  public void markChanges(Map<String, List<String>> changes) {
     try {
-      getElement().setProperty("changes", new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(changes));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      getElement().setProperty("changes", new ObjectMapper().writeValueAsString(changes));
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }

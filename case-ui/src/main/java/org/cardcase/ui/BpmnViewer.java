@@ -1,5 +1,7 @@
 package org.cardcase.ui;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.ComponentEvent;
 import com.vaadin.flow.component.ComponentEventListener;
@@ -10,9 +12,20 @@ import com.vaadin.flow.component.Tag;
 import com.vaadin.flow.component.dependency.JsModule;
 import com.vaadin.flow.component.dependency.NpmPackage;
 import com.vaadin.flow.shared.Registration;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 /**
  * The bpmn-js viewer showing a deployed model with the elements a case is at highlighted, or, on
@@ -22,7 +35,7 @@ import java.util.Set;
 @NpmPackage(value = "bpmn-js", version = "17.9.2")
 @JsModule("./bpmn-viewer.js")
 public class BpmnViewer extends Component implements HasSize {
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** How an element looks on the heatmap: 0 (short) to 1 (longest) colours it (below 0: not coloured), the label says the figures. */
   public record Heat(double level, String label, long waiting) {}
@@ -44,18 +57,18 @@ public class BpmnViewer extends Component implements HasSize {
    * the model as deployed). A name kept with the model for the language comes first, then the
    * workspace's name for the step, else the model's own name. English readers see the model's names.
    */
-  static byte[] inLanguage(byte[] xml, java.util.Locale locale, java.util.function.Function<String, String> translation) {
+  static byte[] inLanguage(byte[] xml, Locale locale, Function<String, String> translation) {
     if (locale == null || locale.getLanguage().equals("en")) {
       return xml;
     }
     try {
-      var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+      var factory = DocumentBuilderFactory.newInstance();
       factory.setNamespaceAware(true);
       factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      org.w3c.dom.Document doc = factory.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(xml));
+      Document doc = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml));
       var named = doc.getElementsByTagNameNS("http://www.omg.org/spec/BPMN/20100524/MODEL", "*");
       for (int i = 0; i < named.getLength(); i++) {
-        org.w3c.dom.Element e = (org.w3c.dom.Element) named.item(i);
+        Element e = (Element) named.item(i);
         if (!e.hasAttribute("id") || !e.hasAttribute("name")) {
           continue;
         }
@@ -68,19 +81,19 @@ public class BpmnViewer extends Component implements HasSize {
           e.setAttribute("name", name);
         }
       }
-      var out = new java.io.ByteArrayOutputStream();
-      javax.xml.transform.TransformerFactory.newInstance().newTransformer()
-          .transform(new javax.xml.transform.dom.DOMSource(doc), new javax.xml.transform.stream.StreamResult(out));
+      var out = new ByteArrayOutputStream();
+      TransformerFactory.newInstance().newTransformer()
+          .transform(new DOMSource(doc), new StreamResult(out));
       return out.toByteArray();
     } catch (Exception unreadable) {
       return xml; // shown as deployed: a diagram in English beats no diagram
     }
   }
 
-  private static String keptWithModel(org.w3c.dom.Element e, java.util.Locale locale) {
+  private static String keptWithModel(Element e, Locale locale) {
     var props = e.getElementsByTagNameNS("http://camunda.org/schema/zeebe/1.0", "property");
     for (int i = 0; i < props.getLength(); i++) {
-      org.w3c.dom.Element p = (org.w3c.dom.Element) props.item(i);
+      Element p = (Element) props.item(i);
       String n = p.getAttribute("name");
       // only the element's own properties, not those of a subprocess's children
       if (isOwn(p, e)) {
@@ -92,8 +105,8 @@ public class BpmnViewer extends Component implements HasSize {
     return null;
   }
 
-  private static boolean isOwn(org.w3c.dom.Element property, org.w3c.dom.Element element) {
-    org.w3c.dom.Node extension = property.getParentNode() == null ? null : property.getParentNode().getParentNode();
+  private static boolean isOwn(Element property, Element element) {
+    Node extension = property.getParentNode() == null ? null : property.getParentNode().getParentNode();
     return extension != null && extension.getParentNode() == element;
   }
 
@@ -101,7 +114,7 @@ public class BpmnViewer extends Component implements HasSize {
   public void showHeat(Map<String, Heat> heat) {
     try {
       getElement().setProperty("heat", JSON.writeValueAsString(heat));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
     StringBuilder summary = new StringBuilder();

@@ -2,6 +2,8 @@ package org.cardcase.ui;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.datepicker.DatePicker;
+import com.vaadin.flow.component.details.Details;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
@@ -9,19 +11,30 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import jakarta.annotation.security.RolesAllowed;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
-import org.cardcase.calendar.CalendarStore;
+import org.cardcase.calendar.CalendarChange;
+import org.cardcase.calendar.CalendarDay;
+import org.cardcase.calendar.Calendars;
+import org.cardcase.calendar.CalendarYear;
+import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.shared.FieldErrors;
 
 /**
@@ -33,32 +46,32 @@ import org.cardcase.shared.FieldErrors;
 @PageTitle("CardCase")
 @RolesAllowed({"CLERK", "SUPERVISOR", "ANALYST", "ADMIN"})
 public class CalendarView extends VerticalLayout {
-  private final CalendarStore calendar;
+  private final Calendars calendar;
   private final AuthenticationContext auth;
-  private final Grid<CalendarStore.Year> years = new Grid<>();
+  private final Grid<CalendarYear> years = new Grid<>();
   private final IntegerField year = new IntegerField();
   private final TextArea days = new TextArea();
   private final TextField source = new TextField();
   private final TextField reason = new TextField();
   private final Div errors = new Div();
 
-  public CalendarView(CalendarStore calendar, AuthenticationContext auth) {
+  public CalendarView(Calendars calendar, AuthenticationContext auth) {
     this.calendar = calendar;
     this.auth = auth;
     setSizeFull();
     DateTimeFormatter when = Dates.dateTime(getLocale());
     years.setId("calendar-years");
-    years.addColumn(CalendarStore.Year::year).setHeader(getTranslation("calendar.col.year")).setAutoWidth(true);
+    years.addColumn(CalendarYear::year).setHeader(getTranslation("calendar.col.year")).setAutoWidth(true);
     years.addColumn(y -> y.days().stream().filter(d -> d.kind().name().equals("HOLIDAY")).count())
         .setHeader(getTranslation("calendar.col.holidays"));
     years.addColumn(y -> y.days().stream().filter(d -> d.kind().name().equals("WORKDAY")).count())
         .setHeader(getTranslation("calendar.col.workdays"));
-    years.addColumn(CalendarStore.Year::source).setHeader(getTranslation("calendar.col.source")).setFlexGrow(3);
+    years.addColumn(CalendarYear::source).setHeader(getTranslation("calendar.col.source")).setFlexGrow(3);
     years.addColumn(y -> y.updatedBy() + " · " + when.format(y.updatedAt())).setHeader(getTranslation("calendar.col.updated"))
         .setAutoWidth(true);
     years.setAllRowsVisible(true);
     // a year's arrangements, dates in the reader's format and occasions in their language
-    years.setItemDetailsRenderer(new com.vaadin.flow.data.renderer.ComponentRenderer<>(y -> {
+    years.setItemDetailsRenderer(new ComponentRenderer<>(y -> {
       Div list = new Div();
       list.setId("calendar-year-days-" + y.year());
       list.getStyle().set("white-space", "pre-line");
@@ -79,21 +92,21 @@ public class CalendarView extends VerticalLayout {
 
   /** One arrangement of the year being edited: a row of the table. */
   static final class Row {
-    java.time.LocalDate date;
-    org.cardcase.calendar.WorkingDayCalendar.Kind kind = org.cardcase.calendar.WorkingDayCalendar.Kind.HOLIDAY;
+    LocalDate date;
+    WorkingDayCalendar.Kind kind = WorkingDayCalendar.Kind.HOLIDAY;
     String occasion = "";
 
-    Row(java.time.LocalDate date, org.cardcase.calendar.WorkingDayCalendar.Kind kind, String occasion) {
+    Row(LocalDate date, WorkingDayCalendar.Kind kind, String occasion) {
       this.date = date;
       this.kind = kind;
       this.occasion = occasion == null ? "" : occasion;
     }
   }
 
-  private final List<Row> rows = new java.util.ArrayList<>();
+  private final List<Row> rows = new ArrayList<>();
   private final Grid<Row> table = new Grid<>();
   /** Server refusals by row date ("days.2027-02-06"), shown at the row. */
-  private final java.util.Map<String, String> rowErrors = new java.util.HashMap<>();
+  private final Map<String, String> rowErrors = new HashMap<>();
 
   private VerticalLayout editor() {
     year.setId("calendar-year");
@@ -119,7 +132,7 @@ public class CalendarView extends VerticalLayout {
     // the table: a date picker, the kind and the occasion per row, every row's problem at the row
     table.setId("calendar-table");
     table.addComponentColumn(r -> {
-      com.vaadin.flow.component.datepicker.DatePicker d = new com.vaadin.flow.component.datepicker.DatePicker(r.date);
+      DatePicker d = new DatePicker(r.date);
       d.setLocale(getLocale());
       d.setId("calendar-row-date-" + rows.indexOf(r));
       d.addValueChangeListener(e -> r.date = e.getValue());
@@ -129,8 +142,8 @@ public class CalendarView extends VerticalLayout {
       return d;
     }).setHeader(getTranslation("calendar.col.date")).setWidth("14em").setFlexGrow(0).setKey("date");
     table.addComponentColumn(r -> {
-      com.vaadin.flow.component.select.Select<org.cardcase.calendar.WorkingDayCalendar.Kind> k = new com.vaadin.flow.component.select.Select<>();
-      k.setItems(org.cardcase.calendar.WorkingDayCalendar.Kind.values());
+      Select<WorkingDayCalendar.Kind> k = new Select<>();
+      k.setItems(WorkingDayCalendar.Kind.values());
       k.setItemLabelGenerator(x -> getTranslation("calendar.kind." + x.name()));
       k.setValue(r.kind);
       k.addValueChangeListener(e -> r.kind = e.getValue());
@@ -155,7 +168,7 @@ public class CalendarView extends VerticalLayout {
     }).setAutoWidth(true).setFlexGrow(0);
     table.setAllRowsVisible(true);
     Button add = new Button(getTranslation("calendar.add"), e -> {
-      rows.add(new Row(null, org.cardcase.calendar.WorkingDayCalendar.Kind.HOLIDAY, ""));
+      rows.add(new Row(null, WorkingDayCalendar.Kind.HOLIDAY, ""));
       showRows();
     });
     add.setId("calendar-add");
@@ -167,7 +180,7 @@ public class CalendarView extends VerticalLayout {
     days.setHeight("10em");
     Button paste = new Button(getTranslation("calendar.paste"), e -> paste());
     paste.setId("calendar-paste");
-    com.vaadin.flow.component.details.Details pasteBox = new com.vaadin.flow.component.details.Details(
+    Details pasteBox = new Details(
         getTranslation("calendar.paste.title"), new VerticalLayout(days, paste));
     pasteBox.setId("calendar-paste-box");
     source.setId("calendar-source");
@@ -188,14 +201,14 @@ public class CalendarView extends VerticalLayout {
   }
 
   private void showRows() {
-    rows.sort(java.util.Comparator.comparing((Row r) -> r.date == null ? java.time.LocalDate.MAX : r.date));
+    rows.sort(Comparator.comparing((Row r) -> r.date == null ? LocalDate.MAX : r.date));
     table.setItems(rows);
   }
 
   /** Lines put into the table; every bad line is said at once and the table is left as it was. */
   private void paste() {
     try {
-      List<CalendarStore.Day> parsed = CalendarStore.parse(days.getValue());
+      List<CalendarDay> parsed = Calendars.parse(days.getValue());
       rows.clear();
       parsed.forEach(d -> rows.add(new Row(d.date(), d.kind(), d.occasion())));
       rowErrors.clear();
@@ -207,7 +220,7 @@ public class CalendarView extends VerticalLayout {
     }
   }
 
-  private void edit(CalendarStore.Year y) {
+  private void edit(CalendarYear y) {
     year.setValue(y.year());
     rows.clear();
     y.days().forEach(d -> rows.add(new Row(d.date(), d.kind(), d.occasion())));
@@ -230,8 +243,8 @@ public class CalendarView extends VerticalLayout {
       return;
     }
     try {
-      List<CalendarStore.Day> list = rows.stream().map(r -> new CalendarStore.Day(r.date, r.kind, r.occasion.strip())).toList();
-      CalendarStore.Change c = calendar.saveYear(year.getValue(), list, source.getValue(), reason.getValue(),
+      List<CalendarDay> list = rows.stream().map(r -> new CalendarDay(r.date, r.kind, r.occasion.strip())).toList();
+      CalendarChange c = calendar.saveYear(year.getValue(), list, source.getValue(), reason.getValue(),
           auth.getPrincipalName().orElseThrow());
       errors.setText("");
       rowErrors.clear();
@@ -259,7 +272,7 @@ public class CalendarView extends VerticalLayout {
 
   private String where(String key) {
     if (key.startsWith("days.")) {
-      return Dates.date(getLocale()).format(java.time.LocalDate.parse(key.substring(5)));
+      return Dates.date(getLocale()).format(LocalDate.parse(key.substring(5)));
     }
     if (key.startsWith("line ")) {
       return getTranslation("calendar.line", key.substring(5));
@@ -279,7 +292,7 @@ public class CalendarView extends VerticalLayout {
   }
 
   /** A year's arrangements, one per line, as the reader reads dates and names occasions. */
-  String daysOf(CalendarStore.Year y) {
+  String daysOf(CalendarYear y) {
     return y.days().stream().map(d -> Dates.date(getLocale()).format(d.date()) + " · "
         + getTranslation("calendar.kind." + d.kind().name()) + " · " + holidayName(d.occasion())).collect(Collectors.joining("\n"));
   }

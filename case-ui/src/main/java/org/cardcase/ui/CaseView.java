@@ -21,16 +21,20 @@ import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.StreamResource;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.ByteArrayInputStream;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.time.format.FormatStyle;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.casefile.CaseAccess;
 import org.cardcase.casefile.CaseFiles;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cards.CardTransition;
@@ -41,6 +45,7 @@ import org.cardcase.forecast.BreachForecast;
 import org.cardcase.flow.ProcessCatalog;
 import org.cardcase.flow.ProcessLink;
 import org.cardcase.flow.ProcessLinks;
+import org.cardcase.incidents.Incidents;
 import org.cardcase.shared.Masking;
 
 /**
@@ -60,13 +65,13 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
   private final ProcessLinks links;
   private final ProcessCatalog catalog;
   private final Staff staff;
-  private final org.cardcase.incidents.Incidents incidents;
+  private final Incidents incidents;
   private final BreachForecast forecasts;
-  private final org.cardcase.casefile.CaseAccess access;
+  private final CaseAccess access;
 
   public CaseView(CaseFiles caseFiles, PersonalData personalData, CaseDocuments documents, CardLifecycle cards,
-      ProcessLinks links, ProcessCatalog catalog, Staff staff, org.cardcase.incidents.Incidents incidents,
-      BreachForecast forecasts, org.cardcase.casefile.CaseAccess access) {
+      ProcessLinks links, ProcessCatalog catalog, Staff staff, Incidents incidents,
+      BreachForecast forecasts, CaseAccess access) {
     this.access = access;
     this.forecasts = forecasts;
     this.incidents = incidents;
@@ -90,7 +95,7 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
     }
     try {
       access.require(caseNumber, person, "workspace");
-    } catch (org.cardcase.casefile.CaseAccess.NotYourCase refused) {
+    } catch (CaseAccess.NotYourCase refused) {
       Paragraph why = new Paragraph(getTranslation("case.notYours", caseNumber));
       why.setId("case-not-yours");
       add(new H2(getTranslation("notAllowed.title")), why, new RouterLink(getTranslation("nav.cases"), CasesView.class));
@@ -136,7 +141,7 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
         add(line);
       }
       // the breach forecast: the step it waits at usually takes longer than it was given
-      forecasts.forecastOfCase(c.caseNumber(), java.time.Instant.now()).ifPresent(f -> {
+      forecasts.forecastOfCase(c.caseNumber(), Instant.now()).ifPresent(f -> {
         Span flag = new Span(getTranslation("forecast.flag") + " · " + ForecastText.of(this, f));
         flag.setId("case-forecast");
         flag.getElement().getThemeList().add("badge error");
@@ -186,14 +191,14 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
     });
 
     // steps of this case that failed for good (supervisors act on them in the supervision view)
-    List<org.cardcase.incidents.Incidents.Incident> caseIncidents = incidents.ofCase(caseNumber);
+    List<Incidents.Incident> caseIncidents = incidents.ofCase(caseNumber);
     if (!caseIncidents.isEmpty()) {
-      Grid<org.cardcase.incidents.Incidents.Incident> ig = new Grid<>();
+      Grid<Incidents.Incident> ig = new Grid<>();
       ig.setId("case-incidents");
       ig.addColumn(i -> when.format(i.raisedAt())).setHeader(getTranslation("incident.col.raised")).setAutoWidth(true);
       ig.addColumn(i -> getTranslation("step." + i.elementId())).setHeader(getTranslation("incident.col.step")).setAutoWidth(true);
-      ig.addColumn(org.cardcase.incidents.Incidents.Incident::error).setHeader(getTranslation("incident.col.error"));
-      ig.addColumn(org.cardcase.incidents.Incidents.Incident::times).setHeader(getTranslation("incident.col.times"))
+      ig.addColumn(Incidents.Incident::error).setHeader(getTranslation("incident.col.error"));
+      ig.addColumn(Incidents.Incident::times).setHeader(getTranslation("incident.col.times"))
           .setAutoWidth(true);
       ig.addColumn(i -> getTranslation("incident.state." + i.state())
           + (i.actedBy() == null ? "" : " · " + i.actedBy()) + (i.reason() == null ? "" : " · " + i.reason()))
@@ -224,7 +229,7 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
   }
 
   /**
-   * Who looked at this case (issue 26 item 5): each view, personal data or document shown, lookup,
+   * Who looked at this case (PIPL: the holder may ask who read their data): each view, personal data or document shown, lookup,
    * refused look and copy the citizen obtained, with who, when, from which screen or channel and why.
    * For supervisors and administrators, who may read the audit trail; its entries, not a copy of them.
    */
@@ -250,8 +255,8 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
   }
 
   /** Why someone looked: the reason they gave, how the citizen was authenticated, or the document opened. */
-  private String why(java.util.Map<String, Object> detail) {
-    java.util.List<String> parts = new java.util.ArrayList<>();
+  private String why(Map<String, Object> detail) {
+    List<String> parts = new ArrayList<>();
     if (detail.get("reason") != null) {
       parts.add(String.valueOf(detail.get("reason")));
     }
@@ -268,24 +273,24 @@ public class CaseView extends VerticalLayout implements HasUrlParameter<String> 
   }
 
   /** An audit entry's details as labelled fields in the reader's language, codes in words (not a raw map). */
-  private Component details(java.util.Map<String, Object> detail) {
-    com.vaadin.flow.component.html.Div box = new com.vaadin.flow.component.html.Div();
+  private Component details(Map<String, Object> detail) {
+    Div box = new Div();
     box.addClassName("audit-detail");
     box.getStyle().set("white-space", "normal").set("font-size", "var(--lumo-font-size-s)");
     detail.forEach((key, value) -> {
-      com.vaadin.flow.component.html.Div line = new com.vaadin.flow.component.html.Div();
-      com.vaadin.flow.component.html.Span label = new com.vaadin.flow.component.html.Span(words("audit.field." + key, key) + ": ");
+      Div line = new Div();
+      Span label = new Span(words("audit.field." + key, key) + ": ");
       label.getStyle().set("color", "var(--lumo-secondary-text-color)");
-      line.add(label, new com.vaadin.flow.component.html.Span(value(key, value)));
+      line.add(label, new Span(value(key, value)));
       box.add(line);
     });
     return box;
   }
 
   private String value(String key, Object value) {
-    if (value instanceof java.util.Map<?, ?> m) {
+    if (value instanceof Map<?, ?> m) {
       return m.entrySet().stream().map(x -> words("audit.field." + x.getKey(), String.valueOf(x.getKey())) + " " + x.getValue())
-          .collect(java.util.stream.Collectors.joining("; "));
+          .collect(Collectors.joining("; "));
     }
     String v = String.valueOf(value);
     return switch (key) {

@@ -1,18 +1,23 @@
 package org.cardcase.ui;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.router.RouterLink;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.List;
+import java.util.Set;
+import org.cardcase.casefile.CaseAccess;
 import org.cardcase.search.CaseHit;
 import org.cardcase.search.CaseSearches;
 
@@ -26,13 +31,13 @@ public class CasesView extends VerticalLayout {
   private final TextField search = new TextField();
   private final Span status = new Span();
 
-  private final org.cardcase.casefile.CaseAccess access;
+  private final CaseAccess access;
   private Grid.Column<CaseHit> cardColumn;
   private final Staff staff;
   /** The files of the hits shown that this person may open; the rest are listed without a link. */
-  private java.util.Set<String> openable = java.util.Set.of();
+  private Set<String> openable = Set.of();
 
-  public CasesView(CaseSearches index, org.cardcase.casefile.CaseAccess access, Staff staff) {
+  public CasesView(CaseSearches index, CaseAccess access, Staff staff) {
     this.index = index;
     this.access = access;
     this.staff = staff;
@@ -49,9 +54,9 @@ public class CasesView extends VerticalLayout {
     grid.setId("cases");
     // the field the search matched is highlighted; masked values stay masked
     grid.addComponentColumn(h -> {
-      com.vaadin.flow.component.Component link;
+      Component link;
       if (openable.contains(h.caseNumber())) {
-        link = new com.vaadin.flow.router.RouterLink(h.caseNumber(), CaseView.class, h.caseNumber());
+        link = new RouterLink(h.caseNumber(), CaseView.class, h.caseNumber());
       } else {
         link = new Span(h.caseNumber());
         link.getElement().setAttribute("title", getTranslation("cases.notYours"));
@@ -67,8 +72,8 @@ public class CasesView extends VerticalLayout {
         .setHeader(getTranslation("cases.col.idNumber")).setAutoWidth(true);
     cardColumn = grid.addComponentColumn(h -> mark(String.join(", ", h.cardNumbersMasked()), h.matched().contains("cardNumber")))
         .setHeader(getTranslation("cases.col.cardNumber")).setAutoWidth(true).setKey("cardNumber");
-    // type, step and channel wrap rather than being cut off (issue 14)
-    grid.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT);
+    // type, step and channel wrap rather than being cut off at 1440 px
+    grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT);
     grid.addColumn(h -> getTranslation("case.type." + h.caseType())).setHeader(getTranslation("cases.col.type")).setWidth("8em")
         .setFlexGrow(1);
     grid.addColumn(h -> getTranslation("case.status." + h.status())).setHeader(getTranslation("cases.col.status")).setWidth("6em")

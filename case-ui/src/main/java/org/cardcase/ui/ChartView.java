@@ -1,8 +1,10 @@
 package org.cardcase.ui;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.ComponentEvent;
+import com.vaadin.flow.component.ComponentEventListener;
 import com.vaadin.flow.component.DomEvent;
 import com.vaadin.flow.component.EventData;
 import com.vaadin.flow.component.HasSize;
@@ -38,7 +40,7 @@ public class ChartView extends Component implements HasSize {
     try {
       getElement().setProperty("config", JSON.writeValueAsString(Map.of("type", type,
           "data", Map.of("labels", labels, "datasets", datasets), "options", options)));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
     StringBuilder summary = new StringBuilder();
@@ -52,7 +54,7 @@ public class ChartView extends Component implements HasSize {
     getElement().setAttribute("data-summary", summary.toString());
   }
 
-  public Registration onClick(com.vaadin.flow.component.ComponentEventListener<Click> listener) {
+  public Registration onClick(ComponentEventListener<Click> listener) {
     getElement().setAttribute("clickable", true);
     return addListener(Click.class, listener);
   }

@@ -1,5 +1,6 @@
 package org.cardcase.ui;
 
+import java.time.Clock;
 import org.cardcase.counter.CounterLookups;
 import org.cardcase.verification.PhotosOnFile;
 import org.springframework.stereotype.Component;
@@ -14,9 +15,9 @@ public class CounterHall {
   final PhotosOnFile photos;
   final CounterLookups lookups;
   final Staff staff;
-  final java.time.Clock clock;
+  final Clock clock;
 
-  public CounterHall(PhotosOnFile photos, CounterLookups lookups, Staff staff, java.time.Clock clock) {
+  public CounterHall(PhotosOnFile photos, CounterLookups lookups, Staff staff, Clock clock) {
     this.photos = photos;
     this.lookups = lookups;
     this.staff = staff;

@@ -10,6 +10,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import java.time.LocalDate;
+import java.util.Comparator;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.casefile.CaseFiles;
 import org.cardcase.counter.CounterLookups;
@@ -94,7 +95,7 @@ class CounterLookupTab extends VerticalLayout {
     for (CaseFiles.CaseFile f : r.cases()) {
       var c = f.record();
       String next = f.deadlines().stream().filter(CaseFiles.DueDate::running)
-          .min(java.util.Comparator.comparing(w -> w.deadline().dueAt()))
+          .min(Comparator.comparing(w -> w.deadline().dueAt()))
           .map(w -> getTranslation("counter.lookup.case.next", getTranslation("deadline." + w.deadline().name()),
               day(LocalDate.ofInstant(w.deadline().dueAt(), WorkingDayCalendar.ZONE)),
               w.deadline().provisional() ? getTranslation("counter.lookup.provisional") : ""))

@@ -18,8 +18,10 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
+import com.vaadin.flow.component.upload.UploadI18N;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.StreamResource;
@@ -28,15 +30,20 @@ import java.io.ByteArrayInputStream;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.cardcase.cards.CardNotFound;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
+import org.cardcase.documents.DecodeBudget;
+import org.cardcase.family.FamilyRules;
 import org.cardcase.loss.LossReports;
-import org.cardcase.reissue.PickupCertificates;
+import org.cardcase.reissue.VoucherPrints;
 import org.cardcase.reissue.Reissues;
 import org.cardcase.reissue.Vouchers;
 import org.cardcase.shared.Channels;
@@ -64,14 +71,14 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
   private final Reissues reissues;
   private final LossReports lossReports;
   private final Vouchers vouchers;
-  private final PickupCertificates certificates;
+  private final VoucherPrints voucherPrints;
   private final Staff staff;
   private final FamilyBindings families;
   private final ReferenceData reference;
   private final CardApplications applications;
   private final CounterHall hall;
 
-  public CounterView(Reissues reissues, LossReports lossReports, Vouchers vouchers, PickupCertificates certificates, Staff staff,
+  public CounterView(Reissues reissues, LossReports lossReports, Vouchers vouchers, VoucherPrints voucherPrints, Staff staff,
       FamilyBindings families, ReferenceData reference, CardApplications applications, CounterHall hall) {
     this.hall = hall;
     this.applications = applications;
@@ -80,7 +87,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     this.reissues = reissues;
     this.lossReports = lossReports;
     this.vouchers = vouchers;
-    this.certificates = certificates;
+    this.voucherPrints = voucherPrints;
     this.staff = staff;
     setWidthFull();
     TabSheet tabs = new TabSheet();
@@ -88,7 +95,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     tabs.setWidthFull();
     tabs.add(getTranslation("counter.tab.application"), application());
     tabs.add(getTranslation("counter.tab.reissue"), reissue());
-    tabs.add(getTranslation("counter.tab.pickup"), pickup());
+    tabs.add(getTranslation("counter.tab.collection"), pickup());
     tabs.add(getTranslation("counter.tab.loss"), provisional());
     tabs.add(getTranslation("counter.tab.voucher"), voucherCheck());
     tabs.add(getTranslation("counter.tab.family"), familyBinding());
@@ -100,7 +107,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
   @Override
   public void beforeEnter(BeforeEnterEvent event) {
     if (!staff.groups().contains(GROUP)) {
-      event.rerouteToError(com.vaadin.flow.router.NotFoundException.class, getTranslation("counter.notInGroup"));
+      event.rerouteToError(NotFoundException.class, getTranslation("counter.notInGroup"));
     }
   }
 
@@ -162,7 +169,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     Checkbox provisionalNow = f.check("reportProvisionallyNow", "counter.reportProvisionallyNow");
     // guide 004: a delegate only in special circumstances, which the record and the audit trail keep
     Select<String> circumstance = f.choice("delegateCircumstance", "counter.delegateCircumstance",
-        java.util.Arrays.stream(Reissues.DelegateCircumstance.values()).map(Enum::name).toList());
+        Arrays.stream(Reissues.DelegateCircumstance.values()).map(Enum::name).toList());
     TextField circumstanceNote = f.text("delegateCircumstanceNote", "counter.delegateCircumstanceNote");
     // the replacement is made with the last card's photo (or the registry's); a new one if the citizen wants it
     Checkbox newPhoto = f.check("newPhoto", "counter.reissue.newPhoto");
@@ -198,10 +205,10 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
           newPhoto.getValue() ? f.file("portraitPhoto") : null), Channels.COUNTER);
       LocalDate pickupDate = LocalDate.parse(a.pickupDate());
       f.result.add(new H3(getTranslation("counter.reissue.accepted", a.caseNumber())),
-          line("reissue-certificate", getTranslation("counter.certificate"), a.certificateNumber()),
-          line("reissue-pickup-date", getTranslation("counter.pickupDate"),
-              getTranslation("counter.pickupDate.value", day(pickupDate), a.pickupWorkingDays())
-                  + (a.pickupDateProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", String.valueOf(pickupDate.getYear())) : "")),
+          line("reissue-certificate", getTranslation("counter.voucherNumber"), a.certificateNumber()),
+          line("reissue-pickup-date", getTranslation("counter.collectionDate"),
+              getTranslation("counter.collectionDate.value", day(pickupDate), a.pickupWorkingDays())
+                  + (a.pickupDateProvisional() ? " · " + getTranslation("counter.collectionDate.provisional", String.valueOf(pickupDate.getYear())) : "")),
           line("reissue-portrait-source", getTranslation("counter.reissue.portraitSource"),
               getTranslation("counter.reissue.portraitSource." + a.portraitSource())),
           line("reissue-provisional", getTranslation("counter.provisionalReport"),
@@ -211,7 +218,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     FormLayout layout = new FormLayout(holderId, holderName, phone, cardNumber, applicant, delegateName, delegateId, holderOriginal,
         delegateOriginal, circumstance, circumstanceNote, holderCopy, delegateCopy, form, provisionalNow, newPhoto, portrait, camera);
     layout.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1), new FormLayout.ResponsiveStep("700px", 2));
-    // the rules that are the centre's own, not the guides' (issue 25), said where they apply
+    // the rules that are the centre's own, not the guides', said where they apply
     Paragraph centreRules = new Paragraph(getTranslation("counter.reissue.centreRules"));
     centreRules.setId("reissue-centre-rules");
     centreRules.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-secondary-text-color)");
@@ -229,7 +236,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
   private Anchor print(String certificate) {
     // each click prints anew: a fresh PDF (its state now) and an audit entry for the clerk
     StreamResource pdf = new StreamResource(certificate + ".pdf",
-        () -> new ByteArrayInputStream(certificates.print(certificate, clerk(), Channels.COUNTER)));
+        () -> new ByteArrayInputStream(voucherPrints.print(certificate, clerk(), Channels.COUNTER)));
     pdf.setContentType("application/pdf");
     Anchor a = new Anchor(pdf, getTranslation("counter.print"));
     a.setId("certificate-print");
@@ -243,11 +250,11 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
   private Component pickup() {
     Fields f = new Fields("pickup");
     TextField caseNumber = f.text("caseNumber", "counter.caseNumber");
-    TextField certificate = f.text("certificateNumber", "counter.certificate");
+    TextField certificate = f.text("certificateNumber", "counter.voucherNumber");
     // guide 004: the person who made the reissue collects, the holder or the delegate, with their own ID card
-    TextField idNumber = f.text("idNumber", "counter.pickup.idNumber");
-    Checkbox checked = f.check("idCardChecked", "counter.pickup.idCardChecked");
-    Button hand = new Button(getTranslation("counter.pickup.handOver"));
+    TextField idNumber = f.text("idNumber", "counter.collection.idNumber");
+    Checkbox checked = f.check("idCardChecked", "counter.collection.idCardChecked");
+    Button hand = new Button(getTranslation("counter.collection.handOver"));
     hand.setId("pickup-hand-over");
     hand.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
     hand.addClickListener(e -> f.run(() -> {
@@ -257,10 +264,10 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
       }
       reissues.pickUp(cn, new Reissues.Pickup(certificate.getValue().strip().toUpperCase(), idNumber.getValue(), checked.getValue(),
           clerk()), Channels.COUNTER);
-      f.result.add(badge(getTranslation("counter.pickup.done", cn), "success"), next(f));
+      f.result.add(badge(getTranslation("counter.collection.done", cn), "success"), next(f));
     }));
     FormLayout layout = new FormLayout(caseNumber, certificate, idNumber, checked);
-    return new VerticalLayout(new Paragraph(getTranslation("counter.pickup.whoCollects")), layout, hand, f.general, f.result);
+    return new VerticalLayout(new Paragraph(getTranslation("counter.collection.whoCollects")), layout, hand, f.general, f.result);
   }
 
   // ---- provisional loss report in writing ----
@@ -288,7 +295,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
 
   private Component voucherCheck() {
     Fields f = new Fields("voucher");
-    TextField number = f.text("number", "counter.certificate");
+    TextField number = f.text("number", "counter.voucherNumber");
     Button check = new Button(getTranslation("counter.voucher.check"));
     check.setId("voucher-check");
     check.addClickListener(e -> f.run(() -> {
@@ -301,8 +308,8 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
       f.result.add(badge(getTranslation("counter.voucher.state." + v.state()), valid ? "success" : "error"),
           line("voucher-holder", getTranslation("counter.holderName"), Masking.name(v.holderName()) + " · "
               + Masking.idNumber(v.holderIdNumber())),
-          line("voucher-pickup", getTranslation("counter.pickupDate"), day(v.pickupDate())
-              + (v.pickupProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", String.valueOf(v.pickupDate().getYear())) : "")));
+          line("voucher-pickup", getTranslation("counter.collectionDate"), day(v.pickupDate())
+              + (v.pickupProvisional() ? " · " + getTranslation("counter.collectionDate.provisional", String.valueOf(v.pickupDate().getYear())) : "")));
       if (v.endReason() != null) {
         f.result.add(line("voucher-reason", getTranslation("counter.voucher.reason"), v.endReason()));
       }
@@ -340,8 +347,8 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
 
   /** The family rules this centre set beyond the guides, in the reader's language. */
   private String centreRules() {
-    org.cardcase.family.FamilyRules r = families.rules();
-    java.util.List<String> said = new java.util.ArrayList<>();
+    FamilyRules r = families.rules();
+    List<String> said = new ArrayList<>();
     if (r.limitsMembers()) {
       said.add(getTranslation("counter.family.centreRule.maxMembers", r.getMaxMembers()));
     }
@@ -412,7 +419,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     /** A choice of reference data, named in the reader's language. */
-    Select<ReferenceData.Item> select(String name, String label, java.util.List<ReferenceData.Item> items) {
+    Select<ReferenceData.Item> select(String name, String label, List<ReferenceData.Item> items) {
       labels.put(name, getTranslation(label));
       Select<ReferenceData.Item> sel = new Select<>();
       sel.setLabel(getTranslation(label));
@@ -424,7 +431,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     /** A choice of codes worded by {@code label + "." + code}. */
-    Select<String> choice(String name, String label, java.util.List<String> codes) {
+    Select<String> choice(String name, String label, List<String> codes) {
       labels.put(name, getTranslation(label));
       Select<String> sel = new Select<>();
       sel.setLabel(getTranslation(label));
@@ -451,10 +458,10 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
       u.setAcceptedFileTypes("image/png", "image/jpeg", ".png", ".jpg", ".jpeg");
       u.setMaxFileSize(MAX_BYTES); // in the browser; the buffer refuses more on the server too
       u.setMaxFiles(1);
-      com.vaadin.flow.component.upload.UploadI18N i18n = new com.vaadin.flow.component.upload.UploadI18N();
-      i18n.setAddFiles(new com.vaadin.flow.component.upload.UploadI18N.AddFiles().setOne(getTranslation(label)));
-      i18n.setDropFiles(new com.vaadin.flow.component.upload.UploadI18N.DropFiles().setOne(getTranslation("counter.dropScan")));
-      i18n.setError(new com.vaadin.flow.component.upload.UploadI18N.Error()
+      UploadI18N i18n = new UploadI18N();
+      i18n.setAddFiles(new UploadI18N.AddFiles().setOne(getTranslation(label)));
+      i18n.setDropFiles(new UploadI18N.DropFiles().setOne(getTranslation("counter.dropScan")));
+      i18n.setError(new UploadI18N.Error()
           .setFileIsTooBig(getTranslation("counter.fileTooBig", MAX_BYTES / (1024 * 1024))));
       u.setI18n(i18n);
       u.addSucceededListener(e -> {
@@ -513,7 +520,7 @@ public class CounterView extends VerticalLayout implements BeforeEnterObserver {
             .map(x -> x instanceof LocalDate d ? day(d) : String.valueOf(x)).toArray()));
       } catch (CaseNotFound | CardNotFound e) {
         general.setText(e.getMessage());
-      } catch (org.cardcase.documents.DecodeBudget.Busy e) {
+      } catch (DecodeBudget.Busy e) {
         // too many large photos in flight: nothing was saved, the clerk submits again shortly
         general.setText(getTranslation("counter.imagesBusy", Math.max(1, e.retryAfter().toSeconds())));
       }

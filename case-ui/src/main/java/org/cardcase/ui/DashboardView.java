@@ -17,24 +17,34 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.StreamResource;
 import jakarta.annotation.security.RolesAllowed;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.flow.ProcessCatalog;
 import org.cardcase.forecast.BreachForecast;
 import org.cardcase.search.IndexFilter;
 import org.cardcase.search.IndexUnavailable;
+import org.cardcase.search.StepVisitDocument;
 import org.cardcase.search.TaskDocument;
 import org.cardcase.supervision.SlaDashboard;
 import org.cardcase.supervision.SlaDashboard.Slice;
@@ -60,16 +70,16 @@ public class DashboardView extends VerticalLayout {
 
   private final SlaDashboard dashboard;
   private final BreachForecast forecast;
-  private final org.cardcase.flow.ProcessCatalog catalog;
-  private final com.vaadin.flow.component.select.Select<String> heatProcess = new com.vaadin.flow.component.select.Select<>();
+  private final ProcessCatalog catalog;
+  private final Select<String> heatProcess = new Select<>();
   private final Div heatBox = new Div();
   private final Paragraph heatNone = new Paragraph();
   private BpmnViewer heatViewer;
   /** Diagram element -> the steps counted on it (itself, or the steps of the process it calls). */
-  private final Map<String, java.util.Set<String>> heatSteps = new java.util.HashMap<>();
+  private final Map<String, Set<String>> heatSteps = new HashMap<>();
   private String heatViewerProcess;
-  private final Grid<org.cardcase.search.StepVisitDocument> waitingGrid = new Grid<>();
-  private final org.cardcase.deadlines.CaseDeadlines deadlines;
+  private final Grid<StepVisitDocument> waitingGrid = new Grid<>();
+  private final CaseDeadlines deadlines;
   private final ReferenceData reference;
   private final boolean mayOpenCases;
 
@@ -101,8 +111,8 @@ public class DashboardView extends VerticalLayout {
   private final Grid<BreachForecast.Forecast> forecastGrid = new Grid<>();
   private long refreshedAt;
 
-  public DashboardView(SlaDashboard dashboard, BreachForecast forecast, org.cardcase.deadlines.CaseDeadlines deadlines, ReferenceData reference, Staff staff,
-      org.cardcase.flow.ProcessCatalog catalog) {
+  public DashboardView(SlaDashboard dashboard, BreachForecast forecast, CaseDeadlines deadlines, ReferenceData reference, Staff staff,
+      ProcessCatalog catalog) {
     this.dashboard = dashboard;
     this.forecast = forecast;
     this.catalog = catalog;
@@ -285,7 +295,7 @@ public class DashboardView extends VerticalLayout {
     }
     if (!process.equals(heatViewerProcess)) {
       heatBox.removeAll();
-      heatViewer = new BpmnViewer(xml, java.util.Set.of());
+      heatViewer = new BpmnViewer(xml, Set.of());
       heatViewer.setId("heat-diagram");
       heatViewer.setHeight("420px");
       heatViewer.onElementClick(e -> {
@@ -297,18 +307,18 @@ public class DashboardView extends VerticalLayout {
       heatViewerProcess = process;
     }
     // a step inside a called process counts on the call activity that calls it (cases there, no times)
-    Map<String, List<SlaDashboard.Heat>> byElement = new java.util.LinkedHashMap<>();
+    Map<String, List<SlaDashboard.Heat>> byElement = new LinkedHashMap<>();
     heatSteps.clear();
     for (SlaDashboard.Heat h : dashboard.heat(filter())) {
       String element = catalog.shownIn(process, h.step());
       if (element != null) {
         byElement.computeIfAbsent(element, k -> new ArrayList<>()).add(h);
-        heatSteps.computeIfAbsent(element, k -> new java.util.HashSet<>()).add(h.step());
+        heatSteps.computeIfAbsent(element, k -> new HashSet<>()).add(h.step());
       }
     }
     double slowest = byElement.values().stream().filter(l -> l.size() == 1 && l.getFirst().p50Hours() != null)
         .mapToDouble(l -> l.getFirst().p50Hours()).max().orElse(0);
-    Map<String, BpmnViewer.Heat> shown = new java.util.LinkedHashMap<>();
+    Map<String, BpmnViewer.Heat> shown = new LinkedHashMap<>();
     byElement.forEach((element, list) -> {
       long waiting = list.stream().mapToLong(SlaDashboard.Heat::waiting).sum();
       SlaDashboard.Heat own = list.size() == 1 && list.getFirst().step().equals(element) ? list.getFirst() : null;
@@ -346,7 +356,7 @@ public class DashboardView extends VerticalLayout {
         getTranslation("forecast.col.reason")), cases.stream().map(f -> List.of(f.caseNumber(), label("step.", f.step()),
             f.dueAt().toString(), reason(f))).toList());
     export.setHref(new StreamResource("cardcase-likely-late.csv",
-        () -> new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8))));
+        () -> new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8))));
     export.setVisible(!cases.isEmpty());
     drill.setVisible(true);
     drill.getElement().callJsFunction("scrollIntoView");
@@ -387,7 +397,7 @@ public class DashboardView extends VerticalLayout {
 
   /** The steps in the backlog chart, most open first (the chart's labels in the same order). */
   private List<String> backlogSteps() {
-    Map<String, long[]> perStep = new java.util.LinkedHashMap<>();
+    Map<String, long[]> perStep = new LinkedHashMap<>();
     for (var b : figures.backlog()) {
       long[] v = perStep.computeIfAbsent(b.step(), k -> new long[3]);
       v[0] += b.breached();
@@ -527,8 +537,8 @@ public class DashboardView extends VerticalLayout {
   }
 
   /** Lists the cases at a step now, longest there first, with a CSV export. */
-  void showWaiting(String elementId, java.util.Set<String> steps) {
-    List<org.cardcase.search.StepVisitDocument> visits;
+  void showWaiting(String elementId, Set<String> steps) {
+    List<StepVisitDocument> visits;
     try {
       visits = dashboard.waitingAt(filter(), steps, DRILL_LIMIT);
     } catch (IndexUnavailable e) {
@@ -547,7 +557,7 @@ public class DashboardView extends VerticalLayout {
         visits.stream().map(v -> List.of(v.caseNumber(), label("case.type.", v.caseType()), label("step.", v.step()),
             label("channel.", v.channel()), v.enteredAt().toString())).toList());
     export.setHref(new StreamResource("cardcase-at-" + elementId + ".csv",
-        () -> new java.io.ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8))));
+        () -> new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8))));
     export.setVisible(!visits.isEmpty());
     drill.setVisible(true);
     drill.getElement().callJsFunction("scrollIntoView");
@@ -587,8 +597,8 @@ public class DashboardView extends VerticalLayout {
     drillGrid.setVisible(!tasks.isEmpty());
     waitingGrid.setVisible(false);
     forecastGrid.setVisible(false);
-    export.setHref(new StreamResource("cardcase-" + slice.name().toLowerCase(java.util.Locale.ROOT) + ".csv",
-        () -> new java.io.ByteArrayInputStream(csv(tasks).getBytes(StandardCharsets.UTF_8))));
+    export.setHref(new StreamResource("cardcase-" + slice.name().toLowerCase(Locale.ROOT) + ".csv",
+        () -> new ByteArrayInputStream(csv(tasks).getBytes(StandardCharsets.UTF_8))));
     export.setVisible(!tasks.isEmpty());
     drill.setVisible(true);
     drill.getElement().callJsFunction("scrollIntoView");

@@ -1,6 +1,7 @@
 package org.cardcase.ui;
 
 import com.vaadin.flow.component.Component;
+import java.util.Locale;
 import org.cardcase.forecast.BreachForecast;
 
 /** The breach forecast's reason as a person reads it, in their language (dashboard, queues, case file). */
@@ -14,7 +15,7 @@ final class ForecastText {
       step = f.step();
     }
     double m = f.medianWorkingDays();
-    String median = m == Math.rint(m) ? Long.toString((long) m) : String.format(java.util.Locale.ROOT, "%.1f", m);
+    String median = m == Math.rint(m) ? Long.toString((long) m) : String.format(Locale.ROOT, "%.1f", m);
     long percent = Math.round(f.lateShare() * 100);
     if (f.elapsedWorkingDays() > 0) {
       // compared with the cases that had waited as long

@@ -3,6 +3,7 @@ package org.cardcase.ui;
 import com.vaadin.flow.server.ServiceInitEvent;
 import com.vaadin.flow.server.VaadinServiceInitListener;
 import java.util.Locale;
+import java.util.Optional;
 import org.cardcase.access.Accounts;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -26,12 +27,12 @@ public class LocalePreference implements VaadinServiceInitListener {
       Authentication a = SecurityContextHolder.getContext().getAuthentication();
       if (a != null && a.isAuthenticated() && !"anonymousUser".equals(a.getName())) {
         // a member of staff (a channel account has no language kept) who chose one before signing in keeps it
-        java.util.Optional<String> kept = accounts.locale(a.getName());
+        Optional<String> kept = accounts.locale(a.getName());
         if (e.getUI().getSession().getAttribute(CHOSEN_AT_SIGN_IN) instanceof String chosen) {
           e.getUI().getSession().setAttribute(CHOSEN_AT_SIGN_IN, null);
           if (kept.isPresent()) {
             accounts.setLocale(a.getName(), chosen);
-            kept = java.util.Optional.of(chosen);
+            kept = Optional.of(chosen);
           }
         }
         kept.ifPresent(tag -> {

@@ -1,14 +1,24 @@
 package org.cardcase.ui;
 
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H1;
+import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.login.LoginForm;
 import com.vaadin.flow.component.login.LoginI18n;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
+import java.util.List;
+import java.util.Locale;
+import org.cardcase.security.StaffSingleSignOn;
+import org.springframework.core.env.Environment;
 
 @Route("login")
 @PageTitle("CardCase")
@@ -16,9 +26,9 @@ import com.vaadin.flow.server.auth.AnonymousAllowed;
 public class LoginView extends VerticalLayout implements BeforeEnterObserver {
   private final LoginForm form = new LoginForm();
   /** Why single sign-on let the person in at the provider but not here (empty unless it did). */
-  private final com.vaadin.flow.component.html.Paragraph ssoRefusal = new com.vaadin.flow.component.html.Paragraph();
+  private final Paragraph ssoRefusal = new Paragraph();
 
-  public LoginView(org.springframework.core.env.Environment env) {
+  public LoginView(Environment env) {
     setSizeFull();
     setAlignItems(Alignment.CENTER);
     setJustifyContentMode(JustifyContentMode.CENTER);
@@ -33,24 +43,24 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     form.setAction("login");
     form.setForgotPasswordButtonVisible(false);
     // the language before signing in: chosen here, it becomes the person's choice once signed in
-    com.vaadin.flow.component.select.Select<java.util.Locale> language = new com.vaadin.flow.component.select.Select<>();
+    Select<Locale> language = new Select<>();
     language.setId("login-language");
-    language.setItems(MainLayout.ZH, java.util.Locale.ENGLISH);
+    language.setItems(MainLayout.ZH, Locale.ENGLISH);
     language.setItemLabelGenerator(l -> l.getLanguage().equals("zh") ? "简体中文" : "English");
-    language.setValue(getLocale().getLanguage().equals("zh") ? MainLayout.ZH : java.util.Locale.ENGLISH);
+    language.setValue(getLocale().getLanguage().equals("zh") ? MainLayout.ZH : Locale.ENGLISH);
     language.addValueChangeListener(e -> {
-      com.vaadin.flow.server.VaadinSession session = com.vaadin.flow.server.VaadinSession.getCurrent();
+      VaadinSession session = VaadinSession.getCurrent();
       session.setLocale(e.getValue());
       session.setAttribute(LocalePreference.CHOSEN_AT_SIGN_IN, e.getValue().toLanguageTag());
-      com.vaadin.flow.component.UI.getCurrent().getPage().reload();
+      UI.getCurrent().getPage().reload();
     });
     add(new H1(getTranslation("app.title")), language, form);
-    if (org.cardcase.security.StaffSingleSignOn.enabled(env)) {
+    if (StaffSingleSignOn.enabled(env)) {
       // staff of an organisation with an identity provider sign in there; local accounts keep the form
-      com.vaadin.flow.component.button.Button sso = new com.vaadin.flow.component.button.Button(getTranslation("login.sso"));
+      Button sso = new Button(getTranslation("login.sso"));
       sso.setWidth("min(20em, 100%)");
-      com.vaadin.flow.component.html.Anchor link = new com.vaadin.flow.component.html.Anchor(
-          org.cardcase.security.StaffSingleSignOn.authorizationPath(env), sso);
+      Anchor link = new Anchor(
+          StaffSingleSignOn.authorizationPath(env), sso);
       link.setId("sso-sign-in");
       link.setRouterIgnore(true);
       ssoRefusal.setId("sso-refusal");
@@ -64,10 +74,10 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
   public void beforeEnter(BeforeEnterEvent e) {
     var parameters = e.getLocation().getQueryParameters().getParameters();
     form.setError(parameters.containsKey("error"));
-    String refused = parameters.getOrDefault(org.cardcase.security.StaffSingleSignOn.REFUSED, java.util.List.of()).stream()
+    String refused = parameters.getOrDefault(StaffSingleSignOn.REFUSED, List.of()).stream()
         .findFirst().orElse(null);
     if (refused != null) {
-      String code = java.util.List.of("no-role", "disabled", "name-taken", "bad-name").contains(refused) ? refused : "failed";
+      String code = List.of("no-role", "disabled", "name-taken", "bad-name").contains(refused) ? refused : "failed";
       ssoRefusal.setText(getTranslation("login.sso.refused." + code));
       ssoRefusal.setVisible(true);
     }

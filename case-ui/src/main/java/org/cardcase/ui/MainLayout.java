@@ -4,6 +4,7 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.dependency.JsModule;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -13,20 +14,27 @@ import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.Locale;
+import org.cardcase.access.Accounts;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.flow.EngineSupervisor;
+import org.cardcase.security.ProductionSettings;
+import org.springframework.core.env.Environment;
 
 /**
  * The workspace frame: navigation, language switch, who is signed in. It also loads Lumo's badge
  * styles, which the screens' status badges (due, overdue, states) need to show their colours.
  */
-@com.vaadin.flow.component.dependency.JsModule("@vaadin/vaadin-lumo-styles/badge-global.js")
+@JsModule("@vaadin/vaadin-lumo-styles/badge-global.js")
 public class MainLayout extends AppLayout {
   public static final Locale ZH = Locale.SIMPLIFIED_CHINESE;
 
   private final Span engineBanner = new Span();
 
-  public MainLayout(AuthenticationContext auth, org.cardcase.access.Accounts accounts,
-      org.cardcase.flow.EngineSupervisor engine, org.springframework.core.env.Environment env) {
+  public MainLayout(AuthenticationContext auth, Accounts accounts,
+      EngineSupervisor engine, Environment env) {
     H1 title = new H1(getTranslation("app.title"));
     title.getStyle().set("font-size", "var(--lumo-font-size-l)").set("margin", "0");
     Select<Locale> language = new Select<>();
@@ -49,7 +57,7 @@ public class MainLayout extends AppLayout {
     demo.setId("demo-marker");
     demo.getElement().getThemeList().add("badge contrast primary");
     demo.getElement().setAttribute("title", getTranslation("mode.demo.hint"));
-    demo.setVisible(!org.cardcase.security.ProductionSettings.PRODUCTION.equals(org.cardcase.security.ProductionSettings.mode(env)));
+    demo.setVisible(!ProductionSettings.PRODUCTION.equals(ProductionSettings.mode(env)));
     HorizontalLayout header = new HorizontalLayout(new DrawerToggle(), title, demo, engineBanner, new Span(user), language, logout);
     header.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
     header.expand(title);
@@ -92,9 +100,9 @@ public class MainLayout extends AppLayout {
   }
 
   /** Hidden while the engine works; otherwise says what is wrong and what happens to people's work. */
-  private void showEngine(org.cardcase.flow.EngineSupervisor.Status s) {
-    var time = java.time.format.DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.MEDIUM)
-        .withLocale(getLocale()).withZone(org.cardcase.calendar.WorkingDayCalendar.ZONE);
+  private void showEngine(EngineSupervisor.Status s) {
+    var time = DateTimeFormatter.ofLocalizedTime(FormatStyle.MEDIUM)
+        .withLocale(getLocale()).withZone(WorkingDayCalendar.ZONE);
     String text = s.failedAttempts() > 0
         // the engine cannot be started: how often it was tried, and when it is tried next
         ? getTranslation("engine.retrying", time.format(s.since()), s.failedAttempts(),
@@ -112,6 +120,6 @@ public class MainLayout extends AppLayout {
     engineBanner.setVisible(text != null);
     engineBanner.setText(text == null ? "" : text);
     engineBanner.getElement().getThemeList().set("error",
-        s.state() != org.cardcase.flow.EngineSupervisor.State.UP || s.failedAttempts() > 0);
+        s.state() != EngineSupervisor.State.UP || s.failedAttempts() > 0);
   }
 }

@@ -21,16 +21,23 @@ import com.vaadin.flow.router.BeforeEvent;
 import com.vaadin.flow.router.HasUrlParameter;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.RolesAllowed;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.models.ModelDrafts;
 import org.cardcase.models.ModelRules;
+import org.cardcase.trial.DraftTrials;
 
 /**
  * One draft of a process model: analysts edit it in the modeler (saved a moment after each edit, so
@@ -52,9 +59,9 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
   private final Span others = new Span();
   private final Map<String, String> mapping = new HashMap<>();
 
-  private final org.cardcase.trial.DraftTrials trials;
+  private final DraftTrials trials;
 
-  public ModelDraftView(ModelDrafts drafts, Staff staff, org.cardcase.trial.DraftTrials trials) {
+  public ModelDraftView(ModelDrafts drafts, Staff staff, DraftTrials trials) {
     this.trials = trials;
     this.drafts = drafts;
     this.staff = staff;
@@ -167,7 +174,7 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
 
   /** The elements the check found at fault (a problem of the whole model has none). */
   private static List<String> atFault(ModelDrafts.Review review) {
-    return review.problems().stream().map(ModelRules.Problem::elementId).filter(java.util.Objects::nonNull).toList();
+    return review.problems().stream().map(ModelRules.Problem::elementId).filter(Objects::nonNull).toList();
   }
 
   private Grid<ModelRules.Problem> problems;
@@ -203,22 +210,22 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
   private VerticalLayout trial() {
     Span summary = new Span();
     summary.setId("draft-trial-summary");
-    Grid<org.cardcase.trial.DraftTrials.CaseTrial> grid = new Grid<>();
+    Grid<DraftTrials.CaseTrial> grid = new Grid<>();
     grid.setId("draft-trial");
-    grid.addColumn(org.cardcase.trial.DraftTrials.CaseTrial::caseNumber).setHeader(getTranslation("draft.trial.case")).setAutoWidth(true);
+    grid.addColumn(DraftTrials.CaseTrial::caseNumber).setHeader(getTranslation("draft.trial.case")).setAutoWidth(true);
     grid.addColumn(c -> c.samePath() ? getTranslation("draft.trial.same") : getTranslation("draft.trial.otherPath"))
         .setHeader(getTranslation("draft.trial.path")).setAutoWidth(true);
     grid.addColumn(c -> String.join(" → ", c.recordedPath())).setHeader(getTranslation("draft.trial.did")).setFlexGrow(1);
     grid.addColumn(c -> String.join(" → ", c.draftPath())).setHeader(getTranslation("draft.trial.would")).setFlexGrow(1);
     grid.addColumn(c -> c.deadlines().stream().map(x -> getTranslation("draft.trial.deadline", x.deadline(), x.workingDays(),
-        x.draftWorkingDays())).collect(java.util.stream.Collectors.joining("; "))).setHeader(getTranslation("draft.trial.deadlines"))
+        x.draftWorkingDays())).collect(Collectors.joining("; "))).setHeader(getTranslation("draft.trial.deadlines"))
         .setFlexGrow(1);
     grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT);
     grid.setAllRowsVisible(true);
     grid.setVisible(false);
     Button run = new Button(getTranslation("draft.trial.run"), e -> {
       try {
-        org.cardcase.trial.DraftTrials.Trial t = trials.run(id, user);
+        DraftTrials.Trial t = trials.run(id, user);
         summary.setText(getTranslation("draft.trial.summary", t.cases(), t.differentPath(), t.differentDeadline(),
             t.millis() / 1000.0));
         grid.setItems(t.results());
@@ -241,13 +248,13 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
       return;
     }
     Map<String, List<String>> byKind = new HashMap<>();
-    review.changes().forEach(c -> byKind.computeIfAbsent(c.kind(), k -> new java.util.ArrayList<>()).add(c.elementId()));
+    review.changes().forEach(c -> byKind.computeIfAbsent(c.kind(), k -> new ArrayList<>()).add(c.elementId()));
     modeler.markChanges(byKind);
     removed.removeAll();
     List<String> gone = byKind.getOrDefault("REMOVED", List.of());
     if (!gone.isEmpty()) {
       drafts.currentFile(id).ifPresent(current -> {
-        BpmnViewer before = new BpmnViewer(current, new java.util.HashSet<>(gone));
+        BpmnViewer before = new BpmnViewer(current, new HashSet<>(gone));
         before.setId("draft-removed");
         removed.add(new H3(getTranslation("draft.removedOn")), before);
       });
@@ -347,7 +354,7 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
     return bar;
   }
 
-  private void act(java.util.function.Supplier<ModelDrafts.Draft> action, String done) {
+  private void act(Supplier<ModelDrafts.Draft> action, String done) {
     try {
       ModelDrafts.Draft d = action.get();
       Notification.show(getTranslation(done, d.deployedVersion() == null ? "" : d.deployedVersion()), 5000,
@@ -376,7 +383,7 @@ public class ModelDraftView extends VerticalLayout implements HasUrlParameter<Lo
 
   // ---- who else has the draft open -----------------------------------------------------------------
 
-  private com.vaadin.flow.shared.Registration polling;
+  private Registration polling;
 
   @Override
   protected void onAttach(AttachEvent e) {

@@ -1,13 +1,20 @@
 package org.cardcase.ui;
 
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.component.upload.Upload;
+import com.vaadin.flow.component.upload.UploadI18N;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.StreamResource;
@@ -15,8 +22,13 @@ import jakarta.annotation.security.RolesAllowed;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.List;
 import java.util.Map;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.flow.ModelVersions;
+import org.cardcase.models.ModelDrafts;
 import org.cardcase.models.ModelLibrary;
 import org.cardcase.models.ModelRules;
 
@@ -31,7 +43,7 @@ import org.cardcase.models.ModelRules;
 public class ModelsView extends VerticalLayout {
   static final int MAX_BYTES = 2 * 1024 * 1024;
 
-  public ModelsView(ModelLibrary library, Staff staff, org.cardcase.models.ModelDrafts drafts) {
+  public ModelsView(ModelLibrary library, Staff staff, ModelDrafts drafts) {
     setWidthFull();
     Grid<ModelLibrary.ProcessModel> processes = new Grid<>();
     processes.setId("models-processes");
@@ -57,24 +69,24 @@ public class ModelsView extends VerticalLayout {
         .setHeader(getTranslation("models.col.file")).setAutoWidth(true);
     if (staff.has("ANALYST") || staff.has("ADMIN")) {
       forms.addComponentColumn(f -> {
-        com.vaadin.flow.component.button.Button edit = new com.vaadin.flow.component.button.Button(
+        Button edit = new Button(
             getTranslation("models.forms.newDraft"), e -> {
               var d = drafts.createForm(f.formKey(), staff.person().name(), null);
               getUI().ifPresent(ui -> ui.navigate("models/draft/" + d.id()));
             });
         edit.setId("models-form-draft-" + f.formKey().substring("cardcase:".length()));
-        edit.addThemeVariants(com.vaadin.flow.component.button.ButtonVariant.LUMO_SMALL);
+        edit.addThemeVariants(ButtonVariant.LUMO_SMALL);
         return edit;
       }).setAutoWidth(true);
     }
     forms.setItems(library.forms());
     forms.setAllRowsVisible(true);
 
-    Grid<org.cardcase.flow.ModelVersions.Version> versions = new Grid<>();
+    Grid<ModelVersions.Version> versions = new Grid<>();
     versions.setId("models-versions");
-    java.time.format.DateTimeFormatter when = java.time.format.DateTimeFormatter
-        .ofLocalizedDateTime(java.time.format.FormatStyle.MEDIUM).withLocale(getLocale())
-        .withZone(org.cardcase.calendar.WorkingDayCalendar.ZONE);
+    DateTimeFormatter when = DateTimeFormatter
+        .ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(getLocale())
+        .withZone(WorkingDayCalendar.ZONE);
     versions.addColumn(v -> label("process." + v.processId(), v.processId())).setHeader(getTranslation("models.col.process"))
         .setAutoWidth(true).setFlexGrow(1);
     versions.addColumn(v -> "v" + v.version()).setHeader(getTranslation("models.col.kept")).setAutoWidth(true);
@@ -108,10 +120,10 @@ public class ModelsView extends VerticalLayout {
   }
 
   /** Drafts being edited or awaiting approval, and the last decided; a new one from a process or a file. */
-  private VerticalLayout draftList(ModelLibrary library, org.cardcase.models.ModelDrafts drafts, Staff staff,
-      java.time.format.DateTimeFormatter when) {
+  private VerticalLayout draftList(ModelLibrary library, ModelDrafts drafts, Staff staff,
+      DateTimeFormatter when) {
     String user = staff.person().name();
-    Grid<org.cardcase.models.ModelDrafts.Draft> grid = new Grid<>();
+    Grid<ModelDrafts.Draft> grid = new Grid<>();
     grid.setId("models-drafts");
     grid.addComponentColumn(d -> new Anchor("models/draft/" + d.id(), "#" + d.id())).setHeader("#").setAutoWidth(true);
     grid.addColumn(d -> d.form() ? label("models.form." + d.processId().substring(d.processId().indexOf(':') + 1), d.processId())
@@ -124,23 +136,23 @@ public class ModelsView extends VerticalLayout {
         .setAutoWidth(true);
     grid.addColumn(d -> d.savedBy() + " · " + when.format(d.savedAt())).setHeader(getTranslation("models.col.saved")).setAutoWidth(true);
     grid.addColumn(d -> d.comment() == null ? "" : d.comment()).setHeader(getTranslation("models.col.comment")).setFlexGrow(1);
-    List<org.cardcase.models.ModelDrafts.Draft> recent = drafts.recent(50);
+    List<ModelDrafts.Draft> recent = drafts.recent(50);
     grid.setItems(recent);
     grid.setAllRowsVisible(true);
     Paragraph none = new Paragraph(getTranslation("models.drafts.none"));
     none.setVisible(recent.isEmpty());
     grid.setVisible(!recent.isEmpty());
 
-    com.vaadin.flow.component.combobox.ComboBox<ModelLibrary.ProcessModel> process = new com.vaadin.flow.component.combobox.ComboBox<>(
+    ComboBox<ModelLibrary.ProcessModel> process = new ComboBox<>(
         getTranslation("models.col.process"));
     process.setId("models-draft-process");
     process.setItems(library.processes());
     process.setItemLabelGenerator(p -> label("process." + p.processId(), p.name()) + " (v" + p.deployedVersion() + ")");
-    com.vaadin.flow.component.textfield.TextField comment = new com.vaadin.flow.component.textfield.TextField(
+    TextField comment = new TextField(
         getTranslation("models.col.comment"));
     comment.setId("models-draft-comment");
     comment.setWidth("24em");
-    com.vaadin.flow.component.button.Button create = new com.vaadin.flow.component.button.Button(getTranslation("models.drafts.new"),
+    Button create = new Button(getTranslation("models.drafts.new"),
         e -> {
           if (process.getValue() == null) {
             process.setInvalid(true);
@@ -151,8 +163,8 @@ public class ModelsView extends VerticalLayout {
           getUI().ifPresent(ui -> ui.navigate("models/draft/" + d.id()));
         });
     create.setId("models-draft-new");
-    create.addThemeVariants(com.vaadin.flow.component.button.ButtonVariant.LUMO_PRIMARY);
-    com.vaadin.flow.component.orderedlayout.HorizontalLayout make = new com.vaadin.flow.component.orderedlayout.HorizontalLayout(
+    create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+    HorizontalLayout make = new HorizontalLayout(
         process, comment, create);
     make.setAlignItems(Alignment.BASELINE);
 
@@ -164,7 +176,7 @@ public class ModelsView extends VerticalLayout {
       try (InputStream in = buffer.getInputStream()) {
         var d = drafts.upload(in.readAllBytes(), user, e.getFileName());
         getUI().ifPresent(ui -> ui.navigate("models/draft/" + d.id()));
-      } catch (org.cardcase.models.ModelDrafts.Refused r) {
+      } catch (ModelDrafts.Refused r) {
         refused.setText(getTranslation("draft.refused." + r.reason(), r.detail() == null ? "" : r.detail()));
         refused.getElement().getThemeList().add("badge error");
       } catch (IOException ex) {
@@ -190,7 +202,7 @@ public class ModelsView extends VerticalLayout {
     problems.addColumn(p -> getTranslation("models.problem." + p.rule(), p.value() == null ? "" : p.value()))
         .setHeader(getTranslation("models.col.problem")).setFlexGrow(1);
     problems.setAllRowsVisible(true);
-    problems.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT);
+    problems.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT);
     problems.setVisible(false);
     upload.addSucceededListener(e -> {
       byte[] bytes;
@@ -219,9 +231,9 @@ public class ModelsView extends VerticalLayout {
     upload.setId(id);
     upload.setAcceptedFileTypes(types);
     upload.setMaxFileSize(MAX_BYTES);
-    com.vaadin.flow.component.upload.UploadI18N i18n = new com.vaadin.flow.component.upload.UploadI18N();
-    i18n.setAddFiles(new com.vaadin.flow.component.upload.UploadI18N.AddFiles().setOne(getTranslation(addKey)));
-    i18n.setDropFiles(new com.vaadin.flow.component.upload.UploadI18N.DropFiles().setOne(getTranslation("models.upload.drop")));
+    UploadI18N i18n = new UploadI18N();
+    i18n.setAddFiles(new UploadI18N.AddFiles().setOne(getTranslation(addKey)));
+    i18n.setDropFiles(new UploadI18N.DropFiles().setOne(getTranslation("models.upload.drop")));
     upload.setI18n(i18n);
     return upload;
   }

@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.shared.Channels;
 import org.cardcase.shared.IdNumber;
@@ -62,7 +63,7 @@ class PhotoOnFilePreview extends VerticalLayout {
   }
 
   private static String normal(String v) {
-    return v == null ? "" : v.strip().toUpperCase(java.util.Locale.ROOT);
+    return v == null ? "" : v.strip().toUpperCase(Locale.ROOT);
   }
 
   private void show() {

@@ -12,6 +12,7 @@ import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.router.RouterLink;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import org.cardcase.cases.OpenCount;
 import org.cardcase.incidents.Incidents;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
@@ -21,7 +22,7 @@ import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.List;
 import org.cardcase.tasks.TaskQueue;
-import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Cases;
 
 /**
  * What a supervisor watches: open tasks per step with how many are overdue (in working days), and
@@ -37,7 +38,7 @@ public class SupervisionView extends VerticalLayout {
   private final Grid<Incidents.Incident> incidentGrid = new Grid<>();
   private final Paragraph noIncidents = new Paragraph();
 
-  public SupervisionView(TaskQueue queue, Staff staff, CaseRepository cases, Incidents incidents) {
+  public SupervisionView(TaskQueue queue, Staff staff, Cases cases, Incidents incidents) {
     this.incidents = incidents;
     this.staff = staff;
     setSizeFull();
@@ -50,12 +51,12 @@ public class SupervisionView extends VerticalLayout {
     steps.setItems(queue.loadPerStep(staff.person()));
     steps.setAllRowsVisible(true);
 
-    List<CaseRepository.OpenCount> load = cases.openCounts();
-    Grid<CaseRepository.OpenCount> open = new Grid<>();
+    List<OpenCount> load = cases.openCounts();
+    Grid<OpenCount> open = new Grid<>();
     open.setId("sla-cases");
     open.addColumn(c -> getTranslation("case.type." + c.caseType())).setHeader(getTranslation("cases.col.type"));
     open.addColumn(c -> getTranslation("case.status." + c.status().name())).setHeader(getTranslation("cases.col.status"));
-    open.addColumn(CaseRepository.OpenCount::count).setHeader(getTranslation("supervision.cases"));
+    open.addColumn(OpenCount::count).setHeader(getTranslation("supervision.cases"));
     open.setItems(load);
     open.setAllRowsVisible(true);
     add(new H2(getTranslation("nav.supervision")), new H3(getTranslation("supervision.incidents")), noIncidents,

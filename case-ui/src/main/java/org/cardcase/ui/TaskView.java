@@ -7,6 +7,7 @@ import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.KeyModifier;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
@@ -14,6 +15,7 @@ import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -27,22 +29,30 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import com.vaadin.flow.server.StreamResource;
+import com.vaadin.flow.server.VaadinSession;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.ByteArrayInputStream;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseRecord;
-import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Cases;
 import org.cardcase.cases.PersonalData;
+import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.documents.CaseDocuments;
 import org.cardcase.forms.FormDefinition;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.Masking;
 import org.cardcase.tasks.HumanTask;
+import org.cardcase.tasks.TaskNotAllowed;
 import org.cardcase.tasks.TaskQueue;
-import org.cardcase.tasks.TaskStore;
+import org.cardcase.verification.Verification;
 
 /**
  * One task: the case's photos and documents beside the form that completes it. The form is built
@@ -55,27 +65,25 @@ import org.cardcase.tasks.TaskStore;
 public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
   /** Documents a person compares for each kind of task. */
   static final List<String> SHOWN_KINDS = List.of("PORTRAIT_PHOTO", "ID_CARD_FRONT", "HOUSEHOLD_REGISTER");
-  private final TaskStore tasks;
   private final TaskQueue queue;
-  private final CaseRepository cases;
+  private final Cases cases;
   private final CaseDocuments documents;
   private final PersonalData personalData;
   private final Staff staff;
   /** Who is signed in, read once each time the page is drawn. */
   private TaskQueue.Person me;
-  private final org.cardcase.verification.Verification verification;
-  private final org.cardcase.deadlines.CaseDeadlines caseDeadlines;
+  private final Verification verification;
+  private final CaseDeadlines caseDeadlines;
   private final Map<String, Component> inputs = new LinkedHashMap<>();
   private FormDefinition form;
   private HumanTask task;
 
   static final String REFUSED = "cardcase.task.refused";
 
-  public TaskView(TaskStore tasks, TaskQueue queue, CaseRepository cases, CaseDocuments documents, PersonalData personalData,
-      Staff staff, org.cardcase.verification.Verification verification, org.cardcase.deadlines.CaseDeadlines caseDeadlines) {
+  public TaskView(TaskQueue queue, Cases cases, CaseDocuments documents, PersonalData personalData,
+      Staff staff, Verification verification, CaseDeadlines caseDeadlines) {
     this.verification = verification;
     this.caseDeadlines = caseDeadlines;
-    this.tasks = tasks;
     this.queue = queue;
     this.cases = cases;
     this.documents = documents;
@@ -86,16 +94,16 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
 
   @Override
   public void setParameter(BeforeEvent event, Long id) {
-    Object refused = com.vaadin.flow.server.VaadinSession.getCurrent().getAttribute(REFUSED);
+    Object refused = VaadinSession.getCurrent().getAttribute(REFUSED);
     if (refused != null) {
-      com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(REFUSED, null);
+      VaadinSession.getCurrent().setAttribute(REFUSED, null);
       Notification n = Notification.show(refused.toString(), 8000, Notification.Position.MIDDLE);
-      n.addThemeVariants(com.vaadin.flow.component.notification.NotificationVariant.LUMO_ERROR);
+      n.addThemeVariants(NotificationVariant.LUMO_ERROR);
       n.setId("task-refused");
     }
     removeAll();
     me = staff.person();
-    task = tasks.find(id).orElse(null);
+    task = queue.find(id).orElse(null);
     // a task of another group is not shown at all (the server decides, not the menu)
     if (task == null || (!me.groups().contains(task.candidateGroup()) && !me.supervisor())) {
       Paragraph p = new Paragraph(getTranslation("task.forbidden"));
@@ -112,14 +120,14 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
         : getTranslation("task.claimedBy", task.assignee())) : getTranslation("task.done"));
     state.setId("task-state");
     add(title, new HorizontalLayout(who, caseLink), state);
-    // what the clerk needs beside the photos: the registry's score and the time left (issue 14, defect 11)
+    // what the clerk needs beside the photos: the registry's score and the time left, without leaving the task
     HorizontalLayout facts = new HorizontalLayout();
     facts.setId("task-facts");
     if (task.dueAt() != null && task.open()) {
       int left = caseDeadlines.workingDaysLeft(task.dueAt());
       Span due = new Span(getTranslation(left < 0 ? "task.overdue" : "task.workingDaysLeft", Math.abs(left),
-          java.time.LocalDate.ofInstant(task.dueAt(), org.cardcase.calendar.WorkingDayCalendar.ZONE)
-              .format(java.time.format.DateTimeFormatter.ofLocalizedDate(java.time.format.FormatStyle.MEDIUM).withLocale(getLocale()))));
+          LocalDate.ofInstant(task.dueAt(), WorkingDayCalendar.ZONE)
+              .format(DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(getLocale()))));
       due.setId("task-due");
       due.getElement().getThemeList().add(left < 0 ? "badge error" : left <= 1 ? "badge contrast" : "badge");
       facts.add(due);
@@ -149,7 +157,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
   private Component documentsPanel(CaseRecord c) {
     HorizontalLayout photos = new HorizontalLayout();
     photos.setId("task-documents");
-    List<Map.Entry<String, StreamResource>> shown = new java.util.ArrayList<>();
+    List<Map.Entry<String, StreamResource>> shown = new ArrayList<>();
     for (String kind : SHOWN_KINDS) {
       documents.latest(c.caseNumber(), kind).ifPresent(d -> {
         // opening the task shows the photos: that is a view of personal data, and audited
@@ -180,19 +188,19 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
 
   /** The photos side by side, as large as the screen allows, with a zoom that applies to all of them. */
   private void compare(List<Map.Entry<String, StreamResource>> shown) {
-    com.vaadin.flow.component.dialog.Dialog d = new com.vaadin.flow.component.dialog.Dialog();
+    Dialog d = new Dialog();
     d.setId("photo-compare");
     d.setHeaderTitle(getTranslation("task.compare"));
     d.setWidth("96vw");
     d.setHeight("92vh");
     HorizontalLayout row = new HorizontalLayout();
     row.setSizeFull();
-    List<Image> images = new java.util.ArrayList<>();
+    List<Image> images = new ArrayList<>();
     for (var e : shown) {
       Image img = new Image(e.getValue(), e.getKey());
       img.getStyle().set("max-height", "72vh").set("max-width", "100%").set("transform-origin", "top left");
       images.add(img);
-      com.vaadin.flow.component.html.Div frame = new com.vaadin.flow.component.html.Div(img);
+      Div frame = new Div(img);
       frame.getStyle().set("overflow", "auto").set("flex", "1 1 0").set("height", "74vh")
           .set("border", "1px solid var(--lumo-contrast-20pct)");
       VerticalLayout col = new VerticalLayout(new Span(e.getKey()), frame);
@@ -238,7 +246,7 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     if (task.formKey() == null) {
       return panel;
     }
-    form = tasks.formOf(task);
+    form = queue.formOf(task);
     boolean zh = getLocale().getLanguage().equals("zh");
     for (FormDefinition.Field f : form.fields()) {
       String label = FormDefinition.Field.inLanguage(f.label(), zh);
@@ -285,18 +293,18 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
       try {
         queue.claim(task.id(), staff.person());
         getUI().ifPresent(ui -> ui.navigate(TaskView.class, task.id()));
-      } catch (TaskStore.TaskNotAllowed ex) {
+      } catch (TaskNotAllowed ex) {
         refusedAndRefreshed(ex);
       }
     });
     claim.setId("claim-task");
     claim.setVisible(task.open() && task.assignee() == null);
-    // give it back to the group without completing it (issue 14, defect 11)
+    // give it back to the group without completing it, for a colleague to take
     Button release = new Button(getTranslation("tasks.release"), e -> {
       try {
         queue.unclaim(task.id(), staff.person());
         getUI().ifPresent(ui -> ui.navigate(TasksView.class));
-      } catch (TaskStore.TaskNotAllowed ex) {
+      } catch (TaskNotAllowed ex) {
         refusedAndRefreshed(ex);
       }
     });
@@ -311,9 +319,9 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
    * The task changed meanwhile (someone claimed or completed it): say so in the reader's language and
    * show the task as it is now, not as it was when the page opened.
    */
-  private void refusedAndRefreshed(TaskStore.TaskNotAllowed e) {
+  private void refusedAndRefreshed(TaskNotAllowed e) {
     // said on the page as it is drawn again (a reload starts a new page, which shows it once)
-    com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(REFUSED, TasksView.refusal(this, e));
+    VaadinSession.getCurrent().setAttribute(REFUSED, TasksView.refusal(this, e));
     getUI().ifPresent(ui -> ui.getPage().reload());
   }
 
@@ -353,19 +361,19 @@ public class TaskView extends VerticalLayout implements HasUrlParameter<Long> {
     form.fields().stream().filter(f -> !f.shown(v)).forEach(f -> v.remove(f.key()));
     try {
       showErrors(Map.of());
-      boolean continued = tasks.complete(task.id(), staff.person().name(), staff.person().groups(), v).caseContinued();
+      boolean continued = queue.complete(task.id(), staff.person().name(), staff.person().groups(), v).caseContinued();
       // the truth about what happened: stored always, moved on only if the engine took it
       Notification.show(getTranslation(continued ? "task.completed" : task.backedByJob() ? "task.completedSaved" : "task.decisionSaved"),
           continued ? 3000 : 8000,
           Notification.Position.BOTTOM_START);
-      // straight on to the next task if there is one (issue 14, defect 11), else the case file
+      // straight on to the next task if there is one (no trip back to the queue), else the case file
       Long next = nextTask();
       if (next != null) {
         getUI().ifPresent(ui -> ui.navigate(TaskView.class, next));
       } else {
         getUI().ifPresent(ui -> ui.navigate(CaseView.class, task.caseNumber()));
       }
-    } catch (TaskStore.TaskNotAllowed e) {
+    } catch (TaskNotAllowed e) {
       refusedAndRefreshed(e);
     } catch (FieldErrors e) {
       // refused by the task store, which checks every completion against the task's form

@@ -1,13 +1,17 @@
 package org.cardcase.ui;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
@@ -18,18 +22,27 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouterLink;
 import jakarta.annotation.security.RolesAllowed;
+import java.time.DayOfWeek;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.forecast.BreachForecast;
 import org.cardcase.shared.FieldErrors;
+import org.cardcase.shared.ReferenceData;
+import org.cardcase.tasks.TaskNotAllowed;
 import org.cardcase.tasks.TaskQueue;
 import org.cardcase.tasks.TaskQueue.Filter;
 import org.cardcase.tasks.TaskQueue.Item;
 import org.cardcase.tasks.TaskQueue.Scope;
-import org.cardcase.tasks.TaskStore;
 
 /**
  * The task queues: my tasks, my groups' unassigned tasks, all tasks (supervisors). Overdue first,
@@ -59,15 +72,12 @@ public class TasksView extends VerticalLayout {
   private long overdue;
   /** Who is looking, read once per refresh: every row's buttons need it. */
   private TaskQueue.Person me;
-  private final java.util.Map<String, List<String>> membersOfGroup = new java.util.HashMap<>();
+  private final Map<String, List<String>> membersOfGroup = new HashMap<>();
 
   private final BreachForecast forecasts;
 
-  private final TaskStore tasks;
-
-  public TasksView(TaskQueue queue, Staff staff, BreachForecast forecasts, TaskStore tasks,
-      org.cardcase.shared.ReferenceData reference) {
-    this.tasks = tasks;
+  public TasksView(TaskQueue queue, Staff staff, BreachForecast forecasts,
+      ReferenceData reference) {
     this.forecasts = forecasts;
     this.queue = queue;
     this.staff = staff;
@@ -94,7 +104,7 @@ public class TasksView extends VerticalLayout {
     channel.setId("filter-channel");
     channel.setPlaceholder(getTranslation("tasks.filter.channel"));
     // the channels the reference data keeps active (a retired one is no filter any more)
-    channel.setItems(reference.codes(org.cardcase.shared.ReferenceData.Kind.CHANNEL));
+    channel.setItems(reference.codes(ReferenceData.Kind.CHANNEL));
     channel.setItemLabelGenerator(c -> getTranslation("channel." + c));
     sort.setId("filter-sort");
     sort.setItems(TaskQueue.Sort.values());
@@ -142,10 +152,10 @@ public class TasksView extends VerticalLayout {
     grid.setId("tasks");
     // actions first and frozen: always in reach, however wide the grid
     // actions first and frozen: always in reach; the columns wrap rather than push the grid past
-    // the window (issue 14: at 1440 px the assignee and received columns needed scrolling, and then
+    // the window (at 1440 px the assignee and received columns needed scrolling, and then
     // the frozen actions slid over the case number)
-    grid.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT,
-        com.vaadin.flow.component.grid.GridVariant.LUMO_COMPACT);
+    grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT,
+        GridVariant.LUMO_COMPACT);
     grid.addComponentColumn(this::actions).setHeader("").setAutoWidth(true).setFrozen(true).setFlexGrow(0).setKey("actions");
     grid.addComponentColumn(this::dueAndForecast).setHeader(getTranslation("tasks.col.due")).setWidth("7em").setFlexGrow(0);
     grid.addComponentColumn(i -> new RouterLink(i.task().caseNumber(), CaseView.class, i.task().caseNumber()))
@@ -189,7 +199,7 @@ public class TasksView extends VerticalLayout {
         .setHeader(getTranslation("cases.col.caseNumber")).setAutoWidth(true);
     doneGrid.addColumn(d -> getTranslation("step." + d.elementId())).setHeader(getTranslation("tasks.col.step")).setAutoWidth(true);
     doneGrid.addColumn(d -> getTranslation("case.type." + d.caseType())).setHeader(getTranslation("cases.col.type")).setAutoWidth(true);
-    doneGrid.addColumn(d -> tasks.valueLabel(d.formKey(), d.decision(), getLocale().getLanguage().equals("zh")))
+    doneGrid.addColumn(d -> queue.valueLabel(d.formKey(), d.decision(), getLocale().getLanguage().equals("zh")))
         .setHeader(getTranslation("done.col.decision")).setKey("decision").setFlexGrow(1);
     donePart.add(doneSummary, doneGrid);
     donePart.expand(doneGrid);
@@ -205,16 +215,16 @@ public class TasksView extends VerticalLayout {
 
   /** Today and this week (from Monday), in the service centre's time zone. */
   private void showDone() {
-    java.time.ZonedDateTime now = java.time.ZonedDateTime.now(org.cardcase.calendar.WorkingDayCalendar.ZONE);
-    java.time.Instant today = now.toLocalDate().atStartOfDay(now.getZone()).toInstant();
-    java.time.Instant monday = now.toLocalDate().with(java.time.DayOfWeek.MONDAY).atStartOfDay(now.getZone()).toInstant();
+    ZonedDateTime now = ZonedDateTime.now(WorkingDayCalendar.ZONE);
+    Instant today = now.toLocalDate().atStartOfDay(now.getZone()).toInstant();
+    Instant monday = now.toLocalDate().with(DayOfWeek.MONDAY).atStartOfDay(now.getZone()).toInstant();
     List<TaskQueue.Done> week = queue.doneBy(staff.person().name(), monday);
     long onDay = week.stream().filter(d -> !d.completedAt().isBefore(today)).count();
     doneSummary.setText(getTranslation("done.summary", onDay, week.size()));
     doneGrid.setItems(week);
   }
 
-  /** Said instead of a bare grid when nothing is waiting (issue 14, defect 10). */
+  /** Said instead of a bare grid when nothing is waiting, so an empty queue is not taken for a fault. */
   private final Span empty = new Span();
   private final HorizontalLayout bulk = new HorizontalLayout();
   private final Span selectedCount = new Span();
@@ -222,7 +232,7 @@ public class TasksView extends VerticalLayout {
 
   private HorizontalLayout bulkBar() {
     bulk.setId("bulk-bar");
-    bulk.setAlignItems(com.vaadin.flow.component.orderedlayout.FlexComponent.Alignment.BASELINE);
+    bulk.setAlignItems(FlexComponent.Alignment.BASELINE);
     selectedCount.setId("bulk-count");
     Button claim = new Button(getTranslation("tasks.bulk.claim"), e -> runBulk(TaskQueue.BulkAction.CLAIM, null));
     claim.setId("bulk-claim");
@@ -255,7 +265,7 @@ public class TasksView extends VerticalLayout {
     selectedCount.setText(getTranslation("tasks.bulk.selected", selected.size()));
     if (staff.has("SUPERVISOR")) {
       // whoever belongs to a group of the selected tasks; the server refuses a task outside the person's groups
-      java.util.Set<String> members = new java.util.TreeSet<>();
+      Set<String> members = new TreeSet<>();
       selected.stream().map(i -> i.task().candidateGroup()).distinct()
           .forEach(g -> members.addAll(membersOfGroup.computeIfAbsent(g, queue::groupMembers)));
       bulkTo.setItems(members);
@@ -264,7 +274,7 @@ public class TasksView extends VerticalLayout {
 
   /** Releasing or reassigning takes work from someone: say how much, and ask first. */
   private void confirmBulk(String question, TaskQueue.BulkAction action, String to) {
-    com.vaadin.flow.component.dialog.Dialog d = new com.vaadin.flow.component.dialog.Dialog();
+    Dialog d = new Dialog();
     d.setId("bulk-confirm-dialog");
     d.add(new Span(question));
     Button yes = new Button(getTranslation("tasks.bulk.confirm"), e -> {
@@ -299,7 +309,7 @@ public class TasksView extends VerticalLayout {
       n.setPosition(Notification.Position.MIDDLE);
       n.addThemeVariants(r.refused().isEmpty() ? NotificationVariant.LUMO_SUCCESS : NotificationVariant.LUMO_CONTRAST);
       n.open();
-    } catch (TaskStore.TaskNotAllowed | FieldErrors e) {
+    } catch (TaskNotAllowed | FieldErrors e) {
       refused(e);
     }
     grid.deselectAll();
@@ -361,7 +371,7 @@ public class TasksView extends VerticalLayout {
       boolean filtered = !f.process().isEmpty() || !f.step().isEmpty() || !f.channel().isEmpty();
       empty.setText(getTranslation(filtered ? "tasks.empty.filtered" : "tasks.empty." + f.scope()));
       empty.setVisible(shown.isEmpty());
-    } catch (TaskStore.TaskNotAllowed e) {
+    } catch (TaskNotAllowed e) {
       grid.setItems(List.of());
       count.setText(refusal(this, e));
       more.setVisible(false);
@@ -390,10 +400,10 @@ public class TasksView extends VerticalLayout {
   }
 
   /** The deadline, and beside it the forecast's flag when the step usually takes longer than this task was given. */
-  private com.vaadin.flow.component.Component dueAndForecast(Item i) {
+  private Component dueAndForecast(Item i) {
     Span due = dueBadge(i);
     var f = forecasts.forecast(i.task().caseNumber(), i.task().elementId(), i.task().createdAt(), i.task().dueAt(),
-        java.time.Instant.now());
+        Instant.now());
     HorizontalLayout both = new HorizontalLayout(due);
     both.setWrap(true);
     if (i.priority() > 1) {
@@ -456,7 +466,7 @@ public class TasksView extends VerticalLayout {
           return;
         }
         String who = e.getValue();
-        com.vaadin.flow.component.dialog.Dialog d = new com.vaadin.flow.component.dialog.Dialog();
+        Dialog d = new Dialog();
         d.setId("reassign-confirm-dialog");
         d.setHeaderTitle(getTranslation("tasks.reassign.confirmTitle"));
         d.add(new Span(getTranslation("tasks.reassign.confirm", i.task().id(),
@@ -489,7 +499,7 @@ public class TasksView extends VerticalLayout {
     try {
       r.run();
       Notification.show(done, 4000, Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
-    } catch (TaskStore.TaskNotAllowed | FieldErrors e) {
+    } catch (TaskNotAllowed | FieldErrors e) {
       refused(e);
     }
     refresh();
@@ -497,12 +507,12 @@ public class TasksView extends VerticalLayout {
 
   private void refused(RuntimeException e) {
     Notification.show(e instanceof FieldErrors f ? String.join("; ", f.errors().values())
-        : e instanceof TaskStore.TaskNotAllowed t ? refusal(this, t) : e.getMessage(), 5000,
+        : e instanceof TaskNotAllowed t ? refusal(this, t) : e.getMessage(), 5000,
         Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
   }
 
   /** Why a task action was refused, in the reader's language (the service's English when it names no reason). */
-  static String refusal(com.vaadin.flow.component.Component c, TaskStore.TaskNotAllowed e) {
+  static String refusal(Component c, TaskNotAllowed e) {
     if (e.reason() == null) {
       return e.getMessage();
     }

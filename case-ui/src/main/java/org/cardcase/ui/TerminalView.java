@@ -17,9 +17,11 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.NotFoundException;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.StreamResource;
+import com.vaadin.flow.server.VaadinSession;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.ByteArrayInputStream;
@@ -28,6 +30,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -39,9 +42,10 @@ import org.cardcase.cards.CardNotFound;
 import org.cardcase.cards.MedicalInsuranceNumbers;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseRecord;
-import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.Cases;
+import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.loss.LossReports;
-import org.cardcase.reissue.PickupCertificates;
+import org.cardcase.reissue.VoucherPrints;
 import org.cardcase.reissue.Vouchers;
 import org.cardcase.shared.Channels;
 import org.cardcase.shared.FieldErrors;
@@ -68,13 +72,13 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   private final AuthenticationContext auth;
   private final CardLifecycle cards;
   private final CardIdentification identification;
-  private final CaseRepository cases;
+  private final Cases cases;
   private final MedicalInsuranceNumbers numbers;
   private final LossReports lossReports;
   private final Vouchers vouchers;
-  private final PickupCertificates certificates;
+  private final VoucherPrints voucherPrints;
   private final Clock clock;
-  private final org.cardcase.deadlines.DeadlineRules rules;
+  private final DeadlineRules rules;
   private final Div screen = new Div();
   private Citizen citizen;
   private Instant lastTouch;
@@ -89,9 +93,9 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
     }
   }
 
-  public TerminalView(AuthenticationContext auth, CardLifecycle cards, CardIdentification identification, CaseRepository cases,
-      MedicalInsuranceNumbers numbers, LossReports lossReports, Vouchers vouchers, PickupCertificates certificates,
-      org.cardcase.deadlines.DeadlineRules rules, Clock clock) {
+  public TerminalView(AuthenticationContext auth, CardLifecycle cards, CardIdentification identification, Cases cases,
+      MedicalInsuranceNumbers numbers, LossReports lossReports, Vouchers vouchers, VoucherPrints voucherPrints,
+      DeadlineRules rules, Clock clock) {
     this.rules = rules;
     this.auth = auth;
     this.cards = cards;
@@ -100,10 +104,10 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
     this.numbers = numbers;
     this.lossReports = lossReports;
     this.vouchers = vouchers;
-    this.certificates = certificates;
+    this.voucherPrints = voucherPrints;
     this.clock = clock;
     // Chinese unless this visitor switched to English (until they finish)
-    Object chosen = com.vaadin.flow.server.VaadinSession.getCurrent().getAttribute(LOCALE);
+    Object chosen = VaadinSession.getCurrent().getAttribute(LOCALE);
     UI.getCurrent().setLocale(chosen instanceof Locale l ? l : Locale.SIMPLIFIED_CHINESE);
     setSizeFull();
     setPadding(true);
@@ -122,7 +126,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   @Override
   public void beforeEnter(BeforeEnterEvent event) {
     if (!auth.getPrincipalName().map(Channels.TERMINAL::equals).orElse(false)) {
-      event.rerouteToError(com.vaadin.flow.router.NotFoundException.class, "terminal only");
+      event.rerouteToError(NotFoundException.class, "terminal only");
     }
   }
 
@@ -204,7 +208,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
         row(button(getTranslation("terminal.menu.progress"), "terminal-progress", this::progress),
             button(getTranslation("terminal.menu.number"), "terminal-number", this::number)),
         row(button(getTranslation("terminal.menu.loss"), "terminal-loss", this::loss),
-            button(getTranslation("terminal.menu.certificate"), "terminal-certificate", this::certificate)),
+            button(getTranslation("terminal.menu.voucher"), "terminal-certificate", this::certificate)),
         finish());
   }
 
@@ -277,21 +281,21 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
     }
     Vouchers.Voucher v = vouchers.latestOf(citizen.idNumber()).orElse(null);
     if (v == null) {
-      show(new H2(getTranslation("terminal.menu.certificate")), new Paragraph(getTranslation("terminal.certificate.none")), row(back(), finish()));
+      show(new H2(getTranslation("terminal.menu.voucher")), new Paragraph(getTranslation("terminal.voucher.none")), row(back(), finish()));
       return;
     }
     StreamResource pdf = new StreamResource(v.number() + ".pdf",
-        () -> new ByteArrayInputStream(certificates.print(v.number(), Channels.TERMINAL, Channels.TERMINAL)));
+        () -> new ByteArrayInputStream(voucherPrints.print(v.number(), Channels.TERMINAL, Channels.TERMINAL)));
     pdf.setContentType("application/pdf");
-    Anchor print = new Anchor(pdf, getTranslation("terminal.certificate.print"));
+    Anchor print = new Anchor(pdf, getTranslation("terminal.voucher.print"));
     print.setId("terminal-certificate-print");
     print.setTarget("_blank");
     print.getStyle().set("font-size", "1.8rem").set("padding", "1.2rem 2rem").set("border-radius", "12px")
         .set("background", "var(--lumo-primary-color)").set("color", "white").set("display", "inline-block");
     String state = getTranslation("counter.voucher.state." + v.state());
-    show(new H2(getTranslation("terminal.certificate.title", v.number())),
-        new Paragraph(getTranslation("terminal.certificate.pickup", day(v.pickupDate()), state)
-            + (v.pickupProvisional() ? " · " + getTranslation("counter.pickupDate.provisional", String.valueOf(v.pickupDate().getYear())) : "")),
+    show(new H2(getTranslation("terminal.voucher.title", v.number())),
+        new Paragraph(getTranslation("terminal.voucher.collectFrom", day(v.pickupDate()), state)
+            + (v.pickupProvisional() ? " · " + getTranslation("counter.collectionDate.provisional", String.valueOf(v.pickupDate().getYear())) : "")),
         print,
         row(back(), finish()));
   }
@@ -316,7 +320,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
       citizen = citizen.withIdCardSwiped();
       then.run();
     });
-    show(new H2(getTranslation("terminal.menu.certificate")), new Paragraph(getTranslation("terminal.idCard.needed")), id,
+    show(new H2(getTranslation("terminal.menu.voucher")), new Paragraph(getTranslation("terminal.idCard.needed")), id,
         row(swipe), error, row(back(), finish()));
   }
 
@@ -330,14 +334,14 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
 
   /** A date as the reader writes it (the counter and the terminal say dates the same way). */
   static String day(LocalDate d, Locale locale) {
-    return d.format(DateTimeFormatter.ofLocalizedDate(java.time.format.FormatStyle.LONG).withLocale(locale));
+    return d.format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(locale));
   }
 
   /** The citizen is done (or walked away): the next one starts at the welcome screen, in Chinese. */
   private void reset() {
     citizen = null;
     if (!getLocale().getLanguage().equals("zh")) {
-      com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(LOCALE, null);
+      VaadinSession.getCurrent().setAttribute(LOCALE, null);
       UI.getCurrent().getPage().reload();
       return;
     }
@@ -348,7 +352,7 @@ public class TerminalView extends VerticalLayout implements BeforeEnterObserver 
   private Button language() {
     boolean zh = getLocale().getLanguage().equals("zh");
     Button b = new Button(zh ? "English" : "中文", e -> {
-      com.vaadin.flow.server.VaadinSession.getCurrent().setAttribute(LOCALE, zh ? Locale.ENGLISH : Locale.SIMPLIFIED_CHINESE);
+      VaadinSession.getCurrent().setAttribute(LOCALE, zh ? Locale.ENGLISH : Locale.SIMPLIFIED_CHINESE);
       UI.getCurrent().getPage().reload();
     });
     b.setId("terminal-language");

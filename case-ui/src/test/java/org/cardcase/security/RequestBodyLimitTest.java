@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -55,7 +56,7 @@ class RequestBodyLimitTest {
     try (InputStream in = rq.getInputStream()) {
       in.readAllBytes();
     }
-    ((jakarta.servlet.http.HttpServletResponse) rs).setStatus(201);
+    ((HttpServletResponse) rs).setStatus(201);
   };
 
   @Test
@@ -96,10 +97,10 @@ class RequestBodyLimitTest {
       try {
         rq.getInputStream().readAllBytes();
       } catch (IOException ignored) {
-        ((jakarta.servlet.http.HttpServletResponse) rs).setStatus(500);
+        ((HttpServletResponse) rs).setStatus(500);
         return;
       }
-      ((jakarta.servlet.http.HttpServletResponse) rs).setStatus(201);
+      ((HttpServletResponse) rs).setStatus(201);
     });
     assertThat(swallowed.getStatus()).isEqualTo(413);
   }
@@ -121,7 +122,7 @@ class RequestBodyLimitTest {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
-          ((jakarta.servlet.http.HttpServletResponse) rs).setStatus(201);
+          ((HttpServletResponse) rs).setStatus(201);
         });
       } catch (Exception e) {
         throw new IllegalStateException(e);

@@ -16,12 +16,16 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Image;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.tabs.Tab;
+import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.server.VaadinServletRequest;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import org.cardcase.CardCaseApplication;
+import org.cardcase.RunningSystem;
+import org.cardcase.Scenarios;
 import org.cardcase.access.Accounts;
 import org.cardcase.application.CardApplication;
 import org.cardcase.application.CardApplications;
@@ -31,6 +35,7 @@ import org.cardcase.cases.CaseRepository;
 import org.cardcase.childcard.ChildCards;
 import org.cardcase.flow.MessageInbox;
 import org.cardcase.shared.IdNumber;
+import org.cardcase.verification.PhotosOnFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,17 +47,18 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.User;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Issue 25, items 7 and 8, on the counter's screen (Karibu-Testing, the real application context:
+ * The photo on file and the hall lookups on the counter's screen (Karibu-Testing, the real application context:
  * engine, PostgreSQL, workers): the registry's photo on file is shown to the clerk (audited) before
  * "use the photo on file" can be ticked, and the hall lookup tab reads the ID card and shows the
  * child e-cards, the medical insurance number and the cases, each look audited under the clerk.
  */
 // a context of its own: closed after the class, so the JVM does not close them all at its exit
-@org.springframework.test.annotation.DirtiesContext
+@DirtiesContext
 @SpringBootTest(classes = CardCaseApplication.class, properties = {
     "cardcase.search.mode=external", "cardcase.search.url=http://127.0.0.1:9", "cardcase.search.outbox-interval=1h",
     "cardcase.simulators.registry.delay=10ms", "cardcase.simulators.bank.produce-after=1h",
@@ -61,8 +67,8 @@ class CounterHallViewTest {
   @DynamicPropertySource
   static void ports(DynamicPropertyRegistry r) {
     r.add("cardcase.data-dir", () -> Path.of("target", "counter-hall-test-" + System.nanoTime()).toString());
-    r.add("cardcase.postgres.port", org.cardcase.RunningSystem::freePort);
-    r.add("cardcase.engine.port", org.cardcase.RunningSystem::freePort);
+    r.add("cardcase.postgres.port", RunningSystem::freePort);
+    r.add("cardcase.engine.port", RunningSystem::freePort);
   }
 
   @Autowired ApplicationContext ctx;
@@ -70,7 +76,7 @@ class CounterHallViewTest {
   @Autowired ChildCards childCards;
   @Autowired Accounts accounts;
   @Autowired JdbcClient jdbc;
-  @Autowired org.cardcase.verification.PhotosOnFile photosOnFile;
+  @Autowired PhotosOnFile photosOnFile;
   @Autowired CaseRepository cases;
   @Autowired CardLifecycle cards;
   @Autowired MessageInbox inbox;
@@ -144,23 +150,23 @@ class CounterHallViewTest {
   void theCounterReadsTheIdCardAndShowsTheChildECardsTheNumberAndTheCases() throws Exception {
     String parent = id("11010519870707999"); // the registry matches clearly: verified without a clerk
     String applied = applications.submit(new CardApplication("胡青牛", parent, "MALE", "13812345678", "ICBC", "web-portal",
-        org.cardcase.Scenarios.png(400, 500), org.cardcase.Scenarios.png(700, 450)), "web-portal");
-    org.cardcase.Scenarios.await("the card ordered", () -> cases.get(applied).currentStep().equals("wait-card-produced"));
+        Scenarios.png(400, 500), Scenarios.png(700, 450)), "web-portal");
+    Scenarios.await("the card ordered", () -> cases.get(applied).currentStep().equals("wait-card-produced"));
     inbox.receive("test-produced-" + applied, "card-produced", applied, "card-production", Map.of("cardNumber", "H" + applied.substring(8)));
-    org.cardcase.Scenarios.await("at the branch", () -> cases.get(applied).currentStep().equals("wait-card-activated"));
+    Scenarios.await("at the branch", () -> cases.get(applied).currentStep().equals("wait-card-activated"));
     inbox.receive("test-activated-" + applied, "card-activated", applied, "card-production", Map.of("branch", "test branch"));
-    org.cardcase.Scenarios.await("active", () -> cards.byCase(applied).orElseThrow().state() == CardState.ACTIVE);
+    Scenarios.await("active", () -> cards.byCase(applied).orElseThrow().state() == CardState.ACTIVE);
     String number = cards.byCase(applied).orElseThrow().medicalInsuranceNumber();
     String kid = id("11010520200202027");
     ChildCards.Letter letter = childCards.letter(parent, "胡青牛", "胡小牛", kid);
     String childCase = childCards.request(new ChildCards.Request(parent, "胡青牛", "13600000000", "胡小牛", kid,
-        org.cardcase.Scenarios.png(900, 700), true, ChildCards.NOTICE_VERSION, letter.sha256(), "胡青牛"), "nhsa-app");
-    org.cardcase.Scenarios.await("e-card issued", () -> cases.get(childCase).closedAt() != null);
+        Scenarios.png(900, 700), true, ChildCards.NOTICE_VERSION, letter.sha256(), "胡青牛"), "nhsa-app");
+    Scenarios.await("e-card issued", () -> cases.get(childCase).closedAt() != null);
 
     signIn("clerk", Locale.SIMPLIFIED_CHINESE);
     UI.getCurrent().navigate(CounterView.class);
-    com.vaadin.flow.component.tabs.TabSheet tabs = _get(com.vaadin.flow.component.tabs.TabSheet.class, spec -> spec.withId("counter-tabs"));
-    tabs.setSelectedTab(_find(com.vaadin.flow.component.tabs.Tab.class).stream().filter(t -> "大厅查询（身份证）".equals(t.getLabel()))
+    TabSheet tabs = _get(TabSheet.class, spec -> spec.withId("counter-tabs"));
+    tabs.setSelectedTab(_find(Tab.class).stream().filter(t -> "大厅查询（身份证）".equals(t.getLabel()))
         .findFirst().orElseThrow());
     TextField idCard = _get(TextField.class, spec -> spec.withId("lookup-idNumber"));
     // a misread number: said at the field in Chinese, nothing looked up

@@ -13,6 +13,7 @@ import com.vaadin.flow.server.VaadinServletRequest;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.cardcase.CardCaseApplication;
+import org.cardcase.RunningSystem;
 import org.cardcase.access.Accounts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,12 +25,13 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.User;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The demo says so in the workspace header, on every screen and in both languages. */
 // a context of its own: closed after the class, so the JVM does not close them all at its exit
-@org.springframework.test.annotation.DirtiesContext
+@DirtiesContext
 @SpringBootTest(classes = CardCaseApplication.class, properties = {
     "cardcase.search.mode=external", "cardcase.search.url=http://127.0.0.1:9", "cardcase.search.outbox-interval=1h",
     "cardcase.simulators.bank.produce-after=1h"})
@@ -37,8 +39,8 @@ class DemoMarkerTest {
   @DynamicPropertySource
   static void ports(DynamicPropertyRegistry r) {
     r.add("cardcase.data-dir", () -> Path.of("target", "demo-marker-test-" + System.nanoTime()).toString());
-    r.add("cardcase.postgres.port", org.cardcase.RunningSystem::freePort);
-    r.add("cardcase.engine.port", org.cardcase.RunningSystem::freePort);
+    r.add("cardcase.postgres.port", RunningSystem::freePort);
+    r.add("cardcase.engine.port", RunningSystem::freePort);
   }
 
   @Autowired ApplicationContext ctx;

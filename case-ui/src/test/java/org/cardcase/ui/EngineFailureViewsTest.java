@@ -5,17 +5,24 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.mvysny.fakeservlet.FakeRequest;
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.github.mvysny.kaributesting.v10.NotificationsKt;
 import com.github.mvysny.kaributesting.v10.Routes;
 import com.github.mvysny.kaributesting.v10.spring.MockSpringServlet;
+import com.vaadin.flow.component.ComponentUtil;
+import com.vaadin.flow.component.PollEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.server.VaadinServletRequest;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.cardcase.CardCaseApplication;
+import org.cardcase.RunningSystem;
+import org.cardcase.Scenarios;
 import org.cardcase.access.Accounts;
 import org.cardcase.application.CardApplication;
 import org.cardcase.application.CardApplications;
@@ -36,6 +43,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.User;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -45,7 +53,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * is told it waits for the engine, and once the engine is replaced the case moves on by itself.
  */
 // a context of its own: closed after the class, so the JVM does not close them all at its exit
-@org.springframework.test.annotation.DirtiesContext
+@DirtiesContext
 @SpringBootTest(classes = CardCaseApplication.class, properties = {
     "cardcase.search.mode=external", "cardcase.search.url=http://127.0.0.1:9", "cardcase.search.outbox-interval=1h",
     "cardcase.simulators.registry.delay=10ms", "cardcase.simulators.bank.produce-after=1h",
@@ -54,8 +62,8 @@ class EngineFailureViewsTest {
   @DynamicPropertySource
   static void ports(DynamicPropertyRegistry r) {
     r.add("cardcase.data-dir", () -> Path.of("target", "engine-views-test-" + System.nanoTime()).toString());
-    r.add("cardcase.postgres.port", org.cardcase.RunningSystem::freePort);
-    r.add("cardcase.engine.port", org.cardcase.RunningSystem::freePort);
+    r.add("cardcase.postgres.port", RunningSystem::freePort);
+    r.add("cardcase.engine.port", RunningSystem::freePort);
   }
 
   @Autowired ApplicationContext ctx;
@@ -82,23 +90,23 @@ class EngineFailureViewsTest {
     String first17 = "11010519900505123";
     String idNumber = first17 + IdNumber.checkCharacter(first17);
     String cn = service.submit(new CardApplication("萧峰", idNumber, "MALE", "13812345678", "ICBC", "web-portal",
-        org.cardcase.Scenarios.png(400, 500), org.cardcase.Scenarios.png(700, 450)), "web-portal");
+        Scenarios.png(400, 500), Scenarios.png(700, 450)), "web-portal");
     HumanTask[] t = new HumanTask[1];
-    org.cardcase.Scenarios.await("the photo comparison", () -> {
+    Scenarios.await("the photo comparison", () -> {
       t[0] = tasks.open(cn).stream().filter(x -> x.elementId().equals("compare-photos")).findFirst().orElse(null);
       return t[0] != null;
     });
     signIn("clerk");
-    queue.claim(t[0].id(), new TaskQueue.Person("clerk", java.util.List.of("CLERK"), java.util.List.of("verification", "counter")));
+    queue.claim(t[0].id(), new TaskQueue.Person("clerk", List.of("CLERK"), List.of("verification", "counter")));
     UI.getCurrent().navigate(TaskView.class, t[0].id());
     assertThat(_find(Span.class, spec -> spec.withId("engine-status"))).as("no banner while the engine works").isEmpty();
 
     long t0 = System.nanoTime();
     engine.injectFault();
-    org.cardcase.Scenarios.await("the engine reported down", () -> engine.status().state() == EngineSupervisor.State.DOWN);
+    Scenarios.await("the engine reported down", () -> engine.status().state() == EngineSupervisor.State.DOWN);
     assertThat((System.nanoTime() - t0) / 1_000_000_000.0).as("seconds until it shows").isLessThan(10);
     // the browser polls every 5 s; here the poll is fired by hand
-    com.vaadin.flow.component.ComponentUtil.fireEvent(UI.getCurrent(), new com.vaadin.flow.component.PollEvent(UI.getCurrent(), true));
+    ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
     Span banner = _get(Span.class, spec -> spec.withId("engine-status"));
     assertThat(banner.getText()).startsWith("Workflow engine unavailable since");
 
@@ -114,7 +122,7 @@ class EngineFailureViewsTest {
 
     // an administrator replaces the engine; the case continues with the saved decision
     engine.replace("test: replaced by an administrator");
-    org.cardcase.Scenarios.await("the case moved on with the saved decision",
+    Scenarios.await("the case moved on with the saved decision",
         () -> !cases.get(cn).currentStep().equals("compare-photos") && !cases.get(cn).currentStep().equals("verify-identity"));
     assertThat(engine.status().state()).isEqualTo(EngineSupervisor.State.UP);
   }
@@ -124,7 +132,7 @@ class EngineFailureViewsTest {
     var authorities = account.roles().stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r)).toList();
     var auth = new UsernamePasswordAuthenticationToken(new User(user, "", authorities), null, authorities);
     SecurityContextHolder.getContext().setAuthentication(auth);
-    var request = (com.github.mvysny.fakeservlet.FakeRequest) com.vaadin.flow.server.VaadinServletRequest.getCurrent().getRequest();
+    var request = (FakeRequest) VaadinServletRequest.getCurrent().getRequest();
     request.setUserPrincipalInt(auth);
     request.setUserInRole((principal, role) -> account.roles().contains(role));
     UI.getCurrent().setLocale(Locale.ENGLISH);

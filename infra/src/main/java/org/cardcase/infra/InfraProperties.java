@@ -1,7 +1,9 @@
 package org.cardcase.infra;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Where each real component comes from. {@code embedded} starts it inside (or as a child of) this
@@ -53,21 +55,21 @@ public class InfraProperties {
     private String authorizationServerUrl;
     private String audience;
     /** Memory of the embedded engine's state store (RocksDB block cache and write buffers). */
-    private org.springframework.util.unit.DataSize stateMemory = org.springframework.util.unit.DataSize.ofMegabytes(256);
+    private DataSize stateMemory = DataSize.ofMegabytes(256);
     /** Keep every engine record in memory for inspection (tests only: memory grows with every record). */
     private boolean keepRecords = false;
     /** Job handlers running at once (virtual threads). */
     private int jobHandlerConcurrency = 64;
     /** How long a request to the engine may take before the caller is told it did not answer. */
-    private java.time.Duration requestTimeout = java.time.Duration.ofSeconds(10);
-    public org.springframework.util.unit.DataSize getStateMemory() { return stateMemory; }
-    public void setStateMemory(org.springframework.util.unit.DataSize v) { this.stateMemory = v; }
+    private Duration requestTimeout = Duration.ofSeconds(10);
+    public DataSize getStateMemory() { return stateMemory; }
+    public void setStateMemory(DataSize v) { this.stateMemory = v; }
     public boolean isKeepRecords() { return keepRecords; }
     public void setKeepRecords(boolean v) { this.keepRecords = v; }
     public int getJobHandlerConcurrency() { return jobHandlerConcurrency; }
     public void setJobHandlerConcurrency(int v) { this.jobHandlerConcurrency = v; }
-    public java.time.Duration getRequestTimeout() { return requestTimeout; }
-    public void setRequestTimeout(java.time.Duration v) { this.requestTimeout = v; }
+    public Duration getRequestTimeout() { return requestTimeout; }
+    public void setRequestTimeout(Duration v) { this.requestTimeout = v; }
     public Mode getMode() { return mode; }
     public void setMode(Mode mode) { this.mode = mode; }
     public int getPort() { return port; }

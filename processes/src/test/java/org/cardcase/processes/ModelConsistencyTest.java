@@ -5,10 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.camunda.zeebe.model.bpmn.Bpmn;
 import io.camunda.zeebe.model.bpmn.BpmnModelInstance;
 import io.camunda.zeebe.model.bpmn.instance.BaseElement;
+import io.camunda.zeebe.model.bpmn.instance.ExclusiveGateway;
+import io.camunda.zeebe.model.bpmn.instance.FlowNode;
+import io.camunda.zeebe.model.bpmn.instance.SequenceFlow;
 import io.camunda.zeebe.model.bpmn.instance.ServiceTask;
 import io.camunda.zeebe.model.bpmn.instance.UserTask;
+import io.camunda.zeebe.model.bpmn.instance.bpmndi.BpmnEdge;
+import io.camunda.zeebe.model.bpmn.instance.bpmndi.BpmnShape;
 import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeExecutionListener;
 import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeTaskDefinition;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeTaskSchedule;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeUserTask;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Set;
@@ -86,7 +93,7 @@ class ModelConsistencyTest {
   @Test
   void everyDecisionHasAConditionalWayOutBesideItsDefault() {
     for (Model m : MODELS) {
-      for (var g : load(m.resource()).getModelElementsByType(io.camunda.zeebe.model.bpmn.instance.ExclusiveGateway.class)) {
+      for (var g : load(m.resource()).getModelElementsByType(ExclusiveGateway.class)) {
         assertThat(g.getDefault()).as(m.resource() + " " + g.getId() + " default").isNotNull();
         assertThat(g.getOutgoing().stream().filter(f -> f.getConditionExpression() != null))
             .as(m.resource() + " " + g.getId() + " conditional flows").isNotEmpty();
@@ -114,9 +121,9 @@ class ModelConsistencyTest {
       for (UserTask t : load(m.resource()).getModelElementsByType(UserTask.class)) {
         // a zeebe:userTask extension would make it a Camunda user task, which needs the REST API
         assertThat(t.getExtensionElements().getElementsQuery()
-            .filterByType(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeUserTask.class).list())
+            .filterByType(ZeebeUserTask.class).list())
             .as(t.getId()).isEmpty();
-        assertThat(t.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeTaskSchedule.class))
+        assertThat(t.getSingleExtensionElement(ZeebeTaskSchedule.class))
             .as(t.getId() + " due date").isNotNull();
       }
     }
@@ -126,15 +133,15 @@ class ModelConsistencyTest {
   void everyShapeHasADiagramElementSoTheModelOpensInTheModeler() {
     for (Model m : MODELS) {
       BpmnModelInstance model = load(m.resource());
-      Set<String> drawn = model.getModelElementsByType(io.camunda.zeebe.model.bpmn.instance.bpmndi.BpmnShape.class).stream()
+      Set<String> drawn = model.getModelElementsByType(BpmnShape.class).stream()
           .map(sh -> sh.getBpmnElement().getId()).collect(Collectors.toSet());
-      Set<String> edges = model.getModelElementsByType(io.camunda.zeebe.model.bpmn.instance.bpmndi.BpmnEdge.class).stream()
+      Set<String> edges = model.getModelElementsByType(BpmnEdge.class).stream()
           .map(e -> e.getBpmnElement().getId()).collect(Collectors.toSet());
-      for (var n : model.getModelElementsByType(io.camunda.zeebe.model.bpmn.instance.FlowNode.class)) {
+      for (var n : model.getModelElementsByType(FlowNode.class)) {
         assertThat(drawn).as(m.resource() + " shape of " + n.getId()).contains(n.getId());
         assertThat(n.getName()).as(m.resource() + " label of " + n.getId()).isNotBlank();
       }
-      for (var f : model.getModelElementsByType(io.camunda.zeebe.model.bpmn.instance.SequenceFlow.class)) {
+      for (var f : model.getModelElementsByType(SequenceFlow.class)) {
         assertThat(edges).as(m.resource() + " edge of " + f.getId()).contains(f.getId());
       }
     }

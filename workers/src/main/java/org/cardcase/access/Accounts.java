@@ -1,9 +1,11 @@
 package org.cardcase.access;
 
+import jakarta.annotation.PostConstruct;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.cardcase.shared.Channels;
 import org.cardcase.shared.ReferenceData;
@@ -62,7 +64,7 @@ public class Accounts {
   }
 
   /** Demo accounts for a first run (README lists them); disable with cardcase.demo-accounts=false. */
-  @jakarta.annotation.PostConstruct
+  @PostConstruct
   public void seedDemoAccounts() {
     if (!seedDemo) {
       return;
@@ -92,7 +94,7 @@ public class Accounts {
         on conflict (channel) do nothing""")
         .params(channel, display, ENCODER.encode(secret), kind, scopes.toArray(String[]::new), bank).update();
     if (n > 0) {
-      log.info("created demo credentials for {} {}", kind.toLowerCase(java.util.Locale.ROOT), channel);
+      log.info("created demo credentials for {} {}", kind.toLowerCase(Locale.ROOT), channel);
     }
   }
 

@@ -4,6 +4,7 @@ import java.sql.Array;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -47,7 +48,7 @@ public class ChannelClients {
 
   /** A bank's partner client, e.g. {@code bank-icbc} for ICBC. */
   public static String bankPartner(String bank) {
-    return "bank-" + bank.toLowerCase(java.util.Locale.ROOT);
+    return "bank-" + bank.toLowerCase(Locale.ROOT);
   }
 
   /** A channel or partner system as the token service sees it. */

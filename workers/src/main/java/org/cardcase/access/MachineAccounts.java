@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.shared.Channels;
+import org.cardcase.shared.FieldErrors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -78,7 +79,7 @@ public class MachineAccounts {
   public Unlock unlock(String username, String osUser, String reason) {
     return tx.execute(status -> {
       if (reason == null || reason.isBlank() || reason.length() > 200) {
-        throw org.cardcase.shared.FieldErrors.of("reason", "say why the account is unlocked (at most 200 characters; it is audited)");
+        throw FieldErrors.of("reason", "say why the account is unlocked (at most 200 characters; it is audited)");
       }
       if (jdbc.sql("select count(*) from staff_user where username = ?").param(username).query(Long.class).single() == 0) {
         return Unlock.NO_SUCH_ACCOUNT;

@@ -1,6 +1,7 @@
 package org.cardcase.access;
 
 import java.sql.Array;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -60,7 +61,7 @@ public class StaffAdministration {
     return jdbc.sql(MEMBER + " order by username").query(StaffAdministration::member).list();
   }
 
-  private static StaffMember member(java.sql.ResultSet rs, int row) throws SQLException {
+  private static StaffMember member(ResultSet rs, int row) throws SQLException {
     return new StaffMember(rs.getString(1), rs.getString(2), strings(rs.getArray(3)), strings(rs.getArray(4)), rs.getBoolean(5),
         rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(), rs.getString(7), rs.getTimestamp(8).toInstant());
   }

@@ -24,7 +24,10 @@ import org.cardcase.flow.ProcessLinks;
 import org.cardcase.processes.CardApplicationProcess;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.ReferenceData;
+import org.cardcase.shared.UniqueViolations;
+import org.cardcase.verification.PopulationRegistry;
 import org.cardcase.verification.Verification;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -49,12 +52,12 @@ public class CardApplications {
   private final DeadlineRules deadlines;
   private final Clock clock;
   private final AuditTrail audit;
-  private final org.cardcase.verification.PopulationRegistry registry;
+  private final PopulationRegistry registry;
 
   public CardApplications(Cases cases, CaseRepository repository, ProcessLinks links, TransactionTemplate tx,
       CaseDeadlines caseDeadlines, CardLifecycle cards, DeadlineRules deadlines, Clock clock, AuditTrail audit,
       ReferenceData reference, CaseDocuments documents, Verification verification, MessageInbox inbox,
-      org.cardcase.verification.PopulationRegistry registry) {
+      PopulationRegistry registry) {
     this.registry = registry;
     this.cases = cases;
     this.repository = repository;
@@ -110,7 +113,7 @@ public class CardApplications {
         } else {
           files.put("portraitPhoto", photo);
         }
-      } catch (org.cardcase.verification.PopulationRegistry.Unavailable e) {
+      } catch (PopulationRegistry.Unavailable e) {
         errors.put("usePhotoOnFile", "the population registry cannot be reached now; upload a portrait or try again later");
       }
     }
@@ -121,8 +124,8 @@ public class CardApplications {
     Map<String, Object> vars = new HashMap<>();
     try {
       return open(app, onFile, files, vars, clerk, now);
-    } catch (org.springframework.dao.DuplicateKeyException e) {
-      if (!org.cardcase.shared.UniqueViolations.breaks(e, ONE_OPEN_APPLICATION)) {
+    } catch (DuplicateKeyException e) {
+      if (!UniqueViolations.breaks(e, ONE_OPEN_APPLICATION)) {
         throw e;
       }
       // another application of this person was stored at the same moment: the index let one through

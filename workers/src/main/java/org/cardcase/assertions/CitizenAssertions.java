@@ -21,12 +21,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.privacy.PersonalFields;
 import org.cardcase.shared.Channels;
 import org.cardcase.shared.FieldErrors;
 import org.slf4j.Logger;
@@ -96,10 +101,10 @@ public class CitizenAssertions {
   private final Clock clock;
   private final String audience;
 
-  private final org.cardcase.privacy.PersonalFields personal;
+  private final PersonalFields personal;
 
   public CitizenAssertions(JdbcClient jdbc, TransactionTemplate tx, AuditTrail audit, Clock clock,
-      @Value("${cardcase.assertions.audience:cardcase}") String audience, org.cardcase.privacy.PersonalFields personal) {
+      @Value("${cardcase.assertions.audience:cardcase}") String audience, PersonalFields personal) {
     this.personal = personal;
     this.jdbc = jdbc;
     this.tx = tx;
@@ -278,7 +283,7 @@ public class CitizenAssertions {
     detail.put("code", r.code().name());
     detail.put("reason", r.getMessage());
     // a token refused again for the same reason about the same person is one event; each missing header is its own
-    String event = token == null || token.isBlank() ? java.util.UUID.randomUUID().toString() : sha256(token.strip());
+    String event = token == null || token.isBlank() ? UUID.randomUUID().toString() : sha256(token.strip());
     try {
       SignedJWT jwt = token == null ? null : SignedJWT.parse(token.strip());
       if (jwt != null) {
@@ -328,7 +333,7 @@ public class CitizenAssertions {
       List<String> retired = jdbc.sql("""
           update channel_key set retired_at = now() where channel = ? and retired_at is null and kid <> all(?) returning kid""")
           .params(channel, keys.stream().map(JWK::getKeyID).toArray(String[]::new)).query(String.class).list();
-      audit.append("channel:" + channel, "keys-registered:" + java.util.UUID.randomUUID(), by, null, "CHANNEL_KEYS_REGISTERED",
+      audit.append("channel:" + channel, "keys-registered:" + UUID.randomUUID(), by, null, "CHANNEL_KEYS_REGISTERED",
           Map.of("added", added, "kept", kept, "retired", retired));
       return new Registration(channel, added, kept, retired, keys(channel));
     });
@@ -397,7 +402,7 @@ public class CitizenAssertions {
   private static List<JWK> parse(String channel, String jwksJson) {
     if (!Channels.AUTHENTICATION.containsKey(channel)) {
       throw FieldErrors.of("channel", "'" + channel + "' is not a channel that authenticates citizens; one of "
-          + new java.util.TreeSet<>(Channels.AUTHENTICATION.keySet()));
+          + new TreeSet<>(Channels.AUTHENTICATION.keySet()));
     }
     JWKSet set;
     try {
@@ -407,7 +412,7 @@ public class CitizenAssertions {
           + e.getMessage());
     }
     Map<String, String> errors = new LinkedHashMap<>();
-    java.util.Set<String> kids = new java.util.HashSet<>();
+    Set<String> kids = new HashSet<>();
     if (set.getKeys().isEmpty()) {
       errors.put("keys", "at least one public key");
     }

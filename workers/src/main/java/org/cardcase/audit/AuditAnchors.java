@@ -3,6 +3,7 @@ package org.cardcase.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -93,7 +95,7 @@ public class AuditAnchors {
     String keyId = keys.currentId();
     long[] count = new long[1];
     String digest = digest(keyId, prev == null ? START : prev.digest(), from, to, count);
-    Anchor a = new Anchor(prev == null ? 1 : prev.n() + 1, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS), from, to,
+    Anchor a = new Anchor(prev == null ? 1 : prev.n() + 1, clock.instant().truncatedTo(ChronoUnit.MICROS), from, to,
         count[0], keyId, digest);
     append(a);
     jdbc.sql("insert into audit_anchor (n, at, from_id, to_id, entries, key_id, digest) values (?, ?, ?, ?, ?, ?, ?)")
@@ -192,7 +194,7 @@ public class AuditAnchors {
       line.put("keyId", a.keyId());
       line.put("digest", a.digest());
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8)));
+        ch.write(ByteBuffer.wrap((JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8)));
         ch.force(true);
       }
     } catch (IOException e) {

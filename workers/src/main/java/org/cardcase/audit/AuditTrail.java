@@ -10,13 +10,20 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The audit trail of every case and card: who did what, when, through which channel. Entries are
@@ -53,11 +60,11 @@ public class AuditTrail {
     this.keys = keys;
   }
 
-  private org.springframework.transaction.support.TransactionTemplate tx;
+  private TransactionTemplate tx;
 
-  @org.springframework.beans.factory.annotation.Autowired(required = false)
-  void setTransactions(org.springframework.transaction.PlatformTransactionManager transactions) {
-    this.tx = new org.springframework.transaction.support.TransactionTemplate(transactions);
+  @Autowired(required = false)
+  void setTransactions(PlatformTransactionManager transactions) {
+    this.tx = new TransactionTemplate(transactions);
   }
 
   public static String ofCase(String caseNumber) {
@@ -70,7 +77,7 @@ public class AuditTrail {
    */
   public boolean append(String subject, String eventKey, String actor, String channel, String action,
       Map<String, Object> detail) {
-    if (tx != null && !org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+    if (tx != null && !TransactionSynchronizationManager.isActualTransactionActive()) {
       // called outside a transaction (a lookup that only reads): the lock below lasts only as long
       // as a transaction, so take one, or two appends to one trail at once would both take seq n
       return Boolean.TRUE.equals(tx.execute(s -> appendLocked(subject, eventKey, actor, channel, action, detail)));
@@ -106,11 +113,11 @@ public class AuditTrail {
    * Of the given subjects, those on which the actor did something other than the actions named
    * (such as only looking): one query for a page of search hits.
    */
-  public java.util.Set<String> actedOnBy(String actor, java.util.Collection<String> subjects, java.util.Collection<String> ignoring) {
+  public Set<String> actedOnBy(String actor, Collection<String> subjects, Collection<String> ignoring) {
     if (subjects.isEmpty()) {
-      return java.util.Set.of();
+      return Set.of();
     }
-    return new java.util.HashSet<>(jdbc.sql("""
+    return new HashSet<>(jdbc.sql("""
         select distinct subject from audit_entry where subject = any(?) and actor = ? and action <> all(?)""")
         .params(subjects.toArray(String[]::new), actor, ignoring.toArray(String[]::new)).query(String.class).list());
   }

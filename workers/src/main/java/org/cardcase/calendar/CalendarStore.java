@@ -1,7 +1,11 @@
 package org.cardcase.calendar;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Date;
 import java.time.DayOfWeek;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -17,7 +21,9 @@ import org.cardcase.calendar.WorkingDayCalendar.Kind;
 import org.cardcase.shared.FieldErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -35,13 +41,6 @@ public class CalendarStore {
   /** The calendar makes sense for the People's Republic only; far-future years are typing errors. */
   static final int FIRST_YEAR = 1950;
   static final int LAST_YEAR = 2100;
-
-  public record Day(LocalDate date, Kind kind, String occasion) {}
-
-  public record Year(int year, String source, java.time.Instant updatedAt, String updatedBy, List<Day> days) {}
-
-  /** What a change did: the days added, removed and changed, and how many deadlines moved. */
-  public record Change(int year, List<String> added, List<String> removed, List<String> changed, int deadlinesRecomputed) {}
 
   /** Told after a year changed, to recompute what depended on it (kept as an interface to avoid a cycle). */
   public interface YearChanged {
@@ -70,13 +69,13 @@ public class CalendarStore {
     return current;
   }
 
-  public List<Year> years() {
-    Map<Integer, List<Day>> days = new HashMap<>();
+  public List<CalendarYear> years() {
+    Map<Integer, List<CalendarDay>> days = new HashMap<>();
     jdbc.sql("select day, kind, occasion, year from calendar_day order by day").query(rs -> {
       days.computeIfAbsent(rs.getInt("year"), y -> new ArrayList<>())
-          .add(new Day(rs.getDate("day").toLocalDate(), Kind.valueOf(rs.getString("kind")), rs.getString("occasion")));
+          .add(new CalendarDay(rs.getDate("day").toLocalDate(), Kind.valueOf(rs.getString("kind")), rs.getString("occasion")));
     });
-    return jdbc.sql("select * from calendar_year order by year").query((rs, i) -> new Year(rs.getInt("year"),
+    return jdbc.sql("select * from calendar_year order by year").query((rs, i) -> new CalendarYear(rs.getInt("year"),
         rs.getString("source"), rs.getTimestamp("updated_at").toInstant(), rs.getString("updated_by"),
         days.getOrDefault(rs.getInt("year"), List.of()))).list();
   }
@@ -86,23 +85,23 @@ public class CalendarStore {
    * ordinary Monday-to-Friday week; an empty list is valid (a year with no holidays on weekdays is
    * unthinkable, but the check for that is the administrator's). Invalid input changes nothing.
    */
-  public Change saveYear(int year, List<Day> days, String source, String reason, String actor) {
+  public CalendarChange saveYear(int year, List<CalendarDay> days, String source, String reason, String actor) {
     validate(year, days, source, reason);
-    Change change = tx.execute(s -> {
+    CalendarChange change = tx.execute(s -> {
       jdbc.sql("select pg_advisory_xact_lock(hashtext('calendar'))").query().singleRow();
-      Map<LocalDate, Day> before = new TreeMap<>();
+      Map<LocalDate, CalendarDay> before = new TreeMap<>();
       jdbc.sql("select day, kind, occasion from calendar_day where year = ?").param(year).query(rs -> {
         LocalDate d = rs.getDate("day").toLocalDate();
-        before.put(d, new Day(d, Kind.valueOf(rs.getString("kind")), rs.getString("occasion")));
+        before.put(d, new CalendarDay(d, Kind.valueOf(rs.getString("kind")), rs.getString("occasion")));
       });
       boolean existed = jdbc.sql("select count(*) from calendar_year where year = ?").param(year).query(Long.class).single() > 0;
-      Map<LocalDate, Day> after = new TreeMap<>();
-      days.forEach(d -> after.put(d.date(), new Day(d.date(), d.kind(), d.occasion().strip())));
+      Map<LocalDate, CalendarDay> after = new TreeMap<>();
+      days.forEach(d -> after.put(d.date(), new CalendarDay(d.date(), d.kind(), d.occasion().strip())));
       List<String> added = new ArrayList<>();
       List<String> removed = new ArrayList<>();
       List<String> changed = new ArrayList<>();
       after.forEach((d, day) -> {
-        Day old = before.get(d);
+        CalendarDay old = before.get(d);
         if (old == null) {
           added.add(describe(day));
         } else if (!old.equals(day)) {
@@ -119,7 +118,7 @@ public class CalendarStore {
           on conflict (year) do update set source = excluded.source, updated_at = now(), updated_by = excluded.updated_by""")
           .params(year, source.strip(), actor).update();
       jdbc.sql("delete from calendar_day where year = ?").param(year).update();
-      for (Day d : after.values()) {
+      for (CalendarDay d : after.values()) {
         jdbc.sql("insert into calendar_day (day, year, kind, occasion) values (?, ?, ?, ?)")
             .params(Date.valueOf(d.date()), year, d.kind().name(), d.occasion()).update();
       }
@@ -137,7 +136,7 @@ public class CalendarStore {
       for (YearChanged l : listeners) {
         moved += l.recompute(year, updated, actor);
       }
-      return new Change(year, added, removed, changed, moved);
+      return new CalendarChange(year, added, removed, changed, moved);
     });
     reload();
     log.info("calendar {} saved by {}: {} added, {} removed, {} changed, {} deadlines recomputed", year, actor,
@@ -150,8 +149,8 @@ public class CalendarStore {
   }
 
   /** Reads {@code date,kind,occasion} lines (a header line is skipped) into days, naming each bad line. */
-  public static List<Day> parse(String text) {
-    List<Day> days = new ArrayList<>();
+  public static List<CalendarDay> parse(String text) {
+    List<CalendarDay> days = new ArrayList<>();
     Map<String, String> errors = new LinkedHashMap<>();
     int n = 0;
     for (String line : text.lines().toList()) {
@@ -179,7 +178,7 @@ public class CalendarStore {
         errors.put("line " + n, "kind must be holiday or workday, not '" + f[1].strip() + "'");
         continue;
       }
-      days.add(new Day(d, k, f[2].strip()));
+      days.add(new CalendarDay(d, k, f[2].strip()));
     }
     if (!errors.isEmpty()) {
       throw new FieldErrors(errors);
@@ -187,7 +186,7 @@ public class CalendarStore {
     return days;
   }
 
-  static void validate(int year, List<Day> days, String source, String reason) {
+  static void validate(int year, List<CalendarDay> days, String source, String reason) {
     Map<String, String> errors = new LinkedHashMap<>();
     if (year < FIRST_YEAR || year > LAST_YEAR) {
       errors.put("year", "must be between " + FIRST_YEAR + " and " + LAST_YEAR);
@@ -207,7 +206,7 @@ public class CalendarStore {
       throw new FieldErrors(errors);
     }
     Set<LocalDate> seen = new TreeSet<>();
-    for (Day d : days) {
+    for (CalendarDay d : days) {
       String key = "days." + d.date();
       if (d.date() == null || d.kind() == null) {
         errors.put("days", "every day needs a date and a kind");
@@ -240,7 +239,7 @@ public class CalendarStore {
     return d.getDayOfWeek() == DayOfWeek.SATURDAY || d.getDayOfWeek() == DayOfWeek.SUNDAY;
   }
 
-  private static String describe(Day d) {
+  private static String describe(CalendarDay d) {
     return d.date() + " " + d.kind().name().toLowerCase() + " (" + d.occasion() + ")";
   }
 
@@ -269,7 +268,7 @@ public class CalendarStore {
 
   /**
    * Every start: load each year of the official arrangements shipped with the system that the calendar does not have
-   * yet, audited as such (issue 25: a release that ships next year's arrangement, published late in the year before,
+   * yet, audited as such (a release that ships next year's arrangement, published late in the year before,
    * brings it into a calendar that has run for years; before, the shipped file was read on the very first start only).
    * A year already there, perhaps corrected by an administrator, is left as it is.
    */
@@ -283,7 +282,7 @@ public class CalendarStore {
     tx.executeWithoutResult(s -> {
       jdbc.sql("select pg_advisory_xact_lock(hashtext('calendar'))").query().singleRow();
       Set<Integer> have = new TreeSet<>(jdbc.sql("select year from calendar_year").query(Integer.class).list());
-      Map<Integer, List<Day>> official = new TreeMap<>();
+      Map<Integer, List<CalendarDay>> official = new TreeMap<>();
       parse(csv).forEach(d -> official.computeIfAbsent(d.date().getYear(), y -> new ArrayList<>()).add(d));
       for (var e : official.entrySet()) {
         int year = e.getKey();
@@ -293,10 +292,10 @@ public class CalendarStore {
         if (!have.isEmpty()) {
           later.add(year);
         }
-        List<Day> days = e.getValue();
+        List<CalendarDay> days = e.getValue();
         validate(year, days, OFFICIAL_SOURCE, "official arrangement");
         jdbc.sql("insert into calendar_year (year, source, updated_by) values (?, ?, 'system')").params(year, OFFICIAL_SOURCE).update();
-        for (Day d : days) {
+        for (CalendarDay d : days) {
           jdbc.sql("insert into calendar_day (day, year, kind, occasion) values (?, ?, ?, ?)")
               .params(Date.valueOf(d.date()), year, d.kind().name(), d.occasion()).update();
         }
@@ -314,7 +313,7 @@ public class CalendarStore {
    * Once the application is up: the deadlines that depended on a year this start brought in are recomputed (they were
    * provisional), as when an administrator adds the year.
    */
-  @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+  @EventListener(ApplicationReadyEvent.class)
   public void recomputeShippedYears() {
     List<Integer> years = new ArrayList<>(shippedLater);
     shippedLater.clear();
@@ -339,9 +338,9 @@ public class CalendarStore {
 
   private static String officialCsv() {
     try (var in = CalendarStore.class.getResourceAsStream("/calendar/cn-2025-2026.csv")) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -28,8 +28,8 @@ public final class WorkingDayCalendar {
   public static final LocalTime CLOSE_OF_BUSINESS = LocalTime.of(17, 30);
 
   /** The day an instant falls on in the service centre's zone, as the notices to citizens write it (2026-12-07). */
-  public static String dayOf(java.time.Instant instant) {
-    return java.time.LocalDate.ofInstant(instant, ZONE).toString();
+  public static String dayOf(Instant instant) {
+    return LocalDate.ofInstant(instant, ZONE).toString();
   }
 
   public enum Kind { HOLIDAY, WORKDAY }

@@ -6,14 +6,19 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cases.CaseRepository;
 import org.cardcase.cases.CaseStatus;
 import org.cardcase.privacy.PersonalFields;
+import org.cardcase.shared.CheckDigits;
+import org.cardcase.shared.Masking;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -177,7 +182,7 @@ public class CardLifecycle {
         update card set personal = ?, holder_bidx = ?, medical_insurance_number_masked = ?, holder_id_number = null,
           holder_name = null, medical_insurance_number = null, updated_at = now() where card_id = ?""")
         .params(personal.seal(TABLE, card.cardId(), fields(card.holderIdNumber(), card.holderName(), number)),
-            personal.idIndex(card.holderIdNumber()), org.cardcase.shared.Masking.cardNumber(number), card.cardId()).update();
+            personal.idIndex(card.holderIdNumber()), Masking.cardNumber(number), card.cardId()).update();
   }
 
   static Map<String, Object> fields(String holderIdNumber, String holderName, String medicalInsuranceNumber) {
@@ -211,7 +216,7 @@ public class CardLifecycle {
     }
     long serial = jdbc.sql("select nextval('medical_insurance_number_seq')").query(Long.class).single();
     String body = card.holderIdNumber().substring(0, 2) + String.format("%08d", serial);
-    String number = body + org.cardcase.shared.CheckDigits.luhn(body);
+    String number = body + CheckDigits.luhn(body);
     setMedicalInsuranceNumber(card, number);
     return number;
   }
@@ -235,12 +240,12 @@ public class CardLifecycle {
   }
 
   /** The card numbers issued for these cases, by case number (cases without a number are absent). */
-  public java.util.Map<String, List<String>> cardNumbersOf(List<String> caseNumbers) {
-    java.util.Map<String, List<String>> out = new java.util.HashMap<>();
+  public Map<String, List<String>> cardNumbersOf(List<String> caseNumbers) {
+    Map<String, List<String>> out = new HashMap<>();
     jdbc.sql("select case_number, card_number from card where case_number = any(?) and card_number is not null")
         .param(caseNumbers.toArray(String[]::new))
         .query(rs -> {
-          out.computeIfAbsent(rs.getString(1), k -> new java.util.ArrayList<>()).add(rs.getString(2));
+          out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
         });
     return out;
   }
@@ -263,7 +268,7 @@ public class CardLifecycle {
   }
 
   /** Whether the person holds a card that is in one of these states. */
-  public boolean holdsCardIn(String idNumber, java.util.Set<CardState> states) {
+  public boolean holdsCardIn(String idNumber, Set<CardState> states) {
     return jdbc.sql("select exists (select 1 from card where " + HOLDER + "and state = any(?))")
         .params(personal.idIndex(idNumber), idNumber, states.stream().map(Enum::name).toArray(String[]::new)).query(Boolean.class).single();
   }

@@ -1,14 +1,21 @@
 package org.cardcase.casefile;
 
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
+import org.cardcase.cases.CaseStatus;
 import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.flow.ProcessCatalog;
 import org.cardcase.flow.ProcessLinks;
@@ -75,9 +82,9 @@ public class CaseFiles {
     List<OpenTask> open = tasks.open(c.caseNumber()).stream()
         .map(t -> new OpenTask(t, catalog.stepName(process, t.elementId()))).toList();
     // a closed case has nothing due any more
-    java.util.Set<String> timers = catalog.timerVariablesOfStep(c.currentStep());
-    java.util.Set<java.time.Instant> taskDue = open.stream().map(t -> t.task().dueAt()).filter(java.util.Objects::nonNull)
-        .collect(java.util.stream.Collectors.toSet());
+    Set<String> timers = catalog.timerVariablesOfStep(c.currentStep());
+    Set<Instant> taskDue = open.stream().map(t -> t.task().dueAt()).filter(Objects::nonNull)
+        .collect(Collectors.toSet());
     List<DueDate> due = c.closedAt() != null ? List.of() : deadlines.of(c.caseNumber()).stream()
         .map(d -> new DueDate(d, deadlines.workingDaysLeft(d.dueAt()), timers.contains(d.name()) || taskDue.contains(d.dueAt())))
         .toList();
@@ -108,14 +115,14 @@ public class CaseFiles {
   }
 
   /** One of a person's cases as the person's progress list shows it. */
-  public record CaseSummary(String caseNumber, String caseType, org.cardcase.cases.CaseStatus status, String currentStep,
-      java.time.Instant openedAt, boolean closed) {}
+  public record CaseSummary(String caseNumber, String caseType, CaseStatus status, String currentStep,
+      Instant openedAt, boolean closed) {}
 
   /**
    * Every case of the person the proof is about (no case number needed: the channel proved it
    * authenticated them), newest first; each case listed is audited with the assertion's id.
    */
-  public List<CaseSummary> casesOf(org.cardcase.assertions.CitizenAssertions.Proof person) {
+  public List<CaseSummary> casesOf(CitizenAssertions.Proof person) {
     return filesOf(person, person.channel()).stream().map(f -> new CaseSummary(f.record().caseNumber(), f.record().caseType(),
         f.record().status(), f.record().currentStep(), f.record().createdAt(), f.closed())).toList();
   }
@@ -125,10 +132,10 @@ public class CaseFiles {
    * with their deadlines ahead and card, for a progress list. Each case listed is audited as looked
    * up by {@code actor} (the channel, or the counter clerk), with how the person was authenticated.
    */
-  public List<CaseFile> filesOf(org.cardcase.assertions.CitizenAssertions.Proof person, String actor) {
+  public List<CaseFile> filesOf(CitizenAssertions.Proof person, String actor) {
     return tx.execute(status -> {
       List<CaseFile> out = cases.findAll(cases.caseNumbersOf(person.idNumber())).stream()
-          .sorted(java.util.Comparator.comparing(CaseRecord::createdAt).reversed()).map(this::assemble).toList();
+          .sorted(Comparator.comparing(CaseRecord::createdAt).reversed()).map(this::assemble).toList();
       String lookup = UUID.randomUUID().toString();
       out.forEach(f -> audit.append(AuditTrail.ofCase(f.record().caseNumber()), "progress-list:" + lookup, actor, person.channel(),
           "PROGRESS_LOOKED_UP", person.auditDetail()));

@@ -1,15 +1,21 @@
 package org.cardcase.cases;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.flow.CaseSteps;
 import org.cardcase.privacy.PersonalFields;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
@@ -22,7 +28,7 @@ import org.springframework.stereotype.Repository;
  * entered through {@link CaseSteps}.
  */
 @Repository
-public class CaseRepository implements org.cardcase.flow.CaseSteps {
+public class CaseRepository implements CaseSteps {
   private final JdbcClient jdbc;
   private final AuditTrail audit;
   private final ApplicationEventPublisher events;
@@ -73,8 +79,8 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
 
   public String nextCaseNumber(Instant now) {
     long seq = jdbc.sql("select nextval('case_number_seq')").query(Long.class).single();
-    return "SC" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd")
-        .withZone(org.cardcase.calendar.WorkingDayCalendar.ZONE).format(now) + String.format("%06d", seq);
+    return "SC" + DateTimeFormatter.ofPattern("yyyyMMdd")
+        .withZone(WorkingDayCalendar.ZONE).format(now) + String.format("%06d", seq);
   }
 
   public void insert(CaseRecord c) {
@@ -183,7 +189,7 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
    */
   public boolean changeStatus(String caseNumber, CaseStatus status, String occasion) {
     if (!audit.append(AuditTrail.ofCase(caseNumber), "status:" + status + ":" + occasion, "system", null, "STATUS_CHANGED",
-        java.util.Map.of("status", status.name()))) {
+        Map.of("status", status.name()))) {
       return false;
     }
     setStatus(caseNumber, status);
@@ -214,17 +220,17 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
     }
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Merges case-specific data (delegate, relationship, ...) into the case's {@code data}. */
-  public void putData(String caseNumber, java.util.Map<String, Object> data) {
+  public void putData(String caseNumber, Map<String, Object> data) {
     Map<String, Object> plain = new LinkedHashMap<>();
     Map<String, Object> secret = new LinkedHashMap<>();
     data.forEach((k, v) -> (PERSONAL_DATA_KEYS.contains(k) ? secret : plain).put(k, v));
     String json;
     try {
       json = JSON.writeValueAsString(plain);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(e);
     }
     if (secret.isEmpty()) {
@@ -238,7 +244,7 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
     Map<String, Object> sealedData = new LinkedHashMap<>((Map<String, Object>) fields.getOrDefault("data", Map.of()));
     sealedData.putAll(secret);
     fields.put("data", sealedData);
-    String member = MEMBER_KEYS.stream().map(sealedData::get).filter(java.util.Objects::nonNull).map(Object::toString)
+    String member = MEMBER_KEYS.stream().map(sealedData::get).filter(Objects::nonNull).map(Object::toString)
         .findFirst().orElse(null);
     jdbc.sql("""
         update card_case set data = data || ?::jsonb, personal = ?, id_bidx = ?, member_bidx = ?,
@@ -261,7 +267,7 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
     }
     try {
       return jdbc.sql("select (?::jsonb || ?::jsonb)::text").params(row.json(), JSON.writeValueAsString(m)).query(String.class).single();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("the data of case " + caseNumber + " cannot be written", e);
     }
   }
@@ -292,8 +298,6 @@ public class CaseRepository implements org.cardcase.flow.CaseSteps {
   }
 
   /** How many open cases there are of each type, in each status. */
-  public record OpenCount(String caseType, CaseStatus status, long count) {}
-
   public List<OpenCount> openCounts() {
     return jdbc.sql("""
         select case_type, status, count(*) as n from card_case where closed_at is null group by case_type, status order by 1, 2""")

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.flow.ProcessStarter;
@@ -31,6 +33,32 @@ public class Cases {
     this.tx = tx;
     this.clock = clock;
     this.audit = audit;
+  }
+
+  // ---- reading, for the screens and the API ----
+
+  public Optional<CaseRecord> find(String caseNumber) {
+    return cases.find(caseNumber);
+  }
+
+  /** The case, or {@link CaseNotFound}. */
+  public CaseRecord get(String caseNumber) {
+    return cases.get(caseNumber);
+  }
+
+  /** The cases with these numbers (those that exist). */
+  public List<CaseRecord> findAll(List<String> caseNumbers) {
+    return cases.findAll(caseNumbers);
+  }
+
+  /** The numbers of the cases of the person with this ID number. */
+  public List<String> caseNumbersOf(String idNumber) {
+    return cases.caseNumbersOf(idNumber);
+  }
+
+  /** How many open cases there are of each type, in each status. */
+  public List<OpenCount> openCounts() {
+    return cases.openCounts();
   }
 
   /** What a new case is: its type, process and first step, and who it is for. */

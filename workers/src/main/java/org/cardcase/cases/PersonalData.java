@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.documents.CaseDocuments;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -15,10 +16,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class PersonalData {
   private final CaseRepository cases;
   private final AuditTrail audit;
-  private final org.cardcase.documents.CaseDocuments documents;
+  private final CaseDocuments documents;
   private final TransactionTemplate tx;
 
-  public PersonalData(CaseRepository cases, AuditTrail audit, org.cardcase.documents.CaseDocuments documents, TransactionTemplate tx) {
+  public PersonalData(CaseRepository cases, AuditTrail audit, CaseDocuments documents, TransactionTemplate tx) {
     this.tx = tx;
     this.documents = documents;
     this.cases = cases;

@@ -1,8 +1,12 @@
 package org.cardcase.cases;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.cardcase.privacy.PersonalFields;
 import org.cardcase.privacy.SealedTable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,7 +20,7 @@ import org.springframework.stereotype.Component;
 public class SealedCases implements SealedTable {
   private static final String PLAIN = """
       personal is null and (id_number is not null or applicant_name is not null or phone is not null)""";
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final JdbcClient jdbc;
   private final PersonalFields personal;
 
@@ -67,13 +71,13 @@ public class SealedCases implements SealedTable {
       String cn = (String) r.get("case_number");
       Map<String, Object> data;
       try {
-        data = JSON.readValue((String) r.get("data"), new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
-      } catch (java.io.IOException e) {
+        data = JSON.readValue((String) r.get("data"), new TypeReference<LinkedHashMap<String, Object>>() {});
+      } catch (IOException e) {
         throw new IllegalStateException("the data of case " + cn + " is not JSON", e);
       }
       Map<String, Object> secret = new LinkedHashMap<>();
       CaseRepository.PERSONAL_DATA_KEYS.stream().filter(data::containsKey).forEach(k -> secret.put(k, data.get(k)));
-      String member = CaseRepository.MEMBER_KEYS.stream().map(secret::get).filter(java.util.Objects::nonNull).map(Object::toString)
+      String member = CaseRepository.MEMBER_KEYS.stream().map(secret::get).filter(Objects::nonNull).map(Object::toString)
           .findFirst().orElse(null);
       keys[i] = cn;
       sealed[i] = personal.seal(CaseRepository.TABLE, cn, CaseRepository.fields((String) r.get("applicant_name"),

@@ -1,14 +1,21 @@
 package org.cardcase.childcard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.cardcase.assertions.AssertionRefused;
+import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.audit.AuditTrail;
@@ -27,8 +34,10 @@ import org.cardcase.notifications.Notifications;
 import org.cardcase.shared.IdNumber;
 import org.cardcase.processes.ChildCardProcess;
 import org.cardcase.shared.Channels;
+import org.cardcase.shared.UniqueViolations;
 import org.cardcase.verification.PopulationRegistry;
 import org.cardcase.verification.Verification;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -40,7 +49,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class ChildCards {
   public static final String TYPE = "CHILD_E_CARD";
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
   public static final String NOTICE_VERSION = "2026-01";
   static final List<String> CHANNELS = List.of(Channels.WEB_PORTAL, Channels.ALIPAY, Channels.WECHAT,
       Channels.MEDICAL_INSURANCE_APP);
@@ -52,7 +61,7 @@ public class ChildCards {
 
   /** A child e-card application of a parent and, once issued, the e-card number. */
   public record ChildCard(String caseNumber, String childName, String childIdNumber, String status, String eCard,
-      java.time.Instant requestedAt) {}
+      Instant requestedAt) {}
 
   private final Cases service;
   private final FamilyBindings families;
@@ -92,18 +101,18 @@ public class ChildCards {
    * case number): for a channel that proved it authenticated the parent (a verified citizen
    * assertion about the parent). Each case shown is audited with the assertion's id.
    */
-  public List<ChildCard> ofParent(org.cardcase.assertions.CitizenAssertions.Proof parent) {
+  public List<ChildCard> ofParent(CitizenAssertions.Proof parent) {
     return ofParent(parent, parent.channel());
   }
 
   /** As {@link #ofParent(org.cardcase.assertions.CitizenAssertions.Proof)}, audited as looked at by {@code actor} (a counter clerk). */
-  public List<ChildCard> ofParent(org.cardcase.assertions.CitizenAssertions.Proof parent, String actor) {
+  public List<ChildCard> ofParent(CitizenAssertions.Proof parent, String actor) {
     String parentIdNumber = parent.idNumber();
     String channel = parent.channel();
-    Map<String, String> eCards = new java.util.HashMap<>();
+    Map<String, String> eCards = new HashMap<>();
     families.links(parentIdNumber).stream().filter(l -> l.childECard() != null && l.caseNumber() != null)
         .forEach(l -> eCards.put(l.caseNumber(), l.childECard()));
-    List<ChildCard> out = new java.util.ArrayList<>();
+    List<ChildCard> out = new ArrayList<>();
     for (var c : cases.findAll(cases.caseNumbersOf(parentIdNumber))) {
       if (!c.caseType().equals(TYPE)) {
         continue;
@@ -112,13 +121,13 @@ public class ChildCards {
         var d = JSON.readTree(cases.data(c.caseNumber()));
         out.add(new ChildCard(c.caseNumber(), d.path("childName").asText(), d.path("childIdNumber").asText(), c.status().name(),
             eCards.get(c.caseNumber()), c.createdAt()));
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new IllegalStateException("case data of " + c.caseNumber() + " unreadable", e);
       }
-      audit.append(AuditTrail.ofCase(c.caseNumber()), "child-lookup:" + java.util.UUID.randomUUID(), actor,
+      audit.append(AuditTrail.ofCase(c.caseNumber()), "child-lookup:" + UUID.randomUUID(), actor,
           channel, "CHILD_CARD_LOOKED_UP", parent.auditDetail());
     }
-    out.sort(java.util.Comparator.comparing(ChildCard::requestedAt).reversed());
+    out.sort(Comparator.comparing(ChildCard::requestedAt).reversed());
     return out;
   }
 
@@ -173,7 +182,7 @@ public class ChildCards {
       + " real name";
 
   /** Whether this verified assertion is a real-name authentication by its channel ({@link #REAL_NAME_METHODS}). */
-  public static boolean realName(org.cardcase.assertions.CitizenAssertions.Proof proof) {
+  public static boolean realName(CitizenAssertions.Proof proof) {
     return proof != null && REAL_NAME_METHODS.getOrDefault(proof.channel(), List.of()).contains(proof.method());
   }
 
@@ -183,9 +192,9 @@ public class ChildCards {
    * national medical insurance app makes the parent real-name verified for this application (guide
    * 003); the case keeps how and the assertion's id, and its audit trail says so.
    */
-  public String request(Request r, String channel, org.cardcase.assertions.CitizenAssertions.Proof parent) {
+  public String request(Request r, String channel, CitizenAssertions.Proof parent) {
     if (!parent.channel().equals(channel) || !parent.isFor(r.parentIdNumber())) {
-      throw new org.cardcase.assertions.AssertionRefused(org.cardcase.assertions.AssertionRefused.Code.OTHER_PERSON,
+      throw new AssertionRefused(AssertionRefused.Code.OTHER_PERSON,
           "the citizen assertion is not about the parent of this request");
     }
     return submit(r, channel, parent);
@@ -196,7 +205,7 @@ public class ChildCards {
     return submit(r, channel, null);
   }
 
-  private String submit(Request r, String channel, org.cardcase.assertions.CitizenAssertions.Proof parentProof) {
+  private String submit(Request r, String channel, CitizenAssertions.Proof parentProof) {
     Map<String, String> errors = new LinkedHashMap<>();
     if (!CHANNELS.contains(channel)) {
       errors.put("channel", "the child e-card is applied for online: web portal, Alipay, WeChat or the national medical insurance app");
@@ -235,8 +244,8 @@ public class ChildCards {
     Instant now = clock.instant();
     try {
       return open(r, channel, parent, child, signed, register, now, parentProof);
-    } catch (org.springframework.dao.DuplicateKeyException e) {
-      if (!org.cardcase.shared.UniqueViolations.breaks(e, ONE_OPEN_PER_CHILD)) {
+    } catch (DuplicateKeyException e) {
+      if (!UniqueViolations.breaks(e, ONE_OPEN_PER_CHILD)) {
         throw e;
       }
       // another application for this child was stored at the same moment
@@ -249,7 +258,7 @@ public class ChildCards {
   static final String ONE_OPEN_PER_CHILD = "card_case_one_open_child_card";
 
   private String open(Request r, String channel, String parent, String child, Letter signed, byte[] register, Instant now,
-      org.cardcase.assertions.CitizenAssertions.Proof parentProof) {
+      CitizenAssertions.Proof parentProof) {
     // the review's deadline goes into the process start instruction, which is written once with the case
     CaseDeadlines.Deadline review = caseDeadlines.first("reviewDueAt", now, deadlines.getReviewWorkingDays());
     return tx.execute(s -> {

@@ -1,10 +1,13 @@
 package org.cardcase.citizencopy;
 
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +154,7 @@ public class CitizenCopies {
           .add(new Stay(v.step(), v.enteredAt(), v.leftAt())));
       List<CaseEntry> caseEntries = all.stream().map(c -> entry(c, stays.getOrDefault(c.caseNumber(), List.of()))).toList();
 
-      Map<String, Who> who = new java.util.HashMap<>();
+      Map<String, Who> who = new HashMap<>();
       List<Card> held = cards.ofHolder(idNumber);
       List<CardEntry> cardEntries = held.stream().map(k -> card(k, who)).toList();
       LocalDate today = LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE));
@@ -233,10 +236,10 @@ public class CitizenCopies {
   }
 
   private static Instant instant(Object o) {
-    if (o instanceof java.sql.Timestamp t) {
+    if (o instanceof Timestamp t) {
       return t.toInstant();
     }
-    if (o instanceof java.time.OffsetDateTime t) {
+    if (o instanceof OffsetDateTime t) {
       return t.toInstant();
     }
     return o instanceof Instant i ? i : null;

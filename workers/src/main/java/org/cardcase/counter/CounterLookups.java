@@ -3,6 +3,7 @@ package org.cardcase.counter;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Locale;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.CardNotFound;
@@ -59,7 +60,7 @@ public class CounterLookups {
   public Result lookUp(String idCardNumber, TaskQueue.Person clerk) {
     return tx.execute(status -> {
       PhotosOnFile.requireCounter(clerk);
-      String v = idCardNumber == null ? "" : idCardNumber.strip().toUpperCase(java.util.Locale.ROOT);
+      String v = idCardNumber == null ? "" : idCardNumber.strip().toUpperCase(Locale.ROOT);
       IdNumber.Check check = IdNumber.check(v, LocalDate.now(clock.withZone(WorkingDayCalendar.ZONE)));
       if (!check.valid()) {
         throw FieldErrors.of("idNumber", String.join("; ", check.errors()));

@@ -1,18 +1,26 @@
 package org.cardcase.deadlines;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.CalendarStore;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseRepository;
+import org.cardcase.flow.ModelVersions;
+import org.cardcase.flow.ProcessCatalog;
 import org.cardcase.flow.ProcessTimers;
 import org.springframework.beans.factory.ObjectProvider;
 import org.cardcase.flow.ProcessLinks;
@@ -50,12 +58,12 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
   private final AuditTrail audit;
   private final Clock clock;
 
-  private final org.cardcase.flow.ProcessCatalog catalog;
-  private final org.cardcase.flow.ModelVersions versions;
+  private final ProcessCatalog catalog;
+  private final ModelVersions versions;
 
   public CaseDeadlines(JdbcClient jdbc, CalendarStore calendar, ProcessLinks links, ProcessTimers timers,
       CaseRepository cases, ObjectProvider<Listener> listeners, AuditTrail audit, Clock clock,
-      org.cardcase.flow.ProcessCatalog catalog, org.cardcase.flow.ModelVersions versions) {
+      ProcessCatalog catalog, ModelVersions versions) {
     this.catalog = catalog;
     this.versions = versions;
     this.jdbc = jdbc;
@@ -144,19 +152,19 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
     return due;
   }
 
-  public java.util.Optional<Deadline> find(String caseNumber, String name) {
+  public Optional<Deadline> find(String caseNumber, String name) {
     return jdbc.sql("select * from case_deadline where case_number = ? and name = ?").params(caseNumber, name)
         .query(CaseDeadlines::map).optional();
   }
 
   /** The deadlines of these cases, by case (what the read model indexes with each stay). */
-  public java.util.Map<String, List<Deadline>> ofCases(List<String> caseNumbers) {
+  public Map<String, List<Deadline>> ofCases(List<String> caseNumbers) {
     if (caseNumbers.isEmpty()) {
-      return java.util.Map.of();
+      return Map.of();
     }
     return jdbc.sql("select * from case_deadline where case_number = any(?) order by due_at")
         .param(caseNumbers.toArray(String[]::new)).query(CaseDeadlines::map).list().stream()
-        .collect(java.util.stream.Collectors.groupingBy(Deadline::caseNumber));
+        .collect(Collectors.groupingBy(Deadline::caseNumber));
   }
 
   public List<Deadline> of(String caseNumber) {
@@ -189,7 +197,7 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
             and extract(year from d.due_at at time zone 'Asia/Shanghai') >= ?))
         for update of d""").params(Timestamp.from(clock.instant()), year, year).query(CaseDeadlines::map).list();
     // only open cases' deadlines matter
-    java.util.Set<String> open = new java.util.HashSet<>(cases.openAmong(candidates.stream().map(Deadline::caseNumber).distinct().toList()));
+    Set<String> open = new HashSet<>(cases.openAmong(candidates.stream().map(Deadline::caseNumber).distinct().toList()));
     candidates = candidates.stream().filter(d -> open.contains(d.caseNumber())).toList();
     List<Deadline> moved = new ArrayList<>();
     for (Deadline d : candidates) {
@@ -233,7 +241,7 @@ public class CaseDeadlines implements CalendarStore.YearChanged {
     return cal.addWorkingDays(LocalDate.ofInstant(start, WorkingDayCalendar.ZONE), workingDays).provisional();
   }
 
-  static Deadline map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+  static Deadline map(ResultSet rs, int i) throws SQLException {
     return new Deadline(rs.getString("case_number"), rs.getString("name"), rs.getTimestamp("start_at").toInstant(),
         rs.getInt("working_days"), rs.getTimestamp("due_at").toInstant(), rs.getBoolean("provisional"));
   }

@@ -2,13 +2,20 @@ package org.cardcase.documents;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.privacy.PersonalFields;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.ReferenceData;
+import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -21,7 +28,7 @@ public class CaseDocuments {
    * hash stay.
    */
   public record Document(long id, String caseNumber, String kind, int version, String contentType, int sizeBytes,
-      Integer width, Integer height, String sha256, String uploadedBy, java.time.Instant removedAt, String removedReason) {
+      Integer width, Integer height, String sha256, String uploadedBy, Instant removedAt, String removedReason) {
     public boolean removed() {
       return removedAt != null;
     }
@@ -32,11 +39,11 @@ public class CaseDocuments {
   private final AuditTrail audit;
   private final DecodeBudget budget;
 
-  private final org.cardcase.privacy.PersonalFields personal;
+  private final PersonalFields personal;
   public static final String TABLE = "case_document";
 
   public CaseDocuments(JdbcClient jdbc, ReferenceData reference, AuditTrail audit, DecodeBudget budget,
-      org.cardcase.privacy.PersonalFields personal) {
+      PersonalFields personal) {
     this.personal = personal;
     this.jdbc = jdbc;
     this.reference = reference;
@@ -52,7 +59,7 @@ public class CaseDocuments {
     return check(kind, bytes, budget.jobWait());
   }
 
-  private FileCheck.Result check(String kind, byte[] bytes, java.time.Duration wait) {
+  private FileCheck.Result check(String kind, byte[] bytes, Duration wait) {
     ReferenceData.Item k = reference.find(ReferenceData.Kind.DOCUMENT_KIND, kind)
         .orElseThrow(() -> new IllegalArgumentException("unknown document kind " + kind));
     return FileCheck.check(bytes, k.attributes(), budget, wait);
@@ -85,7 +92,7 @@ public class CaseDocuments {
     }
     try {
       String b = base64.contains(",") && base64.startsWith("data:") ? base64.substring(base64.indexOf(',') + 1) : base64;
-      return java.util.Base64.getMimeDecoder().decode(b);
+      return Base64.getMimeDecoder().decode(b);
     } catch (IllegalArgumentException e) {
       errors.put(field, field + " is not valid base64");
       return null;
@@ -153,7 +160,7 @@ public class CaseDocuments {
               : personal.openBytes(TABLE, id(rs.getString("case_number"), rs.getString("kind"), rs.getInt("version")), sealed);
         }).list();
     if (found.isEmpty()) {
-      throw new org.springframework.dao.EmptyResultDataAccessException("no document " + documentId, 1);
+      throw new EmptyResultDataAccessException("no document " + documentId, 1);
     }
     return found.get(0);
   }
@@ -163,7 +170,7 @@ public class CaseDocuments {
     return caseNumber + "/" + kind + "/" + version;
   }
 
-  static Document map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+  static Document map(ResultSet rs, int i) throws SQLException {
     return new Document(rs.getLong("id"), rs.getString("case_number"), rs.getString("kind"), rs.getInt("version"),
         rs.getString("content_type"), rs.getInt("size_bytes"), (Integer) rs.getObject("width"), (Integer) rs.getObject("height"),
         rs.getString("sha256"), rs.getString("uploaded_by"),

@@ -3,6 +3,7 @@ package org.cardcase.documents;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -48,6 +49,6 @@ public class DocumentRetention {
         returning d.id, d.kind, d.version""")
         .params(Timestamp.from(at), reason, caseNumber, keepLatestPortrait)
         .query((rs, i) -> new Removed(rs.getLong("id"), rs.getString("kind"), rs.getInt("version"))).list()
-        .stream().sorted(java.util.Comparator.comparingLong(Removed::id)).toList();
+        .stream().sorted(Comparator.comparingLong(Removed::id)).toList();
   }
 }

@@ -3,11 +3,17 @@ package org.cardcase.documents;
 import java.awt.image.DataBuffer;
 import java.awt.image.SampleModel;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
@@ -41,8 +47,8 @@ public final class FileCheck {
    * (and a store inside a transaction finds the upload's result here instead of decoding while it
    * holds a database connection).
    */
-  private static final Map<String, Result> RECENT = java.util.Collections.synchronizedMap(
-      new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+  private static final Map<String, Result> RECENT = Collections.synchronizedMap(
+      new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Result> eldest) {
           return size() > 1024;
@@ -59,7 +65,7 @@ public final class FileCheck {
     if (bytes == null || bytes.length == 0) {
       return checkUncached(bytes, limits, budget, wait);
     }
-    String key = sha256(bytes) + "|" + new java.util.TreeMap<>(limits);
+    String key = sha256(bytes) + "|" + new TreeMap<>(limits);
     Result known = RECENT.get(key);
     if (known != null) {
       return known;
@@ -71,8 +77,8 @@ public final class FileCheck {
 
   private static String sha256(byte[] bytes) {
     try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

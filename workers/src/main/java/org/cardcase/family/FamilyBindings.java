@@ -2,6 +2,8 @@ package org.cardcase.family;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,12 +17,15 @@ import org.cardcase.assertions.AssertionRefused;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.cards.Card;
+import org.cardcase.cards.CardLifecycle;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
 import org.cardcase.cases.CaseStatus;
 import org.cardcase.cases.Cases;
+import org.cardcase.privacy.PersonalFields;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.IdNumber;
 import org.cardcase.processes.FamilyBindingProcess;
@@ -115,16 +120,16 @@ public class FamilyBindings {
   private final Clock clock;
   private final FamilyRules rules;
   private final InsuredPersons insured;
-  private final org.cardcase.cards.CardLifecycle cards;
+  private final CardLifecycle cards;
   private final Notifications notifications;
-  private final org.cardcase.privacy.PersonalFields personal;
+  private final PersonalFields personal;
   private final PopulationRegistry registry;
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final String TABLE = "family_link";
 
   public FamilyBindings(Cases service, CaseRepository cases, ReferenceData reference, JdbcClient jdbc, TransactionTemplate tx,
-      AuditTrail audit, Clock clock, FamilyRules rules, InsuredPersons insured, org.cardcase.cards.CardLifecycle cards,
-      Notifications notifications, org.cardcase.privacy.PersonalFields personal, PopulationRegistry registry) {
+      AuditTrail audit, Clock clock, FamilyRules rules, InsuredPersons insured, CardLifecycle cards,
+      Notifications notifications, PersonalFields personal, PopulationRegistry registry) {
     this.registry = registry;
     this.personal = personal;
     this.notifications = notifications;
@@ -192,7 +197,7 @@ public class FamilyBindings {
     String memberGivenBy;
     if (swiped) {
       // guide 000 §2–3: the holder's card is swiped and identifies the holder
-      org.cardcase.cards.Card holderCard = cardInUse("holderCardNumber", r.holderCardNumber(),
+      Card holderCard = cardInUse("holderCardNumber", r.holderCardNumber(),
           "swipe the holder's social security card or key in its number (9 letters or digits)", errors);
       holder = holderCard == null ? null : holderCard.holderIdNumber();
       holderName = holderCard == null ? null : holderCard.holderName();
@@ -205,10 +210,10 @@ public class FamilyBindings {
       if (phone != null && !phone.matches("1[3-9]\\d{9}")) {
         errors.put("phone", "the 11-digit mainland mobile number the citizen offers (optional; without one, the phone on record)");
       } else if (phone == null && holderCard != null) {
-        phone = cases.find(holderCard.caseNumber()).map(org.cardcase.cases.CaseRecord::phone).orElse(null);
+        phone = cases.find(holderCard.caseNumber()).map(CaseRecord::phone).orElse(null);
       }
       // the member's social security card number is keyed in: the card identifies the member
-      org.cardcase.cards.Card memberCard = cardInUse("memberCardNumber", r.memberCardNumber(),
+      Card memberCard = cardInUse("memberCardNumber", r.memberCardNumber(),
           "key in the family member's social security card number (9 letters or digits)", errors);
       member = memberCard == null ? null : memberCard.holderIdNumber();
       memberName = memberCard == null ? null : memberCard.holderName();
@@ -381,7 +386,7 @@ public class FamilyBindings {
         audit.append(AuditTrail.ofCase(l.caseNumber()), "link-removed:" + linkId, channel, channel, "FAMILY_LINK_REMOVED", detail);
       }
       String phone = holderPhone(l.holderIdNumber(), l.caseNumber() == null ? null
-          : cases.find(l.caseNumber()).map(org.cardcase.cases.CaseRecord::phone).orElse(null));
+          : cases.find(l.caseNumber()).map(CaseRecord::phone).orElse(null));
       if (phone != null) {
         notifications.send(l.caseNumber(), "link-removed:" + linkId + ":holder-told", phone, "family-link-removed",
             Map.of("memberName", Masking.name(l.memberName()), "channel", channelName(channel)));
@@ -395,7 +400,7 @@ public class FamilyBindings {
    */
   public String holderPhone(String holderIdNumber, String given) {
     return cards.withMedicalInsuranceNumber(holderIdNumber).flatMap(c -> cases.find(c.caseNumber()))
-        .map(org.cardcase.cases.CaseRecord::phone).filter(p -> p != null && !p.isBlank()).orElse(given);
+        .map(CaseRecord::phone).filter(p -> p != null && !p.isBlank()).orElse(given);
   }
 
   /** The channel as citizens call it (网上服务大厅, 支付宝, …). */
@@ -462,13 +467,13 @@ public class FamilyBindings {
   }
 
   /** A social security card in use, by its number (swiped or keyed in); null with the error at the field otherwise. */
-  private org.cardcase.cards.Card cardInUse(String field, String number, String ask, Map<String, String> errors) {
+  private Card cardInUse(String field, String number, String ask, Map<String, String> errors) {
     String n = blank(number) ? null : number.strip().toUpperCase();
     if (n == null || !n.matches("[A-Z0-9]{9}")) {
       errors.put(field, ask);
       return null;
     }
-    Optional<org.cardcase.cards.Card> card = cards.byCardNumber(n).filter(c -> c.state().settles());
+    Optional<Card> card = cards.byCardNumber(n).filter(c -> c.state().settles());
     if (card.isEmpty()) {
       errors.put(field, "is not a social security card in use");
     }
@@ -522,12 +527,12 @@ public class FamilyBindings {
   }
 
   /** A link row, the people's fields decrypted (or the plain columns of a row not yet encrypted). */
-  Link map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+  Link map(ResultSet rs, int i) throws SQLException {
     byte[] sealed = rs.getBytes("personal");
     Map<String, Object> p = sealed != null ? personal.open(TABLE, Long.toString(rs.getLong("id")), sealed)
         : fields(rs.getString("holder_id_number"), rs.getString("member_id_number"), rs.getString("member_name"));
-    return new Link(rs.getLong("id"), org.cardcase.privacy.PersonalFields.text(p, "holderIdNumber"),
-        org.cardcase.privacy.PersonalFields.text(p, "memberIdNumber"), org.cardcase.privacy.PersonalFields.text(p, "memberName"),
+    return new Link(rs.getLong("id"), PersonalFields.text(p, "holderIdNumber"),
+        PersonalFields.text(p, "memberIdNumber"), PersonalFields.text(p, "memberName"),
         rs.getString("relationship"), rs.getString("channel"), rs.getString("case_number"), rs.getString("child_e_card"),
         rs.getTimestamp("created_at").toInstant());
   }

@@ -4,6 +4,7 @@ import io.camunda.client.api.response.ActivatedJob;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.cardcase.processes.CaseFlow;
 
 /**
  * One automated step. Implementations are thin: read the job, call a domain service, return the
@@ -30,8 +31,8 @@ public interface CaseJobHandler {
   }
 
   /** The job's case, if it has one (the engine's probe has none). Reads the job's variables. */
-  static java.util.Optional<String> caseNumberIfAny(ActivatedJob job) {
-    return job.getVariablesAsMap().get(org.cardcase.processes.CaseFlow.VAR_CASE_NUMBER) instanceof String s && !s.isBlank()
-        ? java.util.Optional.of(s) : java.util.Optional.empty();
+  static Optional<String> caseNumberIfAny(ActivatedJob job) {
+    return job.getVariablesAsMap().get(CaseFlow.VAR_CASE_NUMBER) instanceof String s && !s.isBlank()
+        ? Optional.of(s) : Optional.empty();
   }
 }

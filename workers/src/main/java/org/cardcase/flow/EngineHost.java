@@ -1,7 +1,10 @@
 package org.cardcase.flow;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * Where the workflow engine runs, as the engine glue needs to know it. The application wires an
@@ -23,7 +26,7 @@ public interface EngineHost {
    * When the engine last made progress on its own work, if its host can tell (the in-process engine
    * can; an external one cannot). A slow probe with recent progress is a busy engine, not a dead one.
    */
-  java.util.Optional<java.time.Instant> lastProgress();
+  Optional<Instant> lastProgress();
 
   /** Told (on an engine thread, so be quick) when the engine fails by itself. */
   void onFailure(Consumer<String> listener);
@@ -32,8 +35,8 @@ public interface EngineHost {
   void injectFault();
 
   /** An engine inside this application, given by what its host can do (the application wires the real one). */
-  static EngineHost inProcess(java.util.function.LongConsumer start, java.util.function.Supplier<Optional<String>> failure,
-      java.util.function.Supplier<java.time.Instant> lastProgress, Consumer<Consumer<String>> onFailure,
+  static EngineHost inProcess(LongConsumer start, Supplier<Optional<String>> failure,
+      Supplier<Instant> lastProgress, Consumer<Consumer<String>> onFailure,
       Runnable injectFault) {
     return new EngineHost() {
       @Override
@@ -52,7 +55,7 @@ public interface EngineHost {
       }
 
       @Override
-      public Optional<java.time.Instant> lastProgress() {
+      public Optional<Instant> lastProgress() {
         return Optional.of(lastProgress.get());
       }
 
@@ -87,7 +90,7 @@ public interface EngineHost {
       }
 
       @Override
-      public Optional<java.time.Instant> lastProgress() {
+      public Optional<Instant> lastProgress() {
         return Optional.empty();
       }
 

@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.cardcase.audit.AuditTrail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,7 +193,7 @@ public class EngineSupervisor implements SmartLifecycle {
         supervisor.submit(this::attempt).get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         throw new IllegalStateException("starting the engine", e.getCause());
       }
     }
@@ -295,7 +298,7 @@ public class EngineSupervisor implements SmartLifecycle {
     List<ProcessLink> after(String caseNumber);
   }
 
-  private void resumePass(long generation, Page page, java.util.function.Predicate<ProcessLink> lost) {
+  private void resumePass(long generation, Page page, Predicate<ProcessLink> lost) {
     Semaphore slots = new Semaphore(resumeConcurrency);
     String after = "";
     long lastProgress = System.nanoTime();
@@ -540,7 +543,7 @@ public class EngineSupervisor implements SmartLifecycle {
         + "): " + lastAttemptError, true);
     try {
       nextAttempt = supervisor.schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+    } catch (RejectedExecutionException stopping) {
       // the application is stopping
     }
   }

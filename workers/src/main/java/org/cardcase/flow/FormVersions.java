@@ -1,13 +1,18 @@
 package org.cardcase.flow;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.cardcase.forms.FormDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -74,10 +79,10 @@ public class FormVersions {
   /** The keys of the forms shipped under {@code classpath*:forms/}. */
   public static List<String> shippedKeys() {
     try {
-      return java.util.Arrays.stream(new org.springframework.core.io.support.PathMatchingResourcePatternResolver()
+      return Arrays.stream(new PathMatchingResourcePatternResolver()
           .getResources("classpath*:forms/*.form")).map(r -> "cardcase:" + r.getFilename().replace(".form", "")).sorted().toList();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -105,13 +110,13 @@ public class FormVersions {
           .query(Integer.class).optional();
     }
     return jdbc.sql("select max(version) from form_model where form_key = ? and source = 'SHIPPED'").param(k.formKey())
-        .query(Integer.class).optional().filter(java.util.Objects::nonNull);
+        .query(Integer.class).optional().filter(Objects::nonNull);
   }
 
   /** The last version of a form (what a new form draft starts from). */
   public Optional<Integer> latest(String formKey) {
     return jdbc.sql("select max(version) from form_model where form_key = ?").param(formKey).query(Integer.class).optional()
-        .filter(java.util.Objects::nonNull);
+        .filter(Objects::nonNull);
   }
 
   /** Whether a user task may name this key. */

@@ -2,14 +2,18 @@ package org.cardcase.flow;
 
 import io.camunda.client.CamundaClient;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import io.camunda.client.api.command.ClientStatusException;
 import io.grpc.Status;
+import java.util.concurrent.CompletionException;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.processes.CaseFlow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -21,7 +25,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class MessageInbox {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MessageInbox.class);
+  private static final Logger log = LoggerFactory.getLogger(MessageInbox.class);
   /** Long enough to cover the gap between an early callback and the case reaching its wait state. */
   static final Duration TTL = Duration.ofDays(30);
   private final JdbcClient jdbc;
@@ -140,7 +144,7 @@ public class MessageInbox {
         where case_number = any(?) and not consumed order by received_at""")
         .param(caseNumbers.toArray(String[]::new))
         .query((rs, i) -> new Message(rs.getString(1), rs.getString(2), rs.getString(3), links.read(rs.getString(4))))
-        .list().forEach(m -> byCase.computeIfAbsent(m.caseNumber(), k -> new java.util.ArrayList<>()).add(m));
+        .list().forEach(m -> byCase.computeIfAbsent(m.caseNumber(), k -> new ArrayList<>()).add(m));
     return byCase;
   }
 
@@ -163,11 +167,11 @@ public class MessageInbox {
     return client.newPublishMessageCommand().messageName(name).correlationKey(caseNumber).messageId(messageId)
         .timeToLive(TTL).variables(vars).send().toCompletableFuture()
         .handle((ok, error) -> {
-          Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : error;
+          Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
           if (cause == null || (cause instanceof ClientStatusException e && e.getStatusCode() == Status.Code.ALREADY_EXISTS)) {
             return null;
           }
-          throw cause instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(cause);
+          throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
         });
   }
 }

@@ -3,6 +3,7 @@ package org.cardcase.flow;
 import io.camunda.client.CamundaClient;
 import io.camunda.client.api.response.DeploymentEvent;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -10,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -124,7 +127,7 @@ public class ModelVersions {
     keys = Map.copyOf(k);
     current = Map.copyOf(last);
     catalog.use(files);
-    log.info("deployed {} kept model version(s); current: {}", kept.size(), new java.util.TreeMap<>(last));
+    log.info("deployed {} kept model version(s); current: {}", kept.size(), new TreeMap<>(last));
   }
 
   private long deploy(String processId, String fileName, byte[] bpmn) {
@@ -169,7 +172,7 @@ public class ModelVersions {
         .map(bpmn -> ProcessCatalog.on(Map.of(catalog.fileOf(processId), bpmn))).orElse(catalog));
   }
 
-  private final Map<String, ProcessCatalog> versionCatalogs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, ProcessCatalog> versionCatalogs = new ConcurrentHashMap<>();
 
   /** The running engine's key for a kept version; null if the engine does not have it. */
   public Long definitionKey(String processId, Integer version) {
@@ -194,7 +197,7 @@ public class ModelVersions {
   public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

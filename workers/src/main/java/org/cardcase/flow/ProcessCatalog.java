@@ -2,8 +2,13 @@ package org.cardcase.flow;
 
 import io.camunda.zeebe.model.bpmn.Bpmn;
 import io.camunda.zeebe.model.bpmn.BpmnModelInstance;
+import io.camunda.zeebe.model.bpmn.instance.CallActivity;
 import io.camunda.zeebe.model.bpmn.instance.FlowElement;
 import io.camunda.zeebe.model.bpmn.instance.Process;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeCalledElement;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeProperties;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeTaskSchedule;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,11 +16,16 @@ import io.camunda.zeebe.model.bpmn.instance.BoundaryEvent;
 import io.camunda.zeebe.model.bpmn.instance.TimerEventDefinition;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
@@ -45,7 +55,7 @@ public class ProcessCatalog {
   private volatile Models m = new Models();
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-  @org.springframework.beans.factory.annotation.Autowired
+  @Autowired
   public ProcessCatalog() {
     this(shipped());
   }
@@ -90,14 +100,14 @@ public class ProcessCatalog {
   public static final String WORKING_DAYS = "cardcase:workingDays";
   private static void read(Models m, String fileName, byte[] bytes) {
     m.resources.put(fileName, bytes);
-    BpmnModelInstance model = Bpmn.readModelFromStream(new java.io.ByteArrayInputStream(bytes));
+    BpmnModelInstance model = Bpmn.readModelFromStream(new ByteArrayInputStream(bytes));
     for (Process p : model.getModelElementsByType(Process.class)) {
       m.elementNames.put(p.getId() + "/" + p.getId(), p.getName());
       m.files.put(p.getId(), fileName);
       for (FlowElement e : p.getFlowElements()) {
         m.elementNames.put(p.getId() + "/" + e.getId(), e.getName());
-        if (e instanceof io.camunda.zeebe.model.bpmn.instance.CallActivity ca) {
-          var called = ca.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeCalledElement.class);
+        if (e instanceof CallActivity ca) {
+          var called = ca.getSingleExtensionElement(ZeebeCalledElement.class);
           if (called != null) {
             m.callActivities.put(p.getId() + "/" + called.getProcessId(), ca.getId());
           }
@@ -118,50 +128,50 @@ public class ProcessCatalog {
   }
 
   /** The deadline variable an element reads: its timer's date, or its user task's due date. */
-  public static java.util.Optional<String> deadlineOf(FlowElement e) {
+  public static Optional<String> deadlineOf(FlowElement e) {
     String expr = null;
     if (e instanceof BoundaryEvent b) {
       for (TimerEventDefinition t : b.getChildElementsByType(TimerEventDefinition.class)) {
         expr = t.getTimeDate() != null ? t.getTimeDate().getTextContent() : null;
       }
     }
-    var schedule = e.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeTaskSchedule.class);
+    var schedule = e.getSingleExtensionElement(ZeebeTaskSchedule.class);
     if (schedule != null) {
       expr = schedule.getDueDate();
     }
     if (expr == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Matcher m = NAME.matcher(expr);
-    return m.find() ? java.util.Optional.of(m.group()) : java.util.Optional.empty();
+    return m.find() ? Optional.of(m.group()) : Optional.empty();
   }
 
   /** The element's {@link #WORKING_DAYS} property, if it has a valid one. */
-  public static java.util.Optional<Integer> workingDaysProperty(FlowElement e) {
-    var props = e.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeProperties.class);
+  public static Optional<Integer> workingDaysProperty(FlowElement e) {
+    var props = e.getSingleExtensionElement(ZeebeProperties.class);
     if (props == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     for (var prop : props.getProperties()) {
       if (WORKING_DAYS.equals(prop.getName())) {
         try {
           int days = Integer.parseInt(prop.getValue().strip());
-          return days >= 1 && days <= 365 ? java.util.Optional.of(days) : java.util.Optional.empty();
+          return days >= 1 && days <= 365 ? Optional.of(days) : Optional.empty();
         } catch (RuntimeException notANumber) {
-          return java.util.Optional.empty();
+          return Optional.empty();
         }
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /**
    * Working days of a deadline as the model says (the property on the element that reads it), or
    * empty: then the setting in application.properties applies.
    */
-  public java.util.OptionalInt workingDaysOf(String deadlineVariable) {
+  public OptionalInt workingDaysOf(String deadlineVariable) {
     Integer days = m.deadlineDays.get(deadlineVariable);
-    return days == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(days);
+    return days == null ? OptionalInt.empty() : OptionalInt.of(days);
   }
 
   /** Every variable the models' timers and due dates read: the case's deadlines (e.g. productionDueAt). */
@@ -250,8 +260,8 @@ public class ProcessCatalog {
   }
 
   /** The ids of the processes in the catalog, in alphabetical order. */
-  public java.util.List<String> processIds() {
-    return java.util.List.copyOf(new java.util.TreeSet<>(m.files.keySet()));
+  public List<String> processIds() {
+    return List.copyOf(new TreeSet<>(m.files.keySet()));
   }
 
   /** The deadline variables the boundary timers of this step read, in whichever process it is (ids are unique across models). */

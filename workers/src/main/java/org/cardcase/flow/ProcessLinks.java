@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +50,7 @@ public class ProcessLinks {
 
   /** How many cases are open on each process (by the process they were started on). */
   public Map<String, Long> openCasesPerProcess() {
-    Map<String, Long> out = new java.util.HashMap<>();
+    Map<String, Long> out = new HashMap<>();
     jdbc.sql("select bpmn_process_id, count(*) from process_link where ended_at is null group by bpmn_process_id")
         .query(rs -> {
           out.put(rs.getString(1), rs.getLong(2));
@@ -124,7 +125,7 @@ public class ProcessLinks {
 
   /** Open cases per process and kept version ("processId/version"). */
   public Map<String, Long> openCasesPerVersion() {
-    Map<String, Long> out = new java.util.HashMap<>();
+    Map<String, Long> out = new HashMap<>();
     jdbc.sql("""
         select bpmn_process_id, model_version, count(*) from process_link where ended_at is null
         group by bpmn_process_id, model_version""").query(rs -> {

@@ -2,23 +2,32 @@ package org.cardcase.flow;
 
 import io.camunda.client.CamundaClient;
 import io.camunda.client.api.command.ClientStatusException;
+import io.camunda.client.api.command.CreateProcessInstanceCommandStep1;
 import io.camunda.client.api.response.ProcessInstanceEvent;
 import io.grpc.Status;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.processes.CaseFlow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Starts a stored case's process instance, or gives an engine that lost it the case back. Nothing
@@ -40,9 +49,9 @@ public class ProcessStarter {
    * Nobody waits for a start or a resume, so it may wait behind a busy engine's backlog for long;
    * a short timeout would only start the case a second time (which then stops itself) and add load.
    */
-  static final java.time.Duration ENGINE_BACKLOG_WAIT = java.time.Duration.ofMinutes(2);
+  static final Duration ENGINE_BACKLOG_WAIT = Duration.ofMinutes(2);
   /** What follows an engine answer runs here, never on the client's response threads (it writes to PostgreSQL). */
-  static final java.util.concurrent.Executor AFTER_ENGINE = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+  static final Executor AFTER_ENGINE = Executors.newVirtualThreadPerTaskExecutor();
   /**
    * Starts in flight at once. This is the engine's back-pressure: a case is committed and answered
    * at once, but it enters the engine only as fast as the engine takes starts, so a burst of
@@ -50,13 +59,13 @@ public class ProcessStarter {
    */
   private final Semaphore inFlight;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final java.util.Set<String> queued = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
-  private final org.springframework.transaction.support.TransactionTemplate tx;
+  private final TransactionTemplate tx;
 
   public ProcessStarter(CamundaClient client, ProcessLinks links, MessageInbox inbox, AuditTrail audit, CurrentEngine engine,
-      ModelVersions versions, org.springframework.transaction.support.TransactionTemplate tx,
-      @org.springframework.beans.factory.annotation.Value("${cardcase.engine.starts-in-flight:16}") int startsInFlight) {
+      ModelVersions versions, TransactionTemplate tx,
+      @Value("${cardcase.engine.starts-in-flight:16}") int startsInFlight) {
     this.tx = tx;
     this.versions = versions;
     this.inFlight = new Semaphore(startsInFlight);
@@ -180,14 +189,14 @@ public class ProcessStarter {
   }
 
   /** A new instance of the process version with this engine key; the engine's latest when it has no key for it. */
-  private io.camunda.client.api.command.CreateProcessInstanceCommandStep1.CreateProcessInstanceCommandStep3 createOn(
+  private CreateProcessInstanceCommandStep1.CreateProcessInstanceCommandStep3 createOn(
       String processId, Long key) {
     var create = client.newCreateInstanceCommand();
     return key != null ? create.processDefinitionKey(key) : create.bpmnProcessId(processId).latestVersion();
   }
 
   private static Throwable rootCause(Throwable t) {
-    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+    while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

@@ -1,5 +1,7 @@
 package org.cardcase.flow;
 
+import io.camunda.client.api.response.ActivatedJob;
+
 /**
  * What became of an automated step, published (synchronously, on the job's thread) for packages
  * above the engine glue that keep records of it: the incidents a supervisor acts on.
@@ -20,7 +22,7 @@ public sealed interface StepOutcome {
    * The step did its work and its job was completed. Published for every job, so the case number
    * (which means reading the job's variables) is only worked out when a listener asks for it.
    */
-  record Succeeded(io.camunda.client.api.response.ActivatedJob job) implements StepOutcome {
+  record Succeeded(ActivatedJob job) implements StepOutcome {
     @Override
     public String caseNumber() {
       return CaseJobHandler.caseNumberIfAny(job).orElse(null);

@@ -15,9 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.cardcase.privacy.PersonalFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -70,18 +74,18 @@ public class IdempotencyKeys {
   private final Duration retention;
   private final Duration abandonedAfter;
 
-  private final org.cardcase.privacy.PersonalFields personal;
+  private final PersonalFields personal;
   public static final String TABLE = "idempotency_key";
 
   /** For tests without a context: keys of their own. */
   public IdempotencyKeys(JdbcClient jdbc, Clock clock, Duration retention, Duration abandonedAfter) {
-    this(jdbc, clock, retention, abandonedAfter, org.cardcase.privacy.PersonalFields.ephemeral());
+    this(jdbc, clock, retention, abandonedAfter, PersonalFields.ephemeral());
   }
 
   /** A stored answer's body is sealed: an answer may carry a name or an ID number. */
-  @org.springframework.beans.factory.annotation.Autowired
+  @Autowired
   public IdempotencyKeys(JdbcClient jdbc, Clock clock, @Value("${cardcase.idempotency.retention:24h}") Duration retention,
-      @Value("${cardcase.idempotency.abandoned-after:10m}") Duration abandonedAfter, org.cardcase.privacy.PersonalFields personal) {
+      @Value("${cardcase.idempotency.abandoned-after:10m}") Duration abandonedAfter, PersonalFields personal) {
     this.personal = personal;
     if (retention.compareTo(Duration.ofHours(24)) < 0) {
       throw new IllegalArgumentException("cardcase.idempotency.retention must be at least 24h (it is " + retention + ")");
@@ -212,7 +216,7 @@ public class IdempotencyKeys {
     }
   }
 
-  private final java.util.Queue<Release> unreleased = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final Queue<Release> unreleased = new ConcurrentLinkedQueue<>();
 
   /** Does the releases that failed; returns how many are still waiting. */
   @Scheduled(fixedDelayString = "${cardcase.idempotency.release-retry:2s}")

@@ -1,6 +1,8 @@
 package org.cardcase.incidents;
 
 import io.camunda.client.CamundaClient;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,7 @@ import org.cardcase.flow.ProcessLinks;
 import org.cardcase.flow.StepOutcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -80,7 +83,7 @@ public class Incidents {
 
   private final JdbcClient jdbc;
   private final AuditTrail audit;
-  private final org.springframework.beans.factory.ObjectProvider<CaseCancelled> cancelledListeners;
+  private final ObjectProvider<CaseCancelled> cancelledListeners;
   private final TransactionTemplate tx;
   private final CamundaClient client;
   private final CurrentEngine engine;
@@ -92,7 +95,7 @@ public class Incidents {
 
   public Incidents(JdbcClient jdbc, AuditTrail audit, TransactionTemplate tx, CamundaClient client, CurrentEngine engine,
       ProcessLinks links, CaseRepository cases, CardLifecycle cards,
-      org.springframework.beans.factory.ObjectProvider<CaseCancelled> cancelledListeners) {
+      ObjectProvider<CaseCancelled> cancelledListeners) {
     this.cancelledListeners = cancelledListeners;
     this.jdbc = jdbc;
     this.audit = audit;
@@ -262,7 +265,7 @@ public class Incidents {
     return new Outcome(get(id), result, message);
   }
 
-  private static Incident map(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+  private static Incident map(ResultSet rs, int row) throws SQLException {
     return new Incident(rs.getLong("id"), rs.getString("case_number"), rs.getString("process_id"),
         rs.getString("element_id"), rs.getString("job_type"), rs.getString("error"),
         rs.getTimestamp("first_raised_at").toInstant(), rs.getTimestamp("raised_at").toInstant(), rs.getInt("times"),

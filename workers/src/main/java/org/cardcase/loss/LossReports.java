@@ -28,8 +28,10 @@ import org.cardcase.shared.IdNumber;
 import org.cardcase.processes.LossReportProcess;
 import org.cardcase.shared.Channels;
 import org.cardcase.notifications.Notifications;
+import org.cardcase.shared.UniqueViolations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -132,8 +134,8 @@ public class LossReports {
             "provisional-loss:" + number);
         return number;
       });
-    } catch (org.springframework.dao.DuplicateKeyException e) {
-      if (!org.cardcase.shared.UniqueViolations.breaks(e, ONE_OPEN_REPORT)) {
+    } catch (DuplicateKeyException e) {
+      if (!UniqueViolations.breaks(e, ONE_OPEN_REPORT)) {
         throw e;
       }
       String open = openReportOf(card.cardId()).orElse(null);

@@ -1,5 +1,19 @@
 package org.cardcase.models;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.camunda.zeebe.model.bpmn.instance.Activity;
+import io.camunda.zeebe.model.bpmn.instance.IntermediateCatchEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.util.HashMap;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.cardcase.flow.CaseMigrated;
 import org.cardcase.flow.CaseSteps;
 import org.cardcase.flow.CurrentEngine;
@@ -25,12 +39,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.forms.FormDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * Analysts' drafts of the next version of a process model: made from the current version or
@@ -151,46 +168,46 @@ public class ModelDrafts {
   // ---- making and editing --------------------------------------------------------------------------
 
   /** A new draft of a process, starting from its current version. */
-  public Draft create(String processId, String user, String comment) {
+  public Draft create(String processId, String account, String comment) {
     Integer base = versions.current(processId);
     if (base == null) {
       throw new Refused("unknownProcess", processId);
     }
     byte[] bpmn = versions.file(processId, base).orElseThrow();
-    return insert(PROCESS, processId, base, catalog.fileOf(processId), bpmn, user, comment, "MODEL_DRAFT_CREATED");
+    return insert(PROCESS, processId, base, catalog.fileOf(processId), bpmn, account, comment, "MODEL_DRAFT_CREATED");
   }
 
   /** A new draft of a task form, starting from its last version. */
-  public Draft createForm(String formKey, String user, String comment) {
+  public Draft createForm(String formKey, String account, String comment) {
     Integer base = forms.latest(formKey).orElseThrow(() -> new Refused("unknownForm", formKey));
-    return insert(FORM, formKey, base, fileOfForm(formKey), forms.file(formKey, base).orElseThrow(), user, comment,
+    return insert(FORM, formKey, base, fileOfForm(formKey), forms.file(formKey, base).orElseThrow(), account, comment,
         "FORM_DRAFT_CREATED");
   }
 
   /** A draft from a file (e.g. made in Camunda Desktop Modeler): it must define one process this system runs. */
-  public Draft upload(byte[] bpmn, String user, String comment) {
+  public Draft upload(byte[] bpmn, String account, String comment) {
     if (looksLikeJson(bpmn)) {
       String formKey = formKeyOf(bpmn);
       Integer base = forms.latest(formKey).orElseThrow(() -> new Refused("unknownForm", formKey));
-      return insert(FORM, formKey, base, fileOfForm(formKey), bpmn, user, comment, "FORM_DRAFT_UPLOADED");
+      return insert(FORM, formKey, base, fileOfForm(formKey), bpmn, account, comment, "FORM_DRAFT_UPLOADED");
     }
     String processId = processIdOf(bpmn);
     if (catalog.fileOf(processId) == null) {
       throw new Refused("unknownProcess", processId);
     }
-    return insert(PROCESS, processId, versions.current(processId), catalog.fileOf(processId), bpmn, user, comment,
+    return insert(PROCESS, processId, versions.current(processId), catalog.fileOf(processId), bpmn, account, comment,
         "MODEL_DRAFT_UPLOADED");
   }
 
-  private Draft insert(String kind, String processId, Integer base, String fileName, byte[] bpmn, String user,
+  private Draft insert(String kind, String processId, Integer base, String fileName, byte[] bpmn, String account,
       String comment, String action) {
     return tx.execute(s -> {
       long id = jdbc.sql("""
           insert into model_draft (kind, process_id, base_version, file_name, bpmn, comment, created_by, saved_by)
-          values (?, ?, ?, ?, ?, ?, ?, ?) returning id""").params(kind, processId, base, fileName, bpmn, comment, user, user)
+          values (?, ?, ?, ?, ?, ?, ?, ?) returning id""").params(kind, processId, base, fileName, bpmn, comment, account, account)
           .query(Long.class).single();
-      contributed(id, user);
-      audit.append(subject(kind, processId), "draft:" + id + ":created", user, null, action,
+      contributed(id, account);
+      audit.append(subject(kind, processId), "draft:" + id + ":created", account, null, action,
           detail("draft", id, "baseVersion", base, "comment", comment));
       return find(id);
     });
@@ -200,7 +217,7 @@ public class ModelDrafts {
    * Saves an edit over the revision the editor started from; returns the new revision. Refused
    * with {@link Conflict} when someone saved meanwhile, and for anything but a draft being edited.
    */
-  public Draft save(long id, byte[] bpmn, int revision, String user) {
+  public Draft save(long id, byte[] bpmn, int revision, String account) {
     return tx.execute(s -> {
       Draft d = find(id);
       if (!d.editable()) {
@@ -212,21 +229,21 @@ public class ModelDrafts {
       }
       int n = jdbc.sql("""
           update model_draft set bpmn = ?, revision = revision + 1, saved_by = ?, saved_at = now()
-          where id = ? and revision = ? and status = 'DRAFT'""").params(bpmn, user, id, revision).update();
+          where id = ? and revision = ? and status = 'DRAFT'""").params(bpmn, account, id, revision).update();
       if (n == 0) {
         throw new Conflict(find(id));
       }
-      contributed(id, user);
-      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":saved:" + (revision + 1), user, null, "MODEL_DRAFT_SAVED",
+      contributed(id, account);
+      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":saved:" + (revision + 1), account, null, "MODEL_DRAFT_SAVED",
           detail("draft", id, "revision", revision + 1, "sha256", ModelVersions.sha256(bpmn).substring(0, 12)));
       return find(id);
     });
   }
 
   /** Notes, in the transaction of the create or save, that this user made a revision of the draft. */
-  private void contributed(long id, String user) {
+  private void contributed(long id, String account) {
     jdbc.sql("insert into model_draft_contributor (draft_id, username) values (?, ?) on conflict do nothing")
-        .params(id, user).update();
+        .params(id, account).update();
   }
 
   /** Everyone who made the draft or saved any revision of it, by name: none of them may approve it. */
@@ -239,31 +256,31 @@ public class ModelDrafts {
    * Whether this user made the draft or saved any revision of it (not only the last): such a user is
    * one of its authors, may withdraw it, and may not be the second person who approves it.
    */
-  public boolean contributedBy(long id, String user) {
+  public boolean contributedBy(long id, String account) {
     return jdbc.sql("select exists (select 1 from model_draft_contributor where draft_id = ? and username = ?)")
-        .params(id, user).query(Boolean.class).single();
+        .params(id, account).query(Boolean.class).single();
   }
 
   /** Notes that this user has the draft open; returns the others who have it open now. */
-  public List<String> editing(long id, String user) {
+  public List<String> editing(long id, String account) {
     jdbc.sql("""
         insert into model_draft_editor (draft_id, username) values (?, ?)
-        on conflict (draft_id, username) do update set seen_at = now()""").params(id, user).update();
+        on conflict (draft_id, username) do update set seen_at = now()""").params(id, account).update();
     return jdbc.sql("""
         select username from model_draft_editor where draft_id = ? and username <> ?
-          and seen_at > now() - make_interval(secs => ?) order by username""").params(id, user, EDITOR_SECONDS)
+          and seen_at > now() - make_interval(secs => ?) order by username""").params(id, account, EDITOR_SECONDS)
         .query(String.class).list();
   }
 
   /** The user closed the editor. */
-  public void left(long id, String user) {
-    jdbc.sql("delete from model_draft_editor where draft_id = ? and username = ?").params(id, user).update();
+  public void left(long id, String account) {
+    jdbc.sql("delete from model_draft_editor where draft_id = ? and username = ?").params(id, account).update();
   }
 
   // ---- proposing and deciding ------------------------------------------------------------------------
 
   /** Asks for approval; refused while the server's check finds a problem. */
-  public Draft propose(long id, String user, String comment) {
+  public Draft propose(long id, String account, String comment) {
     return tx.execute(s -> {
       Draft d = find(id);
       if (!d.editable()) {
@@ -275,24 +292,24 @@ public class ModelDrafts {
       }
       jdbc.sql("update model_draft set status = 'PROPOSED', comment = coalesce(?, comment) where id = ?")
           .params(blankToNull(comment), id).update();
-      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":proposed:" + d.revision(), user, null, "MODEL_DRAFT_PROPOSED",
+      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":proposed:" + d.revision(), account, null, "MODEL_DRAFT_PROPOSED",
           detail("draft", id, "revision", d.revision(), "comment", comment));
       return find(id);
     });
   }
 
   /** Takes a proposal back for more editing (one of its authors) or turns it down (the second person). */
-  public Draft reject(long id, String user, String note) {
+  public Draft reject(long id, String account, String note) {
     return tx.execute(s -> {
       Draft d = find(id);
       if (!"PROPOSED".equals(d.status())) {
         throw new Refused("notProposed", d.status());
       }
-      boolean own = user.equals(d.createdBy()) || contributedBy(id, user);
+      boolean own = account.equals(d.createdBy()) || contributedBy(id, account);
       jdbc.sql("""
           update model_draft set status = ?, decided_by = ?, decided_at = now(), decision_note = ? where id = ?""")
-          .params(own ? "DRAFT" : "REJECTED", own ? null : user, note, id).update();
-      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":" + (own ? "withdrawn" : "rejected") + ":" + d.revision(), user,
+          .params(own ? "DRAFT" : "REJECTED", own ? null : account, note, id).update();
+      audit.append(subject(d.kind(), d.processId()), "draft:" + id + ":" + (own ? "withdrawn" : "rejected") + ":" + d.revision(), account,
           null, own ? "MODEL_DRAFT_WITHDRAWN" : "MODEL_DRAFT_REJECTED", detail("draft", id, "note", note));
       return find(id);
     });
@@ -379,7 +396,7 @@ public class ModelDrafts {
     return done;
   }
 
-  /** Open cases waiting at the element, or inside the process it calls ("callActivity/element"). */
+  /** Marks the draft deployed as the given version, with who approved it and their note. */
   private void markDeployed(long id, String approver, String note, int version) {
     jdbc.sql("""
         update model_draft set status = 'DEPLOYED', decided_by = ?, decided_at = now(), decision_note = ?,
@@ -395,18 +412,18 @@ public class ModelDrafts {
   private int deployForm(Draft d, byte[] json, String approver, String note) {
     String comment = d.comment() == null ? note : d.comment();
     int version = forms.keepApproved(d.processId(), json, d.createdBy(), approver, comment);
-    java.util.regex.Pattern named = java.util.regex.Pattern.compile(
-        "formKey=\"" + java.util.regex.Pattern.quote(d.processId()) + "(@\\d+)?\"");
+    Pattern named = Pattern.compile(
+        "formKey=\"" + Pattern.quote(d.processId()) + "(@\\d+)?\"");
     List<String> adopted = new ArrayList<>();
     for (String processId : catalog.processIds()) {
       Integer current = versions.current(processId);
       if (current == null) {
         continue;
       }
-      String xml = new String(versions.file(processId, current).orElseThrow(), java.nio.charset.StandardCharsets.UTF_8);
-      java.util.regex.Matcher m = named.matcher(xml);
+      String xml = new String(versions.file(processId, current).orElseThrow(), StandardCharsets.UTF_8);
+      Matcher m = named.matcher(xml);
       if (m.find()) {
-        byte[] next = m.replaceAll("formKey=\"" + d.processId() + "@" + version + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] next = m.replaceAll("formKey=\"" + d.processId() + "@" + version + "\"").getBytes(StandardCharsets.UTF_8);
         int pv = versions.deployApproved(processId, catalog.fileOf(processId), next, d.createdBy(), approver,
             "form " + d.processId() + " version " + version + (comment == null ? "" : ": " + comment));
         audit.append(subject(PROCESS, processId), "form:" + d.processId() + ":" + version, approver, null,
@@ -421,6 +438,7 @@ public class ModelDrafts {
     return version;
   }
 
+  /** Open cases waiting at the element, or inside the process it calls ("callActivity/element"). */
   private List<ProcessLink> waitingAt(String processId, String element) {
     List<ProcessLink> out = new ArrayList<>();
     for (ProcessLinks.Waiting w : links.waiting(processId)) {
@@ -501,24 +519,24 @@ public class ModelDrafts {
   private static Map<String, String[]> components(byte[] json) {
     Map<String, String[]> out = new LinkedHashMap<>();
     try {
-      for (com.fasterxml.jackson.databind.JsonNode c : new com.fasterxml.jackson.databind.ObjectMapper().readTree(json)
+      for (JsonNode c : new ObjectMapper().readTree(json)
           .path("components")) {
         String key = c.path("key").asText(c.path("id").asText());
-        com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) c).deepCopy();
+        ObjectNode copy = ((ObjectNode) c).deepCopy();
         copy.remove("layout"); // where a field sits is not what it asks
         out.put(key, new String[] {c.path("type").asText(), c.path("label").asText(null), canonical(copy)});
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException(e);
     }
     return out;
   }
 
-  private static String canonical(com.fasterxml.jackson.databind.JsonNode n) {
+  private static String canonical(JsonNode n) {
     if (n.isObject()) {
       StringBuilder b = new StringBuilder("{");
-      new TreeMap<String, com.fasterxml.jackson.databind.JsonNode>(
-          new com.fasterxml.jackson.databind.ObjectMapper().convertValue(n, new com.fasterxml.jackson.core.type.TypeReference<Map<String, com.fasterxml.jackson.databind.JsonNode>>() {}))
+      new TreeMap<String, JsonNode>(
+          new ObjectMapper().convertValue(n, new TypeReference<Map<String, JsonNode>>() {}))
           .forEach((k, v) -> b.append(k).append(':').append(canonical(v)).append(','));
       return b.append('}').toString();
     }
@@ -533,15 +551,15 @@ public class ModelDrafts {
   /** Each flow element of the process: its type, name and a normalised form of its XML (to tell a change). */
   private static Map<String, String[]> elements(byte[] bpmn, String processId) {
     BpmnModelInstance model = Bpmn.readModelFromStream(new ByteArrayInputStream(bpmn));
-    Map<String, org.w3c.dom.Element> xml = new java.util.HashMap<>();
+    Map<String, Element> xml = new HashMap<>();
     try {
-      var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+      var factory = DocumentBuilderFactory.newInstance();
       factory.setNamespaceAware(true);
       factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      org.w3c.dom.NodeList all = factory.newDocumentBuilder().parse(new ByteArrayInputStream(bpmn))
+      NodeList all = factory.newDocumentBuilder().parse(new ByteArrayInputStream(bpmn))
           .getElementsByTagNameNS("*", "*");
       for (int i = 0; i < all.getLength(); i++) {
-        org.w3c.dom.Element e = (org.w3c.dom.Element) all.item(i);
+        Element e = (Element) all.item(i);
         if (e.hasAttribute("id")) {
           xml.putIfAbsent(e.getAttribute("id"), e);
         }
@@ -566,7 +584,7 @@ public class ModelDrafts {
       "instantiate", "false", "triggeredByEvent", "false", "isSequential", "false", "isImmediate", "true");
 
   /** What an element is, apart from where it is drawn (the diagram is elsewhere): its attributes and all inside it. */
-  private static String signatureOf(org.w3c.dom.Element e) {
+  private static String signatureOf(Element e) {
     if (e == null) {
       return "";
     }
@@ -585,7 +603,7 @@ public class ModelDrafts {
     b.append('{');
     boolean children = false;
     for (var n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (n instanceof org.w3c.dom.Element c) {
+      if (n instanceof Element c) {
         b.append(signatureOf(c));
         children = true;
       }
@@ -605,8 +623,8 @@ public class ModelDrafts {
       for (Process p : model.getModelElementsByType(Process.class)) {
         if (p.getId().equals(d.processId())) {
           p.getFlowElements().stream()
-              .filter(e -> e instanceof io.camunda.zeebe.model.bpmn.instance.Activity
-                  || e instanceof io.camunda.zeebe.model.bpmn.instance.IntermediateCatchEvent)
+              .filter(e -> e instanceof Activity
+                  || e instanceof IntermediateCatchEvent)
               .map(FlowElement::getId).sorted().forEach(out::add);
         }
       }
@@ -617,13 +635,13 @@ public class ModelDrafts {
   }
 
   /** The current version of what the draft changes (its process model or form), to compare with. */
-  public java.util.Optional<byte[]> currentFile(long id) {
+  public Optional<byte[]> currentFile(long id) {
     Draft d = find(id);
     if (d.form()) {
       return forms.latest(d.processId()).flatMap(v -> forms.file(d.processId(), v));
     }
     Integer current = versions.current(d.processId());
-    return current == null ? java.util.Optional.empty() : versions.file(d.processId(), current);
+    return current == null ? Optional.empty() : versions.file(d.processId(), current);
   }
 
   public Draft find(long id) {
@@ -650,7 +668,7 @@ public class ModelDrafts {
         rs.getString("decision_note"), (Integer) rs.getObject("deployed_version"));
   }
 
-  private static Instant instant(java.sql.Timestamp t) {
+  private static Instant instant(Timestamp t) {
     return t == null ? null : t.toInstant();
   }
 
@@ -680,7 +698,7 @@ public class ModelDrafts {
       return rules.check(content);
     }
     try {
-      org.cardcase.forms.FormDefinition f = org.cardcase.forms.FormDefinition.of(content);
+      FormDefinition f = FormDefinition.of(content);
       return f.fields().isEmpty() ? List.of(new ModelRules.Problem("form-fields", null, "the form has no input field", null))
           : List.of();
     } catch (IllegalArgumentException e) {
@@ -700,7 +718,7 @@ public class ModelDrafts {
   /** The form a form file defines ("cardcase:" and its id); refused if it is not a form. */
   static String formKeyOf(byte[] json) {
     try {
-      return "cardcase:" + org.cardcase.forms.FormDefinition.of(json).id();
+      return "cardcase:" + FormDefinition.of(json).id();
     } catch (IllegalArgumentException e) {
       throw new Refused("unreadableForm", e.getMessage());
     }

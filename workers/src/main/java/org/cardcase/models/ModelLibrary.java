@@ -1,5 +1,6 @@
 package org.cardcase.models;
 
+import java.util.Comparator;
 import org.cardcase.flow.FormVersions;
 import org.cardcase.flow.ModelVersions;
 import org.cardcase.flow.ProcessCatalog;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.cardcase.forms.FormDefinition;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
@@ -57,7 +59,7 @@ public class ModelLibrary {
       String key = "cardcase:" + file.substring(0, file.length() - ".form".length());
       out.add(new FormModel(key, file, forms.latest(key).orElse(null)));
     }
-    out.sort(java.util.Comparator.comparing(FormModel::formKey));
+    out.sort(Comparator.comparing(FormModel::formKey));
     return out;
   }
 
@@ -70,7 +72,7 @@ public class ModelLibrary {
   public Optional<byte[]> formFile(String formKey) {
     try {
       Optional<byte[]> kept = forms.latest(formKey).flatMap(v -> forms.file(formKey, v));
-      return kept.isPresent() ? kept : org.cardcase.forms.FormDefinition.file(formKey);
+      return kept.isPresent() ? kept : FormDefinition.file(formKey);
     } catch (IllegalArgumentException notAFormKey) {
       return Optional.empty();
     }

@@ -1,5 +1,11 @@
 package org.cardcase.models;
 
+import io.camunda.zeebe.model.bpmn.instance.ExtensionElements;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeExecutionListenerEventType;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeExecutionListeners;
+import io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeProperties;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.cardcase.flow.CaseJobHandler;
 import org.cardcase.flow.FormVersions;
 import org.cardcase.flow.ProcessCatalog;
@@ -64,18 +70,18 @@ public class ModelRules {
   private final Set<String> jobTypes;
 
   /** Whether a user task may name a form key (a kept version, or a shipped form). */
-  private final java.util.function.Predicate<String> formExists;
+  private final Predicate<String> formExists;
 
   @Autowired
   public ModelRules(List<CaseJobHandler> handlers, FormVersions forms) {
-    this(handlers.stream().map(CaseJobHandler::jobType).collect(java.util.stream.Collectors.toSet()), forms::exists);
+    this(handlers.stream().map(CaseJobHandler::jobType).collect(Collectors.toSet()), forms::exists);
   }
 
   ModelRules(Set<String> jobTypes) {
     this(jobTypes, ModelRules::shippedFormExists);
   }
 
-  ModelRules(Set<String> jobTypes, java.util.function.Predicate<String> formExists) {
+  ModelRules(Set<String> jobTypes, Predicate<String> formExists) {
     this.jobTypes = Set.copyOf(jobTypes);
     this.formExists = formExists;
   }
@@ -101,14 +107,14 @@ public class ModelRules {
       if (task != null) {
         jobType(out, e, task.getType(), "the service task");
       }
-      Collection<ZeebeExecutionListener> listeners = e.getChildElementsByType(io.camunda.zeebe.model.bpmn.instance.ExtensionElements.class)
-          .stream().flatMap(x -> x.getChildElementsByType(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeExecutionListeners.class).stream())
+      Collection<ZeebeExecutionListener> listeners = e.getChildElementsByType(ExtensionElements.class)
+          .stream().flatMap(x -> x.getChildElementsByType(ZeebeExecutionListeners.class).stream())
           .flatMap(x -> x.getExecutionListeners().stream()).toList();
       for (ZeebeExecutionListener l : listeners) {
         jobType(out, e, l.getType(), "the execution listener");
       }
       if (isWaitState(e) && listeners.stream().noneMatch(l -> CaseFlow.CHECKPOINT_LISTENER.equals(l.getType())
-          && l.getEventType() == io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeExecutionListenerEventType.start)) {
+          && l.getEventType() == ZeebeExecutionListenerEventType.start)) {
         out.add(new Problem("checkpoint", e.getId(), "a wait state needs the start execution listener '" + CaseFlow.CHECKPOINT_LISTENER
             + "', so that a restart can resume the case here"));
       }
@@ -167,7 +173,7 @@ public class ModelRules {
 
   /** A deadline in the model: a whole number of working days, on an element that reads a deadline variable. */
   private static void workingDays(List<Problem> out, FlowElement e) {
-    var props = e.getSingleExtensionElement(io.camunda.zeebe.model.bpmn.instance.zeebe.ZeebeProperties.class);
+    var props = e.getSingleExtensionElement(ZeebeProperties.class);
     if (props == null) {
       return;
     }

@@ -1,7 +1,12 @@
 package org.cardcase.notifications;
 
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.privacy.PersonalFields;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -40,10 +45,10 @@ public class Notifications {
       Map.entry("card-activated", "【社保卡】您的社会保障卡（尾号{cardTail}）已激活，可用于就医结算。"));
 
   /**
-   * What a message says after a date counted into a year whose holiday arrangement is not yet published (issue 25):
+   * What a message says after a date counted into a year whose holiday arrangement is not yet published:
    * "(provisional: …)"; empty for a date that is final.
    */
-  public static String provisionalNote(boolean provisional, java.time.LocalDate date) {
+  public static String provisionalNote(boolean provisional, LocalDate date) {
     return provisional ? "（暂定：" + date.getYear() + "年节假日安排尚未公布，如有调整将短信告知）" : "";
   }
 
@@ -51,10 +56,10 @@ public class Notifications {
   private final SmsGateway gateway;
   private final AuditTrail audit;
 
-  private final org.cardcase.privacy.PersonalFields personal;
+  private final PersonalFields personal;
   public static final String TABLE = "notification";
 
-  public Notifications(JdbcClient jdbc, SmsGateway gateway, AuditTrail audit, org.cardcase.privacy.PersonalFields personal) {
+  public Notifications(JdbcClient jdbc, SmsGateway gateway, AuditTrail audit, PersonalFields personal) {
     this.personal = personal;
     this.jdbc = jdbc;
     this.gateway = gateway;
@@ -82,15 +87,15 @@ public class Notifications {
     return n > 0;
   }
 
-  public java.util.List<Map<String, Object>> of(String caseNumber) {
+  public List<Map<String, Object>> of(String caseNumber) {
     // the texts are decrypted for the case's page (a few messages)
     return jdbc.sql("select event_key, template, text, personal, sent_at, provider_id from notification where case_number = ? order by id")
         .param(caseNumber).query((rs, i) -> {
-          Map<String, Object> row = new java.util.LinkedHashMap<>();
+          Map<String, Object> row = new LinkedHashMap<>();
           byte[] sealed = rs.getBytes("personal");
           row.put("template", rs.getString("template"));
           row.put("text", sealed == null ? rs.getString("text")
-              : org.cardcase.privacy.PersonalFields.text(personal.open(TABLE, rs.getString("event_key"), sealed), "text"));
+              : PersonalFields.text(personal.open(TABLE, rs.getString("event_key"), sealed), "text"));
           row.put("sent_at", rs.getTimestamp("sent_at"));
           row.put("provider_id", rs.getString("provider_id"));
           return row;
@@ -98,10 +103,10 @@ public class Notifications {
   }
 
   /** Templates sent to someone other than the case's citizen (the member a holder linked is told on the holder's case). */
-  static final java.util.Set<String> TO_ANOTHER_PERSON = java.util.Set.of("family-linked");
+  static final Set<String> TO_ANOTHER_PERSON = Set.of("family-linked");
 
   /** The messages of the case that went to the case's own citizen (not to another person told about it), oldest first. */
-  public java.util.List<Map<String, Object>> sentToCaseCitizen(String caseNumber) {
+  public List<Map<String, Object>> sentToCaseCitizen(String caseNumber) {
     return of(caseNumber).stream().filter(m -> !TO_ANOTHER_PERSON.contains(String.valueOf(m.get("template")))).toList();
   }
 

@@ -1,7 +1,9 @@
 package org.cardcase.privacy;
 
 import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -27,7 +29,7 @@ final class Aes {
   private static SecureRandom drbg() {
     try {
       return SecureRandom.getInstance("DRBG");
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       return new SecureRandom();
     }
   }
@@ -93,7 +95,7 @@ final class Aes {
     if (wrapped.length < NONCE + 16) {
       throw new AEADBadTagException("wrapped key too short");
     }
-    byte[] nonce = java.util.Arrays.copyOf(wrapped, NONCE);
+    byte[] nonce = Arrays.copyOf(wrapped, NONCE);
     return decrypt(kek, nonce, wrapped, NONCE, wrapped.length - NONCE, aad);
   }
 }

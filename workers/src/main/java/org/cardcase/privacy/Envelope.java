@@ -1,5 +1,6 @@
 package org.cardcase.privacy;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -124,7 +125,7 @@ public final class Envelope {
         throw new CannotOpen(context, "truncated value", null);
       }
       return new Parsed(new String(id, StandardCharsets.US_ASCII), wrapped, nonce, b.position());
-    } catch (java.nio.BufferUnderflowException e) {
+    } catch (BufferUnderflowException e) {
       throw new CannotOpen(context, "truncated value", e);
     }
   }

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ public final class KmsSimulator implements KeyManagementService {
   private final Path store;
   private final String ring;
   private Map<String, byte[]> keys = new LinkedHashMap<>();
-  private java.nio.file.attribute.FileTime seen;
+  private FileTime seen;
 
   public KmsSimulator(Path dir, String ring) {
     this.store = dir.resolve("keys.txt");
@@ -35,7 +37,7 @@ public final class KmsSimulator implements KeyManagementService {
       Files.createDirectories(dir);
       if (!Files.exists(store)) {
         Files.writeString(store, "# the KMS simulator's own key store: <id> <Base64 key> <created>\n",
-            java.nio.file.StandardOpenOption.CREATE_NEW);
+            StandardOpenOption.CREATE_NEW);
         try {
           Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException e) {
@@ -125,7 +127,7 @@ public final class KmsSimulator implements KeyManagementService {
     } while (keys.containsKey(id) || retired(id));
     try {
       Files.writeString(store, id + " " + Base64.getEncoder().encodeToString(Aes.randomKey()) + " " + Instant.now() + "\n",
-          java.nio.file.StandardOpenOption.APPEND);
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new IllegalStateException("the KMS simulator cannot write its store: " + e.getMessage(), e);
     }

@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import javax.crypto.AEADBadTagException;
 import org.cardcase.shared.KeyFiles;
 
@@ -182,7 +183,7 @@ public final class LocalKeys implements KeyManagementService {
     }));
   }
 
-  private void rewrite(java.util.function.Consumer<List<String>> change) {
+  private void rewrite(Consumer<List<String>> change) {
     try {
       List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
       change.accept(lines);

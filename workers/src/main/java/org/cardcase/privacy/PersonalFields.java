@@ -3,6 +3,9 @@ package org.cardcase.privacy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,7 +32,7 @@ public class PersonalFields {
    * (in a temporary directory), never for data that must outlive it.
    */
   public static PersonalFields ephemeral() {
-    return new PersonalFields(new Envelope(LocalKeys.given(java.util.Base64.getEncoder().encodeToString(Aes.randomKey()),
+    return new PersonalFields(new Envelope(LocalKeys.given(Base64.getEncoder().encodeToString(Aes.randomKey()),
         "keys of this object only")), new BlindIndex(Aes.randomKey()));
   }
 
@@ -63,7 +66,7 @@ public class PersonalFields {
     }
     try {
       return JSON.readValue(envelope.open(context(table, id), sealed), MAP);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("the personal data of " + context(table, id) + " is not a JSON object", e);
     }
   }
@@ -88,7 +91,7 @@ public class PersonalFields {
    */
   public String idDigest(String idNumber) {
     byte[] b = idIndex(idNumber);
-    return b == null ? null : "hmac:" + java.util.HexFormat.of().formatHex(b);
+    return b == null ? null : "hmac:" + HexFormat.of().formatHex(b);
   }
 
   /** A field of an opened record as text (null when absent). */

@@ -1,6 +1,7 @@
 package org.cardcase.privacy;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.cardcase.shared.KeyFiles;
 import org.slf4j.Logger;
@@ -8,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The record keys by configuration ({@code cardcase.privacy.kek-source}):
@@ -92,8 +95,8 @@ public class PrivacyConfiguration {
   }
 
   @Bean
-  public RecordEncryption recordEncryption(org.springframework.jdbc.core.simple.JdbcClient jdbc, PersonalFields personalFields,
-      java.util.List<SealedTable> sealedTables, org.springframework.transaction.support.TransactionTemplate tx) {
+  public RecordEncryption recordEncryption(JdbcClient jdbc, PersonalFields personalFields,
+      List<SealedTable> sealedTables, TransactionTemplate tx) {
     return new RecordEncryption(jdbc, personalFields, sealedTables, tx);
   }
 

@@ -97,12 +97,12 @@ public class ReissueProgress {
     boolean[] provisional = new boolean[1];
     Instant newDue = tx.execute(s -> {
       tasks.upsert(caseNumber, ALERT_PICKUP_LATE, seq, 0L, "cardcase:" + FORM_PICKUP_LATE, GROUP_SUPERVISORS, clock.instant());
-      Instant due = caseDeadlines.once(caseNumber, PickupDateFollowsDeadline.DELAYED_TO, clock.instant(),
+      Instant due = caseDeadlines.once(caseNumber, CollectionDateFollowsDeadline.DELAYED_TO, clock.instant(),
           deadlines.getReissueDelayWorkingDays());
-      provisional[0] = caseDeadlines.find(caseNumber, PickupDateFollowsDeadline.DELAYED_TO)
+      provisional[0] = caseDeadlines.find(caseNumber, CollectionDateFollowsDeadline.DELAYED_TO)
           .map(CaseDeadlines.Deadline::provisional).orElse(false);
       LocalDate day = LocalDate.ofInstant(due, WorkingDayCalendar.ZONE);
-      if (vouchers.movePickupDate(v.number(), day, provisional[0]) && !day.equals(v.pickupDate())) {
+      if (vouchers.moveCollectionDate(v.number(), day, provisional[0]) && !day.equals(v.pickupDate())) {
         audit.append(AuditTrail.ofCase(caseNumber), "pickup-moved:" + day, "system", null, "PICKUP_DATE_MOVED",
             Map.of("from", v.pickupDate().toString(), "to", day.toString(), "provisional", provisional[0]));
       }
@@ -136,7 +136,7 @@ public class ReissueProgress {
   }
 
   /** The card still waits at the counter: the holder is reminded of the last day, once. */
-  public void remindPickup(String caseNumber, Instant finalDue) {
+  public void remindCollection(String caseNumber, Instant finalDue) {
     CaseRecord c = cases.get(caseNumber);
     notifications.send(caseNumber, caseNumber + ":replacement-reminder", c.phone(), "replacement-reminder",
         Map.of("certificate", vouchers.ofCase(caseNumber).orElseThrow().number(), "dueDate",

@@ -47,7 +47,7 @@ public class ReissueWorkers {
   }
 
   @Bean
-  CaseJobHandler notifyReplacementReady(ReissueProgress progress) {
+  CaseJobHandler notifyReissuedCardReady(ReissueProgress progress) {
     return new Step(JOB_NOTIFY_READY, (job, cn) -> {
       Object cardNumber = job.getVariablesAsMap().get(CardProductionProcess.VAR_CARD_NUMBER);
       ReissueProgress.Deadlines due = progress.cardReady(cn, cardNumber == null ? null : cardNumber.toString());
@@ -56,16 +56,16 @@ public class ReissueWorkers {
   }
 
   @Bean
-  CaseJobHandler remindReplacementPickup(ReissueProgress progress) {
+  CaseJobHandler remindReissuedCardCollection(ReissueProgress progress) {
     return new Step(JOB_REMIND_PICKUP, (job, cn) -> {
       Object finalDue = job.getVariablesAsMap().get(VAR_PICKUP_FINAL_DUE_AT);
-      progress.remindPickup(cn, finalDue == null ? null : Instant.parse(finalDue.toString()));
+      progress.remindCollection(cn, finalDue == null ? null : Instant.parse(finalDue.toString()));
       return Map.of();
     });
   }
 
   @Bean
-  CaseJobHandler escalateUncollectedReplacement(ReissueProgress progress) {
+  CaseJobHandler escalateUncollectedReissuedCard(ReissueProgress progress) {
     return new Step(JOB_ESCALATE_UNCOLLECTED, (job, cn) -> {
       progress.escalateUncollected(cn);
       return Map.of();

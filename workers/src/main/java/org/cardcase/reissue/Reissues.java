@@ -1,12 +1,16 @@
 package org.cardcase.reissue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.cardcase.deadlines.DeadlineRules;
 import org.cardcase.calendar.CalendarStore;
 import org.cardcase.calendar.WorkingDayCalendar;
@@ -30,6 +34,10 @@ import org.cardcase.notifications.Notifications;
 import org.cardcase.shared.Masking;
 import org.cardcase.processes.ReissueProcess;
 import org.cardcase.shared.Channels;
+import org.cardcase.shared.UniqueViolations;
+import org.cardcase.verification.PopulationRegistry;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -62,7 +70,7 @@ public class Reissues {
    */
   public enum DelegateCircumstance { HIGH_MOBILITY, LONG_WORKING_HOURS, ILLNESS_OR_INJURY, OTHER }
 
-  /** Where the replacement's portrait came from (issue 25: a replacement is ordered with a photo). */
+  /** Where the replacement's portrait came from (a producer prints the holder's photo: a replacement is ordered with one). */
   public enum PortraitSource { NEW_PHOTO, LAST_CARD, PHOTO_ON_FILE }
 
   /** {@code provisionalReport}: the provisional report this formal one follows (taken in this visit if asked to). */
@@ -85,18 +93,18 @@ public class Reissues {
   private final TransactionTemplate tx;
   private final DeadlineRules deadlines;
   private final Clock clock;
-  private final org.cardcase.verification.PopulationRegistry registry;
+  private final PopulationRegistry registry;
   /**
    * Whether a holder who comes in person also leaves a copy of their ID card. Guide 004 asks the person reporting to
-   * present their ID card, and a copy only when someone reports for the holder: off by default (issue 25, rule 9).
+   * present their ID card, and a copy only when someone reports for the holder: off by default (the centre's own rule, stated in the README).
    */
   private final boolean holderIdCopyInPerson;
 
   public Reissues(Cases service, CaseRepository cases, CardLifecycle cards, CaseDocuments documents,
       CaseDeadlines caseDeadlines, CalendarStore calendar, Vouchers vouchers, Notifications notifications, MessageInbox inbox,
       ProcessLinks links, TransactionTemplate tx, DeadlineRules deadlines, LossReports lossReports, Clock clock,
-      org.cardcase.verification.PopulationRegistry registry,
-      @org.springframework.beans.factory.annotation.Value("${cardcase.reissue.holder-id-copy-in-person:false}")
+      PopulationRegistry registry,
+      @Value("${cardcase.reissue.holder-id-copy-in-person:false}")
       boolean holderIdCopyInPerson) {
     this.registry = registry;
     this.holderIdCopyInPerson = holderIdCopyInPerson;
@@ -193,7 +201,7 @@ public class Reissues {
         });
     Portrait portrait = portrait(newPhoto, old, holderId);
     // guide 004: the provisional report comes first (it stops settlement); a counter may take both
-    // in one visit. The centre's own rule, not the guides' (issue 25, stated in the README and on the counter screen):
+    // in one visit. The centre's own rule, not the guides' (stated in the README and on the counter screen):
     // a card never activated has no settlement to stop and needs none.
     String provisional = lossReports.openReportOf(old.cardId()).orElse(null);
     if (provisional == null && old.state() != CardState.AWAITING_ACTIVATION) {
@@ -224,11 +232,11 @@ public class Reissues {
     try {
       cn = open(r, channel, old, holderId, vars, applicantLabel, now, today, pickup, certificate, files, delegate, provisionalReport,
           portrait);
-    } catch (org.springframework.dao.DuplicateKeyException e) {
+    } catch (DuplicateKeyException e) {
       // V44's unique indexes: one open reissue per holder, one replacement per lost card; the other
       // request of the same moment was stored first
-      if (!org.cardcase.shared.UniqueViolations.breaks(e, ONE_OPEN_REISSUE)
-          && !org.cardcase.shared.UniqueViolations.breaks(e, CardLifecycle.REPLACED_ONCE)) {
+      if (!UniqueViolations.breaks(e, ONE_OPEN_REISSUE)
+          && !UniqueViolations.breaks(e, CardLifecycle.REPLACED_ONCE)) {
         throw e;
       }
       throw reissueOpen(cases.openCaseOf(holderId, TYPE).orElse(null));
@@ -272,9 +280,9 @@ public class Reissues {
           holderId, sex, r.phone(), old.issuingBank(), variables, received));
       cards.move(old.cardId(), CardState.LOST, r.acceptedBy(), channel,
           "formal loss report " + number + " accepted at the counter (" + applicantLabel + ")", "formal-loss:" + number);
-      Card replacement = cards.openFor(number, holderId, old.holderName(), old.issuingBank(), old.cardId(), r.acceptedBy(), channel);
+      Card newCard = cards.openFor(number, holderId, old.holderName(), old.issuingBank(), old.cardId(), r.acceptedBy(), channel);
       caseDeadlines.record(number, pickupDue);
-      certificate[0] = vouchers.issue(number, holderId, old.holderName(), old.cardId(), replacement.cardId(), today, pickup.date(),
+      certificate[0] = vouchers.issue(number, holderId, old.holderName(), old.cardId(), newCard.cardId(), today, pickup.date(),
           pickup.provisional(), r.acceptedBy(), now);
       files.forEach((field, bytes) -> documents.store(number, field, kindOf(field), bytes, r.acceptedBy()));
       // the replacement is made with this portrait: production sends the case's portrait to the producers
@@ -284,7 +292,7 @@ public class Reissues {
       data.put("applicant", r.applicant());
       data.put("acceptedBy", r.acceptedBy());
       data.put("oldCardId", old.cardId());
-      data.put("newCardId", replacement.cardId());
+      data.put("newCardId", newCard.cardId());
       data.put("certificateNumber", certificate[0]);
       if (provisionalReport != null) {
         data.put("provisionalReport", provisionalReport);
@@ -347,7 +355,7 @@ public class Reissues {
       return; // already handed over: a repeated click
     }
     // guide 004: the new card is collected after 15 working days, on the date the certificate names
-    java.time.LocalDate today = java.time.LocalDate.ofInstant(clock.instant(), org.cardcase.calendar.WorkingDayCalendar.ZONE);
+    LocalDate today = LocalDate.ofInstant(clock.instant(), WorkingDayCalendar.ZONE);
     if (today.isBefore(v.pickupDate())) {
       throw new CaseConflict("the new card is collected from " + v.pickupDate() + ", the pickup date on the certificate"
           + " (15 working days after the formal report), not before; today is " + today, caseNumber, "beforePickupDate",
@@ -365,7 +373,7 @@ public class Reissues {
   private record Portrait(byte[] bytes, PortraitSource source, String from) {}
 
   /**
-   * The replacement's portrait (issue 25): a new photo taken at the counter if the citizen wants one, else the photo of
+   * The replacement's portrait (a producer prints none without one): a new photo taken at the counter if the citizen wants one, else the photo of
    * the holder's last card (the portrait its case was made with), else the population registry's photo on file.
    */
   private Portrait portrait(byte[] newPhoto, Card old, String holderId) {
@@ -373,7 +381,7 @@ public class Reissues {
       return new Portrait(newPhoto, PortraitSource.NEW_PHOTO, null);
     }
     // retention keeps the current card's portrait; one removed anyway (its card replaced meanwhile) is not used
-    var last = old.caseNumber() == null ? java.util.Optional.<CaseDocuments.Document>empty()
+    var last = old.caseNumber() == null ? Optional.<CaseDocuments.Document>empty()
         : documents.latest(old.caseNumber(), "PORTRAIT_PHOTO").filter(d -> !d.removed());
     if (last.isPresent()) {
       return new Portrait(documents.bytes(last.get().id()), PortraitSource.LAST_CARD, "card:" + old.cardId());
@@ -383,7 +391,7 @@ public class Reissues {
       if (onFile != null && onFile.length > 0) {
         return new Portrait(onFile, PortraitSource.PHOTO_ON_FILE, "population-registry");
       }
-    } catch (org.cardcase.verification.PopulationRegistry.Unavailable e) {
+    } catch (PopulationRegistry.Unavailable e) {
       throw FieldErrors.of("portraitPhoto", "the last card has no photo here and the population registry cannot be reached"
           + " now: take a photo at the counter");
     }
@@ -401,7 +409,7 @@ public class Reissues {
     String note = r.delegateCircumstanceNote() == null ? "" : r.delegateCircumstanceNote().strip();
     if (c == null) {
       errors.put("delegateCircumstance", "a delegate reports only in special circumstances (guide 004): one of "
-          + java.util.Arrays.toString(DelegateCircumstance.values()));
+          + Arrays.toString(DelegateCircumstance.values()));
     } else if (c == DelegateCircumstance.OTHER && note.length() < 2) {
       errors.put("delegateCircumstanceNote", "say what the special circumstance is");
     }
@@ -417,9 +425,9 @@ public class Reissues {
       return null;
     }
     try {
-      var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("delegateIdNumber");
+      var node = new ObjectMapper().readTree(json).get("delegateIdNumber");
       return node == null || node.isNull() ? null : node.asText();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("the data of reissue " + caseNumber + " cannot be read", e);
     }
   }

@@ -1,9 +1,15 @@
 package org.cardcase.reissue;
 
 import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import org.cardcase.privacy.PersonalFields;
 import org.cardcase.shared.CheckDigits;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -17,7 +23,7 @@ public class Vouchers {
   /**
    * VALID until the new card is handed over (USED; guide 004: a voucher "during the replacement period", also while the
    * card waits at the counter uncollected), or REVOKED when the reissue is cancelled (with the reason). EXPIRED is what
-   * certificates of cases escalated as uncollected before issue 25 were set to; nothing sets it any more.
+   * certificates of cases escalated as uncollected were once set to (a voucher now lasts until the card is collected); nothing sets it any more.
    */
   public enum State { VALID, USED, REVOKED, EXPIRED }
 
@@ -27,10 +33,10 @@ public class Vouchers {
 
   private final JdbcClient jdbc;
 
-  private final org.cardcase.privacy.PersonalFields personal;
+  private final PersonalFields personal;
   public static final String TABLE = "voucher";
 
-  public Vouchers(JdbcClient jdbc, org.cardcase.privacy.PersonalFields personal) {
+  public Vouchers(JdbcClient jdbc, PersonalFields personal) {
     this.jdbc = jdbc;
     this.personal = personal;
   }
@@ -52,7 +58,7 @@ public class Vouchers {
         values (?, ?, ?, ?, ?, ?, 'VALID', ?, ?, ?, ?)""")
         .params(number, caseNumber, personal.seal(TABLE, number, fields(holderIdNumber, holderName)),
             personal.idIndex(holderIdNumber), oldCardId, newCardId, Date.valueOf(pickupDate), pickupProvisional,
-            issuedBy, java.sql.Timestamp.from(issuedAt)).update();
+            issuedBy, Timestamp.from(issuedAt)).update();
     return number;
   }
 
@@ -87,12 +93,12 @@ public class Vouchers {
         .params(state.name(), number).update() == 1;
   }
 
-  public void movePickupDate(String number, LocalDate date) {
+  public void moveCollectionDate(String number, LocalDate date) {
     jdbc.sql("update voucher set pickup_date = ? where number = ?").params(Date.valueOf(date), number).update();
   }
 
   /** The pickup date as the case's deadline now says (a calendar change); true if the date or its provisional mark changed. */
-  public boolean movePickupDate(String number, LocalDate date, boolean provisional) {
+  public boolean moveCollectionDate(String number, LocalDate date, boolean provisional) {
     return jdbc.sql("""
         update voucher set pickup_date = ?, pickup_provisional = ? where number = ?
           and (pickup_date <> ? or pickup_provisional <> ?)""")
@@ -107,21 +113,21 @@ public class Vouchers {
     return CheckDigits.luhn(body) == number.charAt(16) - '0';
   }
 
-  static java.util.Map<String, Object> fields(String holderIdNumber, String holderName) {
-    java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+  static Map<String, Object> fields(String holderIdNumber, String holderName) {
+    Map<String, Object> f = new LinkedHashMap<>();
     f.put("holderIdNumber", holderIdNumber);
     f.put("holderName", holderName);
     return f;
   }
 
   /** A voucher row, the holder's fields decrypted (or the plain columns of a row not yet encrypted). */
-  Voucher map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
-    java.sql.Timestamp ended = rs.getTimestamp("ended_at");
+  Voucher map(ResultSet rs, int i) throws SQLException {
+    Timestamp ended = rs.getTimestamp("ended_at");
     byte[] sealed = rs.getBytes("personal");
     var p = sealed != null ? personal.open(TABLE, rs.getString("number"), sealed)
         : fields(rs.getString("holder_id_number"), rs.getString("holder_name"));
-    return new Voucher(rs.getString("number"), rs.getString("case_number"), org.cardcase.privacy.PersonalFields.text(p, "holderIdNumber"),
-        org.cardcase.privacy.PersonalFields.text(p, "holderName"), rs.getString("old_card_id"), rs.getString("new_card_id"), State.valueOf(rs.getString("state")),
+    return new Voucher(rs.getString("number"), rs.getString("case_number"), PersonalFields.text(p, "holderIdNumber"),
+        PersonalFields.text(p, "holderName"), rs.getString("old_card_id"), rs.getString("new_card_id"), State.valueOf(rs.getString("state")),
         rs.getDate("pickup_date").toLocalDate(), rs.getString("issued_by"), rs.getTimestamp("issued_at").toInstant(),
         ended == null ? null : ended.toInstant(), rs.getBoolean("pickup_provisional"), rs.getString("end_reason"));
   }

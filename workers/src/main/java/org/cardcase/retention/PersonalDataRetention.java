@@ -1,5 +1,7 @@
 package org.cardcase.retention;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,17 +15,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.cards.CurrentCards;
+import org.cardcase.cases.ClosedCases;
+import org.cardcase.documents.DocumentRetention;
+import org.cardcase.notifications.MessageRetention;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Retention of citizens' personal data (issue 26 item 4). Not to be confused with
+ * Retention of citizens' personal data (PIPL: kept no longer than needed). Not to be confused with
  * {@link org.cardcase.shared.Retention}, which trims <em>technical</em> tables (API call log,
  * engine generations, inbound messages) by deleting whole rows by age; this job deletes nothing
  * from a case: it empties what a case no longer needs and says so in the case's audit trail.
@@ -70,10 +78,10 @@ public class PersonalDataRetention {
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
   private final AuditTrail audit;
-  private final org.cardcase.cases.ClosedCases closedCases;
-  private final org.cardcase.cards.CurrentCards currentCards;
-  private final org.cardcase.documents.DocumentRetention documents;
-  private final org.cardcase.notifications.MessageRetention messages;
+  private final ClosedCases closedCases;
+  private final CurrentCards currentCards;
+  private final DocumentRetention documents;
+  private final MessageRetention messages;
   private final Clock clock;
   private final Duration documentsAfterClose;
   private final Duration messageTextAfter;
@@ -82,8 +90,8 @@ public class PersonalDataRetention {
   private final boolean enabled;
 
   public PersonalDataRetention(JdbcClient jdbc, TransactionTemplate tx, AuditTrail audit,
-      org.cardcase.cases.ClosedCases closedCases, org.cardcase.cards.CurrentCards currentCards,
-      org.cardcase.documents.DocumentRetention documents, org.cardcase.notifications.MessageRetention messages, Clock clock,
+      ClosedCases closedCases, CurrentCards currentCards,
+      DocumentRetention documents, MessageRetention messages, Clock clock,
       @Value("${cardcase.retention.case-documents:180d}") Duration documentsAfterClose,
       @Value("${cardcase.retention.message-text:90d}") Duration messageTextAfter,
       @Value("${cardcase.retention.personal-data-at:02:30}") LocalTime dailyAt,
@@ -141,7 +149,7 @@ public class PersonalDataRetention {
     try {
       id = jdbc.sql("insert into retention_run (trigger, started_at) values (?, ?) returning id")
           .params(trigger, Timestamp.from(now)).query(Long.class).single();
-    } catch (org.springframework.dao.DuplicateKeyException running) {
+    } catch (DuplicateKeyException running) {
       log.info("personal data retention: a run is already under way; not started again ({})", trigger);
       return jdbc.sql("select * from retention_run where finished_at is null").query(PersonalDataRetention::map).single();
     }
@@ -160,8 +168,8 @@ public class PersonalDataRetention {
         if (page.isEmpty()) {
           break;
         }
-        java.util.Set<String> withContent = this.documents.casesWithContent(page);
-        java.util.Set<String> current = currentCards.casesWithCurrentCard(withContent);
+        Set<String> withContent = this.documents.casesWithContent(page);
+        Set<String> current = currentCards.casesWithCurrentCard(withContent);
         for (String caseNumber : withContent) {
           int[] done = tx.execute(s -> applyTo(caseNumber, current.contains(caseNumber), id, now, documentsCutoff, messagesCutoff));
           cases += done[0] + done[1] > 0 ? 1 : 0;
@@ -213,7 +221,7 @@ public class PersonalDataRetention {
   private int[] applyTo(String caseNumber, boolean keepPortrait, long runId, Instant now, Instant documentsCutoff,
       Instant messagesCutoff) {
     Optional<Instant> closedAt = documentsCutoff == null ? Optional.empty() : closedCases.closedAt(caseNumber);
-    List<org.cardcase.documents.DocumentRetention.Removed> removed = List.of();
+    List<DocumentRetention.Removed> removed = List.of();
     if (closedAt.isPresent() && closedAt.get().isBefore(documentsCutoff)) {
       removed = documents.removeContent(caseNumber, keepPortrait, now, "retention: " + documentsAfterClose.toDays()
           + " days after the case closed on " + LocalDate.ofInstant(closedAt.get(), ZONE));
@@ -256,7 +264,7 @@ public class PersonalDataRetention {
     return p;
   }
 
-  static Run map(java.sql.ResultSet rs, int i) throws java.sql.SQLException {
+  static Run map(ResultSet rs, int i) throws SQLException {
     Timestamp finished = rs.getTimestamp("finished_at");
     return new Run(rs.getLong("id"), rs.getString("trigger"), rs.getTimestamp("started_at").toInstant(),
         finished == null ? null : finished.toInstant(), rs.getInt("cases"), rs.getInt("documents_removed"),

@@ -1,6 +1,8 @@
 package org.cardcase.search;
 
 import java.time.Instant;
+import java.util.List;
+import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.shared.Masking;
 
@@ -12,15 +14,15 @@ import org.cardcase.shared.Masking;
 public record CaseDocument(
     String caseNumber, String caseType, String status, String currentStep, String channel,
     String nameToken, String idNumberToken, String applicantNameMasked, String idNumberMasked, String phoneMasked,
-    String issuingBank, Instant createdAt, Instant updatedAt, boolean closed, java.util.List<String> cardNumberTokens,
-    java.util.List<String> cardNumbersMasked, Instant closedAt, Integer cycleWorkingDays) {
+    String issuingBank, Instant createdAt, Instant updatedAt, boolean closed, List<String> cardNumberTokens,
+    List<String> cardNumbersMasked, Instant closedAt, Integer cycleWorkingDays) {
 
   /** @param calendar counts the working days from receipt to close (the unit the deadlines are in) */
-  static CaseDocument of(CaseRecord c, java.util.List<String> cardNumbers, org.cardcase.calendar.WorkingDayCalendar calendar,
+  static CaseDocument of(CaseRecord c, List<String> cardNumbers, WorkingDayCalendar calendar,
       SearchTokens tokens) {
     Integer cycle = c.closedAt() == null ? null : calendar.workingDaysBetween(
-        c.createdAt().atZone(org.cardcase.calendar.WorkingDayCalendar.ZONE).toLocalDate(),
-        c.closedAt().atZone(org.cardcase.calendar.WorkingDayCalendar.ZONE).toLocalDate());
+        c.createdAt().atZone(WorkingDayCalendar.ZONE).toLocalDate(),
+        c.closedAt().atZone(WorkingDayCalendar.ZONE).toLocalDate());
     return new CaseDocument(c.caseNumber(), c.caseType(), c.status().name(), c.currentStep(), c.channel(),
         tokens.name(c.applicantName()), tokens.number(c.idNumber()), Masking.name(c.applicantName()), Masking.idNumber(c.idNumber()),
         Masking.phone(c.phone()), c.issuingBank(), c.createdAt(), c.updatedAt(), c.closedAt() != null,

@@ -16,6 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /** The cases index in Elasticsearch: a read model only, rebuilt from PostgreSQL at will. */
@@ -73,7 +77,7 @@ public class CaseIndex {
   private final String visitIndex;
 
   public CaseIndex(SearchTokens tokens, ElasticsearchClient es,
-      @org.springframework.beans.factory.annotation.Value("${cardcase.search.index-prefix:cardcase}") String indexPrefix) {
+      @Value("${cardcase.search.index-prefix:cardcase}") String indexPrefix) {
     this.es = es;
     this.tokens = tokens;
     this.prefix = indexPrefix;
@@ -116,14 +120,14 @@ public class CaseIndex {
    */
   private void dropOlderVersions() {
     try {
-      java.util.Set<String> found = es.indices().get(g -> g.index(prefix + "-*").ignoreUnavailable(true).allowNoIndices(true))
+      Set<String> found = es.indices().get(g -> g.index(prefix + "-*").ignoreUnavailable(true).allowNoIndices(true))
           .result().keySet();
       List<String> older = found.stream()
-          .filter(n -> n.matches(java.util.regex.Pattern.quote(prefix) + "-(cases|tasks|visits)-v\\d+"))
+          .filter(n -> n.matches(Pattern.quote(prefix) + "-(cases|tasks|visits)-v\\d+"))
           .filter(n -> !n.equals(index) && !n.equals(taskIndex) && !n.equals(visitIndex)).toList();
       if (!older.isEmpty()) {
         es.indices().delete(d -> d.index(older));
-        org.slf4j.LoggerFactory.getLogger(CaseIndex.class).warn("search indices of an earlier version deleted: {}", older);
+        LoggerFactory.getLogger(CaseIndex.class).warn("search indices of an earlier version deleted: {}", older);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

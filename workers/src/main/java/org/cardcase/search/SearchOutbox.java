@@ -1,14 +1,33 @@
 package org.cardcase.search;
 
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.cardcase.calendar.CalendarStore;
+import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cards.CardLifecycle;
+import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.flow.ProcessCatalog;
+import org.cardcase.tasks.TaskStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Feeds the search index from PostgreSQL. Each case change queues a row (in the change's own
@@ -29,30 +48,30 @@ public class SearchOutbox {
 
   private final CardLifecycle cards;
   private final int batchSize;
-  private final java.time.Duration interval;
-  private final java.util.concurrent.ScheduledExecutorService indexer =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("search-indexer").daemon().factory());
+  private final Duration interval;
+  private final ScheduledExecutorService indexer =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("search-indexer").daemon().factory());
 
-  private final org.cardcase.tasks.TaskStore tasks;
-  private final org.cardcase.calendar.CalendarStore calendar;
+  private final TaskStore tasks;
+  private final CalendarStore calendar;
 
-  private final org.cardcase.deadlines.CaseDeadlines deadlines;
-  private final org.cardcase.flow.ProcessCatalog catalog;
+  private final CaseDeadlines deadlines;
+  private final ProcessCatalog catalog;
   private final SearchDeadLetters deadLetters;
-  private final org.springframework.transaction.support.TransactionTemplate tx;
-  private final java.time.Duration backoffMax;
+  private final TransactionTemplate tx;
+  private final Duration backoffMax;
   /** Rounds in a row that could not index everything they read (Elasticsearch away or busy). */
   private volatile int failedRounds;
-  private volatile java.time.Instant nextRoundAt;
+  private volatile Instant nextRoundAt;
   private volatile String lastProblem;
 
   public SearchOutbox(JdbcClient jdbc, CaseRepository cases, CardLifecycle cards, CaseIndex index,
-      org.cardcase.tasks.TaskStore tasks, org.cardcase.calendar.CalendarStore calendar,
-      org.cardcase.deadlines.CaseDeadlines deadlines, org.cardcase.flow.ProcessCatalog catalog,
-      SearchDeadLetters deadLetters, org.springframework.transaction.support.TransactionTemplate tx,
-      @org.springframework.beans.factory.annotation.Value("${cardcase.search.batch-size:1000}") int batchSize,
-      @org.springframework.beans.factory.annotation.Value("${cardcase.search.outbox-interval:500ms}") java.time.Duration interval,
-      @org.springframework.beans.factory.annotation.Value("${cardcase.search.retry-backoff.max:1m}") java.time.Duration backoffMax) {
+      TaskStore tasks, CalendarStore calendar,
+      CaseDeadlines deadlines, ProcessCatalog catalog,
+      SearchDeadLetters deadLetters, TransactionTemplate tx,
+      @Value("${cardcase.search.batch-size:1000}") int batchSize,
+      @Value("${cardcase.search.outbox-interval:500ms}") Duration interval,
+      @Value("${cardcase.search.retry-backoff.max:1m}") Duration backoffMax) {
     this.deadLetters = deadLetters;
     this.tx = tx;
     this.backoffMax = backoffMax;
@@ -76,7 +95,7 @@ public class SearchOutbox {
 
   /** A task was created, claimed, moved or completed: its case comes again, with all its tasks. */
   @EventListener
-  public void on(org.cardcase.tasks.TaskStore.TasksChanged change) {
+  public void on(TaskStore.TasksChanged change) {
     queue(change.caseNumber());
   }
 
@@ -105,13 +124,13 @@ public class SearchOutbox {
    * Runs on a thread of its own (not Spring's shared scheduler), so a backlog delays neither the
    * recovery sweep nor the calendar refresh.
    */
-  @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+  @EventListener(ApplicationReadyEvent.class)
   public void startIndexer() {
     indexer.scheduleWithFixedDelay(this::drainQuietly, interval.toMillis(), interval.toMillis(),
-        java.util.concurrent.TimeUnit.MILLISECONDS);
+        TimeUnit.MILLISECONDS);
   }
 
-  @jakarta.annotation.PreDestroy
+  @PreDestroy
   void stopIndexer() {
     indexer.shutdownNow();
   }
@@ -121,8 +140,8 @@ public class SearchOutbox {
    * busy or failing), the next ones wait: the interval doubled per such round, at most the ceiling.
    */
   public void drainQuietly() {
-    java.time.Instant next = nextRoundAt;
-    if (next != null && java.time.Instant.now().isBefore(next)) {
+    Instant next = nextRoundAt;
+    if (next != null && Instant.now().isBefore(next)) {
       return;
     }
     try {
@@ -136,8 +155,8 @@ public class SearchOutbox {
       }
     } catch (RuntimeException e) {
       int rounds = ++failedRounds;
-      java.time.Duration wait = backoff(rounds);
-      nextRoundAt = java.time.Instant.now().plus(wait);
+      Duration wait = backoff(rounds);
+      nextRoundAt = Instant.now().plus(wait);
       lastProblem = e.getMessage();
       if (!paused) {
         // said once, not every round: the rows wait in the outbox and nothing is lost
@@ -150,8 +169,8 @@ public class SearchOutbox {
   }
 
   /** The wait after n rounds in a row that failed: the interval × 2^n, at most the ceiling. */
-  java.time.Duration backoff(int rounds) {
-    java.time.Duration d = interval.multipliedBy(1L << Math.min(rounds, 30));
+  Duration backoff(int rounds) {
+    Duration d = interval.multipliedBy(1L << Math.min(rounds, 30));
     return d.compareTo(backoffMax) > 0 ? backoffMax : d;
   }
 
@@ -189,11 +208,11 @@ public class SearchOutbox {
       List<String> numbers = rows.stream().map(r -> (String) r.get("case_number")).distinct().toList();
       Map<String, List<String>> cardNumbers = cards.cardNumbersOf(numbers);
       // one bulk request for the batch; a case changed again meanwhile has a newer row and comes again
-      List<org.cardcase.cases.CaseRecord> found = cases.findAll(numbers);
-      Map<String, org.cardcase.cases.CaseRecord> byNumber = found.stream()
-          .collect(java.util.stream.Collectors.toMap(org.cardcase.cases.CaseRecord::caseNumber, c -> c));
-      org.cardcase.calendar.WorkingDayCalendar days = calendar.current();
-      List<org.cardcase.tasks.TaskStore.TaskHistory> history = tasks.history(numbers);
+      List<CaseRecord> found = cases.findAll(numbers);
+      Map<String, CaseRecord> byNumber = found.stream()
+          .collect(Collectors.toMap(CaseRecord::caseNumber, c -> c));
+      WorkingDayCalendar days = calendar.current();
+      List<TaskStore.TaskHistory> history = tasks.history(numbers);
       CaseIndex.Outcome outcome = index.indexEach(
           found.stream().map(c -> CaseDocument.of(c, cardNumbers.getOrDefault(c.caseNumber(), List.of()), days, index.tokens())).toList(),
           history.stream().filter(t -> byNumber.containsKey(t.caseNumber()))
@@ -222,11 +241,11 @@ public class SearchOutbox {
 
   /** Each stay numbered within its case (1, 2, ...), so a case indexed again overwrites its own. */
   private List<StepVisitDocument> visitDocuments(List<CaseRepository.StepVisit> visits,
-      Map<String, org.cardcase.cases.CaseRecord> byNumber, org.cardcase.calendar.WorkingDayCalendar days,
-      List<org.cardcase.tasks.TaskStore.TaskHistory> history, Map<String, List<org.cardcase.deadlines.CaseDeadlines.Deadline>> due) {
-    Map<String, Integer> seq = new java.util.HashMap<>();
-    Map<String, List<org.cardcase.tasks.TaskStore.TaskHistory>> tasksOf = history.stream()
-        .collect(java.util.stream.Collectors.groupingBy(org.cardcase.tasks.TaskStore.TaskHistory::caseNumber));
+      Map<String, CaseRecord> byNumber, WorkingDayCalendar days,
+      List<TaskStore.TaskHistory> history, Map<String, List<CaseDeadlines.Deadline>> due) {
+    Map<String, Integer> seq = new HashMap<>();
+    Map<String, List<TaskStore.TaskHistory>> tasksOf = history.stream()
+        .collect(Collectors.groupingBy(TaskStore.TaskHistory::caseNumber));
     return visits.stream().filter(v -> byNumber.containsKey(v.caseNumber()))
         .map(v -> StepVisitDocument.of(v, seq.merge(v.caseNumber(), 1, Integer::sum), byNumber.get(v.caseNumber()), days,
             dueOf(v, tasksOf.getOrDefault(v.caseNumber(), List.of()), due.getOrDefault(v.caseNumber(), List.of())))).toList();
@@ -236,18 +255,18 @@ public class SearchOutbox {
    * A stay's deadline: that of the task created for it (at the step, during the stay), else the
    * latest of the deadlines its step's timers read (the final one, not a reminder).
    */
-  private java.time.Instant dueOf(CaseRepository.StepVisit v, List<org.cardcase.tasks.TaskStore.TaskHistory> history,
-      List<org.cardcase.deadlines.CaseDeadlines.Deadline> deadlines) {
-    java.time.Instant from = v.enteredAt().minusSeconds(60);
+  private Instant dueOf(CaseRepository.StepVisit v, List<TaskStore.TaskHistory> history,
+      List<CaseDeadlines.Deadline> deadlines) {
+    Instant from = v.enteredAt().minusSeconds(60);
     for (var t : history) {
       if (t.elementId().equals(v.step()) && t.dueAt() != null && !t.createdAt().isBefore(from)
           && (v.leftAt() == null || !t.createdAt().isAfter(v.leftAt()))) {
         return t.dueAt();
       }
     }
-    java.util.Set<String> names = catalog.timerVariablesOfStep(v.step());
-    return deadlines.stream().filter(d -> names.contains(d.name())).map(org.cardcase.deadlines.CaseDeadlines.Deadline::dueAt)
-        .max(java.util.Comparator.naturalOrder()).orElse(null);
+    Set<String> names = catalog.timerVariablesOfStep(v.step());
+    return deadlines.stream().filter(d -> names.contains(d.name())).map(CaseDeadlines.Deadline::dueAt)
+        .max(Comparator.naturalOrder()).orElse(null);
   }
 
   /**
@@ -260,7 +279,7 @@ public class SearchOutbox {
   }
 
   /** When the indexer tries again after a round that failed (null while it runs every interval). */
-  public java.time.Instant nextAttemptAt() {
+  public Instant nextAttemptAt() {
     return nextRoundAt;
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -18,7 +19,7 @@ public class ReferenceData {
   public enum Kind { BANK, RELATIONSHIP, CHANNEL, DOCUMENT_KIND }
 
   public record Item(Kind kind, String code, String nameZh, String nameEn, Map<String, Object> attributes) {
-    public String name(java.util.Locale locale) {
+    public String name(Locale locale) {
       return "zh".equals(locale.getLanguage()) ? nameZh : nameEn;
     }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -41,7 +42,7 @@ public class Retention {
   private final List<Table> tables;
   private final Clock clock;
   private final int batchSize;
-  private final Map<String, Trimmed> last = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Trimmed> last = new ConcurrentHashMap<>();
 
   public Retention(List<Table> tables, Clock clock, @Value("${cardcase.retention.batch-size:5000}") int batchSize) {
     this.tables = List.copyOf(tables);

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 import org.cardcase.family.InsuredPersons;
 import org.cardcase.shared.CheckDigits;
+import org.cardcase.shared.IdNumber;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -30,7 +31,7 @@ public class InsuredPersonsSimulator implements InsuredPersons {
 
   @Override
   public boolean insured(String idNumber) {
-    int seq = org.cardcase.shared.IdNumber.sequenceCode(idNumber);
+    int seq = IdNumber.sequenceCode(idNumber);
     return seq < 970 || seq > 979;
   }
 

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.cardcase.documents.CaseDocuments;
 import org.cardcase.flow.MessageInbox;
 import org.cardcase.shared.IdNumber;
 import org.cardcase.processes.CardProductionProcess;
@@ -58,7 +60,7 @@ public class IssuingBankSimulator implements IssuingBank {
     if (seq >= 985 && seq <= 989) {
       throw new IllegalStateException("issuing bank simulator: " + order.issuingBank() + " refused the order (test identity " + seq + ")");
     }
-    // a real producer prints the holder's photo on the card: no photo, no card (issue 25)
+    // a real producer prints the holder's photo on the card: no photo, no card
     String digest = portraitDigest(order, "issuing bank simulator: " + order.issuingBank());
     boolean late = seq >= 980 && seq <= 984;
     String ref = order.issuingBank() + "-ORD-" + order.cardId();
@@ -84,11 +86,11 @@ public class IssuingBankSimulator implements IssuingBank {
     if (order.portrait() == null || order.portrait().length == 0) {
       throw new IllegalStateException(who + " refused the order for card " + order.cardId() + ": no photo of the holder");
     }
-    return org.cardcase.documents.CaseDocuments.sha256(order.portrait());
+    return CaseDocuments.sha256(order.portrait());
   }
 
   /** The digest of the portrait the bank was sent with the card's order (what it printed), if it has the order. */
-  public java.util.Optional<String> portraitDigestOf(String cardId) {
+  public Optional<String> portraitDigestOf(String cardId) {
     return jdbc.sql("select portrait_sha256 from sim_bank_order where card_id = ?").param(cardId).query(String.class).optional();
   }
 

@@ -1,6 +1,13 @@
 package org.cardcase.simulators;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
 import org.cardcase.shared.IdNumber;
 import org.cardcase.shared.Masking;
 import org.cardcase.verification.PopulationRegistry;
@@ -55,7 +62,7 @@ public class PopulationRegistrySimulator implements PopulationRegistry {
     }
     int seq = IdNumber.sequenceCode(idNumber);
     double idCard = seq >= 940 && seq <= 949 ? 0.35 : seq >= 996 ? 0.97 : 0.95;
-    double photo = portrait != null && java.util.Arrays.equals(portrait, photoOnFile(idNumber)) ? 0.99 : a.photoSimilarity();
+    double photo = portrait != null && Arrays.equals(portrait, photoOnFile(idNumber)) ? 0.99 : a.photoSimilarity();
     return new Answer(Match.MATCH, photo, idCard);
   }
 
@@ -69,19 +76,19 @@ public class PopulationRegistrySimulator implements PopulationRegistry {
       throw new Unavailable("population registry simulator: service unavailable (test identity " + seq + ")");
     }
     // a plain portrait-sized picture, different for each person and the same every time for one
-    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(358, 441, java.awt.image.BufferedImage.TYPE_INT_RGB);
-    java.awt.Graphics2D g = img.createGraphics();
+    BufferedImage img = new BufferedImage(358, 441, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = img.createGraphics();
     int h = idNumber.hashCode();
-    g.setColor(new java.awt.Color(230, 236, 245));
+    g.setColor(new Color(230, 236, 245));
     g.fillRect(0, 0, 358, 441);
-    g.setColor(new java.awt.Color(90 + (h & 63), 70 + ((h >> 6) & 63), 60 + ((h >> 12) & 63)));
+    g.setColor(new Color(90 + (h & 63), 70 + ((h >> 6) & 63), 60 + ((h >> 12) & 63)));
     g.fillOval(109, 80, 140, 170);
     g.fillRoundRect(59, 260, 240, 181, 80, 80);
     g.dispose();
-    try (java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
-      javax.imageio.ImageIO.write(img, "png", out);
+    try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+      ImageIO.write(img, "png", out);
       return out.toByteArray();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }

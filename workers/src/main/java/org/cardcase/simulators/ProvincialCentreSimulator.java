@@ -1,6 +1,7 @@
 package org.cardcase.simulators;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.cardcase.production.CardOrder;
 import org.cardcase.production.ProvincialCentre;
@@ -35,7 +36,7 @@ public class ProvincialCentreSimulator implements ProvincialCentre {
   }
 
   /** The digest of the portrait registered with the card's data, if the centre has the card. */
-  public java.util.Optional<String> portraitDigestOf(String cardId) {
+  public Optional<String> portraitDigestOf(String cardId) {
     return jdbc.sql("select portrait_sha256 from sim_provincial_receipt where card_id = ?").param(cardId).query(String.class)
         .optional();
   }

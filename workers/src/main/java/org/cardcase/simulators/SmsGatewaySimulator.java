@@ -1,5 +1,6 @@
 package org.cardcase.simulators;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cardcase.notifications.SmsGateway;
 import org.cardcase.shared.Masking;
@@ -24,7 +25,7 @@ public class SmsGatewaySimulator implements SmsGateway {
   private final long delayMs;
   private final int failEvery;
 
-  public SmsGatewaySimulator(JdbcClient jdbc, @Value("${cardcase.simulators.sms.delay:50ms}") java.time.Duration delay,
+  public SmsGatewaySimulator(JdbcClient jdbc, @Value("${cardcase.simulators.sms.delay:50ms}") Duration delay,
       @Value("${cardcase.simulators.sms.fail-every:0}") int failEvery) {
     this.jdbc = jdbc;
     this.delayMs = delay.toMillis();

@@ -1,15 +1,24 @@
 package org.cardcase.tasks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.UUID;
+import org.cardcase.access.Accounts;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.forms.FormDefinition;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -54,17 +63,45 @@ public class TaskQueue {
   private final TransactionTemplate tx;
   private final ObjectMapper json = new ObjectMapper();
 
-  private final org.cardcase.access.Accounts accounts;
-  private final org.springframework.context.ApplicationEventPublisher events;
+  private final Accounts accounts;
+  private final ApplicationEventPublisher events;
+  private final TaskStore store;
 
   public TaskQueue(JdbcClient jdbc, CaseDeadlines deadlines, AuditTrail audit, TransactionTemplate tx,
-      org.cardcase.access.Accounts accounts, org.springframework.context.ApplicationEventPublisher events) {
+      Accounts accounts, ApplicationEventPublisher events, TaskStore store) {
+    this.store = store;
     this.events = events;
     this.accounts = accounts;
     this.jdbc = jdbc;
     this.deadlines = deadlines;
     this.audit = audit;
     this.tx = tx;
+  }
+
+  // ---- one task, for the screens and the API (the store keeps the rows and talks to the engine) ----
+
+  public Optional<HumanTask> find(long id) {
+    return store.find(id);
+  }
+
+  /** The case's open tasks, oldest first. */
+  public List<HumanTask> open(String caseNumber) {
+    return store.open(caseNumber);
+  }
+
+  /** Completes the task for a person, as {@link TaskStore#complete} does: checked, stored, then told to the engine. */
+  public TaskCompletion complete(long id, String account, List<String> accountGroups, Map<String, Object> result) {
+    return store.complete(id, account, accountGroups, result);
+  }
+
+  /** The form version the task's process version names. */
+  public FormDefinition formOf(HumanTask t) {
+    return store.formOf(t);
+  }
+
+  /** The words of the form for a value chosen in it (a decision), in the reader's language. */
+  public String valueLabel(String formKey, String value, boolean chinese) {
+    return store.valueLabel(formKey, value, chinese);
   }
 
   /** The first page (most urgent first, as the filter sorts), at most 500 tasks. */
@@ -86,7 +123,7 @@ public class TaskQueue {
   private Map<String, Object> kept(Person who, Filter f) {
     StringBuilder where = new StringBuilder(" where true");
     List<Object> params = new ArrayList<>();
-    params.add(java.time.LocalDate.ofInstant(deadlines.startOfToday(), org.cardcase.calendar.WorkingDayCalendar.ZONE));
+    params.add(LocalDate.ofInstant(deadlines.startOfToday(), WorkingDayCalendar.ZONE));
     if (f.scope() == Scope.GROUPS) {
       where.append(" and not assigned and candidate_group = any(?)");
       params.add(who.groups().toArray(String[]::new));
@@ -125,7 +162,7 @@ public class TaskQueue {
         select id, case_number, element_id, case_type, completed_at, form_key,
           coalesce(result->>'photoDecision', result->>'childReviewOutcome', result->>'action', result->>'followUp') from human_task
         where state = 'COMPLETED' and completed_by = ? and completed_at >= ? order by completed_at desc limit 500""")
-        .params(person, java.sql.Timestamp.from(since))
+        .params(person, Timestamp.from(since))
         .query((rs, i) -> new Done(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
             rs.getTimestamp(5).toInstant(), rs.getString(6), rs.getString(7))).list();
   }
@@ -150,7 +187,7 @@ public class TaskQueue {
       }
       case ALL -> {
         if (!who.supervisor()) {
-          throw new TaskStore.TaskNotAllowed("only a supervisor sees all tasks", true, "supervisorsOnly");
+          throw new TaskNotAllowed("only a supervisor sees all tasks", true, "supervisorsOnly");
         }
       }
     }
@@ -159,7 +196,7 @@ public class TaskQueue {
     if (f.scope() == Scope.MINE) {
       // one person's tasks: few, counted from the index of their own queue
       List<Object> countParams = new ArrayList<>(params);
-      countParams.add(0, java.sql.Timestamp.from(deadlines.startOfToday()));
+      countParams.add(0, Timestamp.from(deadlines.startOfToday()));
       counts = jdbc.sql("select count(*) as total, count(*) filter (where coalesce(t.due_at, 'infinity'::timestamptz) < ?)"
           + " as overdue from human_task t" + where).params(countParams).query().singleRow();
     } else {
@@ -212,13 +249,13 @@ public class TaskQueue {
   /** Where a page ended: the sort rank, the sort time as PostgreSQL wrote it, and the task id; opaque to callers. */
   record Cursor(int rank, String time, long id) {
     String encode() {
-      return java.util.Base64.getUrlEncoder().withoutPadding()
-          .encodeToString((rank + "|" + time + "|" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding()
+          .encodeToString((rank + "|" + time + "|" + id).getBytes(StandardCharsets.UTF_8));
     }
 
     static Cursor parse(String s) {
       try {
-        String[] p = new String(java.util.Base64.getUrlDecoder().decode(s), java.nio.charset.StandardCharsets.UTF_8).split("\\|");
+        String[] p = new String(Base64.getUrlDecoder().decode(s), StandardCharsets.UTF_8).split("\\|");
         if (p.length != 3 || !p[1].matches("infinity|[0-9 :.+-]{10,40}")) {
           throw new IllegalArgumentException(s);
         }
@@ -234,7 +271,7 @@ public class TaskQueue {
 
   public List<StepLoad> loadPerStep(Person who) {
     if (!who.supervisor()) {
-      throw new TaskStore.TaskNotAllowed("only a supervisor sees all tasks", true, "supervisorsOnly");
+      throw new TaskNotAllowed("only a supervisor sees all tasks", true, "supervisorsOnly");
     }
     return jdbc.sql("""
         select element_id, count(*), count(*) filter (where due_at < ?), count(*) filter (where assignee is null)
@@ -247,11 +284,11 @@ public class TaskQueue {
   public HumanTask claim(long id, Person who) {
     HumanTask t = open(id);
     if (!who.groups().contains(t.candidateGroup())) {
-      throw new TaskStore.TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true,
+      throw new TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true,
           "notInGroup", id, t.candidateGroup());
     }
     if (t.assignee() != null && !t.assignee().equals(who.name())) {
-      throw new TaskStore.TaskNotAllowed("task " + id + " is claimed by " + t.assignee(), false, "claimedBy", id, t.assignee());
+      throw new TaskNotAllowed("task " + id + " is claimed by " + t.assignee(), false, "claimedBy", id, t.assignee());
     }
     assign(t, who.name(), who.name(), "TASK_CLAIMED");
     return open(id);
@@ -264,7 +301,7 @@ public class TaskQueue {
       return t;
     }
     if (!t.assignee().equals(who.name()) && !who.supervisor()) {
-      throw new TaskStore.TaskNotAllowed("task " + id + " is claimed by " + t.assignee() + "; only they or a supervisor can release it",
+      throw new TaskNotAllowed("task " + id + " is claimed by " + t.assignee() + "; only they or a supervisor can release it",
           true, "releaseNotYours", id, t.assignee());
     }
     assign(t, null, who.name(), "TASK_UNCLAIMED");
@@ -274,7 +311,7 @@ public class TaskQueue {
   /** A supervisor gives a task to a member of its group. */
   public HumanTask reassign(long id, String to, Person who) {
     if (!who.supervisor()) {
-      throw new TaskStore.TaskNotAllowed("only a supervisor reassigns tasks", true, "supervisorsOnly");
+      throw new TaskNotAllowed("only a supervisor reassigns tasks", true, "supervisorsOnly");
     }
     HumanTask t = open(id);
     if (!staffGroups(to).contains(t.candidateGroup())) {
@@ -308,14 +345,14 @@ public class TaskQueue {
       throw FieldErrors.of("taskIds", "between 1 and 500 task ids");
     }
     if (action == BulkAction.REASSIGN && !who.supervisor()) {
-      throw new TaskStore.TaskNotAllowed("only a supervisor reassigns tasks", true, "supervisorsOnly");
+      throw new TaskNotAllowed("only a supervisor reassigns tasks", true, "supervisorsOnly");
     }
     if (action == BulkAction.REASSIGN && (to == null || to.isBlank())) {
       throw FieldErrors.of("assignee", "the member of staff to give the tasks to");
     }
-    List<Long> moved = new java.util.ArrayList<>();
-    List<Refusal> refused = new java.util.ArrayList<>();
-    for (long id : new java.util.LinkedHashSet<>(ids)) {
+    List<Long> moved = new ArrayList<>();
+    List<Refusal> refused = new ArrayList<>();
+    for (long id : new LinkedHashSet<>(ids)) {
       Optional<HumanTask> found = jdbc.sql("select * from human_task where id = ?").param(id).query(TaskStore::map).optional();
       Refusal no = found.isEmpty() ? new Refusal(id, RefusalCode.NOT_FOUND, null, "no task " + id)
           : bulkRefusal(action, found.get(), to, who);
@@ -328,7 +365,7 @@ public class TaskQueue {
           }
           moved.add(id);
           continue;
-        } catch (TaskStore.TaskNotAllowed | TaskStore.TaskNotFound e) {
+        } catch (TaskNotAllowed | TaskNotFound e) {
           no = new Refusal(id, RefusalCode.REFUSED, null, e.getMessage()); // changed meanwhile
         } catch (FieldErrors e) {
           no = new Refusal(id, RefusalCode.REFUSED, null, String.join("; ", e.errors().values()));
@@ -402,9 +439,9 @@ public class TaskQueue {
       int n = jdbc.sql("update human_task set assignee = ?, claimed_at = ? where id = ? and state = 'OPEN'")
           .params(assignee, assignee == null ? null : Timestamp.from(Instant.now()), t.id()).update();
       if (n == 0) {
-        throw new TaskStore.TaskNotAllowed("task " + t.id() + " is already completed", false, "completed", t.id());
+        throw new TaskNotAllowed("task " + t.id() + " is already completed", false, "completed", t.id());
       }
-      audit.append(AuditTrail.ofCase(t.caseNumber()), "assign:" + t.id() + ":" + java.util.UUID.randomUUID(), by, null, action,
+      audit.append(AuditTrail.ofCase(t.caseNumber()), "assign:" + t.id() + ":" + UUID.randomUUID(), by, null, action,
           Map.of("task", t.id(), "step", t.elementId(), "assignee", assignee == null ? "" : assignee));
       events.publishEvent(new TaskStore.TasksChanged(t.caseNumber()));
     });
@@ -412,9 +449,9 @@ public class TaskQueue {
 
   private HumanTask open(long id) {
     HumanTask t = jdbc.sql("select * from human_task where id = ?").param(id).query(TaskStore::map).optional()
-        .orElseThrow(() -> new TaskStore.TaskNotFound(id));
+        .orElseThrow(() -> new TaskNotFound(id));
     if (!t.open()) {
-      throw new TaskStore.TaskNotAllowed("task " + id + " is already completed", false, "completed", id);
+      throw new TaskNotAllowed("task " + id + " is already completed", false, "completed", id);
     }
     return t;
   }

@@ -5,15 +5,31 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.camunda.client.CamundaClient;
 import io.camunda.client.api.command.ClientStatusException;
+import io.grpc.Status;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.flow.CaseMigrated;
 import org.cardcase.flow.CurrentEngine;
+import org.cardcase.flow.FormVersions;
+import org.cardcase.flow.ProcessLinks;
+import org.cardcase.forms.FormDefinition;
+import org.cardcase.shared.FieldErrors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +42,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * checkpoint sequence), so a redelivered or resumed job finds the same task instead of a copy.
  */
 @Component
-public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener {
+public class TaskStore implements CaseDeadlines.Listener {
   private static final Logger log = LoggerFactory.getLogger(TaskStore.class);
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private final JdbcClient jdbc;
@@ -36,14 +52,14 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
   private final AuditTrail audit;
 
   /** How long a person waits for the engine before being told their completion is saved and waits for it. */
-  private static final java.time.Duration COMPLETION_WAIT = java.time.Duration.ofSeconds(3);
+  private static final Duration COMPLETION_WAIT = Duration.ofSeconds(3);
   private final CurrentEngine engine;
 
-  private final org.cardcase.cases.CaseRepository cases;
-  private final org.cardcase.flow.ProcessLinks links;
-  private final org.springframework.context.ApplicationEventPublisher events;
+  private final CaseRepository cases;
+  private final ProcessLinks links;
+  private final ApplicationEventPublisher events;
   // looked up when used: the decisions' services use this store themselves
-  private final org.springframework.beans.factory.ObjectProvider<AlertDecision> decisions;
+  private final ObjectProvider<AlertDecision> decisions;
 
   /** A case's tasks changed (created, claimed, moved, completed): the read model indexes them again. */
   public record TasksChanged(String caseNumber) {}
@@ -73,12 +89,12 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
     return t == null ? null : t.toInstant();
   }
 
-  private final org.cardcase.flow.FormVersions forms;
+  private final FormVersions forms;
 
   public TaskStore(JdbcClient jdbc, CamundaClient client, ObjectMapper json, TransactionTemplate tx, AuditTrail audit,
-      CurrentEngine engine, org.cardcase.cases.CaseRepository cases, org.cardcase.flow.ProcessLinks links,
-      org.springframework.context.ApplicationEventPublisher events,
-      org.springframework.beans.factory.ObjectProvider<AlertDecision> decisions, org.cardcase.flow.FormVersions forms) {
+      CurrentEngine engine, CaseRepository cases, ProcessLinks links,
+      ApplicationEventPublisher events,
+      ObjectProvider<AlertDecision> decisions, FormVersions forms) {
     this.forms = forms;
     this.decisions = decisions;
     this.events = events;
@@ -137,11 +153,11 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
    * Of the given cases, those in which one of the groups has or had a task, or the person held or
    * completed one: who has worked on a case, for who may open its file.
    */
-  public java.util.Set<String> workedOn(java.util.Collection<String> caseNumbers, String person, List<String> groups) {
+  public Set<String> workedOn(Collection<String> caseNumbers, String person, List<String> groups) {
     if (caseNumbers.isEmpty()) {
-      return java.util.Set.of();
+      return Set.of();
     }
-    return new java.util.HashSet<>(jdbc.sql("""
+    return new HashSet<>(jdbc.sql("""
         select distinct case_number from human_task where case_number = any(?)
           and (candidate_group = any(?) or assignee = ? or completed_by = ?)""")
         .params(caseNumbers.toArray(String[]::new), groups.toArray(String[]::new), person, person).query(String.class).list());
@@ -158,28 +174,25 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
     return jdbc.sql("select * from human_task where id = ?").param(id).query(TaskStore::map).optional();
   }
 
-  /** What became of a completion: stored always; taken by the engine now, or when it is back. */
-  public record Completion(HumanTask task, boolean caseContinued) {}
-
   /**
    * Completes the task for a person: stored first (the system of record), then told to the engine,
    * waiting a few seconds at most. If the engine does not take it now, the completion stays pending
    * and is sent again until it does (or a resumed case's job finds the stored result): the answer
    * says which, so the person is told the truth. A result its form refuses changes nothing.
    */
-  public Completion complete(long id, String user, List<String> userGroups, Map<String, Object> result) {
+  public TaskCompletion complete(long id, String account, List<String> accountGroups, Map<String, Object> result) {
     HumanTask t = find(id).orElseThrow(() -> new TaskNotFound(id));
-    if (!userGroups.contains(t.candidateGroup())) {
+    if (!accountGroups.contains(t.candidateGroup())) {
       throw new TaskNotAllowed("task " + id + " belongs to group " + t.candidateGroup() + ", which you are not in", true,
           "notInGroup", id, t.candidateGroup());
     }
-    if (t.assignee() != null && !t.assignee().equals(user)) {
+    if (t.assignee() != null && !t.assignee().equals(account)) {
       throw new TaskNotAllowed("task " + id + " is claimed by " + t.assignee(), false, "claimedBy", id, t.assignee());
     }
     // every way of completing a task (API, workspace) is checked here, against the task's own form
     Map<String, String> errors = formOf(t).validate(result);
     if (!errors.isEmpty()) {
-      throw new org.cardcase.shared.FieldErrors(errors);
+      throw new FieldErrors(errors);
     }
     boolean backedByJob = t.backedByJob();
     Optional<AlertDecision> decision = backedByJob ? Optional.empty() : decisionFor(t.elementId());
@@ -190,13 +203,13 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
           update human_task set state = 'COMPLETED', result = ?::jsonb, completed_by = ?, completed_at = now(),
             completion_pending = ?, assignee = coalesce(assignee, ?), claimed_at = coalesce(claimed_at, now())
           where id = ? and state = 'OPEN' and (assignee is null or assignee = ?)""")
-          .params(write(result), user, backedByJob || decision.isPresent(), user, id, user).update() == 1;
+          .params(write(result), account, backedByJob || decision.isPresent(), account, id, account).update() == 1;
       if (updated) {
         if (t.assignee() == null) {
-          audit.append(AuditTrail.ofCase(t.caseNumber()), "task-claimed-on-completion:" + id, user, null, "TASK_CLAIMED",
+          audit.append(AuditTrail.ofCase(t.caseNumber()), "task-claimed-on-completion:" + id, account, null, "TASK_CLAIMED",
               Map.of("task", id, "step", t.elementId(), "onCompletion", true));
         }
-        audit.append(AuditTrail.ofCase(t.caseNumber()), "task:" + id, user, null, "TASK_COMPLETED",
+        audit.append(AuditTrail.ofCase(t.caseNumber()), "task:" + id, account, null, "TASK_COMPLETED",
             Map.of("task", id, "step", t.elementId(), "result", result));
         events.publishEvent(new TasksChanged(t.caseNumber()));
       }
@@ -210,9 +223,9 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
     }
     if (!backedByJob) {
       // an alert for a person: its decision is carried out now, or by the sweeper once it can be
-      return new Completion(t, decision.map(d -> act(d, t, result, user)).orElse(true));
+      return new TaskCompletion(t, decision.map(d -> act(d, t, result, account)).orElse(true));
     }
-    return new Completion(t, sendCompletion(id, t.jobKey(), result));
+    return new TaskCompletion(t, sendCompletion(id, t.jobKey(), result));
   }
 
   private Optional<AlertDecision> decisionFor(String step) {
@@ -220,9 +233,9 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
   }
 
   /** Carries out an alert's decision; true once done (never done twice: the decisions are idempotent by task). */
-  private boolean act(AlertDecision d, HumanTask t, Map<String, Object> result, String user) {
+  private boolean act(AlertDecision d, HumanTask t, Map<String, Object> result, String account) {
     try {
-      d.act(t, result, user);
+      d.act(t, result, account);
       markSent(t.id());
       return true;
     } catch (RuntimeException e) {
@@ -253,7 +266,7 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
 
   /** What the case's clerks decided at each step (the last completed task there), for replaying the case. */
   public Map<String, Map<String, Object>> results(String caseNumber) {
-    Map<String, Map<String, Object>> out = new java.util.HashMap<>();
+    Map<String, Map<String, Object>> out = new HashMap<>();
     jdbc.sql("""
         select element_id, result::text from human_task where case_number = ? and state = 'COMPLETED' and result is not null
         order by completed_at""").param(caseNumber).query(rs -> {
@@ -263,7 +276,7 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
   }
 
   /** The form version the task's process version names (its form key may say "@version"). */
-  public org.cardcase.forms.FormDefinition formOf(HumanTask t) {
+  public FormDefinition formOf(HumanTask t) {
     return forms.definition(t.formKey());
   }
 
@@ -273,13 +286,13 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
       return value == null ? "" : value;
     }
     return forms.definition(formKey).fields().stream().filter(f -> f.values().contains(value)).findFirst()
-        .map(f -> org.cardcase.forms.FormDefinition.Field.inLanguage(f.valueLabels().get(f.values().indexOf(value)), chinese))
+        .map(f -> FormDefinition.Field.inLanguage(f.valueLabels().get(f.values().indexOf(value)), chinese))
         .orElse(value);
   }
 
   /** A case moved to a new model version at another element: its task at the element it left is withdrawn. */
-  @org.springframework.context.event.EventListener
-  public void on(org.cardcase.flow.CaseMigrated moved) {
+  @EventListener
+  public void on(CaseMigrated moved) {
     if (moved.fromElement().equals(moved.toElement())) {
       return; // the same task, under another call activity: it stays
     }
@@ -296,7 +309,7 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
       markSent(id);
       return true;
     } catch (ClientStatusException e) {
-      if (e.getStatusCode() == io.grpc.Status.Code.NOT_FOUND) {
+      if (e.getStatusCode() == Status.Code.NOT_FOUND) {
         // the job is gone with an earlier engine: the resumed case's job finds the stored result
         markSent(id);
         return false;
@@ -369,47 +382,6 @@ public class TaskStore implements org.cardcase.deadlines.CaseDeadlines.Listener 
       return json.readValue(s, MAP);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  public static class TaskNotFound extends RuntimeException {
-    public TaskNotFound(long id) {
-      super("no task " + id);
-    }
-  }
-
-  /** Refused: either not the caller's to do at all (forbidden) or not now (claimed by another, done). */
-  public static class TaskNotAllowed extends RuntimeException {
-    private final boolean forbidden;
-    private final String reason;
-    private final java.util.List<Object> values;
-
-    public TaskNotAllowed(String m) {
-      this(m, false);
-    }
-
-    public TaskNotAllowed(String m, boolean forbidden) {
-      this(m, forbidden, null);
-    }
-
-    /** With the reason's stable name and its values, so a screen says it in the reader's language ({@code taskRefused.<reason>}). */
-    public TaskNotAllowed(String m, boolean forbidden, String reason, Object... values) {
-      super(m);
-      this.forbidden = forbidden;
-      this.reason = reason;
-      this.values = java.util.List.of(values);
-    }
-
-    public String reason() {
-      return reason;
-    }
-
-    public java.util.List<Object> values() {
-      return values;
-    }
-
-    public boolean forbidden() {
-      return forbidden;
     }
   }
 }

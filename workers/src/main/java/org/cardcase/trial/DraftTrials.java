@@ -12,10 +12,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.flow.MessageInbox;
+import org.cardcase.flow.StepResults;
 import org.cardcase.models.ModelDrafts;
 import org.cardcase.models.ModelRules;
 import org.cardcase.flow.ModelVersions;
@@ -60,9 +62,9 @@ public class DraftTrials {
   private final ModelRules rules;
   private final ScratchEngines engines;
   private final TransactionTemplate tx;
-  private final org.cardcase.flow.StepResults stepResults;
+  private final StepResults stepResults;
 
-  public DraftTrials(org.cardcase.flow.StepResults stepResults, ModelDrafts drafts, ModelVersions versions, ProcessCatalog catalog, ProcessLinks links, MessageInbox inbox,
+  public DraftTrials(StepResults stepResults, ModelDrafts drafts, ModelVersions versions, ProcessCatalog catalog, ProcessLinks links, MessageInbox inbox,
       TaskStore tasks, CaseDeadlines deadlines, AuditTrail audit, ModelRules rules, ScratchEngines engines,
       TransactionTemplate tx) {
     this.drafts = drafts;
@@ -123,7 +125,7 @@ public class DraftTrials {
       AtomicLong lastActivity = new AtomicLong(System.nanoTime());
       Map<String, Map<String, Map<String, Object>>> results = new ConcurrentHashMap<>();
       Map<String, Map<String, List<Map<String, Object>>>> steps = new ConcurrentHashMap<>();
-      Map<String, java.util.concurrent.atomic.AtomicInteger> runs = new ConcurrentHashMap<>();
+      Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
       sample.forEach(l -> {
         results.put(l.caseNumber(), tasks.results(l.caseNumber()));
         steps.put(l.caseNumber(), stepResults.of(l.caseNumber()));
@@ -148,7 +150,7 @@ public class DraftTrials {
           } else {
             // what the step returned when the case ran it (the n-th time for its n-th run), else nothing
             List<Map<String, Object>> returned = steps.getOrDefault(cn, Map.of()).getOrDefault(job.getElementId(), List.of());
-            int n = runs.computeIfAbsent(cn + "/" + job.getElementId(), k -> new java.util.concurrent.atomic.AtomicInteger())
+            int n = runs.computeIfAbsent(cn + "/" + job.getElementId(), k -> new AtomicInteger())
                 .getAndIncrement();
             c.newCompleteCommand(job).variables(returned.isEmpty() ? Map.of() : returned.get(Math.min(n, returned.size() - 1)))
                 .send().join();

@@ -1,5 +1,7 @@
 package org.cardcase.verification;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -7,8 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.privacy.PersonalFields;
 import org.cardcase.shared.Masking;
 import org.cardcase.tasks.TaskQueue;
 import org.springframework.stereotype.Service;
@@ -49,10 +55,10 @@ public class PhotosOnFile {
   private final AuditTrail audit;
   private final TransactionTemplate tx;
 
-  private final org.cardcase.privacy.PersonalFields personal;
+  private final PersonalFields personal;
 
   public PhotosOnFile(PopulationRegistry registry, AuditTrail audit, TransactionTemplate tx,
-      org.cardcase.privacy.PersonalFields personal) {
+      PersonalFields personal) {
     this.personal = personal;
     this.registry = registry;
     this.audit = audit;
@@ -122,19 +128,19 @@ public class PhotosOnFile {
 
   /** Width and height from the image's header alone (nothing decoded); 0, 0 if unreadable. */
   private static int[] size(byte[] photo) {
-    try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(photo))) {
-      var readers = javax.imageio.ImageIO.getImageReaders(in);
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(photo))) {
+      var readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         return new int[] {0, 0};
       }
-      javax.imageio.ImageReader r = readers.next();
+      ImageReader r = readers.next();
       try {
         r.setInput(in, true, true);
         return new int[] {r.getWidth(0), r.getHeight(0)};
       } finally {
         r.dispose();
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return new int[] {0, 0};
     }
   }

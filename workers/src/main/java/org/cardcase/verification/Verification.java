@@ -1,8 +1,14 @@
 package org.cardcase.verification;
 
 import java.math.BigDecimal;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.cardcase.cards.CardLifecycle;
+import org.cardcase.cards.CardState;
+import org.cardcase.cases.CaseRepository;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -10,18 +16,18 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class Verification {
   /** A card in one of these states was made after its holder was verified. */
-  private static final java.util.Set<org.cardcase.cards.CardState> MADE_AFTER_VERIFICATION = java.util.EnumSet.of(
-      org.cardcase.cards.CardState.IN_PRODUCTION, org.cardcase.cards.CardState.PRODUCED,
-      org.cardcase.cards.CardState.AWAITING_ACTIVATION, org.cardcase.cards.CardState.ACTIVE,
-      org.cardcase.cards.CardState.SUSPENDED);
+  private static final Set<CardState> MADE_AFTER_VERIFICATION = EnumSet.of(
+      CardState.IN_PRODUCTION, CardState.PRODUCED,
+      CardState.AWAITING_ACTIVATION, CardState.ACTIVE,
+      CardState.SUSPENDED);
   public record Round(String caseNumber, int round, Boolean documentsOk, String documentProblem, String registryResult,
       BigDecimal photoSimilarity, String outcome, String reason, String decidedBy) {}
 
   private final JdbcClient jdbc;
-  private final org.cardcase.cards.CardLifecycle cards;
-  private final org.cardcase.cases.CaseRepository cases;
+  private final CardLifecycle cards;
+  private final CaseRepository cases;
 
-  public Verification(JdbcClient jdbc, org.cardcase.cards.CardLifecycle cards, org.cardcase.cases.CaseRepository cases) {
+  public Verification(JdbcClient jdbc, CardLifecycle cards, CaseRepository cases) {
     this.jdbc = jdbc;
     this.cards = cards;
     this.cases = cases;
@@ -47,7 +53,7 @@ public class Verification {
   }
 
   /** Whether any of these cases passed a verification round. */
-  public boolean anyVerified(java.util.List<String> caseNumbers) {
+  public boolean anyVerified(List<String> caseNumbers) {
     return !caseNumbers.isEmpty() && jdbc.sql("select exists (select 1 from verification_round where case_number = any(?) and outcome = 'VERIFIED')")
         .param(caseNumbers.toArray(String[]::new)).query(Boolean.class).single();
   }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -179,7 +180,7 @@ class ApiCallLogTest {
     tx.executeWithoutResult(status -> {
       Instant now = Instant.now();
       String marker = "/api/test-trim-" + UUID.randomUUID();
-      Map<String, Integer> ages = new java.util.LinkedHashMap<>();
+      Map<String, Integer> ages = new LinkedHashMap<>();
       for (int i = 0; i < 5; i++) {
         ages.put(marker + "/old-" + i, 181 + i * 30); // 181 to 301 days
       }

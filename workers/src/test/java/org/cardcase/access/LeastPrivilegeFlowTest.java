@@ -5,17 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.DriverManager;
 import org.cardcase.FlowTest;
+import org.cardcase.infra.InfraProperties;
 import org.cardcase.infra.postgres.DatabaseRoles;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The embedded PostgreSQL as the application uses it (issue 26, item 3): the application's role
+ * The embedded PostgreSQL as the application uses it (least privilege): the application's role
  * reads and writes rows and nothing more; every connection needs a password.
  */
 class LeastPrivilegeFlowTest extends FlowTest {
-  @org.springframework.beans.factory.annotation.Autowired org.cardcase.infra.InfraProperties props;
+  @Autowired InfraProperties props;
 
   @Test
   void theApplicationCannotDropTheAuditTrailsTriggerTruncateItOrAlterATable() throws Exception {
@@ -55,7 +58,7 @@ class LeastPrivilegeFlowTest extends FlowTest {
     Path dataDir = props.getDataDir();
     Path passwords = DatabaseRoles.file(dataDir);
     assertThat(Files.getPosixFilePermissions(passwords)).containsExactlyInAnyOrder(
-        java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     try (var c = DriverManager.getConnection(url, DatabaseRoles.APP, DatabaseRoles.of(dataDir).password(DatabaseRoles.APP))) {
       assertThat(c.isValid(2)).isTrue();
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.UUID;
 import org.cardcase.TestDatabase;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.audit.TestAuditKeys;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -14,7 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class SignInGuardTest {
   private final JdbcClient jdbc = TestDatabase.jdbc();
   private final Clock clock = Clock.systemUTC();
-  private final AuditTrail audit = new AuditTrail(jdbc, clock, org.cardcase.audit.TestAuditKeys.KEYS);
+  private final AuditTrail audit = new AuditTrail(jdbc, clock, TestAuditKeys.KEYS);
   private final SignInGuard guard = new SignInGuard(jdbc, audit, clock, e -> {}, 3, 5, Duration.ofMinutes(15), 20, TestDatabase.tx());
   private final String name = "guard-" + UUID.randomUUID().toString().substring(0, 8);
 

@@ -3,20 +3,27 @@ package org.cardcase.application;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.cardcase.FlowTest;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
+import org.cardcase.cases.CaseConflict;
+import org.cardcase.cases.CaseStatus;
 import org.cardcase.cases.Cases;
 import org.cardcase.flow.LinkStatements;
 import org.cardcase.flow.ProcessLink;
 import org.cardcase.flow.ProcessLinks;
 import org.cardcase.processes.CardApplicationProcess;
 import org.cardcase.shared.FieldErrors;
+import org.cardcase.simulators.MedicalSettlementSimulator;
 import org.cardcase.tasks.HumanTask;
+import org.cardcase.tasks.TaskNotAllowed;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -51,7 +58,7 @@ class CardApplicationFlowTest extends FlowTest {
 
     assertThat(inbox.receive("branch-1", "card-activated", cn, "card-production", Map.of("branch", "ICBC Xicheng branch"))).isTrue();
     await("case closed as active", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.ACTIVE);
+    assertThat(cases.get(cn).status()).isEqualTo(CaseStatus.ACTIVE);
     assertThat(card(cn).state()).isEqualTo(CardState.ACTIVE);
     assertThat(cards.history(card.cardId()).getLast().actor()).isEqualTo("ICBC Xicheng branch");
     await("told", () -> notifications(cn).size() == 2);
@@ -105,7 +112,7 @@ class CardApplicationFlowTest extends FlowTest {
     tasks.complete(first.id(), "clerk", CLERK_GROUPS, Map.of("photoDecision", "REQUEST_NEW_PHOTO",
         "decisionReason", "照片背景不是白色"));
     await("waits for resubmission", () -> step(cn).equals("wait-resubmission"));
-    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.AWAITING_RESUBMISSION);
+    assertThat(cases.get(cn).status()).isEqualTo(CaseStatus.AWAITING_RESUBMISSION);
     assertThat(notifications(cn)).containsExactly("new-photo-requested");
     assertThat(notificationText(cn, "new-photo-requested")).contains("照片背景不是白色").contains(cn);
 
@@ -156,7 +163,7 @@ class CardApplicationFlowTest extends FlowTest {
     assertThat(notificationText(cn, "verification-rejected")).contains("population registry has no resident");
     letTimePass(Duration.ofDays(45)); // past the resubmission deadline (20 working days)
     await("closed", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.REJECTED);
+    assertThat(cases.get(cn).status()).isEqualTo(CaseStatus.REJECTED);
     assertThat(card(cn).state()).isEqualTo(CardState.CANCELLED);
     await("told", () -> notifications(cn).size() == 2);
     assertThat(notifications(cn)).containsExactly("verification-rejected", "application-rejected");
@@ -210,13 +217,13 @@ class CardApplicationFlowTest extends FlowTest {
     assertThat(card(cn).cardNumber()).isEqualTo("B12345678");
   }
 
-  static final java.util.List<String> SUPERVISORS = java.util.List.of("supervisors");
-  @org.springframework.beans.factory.annotation.Autowired org.cardcase.simulators.MedicalSettlementSimulator settlement;
-  @org.springframework.beans.factory.annotation.Autowired CardApplications applications;
+  static final List<String> SUPERVISORS = List.of("supervisors");
+  @Autowired MedicalSettlementSimulator settlement;
+  @Autowired CardApplications applications;
 
-  java.time.Instant deadline(String cn, String name) {
+  Instant deadline(String cn, String name) {
     return jdbc.sql("select due_at from case_deadline where case_number = ? and name = ?").params(cn, name)
-        .query(java.sql.Timestamp.class).single().toInstant();
+        .query(Timestamp.class).single().toInstant();
   }
 
   /** The card waits at the branch past the final deadline: a supervisor is asked, the case waits for the answer. */
@@ -234,7 +241,7 @@ class CardApplicationFlowTest extends FlowTest {
     HumanTask escalation = awaitTask(cn, "escalate-uncollected");
     assertThat(escalation.candidateGroup()).isEqualTo("supervisors");
     await("waits for the decision", () -> step(cn).equals("wait-uncollected-decision"));
-    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.UNCOLLECTED);
+    assertThat(cases.get(cn).status()).isEqualTo(CaseStatus.UNCOLLECTED);
     assertThat(cases.get(cn).closedAt()).as("still open: the supervisor decides").isNull();
     return escalation;
   }
@@ -243,10 +250,10 @@ class CardApplicationFlowTest extends FlowTest {
   void anUncollectedCardIsExtendedWhenTheCitizenIsReached() throws Exception {
     HumanTask escalation = escalated("黄蓉", id("19950808", "999"));
     String cn = escalation.caseNumber();
-    java.time.Instant firstFinal = deadline(cn, "collectionFinalDueAt");
+    Instant firstFinal = deadline(cn, "collectionFinalDueAt");
     tasks.complete(escalation.id(), "supervisor", SUPERVISORS, Map.of("action", "CONTACTED", "note", "called, collects next week"));
     await("waits at the branch again", () -> step(cn).equals("wait-card-activated"));
-    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.CARD_READY);
+    assertThat(cases.get(cn).status()).isEqualTo(CaseStatus.CARD_READY);
     assertThat(deadline(cn, "collectionFinalDueAt")).as("a new final deadline").isAfter(firstFinal.plus(Duration.ofDays(60)));
     await("told the new date", () -> notifications(cn).contains("collection-extended"));
     assertThat(card(cn).state()).isEqualTo(CardState.AWAITING_ACTIVATION);
@@ -283,7 +290,7 @@ class CardApplicationFlowTest extends FlowTest {
     assertThat(tasks.find(escalation.id()).orElseThrow().state()).isEqualTo("WITHDRAWN");
     assertThat(actions(cn)).contains("TASK_WITHDRAWN");
     assertThatThrownBy(() -> tasks.complete(escalation.id(), "supervisor", SUPERVISORS, Map.of("action", "CANCEL", "note", "too late")))
-        .isInstanceOf(org.cardcase.tasks.TaskStore.TaskNotAllowed.class);
+        .isInstanceOf(TaskNotAllowed.class);
     assertThat(card(cn).state()).isEqualTo(CardState.ACTIVE);
   }
 
@@ -294,7 +301,7 @@ class CardApplicationFlowTest extends FlowTest {
     try {
       apply("令狐冲", idNumber, "MALE");
       throw new AssertionError("a second application was accepted");
-    } catch (org.cardcase.cases.CaseConflict e) {
+    } catch (CaseConflict e) {
       assertThat(e.openCaseNumber()).isEqualTo(cn);
     }
   }

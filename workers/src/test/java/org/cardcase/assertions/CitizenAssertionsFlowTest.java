@@ -13,7 +13,9 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,7 +52,7 @@ class CitizenAssertionsFlowTest extends FlowTest {
   static String jti(String token) {
     try {
       return SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
-    } catch (java.text.ParseException e) {
+    } catch (ParseException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -207,7 +209,7 @@ class CitizenAssertionsFlowTest extends FlowTest {
 
     // garbage, an unsigned token, another audience
     assertThat(refusal("web-portal", "not-a-token", person)).isEqualTo(Code.INVALID);
-    assertThat(refusal("web-portal", new com.nimbusds.jwt.PlainJWT(fine).serialize(), person)).isEqualTo(Code.INVALID);
+    assertThat(refusal("web-portal", new PlainJWT(fine).serialize(), person)).isEqualTo(Code.INVALID);
     assertThat(refusal("web-portal", identity.sign("web-portal", identity.claims("web-portal", person, "WEB_LOGIN")
         .audience("someone-else").build()), person)).isEqualTo(Code.INVALID);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
+import java.util.Base64;
 import org.cardcase.TestDatabase;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,7 @@ class AuditTrailTest {
   @BeforeAll
   static void start() {
     jdbc = TestDatabase.jdbc();
-    audit = new AuditTrail(jdbc, Clock.systemUTC(), org.cardcase.audit.TestAuditKeys.KEYS);
+    audit = new AuditTrail(jdbc, Clock.systemUTC(), TestAuditKeys.KEYS);
   }
 
   @Test
@@ -89,7 +90,7 @@ class AuditTrailTest {
       assertThat(plain.firstBrokenSeq()).isEqualTo(1);
       assertThat(plain.problem()).contains("rewritten");
 
-      AuditKeys theirs = new AuditKeys(java.util.Base64.getEncoder().encodeToString("someone else's key of 32 bytes!!".getBytes()), "", "");
+      AuditKeys theirs = new AuditKeys(Base64.getEncoder().encodeToString("someone else's key of 32 bytes!!".getBytes()), "", "");
       rehash(s, theirs);
       AuditTrail.Verification keyed = audit.verify(s);
       assertThat(keyed.intact()).isFalse();

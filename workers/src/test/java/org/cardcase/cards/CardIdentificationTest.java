@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import org.cardcase.TestDatabase;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.audit.TestAuditKeys;
 import org.cardcase.cases.CaseRepository;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class CardIdentificationTest {
 
   @BeforeAll
   static void setUp() {
-    AuditTrail audit = new AuditTrail(TestDatabase.jdbc(), Clock.systemUTC(), org.cardcase.audit.TestAuditKeys.KEYS);
+    AuditTrail audit = new AuditTrail(TestDatabase.jdbc(), Clock.systemUTC(), TestAuditKeys.KEYS);
     cards = new CardLifecycle(TestDatabase.jdbc(), TestDatabase.tx(), audit, new CaseRepository(TestDatabase.jdbc(), audit), Clock.systemUTC());
     identification = new CardIdentification(cards);
     tx = TestDatabase.tx();

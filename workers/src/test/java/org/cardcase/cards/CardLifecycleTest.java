@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import org.cardcase.TestDatabase;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.audit.TestAuditKeys;
 import org.cardcase.cases.CaseRepository;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class CardLifecycleTest {
 
   @BeforeAll
   static void setUp() {
-    audit = new AuditTrail(TestDatabase.jdbc(), Clock.systemUTC(), org.cardcase.audit.TestAuditKeys.KEYS);
+    audit = new AuditTrail(TestDatabase.jdbc(), Clock.systemUTC(), TestAuditKeys.KEYS);
     cards = new CardLifecycle(TestDatabase.jdbc(), TestDatabase.tx(), audit, new CaseRepository(TestDatabase.jdbc(), audit), Clock.systemUTC());
     tx = TestDatabase.tx();
   }

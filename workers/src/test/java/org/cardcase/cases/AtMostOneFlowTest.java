@@ -21,12 +21,13 @@ import org.cardcase.childcard.ChildCards;
 import org.cardcase.family.FamilyBindings;
 import org.cardcase.loss.LossReports;
 import org.cardcase.reissue.Reissues;
+import org.cardcase.shared.Channels;
 import org.cardcase.simulators.ChannelIdentitySimulator;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * "At most one" rules under concurrency (issue 24): eight identical requests released at the same
+ * "At most one" rules under concurrency: eight identical requests released at the same
  * moment by a barrier, through the domain service, against the real PostgreSQL. Exactly one is
  * taken, the seven others are refused with the rule's conflict, and exactly one case (card,
  * report, link) exists afterwards. Before the rules were held by the database, a read before the
@@ -168,7 +169,7 @@ class AtMostOneFlowTest extends FlowTest {
 
   /** The channel's verified assertion about this person, signed by its (simulated) identity service. */
   CitizenAssertions.Proof proof(String channel, String idNumber) {
-    String method = org.cardcase.shared.Channels.AUTHENTICATION.get(channel).get(0);
+    String method = Channels.AUTHENTICATION.get(channel).get(0);
     return assertions.verify(channel, identity.assertionFor(channel, idNumber, method), idNumber);
   }
 

@@ -3,6 +3,7 @@ package org.cardcase.counter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.LocalDate;
 import java.util.List;
 import org.cardcase.FlowTest;
 import org.cardcase.application.CardApplication;
@@ -10,6 +11,7 @@ import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.CardState;
 import org.cardcase.childcard.ChildCards;
+import org.cardcase.shared.Channels;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.shared.IdNumber;
 import org.cardcase.simulators.ChannelIdentitySimulator;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Issue 25, items 7 and 8, with the real workers, simulators and PostgreSQL: the registry's photo on
+ * The photo on file and the hall lookups, with the real workers, simulators and PostgreSQL: the registry's photo on
  * file is shown (to the citizen under their channel's assertion, to the counter clerk for the ID card
  * presented) and audited before it is chosen; the hall's counter looks up, by the ID card alone, the
  * child e-cards of a parent, the medical insurance number and the person's cases, each look audited.
@@ -38,7 +40,7 @@ class HallLookupsFlowTest extends FlowTest {
   @Autowired ChannelIdentitySimulator identity;
 
   CitizenAssertions.Proof proof(String channel, String idNumber) {
-    String method = org.cardcase.shared.Channels.AUTHENTICATION.get(channel).get(0);
+    String method = Channels.AUTHENTICATION.get(channel).get(0);
     return assertions.verify(channel, identity.assertionFor(channel, idNumber, method), idNumber);
   }
 
@@ -74,7 +76,7 @@ class HallLookupsFlowTest extends FlowTest {
     });
 
     // the photo shown is the photo chosen: the case's portrait has the digest the citizen saw
-    String sex = IdNumber.check(idNumber, java.time.LocalDate.now()).idNumber().sex().name();
+    String sex = IdNumber.check(idNumber, LocalDate.now()).idNumber().sex().name();
     String cn = service.submit(new CardApplication("任盈盈", idNumber, sex, "13812345678", "ICBC", "web-portal", null, png(700, 450),
         true), "web-portal");
     assertThat(jdbc.sql("select sha256 from case_document where case_number = ? and kind = 'PORTRAIT_PHOTO'").param(cn)

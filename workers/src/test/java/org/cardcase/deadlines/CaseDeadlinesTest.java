@@ -4,25 +4,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.cardcase.TestDatabase;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.audit.TestAuditKeys;
+import org.cardcase.calendar.CalendarChange;
+import org.cardcase.calendar.CalendarDay;
 import org.cardcase.calendar.CalendarStore;
-import org.cardcase.calendar.CalendarStore.Day;
-import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.calendar.WorkingDayCalendar.Kind;
+import org.cardcase.calendar.WorkingDayCalendar;
+import org.cardcase.cases.CaseRepository;
+import org.cardcase.flow.CurrentEngine;
+import org.cardcase.flow.FormVersions;
+import org.cardcase.flow.ProcessTimers;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.flow.ProcessCatalog;
 import org.cardcase.flow.ProcessLinks;
+import org.cardcase.tasks.AlertDecision;
+import org.cardcase.tasks.TaskStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -40,25 +51,25 @@ class CaseDeadlinesTest {
   @BeforeAll
   static void setUp() {
     jdbc = TestDatabase.jdbc();
-    audit = new AuditTrail(jdbc, CLOCK, org.cardcase.audit.TestAuditKeys.KEYS);
+    audit = new AuditTrail(jdbc, CLOCK, TestAuditKeys.KEYS);
     List<CalendarStore.YearChanged> changed = new ArrayList<>();
     calendar = new CalendarStore(jdbc, TestDatabase.tx(), audit, changed);
     ProcessLinks links = new ProcessLinks(jdbc, new ObjectMapper());
     // the task store keeps open tasks' due dates in step with the deadlines, as in the application
-    var tasks = new org.cardcase.tasks.TaskStore(jdbc, null, new ObjectMapper(), TestDatabase.tx(), audit,
-        new org.cardcase.flow.CurrentEngine(), new org.cardcase.cases.CaseRepository(jdbc, audit), links, event -> {},
-        new org.springframework.beans.factory.support.StaticListableBeanFactory().getBeanProvider(org.cardcase.tasks.AlertDecision.class),
-        new org.cardcase.flow.FormVersions(jdbc, TestDatabase.tx()));
-    var listeners = new org.springframework.beans.factory.support.StaticListableBeanFactory(java.util.Map.of("tasks", tasks))
+    var tasks = new TaskStore(jdbc, null, new ObjectMapper(), TestDatabase.tx(), audit,
+        new CurrentEngine(), new CaseRepository(jdbc, audit), links, event -> {},
+        new StaticListableBeanFactory().getBeanProvider(AlertDecision.class),
+        new FormVersions(jdbc, TestDatabase.tx()));
+    var listeners = new StaticListableBeanFactory(Map.of("tasks", tasks))
         .getBeanProvider(CaseDeadlines.Listener.class);
     deadlines = new CaseDeadlines(jdbc, calendar, links,
-        new org.cardcase.flow.ProcessTimers(links, new ProcessCatalog(), null, new org.cardcase.flow.CurrentEngine()),
-        new org.cardcase.cases.CaseRepository(jdbc, audit), listeners, audit, CLOCK, null, null);
+        new ProcessTimers(links, new ProcessCatalog(), null, new CurrentEngine()),
+        new CaseRepository(jdbc, audit), listeners, audit, CLOCK, null, null);
     changed.add(deadlines);
   }
 
   static Instant china(String localDateTime) {
-    return java.time.LocalDateTime.parse(localDateTime).atZone(WorkingDayCalendar.ZONE).toInstant();
+    return LocalDateTime.parse(localDateTime).atZone(WorkingDayCalendar.ZONE).toInstant();
   }
 
   @Test
@@ -87,8 +98,8 @@ class CaseDeadlinesTest {
     jdbc.sql("insert into human_task (case_number, element_id, wait_seq, state, due_at, candidate_group) values (?, 'alert', 1, 'OPEN', ?, 'supervisors')")
         .params(cn, Timestamp.from(provisional)).update();
 
-    CalendarStore.Change change = calendar.saveYear(2027, List.of(
-        new Day(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year")), "test notice", "the 2027 arrangement was published", "admin");
+    CalendarChange change = calendar.saveYear(2027, List.of(
+        new CalendarDay(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year")), "test notice", "the 2027 arrangement was published", "admin");
 
     assertThat(change.added()).containsExactly("2027-01-01 holiday (New Year)");
     assertThat(change.deadlinesRecomputed()).isGreaterThanOrEqualTo(1);
@@ -106,9 +117,9 @@ class CaseDeadlinesTest {
     assertThat(audit.entries(CalendarStore.subject(2027))).extracting(AuditTrail.Entry::action).containsExactly("CALENDAR_YEAR_ADDED");
 
     // a correction of the loaded year moves the firm deadline it touches, and is audited as one
-    CalendarStore.Change fix = calendar.saveYear(2027, List.of(
-        new Day(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year"),
-        new Day(LocalDate.of(2027, 1, 4), Kind.HOLIDAY, "New Year")), "test notice, corrected", "4 Jan was left out", "admin");
+    CalendarChange fix = calendar.saveYear(2027, List.of(
+        new CalendarDay(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year"),
+        new CalendarDay(LocalDate.of(2027, 1, 4), Kind.HOLIDAY, "New Year")), "test notice, corrected", "4 Jan was left out", "admin");
     assertThat(fix.added()).containsExactly("2027-01-04 holiday (New Year)");
     assertThat(deadlines.find(cn, "productionDueAt").orElseThrow().dueAt()).isEqualTo(china("2027-01-11T17:30"));
     assertThat(audit.entries(CalendarStore.subject(2027))).extracting(AuditTrail.Entry::action)
@@ -120,11 +131,11 @@ class CaseDeadlinesTest {
   @Test
   void invalidYearsAreRefusedWithTheRuleTheyBreakAndChangeNothing() {
     int before = calendar.years().size();
-    assertThatThrownBy(() -> calendar.saveYear(2028, List.of(new Day(LocalDate.of(2028, 1, 4), Kind.WORKDAY, "New Year")),
+    assertThatThrownBy(() -> calendar.saveYear(2028, List.of(new CalendarDay(LocalDate.of(2028, 1, 4), Kind.WORKDAY, "New Year")),
         "notice", "typo", "admin"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("days.2028-01-04"))
             .contains("TUESDAY").contains("Saturday or Sunday"));
-    assertThatThrownBy(() -> calendar.saveYear(2028, List.of(new Day(LocalDate.of(2029, 1, 1), Kind.HOLIDAY, "New Year")),
+    assertThatThrownBy(() -> calendar.saveYear(2028, List.of(new CalendarDay(LocalDate.of(2029, 1, 1), Kind.HOLIDAY, "New Year")),
         "notice", "wrong year", "admin"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsEntry("days.2029-01-01", "is not in 2028"));
     assertThatThrownBy(() -> calendar.saveYear(2028, List.of(), "notice", " ", "admin"))
@@ -151,16 +162,16 @@ class CaseDeadlinesTest {
   void theModelSaysHowManyWorkingDaysADeadlineIsAndTheSettingIsTheDefault() throws Exception {
     String production;
     try (var in = getClass().getResourceAsStream("/bpmn/card-production.bpmn")) {
-      production = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      production = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     // an analyst puts 12 working days on the element whose timer reads the production deadline
     String twelve = production.replaceFirst("(<bpmn:boundaryEvent id=\"production-overdue\"[^>]*>)",
         "$1<bpmn:extensionElements><zeebe:properties><zeebe:property name=\"cardcase:workingDays\" value=\"12\" />"
             + "</zeebe:properties></bpmn:extensionElements>");
     assertThat(twelve).contains("value=\"12\"");
-    ProcessCatalog model = ProcessCatalog.on(java.util.Map.of("card-production.bpmn", twelve.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    ProcessCatalog model = ProcessCatalog.on(Map.of("card-production.bpmn", twelve.getBytes(StandardCharsets.UTF_8)));
     CaseDeadlines fromModel = new CaseDeadlines(jdbc, calendar, new ProcessLinks(jdbc, new ObjectMapper()), null,
-        new org.cardcase.cases.CaseRepository(jdbc, audit), null, audit, CLOCK, model, null);
+        new CaseRepository(jdbc, audit), null, audit, CLOCK, model, null);
     TestDatabase.insertCase("SC-DL-3", "110105194912310045");
     // Mon 2 Nov 2026 + 12 working days: Wed 18 Nov (the setting of 10 would give Mon 16 Nov)
     assertThat(fromModel.once("SC-DL-3", "productionDueAt", china("2026-11-02T10:00"), 10)).isEqualTo(china("2026-11-18T17:30"));

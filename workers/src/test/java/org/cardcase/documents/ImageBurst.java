@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.imageio.ImageIO;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Run in a JVM of its own with a small heap by {@link ImageMemoryTest}: n ID card photos of
@@ -33,7 +35,7 @@ public final class ImageBurst {
     }
     Map<String, Object> limits = Map.of("types", List.of("image/jpeg", "image/png"), "maxBytes", 4_194_304,
         "minWidth", 640, "minHeight", 400, "maxWidth", 6000, "maxHeight", 6000);
-    DecodeBudget budget = new DecodeBudget(org.springframework.util.unit.DataSize.ofBytes(0), 2_000_000,
+    DecodeBudget budget = new DecodeBudget(DataSize.ofBytes(0), 2_000_000,
         Duration.ofSeconds(2), Duration.ofSeconds(2));
 
     AtomicLong sampledPeak = new AtomicLong();
@@ -60,7 +62,7 @@ public final class ImageBurst {
     AtomicInteger busy = new AtomicInteger();
     AtomicInteger oom = new AtomicInteger();
     AtomicInteger other = new AtomicInteger();
-    java.util.concurrent.atomic.AtomicReference<String> firstOther = new java.util.concurrent.atomic.AtomicReference<>();
+    AtomicReference<String> firstOther = new AtomicReference<>();
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
     long t0 = System.nanoTime();

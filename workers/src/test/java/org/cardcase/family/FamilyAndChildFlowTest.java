@@ -8,13 +8,18 @@ import java.util.Map;
 import org.cardcase.FlowTest;
 import org.cardcase.assertions.AssertionRefused;
 import org.cardcase.assertions.CitizenAssertions;
+import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseNotFound;
+import org.cardcase.cases.CaseStatus;
 import org.cardcase.childcard.ChildCards;
+import org.cardcase.shared.Channels;
 import org.cardcase.shared.FieldErrors;
+import org.cardcase.shared.ReferenceData;
 import org.cardcase.simulators.ChannelIdentitySimulator;
 import org.cardcase.tasks.HumanTask;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -27,7 +32,7 @@ class FamilyAndChildFlowTest extends FlowTest {
   @Autowired FamilyRules rules;
 
   /** The centre's own rules, set by a test, back to the guides' defaults after it. */
-  @org.junit.jupiter.api.AfterEach
+  @AfterEach
   void guidesDefaults() {
     rules.setMaxMembers(0);
     rules.setRelationships(List.of());
@@ -36,7 +41,7 @@ class FamilyAndChildFlowTest extends FlowTest {
 
   /** The channel's verified assertion about this person, signed by its (simulated) identity service. */
   CitizenAssertions.Proof proof(String channel, String idNumber) {
-    String method = org.cardcase.shared.Channels.AUTHENTICATION.get(channel).get(0);
+    String method = Channels.AUTHENTICATION.get(channel).get(0);
     return assertions.verify(channel, identity.assertionFor(channel, idNumber, method), idNumber);
   }
 
@@ -57,7 +62,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     String spouse = id("19780202", "012");
     String cn = bind(binding(holder, spouse, "程灵素", "SPOUSE"), "web-portal");
     await("linked", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
+    assertThat(cases.get(cn).status()).isEqualTo(CaseStatus.LINKED);
     assertThat(families.links(holder)).singleElement().satisfies(l -> {
       assertThat(l.memberIdNumber()).isEqualTo(spouse);
       assertThat(l.relationship()).isEqualTo("SPOUSE");
@@ -97,7 +102,7 @@ class FamilyAndChildFlowTest extends FlowTest {
 
     String notInsured = bind(binding(holder, id("19500505", "975"), "胡夫人", "PARENT"), "web-portal");
     await("refused", () -> cases.get(notInsured).closedAt() != null);
-    assertThat(cases.get(notInsured).status()).isEqualTo(org.cardcase.cases.CaseStatus.REFUSED);
+    assertThat(cases.get(notInsured).status()).isEqualTo(CaseStatus.REFUSED);
     await("holder told why", () -> notifications(notInsured).contains("family-refused"));
     assertThat(notificationText(notInsured, "family-refused")).contains("not insured");
     assertThat(families.links(holder)).isEmpty();
@@ -110,7 +115,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     // guide 002: name, social security number and relationship; the social security number is the ID number (guide 000)
     String cn = bind(FamilyBindings.Request.alipay(holder, "胡斐", "13700000000", "胡母", parent, "PARENT"), "alipay");
     await("linked", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
+    assertThat(cases.get(cn).status()).isEqualTo(CaseStatus.LINKED);
     assertThat(cases.get(cn).channel()).isEqualTo("alipay");
     assertThat(families.links(holder)).singleElement().satisfies(l -> assertThat(l.memberIdNumber()).isEqualTo(parent));
     assertThat(notifications(cn)).as("no member phone: told in the app, no SMS").doesNotContain("family-linked");
@@ -151,7 +156,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     // no holder's number of any kind and no member phone: the holder logged in, the member is told by the portal
     String cn = bind(r, "web-portal");
     await("linked", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
+    assertThat(cases.get(cn).status()).isEqualTo(CaseStatus.LINKED);
     assertThat(families.links(holder)).singleElement().satisfies(l -> assertThat(l.memberIdNumber()).isEqualTo(member));
   }
 
@@ -171,7 +176,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     // guide 000 §2: the holder's card swiped, the member's card number keyed in, the relationship; no name, no ID, no phone
     String cn = bind(FamilyBindings.Request.swiped(holderCard.toLowerCase(), memberCard, "SPOUSE"), "counter");
     await("linked", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
+    assertThat(cases.get(cn).status()).isEqualTo(CaseStatus.LINKED);
     assertThat(cases.get(cn).idNumber()).as("the card identifies the holder").isEqualTo(holder);
     assertThat(cases.get(cn).applicantName()).isEqualTo("萧中慧");
     assertThat(families.links(holder)).singleElement().satisfies(l -> {
@@ -198,9 +203,9 @@ class FamilyAndChildFlowTest extends FlowTest {
     }
     String sibling = bind(binding(holder, id("19720202", "038"), "胡一刀", "SIBLING"), "web-portal");
     await("linked", () -> cases.get(sibling).closedAt() != null);
-    assertThat(cases.get(sibling).status()).isEqualTo(org.cardcase.cases.CaseStatus.LINKED);
+    assertThat(cases.get(sibling).status()).isEqualTo(CaseStatus.LINKED);
     assertThat(families.links(holder)).hasSize(6);
-    assertThat(families.bindableRelationships()).extracting(org.cardcase.shared.ReferenceData.Item::code)
+    assertThat(families.bindableRelationships()).extracting(ReferenceData.Item::code)
         .contains("SPOUSE", "CHILD", "PARENT", "GRANDPARENT", "GRANDCHILD", "SIBLING");
   }
 
@@ -246,12 +251,12 @@ class FamilyAndChildFlowTest extends FlowTest {
     HumanTask review = awaitTask(cn, "review-child-card");
     assertThat(review.formKey()).isEqualTo("cardcase:review-child-card");
     tasks.complete(review.id(), "clerk", List.of("verification"), Map.of("childReviewOutcome", "APPROVED"));
-    // completed without claiming first: it is claimed by the person who completed it (issue 14, defect 2)
+    // completed without claiming first: it is claimed by the person who completed it, so the audit says who decided
     assertThat(tasks.find(review.id()).orElseThrow().assignee()).isEqualTo("clerk");
-    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(cn)).stream().filter(e -> e.action().equals("TASK_CLAIMED"))
+    assertThat(audit.entries(AuditTrail.ofCase(cn)).stream().filter(e -> e.action().equals("TASK_CLAIMED"))
         .map(e -> e.actor()).toList()).containsExactly("clerk");
     await("issued", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.ISSUED);
+    assertThat(cases.get(cn).status()).isEqualTo(CaseStatus.ISSUED);
     assertThat(families.links(parent)).singleElement().satisfies(l -> {
       assertThat(l.memberIdNumber()).isEqualTo(kid);
       assertThat(l.relationship()).isEqualTo("CHILD");
@@ -272,7 +277,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     // guide 003: through the national medical insurance app, confirmed by the verified parent
     String cn = childCards.request(child(parent, "程英", kid, "程小英", letter.sha256()), "nhsa-app");
     await("issued", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.ISSUED);
+    assertThat(cases.get(cn).status()).isEqualTo(CaseStatus.ISSUED);
     assertThat(jdbc.sql("select count(*) from human_task where case_number = ?").param(cn).query(Long.class).single())
         .as("no clerk review when every check is conclusive").isZero();
     // looked up by the parent's ID number, no case number; only once the channel authenticated the parent
@@ -285,7 +290,7 @@ class FamilyAndChildFlowTest extends FlowTest {
       assertThat(c.childIdNumber()).isEqualTo(kid);
       assertThat(c.eCard()).startsWith("EC");
     });
-    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(cn)).stream().filter(e -> e.action().equals("CHILD_CARD_LOOKED_UP")))
+    assertThat(audit.entries(AuditTrail.ofCase(cn)).stream().filter(e -> e.action().equals("CHILD_CARD_LOOKED_UP")))
         .singleElement().satisfies(e -> assertThat(e.detail()).containsEntry("assertionId", parentProof.assertionId())
             .containsEntry("authenticatedBy", "APP_LOGIN"));
 
@@ -294,12 +299,12 @@ class FamilyAndChildFlowTest extends FlowTest {
     ChildCards.Letter otherLetter = childCards.letter(parent, "程英", "程小明", other);
     String added = childCards.request(child(parent, "程英", other, "程小明", otherLetter.sha256()), "nhsa-app");
     await("issued", () -> cases.get(added).closedAt() != null);
-    assertThat(cases.get(added).status()).isEqualTo(org.cardcase.cases.CaseStatus.ISSUED);
+    assertThat(cases.get(added).status()).isEqualTo(CaseStatus.ISSUED);
     String unknown = id("20180808", "961"); // the registry cannot tell: no clerk either, by default
     String noClerk = childCards.request(child(parent, "程英", unknown, "程小红",
         childCards.letter(parent, "程英", "程小红", unknown).sha256()), "nhsa-app");
     await("issued", () -> cases.get(noClerk).closedAt() != null);
-    assertThat(cases.get(noClerk).status()).isEqualTo(org.cardcase.cases.CaseStatus.ISSUED);
+    assertThat(cases.get(noClerk).status()).isEqualTo(CaseStatus.ISSUED);
 
     // a centre that makes "the child on the parent's register" its rule refuses, saying it is its own rule
     rules.setChildOnParentsHouseholdRegister(true);
@@ -317,7 +322,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     ChildCards.Letter letter = childCards.letter(parent, "田青文", "田小文", kid);
     String cn = childCards.request(child(parent, "田青文", kid, "田小文", letter.sha256()), "web-portal");
     await("refused", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.REFUSED);
+    assertThat(cases.get(cn).status()).isEqualTo(CaseStatus.REFUSED);
     await("parent told", () -> notifications(cn).contains("child-card-refused"));
     // the refusal names what the parent can do: the app's real-name authentication, or a card application (a counter service)
     assertThat(notificationText(cn, "child-card-refused")).contains("real-name authentication")
@@ -338,9 +343,9 @@ class FamilyAndChildFlowTest extends FlowTest {
     CitizenAssertions.Proof inApp = proof("nhsa-app", parent);
     String cn = childCards.request(child(parent, "钟灵", kid, "钟小灵", letter.sha256()), "nhsa-app", inApp);
     await("issued", () -> cases.get(cn).closedAt() != null);
-    assertThat(cases.get(cn).status()).isEqualTo(org.cardcase.cases.CaseStatus.ISSUED);
+    assertThat(cases.get(cn).status()).isEqualTo(CaseStatus.ISSUED);
     assertThat(families.links(parent)).singleElement().satisfies(l -> assertThat(l.childECard()).startsWith("EC"));
-    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(cn)).stream().filter(e -> e.action().equals("REAL_NAME_BY_CHANNEL")))
+    assertThat(audit.entries(AuditTrail.ofCase(cn)).stream().filter(e -> e.action().equals("REAL_NAME_BY_CHANNEL")))
         .singleElement().satisfies(e -> assertThat(e.detail()).containsEntry("assertionId", inApp.assertionId())
             .containsEntry("authenticatedBy", "APP_LOGIN").containsEntry("channel", "nhsa-app"));
     // another channel's login is proof of who is asking, not a real-name authentication of the parent
@@ -348,7 +353,7 @@ class FamilyAndChildFlowTest extends FlowTest {
     String viaWechat = childCards.request(child(parent, "钟灵", kid2, "钟小二", childCards.letter(parent, "钟灵", "钟小二", kid2)
         .sha256()), "wechat", proof("wechat", parent));
     await("refused and told", () -> notifications(viaWechat).contains("child-card-refused"));
-    assertThat(cases.get(viaWechat).status()).isEqualTo(org.cardcase.cases.CaseStatus.REFUSED);
+    assertThat(cases.get(viaWechat).status()).isEqualTo(CaseStatus.REFUSED);
     assertThat(notificationText(viaWechat, "child-card-refused")).contains("national medical insurance app");
   }
 }

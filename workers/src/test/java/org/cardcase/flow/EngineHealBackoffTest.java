@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -35,7 +36,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A heal that backs off (issue 24, part 3). The engine is gone and its gRPC port is held by
+ * A heal that backs off. The engine is gone and its gRPC port is held by
  * someone else, so no new engine can start: the supervisor tries again and again, one attempt at a
  * time, each after twice the wait of the one before (up to the ceiling), logs one ERROR per attempt
  * (not one per probe, although probes run every 200 ms), says so in its status, and uses up no
@@ -206,7 +207,7 @@ class EngineHealBackoffTest {
   private String apply(String birth, String seq) throws Exception {
     String first17 = "110105" + birth + seq;
     String idNumber = first17 + IdNumber.checkCharacter(first17);
-    String sex = IdNumber.check(idNumber, java.time.LocalDate.now()).idNumber().sex().name();
+    String sex = IdNumber.check(idNumber, LocalDate.now()).idNumber().sex().name();
     return applications.submit(new CardApplication("王测试", idNumber, sex, "13812345678", "ICBC", "web-portal",
         png(400, 500), png(700, 450), null), "web-portal");
   }

@@ -6,8 +6,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.cardcase.FlowTest;
+import org.cardcase.audit.AuditTrail;
+import org.cardcase.childcard.ChildCards;
+import org.cardcase.family.FamilyBindings;
+import org.cardcase.loss.LossReports;
 import org.cardcase.processes.CardApplicationProcess;
+import org.cardcase.processes.CardProductionProcess;
+import org.cardcase.processes.ChildCardProcess;
+import org.cardcase.processes.FamilyBindingProcess;
+import org.cardcase.processes.LossReportProcess;
 import org.cardcase.processes.RealNameVerificationProcess;
+import org.cardcase.processes.ReissueProcess;
+import org.cardcase.reissue.Reissues;
+import org.cardcase.simulators.MedicalSettlementSimulator;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -18,17 +29,17 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class WorkerRedeliveryTest extends FlowTest {
   @Autowired List<CaseJobHandler> handlers;
-  @Autowired org.cardcase.loss.LossReports lossReports;
-  @Autowired org.cardcase.reissue.Reissues reissues;
-  @Autowired org.cardcase.family.FamilyBindings families;
-  @Autowired org.cardcase.childcard.ChildCards childCards;
-  @Autowired org.cardcase.simulators.MedicalSettlementSimulator settlement;
+  @Autowired LossReports lossReports;
+  @Autowired Reissues reissues;
+  @Autowired FamilyBindings families;
+  @Autowired ChildCards childCards;
+  @Autowired MedicalSettlementSimulator settlement;
   @Autowired ProcessLinks links;
 
   /** Everything about a case that a redelivered step could duplicate or change. */
   Map<String, Object> snapshot(String cn) {
     Map<String, Object> s = new HashMap<>();
-    s.put("audit", audit.entries(org.cardcase.audit.AuditTrail.ofCase(cn)).size());
+    s.put("audit", audit.entries(AuditTrail.ofCase(cn)).size());
     s.put("case", jdbc.sql("select status, current_step, closed_at is not null as closed from card_case where case_number = ?")
         .param(cn).query().singleRow());
     s.put("cards", jdbc.sql("select card_id, state, card_number, medical_insurance_number from card where case_number = ?")
@@ -76,7 +87,7 @@ class WorkerRedeliveryTest extends FlowTest {
     Map<String, Object> before = snapshot(cn);
     // steps the engine already ran for this case, delivered once more
     for (String type : List.of(CardApplicationProcess.JOB_REGISTER, RealNameVerificationProcess.JOB_CHECK_DOCUMENTS,
-        RealNameVerificationProcess.JOB_QUERY_REGISTRY, org.cardcase.processes.CardProductionProcess.JOB_REQUEST_PRODUCTION,
+        RealNameVerificationProcess.JOB_QUERY_REGISTRY, CardProductionProcess.JOB_REQUEST_PRODUCTION,
         CardApplicationProcess.JOB_NOTIFY_CARD_READY)) {
       redeliver(cn, type, Map.of("documentsOk", true, "verificationOutcome", "VERIFIED", "cardNumber", "A99999999"));
       assertThat(snapshot(cn)).as(type + " delivered again").isEqualTo(before);
@@ -85,7 +96,7 @@ class WorkerRedeliveryTest extends FlowTest {
     // steps run twice in a row
     twice(cn, RealNameVerificationProcess.JOB_RECORD_OUTCOME, Map.of("verificationOutcome", "VERIFIED"));
     twice(cn, CardApplicationProcess.JOB_REMIND_COLLECTION, Map.of());
-    twice(cn, org.cardcase.processes.CardProductionProcess.JOB_PRODUCTION_OVERDUE, Map.of());
+    twice(cn, CardProductionProcess.JOB_PRODUCTION_OVERDUE, Map.of());
     twice(cn, CardApplicationProcess.JOB_ACTIVATE_CARD, Map.of("branch", "ICBC Haidian"));
     assertThat(notifications(cn)).containsExactly("card-ready", "collection-reminder", "card-activated");
     assertThat(transitions(cn)).containsExactly("APPLIED", "IN_PRODUCTION", "PRODUCED", "AWAITING_ACTIVATION", "ACTIVE");
@@ -108,38 +119,38 @@ class WorkerRedeliveryTest extends FlowTest {
   void theStepsOfLossReissueFamilyAndChildCardRunAgainChangeNothing() throws Exception {
     String holder = id("19710303", "031");
     activeCardHolder("石破天", holder);
-    org.cardcase.loss.LossReports.Reported report = lossReports.report(
-        new org.cardcase.loss.LossReports.Report(holder, null, "石破天", "13500000000"), "terminal");
+    LossReports.Reported report = lossReports.report(
+        new LossReports.Report(holder, null, "石破天", "13500000000"), "terminal");
     await("report waits", () -> step(report.reportNumber()).equals("wait-loss-resolution"));
     int stops = settlement.stopsMade();
     Map<String, Object> before = snapshot(report.reportNumber());
-    redeliver(report.reportNumber(), org.cardcase.processes.LossReportProcess.JOB_STOP_SETTLEMENT, Map.of());
+    redeliver(report.reportNumber(), LossReportProcess.JOB_STOP_SETTLEMENT, Map.of());
     assertThat(snapshot(report.reportNumber())).isEqualTo(before);
     assertThat(settlement.stopsMade()).as("the card is not stopped twice").isEqualTo(stops);
-    twice(report.reportNumber(), org.cardcase.processes.LossReportProcess.JOB_REMIND_FORMAL_REPORT, Map.of());
+    twice(report.reportNumber(), LossReportProcess.JOB_REMIND_FORMAL_REPORT, Map.of());
 
-    var accepted = reissues.accept(new org.cardcase.reissue.Reissues.Request(holder, "石破天", "13500000000", null, "HOLDER", null,
+    var accepted = reissues.accept(new Reissues.Request(holder, "石破天", "13500000000", null, "HOLDER", null,
         null, true, null, png(700, 450), null, png(800, 1000), "clerk", null), "counter");
     String rc = accepted.caseNumber();
     await("replacement ready", () -> step(rc).equals("wait-pickup"));
     Map<String, Object> ready = snapshot(rc);
-    for (String type : List.of(org.cardcase.processes.ReissueProcess.JOB_STOP_OLD_CARD,
-        org.cardcase.processes.ReissueProcess.JOB_NOTIFY_READY)) {
+    for (String type : List.of(ReissueProcess.JOB_STOP_OLD_CARD,
+        ReissueProcess.JOB_NOTIFY_READY)) {
       redeliver(rc, type, Map.of());
       assertThat(snapshot(rc)).as(type + " delivered again").isEqualTo(ready);
     }
-    twice(rc, org.cardcase.processes.ReissueProcess.JOB_PICKUP_LATE, Map.of());
-    twice(rc, org.cardcase.processes.ReissueProcess.JOB_REMIND_PICKUP, Map.of());
-    twice(rc, org.cardcase.processes.ReissueProcess.JOB_ESCALATE_UNCOLLECTED, Map.of());
-    twice(rc, org.cardcase.processes.ReissueProcess.JOB_HAND_OVER, Map.of("handedOverBy", "clerk2"));
+    twice(rc, ReissueProcess.JOB_PICKUP_LATE, Map.of());
+    twice(rc, ReissueProcess.JOB_REMIND_PICKUP, Map.of());
+    twice(rc, ReissueProcess.JOB_ESCALATE_UNCOLLECTED, Map.of());
+    twice(rc, ReissueProcess.JOB_HAND_OVER, Map.of("handedOverBy", "clerk2"));
     assertThat(jdbc.sql("select count(*) from card where case_number = ?").param(rc).query(Long.class).single()).isEqualTo(1);
 
     // through the web portal: the member's social insurance computer number, ID number and relationship (guide 000 §1)
-    String binding = families.request(org.cardcase.family.FamilyBindings.Request.webPortal(holder, "石破天", "13500000000",
+    String binding = families.request(FamilyBindings.Request.webPortal(holder, "石破天", "13500000000",
         computerNumber(id("19720404", "032")), id("19720404", "032"), "阿绣", "SPOUSE").withMemberPhone("13500000001"), "web-portal");
     await("linked and settled", () -> settled(binding) && notifications(binding).contains("family-linked"));
-    twice(binding, org.cardcase.processes.FamilyBindingProcess.JOB_LINK, Map.of());
-    twice(binding, org.cardcase.processes.FamilyBindingProcess.JOB_REFUSE, Map.of("refusalReason", "test"));
+    twice(binding, FamilyBindingProcess.JOB_LINK, Map.of());
+    twice(binding, FamilyBindingProcess.JOB_REFUSE, Map.of("refusalReason", "test"));
     assertThat(families.links(holder)).hasSize(1);
 
     String kid = id("20190505", "963"); // the registry cannot tell the household: under the centre's rule a clerk reviews
@@ -147,8 +158,8 @@ class WorkerRedeliveryTest extends FlowTest {
     families.rules().setChildOnParentsHouseholdRegister(true);
     String childCase;
     try {
-      childCase = childCards.request(new org.cardcase.childcard.ChildCards.Request(holder, "石破天", "13500000000", "石中玉", kid,
-          png(900, 700), true, org.cardcase.childcard.ChildCards.NOTICE_VERSION, letter.sha256(), "石破天"), "alipay");
+      childCase = childCards.request(new ChildCards.Request(holder, "石破天", "13500000000", "石中玉", kid,
+          png(900, 700), true, ChildCards.NOTICE_VERSION, letter.sha256(), "石破天"), "alipay");
       awaitTask(childCase, "review-child-card");
     } finally {
       families.rules().setChildOnParentsHouseholdRegister(false);
@@ -156,8 +167,8 @@ class WorkerRedeliveryTest extends FlowTest {
     var review = awaitTask(childCase, "review-child-card");
     tasks.complete(review.id(), "clerk", List.of("verification"), Map.of("childReviewOutcome", "APPROVED"));
     await("issued and settled", () -> settled(childCase) && notifications(childCase).contains("child-card-issued"));
-    twice(childCase, org.cardcase.processes.ChildCardProcess.JOB_ISSUE, Map.of());
-    twice(childCase, org.cardcase.processes.ChildCardProcess.JOB_CHECK, Map.of());
+    twice(childCase, ChildCardProcess.JOB_ISSUE, Map.of());
+    twice(childCase, ChildCardProcess.JOB_CHECK, Map.of());
     assertThat(families.links(holder)).as("one e-card, one link for the child").hasSize(2);
   }
 }

@@ -7,6 +7,7 @@ import io.camunda.zeebe.protocol.record.Record;
 import io.camunda.zeebe.protocol.record.ValueType;
 import io.camunda.zeebe.protocol.record.intent.IncidentIntent;
 import org.cardcase.FlowTest;
+import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseStatus;
 import org.cardcase.flow.EngineGenerations;
@@ -81,7 +82,7 @@ class IncidentsFlowTest extends FlowTest {
     assertThat(cases.get(cn).closedAt()).isNotNull();
     assertThat(card(cn).state()).isEqualTo(CardState.CANCELLED);
     assertThat(links.find(cn).orElseThrow().ended()).isTrue();
-    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(cn))).anyMatch(e -> e.action().equals("CASE_CANCELLED")
+    assertThat(audit.entries(AuditTrail.ofCase(cn))).anyMatch(e -> e.action().equals("CASE_CANCELLED")
         && e.actor().equals("supervisor") && "registry record under dispute".equals(e.detail().get("reason")));
     assertThat(incidentOf(cn)).isNull();
     assertThatThrownBy(() -> incidents.retry(again.id(), "supervisor")).isInstanceOf(Incidents.IncidentConflict.class);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.cardcase.FlowTest;
 import org.cardcase.flow.FormVersions;
 import org.cardcase.flow.ModelVersions;
@@ -40,8 +41,8 @@ class FormDraftsFlowTest extends FlowTest {
                  "validate": {"maxLength": 100}},""");
     drafts.save(draft.id(), json.getBytes(StandardCharsets.UTF_8), draft.revision(), "analyst");
     assertThat(drafts.review(draft.id()).changes()).extracting(ModelDrafts.Change::elementId, ModelDrafts.Change::kind)
-        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("checkNote", "ADDED"),
-            org.assertj.core.groups.Tuple.tuple("photoDecision", "CHANGED"));
+        .containsExactlyInAnyOrder(Tuple.tuple("checkNote", "ADDED"),
+            Tuple.tuple("photoDecision", "CHANGED"));
     // a broken form cannot be saved over the draft as another form, nor proposed when unreadable
     assertThatThrownBy(() -> drafts.save(draft.id(), "{\"id\":\"pickup-late\",\"components\":[]}".getBytes(StandardCharsets.UTF_8),
         draft.revision() + 1, "analyst")).isInstanceOf(ModelDrafts.Refused.class).hasMessageContaining("otherForm");

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.cardcase.FlowTest;
+import org.cardcase.cards.CardState;
 import org.cardcase.flow.EngineSupervisor;
 import org.cardcase.flow.ModelVersions;
 import org.cardcase.tasks.HumanTask;
@@ -31,7 +33,7 @@ class ModelDraftsFlowTest extends FlowTest {
     String a = apply("王小明", id("19800101", "011"), "MALE");
     HumanTask review = awaitTask(a, "compare-photos");
     String c = apply("李华", id("19850101", "982"), "FEMALE");
-    await("C verified or waiting for a clerk", () -> !tasks.open(c).isEmpty() || card(c).state() != org.cardcase.cards.CardState.APPLIED);
+    await("C verified or waiting for a clerk", () -> !tasks.open(c).isEmpty() || card(c).state() != CardState.APPLIED);
     tasks.open(c).stream().filter(t -> t.elementId().equals("compare-photos")).findFirst()
         .ifPresent(t -> tasks.complete(t.id(), "clerk", CLERK_GROUPS, Map.of("photoDecision", "APPROVE")));
     await("C waits for the bank", () -> step(c).equals("wait-card-produced"));
@@ -53,8 +55,8 @@ class ModelDraftsFlowTest extends FlowTest {
 
     ModelDrafts.Review review1 = drafts.review(draft.id());
     assertThat(review1.changes()).extracting(ModelDrafts.Change::elementId, ModelDrafts.Change::kind)
-        .contains(org.assertj.core.groups.Tuple.tuple("check-identity", "ADDED"),
-            org.assertj.core.groups.Tuple.tuple("verify-identity", "REMOVED"));
+        .contains(Tuple.tuple("check-identity", "ADDED"),
+            Tuple.tuple("verify-identity", "REMOVED"));
     assertThat(review1.waiting()).filteredOn(w -> w.elementId().equals("verify-identity"))
         .singleElement().satisfies(w -> {
           assertThat(w.kept()).isFalse();
@@ -107,7 +109,7 @@ class ModelDraftsFlowTest extends FlowTest {
     assertThat(jdbc.sql("select working_days from case_deadline where case_number = ? and name = 'collectionReminderAt'")
         .param(c).query(Integer.class).single()).as("C's reminder as its version 1 says, not version 2's 12").isEqualTo(10);
     inbox.receive("test-activated-" + c, "card-activated", c, "card-production", Map.of("branch", "test branch"));
-    await("C active", () -> card(c).state() == org.cardcase.cards.CardState.ACTIVE);
+    await("C active", () -> card(c).state() == CardState.ACTIVE);
   }
 
   @Test

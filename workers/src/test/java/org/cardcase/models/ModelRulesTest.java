@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.cardcase.FlowTest;
 import org.cardcase.models.ModelRules.Problem;
 import org.junit.jupiter.api.Test;
@@ -41,12 +42,12 @@ class ModelRulesTest extends FlowTest {
 
     List<Problem> problems = rules.check(broken.getBytes(StandardCharsets.UTF_8));
     assertThat(problems).extracting(Problem::rule, Problem::elementId).containsExactlyInAnyOrder(
-        org.assertj.core.groups.Tuple.tuple("checkpoint", "wait-card-activated"),
-        org.assertj.core.groups.Tuple.tuple("deadline", "collection-reminder-due"),
+        Tuple.tuple("checkpoint", "wait-card-activated"),
+        Tuple.tuple("deadline", "collection-reminder-due"),
         // its working-days property now sits on a timer that reads no deadline
-        org.assertj.core.groups.Tuple.tuple("working-days", "collection-reminder-due"),
-        org.assertj.core.groups.Tuple.tuple("job-type", "send-collection-reminder"),
-        org.assertj.core.groups.Tuple.tuple("correlation", "msg-card-activated"));
+        Tuple.tuple("working-days", "collection-reminder-due"),
+        Tuple.tuple("job-type", "send-collection-reminder"),
+        Tuple.tuple("correlation", "msg-card-activated"));
     assertThat(problems).filteredOn(p -> p.rule().equals("job-type")).first().extracting(Problem::message).asString()
         .contains("card.remind-by-fax");
   }
@@ -55,18 +56,18 @@ class ModelRulesTest extends FlowTest {
   void aUserTaskNeedsAFormThatExistsAndTheEngineValidationComesFirst() throws Exception {
     String xml = shipped("real-name-verification.bpmn").replace("formKey=\"cardcase:compare-photos\"", "formKey=\"cardcase:no-such-form\"");
     assertThat(rules.check(xml.getBytes(StandardCharsets.UTF_8))).extracting(Problem::rule, Problem::elementId)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("form", "compare-photos"));
+        .containsExactly(Tuple.tuple("form", "compare-photos"));
     // a service task without a job type: the engine's own design-time validation says so, at the element
     String noType = shipped("family-binding.bpmn").replace("<zeebe:taskDefinition type=\"family.check\" retries=\"5\" />", "");
     assertThat(noType).isNotEqualTo(shipped("family-binding.bpmn"));
     assertThat(rules.check(noType.getBytes(StandardCharsets.UTF_8))).extracting(Problem::rule, Problem::elementId)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("engine", "check-family-binding"));
+        .containsExactly(Tuple.tuple("engine", "check-family-binding"));
     assertThat(rules.check("<not-bpmn/>".getBytes(StandardCharsets.UTF_8))).extracting(Problem::rule).containsExactly("readable");
     // a deadline in the model must be whole working days
     String badDays = shipped("real-name-verification.bpmn").replace("name=\"cardcase:workingDays\" value=\"2\"",
         "name=\"cardcase:workingDays\" value=\"two\"");
     assertThat(rules.check(badDays.getBytes(StandardCharsets.UTF_8))).extracting(Problem::rule, Problem::elementId, Problem::value)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("working-days", "compare-photos", "two"));
+        .containsExactly(Tuple.tuple("working-days", "compare-photos", "two"));
   }
 
   static String shipped(String file) throws Exception {

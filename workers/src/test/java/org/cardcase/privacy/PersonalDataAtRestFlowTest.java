@@ -3,7 +3,11 @@ package org.cardcase.privacy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.camunda.zeebe.protocol.record.Record;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,17 +17,19 @@ import org.cardcase.assertions.CitizenAssertions;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.childcard.ChildCards;
+import org.cardcase.documents.CaseDocuments;
 import org.cardcase.family.FamilyBindings;
 import org.cardcase.idempotency.IdempotencyKeys;
 import org.cardcase.reissue.Reissues;
 import org.cardcase.reissue.Vouchers;
+import org.cardcase.shared.Channels;
 import org.cardcase.shared.IdNumber;
 import org.cardcase.simulators.ChannelIdentitySimulator;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Issue 26 item 1: after a card application, a family binding, a child e-card, a reissue and a
+ * Personal data at rest: after a card application, a family binding, a child e-card, a reissue and a
  * stored API answer, PostgreSQL (read directly, every text, jsonb and bytea column of every table
  * but the simulators' sim_*) holds none of the people's names, ID numbers or phones; the services
  * still find them by ID number and the at-most-one rules still hold.
@@ -36,7 +42,7 @@ class PersonalDataAtRestFlowTest extends FlowTest {
   @Autowired Reissues reissues;
   @Autowired Vouchers vouchers;
   @Autowired IdempotencyKeys idempotency;
-  @Autowired org.cardcase.documents.CaseDocuments documents;
+  @Autowired CaseDocuments documents;
 
   static final String HOLDER_NAME = "隐私卫甲";
   static final String HOLDER_PHONE = "13977770001";
@@ -46,7 +52,7 @@ class PersonalDataAtRestFlowTest extends FlowTest {
   static final String PARENT_PHONE = "13977770003";
 
   CitizenAssertions.Proof proof(String channel, String idNumber) {
-    String method = org.cardcase.shared.Channels.AUTHENTICATION.get(channel).get(0);
+    String method = Channels.AUTHENTICATION.get(channel).get(0);
     return assertions.verify(channel, identity.assertionFor(channel, idNumber, method), idNumber);
   }
 
@@ -57,7 +63,7 @@ class PersonalDataAtRestFlowTest extends FlowTest {
     String kid = id("20180101", "053");
 
     // a card application (with its photos), verified, produced and activated
-    String sex = IdNumber.check(holder, java.time.LocalDate.now()).idNumber().sex().name();
+    String sex = IdNumber.check(holder, LocalDate.now()).idNumber().sex().name();
     String applied = service.submit(new CardApplication(HOLDER_NAME, holder, sex, HOLDER_PHONE, "ICBC", "web-portal",
         png(400, 500), png(700, 450)), "web-portal");
     // the one-open-application rule, on the blind index (the ID number typed in lower case)
@@ -93,11 +99,11 @@ class PersonalDataAtRestFlowTest extends FlowTest {
     // a channel's answer kept for its Idempotency-Key replays
     if (idempotency.claim("web-portal", "privacy-test-1", "f", "POST", "/api/x") instanceof IdempotencyKeys.Proceed p) {
       idempotency.complete("web-portal", "privacy-test-1", p.attempt(), new IdempotencyKeys.Answer(201, Map.of(),
-          ("{\"holderName\":\"" + HOLDER_NAME + "\",\"idNumber\":\"" + holder + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+          ("{\"holderName\":\"" + HOLDER_NAME + "\",\"idNumber\":\"" + holder + "\"}").getBytes(StandardCharsets.UTF_8)));
     }
     assertThat(idempotency.claim("web-portal", "privacy-test-1", "f", "POST", "/api/x"))
         .isInstanceOfSatisfying(IdempotencyKeys.Replay.class, r -> assertThat(new String(r.answer().body(),
-            java.nio.charset.StandardCharsets.UTF_8)).contains(HOLDER_NAME));
+            StandardCharsets.UTF_8)).contains(HOLDER_NAME));
 
     // the services still give the values and find the people by ID number
     assertThat(cases.get(applied).applicantName()).isEqualTo(HOLDER_NAME);
@@ -124,12 +130,12 @@ class PersonalDataAtRestFlowTest extends FlowTest {
     for (int attempt = 0; ; attempt++) {
       inEngine.clear();
       try {
-        for (io.camunda.zeebe.protocol.record.Record<?> r : engine.recordStream().getRecords()) {
+        for (Record<?> r : engine.recordStream().getRecords()) {
           String json = r.toJson();
           values.stream().filter(json::contains).forEach(v -> inEngine.add(r.getValueType() + "/" + r.getIntent() + ": " + v));
         }
         break;
-      } catch (java.util.ConcurrentModificationException e) {
+      } catch (ConcurrentModificationException e) {
         // the engine appended a record while we read: read again
         assertThat(attempt).as("read the engine's records").isLessThan(20);
       }

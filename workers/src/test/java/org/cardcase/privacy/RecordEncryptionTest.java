@@ -3,25 +3,40 @@ package org.cardcase.privacy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.audit.TestAuditKeys;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardLifecycle;
+import org.cardcase.cards.SealedCards;
 import org.cardcase.cases.CaseRecord;
 import org.cardcase.cases.CaseRepository;
 import org.cardcase.cases.CaseStatus;
+import org.cardcase.cases.SealedCases;
+import org.cardcase.documents.SealedDocuments;
+import org.cardcase.family.SealedFamilyLinks;
+import org.cardcase.idempotency.SealedAnswers;
 import org.cardcase.notifications.Notifications;
+import org.cardcase.notifications.SealedNotifications;
+import org.cardcase.reissue.SealedVouchers;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.mock.env.MockEnvironment;
@@ -52,10 +67,10 @@ class RecordEncryptionTest {
     pg = EmbeddedPostgres.builder().setDataDirectory(Files.createTempDirectory("privacy-pg")).start();
     Flyway.configure().dataSource(pg.getPostgresDatabase()).locations("classpath:db/migration").load().migrate();
     // one DataSource for both, so statements inside a transaction use its connection (as the application's pool does)
-    javax.sql.DataSource ds = pg.getPostgresDatabase();
+    DataSource ds = pg.getPostgresDatabase();
     jdbc = JdbcClient.create(ds);
     tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
-    audit = new AuditTrail(jdbc, Clock.systemUTC(), org.cardcase.audit.TestAuditKeys.KEYS);
+    audit = new AuditTrail(jdbc, Clock.systemUTC(), TestAuditKeys.KEYS);
     keyDir = Files.createTempDirectory("privacy-keys");
     personal = new PersonalFields(new Envelope(LocalKeys.file(keyDir.resolve("records.keys"), true)),
         new BlindIndex("blind index key for tests, 32 bytes".getBytes()));
@@ -66,10 +81,10 @@ class RecordEncryptionTest {
 
   /** Every sealed table as its owner declares it. */
   static RecordEncryption encryption(PersonalFields keys) {
-    return new RecordEncryption(jdbc, keys, List.of(new org.cardcase.cases.SealedCases(jdbc, keys),
-        new org.cardcase.cards.SealedCards(jdbc, keys), new org.cardcase.reissue.SealedVouchers(jdbc, keys),
-        new org.cardcase.family.SealedFamilyLinks(jdbc, keys), new org.cardcase.documents.SealedDocuments(jdbc, keys),
-        new org.cardcase.notifications.SealedNotifications(jdbc, keys), new org.cardcase.idempotency.SealedAnswers(jdbc, keys)), tx);
+    return new RecordEncryption(jdbc, keys, List.of(new SealedCases(jdbc, keys),
+        new SealedCards(jdbc, keys), new SealedVouchers(jdbc, keys),
+        new SealedFamilyLinks(jdbc, keys), new SealedDocuments(jdbc, keys),
+        new SealedNotifications(jdbc, keys), new SealedAnswers(jdbc, keys)), tx);
   }
 
   @AfterAll
@@ -94,7 +109,7 @@ class RecordEncryptionTest {
     assertThat(row.get("applicant_name")).isNull();
     assertThat(row.get("id_number")).isNull();
     assertThat(row.get("phone")).isNull();
-    assertThat(new String((byte[]) row.get("personal"), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(ID, PHONE);
+    assertThat(new String((byte[]) row.get("personal"), StandardCharsets.ISO_8859_1)).doesNotContain(ID, PHONE);
     assertThat(jdbc.sql("select medical_insurance_number_masked from card where card_id = ?").param(card.cardId()).query(String.class)
         .single()).startsWith("*").endsWith(mi.substring(mi.length() - 4));
 
@@ -123,7 +138,7 @@ class RecordEncryptionTest {
   void theOneOpenApplicationRuleHoldsOnTheBlindIndex() {
     newCase("SC-P-2", "甲", "110105194912310038", "13911112223");
     assertThatThrownBy(() -> newCase("SC-P-3", "乙", "110105194912310038", "13911112224"))
-        .isInstanceOf(org.springframework.dao.DuplicateKeyException.class).hasMessageContaining("card_case_one_open_application");
+        .isInstanceOf(DuplicateKeyException.class).hasMessageContaining("card_case_one_open_application");
   }
 
   @Test
@@ -154,7 +169,7 @@ class RecordEncryptionTest {
     newCase("SC-P-7", "己", "110105194912310110", "13911112228"); // written meanwhile: under the new key
     assertThat(records.countsByKek()).containsEntry(made, 1L);
 
-    List<Long> progress = new java.util.ArrayList<>();
+    List<Long> progress = new ArrayList<>();
     long rewrapped = records.rewrap(100, progress::add);
     assertThat(rewrapped).isEqualTo(before);
     assertThat(progress).as("batch by batch, what remains").hasSizeGreaterThanOrEqualTo(2);
@@ -195,7 +210,7 @@ class RecordEncryptionTest {
         .hasMessageContaining("refuses to start in production mode").hasMessageContaining("cardcase.privacy.kek-source is not set");
     MockEnvironment env = new MockEnvironment().withProperty("cardcase.mode", "production")
         .withProperty("cardcase.privacy.kek-source", "env")
-        .withProperty("CARDCASE_RECORD_KEYS", java.util.Base64.getEncoder().encodeToString(Aes.randomKey()));
+        .withProperty("CARDCASE_RECORD_KEYS", Base64.getEncoder().encodeToString(Aes.randomKey()));
     assertThat(PrivacyConfiguration.keys(env).currentKeyId()).startsWith("local-");
   }
 
@@ -211,8 +226,8 @@ class RecordEncryptionTest {
     assertThat(v2).isEqualTo("kms-sim:cardcase-records/2");
     byte[] again = e.rewrap("t/1", sealed);
     assertThat(Envelope.kekId(again)).isEqualTo(v2);
-    assertThat(java.util.Arrays.copyOfRange(again, again.length - 20, again.length))
-        .as("the ciphertext untouched").isEqualTo(java.util.Arrays.copyOfRange(sealed, sealed.length - 20, sealed.length));
+    assertThat(Arrays.copyOfRange(again, again.length - 20, again.length))
+        .as("the ciphertext untouched").isEqualTo(Arrays.copyOfRange(sealed, sealed.length - 20, sealed.length));
     assertThat(new String(e.open("t/1", again))).isEqualTo("王小明");
     assertThat(new KmsSimulator(dir, "cardcase-records").keyIds()).as("its own store").containsExactly(v1, v2);
     assertThatThrownBy(() -> kms.unwrap("kms-sim:cardcase-records/9", new byte[60], new byte[0]))
@@ -294,7 +309,7 @@ class RecordEncryptionTest {
     long t5 = System.nanoTime();
     System.out.printf("personal data at rest, per record: seal %.1f µs, open %.1f µs, blind index %.1f µs; a 200 kB photo "
         + "seal+open %.0f µs; sealed size %d bytes for %d bytes of JSON%n", (t1 - t0) / 1e3 / n, (t2 - t1) / 1e3 / n,
-        (t3 - t2) / 1e3 / n, (t5 - t4) / 1e3 / 200, sealed[0].length, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(fields).length);
+        (t3 - t2) / 1e3 / n, (t5 - t4) / 1e3 / 200, sealed[0].length, new ObjectMapper().writeValueAsBytes(fields).length);
     assertThat((t2 - t0) / n).as("seal + open under a millisecond").isLessThan(1_000_000);
   }
 }

@@ -3,17 +3,30 @@ package org.cardcase.reissue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.zxing.BarcodeFormat;
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.MultiFormatReader;
+import com.google.zxing.Result;
+import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.rendering.PDFRenderer;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.cardcase.FlowTest;
+import org.cardcase.audit.AuditTrail;
+import org.cardcase.calendar.CalendarDay;
 import org.cardcase.calendar.CalendarStore;
-import org.cardcase.calendar.CalendarStore.Day;
 import org.cardcase.calendar.WorkingDayCalendar.Kind;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
 import org.cardcase.cases.CaseConflict;
+import org.cardcase.cases.CaseStatus;
 import org.cardcase.loss.LossReports;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.simulators.MedicalSettlementSimulator;
@@ -31,7 +44,7 @@ class LossAndReissueFlowTest extends FlowTest {
   @Autowired LossReports lossReports;
   @Autowired Reissues reissues;
   @Autowired Vouchers vouchers;
-  @Autowired org.cardcase.reissue.PickupCertificates certificates;
+  @Autowired VoucherPrints voucherPrints;
   @Autowired MedicalSettlementSimulator settlement;
   @Autowired CalendarStore calendar;
 
@@ -64,7 +77,7 @@ class LossAndReissueFlowTest extends FlowTest {
     await("waits for withdrawal or formal report", () -> step(r.reportNumber()).equals("wait-loss-resolution"));
     lossReports.withdraw(r.reportNumber(), holder, "card found at home", "96102");
     await("withdrawn", () -> cases.get(r.reportNumber()).closedAt() != null);
-    assertThat(cases.get(r.reportNumber()).status()).isEqualTo(org.cardcase.cases.CaseStatus.WITHDRAWN);
+    assertThat(cases.get(r.reportNumber()).status()).isEqualTo(CaseStatus.WITHDRAWN);
     assertThat(card(applied).state()).isEqualTo(CardState.ACTIVE);
     assertThat(settlement.settles(c.cardId())).isTrue();
     await("told", () -> notifications(r.reportNumber()).contains("loss-withdrawn"));
@@ -85,15 +98,15 @@ class LossAndReissueFlowTest extends FlowTest {
   void aDelegatesFormalReportIssuesAVoucherAndTheNewCardIsCollected15WorkingDaysLater() throws Exception {
     // an administrator loads an arrangement for 2027 (test data: Spring Festival 6-12 Feb, make-up Saturday 20 Feb)
     calendar.saveYear(2027, List.of(
-        new Day(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year"),
-        new Day(LocalDate.of(2027, 2, 6), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 7), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 8), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 9), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 10), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 11), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 12), Kind.HOLIDAY, "Spring Festival"),
-        new Day(LocalDate.of(2027, 2, 20), Kind.WORKDAY, "Spring Festival")), "test arrangement", "flow test", "admin");
+        new CalendarDay(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year"),
+        new CalendarDay(LocalDate.of(2027, 2, 6), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 7), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 8), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 9), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 10), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 11), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 12), Kind.HOLIDAY, "Spring Festival"),
+        new CalendarDay(LocalDate.of(2027, 2, 20), Kind.WORKDAY, "Spring Festival")), "test arrangement", "flow test", "admin");
     // the acceptance date is fixed: Monday 1 February 2027, 10:00 in China
     Duration toAcceptance = Duration.between(clock.instant(), Instant.parse("2027-02-01T02:00:00Z"));
     assertThat(toAcceptance).as("the other tests of this context moved time less than that").isPositive();
@@ -121,21 +134,21 @@ class LossAndReissueFlowTest extends FlowTest {
     assertThat(vouchers.find(a.certificateNumber()).orElseThrow().state()).isEqualTo(Vouchers.State.VALID);
     assertThat(Vouchers.wellFormed(a.certificateNumber())).isTrue();
     // the printed certificate: Chinese text embedded, holder masked, pickup date and place, and a QR code a hospital scans
-    byte[] pdf = certificates.print(a.certificateNumber(), "clerk", "counter");
-    try (var doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
-      String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+    byte[] pdf = voucherPrints.print(a.certificateNumber(), "clerk", "counter");
+    try (var doc = Loader.loadPDF(pdf)) {
+      String text = new PDFTextStripper().getText(doc);
       assertThat(text).contains("社会保障卡领卡凭证", "临时就医凭证", a.certificateNumber(), a.caseNumber(), "袁*",
           "2027年2月26日起", "15个工作日", "有效").doesNotContain("袁承志", holder);
-      java.awt.image.BufferedImage page = new org.apache.pdfbox.rendering.PDFRenderer(doc).renderImageWithDPI(0, 150);
-      com.google.zxing.Result scanned = new com.google.zxing.MultiFormatReader().decode(new com.google.zxing.BinaryBitmap(
-          new com.google.zxing.common.HybridBinarizer(new com.google.zxing.client.j2se.BufferedImageLuminanceSource(page))));
-      assertThat(scanned.getBarcodeFormat()).isEqualTo(com.google.zxing.BarcodeFormat.QR_CODE);
+      BufferedImage page = new PDFRenderer(doc).renderImageWithDPI(0, 150);
+      Result scanned = new MultiFormatReader().decode(new BinaryBitmap(
+          new HybridBinarizer(new BufferedImageLuminanceSource(page))));
+      assertThat(scanned.getBarcodeFormat()).isEqualTo(BarcodeFormat.QR_CODE);
       assertThat(scanned.getText()).as("the code a hospital scans is the certificate number").isEqualTo(a.certificateNumber());
     }
     assertThat(actions(a.caseNumber())).contains("CERTIFICATE_PRINTED");
     assertThat(cards.find(old.cardId()).orElseThrow().state()).isIn(CardState.LOST, CardState.REPLACED);
     await("the provisional report became formal", () -> cases.get(provisional.reportNumber()).closedAt() != null);
-    assertThat(cases.get(provisional.reportNumber()).status()).isEqualTo(org.cardcase.cases.CaseStatus.FORMALISED);
+    assertThat(cases.get(provisional.reportNumber()).status()).isEqualTo(CaseStatus.FORMALISED);
     assertThat(notificationText(a.caseNumber(), "reissue-accepted")).contains(a.certificateNumber()).contains("2027-02-26");
     assertThatThrownBy(() -> reissues.accept(new Reissues.Request(holder, "袁承志", "13900000001", null, "HOLDER", null, null,
         true, null, png(700, 450), null, png(800, 1000), "clerk", null), "counter")).isInstanceOf(RuntimeException.class);
@@ -148,7 +161,7 @@ class LossAndReissueFlowTest extends FlowTest {
         "counter")).isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors()).containsKey("idNumber"));
     // the card is made early, but it is collected only from the pickup date (guide 004)
     assertThatThrownBy(() -> reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), holder, true, "clerk2"),
-        "counter")).isInstanceOf(org.cardcase.cases.CaseConflict.class).hasMessageContaining("collected from 2027-02-26");
+        "counter")).isInstanceOf(CaseConflict.class).hasMessageContaining("collected from 2027-02-26");
     assertThat(vouchers.find(a.certificateNumber()).orElseThrow().state()).isEqualTo(Vouchers.State.VALID);
     letTimePass(Duration.between(clock.instant(), Instant.parse("2027-02-26T01:00:00Z")));
     reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), holder, true, "clerk2"), "counter");
@@ -161,7 +174,7 @@ class LossAndReissueFlowTest extends FlowTest {
         .containsExactly("APPLIED", "IN_PRODUCTION", "PRODUCED", "AWAITING_ACTIVATION", "ACTIVE", "SUSPENDED", "LOST", "REPLACED",
             "CANCELLED");
     assertThat(cards.history(old.cardId()).get(6).actor()).isEqualTo("clerk");
-    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(cases.data(a.caseNumber())).path("delegateIdNumber").asText())
+    assertThat(new ObjectMapper().readTree(cases.data(a.caseNumber())).path("delegateIdNumber").asText())
         .isEqualTo(delegate);
     assertThat(jdbc.sql("select data::text from card_case where case_number = ?").param(a.caseNumber())
         .query(String.class).single()).as("sealed with the case's personal data, not in data").doesNotContain("delegateIdNumber", delegate);
@@ -170,7 +183,7 @@ class LossAndReissueFlowTest extends FlowTest {
   }
 
   @Test
-  void aCardNotReadyOnThePickupDateAlertsASupervisorAndTheCitizenGetsANewDate() throws Exception {
+  void aCardNotReadyOnTheCollectionDateAlertsASupervisorAndTheCitizenGetsANewDate() throws Exception {
     String holder = id("19830404", "981"); // this bank does not call back by itself
     activeCardHolder("李沅芷", holder);
     // no provisional report yet: refused, unless the counter takes it in the same visit (guide 004: provisional first)
@@ -184,11 +197,11 @@ class LossAndReissueFlowTest extends FlowTest {
         png(700, 450), null, png(800, 1000), "clerk", true), "counter");
     assertThat(a.provisionalReport()).as("both reports taken in one visit").isNotNull();
     await("the provisional report of this visit became formal", () -> cases.get(a.provisionalReport()).closedAt() != null);
-    assertThat(cases.get(a.provisionalReport()).status()).isEqualTo(org.cardcase.cases.CaseStatus.FORMALISED);
+    assertThat(cases.get(a.provisionalReport()).status()).isEqualTo(CaseStatus.FORMALISED);
     assertThat(cases.get(a.provisionalReport()).channel()).isEqualTo("counter");
-    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(a.caseNumber())).get(0).actor())
+    assertThat(audit.entries(AuditTrail.ofCase(a.caseNumber())).get(0).actor())
         .as("the clerk who took it, not the channel").isEqualTo("clerk");
-    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(a.provisionalReport())).get(0).actor()).isEqualTo("clerk");
+    assertThat(audit.entries(AuditTrail.ofCase(a.provisionalReport())).get(0).actor()).isEqualTo("clerk");
     assertThat(jdbc.sql("select data->>'provisionalReport' from card_case where case_number = ?").param(a.caseNumber())
         .query(String.class).single()).as("the reissue's record shows both").isEqualTo(a.provisionalReport());
     await("in production", () -> step(a.caseNumber()).equals("wait-card-produced"));

@@ -6,13 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.cardcase.FlowTest;
 import org.cardcase.audit.AuditTrail;
+import org.cardcase.calendar.CalendarChange;
+import org.cardcase.calendar.CalendarDay;
 import org.cardcase.calendar.CalendarStore;
-import org.cardcase.calendar.CalendarStore.Day;
 import org.cardcase.calendar.WorkingDayCalendar.Kind;
 import org.cardcase.cases.CaseConflict;
 import org.cardcase.cases.CaseStatus;
@@ -31,7 +35,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Issue 25, the reissue's part: a pickup date that stays true across a calendar change, a replacement ordered with a
+ * The reissue's second pass: a pickup date that stays true across a calendar change, a replacement ordered with a
  * photo, the person who made the reissue collects, a delegate only in special circumstances, a voucher that ends only
  * when the card is collected or the reissue cancelled. A context of its own: the first test sets the date to
  * 11 December 2026 and adds a 2027 arrangement; the others follow it in time.
@@ -42,7 +46,7 @@ class ReissueSecondPassFlowTest extends FlowTest {
   @Autowired LossReports lossReports;
   @Autowired Reissues reissues;
   @Autowired Vouchers vouchers;
-  @Autowired PickupCertificates certificates;
+  @Autowired VoucherPrints voucherPrints;
   @Autowired CalendarStore calendar;
   @Autowired CaseDocuments documents;
   @Autowired IssuingBankSimulator bank;
@@ -55,14 +59,14 @@ class ReissueSecondPassFlowTest extends FlowTest {
   }
 
   String pdfText(String certificate) throws Exception {
-    try (var doc = org.apache.pdfbox.Loader.loadPDF(certificates.print(certificate, "clerk", "counter"))) {
-      return new org.apache.pdfbox.text.PDFTextStripper().getText(doc).replaceAll("\\s+", "");
+    try (var doc = Loader.loadPDF(voucherPrints.print(certificate, "clerk", "counter"))) {
+      return new PDFTextStripper().getText(doc).replaceAll("\\s+", "");
     }
   }
 
   @Test
   @Order(1)
-  void aPickupDateCountedIntoAnUnpublishedYearIsProvisionalAndMovesWithTheCalendarEverywhere() throws Exception {
+  void aCollectionDateCountedIntoAnUnpublishedYearIsProvisionalAndMovesWithTheCalendarEverywhere() throws Exception {
     // Friday 11 December 2026, 10:00 in China; the calendar has 2025 and 2026 only
     Duration toFriday = Duration.between(clock.instant(), Instant.parse("2026-12-11T02:00:00Z"));
     assertThat(toFriday).as("the test starts before 11 December 2026").isPositive();
@@ -80,7 +84,7 @@ class ReissueSecondPassFlowTest extends FlowTest {
     assertThat(pdfText(a.certificateNumber())).contains("受理日期2026年12月11日", "2027年1月1日起（暂定）", "2027年节假日安排尚未公布");
 
     // the 2027 arrangement is published and loaded (test data): New Year's Day is a holiday
-    CalendarStore.Change change = calendar.saveYear(2027, List.of(new Day(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year")),
+    CalendarChange change = calendar.saveYear(2027, List.of(new CalendarDay(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year")),
         "test arrangement", "2027 arrangement published", "admin");
     assertThat(change.deadlinesRecomputed()).isGreaterThanOrEqualTo(1);
     Vouchers.Voucher moved = vouchers.find(a.certificateNumber()).orElseThrow();
@@ -92,7 +96,7 @@ class ReissueSecondPassFlowTest extends FlowTest {
         .doesNotContain("暂定");
     assertThat(pdfText(a.certificateNumber())).contains("2027年1月4日起").doesNotContain("暂定");
     // the same arrangement saved again moves nothing and tells nobody twice
-    calendar.saveYear(2027, List.of(new Day(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year")), "test arrangement",
+    calendar.saveYear(2027, List.of(new CalendarDay(LocalDate.of(2027, 1, 1), Kind.HOLIDAY, "New Year")), "test arrangement",
         "saved again", "admin");
     assertThat(notifications(a.caseNumber()).stream().filter("pickup-date-changed"::equals)).hasSize(1);
 
@@ -154,7 +158,7 @@ class ReissueSecondPassFlowTest extends FlowTest {
 
     // the delegate who made it collects with their own ID card and the certificate; someone else may not
     letTimePass(Duration.between(clock.instant(), LocalDate.parse(a.pickupDate()).atTime(10, 0)
-        .atZone(java.time.ZoneId.of("Asia/Shanghai")).toInstant()));
+        .atZone(ZoneId.of("Asia/Shanghai")).toInstant()));
     String stranger = id("19900101", "027");
     assertThatThrownBy(() -> reissues.pickUp(a.caseNumber(), new Reissues.Pickup(a.certificateNumber(), stranger, true, "clerk2"),
         "counter")).isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("idNumber")).contains("delegate"));

@@ -2,6 +2,7 @@ package org.cardcase.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -11,6 +12,10 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.audit.TestAuditKeys;
+import org.cardcase.cards.CurrentCards;
+import org.cardcase.cases.ClosedCases;
+import org.cardcase.documents.DocumentRetention;
+import org.cardcase.notifications.MessageRetention;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,7 +38,7 @@ class PersonalDataRetentionScaleTest {
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(Files.createTempDirectory("retention-scale")).start()) {
       Flyway.configure().dataSource(pg.getPostgresDatabase()).locations("classpath:db/migration").load().migrate();
       // pooled, as the application's connections are (an unpooled data source opens a connection per statement)
-      com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource();
+      HikariDataSource ds = new HikariDataSource();
       ds.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
       ds.setMaximumPoolSize(4);
       JdbcClient jdbc = JdbcClient.create(ds);
@@ -69,8 +74,8 @@ class PersonalDataRetentionScaleTest {
       AuditTrail audit = new AuditTrail(jdbc, clock, TestAuditKeys.KEYS);
       PersonalDataRetention retention = new PersonalDataRetention(jdbc,
           new TransactionTemplate(new DataSourceTransactionManager(ds)), audit,
-          new org.cardcase.cases.ClosedCases(jdbc), new org.cardcase.cards.CurrentCards(jdbc),
-          new org.cardcase.documents.DocumentRetention(jdbc), new org.cardcase.notifications.MessageRetention(jdbc), clock,
+          new ClosedCases(jdbc), new CurrentCards(jdbc),
+          new DocumentRetention(jdbc), new MessageRetention(jdbc), clock,
           Duration.ofDays(180), Duration.ofDays(90), LocalTime.of(2, 30), 200, true);
 
       long t1 = System.nanoTime();

@@ -2,6 +2,8 @@ package org.cardcase.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -13,7 +15,11 @@ import java.util.List;
 import org.cardcase.TestDatabase;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.audit.TestAuditKeys;
+import org.cardcase.cards.CurrentCards;
+import org.cardcase.cases.ClosedCases;
 import org.cardcase.documents.CaseDocuments;
+import org.cardcase.documents.DocumentRetention;
+import org.cardcase.notifications.MessageRetention;
 import org.cardcase.privacy.BlindIndex;
 import org.cardcase.privacy.Envelope;
 import org.cardcase.privacy.LocalKeys;
@@ -39,15 +45,15 @@ class PersonalDataRetentionTest {
   static void start() {
     jdbc = TestDatabase.jdbc();
     audit = new AuditTrail(jdbc, CLOCK, TestAuditKeys.KEYS);
-    retention = new PersonalDataRetention(jdbc, TestDatabase.tx(), audit, new org.cardcase.cases.ClosedCases(jdbc),
-        new org.cardcase.cards.CurrentCards(jdbc), new org.cardcase.documents.DocumentRetention(jdbc),
-        new org.cardcase.notifications.MessageRetention(jdbc), CLOCK, Duration.ofDays(180), Duration.ofDays(90),
+    retention = new PersonalDataRetention(jdbc, TestDatabase.tx(), audit, new ClosedCases(jdbc),
+        new CurrentCards(jdbc), new DocumentRetention(jdbc),
+        new MessageRetention(jdbc), CLOCK, Duration.ofDays(180), Duration.ofDays(90),
         LocalTime.of(2, 30), 2, true); // two cases per read: the keyset paging is exercised too
     try {
       personal = new PersonalFields(new Envelope(LocalKeys.file(Files.createTempDirectory("retention-keys").resolve("records.keys"), true)),
           new BlindIndex("blind index key for tests, 32 bytes".getBytes()));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     documents = new CaseDocuments(jdbc, null, audit, null, personal);
   }

@@ -22,7 +22,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * An indexer that one bad document cannot stop (issue 24, part 4), against a real Elasticsearch
+ * An indexer that one bad document cannot stop, against a real Elasticsearch
  * node (the official distribution, as the application embeds it) and a real PostgreSQL: the indexer
  * reads Elasticsearch's answer per document, sets aside a case whose document it refuses (a value
  * too long for a keyword field: 400) and indexes the rest of the batch; the outbox keeps only what

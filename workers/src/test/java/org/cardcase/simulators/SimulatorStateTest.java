@@ -2,12 +2,15 @@ package org.cardcase.simulators;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.assertj.core.api.Assertions;
 import org.cardcase.TestDatabase;
+import org.cardcase.documents.CaseDocuments;
 import org.cardcase.flow.MessageInbox;
 import org.cardcase.production.CardOrder;
 import org.junit.jupiter.api.Test;
@@ -57,9 +60,9 @@ class SimulatorStateTest {
     String caseNumber = "SC-SIM-" + cardId;
     Received beforeRestart = new Received();
     IssuingBankSimulator bank = new IssuingBankSimulator(jdbc, beforeRestart, Duration.ofSeconds(3), true);
-    byte[] portrait = "a portrait".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    // a producer refuses an order without the holder's photo (issue 25)
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> bank.order(new CardOrder(caseNumber, cardId, "王小明",
+    byte[] portrait = "a portrait".getBytes(StandardCharsets.UTF_8);
+    // a producer refuses an order without the holder's photo: no photo, no card
+    Assertions.assertThatThrownBy(() -> bank.order(new CardOrder(caseNumber, cardId, "王小明",
         "11010519491231001X", "ICBC", null, new byte[0]))).hasMessageContaining("no photo");
     String ref = bank.order(new CardOrder(caseNumber, cardId, "王小明", "11010519491231001X", "ICBC", null, portrait));
     assertThat(bank.order(new CardOrder(caseNumber, cardId, "王小明", "11010519491231001X", "ICBC", null, portrait)))
@@ -71,7 +74,7 @@ class SimulatorStateTest {
     Received afterRestart = new Received();
     IssuingBankSimulator restarted = new IssuingBankSimulator(jdbc, afterRestart, Duration.ofSeconds(3), true);
     assertThat(restarted.portraitDigestOf(cardId)).as("the digest of the photo it was sent, kept across a restart")
-        .contains(org.cardcase.documents.CaseDocuments.sha256(portrait));
+        .contains(CaseDocuments.sha256(portrait));
     long until = System.currentTimeMillis() + 15_000;
     while (afterRestart.messages.size() < 2 && System.currentTimeMillis() < until) {
       restarted.sendDueCallbacks();

@@ -12,17 +12,24 @@ import io.camunda.zeebe.protocol.record.intent.Intent;
 import io.camunda.zeebe.protocol.record.intent.JobBatchIntent;
 import io.camunda.zeebe.protocol.record.intent.JobIntent;
 import io.camunda.zeebe.protocol.record.value.JobBatchRecordValue;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.cardcase.FlowTest;
+import org.cardcase.deadlines.CaseDeadlines;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.tasks.TaskQueue.Filter;
 import org.cardcase.tasks.TaskQueue.Person;
 import org.cardcase.tasks.TaskQueue.Scope;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The task queue rules, on the server: groups, claims, reassignment by supervisors, shared filters. */
 class TaskQueueTest extends FlowTest {
@@ -38,9 +45,9 @@ class TaskQueueTest extends FlowTest {
     HumanTask t = awaitTask(cn, "compare-photos");
     assertThat(queue.list(CLERK, Filter.of(Scope.GROUPS))).extracting(i -> i.task().id()).contains(t.id());
     assertThat(queue.list(CLERK2, Filter.of(Scope.GROUPS))).extracting(i -> i.task().id()).doesNotContain(t.id());
-    assertThatThrownBy(() -> queue.list(CLERK, Filter.of(Scope.ALL))).isInstanceOfSatisfying(TaskStore.TaskNotAllowed.class,
+    assertThatThrownBy(() -> queue.list(CLERK, Filter.of(Scope.ALL))).isInstanceOfSatisfying(TaskNotAllowed.class,
         e -> assertThat(e.forbidden()).isTrue());
-    assertThatThrownBy(() -> queue.claim(t.id(), CLERK2)).isInstanceOf(TaskStore.TaskNotAllowed.class).hasMessageContaining("group");
+    assertThatThrownBy(() -> queue.claim(t.id(), CLERK2)).isInstanceOf(TaskNotAllowed.class).hasMessageContaining("group");
 
     queue.claim(t.id(), CLERK);
     assertThat(queue.list(CLERK, Filter.of(Scope.MINE))).extracting(i -> i.task().id()).contains(t.id());
@@ -48,8 +55,8 @@ class TaskQueueTest extends FlowTest {
         .doesNotContain(t.id());
     // claimed by someone else: not yours to complete
     assertThatThrownBy(() -> tasks.complete(t.id(), "supervisor", SUPERVISOR.groups(), Map.of("photoDecision", "APPROVE")))
-        .isInstanceOf(TaskStore.TaskNotAllowed.class).hasMessageContaining("claimed by clerk");
-    assertThatThrownBy(() -> queue.reassign(t.id(), "clerk2", CLERK)).isInstanceOf(TaskStore.TaskNotAllowed.class);
+        .isInstanceOf(TaskNotAllowed.class).hasMessageContaining("claimed by clerk");
+    assertThatThrownBy(() -> queue.reassign(t.id(), "clerk2", CLERK)).isInstanceOf(TaskNotAllowed.class);
     assertThatThrownBy(() -> queue.reassign(t.id(), "clerk2", SUPERVISOR)).isInstanceOfSatisfying(FieldErrors.class,
         e -> assertThat(e.errors().get("assignee")).contains("not a member of group verification"));
     queue.reassign(t.id(), "supervisor", SUPERVISOR);
@@ -144,7 +151,7 @@ class TaskQueueTest extends FlowTest {
     });
     // a clerk may not reassign at all; another group's clerk may not claim them
     assertThatThrownBy(() -> queue.bulk(TaskQueue.BulkAction.REASSIGN, List.of(t1.id()), "supervisor", CLERK))
-        .isInstanceOf(TaskStore.TaskNotAllowed.class);
+        .isInstanceOf(TaskNotAllowed.class);
     assertThat(queue.bulk(TaskQueue.BulkAction.CLAIM, List.of(t1.id()), null, CLERK2).refused())
         .extracting(TaskQueue.Refusal::code).containsExactly(TaskQueue.RefusalCode.NOT_YOUR_GROUP);
 
@@ -194,17 +201,17 @@ class TaskQueueTest extends FlowTest {
         insert into card_case (case_number, case_type, status, current_step, channel, applicant_name, id_number, sex, phone, issuing_bank)
         values (?, 'CARD_APPLICATION', 'IN_PROGRESS', 'compare-photos', 'web-portal', '测试', '110105194912310021', 'MALE', '13800000000', 'ICBC')""")
         .param(cn).update();
-    java.util.Random random = new java.util.Random(42);
-    java.time.Instant now = clock.instant();
+    Random random = new Random(42);
+    Instant now = clock.instant();
     // 10 000 open tasks, due from 30 days ago to 30 days ahead; every 50th without a deadline, every 100th an alert
-    List<Object[]> rows = new java.util.ArrayList<>();
+    List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
-      java.sql.Timestamp due = i % 50 == 7 ? null
-          : java.sql.Timestamp.from(now.plusSeconds(random.nextLong(-30L * 86_400, 30L * 86_400)));
+      Timestamp due = i % 50 == 7 ? null
+          : Timestamp.from(now.plusSeconds(random.nextLong(-30L * 86_400, 30L * 86_400)));
       // two work groups of the clerk's, merged into one queue most urgent first
       rows.add(new Object[] {cn, i, i % 100 == 3 ? 0L : 1_000_000L + i, i % 3 == 0 ? group + "-b" : group, due});
     }
-    org.springframework.jdbc.core.JdbcTemplate template = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
+    JdbcTemplate template = new JdbcTemplate(dataSource);
     template.batchUpdate("""
         insert into human_task (case_number, element_id, wait_seq, job_key, form_key, candidate_group, state, due_at,
           case_type, case_channel, process_id)
@@ -216,7 +223,7 @@ class TaskQueueTest extends FlowTest {
           select id from human_task where candidate_group in (?, ?) and state = 'OPEN'
           order by due_at asc nulls last, id""").params(group, group + "-b").query(Long.class).list();
       long overdue = jdbc.sql("select count(*) from human_task where candidate_group in (?, ?) and due_at < ?")
-          .params(group, group + "-b", java.sql.Timestamp.from(deadlines.startOfToday())).query(Long.class).single();
+          .params(group, group + "-b", Timestamp.from(deadlines.startOfToday())).query(Long.class).single();
       assertThat(overdue).isGreaterThan(4_000);
 
       TaskQueue.Page first = queue.page(clerk, Filter.of(Scope.GROUPS), null, 500);
@@ -230,8 +237,8 @@ class TaskQueueTest extends FlowTest {
           insert into human_task (case_number, element_id, wait_seq, job_key, form_key, candidate_group, state, due_at,
             case_type, case_channel, process_id)
           values (?, 'compare-photos', 99999, 5, 'compare-photos', ?, 'OPEN', ?, 'CARD_APPLICATION', 'web-portal', 'card-application')""",
-          cn, group, java.sql.Timestamp.from(now.minusSeconds(90L * 86_400)));
-      List<Long> seen = new java.util.ArrayList<>(first.items().stream().map(i -> i.task().id()).toList());
+          cn, group, Timestamp.from(now.minusSeconds(90L * 86_400)));
+      List<Long> seen = new ArrayList<>(first.items().stream().map(i -> i.task().id()).toList());
       String after = first.next();
       while (after != null) {
         TaskQueue.Page p = queue.page(clerk, Filter.of(Scope.GROUPS), after, 500);
@@ -248,7 +255,7 @@ class TaskQueueTest extends FlowTest {
           order by case when job_key = 0 then 0 else 1 end, due_at asc nulls last, id limit 150""")
           .params(group, group + "-b").query(Long.class).list();
       TaskQueue.Page urgent2 = queue.page(clerk, new Filter(Scope.GROUPS, "", "", "", TaskQueue.Sort.PRIORITY), urgent.next(), 100);
-      assertThat(java.util.stream.Stream.concat(urgent.items().stream(), urgent2.items().stream()).map(i -> i.task().id()).toList())
+      assertThat(Stream.concat(urgent.items().stream(), urgent2.items().stream()).map(i -> i.task().id()).toList())
           .as("alerts first, then by deadline, across both groups and pages").containsExactlyElementsOf(byPriority);
       assertThat(queue.page(clerk, new Filter(Scope.GROUPS, "", "", "", TaskQueue.Sort.PRIORITY), urgent.next(), 100).items())
           .extracting(TaskQueue.Item::priority).startsWith(2).contains(1);
@@ -274,6 +281,6 @@ class TaskQueueTest extends FlowTest {
     }
   }
 
-  @Autowired javax.sql.DataSource dataSource;
-  @Autowired org.cardcase.deadlines.CaseDeadlines deadlines;
+  @Autowired DataSource dataSource;
+  @Autowired CaseDeadlines deadlines;
 }

@@ -1,5 +1,9 @@
 package org.cardcase.infra.engine;
 
+import io.camunda.client.CamundaClient;
+import io.camunda.client.CamundaClientBuilder;
+import io.camunda.client.CamundaClientConfiguration;
+import io.camunda.client.impl.CamundaClientImpl;
 import io.camunda.search.clients.SearchClientsProxy;
 import io.camunda.security.auth.BrokerRequestAuthorizationConverter;
 import io.camunda.security.configuration.SecurityConfiguration;
@@ -25,9 +29,12 @@ import io.camunda.zeebe.stream.impl.ControllableStreamClockImpl;
 import io.camunda.zeebe.stream.impl.StreamProcessor;
 import io.camunda.zeebe.stream.impl.state.DbKeyGenerator;
 import io.camunda.zeebe.util.FeatureFlags;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +42,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -81,7 +89,7 @@ public class EmbeddedEngine implements AutoCloseable {
    * server and the channel backs off from reconnecting (up to two minutes); once an engine runs
    * again they are told to connect at once.
    */
-  private final List<io.grpc.ManagedChannel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
   /** The stream processor's last processed position, and when it last moved (read every truncation round). */
   private volatile long processedPosition = -1;
   private volatile Instant processedMovedAt = Instant.now();
@@ -163,7 +171,7 @@ public class EmbeddedEngine implements AutoCloseable {
       throw e;
     }
     // a client that found no engine during an outage would otherwise wait out its reconnect backoff
-    channels.forEach(io.grpc.ManagedChannel::resetConnectBackoff);
+    channels.forEach(ManagedChannel::resetConnectBackoff);
     log.info("Zeebe engine generation {} started on {}:{} (RocksDB state in {}, {} ms)", generation, settings.host(),
         settings.port(), dir, (System.nanoTime() - t0) / 1_000_000);
   }
@@ -293,13 +301,13 @@ public class EmbeddedEngine implements AutoCloseable {
    * A client of this engine that talks to it in-process (no TCP, HTTP/2 or protobuf copies): what
    * the application uses. Configure everything else on the builder as for any client.
    */
-  public io.camunda.client.CamundaClient inProcessClient(io.camunda.client.CamundaClientBuilder builder) {
-    builder.grpcAddress(java.net.URI.create(grpcAddress())).preferRestOverGrpc(false)
-        .restAddress(java.net.URI.create("http://127.0.0.1:1")); // this engine has no REST API
-    io.grpc.ManagedChannel channel = io.grpc.inprocess.InProcessChannelBuilder.forName(inProcessName())
+  public CamundaClient inProcessClient(CamundaClientBuilder builder) {
+    builder.grpcAddress(URI.create(grpcAddress())).preferRestOverGrpc(false)
+        .restAddress(URI.create("http://127.0.0.1:1")); // this engine has no REST API
+    ManagedChannel channel = InProcessChannelBuilder.forName(inProcessName())
         .maxInboundMessageSize(64 << 20).build();
     channels.add(channel);
-    return new io.camunda.client.impl.CamundaClientImpl((io.camunda.client.CamundaClientConfiguration) builder, channel);
+    return new CamundaClientImpl((CamundaClientConfiguration) builder, channel);
   }
 
   /** Moves the engine's clock; only the in-process engine can do this (tests, demos). */

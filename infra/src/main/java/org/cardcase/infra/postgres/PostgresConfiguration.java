@@ -6,15 +6,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.cardcase.infra.InfraProperties;
 import org.cardcase.infra.StaleProcess;
+import org.cardcase.infra.search.EmbeddedElasticsearch;
+import org.flywaydb.core.api.callback.BaseCallback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -32,7 +39,7 @@ public class PostgresConfiguration {
 
   @Bean(destroyMethod = "close")
   EmbeddedPostgres embeddedPostgres(InfraProperties props, DatabaseRoles roles,
-      org.springframework.beans.factory.ObjectProvider<org.cardcase.infra.search.EmbeddedElasticsearch> search)
+      ObjectProvider<EmbeddedElasticsearch> search)
       throws IOException {
     // Elasticsearch takes longest to start: its process is launched first so it boots while
     // PostgreSQL, the migrations and the engine start (it does not block; see EmbeddedElasticsearch)
@@ -86,19 +93,19 @@ public class PostgresConfiguration {
 
   /** Migrations run as the owner of the schema, and give the application its rights on what they make. */
   @Bean
-  org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer ownerMigrates(EmbeddedPostgres pg, InfraProperties props,
+  FlywayConfigurationCustomizer ownerMigrates(EmbeddedPostgres pg, InfraProperties props,
       DatabaseRoles roles) {
     return c -> c.dataSource("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + props.getPostgres().getDatabase(),
         DatabaseRoles.OWNER, roles.password(DatabaseRoles.OWNER))
-        .callbacks(new org.flywaydb.core.api.callback.BaseCallback() {
+        .callbacks(new BaseCallback() {
           @Override
-          public boolean supports(org.flywaydb.core.api.callback.Event event, org.flywaydb.core.api.callback.Context context) {
-            return event == org.flywaydb.core.api.callback.Event.AFTER_MIGRATE;
+          public boolean supports(Event event, Context context) {
+            return event == Event.AFTER_MIGRATE;
           }
 
           @Override
-          public void handle(org.flywaydb.core.api.callback.Event event, org.flywaydb.core.api.callback.Context context) {
-            try (java.sql.Statement st = context.getConnection().createStatement()) {
+          public void handle(Event event, Context context) {
+            try (Statement st = context.getConnection().createStatement()) {
               DatabaseRoles.grants(st);
             } catch (SQLException e) {
               throw new IllegalStateException("granting the application's rights: " + e.getMessage(), e);

@@ -6,17 +6,25 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.cardcase.infra.InfraProperties;
 import org.cardcase.infra.StaleProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /**
  * One Elasticsearch node from the official distribution, run as a child process on 127.0.0.1 with
@@ -45,7 +53,7 @@ public class EmbeddedElasticsearch implements AutoCloseable {
   private final List<String> asNodeUser;
   private final Process process;
   /** Completes when the node answers; Elasticsearch takes longest of all to start, so nothing waits for it. */
-  private final java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
+  private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
   public EmbeddedElasticsearch(InfraProperties props) {
     this(props, true);
@@ -199,12 +207,12 @@ public class EmbeddedElasticsearch implements AutoCloseable {
     Process p = pb.start();
     try (var in = p.getOutputStream()) {
       if (stdin != null) {
-        in.write(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
       }
     }
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
-      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException("elasticsearch-keystore " + String.join(" ", args) + " did not finish in 60 s");
       }
@@ -219,9 +227,9 @@ public class EmbeddedElasticsearch implements AutoCloseable {
 
   private static String sha256(String s) {
     try {
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -244,7 +252,7 @@ public class EmbeddedElasticsearch implements AutoCloseable {
         "    - names: [\"" + prefix + "-*\"]",
         "      privileges: [\"all\"]",
         ""));
-    String hash = new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(10).encode(password());
+    String hash = new BCryptPasswordEncoder(10).encode(password());
     writeOwnerOnly(config.resolve("users"), ElasticsearchUsers.APP + ":" + hash + "\n");
     Files.writeString(config.resolve("users_roles"), ElasticsearchUsers.APP + ":" + ElasticsearchUsers.APP + "\n");
   }
@@ -252,7 +260,7 @@ public class EmbeddedElasticsearch implements AutoCloseable {
   private static void writeOwnerOnly(Path file, String text) throws IOException {
     Files.writeString(file, text);
     try {
-      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     } catch (UnsupportedOperationException e) {
       // not a POSIX file system
     }

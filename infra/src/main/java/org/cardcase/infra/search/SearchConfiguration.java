@@ -6,10 +6,14 @@ import co.elastic.clients.transport.rest_client.RestClientTransport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.auth.AuthScope;
 import org.apache.http.auth.UsernamePasswordCredentials;
 import org.apache.http.impl.client.BasicCredentialsProvider;
+import org.apache.http.message.BasicHeader;
 import org.cardcase.infra.InfraProperties;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
@@ -52,14 +56,14 @@ public class SearchConfiguration {
       creds.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(username, password == null ? "" : password));
       // sent with every request, not only after a 401 challenge (no extra round trip, and the
       // answer to a wrong password is the 401 itself)
-      b.setDefaultHeaders(new org.apache.http.Header[] {new org.apache.http.message.BasicHeader("Authorization",
-          "Basic " + java.util.Base64.getEncoder().encodeToString((username + ":" + (password == null ? "" : password))
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8)))});
+      b.setDefaultHeaders(new Header[] {new BasicHeader("Authorization",
+          "Basic " + Base64.getEncoder().encodeToString((username + ":" + (password == null ? "" : password))
+              .getBytes(StandardCharsets.UTF_8)))});
       b.setHttpClientConfigCallback(h -> h.setDefaultCredentialsProvider(creds));
     }
     if (local == null && s.getApiKey() != null && !s.getApiKey().isBlank()) {
-      b.setDefaultHeaders(new org.apache.http.Header[] {
-          new org.apache.http.message.BasicHeader("Authorization", "ApiKey " + s.getApiKey().strip())});
+      b.setDefaultHeaders(new Header[] {
+          new BasicHeader("Authorization", "ApiKey " + s.getApiKey().strip())});
     }
     return b.build();
   }

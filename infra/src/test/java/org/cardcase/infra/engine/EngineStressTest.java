@@ -6,6 +6,7 @@ import io.camunda.client.CamundaClient;
 import io.camunda.client.api.worker.JobWorker;
 import io.camunda.zeebe.model.bpmn.Bpmn;
 import io.camunda.zeebe.model.bpmn.BpmnModelInstance;
+import io.camunda.zeebe.process.test.engine.EngineFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.cardcase.infra.TestPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -73,7 +75,7 @@ class EngineStressTest {
   @EnabledIfSystemProperty(named = "cardcase.stress.stock", matches = "true")
   void theStockTestEngineDoesNotSurviveThisLoad() throws Exception {
     int port = freePort();
-    var stock = io.camunda.zeebe.process.test.engine.EngineFactory.create(port);
+    var stock = EngineFactory.create(port);
     stock.start();
     try (CamundaClient client = client("http://127.0.0.1:" + port); EngineLogWatch watch = EngineLogWatch.start()) {
       Result r = stress(client);
@@ -139,6 +141,6 @@ class EngineStressTest {
   }
 
   static int freePort() {
-    return org.cardcase.infra.TestPorts.free();
+    return TestPorts.free();
   }
 }

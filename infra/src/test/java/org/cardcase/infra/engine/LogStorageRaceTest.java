@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.camunda.zeebe.logstreams.storage.LogStorage;
 import io.camunda.zeebe.logstreams.storage.LogStorageReader;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,7 +72,7 @@ class LogStorageRaceTest {
             continue;
           }
           DirectBuffer block = r.next();
-          long pos = block.getLong(0, java.nio.ByteOrder.BIG_ENDIAN);
+          long pos = block.getLong(0, ByteOrder.BIG_ENDIAN);
           if (pos != expected) {
             throw new IllegalStateException("read block " + pos + ", expected " + expected);
           }

@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Base64;
 import org.cardcase.infra.InfraProperties;
 import org.cardcase.infra.TestPorts;
+import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.Health;
@@ -52,7 +54,7 @@ class ElasticsearchSecurityTest {
       HttpResponse<String> anonymous = send("GET", url + "/_search", null, null);
       assertThat(anonymous.statusCode()).isEqualTo(401);
       assertThat(anonymous.body()).doesNotContain("SC0001");
-      assertThat(send("GET", url + "/_search", "Basic " + java.util.Base64.getEncoder()
+      assertThat(send("GET", url + "/_search", "Basic " + Base64.getEncoder()
           .encodeToString("cardcase:wrong".getBytes()), null).statusCode()).isEqualTo(401);
 
       // the superuser's password is the keystore's bootstrap password from the file
@@ -101,7 +103,7 @@ class ElasticsearchSecurityTest {
     }
   }
 
-  static Health health(SearchConfiguration conf, org.elasticsearch.client.RestClient rest, EmbeddedElasticsearch node) {
+  static Health health(SearchConfiguration conf, RestClient rest, EmbeddedElasticsearch node) {
     return conf.searchHealthIndicator(conf.elasticsearchClient(rest), provider(node)).health();
   }
 

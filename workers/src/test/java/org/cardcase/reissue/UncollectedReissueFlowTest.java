@@ -2,13 +2,19 @@ package org.cardcase.reissue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
 import java.time.Duration;
+import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.cardcase.FlowTest;
 import org.cardcase.assertions.AssertionRefused;
 import org.cardcase.assertions.CitizenAssertions;
+import org.cardcase.audit.AuditTrail;
 import org.cardcase.cards.Card;
 import org.cardcase.cards.CardState;
 import org.cardcase.cards.MedicalInsuranceNumbers;
+import org.cardcase.cases.CaseStatus;
 import org.cardcase.loss.LossReports;
 import org.cardcase.shared.FieldErrors;
 import org.cardcase.simulators.ChannelIdentitySimulator;
@@ -18,12 +24,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * A replacement card nobody collects (guide 004, issue 13 rule 4): reminded and escalated like an
- * uncollected new card; its pickup certificate stays a medical voucher until the card is collected (issue 25); the card
- * keeps the holder's medical insurance number (rule 5). A context of its own: time moves months.
+ * A replacement card nobody collects (guide 004): reminded and escalated like an
+ * uncollected new card; its pickup certificate stays a medical voucher until the card is collected; the card
+ * keeps the holder's medical insurance number. A context of its own: time moves months.
  */
-@TestPropertySource(properties = "cardcase.flow-test.context=uncollected-replacement")
-class UncollectedReplacementFlowTest extends FlowTest {
+@TestPropertySource(properties = "cardcase.flow-test.context=uncollected-reissue")
+class UncollectedReissueFlowTest extends FlowTest {
   @Autowired LossReports lossReports;
   @Autowired Reissues reissues;
   @Autowired Vouchers vouchers;
@@ -33,14 +39,14 @@ class UncollectedReplacementFlowTest extends FlowTest {
 
   static String jti(String token) {
     try {
-      return com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
-    } catch (java.text.ParseException e) {
+      return SignedJWT.parse(token).getJWTClaimsSet().getJWTID();
+    } catch (ParseException e) {
       throw new IllegalStateException(e);
     }
   }
 
   @Test
-  void aReplacementNeverCollectedIsRemindedThenEscalatedAndItsVoucherLastsUntilCollection() throws Exception {
+  void aReissuedCardNeverCollectedIsRemindedThenEscalatedAndItsVoucherLastsUntilCollection() throws Exception {
     String holder = id("19840606", "011");
     String applied = activeCardHolder("胡斐", holder);
     String number = card(applied).medicalInsuranceNumber();
@@ -60,13 +66,13 @@ class UncollectedReplacementFlowTest extends FlowTest {
     letTimePass(Duration.ofDays(100)); // past 60 working days after the pickup date
     HumanTask alert = awaitTask(a.caseNumber(), "escalate-uncollected-replacement");
     assertThat(alert.candidateGroup()).isEqualTo("supervisors");
-    // issue 25: guide 004 makes the certificate a voucher "during the replacement period", i.e. until the new card is
+    // guide 004 makes the certificate a voucher "during the replacement period", i.e. until the new card is
     // collected; it does not expire while the card waits at the counter
     Vouchers.Voucher kept = vouchers.find(a.certificateNumber()).orElseThrow();
     assertThat(kept.state()).as("still a medical voucher while the card waits at the counter").isEqualTo(Vouchers.State.VALID);
     assertThat(kept.endedAt()).isNull();
     assertThat(actions(a.caseNumber())).doesNotContain("VOUCHER_ENDED");
-    assertThat(cases.get(a.caseNumber()).status()).isEqualTo(org.cardcase.cases.CaseStatus.UNCOLLECTED);
+    assertThat(cases.get(a.caseNumber()).status()).isEqualTo(CaseStatus.UNCOLLECTED);
     await("citizen told", () -> notifications(a.caseNumber()).contains("replacement-uncollected"));
     assertThat(notificationText(a.caseNumber(), "replacement-uncollected")).contains(a.certificateNumber()).contains("仍可作为临时就医凭证")
         .doesNotContain("停止");
@@ -85,7 +91,7 @@ class UncollectedReplacementFlowTest extends FlowTest {
     String holder = id("19850707", "013");
     String applied = activeCardHolder("程灵素", holder);
     String number = card(applied).medicalInsuranceNumber();
-    int before = audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).size();
+    int before = audit.entries(AuditTrail.ofCase(applied)).size();
 
     MedicalInsuranceNumbers.Lookup masked = numbers.masked(holder, "12333");
     assertThat(masked.full()).isFalse();
@@ -99,19 +105,19 @@ class UncollectedReplacementFlowTest extends FlowTest {
     assertThat(numbers.lookup(holder, "terminal", "id_card").medicalInsuranceNumber()).isEqualTo(number);
     // the web portal cannot have authenticated anyone by PIN, even signing so
     String byPin = identity.sign("web-portal", identity.claims("web-portal", holder, "PHONE_PIN").build());
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> numbers.lookup(assertions.verify("web-portal", byPin, holder)))
+    Assertions.assertThatThrownBy(() -> numbers.lookup(assertions.verify("web-portal", byPin, holder)))
         .isInstanceOfSatisfying(AssertionRefused.class, e -> {
           assertThat(e.code()).isEqualTo(AssertionRefused.Code.METHOD_NOT_ALLOWED);
           assertThat(e.getMessage()).contains("WEB_LOGIN");
         });
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> numbers.lookup(holder, "web-portal", "PHONE_PIN"))
+    Assertions.assertThatThrownBy(() -> numbers.lookup(holder, "web-portal", "PHONE_PIN"))
         .isInstanceOfSatisfying(FieldErrors.class, e -> assertThat(e.errors().get("authenticatedBy")).contains("WEB_LOGIN"));
-    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).stream()
+    assertThat(audit.entries(AuditTrail.ofCase(applied)).stream()
         .filter(e -> e.action().equals("NUMBER_LOOKED_UP")).count()).as("one entry per lookup").isEqualTo(3);
     // the refused lookups wrote nothing (the case's process may add entries of its own meanwhile: only the channels' count)
-    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).stream().skip(before)
-        .filter(e -> java.util.List.of("web-portal", "12333", "terminal", "hospital").contains(e.actor())).count()).isEqualTo(3);
-    assertThat(audit.entries(org.cardcase.audit.AuditTrail.ofCase(applied)).stream()
+    assertThat(audit.entries(AuditTrail.ofCase(applied)).stream().skip(before)
+        .filter(e -> List.of("web-portal", "12333", "terminal", "hospital").contains(e.actor())).count()).isEqualTo(3);
+    assertThat(audit.entries(AuditTrail.ofCase(applied)).stream()
         .filter(e -> e.action().equals("NUMBER_LOOKED_UP")).map(e -> e.detail().get("assertionId")).toList())
         .as("the assertion's id with the lookup it allowed").containsExactly(null, jti(token), null);
   }

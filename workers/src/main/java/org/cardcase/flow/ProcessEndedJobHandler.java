@@ -9,12 +9,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** End listener of every case process: the case has nothing left to resume. */
 @Component
-public class ProcessEndedWorker implements CaseJobHandler {
+public class ProcessEndedJobHandler implements CaseJobHandler {
   private final ProcessLinks links;
   private final MessageInbox inbox;
   private final TransactionTemplate tx;
 
-  public ProcessEndedWorker(ProcessLinks links, MessageInbox inbox, TransactionTemplate tx) {
+  public ProcessEndedJobHandler(ProcessLinks links, MessageInbox inbox, TransactionTemplate tx) {
     this.tx = tx;
     this.links = links;
     this.inbox = inbox;

@@ -14,7 +14,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the variables it had, so that an engine that lost its state can be given the case back there.
  */
 @Component
-public class CheckpointWorker implements CaseJobHandler {
+public class CheckpointJobHandler implements CaseJobHandler {
   private final ProcessLinks links;
   private final CaseSteps cases;
   private final MessageInbox inbox;
@@ -23,7 +23,7 @@ public class CheckpointWorker implements CaseJobHandler {
   private final CurrentEngine engine;
   private final TransactionTemplate tx;
 
-  public CheckpointWorker(ProcessLinks links, CaseSteps cases, MessageInbox inbox, AuditTrail audit, ModelVersions versions,
+  public CheckpointJobHandler(ProcessLinks links, CaseSteps cases, MessageInbox inbox, AuditTrail audit, ModelVersions versions,
       CurrentEngine engine, TransactionTemplate tx) {
     this.tx = tx;
     this.engine = engine;

@@ -27,16 +27,16 @@ import org.springframework.stereotype.Component;
  * in minutes instead of being locked for a month on an engine that outlives the application.
  */
 @Component
-public class UserTaskWorker implements CaseJobHandler {
+public class UserTaskJobHandler implements CaseJobHandler {
   private final TaskStore tasks;
   private final ProcessLinks links;
   static final Duration HELD = Duration.ofDays(30);
-  private static final Logger log = LoggerFactory.getLogger(UserTaskWorker.class);
+  private static final Logger log = LoggerFactory.getLogger(UserTaskJobHandler.class);
   private final ObjectMapper json;
   private final CamundaClient client;
   private final Duration untilStored;
 
-  public UserTaskWorker(TaskStore tasks, ProcessLinks links, ObjectMapper json, CamundaClient client,
+  public UserTaskJobHandler(TaskStore tasks, ProcessLinks links, ObjectMapper json, CamundaClient client,
       @Value("${cardcase.tasks.activation-timeout:2m}") Duration untilStored) {
     this.tasks = tasks;
     this.links = links;

@@ -16,12 +16,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.cardcase.audit.AuditTrail;
 import org.cardcase.calendar.WorkingDayCalendar;
 import org.cardcase.cases.CaseNotFound;
+import org.cardcase.deadlines.CaseDeadlines;
+import org.cardcase.deadlines.DeadlineRules;
+import org.cardcase.processes.ReissueProcess;
 import org.cardcase.shared.Masking;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,14 +33,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 
 /**
- * The printed card pickup certificate (guide 004: it serves as a temporary medical voucher until
+ * The printed voucher, the card pickup certificate of guide 004 (it serves as a temporary medical voucher until
  * the new card is collected). An A5 page in Chinese with the certificate number as text and as a QR
  * code that a hospital scans to check it ({@code GET /api/vouchers/{number}}); the holder is masked
  * as on the paper forms of the service centres. Each print is in the case's audit trail.
  */
 @Service
-public class PickupCertificates {
-  private static final Logger log = LoggerFactory.getLogger(PickupCertificates.class);
+public class VoucherPrints {
+  private static final Logger log = LoggerFactory.getLogger(VoucherPrints.class);
   /** Where a CJK font is found on common Linux installs; {@code cardcase.certificate.font} overrides. */
   static final List<String> FONT_CANDIDATES = List.of(
       "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc,2",
@@ -50,12 +54,12 @@ public class PickupCertificates {
   private final AuditTrail audit;
   private final String configuredFont;
   private final String servicePoint;
-  private final org.cardcase.deadlines.CaseDeadlines deadlines;
-  private final org.cardcase.deadlines.DeadlineRules rules;
+  private final CaseDeadlines deadlines;
+  private final DeadlineRules rules;
 
-  public PickupCertificates(Vouchers vouchers, AuditTrail audit, @Value("${cardcase.certificate.font:}") String configuredFont,
+  public VoucherPrints(Vouchers vouchers, AuditTrail audit, @Value("${cardcase.certificate.font:}") String configuredFont,
       @Value("${cardcase.certificate.service-point:社会保障卡服务中心}") String servicePoint,
-      org.cardcase.deadlines.CaseDeadlines deadlines, org.cardcase.deadlines.DeadlineRules rules) {
+      CaseDeadlines deadlines, DeadlineRules rules) {
     this.vouchers = vouchers;
     this.audit = audit;
     this.configuredFont = configuredFont;
@@ -63,7 +67,7 @@ public class PickupCertificates {
     this.deadlines = deadlines;
     this.rules = rules;
     if (font() == null) {
-      log.warn("no Chinese font found for printing pickup certificates; set cardcase.certificate.font (tried {})", FONT_CANDIDATES);
+      log.warn("no Chinese font found for printing vouchers; set cardcase.certificate.font (tried {})", FONT_CANDIDATES);
     }
   }
 
@@ -127,9 +131,9 @@ public class PickupCertificates {
       }
       y -= 8;
       // the working days this case's pickup date was counted with (an analyst may have changed the rule since)
-      int pickupWorkingDays = deadlines.find(v.caseNumber(), org.cardcase.processes.ReissueProcess.VAR_PICKUP_DUE_AT)
-          .map(org.cardcase.deadlines.CaseDeadlines.Deadline::workingDays).orElse(rules.getReissuePickupWorkingDays());
-      java.util.List<String> notes = new java.util.ArrayList<>(List.of(
+      int pickupWorkingDays = deadlines.find(v.caseNumber(), ReissueProcess.VAR_PICKUP_DUE_AT)
+          .map(CaseDeadlines.Deadline::workingDays).orElse(rules.getReissuePickupWorkingDays());
+      List<String> notes = new ArrayList<>(List.of(
           "1. 受理之日起满" + pickupWorkingDays + "个工作日后，请办理补卡的人（持卡人或受托人）携带其本人居民身份证和本凭证领取新卡。",
           "2. 领卡前，本凭证可在定点医疗机构作为临时就医凭证；医疗机构扫描二维码核验。",
           "3. 领取新卡后本凭证自动失效，原卡同时注销。",
@@ -138,7 +142,7 @@ public class PickupCertificates {
         notes.add(0, "作废原因：" + v.endReason());
       }
       if (v.pickupProvisional()) {
-        // issue 25: a date counted into a year whose holiday arrangement is not yet published
+        // a date counted into a year whose holiday arrangement is not yet published
         notes.add("5. 领卡日期为暂定：" + v.pickupDate().getYear() + "年节假日安排尚未公布，如有调整将短信告知，可重新打印本凭证。");
       }
       for (String n : notes) {

@@ -20,14 +20,14 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * The pickup date printed on the certificate, shown at the counter and the terminal, checked at the hand-over and
- * told to the citizen is the day of the case's pickup deadline (issue 25). When a calendar change moves that deadline
+ * told to the citizen is the day of the case's pickup deadline, so the certificate and the SMS never promise another day. When a calendar change moves that deadline
  * (or makes it final), the certificate's date moves with it in the same transaction, the move is audited, and the
  * citizen is told the new date by SMS once the change is committed (one message per new date: the event key is the
  * case and the date).
  */
 @Component
-class PickupDateFollowsDeadline implements CaseDeadlines.Listener {
-  private static final Logger log = LoggerFactory.getLogger(PickupDateFollowsDeadline.class);
+class CollectionDateFollowsDeadline implements CaseDeadlines.Listener {
+  private static final Logger log = LoggerFactory.getLogger(CollectionDateFollowsDeadline.class);
   /** The new date set when the card was not ready on the pickup date (reissue.pickup-late). */
   static final String DELAYED_TO = "pickupDelayedTo";
 
@@ -37,7 +37,7 @@ class PickupDateFollowsDeadline implements CaseDeadlines.Listener {
   private final Notifications notifications;
   private final AuditTrail audit;
 
-  PickupDateFollowsDeadline(Vouchers vouchers, ObjectProvider<CaseDeadlines> deadlines, CaseRepository cases,
+  CollectionDateFollowsDeadline(Vouchers vouchers, ObjectProvider<CaseDeadlines> deadlines, CaseRepository cases,
       Notifications notifications, AuditTrail audit) {
     this.vouchers = vouchers;
     this.deadlines = deadlines;
@@ -63,7 +63,7 @@ class PickupDateFollowsDeadline implements CaseDeadlines.Listener {
     }
     LocalDate day = LocalDate.ofInstant(effective.dueAt(), WorkingDayCalendar.ZONE);
     boolean provisional = effective.provisional();
-    if (!vouchers.movePickupDate(v.number(), day, provisional)) {
+    if (!vouchers.moveCollectionDate(v.number(), day, provisional)) {
       return;
     }
     boolean dateMoved = !day.equals(v.pickupDate());
