@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -31,6 +32,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = FlowTestApplication.class, properties = {
     "cardcase.search.mode=embedded", "cardcase.search.outbox-interval=1h", "cardcase.search.retry-backoff.max=2s",
     "cardcase.simulators.registry.delay=20ms", "cardcase.demo-accounts=true"})
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // its Elasticsearch node stops with it, not at the JVM's exit
 class SearchDeadLettersTest {
   static final AtomicInteger NEXT = new AtomicInteger();
 
