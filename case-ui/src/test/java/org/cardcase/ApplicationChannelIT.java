@@ -5,7 +5,9 @@ import static org.cardcase.Scenarios.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -52,7 +54,7 @@ class ApplicationChannelIT {
 
     // files are checked at intake: specific errors, nothing stored
     HttpResponse<String> bad = sys.post("/api/applications", PORTAL, application("赵敏", idNumber, "FEMALE")
-        .replace(PORTRAIT, png(120, 160)).replace(ID_CARD, java.util.Base64.getEncoder().encodeToString("not an image".getBytes())));
+        .replace(PORTRAIT, png(120, 160)).replace(ID_CARD, Base64.getEncoder().encodeToString("not an image".getBytes())));
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(sys.json(bad).at("/fields/portraitPhoto").asText()).contains("120×160").contains("at least 358×441");
     assertThat(sys.json(bad).at("/fields/idCardPhoto").asText()).contains("not a JPEG, PNG or PDF");
@@ -155,7 +157,7 @@ class ApplicationChannelIT {
     await("told", () -> sys.count("select count(*) from notification where case_number = ?", cn) == 3);
 
     JsonNode trail = sys.json(sys.get("/api/audit/cases/" + cn, SUPERVISOR));
-    java.util.List<String> actions = new java.util.ArrayList<>();
+    List<String> actions = new ArrayList<>();
     trail.forEach(e -> actions.add(e.get("action").asText()));
     assertThat(actions).contains("DOCUMENT_VIEWED", "APPLICATION_RESUBMITTED", "VERIFICATION_DECIDED", "NOTIFICATION_SENT");
     assertThat(sys.json(sys.get("/api/audit/cases/" + cn + "/verify", SUPERVISOR)).get("intact").asBoolean()).isTrue();
@@ -220,7 +222,7 @@ class ApplicationChannelIT {
     // an analyst checks a model before proposing it: a shipped one passes, one without its checkpoint is refused at the element
     String model;
     try (var in = getClass().getResourceAsStream("/bpmn/provisional-loss-report.bpmn")) {
-      model = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      model = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     JsonNode passes = sys.json(sys.post("/api/models/check", "analyst:analyst-demo", model, "application/xml"));
     assertThat(passes.get("deployable").asBoolean()).as(passes.toString()).isTrue();
@@ -250,7 +252,7 @@ class ApplicationChannelIT {
         "{\"reason\":\"called the service desk, identity checked\"}");
     assertThat(sys.json(unlock).get("unlocked").asBoolean()).isTrue();
     assertThat(sys.get("/api/tasks", "clerk2:clerk2-demo").statusCode()).isEqualTo(200);
-    java.util.List<String> accountTrail = new java.util.ArrayList<>();
+    List<String> accountTrail = new ArrayList<>();
     sys.json(sys.get("/api/audit/accounts/clerk2", SUPERVISOR)).forEach(e -> accountTrail.add(e.get("action").asText()));
     assertThat(accountTrail).containsExactly("ACCOUNT_LOCKED", "ACCOUNT_UNLOCKED");
 
@@ -293,7 +295,7 @@ class ApplicationChannelIT {
   }
 
   /**
-   * Issue 24, "nothing twice": a retrying channel sends one application four times at the same
+   * Nothing twice: a retrying channel sends one application four times at the same
    * moment. With an Idempotency-Key it is processed once and every answer is the first one (or 409
    * while that one is still being processed); without a key the rule "one open application per
    * person" holds in PostgreSQL: one 201, three 409 with the open case's number. Either way one case

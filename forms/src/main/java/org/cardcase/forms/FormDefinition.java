@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A form-js form definition from {@code forms/<id>.form}. The same file drives the task screen and
@@ -73,10 +75,10 @@ public final class FormDefinition {
   }
 
   /** The file of the form named by a form key ({@code cardcase:<id>}), as shipped; empty if there is none. */
-  public static java.util.Optional<byte[]> file(String formKey) {
+  public static Optional<byte[]> file(String formKey) {
     String id = idOf(formKey);
     try (InputStream in = FormDefinition.class.getResourceAsStream("/forms/" + id + ".form")) {
-      return in == null ? java.util.Optional.empty() : java.util.Optional.of(in.readAllBytes());
+      return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -110,7 +112,7 @@ public final class FormDefinition {
       String unlessKey = null;
       String unlessValue = null;
       boolean whenEqual = false;
-      var m = java.util.regex.Pattern.compile("=\\s*(\\w+)\\s*(!=|=)\\s*\"([^\"]*)\"").matcher(hide);
+      var m = Pattern.compile("=\\s*(\\w+)\\s*(!=|=)\\s*\"([^\"]*)\"").matcher(hide);
       if (m.matches()) {
         unlessKey = m.group(1);
         whenEqual = m.group(2).equals("=");
