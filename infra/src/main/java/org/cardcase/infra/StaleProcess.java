@@ -20,12 +20,28 @@ public final class StaleProcess {
 
   /** Stops the process named on the first line of {@code pidFile}, if it still runs. */
   public static void stopIfRunning(Path pidFile, String what, Duration patience) {
+    stop(pidFile, what, patience, true);
+  }
+
+  /**
+   * Stops the process named in {@code pidFile} as part of this run's own stop (a child its launcher
+   * did not take down with it): said at INFO, since nothing was left behind by anyone.
+   */
+  public static void stopOwn(Path pidFile, String what, Duration patience) {
+    stop(pidFile, what, patience, false);
+  }
+
+  private static void stop(Path pidFile, String what, Duration patience, boolean stale) {
     Optional<ProcessHandle> handle = read(pidFile).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
     if (handle.isEmpty()) {
       return;
     }
     ProcessHandle p = handle.get();
-    log.warn("{} left running by an earlier run (pid {}); stopping it", what, p.pid());
+    if (stale) {
+      log.warn("{} left running by an earlier run (pid {}); stopping it", what, p.pid());
+    } else {
+      log.info("stopping {} (pid {})", what, p.pid());
+    }
     p.destroy();
     long deadline = System.nanoTime() + patience.toNanos();
     while (p.isAlive() && System.nanoTime() < deadline) {

@@ -341,7 +341,7 @@ public class EmbeddedElasticsearch implements AutoCloseable {
   public void close() {
     // The launcher forwards SIGTERM to the node; the node's own pid file catches anything left.
     process.destroy();
-    StaleProcess.stopIfRunning(home.resolve("node.pid"), "Elasticsearch", Duration.ofSeconds(30));
+    StaleProcess.stopOwn(home.resolve("node.pid"), "Elasticsearch", Duration.ofSeconds(30));
     try {
       process.waitFor();
     } catch (InterruptedException e) {
