@@ -331,6 +331,9 @@ class ArchitectureTest {
         .containsExactly("card_case (owned by cases)");
     assertThat(foreignTables("cases", "jdbc.sql(\"select * from card_case where case_number = ?\")", owners())).isEmpty();
   }
+  static final Pattern README_LAYER = Pattern.compile("^\\s*(\\d+)\\s{2}(.*)$");
+  static final Pattern README_PACKAGES_END = Pattern.compile("\\s{2}|\\(");
+
   /** The layer block of the README's module map: the same layers, packages and table owners as the code. */
   @Test
   void theReadmesLayersAreTheCodes() throws IOException {
@@ -341,14 +344,13 @@ class ArchitectureTest {
     String block = readme.substring(open, readme.indexOf("```", open));
     Map<Integer, Set<String>> packages = new TreeMap<>();
     Map<Integer, StringBuilder> text = new TreeMap<>();
-    Pattern layerLine = Pattern.compile("^\\s*(\\d+)\\s{2}(.*)$");
     int current = -1;
     for (String line : block.split("\n")) {
-      Matcher m = layerLine.matcher(line);
+      Matcher m = README_LAYER.matcher(line);
       if (m.matches()) {
         current = Integer.parseInt(m.group(1));
         String rest = m.group(2);
-        Matcher end = Pattern.compile("\\s{2}|\\(").matcher(rest);
+        Matcher end = README_PACKAGES_END.matcher(rest);
         int cut = end.find() ? end.start() : rest.length();
         packages.put(current, new TreeSet<>(List.of(rest.substring(0, cut).trim().split("\\s*·\\s*"))));
         text.put(current, new StringBuilder(rest.substring(cut)));

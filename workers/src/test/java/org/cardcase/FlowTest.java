@@ -237,7 +237,12 @@ public abstract class FlowTest {
   }
 
   protected static void await(String what, Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    await(what, Duration.ofSeconds(30), condition);
+  }
+
+  /** Polls {@code condition} every 100 ms until it holds; fails with the last exception seen after {@code within}. */
+  public static void await(String what, Duration within, Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
     Throwable last = null;
     while (System.nanoTime() < deadline) {
       try {

@@ -1,6 +1,7 @@
 package org.cardcase.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.cardcase.FlowTest.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import org.cardcase.FlowTestApplication;
 import org.cardcase.application.CardApplication;
@@ -223,21 +223,5 @@ class EngineHealBackoffTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(img, "png", out);
     return Base64.getEncoder().encodeToString(out.toByteArray());
-  }
-
-  private static void await(String what, Duration within, Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    Throwable last = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        if (Boolean.TRUE.equals(condition.call())) {
-          return;
-        }
-      } catch (Exception | AssertionError e) {
-        last = e;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("timed out waiting until: " + what + (last == null ? "" : " (last: " + last + ")"));
   }
 }
